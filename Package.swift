@@ -1,0 +1,74 @@
+// swift-tools-version: 6.1
+//
+// ModelSpec: YAML model specs compiled into Swift layer types that reproduce
+// TensorFlow 1's variable names, run on OpenBLAS and load TensorFlow checkpoints.
+import PackageDescription
+
+let package = Package(
+    name: "ModelSpec",
+    products: [
+        .library(name: "ModelSpecRuntime", targets: ["ModelSpecRuntime"]),
+        .library(name: "ModelSpecCompiler", targets: ["ModelSpecCompiler"]),
+        .library(name: "TensorBundle", targets: ["TensorBundle"]),
+        .executable(name: "modelspec", targets: ["modelspec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+    ],
+    targets: [
+        // System libraries.
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+
+        // Spec front end: YAML with source locations, TensorFlow's naming rules, the compiler.
+        .target(name: "LocatedYAML", dependencies: ["CYAML"]),
+        .target(name: "TFNaming"),
+        .target(name: "ModelSpecCompiler", dependencies: ["LocatedYAML", "TFNaming"]),
+
+        // Runtime: tensors on OpenBLAS, the variable-store shim, layers.
+        .target(name: "ModelSpecRuntime", dependencies: ["COpenBLAS", "TFNaming"]),
+
+        // TensorFlow checkpoints (TensorBundle).
+        .target(
+            name: "TensorBundle",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+
+        // The command-line tool.
+        .executableTarget(
+            name: "modelspec",
+            dependencies: [
+                "ModelSpecCompiler",
+                "ModelSpecRuntime",
+                "TensorBundle",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Tests.
+        .testTarget(name: "LocatedYAMLTests", dependencies: ["LocatedYAML"]),
+        .testTarget(name: "TFNamingTests", dependencies: ["TFNaming"]),
+        .testTarget(
+            name: "ModelSpecCompilerTests",
+            dependencies: ["ModelSpecCompiler"]
+        ),
+        .testTarget(
+            name: "ModelSpecRuntimeTests",
+            dependencies: ["ModelSpecRuntime"]
+        ),
+        .testTarget(
+            name: "TensorBundleTests",
+            dependencies: ["TensorBundle"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
