@@ -1,0 +1,36 @@
+/// Names that can be spec value names and Swift identifiers.
+enum Identifier {
+    /// Letters, digits and underscores, not starting with a digit.
+    static func isValid(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, !text.isEmpty else { return false }
+        guard first == "_" || first.properties.isAlphabetic else { return false }
+        return text.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+    }
+}
+
+/// "did you mean" hints for misspelled keys, ops and names.
+enum Suggestion {
+    /// `; did you mean 'units'?` when a candidate is close enough, else "".
+    static func didYouMean(_ word: String, among candidates: [String]) -> String {
+        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return "" }
+        let limit = max(1, word.count / 3)
+        return best.1 <= limit ? "; did you mean '\(best.0)'?" : ""
+    }
+
+    /// Levenshtein distance.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,435 @@
+import LocatedYAML
+import TFNaming
+
+/// Checks the steps of a forward pass or a template body and turns them into ``Step``s.
+struct StepChecker {
+    var reader: NodeReader
+    var values = ValueEnvironment()
+    let style: ModelStyle
+    /// Declared sublayers by attribute name, with the number of values a call of each returns.
+    let layers: [String: (declaration: LayerDeclaration, outputCount: Int)]
+    let templateNames: Set<String>
+    /// The value implicit inputs start from (the first call input or template tensor argument).
+    let firstInput: String?
+    /// How many `variable_scope`s enclose the current step.
+    private var scopeDepth = 0
+
+    static let modifierKeys = ["as", "do", "reuse"]
+    static let mathOps: [String: MathOpKind] = MathOpKind.byName
+
+    init(reader: NodeReader, style: ModelStyle, layers: [String: (LayerDeclaration, Int)],
+         templateNames: Set<String>, inputs: [(String, SourceLocation)]) {
+        self.reader = reader
+        self.style = style
+        self.layers = layers.mapValues { (declaration: $0.0, outputCount: $0.1) }
+        self.templateNames = templateNames
+        self.firstInput = inputs.first?.0
+        for (name, location) in inputs {
+            values.define(name, .init(location: location, origin: "input '\(name)'", warnIfUnused: true, isBound: true))
+        }
+    }
+
+    // MARK: Steps
+
+    mutating func steps(_ node: YAMLNode, _ what: String) -> [Step] {
+        guard let items = node.sequence else {
+            reader.error(node, "\(what) must be a list of steps, not \(node.kindDescription)")
+            return []
+        }
+        return items.compactMap { step($0) }
+    }
+
+    mutating func step(_ node: YAMLNode) -> Step? {
+        let opName: String
+        var arguments: YAMLNode?
+        var modifiers: [String: YAMLMappingEntry] = [:]
+        if let scalar = node.scalar, !scalar.isNull {
+            opName = scalar.text
+        } else if let entries = node.mapping {
+            var ops: [YAMLMappingEntry] = []
+            for entry in entries {
+                guard let key = reader.key(entry) else { return nil }
+                if Self.modifierKeys.contains(key) { modifiers[key] = entry } else { ops.append(entry) }
+            }
+            guard ops.count == 1, let key = ops[0].key.scalar?.text else {
+                if ops.isEmpty {
+                    reader.error(node, "a step needs an operation, such as '- dense: {units: 10}'")
+                } else {
+                    reader.error(ops[1].key, "a step has one operation, but this one also has '\(ops[0].key.scalar?.text ?? "")'; write each as its own '- ' item")
+                }
+                return nil
+            }
+            opName = key
+            arguments = ops[0].value
+        } else {
+            reader.error(node, "a step must be an operation name or a mapping such as '- dense: {units: 10}', not \(node.kindDescription)")
+            return nil
+        }
+        if opName != "scope", opName != "name_scope" {
+            for key in ["do", "reuse"] {
+                if let entry = modifiers[key] {
+                    reader.error(entry.key, "'\(key)' belongs to a scope step, not to '\(opName)'")
+                }
+            }
+        }
+        let location = node.mapping?.first(where: { $0.key.scalar?.text == opName })?.key.location ?? node.location
+        guard let (operation, inputs, resultCount, origin) = operation(opName, arguments, modifiers, node, location) else {
+            return nil
+        }
+        for input in inputs { values.markUsed(input) }
+        // Results: bound by `as:`, else a generated name (variables bind their own name).
+        var results: [String] = []
+        if let binding = modifiers["as"] {
+            guard let names = bindings(binding.value, count: resultCount) else { return nil }
+            for name in names {
+                values.define(name, .init(location: binding.value.location, origin: origin, warnIfUnused: true, isBound: true))
+            }
+            results = names
+        } else if case let .variable(declaration) = operation, case let .literal(name) = declaration.name,
+                  Identifier.isValid(name) {
+            values.define(name, .init(location: location, origin: "variable '\(name)'", warnIfUnused: false, isBound: true))
+            results = [name]
+        } else {
+            for _ in 0..<resultCount {
+                let name = values.freshName()
+                values.define(name, .init(location: location, origin: origin, warnIfUnused: warnsWhenUnused(operation), isBound: false))
+                results.append(name)
+            }
+        }
+        if let first = results.first { values.setPrevious(first) }
+        return Step(operation: operation, inputs: inputs, results: results, location: location)
+    }
+
+    private func warnsWhenUnused(_ operation: Operation) -> Bool {
+        switch operation {
+        case .variable, .assign, .variableScope, .nameScope, .recordScope: false
+        default: true
+        }
+    }
+
+    private mutating func bindings(_ node: YAMLNode, count: Int) -> [String]? {
+        let nodes = node.sequence ?? [node]
+        guard nodes.count == count else {
+            reader.error(node, "this step makes \(count) value\(count == 1 ? "" : "s"), but 'as' names \(nodes.count)")
+            return nil
+        }
+        var names: [String] = []
+        for item in nodes {
+            guard let name = reader.identifier(item, "a value name") else { return nil }
+            if name == "training" || name == "_" || (name.hasPrefix("_") && Int(name.dropFirst()) != nil) {
+                reader.error(item, "'\(name)' is reserved; choose another value name")
+                return nil
+            }
+            names.append(name)
+        }
+        return names
+    }
+
+    // MARK: Operations
+
+    /// The operation, its operands, how many values it makes, and a phrase for warnings.
+    private mutating func operation(
+        _ name: String, _ arguments: YAMLNode?, _ modifiers: [String: YAMLMappingEntry],
+        _ node: YAMLNode, _ location: SourceLocation
+    ) -> (Operation, [String], Int, String)? {
+        let at = arguments ?? node
+        switch name {
+        case "scope", "name_scope":
+            return scope(name, arguments, modifiers, node).map { ($0, [], 0, name) }
+        case "record_scope":
+            guard style == .legacy else { return legacyOnly(name, node) }
+            guard let arguments, let scopeName = reader.string(arguments, "record_scope") else {
+                reader.error(node, "record_scope needs the scope name to record, such as 'record_scope: conv2d'")
+                return nil
+            }
+            return (.recordScope(scopeName), [], 0, name)
+        case "variable":
+            guard style == .legacy else {
+                reader.error(node, "'variable' (get_variable) belongs to legacy models; a native model declares its weights under 'weights:'")
+                return nil
+            }
+            return variable(at).map { (.variable($0), [], 1, "variable") }
+        case "get_or_create_layer":
+            guard style == .legacy else { return legacyOnly(name, node) }
+            return getOrCreateLayer(at)
+        case "assign", "assign_add":
+            guard let operands = operands(arguments, count: 2, at: at, op: name) else { return nil }
+            guard isVariableValue(operands[0]) else {
+                reader.error(at, "\(name) needs a variable as its first operand, but '\(operands[0])' is not one")
+                return nil
+            }
+            return (.assign(variable: operands[0], add: name == "assign_add"), operands, 1, name)
+        default:
+            break
+        }
+        if let kind = LayerKind(rawValue: name) {
+            guard style == .legacy else {
+                reader.error(node, "'\(name)' is a tf.compat.v1.layers function, which belongs to legacy models; declare a native \(kind.className) under 'layers:' and call it")
+                return nil
+            }
+            return functionalLayer(kind, arguments, at)
+        }
+        if let math = Self.mathOps[name] {
+            return mathOperation(math, name, arguments, at)
+        }
+        if let layer = layers[name] {
+            return layerCall(name, layer.declaration, layer.outputCount, arguments, at)
+        }
+        if templateNames.contains(name) {
+            reader.error(node, "template '\(name)' must be made once under 'layers:' (\(name): {template: \(name), ...}) and called by that name, as make_template is called once in __init__")
+            return nil
+        }
+        let known = Array(MathOpKind.byName.keys) + LayerKind.allCases.map(\.rawValue) + Array(layers.keys)
+            + ["scope", "name_scope", "record_scope", "variable", "get_or_create_layer", "assign", "assign_add"]
+        reader.error(node, "unknown operation '\(name)'" + Suggestion.didYouMean(name, among: known))
+        return nil
+    }
+
+    private mutating func legacyOnly(_ name: String, _ node: YAMLNode) -> (Operation, [String], Int, String)? {
+        reader.error(node, "'\(name)' belongs to legacy models (style: legacy)")
+        return nil
+    }
+
+    private func isVariableValue(_ name: String) -> Bool {
+        values.definitions[name]?.origin.hasPrefix("variable") ?? false
+    }
+
+    private mutating func scope(
+        _ name: String, _ arguments: YAMLNode?, _ modifiers: [String: YAMLMappingEntry], _ node: YAMLNode
+    ) -> Operation? {
+        guard let body = modifiers["do"] else {
+            reader.error(node, "\(name) needs the steps inside it under 'do:'")
+            return nil
+        }
+        var scopeName: ScopeName?
+        if name == "name_scope" {
+            if let entry = modifiers["reuse"] {
+                reader.error(entry.key, "name_scope has no reuse; use scope for variable reuse")
+            }
+            guard let arguments, let text = reader.string(arguments, "the name of name_scope") else {
+                if arguments == nil { reader.error(node, "name_scope needs a name") }
+                return nil
+            }
+            scopeName = .name(.literal(text))
+        } else if let arguments, let entries = arguments.mapping {
+            reader.rejectUnknownKeys(entries, allowed: ["default_name"], in: "scope")
+            guard let defaultNode = arguments["default_name"], let text = reader.string(defaultNode, "default_name") else {
+                reader.error(arguments, "a scope mapping needs 'default_name', such as scope: {default_name: block}")
+                return nil
+            }
+            scopeName = .defaultName(text)
+        } else if let arguments, let expr = reader.stringExpr(arguments, "the scope name") {
+            if case let .literal(text) = expr, text.isEmpty || text.contains("/") {
+                reader.error(arguments, "a scope name must be a non-empty name without '/'; nest scopes instead")
+                return nil
+            }
+            scopeName = .name(expr)
+        } else {
+            if arguments == nil { reader.error(node, "scope needs a name or {default_name: ...}") }
+            return nil
+        }
+        var reuse = Reuse.inherit
+        if let entry = modifiers["reuse"] {
+            guard let value = reader.reuse(entry.value) else { return nil }
+            if case .defaultName = scopeName, value == .reuse {
+                reader.error(entry.value, "reuse: true needs a scope name; TensorFlow refuses reuse=True with only a default_name")
+                return nil
+            }
+            reuse = value
+        }
+        let isVariableScope = name == "scope"
+        if isVariableScope { scopeDepth += 1 }
+        let inner = steps(body.value, "'do'")
+        if isVariableScope { scopeDepth -= 1 }
+        guard let scopeName else { return nil }
+        if isVariableScope {
+            return .variableScope(scopeName, reuse: reuse, body: inner)
+        }
+        guard case let .name(.literal(text)) = scopeName else { return nil }
+        return .nameScope(text, body: inner)
+    }
+
+    private mutating func variable(_ node: YAMLNode) -> VariableDeclaration? {
+        guard let entries = reader.mapping(node, "the arguments of variable") else { return nil }
+        reader.rejectUnknownKeys(entries, allowed: ["name", "shape", "dtype", "initializer", "regularizer", "trainable"], in: "variable")
+        guard let nameNode = node["name"] else {
+            reader.error(node, "variable needs a 'name'")
+            return nil
+        }
+        guard let shapeNode = node["shape"] else {
+            reader.error(node, "variable needs a 'shape', such as [features, $units] ([] for a scalar)")
+            return nil
+        }
+        guard let name = reader.stringExpr(nameNode, "the variable name"), let shape = reader.shape(shapeNode, "shape") else {
+            return nil
+        }
+        if case let .literal(text) = name, text.isEmpty || text.contains("/") {
+            reader.error(nameNode, "a variable name must be non-empty and without '/'; put it in a scope instead")
+            return nil
+        }
+        let dtype = node["dtype"].flatMap { reader.dtype($0) } ?? .float32
+        let initializer = node["initializer"].flatMap { reader.initializer($0, defaults: .compatV1) }
+        let regularizer = node["regularizer"].flatMap { reader.regularizer($0) }
+        let trainable = node["trainable"].flatMap { reader.bool($0, "trainable") } ?? true
+        return VariableDeclaration(name: name, shape: shape, dtype: dtype, initializer: initializer,
+                                   regularizer: regularizer, trainable: trainable)
+    }
+
+    private mutating func getOrCreateLayer(_ node: YAMLNode) -> (Operation, [String], Int, String)? {
+        guard let entries = reader.mapping(node, "the arguments of get_or_create_layer") else { return nil }
+        reader.rejectUnknownKeys(entries, allowed: ["name", "layer", "input"], in: "get_or_create_layer")
+        guard let nameNode = node["name"], let name = reader.string(nameNode, "name") else {
+            if node["name"] == nil { reader.error(node, "get_or_create_layer needs a 'name'") }
+            return nil
+        }
+        guard let layerNode = node["layer"], let layerEntries = layerNode.mapping, layerEntries.count == 1,
+              let className = layerEntries[0].key.scalar?.text else {
+            reader.error(node["layer"] ?? node, "get_or_create_layer needs 'layer', a native layer such as {Dense: {units: 10}}")
+            return nil
+        }
+        guard let kind = LayerKind(className: className) else {
+            reader.error(layerEntries[0].key, "unknown layer class '\(className)'" + Suggestion.didYouMean(className, among: LayerKind.allCases.map(\.className)))
+            return nil
+        }
+        guard let (config, _) = reader.layerConfig(kind, layerEntries[0].value, form: .native, at: layerNode) else { return nil }
+        guard let input = implicitOperand(node["input"], at: node, op: "get_or_create_layer") else { return nil }
+        return (.getOrCreateLayer(name: name, config), [input], 1, "get_or_create_layer '\(name)'")
+    }
+
+    private mutating func functionalLayer(_ kind: LayerKind, _ arguments: YAMLNode?, _ at: YAMLNode) -> (Operation, [String], Int, String)? {
+        guard let (config, inputNode) = reader.layerConfig(kind, arguments, form: .functional, at: at) else { return nil }
+        if config.name == nil, config.reuse == .inherit, scopeDepth == 0, kind != .flatten, kind != .dropout,
+           kind != .maxPooling2d, kind != .averagePooling2d {
+            reader.diagnostics.warning(at.location, "auto-named \(kind.rawValue) outside any variable scope: TensorFlow's counter for it never resets there, so every call makes new variables (\(kind.rawValue), then \(kind.rawValue)_1, ...); put it inside a 'scope' or give it a name")
+        }
+        if let training = config.training, training == .callFlag {
+            values.markUsed("training")
+        }
+        guard let input = implicitOperand(inputNode, at: at, op: kind.rawValue) else { return nil }
+        return (.legacyLayer(config), [input], 1, "the output of \(kind.rawValue)")
+    }
+
+    private mutating func mathOperation(_ kind: MathOpKind, _ name: String, _ arguments: YAMLNode?, _ at: YAMLNode) -> (Operation, [String], Int, String)? {
+        var attributes: [String: YAMLNode] = [:]
+        var operandNodes: [YAMLNode]?
+        if let arguments, let entries = arguments.mapping {
+            reader.rejectUnknownKeys(entries, allowed: kind.operandKeys + kind.attributeKeys, in: name)
+            for entry in entries {
+                guard let key = entry.key.scalar?.text else { continue }
+                if kind.operandKeys.contains(key) {
+                    operandNodes = key == "input" ? [entry.value] : (entry.value.sequence ?? [entry.value])
+                } else {
+                    attributes[key] = entry.value
+                }
+            }
+        } else if let arguments, let items = arguments.sequence {
+            operandNodes = items
+        } else if let arguments, !arguments.isNull {
+            operandNodes = [arguments]
+        }
+        var inputs: [String] = []
+        if let operandNodes {
+            for item in operandNodes {
+                guard let value = valueReference(item) else { return nil }
+                inputs.append(value)
+            }
+        } else if kind.arity == 1 || kind.arity == nil {
+            guard let value = implicitOperand(nil, at: at, op: name) else { return nil }
+            inputs = [value]
+        }
+        if let arity = kind.arity, inputs.count != arity {
+            reader.error(at, "\(name) takes \(arity) operand\(arity == 1 ? "" : "s"), but \(inputs.count) \(inputs.count == 1 ? "is" : "are") given" + (arity == 2 ? ", such as \(name): [a, b] (write _ for the previous value)" : ""))
+            return nil
+        }
+        if kind.arity == nil, inputs.isEmpty {
+            reader.error(at, "\(name) needs at least one operand")
+            return nil
+        }
+        guard let operation = kind.operation(attributes, reader: &reader, at: at) else { return nil }
+        return (.math(operation), inputs, 1, "the result of \(name)")
+    }
+
+    private mutating func layerCall(
+        _ name: String, _ declaration: LayerDeclaration, _ outputCount: Int, _ arguments: YAMLNode?, _ at: YAMLNode
+    ) -> (Operation, [String], Int, String)? {
+        var inputs: [String] = []
+        var training: TrainingFlag?
+        if let arguments, let entries = arguments.mapping {
+            reader.rejectUnknownKeys(entries, allowed: ["input", "inputs", "training"], in: "a call of '\(name)'")
+            if let node = arguments["input"] ?? arguments["inputs"] {
+                for item in node.sequence ?? [node] {
+                    guard let value = valueReference(item) else { return nil }
+                    inputs.append(value)
+                }
+            }
+            if let node = arguments["training"] {
+                training = reader.training(node)
+                if training == .callFlag { values.markUsed("training") }
+            }
+        } else if let arguments, !arguments.isNull {
+            for item in arguments.sequence ?? [arguments] {
+                guard let value = valueReference(item) else { return nil }
+                inputs.append(value)
+            }
+        }
+        if inputs.isEmpty {
+            guard let value = implicitOperand(nil, at: at, op: name) else { return nil }
+            inputs = [value]
+        }
+        return (.callLayer(name, training: training), inputs, outputCount, "the output of '\(name)'")
+    }
+
+    // MARK: Operands
+
+    /// Operands given as a list or `{inputs: [...]}`.
+    private mutating func operands(_ arguments: YAMLNode?, count: Int, at: YAMLNode, op: String) -> [String]? {
+        let items = arguments?.sequence ?? arguments?["inputs"]?.sequence
+        guard let items, items.count == count else {
+            reader.error(at, "\(op) takes \(count) operands, such as \(op): [a, b]")
+            return nil
+        }
+        var names: [String] = []
+        for item in items {
+            guard let value = valueReference(item) else { return nil }
+            names.append(value)
+        }
+        return names
+    }
+
+    /// The explicit operand if given, else the previous step's value, else the first input.
+    private mutating func implicitOperand(_ node: YAMLNode?, at: YAMLNode, op: String) -> String? {
+        if let node { return valueReference(node) }
+        if let previous = values.previous { return previous }
+        if let firstInput { return firstInput }
+        reader.error(at, "\(op) has no input: there is no previous step and the model has no inputs")
+        return nil
+    }
+
+    /// A value name, `_`, checked to be defined.
+    mutating func valueReference(_ node: YAMLNode) -> String? {
+        guard let scalar = node.scalar, !scalar.isNull else {
+            reader.error(node, "expected a value name, not \(node.kindDescription)")
+            return nil
+        }
+        let text = scalar.text
+        if text == "_" {
+            guard let previous = values.previous else {
+                reader.error(node, "'_' is the previous step's value, but there is no previous step")
+                return nil
+            }
+            return previous
+        }
+        if text.hasPrefix("$") {
+            reader.error(node, "'\(text)' is a parameter, but a tensor value is needed here")
+            return nil
+        }
+        guard values.isDefined(text) else {
+            let hint = layers[text] != nil
+                ? "; '\(text)' is a layer: call it as its own step, then use its result"
+                : Suggestion.didYouMean(text, among: values.allNames.filter { !$0.hasPrefix("_") })
+            reader.error(node, "undefined value '\(text)'" + hint)
+            return nil
+        }
+        return text
+    }
+}

@@ -1,0 +1,124 @@
+import LocatedYAML
+import TFNaming
+
+/// One step of a forward pass: an operation, the values it reads, and the
+/// names of the values it makes.
+public struct Step: Sendable {
+    public var operation: Operation
+    /// The tensor operands, by value name.
+    public var inputs: [String]
+    /// The names of the values the step makes (a bound name, or a generated `_N`).
+    public var results: [String]
+    public var location: SourceLocation
+}
+
+/// What a step does.
+public indirect enum Operation: Sendable {
+    /// `tf.compat.v1.variable_scope(name or default_name, reuse:)` around `body`.
+    case variableScope(ScopeName, reuse: Reuse, body: [Step])
+    /// `tf.compat.v1.name_scope(name)` around `body`; it does not change variable names.
+    case nameScope(String, body: [Step])
+    /// Opens and closes `variable_scope(name)` at once, to keep a removed layer's auto-name taken.
+    case recordScope(String)
+    /// `tf.compat.v1.get_variable`.
+    case variable(VariableDeclaration)
+    /// A functional `tf.compat.v1.layers` call (`dense`, `conv2d`, ...).
+    case legacyLayer(LayerConfig)
+    /// A call of a sublayer or template declared in `layers:`.
+    case callLayer(String, training: TrainingFlag?)
+    /// `tf.compat.v1.keras.utils.get_or_create_layer(name, ...)`: a native layer made on the first call.
+    case getOrCreateLayer(name: String, LayerConfig)
+    /// An operation without variables.
+    case math(MathOperation)
+    /// `variable.assign(value)` or `variable.assign_add(value)`; the result is the new value.
+    case assign(variable: String, add: Bool)
+}
+
+/// How a `variable_scope` step names its scope.
+public enum ScopeName: Hashable, Sendable {
+    /// An explicit name, used as given.
+    case name(Expr<String>)
+    /// `default_name`: made unique in the enclosing scope (`block`, `block_1`).
+    case defaultName(String)
+}
+
+/// The training flag given to a layer.
+public enum TrainingFlag: Hashable, Sendable {
+    /// A constant (`training: false`).
+    case constant(Bool)
+    /// The model's own training flag (`training: training`).
+    case callFlag
+}
+
+/// A `get_variable` call, or a weight made with `add_weight`.
+public struct VariableDeclaration: Hashable, Sendable {
+    public var name: Expr<String>
+    public var shape: [Dimension]
+    public var dtype: DType
+    public var initializer: Initializer?
+    public var regularizer: Regularizer?
+    public var trainable: Bool
+}
+
+/// Operations without variables, with their attributes.
+public enum MathOperation: Hashable, Sendable {
+    case matmul, biasAdd, add, subtract, multiply, divide
+    case relu, relu6, elu, tanh, sigmoid, identity
+    case softmax(axis: Int)
+    case reshape([Expr<Int>])
+    case expandDims(axis: Int)
+    case squeeze(axes: [Int])
+    case concat(axis: Int)
+    case transpose([Int])
+    case reduceSum(axes: [Int]?, keepDims: Bool)
+    case reduceMean(axes: [Int]?, keepDims: Bool)
+    case embeddingLookup
+}
+
+/// A layer of the spec's `layers:`: made once when the model is made.
+public struct LayerDeclaration: Sendable {
+    public enum Kind: Sendable {
+        /// A Keras-native layer (`Dense`, `Conv2D`, ...): weights named by attribute path.
+        case native(LayerConfig)
+        /// A `tf.compat.v1.layers` object (`v1.Conv2D`): weights named by the scope of its first call.
+        case legacy(LayerConfig)
+        /// Another spec's model, by its type name, with arguments for its params.
+        case model(String, arguments: [String: Expr<Literal>])
+        /// An instance of a template of this spec, with its non-tensor arguments.
+        case template(String, arguments: [String: Expr<Literal>])
+    }
+
+    /// The attribute name (`conv_layer`).
+    public var name: String
+    public var kind: Kind
+    public var location: SourceLocation
+}
+
+/// A weight the model makes itself (`weights:`), named by its attribute.
+public struct WeightDeclaration: Sendable {
+    public var name: String
+    public var variable: VariableDeclaration
+    /// True when made at initialization (`tf.Variable` in `__init__`); false when made
+    /// on the first call from the input shape (`build`).
+    public var atInit: Bool
+    public var location: SourceLocation
+}
+
+/// A `make_template` function: its arguments and body.
+public struct TemplateDeclaration: Sendable {
+    public struct Argument: Hashable, Sendable {
+        public var name: String
+        /// `Tensor`, or a param type for arguments bound when the template is made.
+        public var type: TemplateArgumentType
+    }
+
+    public var name: String
+    public var arguments: [Argument]
+    public var body: [Step]
+    public var location: SourceLocation
+}
+
+public enum TemplateArgumentType: Hashable, Sendable {
+    case tensor
+    case constant(ParamType)
+}
