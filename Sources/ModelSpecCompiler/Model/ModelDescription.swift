@@ -76,6 +76,16 @@ public enum Literal: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The same value as another type where that is lossless (`10` as a Float).
+    public func converted(to type: ParamType) -> Literal? {
+        switch (self, type) {
+        case (_, self.type): self
+        case let (.int(value), .float): .float(Double(value))
+        case (_, .string): .string(description)
+        default: nil
+        }
+    }
+
     public var description: String {
         switch self {
         case let .int(value): String(value)

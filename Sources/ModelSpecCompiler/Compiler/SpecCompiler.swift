@@ -1,0 +1,93 @@
+import LocatedYAML
+import TFNaming
+
+/// The compiler's front door: check a spec, and compute its variable manifest.
+public struct SpecCompiler {
+    public let library: SpecLibrary
+
+    public init(library: SpecLibrary) {
+        self.library = library
+    }
+
+    /// The result of checking a spec.
+    public struct Checked {
+        public var model: ModelDescription?
+        public var diagnostics: [Diagnostic]
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    }
+
+    /// Parses and checks a spec; when every parameter has a value, also traces it
+    /// shape-only so that shape errors and TensorFlow's refusals are reported.
+    public func check(file: String, params: [String: Literal] = [:], inputs: [String: [Int?]] = [:]) -> Checked {
+        let (model, diagnostics) = library.check(file: file)
+        var all = diagnostics + library.takePending()
+        guard let model, !all.contains(where: { $0.severity == .error }) else {
+            return Checked(model: nil, diagnostics: sorted(all))
+        }
+        let values = parameterValues(model, overrides: params)
+        if model.params.allSatisfy({ values[$0.name] != nil }) {
+            let trace = manifest(of: model, params: values, inputs: inputs)
+            all += trace.diagnostics
+        }
+        return Checked(model: all.contains { $0.severity == .error } ? nil : model, diagnostics: sorted(all))
+    }
+
+    /// The result of tracing a model.
+    public struct Traced {
+        public var manifest: Manifest?
+        /// The shapes of the call's outputs.
+        public var outputShapes: [TracedShape]
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Traces one call of the model shape-only and lists the variables it creates.
+    /// - Parameters:
+    ///   - params: parameter values; missing ones take their defaults.
+    ///   - inputs: input shapes by input name, overriding the declared ones (`nil` for an unknown size).
+    public func manifest(of model: ModelDescription, params: [String: Literal] = [:], inputs: [String: [Int?]] = [:]) -> Traced {
+        let tracer = ShapeTracer(resolveModel: { [library] in library.model(named: $0) })
+        var diagnostics: [Diagnostic] = []
+        var shapes: [TracedShape] = []
+        for declaration in model.inputs {
+            if let given = inputs[declaration.name] {
+                shapes.append(given.map { $0.map(TracedDim.known) ?? .unknown })
+            } else {
+                shapes.append(declaration.shape.map { dimension in
+                    switch dimension {
+                    case let .known(size): .known(size)
+                    case let .symbol(name): .symbol(name)
+                    case let .param(name):
+                        if case let .int(size)? = parameterValues(model, overrides: params)[name] { .known(size) } else { .unknown }
+                    case .unknown: .unknown
+                    }
+                })
+            }
+        }
+        for name in inputs.keys where model.inputs.allSatisfy({ $0.name != name }) {
+            diagnostics.append(Diagnostic(.error, at: model.location, "\(model.name) has no input '\(name)'; its inputs are \(model.inputs.map(\.name).joined(separator: ", "))"))
+        }
+        let instance = tracer.makeInstance(model, params: parameterValues(model, overrides: params), path: "")
+        let outputs = tracer.call(instance, inputs: shapes, at: model.location)
+        diagnostics += tracer.diagnostics.all
+        let failed = outputs == nil || diagnostics.contains { $0.severity == .error }
+        return Traced(
+            manifest: failed ? nil : Manifest(variables: tracer.created),
+            outputShapes: outputs ?? [], diagnostics: diagnostics)
+    }
+
+    /// Defaults, overridden by the given values.
+    public func parameterValues(_ model: ModelDescription, overrides: [String: Literal]) -> [String: Literal] {
+        var values: [String: Literal] = [:]
+        for param in model.params {
+            if let value = overrides[param.name] ?? param.defaultValue {
+                values[param.name] = value.converted(to: param.type) ?? value
+            }
+        }
+        return values
+    }
+
+    private func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return diagnostics.filter { seen.insert($0).inserted }
+    }
+}

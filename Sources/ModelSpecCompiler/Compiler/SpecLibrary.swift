@@ -1,0 +1,97 @@
+import Foundation
+import LocatedYAML
+
+/// The specs of one folder: a spec may use another's model as a layer by its
+/// type name. Specs are parsed and checked on demand, once each.
+public final class SpecLibrary {
+    /// The folders searched for other specs.
+    public let directories: [String]
+    private var filesByModel: [String: String]?
+    private var checked: [String: Result<ModelDescription, SpecError>] = [:]
+    /// Models being checked now, to find a spec that uses itself.
+    private var inProgress: [String] = []
+
+    public init(directories: [String]) {
+        self.directories = directories
+    }
+
+    /// A library over the folder that holds `file`.
+    public convenience init(containing file: String) {
+        self.init(directories: [(file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent])
+    }
+
+    /// Parses and checks one spec file.
+    public func check(file: String) -> (model: ModelDescription?, diagnostics: [Diagnostic]) {
+        let root: YAMLNode
+        do {
+            root = try YAMLParser.parse(contentsOf: file)
+        } catch {
+            let notes = error.notes.map { Diagnostic(.note, at: $0.location, $0.message) }
+            return (nil, [Diagnostic(.error, at: error.location, error.message)] + notes)
+        }
+        let modelName = root["model"]?.scalar?.text
+        if let modelName { inProgress.append(modelName) }
+        defer { if modelName != nil { inProgress.removeLast() } }
+        var checker = SpecChecker(resolveModel: { [unowned self] name, location in
+            self.resolve(name, from: location)
+        })
+        let model = checker.check(root)
+        return (model, checker.reader.diagnostics.all)
+    }
+
+    /// The checked model of another spec in the library, by its type name.
+    public func model(named name: String) -> ModelDescription? {
+        if case let .success(model)? = checked[name] { return model }
+        return nil
+    }
+
+    private func resolve(_ name: String, from location: SourceLocation) -> ModelDescription? {
+        if inProgress.contains(name) {
+            let chain = (inProgress.drop(while: { $0 != name }) + [name]).joined(separator: " -> ")
+            reportLater(Diagnostic(.error, at: location, "spec '\(name)' uses itself (\(chain)); a model cannot contain itself"), for: location.file)
+            return nil
+        }
+        if let result = checked[name] {
+            return try? result.get()
+        }
+        guard let file = index()[name] else { return nil }
+        let (model, diagnostics) = check(file: file)
+        if let model {
+            checked[name] = .success(model)
+        } else {
+            checked[name] = .failure(SpecError(diagnostics))
+            reportLater(Diagnostic(.error, at: location, "model '\(name)' (\(file)) has errors"), for: location.file)
+        }
+        return model
+    }
+
+    /// Diagnostics found while resolving references, to be added to the referring file's.
+    private var pending: [Diagnostic] = []
+
+    private func reportLater(_ diagnostic: Diagnostic, for file: String) {
+        pending.append(diagnostic)
+    }
+
+    /// Takes the diagnostics found while resolving references.
+    func takePending() -> [Diagnostic] {
+        defer { pending = [] }
+        return pending
+    }
+
+    /// Model type name -> spec file, for every `*.yaml` / `*.yml` in the folders.
+    private func index() -> [String: String] {
+        if let filesByModel { return filesByModel }
+        var map: [String: String] = [:]
+        for directory in directories {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                let path = directory == "." ? name : directory + "/" + name
+                guard let root = try? YAMLParser.parse(contentsOf: path),
+                      let model = root["model"]?.scalar?.text, map[model] == nil else { continue }
+                map[model] = path
+            }
+        }
+        filesByModel = map
+        return map
+    }
+}

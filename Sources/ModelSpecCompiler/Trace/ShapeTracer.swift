@@ -1,0 +1,427 @@
+import LocatedYAML
+import TFNaming
+
+/// Runs a checked model shape-only: every step's output shape, every variable's
+/// full name, shape and trainability in creation order, and the errors
+/// TensorFlow would raise (a shape that does not fit, a variable created twice
+/// in one call without reuse, a reuse of a missing variable). Naming goes through
+/// ``TFNaming``, the same rules the runtime's variable store follows.
+final class ShapeTracer {
+    private(set) var diagnostics = Diagnostics()
+    private(set) var created: [Manifest.Entry] = []
+    /// TensorFlow's scope stack and counters, shared by nested shim layers as in TensorFlow.
+    private var scopes = ScopeStore()
+    private let resolveModel: (String) -> ModelDescription?
+
+    init(resolveModel: @escaping (String) -> ModelDescription?) {
+        self.resolveModel = resolveModel
+    }
+
+    /// The state of one model instance across calls.
+    final class Instance {
+        let model: ModelDescription
+        let params: [String: Literal]
+        /// Prefix of attribute-path names (`""` at the top, `"dense_layer/"` below).
+        let path: String
+        var store = VariableStore<Void>()
+        var legacyLayers: [String: LegacyLayerNaming] = [:]
+        var templates: [String: TemplateNaming] = [:]
+        var nested: [String: Instance] = [:]
+        var builtNative: Set<String> = []
+        var layersByName: Set<String> = []
+        var builtWeights = false
+
+        init(model: ModelDescription, params: [String: Literal], path: String) {
+            self.model = model
+            self.params = params
+            self.path = path
+        }
+    }
+
+    /// What a step sees: value shapes, symbol sizes and parameter values.
+    struct Frame {
+        var values: [String: TracedShape] = [:]
+        var symbols: [String: TracedDim] = [:]
+        var params: [String: Literal]
+    }
+
+    /// Makes an instance, creating the weights declared to be made at initialization.
+    func makeInstance(_ model: ModelDescription, params: [String: Literal], path: String) -> Instance {
+        let instance = Instance(model: model, params: params, path: path)
+        let frame = Frame(params: params)
+        for weight in model.weights where weight.atInit {
+            createAttributeVariable(path + weight.name, weight.variable, frame: frame, at: weight.location)
+        }
+        return instance
+    }
+
+    /// Calls an instance on input shapes; nil after an error.
+    func call(_ instance: Instance, inputs: [TracedShape], at location: SourceLocation) -> [TracedShape]? {
+        let model = instance.model
+        instance.store.beginCall()
+        var frame = Frame(params: instance.params)
+        guard inputs.count == model.inputs.count else {
+            diagnostics.error(location, "\(model.name) takes \(model.inputs.count) input\(model.inputs.count == 1 ? "" : "s"), but \(inputs.count) \(inputs.count == 1 ? "is" : "are") given")
+            return nil
+        }
+        for (declaration, shape) in zip(model.inputs, inputs) {
+            guard bind(declaration, to: shape, in: &frame, at: location) else { return nil }
+            frame.values[declaration.name] = shape
+        }
+        if !instance.builtWeights {
+            instance.builtWeights = true
+            for weight in model.weights where !weight.atInit {
+                createAttributeVariable(instance.path + weight.name, weight.variable, frame: frame, at: weight.location)
+            }
+        }
+        for weight in model.weights {
+            guard let shape = evaluate(weight.variable.shape, frame, at: weight.location) else { return nil }
+            frame.values[weight.name] = shape.map(TracedDim.known)
+        }
+        guard trace(model.body, instance, &frame) else { return nil }
+        return model.outputs.map { frame.values[$0] ?? [] }
+    }
+
+    /// Checks a call's input against its declaration and binds the declaration's symbols.
+    private func bind(_ declaration: InputDeclaration, to shape: TracedShape, in frame: inout Frame, at location: SourceLocation) -> Bool {
+        guard declaration.shape.count == shape.count else {
+            diagnostics.error(location, "input '\(declaration.name)' has rank \(declaration.shape.count) (\(declaration.shape.map(\.description).joined(separator: ", "))), but a value of shape \(shape.shapeDescription) is given")
+            return false
+        }
+        for (dimension, actual) in zip(declaration.shape, shape) {
+            switch dimension {
+            case let .known(size):
+                if let given = actual.size, given != size {
+                    diagnostics.error(location, "input '\(declaration.name)' needs shape [\(declaration.shape.map(\.description).joined(separator: ", "))], but a value of shape \(shape.shapeDescription) is given")
+                    return false
+                }
+            case let .param(name):
+                if case let .int(size)? = frame.params[name], let given = actual.size, given != size {
+                    diagnostics.error(location, "input '\(declaration.name)' needs $\(name) = \(size) in that dimension, but a value of shape \(shape.shapeDescription) is given")
+                    return false
+                }
+            case let .symbol(name):
+                if let bound = frame.symbols[name], let a = bound.size, let b = actual.size, a != b {
+                    diagnostics.error(location, "symbol '\(name)' is \(a) in one input and \(b) in input '\(declaration.name)'")
+                    return false
+                }
+                if frame.symbols[name]?.size == nil { frame.symbols[name] = actual }
+            case .unknown:
+                break
+            }
+        }
+        return true
+    }
+
+    // MARK: Steps
+
+    private func trace(_ steps: [Step], _ instance: Instance, _ frame: inout Frame) -> Bool {
+        for step in steps {
+            guard let outputs = trace(step, instance, &frame) else { return false }
+            for (name, shape) in zip(step.results, outputs) {
+                frame.values[name] = shape
+            }
+        }
+        return true
+    }
+
+    private func trace(_ step: Step, _ instance: Instance, _ frame: inout Frame) -> [TracedShape]? {
+        let inputs = step.inputs.map { frame.values[$0] ?? [] }
+        let location = step.location
+        do {
+            switch step.operation {
+            case let .variableScope(name, reuse, body):
+                switch name {
+                case let .name(expr):
+                    guard let text = evaluate(expr, frame, at: location) else { return nil }
+                    scopes.enter(text, reuse: reuse)
+                case let .defaultName(prefix):
+                    scopes.enter(defaultName: prefix)
+                }
+                defer { scopes.exit() }
+                return trace(body, instance, &frame) ? [] : nil
+            case let .nameScope(_, body):
+                return trace(body, instance, &frame) ? [] : nil
+            case let .recordScope(name):
+                scopes.enter(name)
+                scopes.exit()
+                return []
+            case let .variable(declaration):
+                guard let name = evaluate(declaration.name, frame, at: location),
+                      let shape = evaluate(declaration.shape, frame, at: location) else { return nil }
+                getVariable(name, shape, declaration, instance, at: location)
+                return [shape.map(TracedDim.known)]
+            case let .legacyLayer(config):
+                var naming = LegacyLayerNaming(className: config.kind.baseName, name: config.name, functional: true, reuse: config.reuse, scopes: &scopes)
+                naming.enterCall(&scopes)
+                defer { scopes.exit() }
+                return try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
+                    let declaration = VariableDeclaration(name: .literal(variableName), shape: [], dtype: .float32, initializer: nil, regularizer: nil, trainable: trainable)
+                    self.getVariable(variableName, shape, declaration, instance, at: location)
+                }.map { [$0] }
+            case let .callLayer(name, _):
+                return try callLayer(name, inputs, instance, frame, at: location)
+            case let .getOrCreateLayer(name, config):
+                let firstCall = !instance.layersByName.contains(name)
+                instance.layersByName.insert(name)
+                let prefix = scopes.current.qualified(config.name ?? config.kind.baseName)
+                return try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
+                    if firstCall { self.record(prefix + "/" + variableName, shape, .float32, trainable) }
+                }.map { [$0] }
+            case let .math(operation):
+                return [try math(operation, inputs, frame, at: location)]
+            case .assign:
+                _ = try ShapeRules.broadcast(inputs[0], inputs[1], op: "assign")
+                return [inputs[0]]
+            }
+        } catch let mismatch as ShapeMismatch {
+            diagnostics.error(location, mismatch.message)
+            return nil
+        } catch {
+            diagnostics.error(location, "\(error)")
+            return nil
+        }
+    }
+
+    private func callLayer(_ name: String, _ inputs: [TracedShape], _ instance: Instance, _ frame: Frame, at location: SourceLocation) throws -> [TracedShape]? {
+        guard let declaration = instance.model.layer(named: name) else { return nil }
+        switch declaration.kind {
+        case let .native(config):
+            let firstCall = !instance.builtNative.contains(name)
+            instance.builtNative.insert(name)
+            let prefix = instance.path + name + "/"
+            return try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
+                if firstCall { self.record(prefix + variableName, shape, .float32, trainable) }
+            }.map { [$0] }
+        case let .legacy(config):
+            var naming = instance.legacyLayers[name]
+                ?? LegacyLayerNaming(className: config.kind.baseName, name: config.name, functional: false, scopes: &scopes)
+            naming.enterCall(&scopes)
+            instance.legacyLayers[name] = naming
+            defer { scopes.exit() }
+            return try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
+                let declaration = VariableDeclaration(name: .literal(variableName), shape: [], dtype: .float32, initializer: nil, regularizer: nil, trainable: trainable)
+                self.getVariable(variableName, shape, declaration, instance, at: location)
+            }.map { [$0] }
+        case let .model(modelName, arguments):
+            guard let model = resolveModel(modelName) else { return nil }
+            let nested: Instance
+            if let existing = instance.nested[name] {
+                nested = existing
+            } else {
+                var params: [String: Literal] = [:]
+                for param in model.params {
+                    if let argument = arguments[param.name] {
+                        guard let value = evaluate(argument, frame, at: location) else { return nil }
+                        params[param.name] = value
+                    } else if let value = param.defaultValue {
+                        params[param.name] = value
+                    }
+                }
+                nested = makeInstance(model, params: params, path: instance.path + name + "/")
+                instance.nested[name] = nested
+            }
+            return call(nested, inputs: inputs, at: location)
+        case let .template(templateName, arguments):
+            guard let template = instance.model.template(named: templateName) else { return nil }
+            var naming = instance.templates[name] ?? TemplateNaming(name: templateName)
+            naming.enterCall(&scopes)
+            instance.templates[name] = naming
+            defer { scopes.exit() }
+            var inner = Frame(symbols: frame.symbols, params: frame.params)
+            let tensorArguments = template.arguments.filter { $0.type == .tensor }
+            guard inputs.count == tensorArguments.count else {
+                diagnostics.error(location, "template '\(templateName)' takes \(tensorArguments.count) tensor argument\(tensorArguments.count == 1 ? "" : "s"), but \(inputs.count) \(inputs.count == 1 ? "is" : "are") given")
+                return nil
+            }
+            for (argument, shape) in zip(tensorArguments, inputs) {
+                inner.values[argument.name] = shape
+            }
+            for (key, expr) in arguments {
+                guard let value = evaluate(expr, frame, at: location) else { return nil }
+                inner.params[key] = value
+            }
+            guard trace(template.body, instance, &inner) else { return nil }
+            let last = template.body.last?.results.first ?? tensorArguments[0].name
+            return [inner.values[last] ?? []]
+        }
+    }
+
+    // MARK: Layers
+
+    /// The output shape of a layer, calling `makeVariable(name, shape, trainable, regularized)`
+    /// for each of its variables in TensorFlow's creation order.
+    private func layer(
+        _ config: LayerConfig, input: TracedShape, _ frame: Frame, at location: SourceLocation,
+        makeVariable: (String, [Int], Bool, Bool) -> Void
+    ) throws -> TracedShape? {
+        let kind = config.kind.rawValue
+        switch config.kind {
+        case .dense:
+            guard let units = evaluate(config.units!, frame, at: location) else { return nil }
+            guard let last = input.last else { throw ShapeMismatch(message: "dense needs an input of rank 1 or more, but got shape []") }
+            guard let inputSize = last.size else {
+                throw ShapeMismatch(message: "dense needs the last dimension of its input to be known, but the input has shape \(input.shapeDescription); give the input's shape with a number there")
+            }
+            makeVariable("kernel", [inputSize, units], config.trainable, config.kernelRegularizer != nil)
+            if config.useBias { makeVariable("bias", [units], config.trainable, config.biasRegularizer != nil) }
+            return input.dropLast() + [.known(units)]
+        case .conv2d:
+            guard input.count == 4 else { throw ShapeMismatch(message: "conv2d needs an NHWC input of rank 4, but got shape \(input.shapeDescription)") }
+            guard let channels = input[3].size else {
+                throw ShapeMismatch(message: "conv2d needs the channel dimension of its input to be known, but the input has shape \(input.shapeDescription)")
+            }
+            guard let filters = evaluate(config.filters!, frame, at: location),
+                  let kernel = evaluate(config.kernelSize!, frame, at: location),
+                  let strides = evaluate(config.strides ?? [.literal(1), .literal(1)], frame, at: location),
+                  let dilation = evaluate(config.dilationRate ?? [.literal(1), .literal(1)], frame, at: location) else { return nil }
+            makeVariable("kernel", [kernel[0], kernel[1], channels, filters], config.trainable, config.kernelRegularizer != nil)
+            if config.useBias { makeVariable("bias", [filters], config.trainable, config.biasRegularizer != nil) }
+            let height = ShapeRules.windowOutput(input[1], window: kernel[0], stride: strides[0], dilation: dilation[0], padding: config.padding)
+            let width = ShapeRules.windowOutput(input[2], window: kernel[1], stride: strides[1], dilation: dilation[1], padding: config.padding)
+            if height.size == 0 || width.size == 0 {
+                throw ShapeMismatch(message: "conv2d with a \(kernel[0])x\(kernel[1]) kernel and \(config.padding.rawValue) padding on input \(input.shapeDescription) leaves no output")
+            }
+            return [input[0], height, width, .known(filters)]
+        case .maxPooling2d, .averagePooling2d:
+            guard input.count == 4 else { throw ShapeMismatch(message: "\(kind) needs an NHWC input of rank 4, but got shape \(input.shapeDescription)") }
+            guard let pool = evaluate(config.poolSize!, frame, at: location),
+                  let strides = evaluate(config.strides ?? config.poolSize!, frame, at: location) else { return nil }
+            let height = ShapeRules.windowOutput(input[1], window: pool[0], stride: strides[0], dilation: 1, padding: config.padding)
+            let width = ShapeRules.windowOutput(input[2], window: pool[1], stride: strides[1], dilation: 1, padding: config.padding)
+            if height.size == 0 || width.size == 0 {
+                throw ShapeMismatch(message: "\(kind) with a \(pool[0])x\(pool[1]) window and \(config.padding.rawValue) padding on input \(input.shapeDescription) leaves no output")
+            }
+            return [input[0], height, width, input[3]]
+        case .batchNormalization:
+            let axis = try ShapeRules.axis(config.axis, rank: input.count, op: kind, shape: input)
+            guard let channels = input[axis].size else {
+                throw ShapeMismatch(message: "batch_normalization needs dimension \(config.axis) of its input to be known, but the input has shape \(input.shapeDescription)")
+            }
+            if config.scale { makeVariable("gamma", [channels], config.trainable, false) }
+            if config.center { makeVariable("beta", [channels], config.trainable, false) }
+            makeVariable("moving_mean", [channels], false, false)
+            makeVariable("moving_variance", [channels], false, false)
+            return input
+        case .flatten:
+            return try ShapeRules.flatten(input)
+        case .dropout:
+            return input
+        }
+    }
+
+    // MARK: Math
+
+    private func math(_ operation: MathOperation, _ inputs: [TracedShape], _ frame: Frame, at location: SourceLocation) throws -> TracedShape {
+        switch operation {
+        case .matmul: return try ShapeRules.matmul(inputs[0], inputs[1])
+        case .biasAdd: return try ShapeRules.biasAdd(inputs[0], inputs[1])
+        case .add: return try ShapeRules.broadcast(inputs[0], inputs[1], op: "add")
+        case .subtract: return try ShapeRules.broadcast(inputs[0], inputs[1], op: "subtract")
+        case .multiply: return try ShapeRules.broadcast(inputs[0], inputs[1], op: "multiply")
+        case .divide: return try ShapeRules.broadcast(inputs[0], inputs[1], op: "divide")
+        case .relu, .relu6, .elu, .tanh, .sigmoid, .identity: return inputs[0]
+        case let .softmax(axis):
+            _ = try ShapeRules.axis(axis, rank: inputs[0].count, op: "softmax", shape: inputs[0])
+            return inputs[0]
+        case let .reshape(dims):
+            guard let sizes = evaluate(dims, frame, at: location) else { throw ShapeMismatch(message: "reshape: the shape has an unknown parameter") }
+            return try ShapeRules.reshape(inputs[0], to: sizes)
+        case let .expandDims(axis): return try ShapeRules.expandDims(inputs[0], axis: axis)
+        case let .squeeze(axes): return try ShapeRules.squeeze(inputs[0], axes: axes)
+        case let .concat(axis): return try ShapeRules.concat(inputs, axis: axis)
+        case let .transpose(perm): return try ShapeRules.transpose(inputs[0], perm: perm)
+        case let .reduceSum(axes, keepDims): return try ShapeRules.reduce(inputs[0], axes: axes, keepDims: keepDims, op: "reduce_sum")
+        case let .reduceMean(axes, keepDims): return try ShapeRules.reduce(inputs[0], axes: axes, keepDims: keepDims, op: "reduce_mean")
+        case .embeddingLookup: return try ShapeRules.embeddingLookup(table: inputs[0], ids: inputs[1])
+        }
+    }
+
+    // MARK: Variables
+
+    private func getVariable(_ name: String, _ shape: [Int], _ declaration: VariableDeclaration, _ instance: Instance, at location: SourceLocation) {
+        let request = VariableRequest(shape: shape, dtype: declaration.dtype, trainable: declaration.trainable)
+        do {
+            let result = try instance.store.getVariable(name, in: scopes.current, request) { _ in }
+            switch result.lookup {
+            case .created:
+                record(result.description.name, shape, declaration.dtype, declaration.trainable)
+            case .reused:
+                break
+            case .sharedWithoutReuse:
+                diagnostics.error(location, "variable '\(result.description.name)' is created twice in one call without reuse: TensorFlow 1 refuses this (\"Variable \(result.description.name) already exists, disallowed\"), while the shim (track_tf1_style_variables) silently shares it; to share it, give the enclosing scope 'reuse: auto', or give the layer another name")
+            }
+        } catch {
+            diagnostics.error(location, "\(error)")
+        }
+    }
+
+    private func createAttributeVariable(_ name: String, _ declaration: VariableDeclaration, frame: Frame, at location: SourceLocation) {
+        guard let shape = evaluate(declaration.shape, frame, at: location) else { return }
+        record(name, shape, declaration.dtype, declaration.trainable)
+    }
+
+    private func record(_ name: String, _ shape: [Int], _ dtype: DType, _ trainable: Bool) {
+        created.append(Manifest.Entry(name: name, shape: shape, dtype: dtype.rawValue, trainable: trainable))
+    }
+
+    // MARK: Expressions
+
+    func evaluate(_ expr: Expr<Int>, _ frame: Frame, at location: SourceLocation) -> Int? {
+        switch expr {
+        case let .literal(value): return value
+        case let .param(name):
+            if case let .int(value)? = frame.params[name] { return value }
+            diagnostics.error(location, "parameter '$\(name)' has no value: give it a default in the spec or pass it with --param \(name)=VALUE")
+            return nil
+        }
+    }
+
+    func evaluate(_ exprs: [Expr<Int>], _ frame: Frame, at location: SourceLocation) -> [Int]? {
+        let values = exprs.compactMap { evaluate($0, frame, at: location) }
+        return values.count == exprs.count ? values : nil
+    }
+
+    func evaluate(_ expr: Expr<String>, _ frame: Frame, at location: SourceLocation) -> String? {
+        switch expr {
+        case let .literal(value): return value
+        case let .param(name):
+            if case let .string(value)? = frame.params[name] { return value }
+            diagnostics.error(location, "parameter '$\(name)' has no value: give it a default in the spec or pass it with --param \(name)=VALUE")
+            return nil
+        }
+    }
+
+    func evaluate(_ expr: Expr<Literal>, _ frame: Frame, at location: SourceLocation) -> Literal? {
+        switch expr {
+        case let .literal(value): return value
+        case let .param(name):
+            if let value = frame.params[name] { return value }
+            diagnostics.error(location, "parameter '$\(name)' has no value: give it a default in the spec or pass it with --param \(name)=VALUE")
+            return nil
+        }
+    }
+
+    /// A variable's shape as numbers: symbols take the sizes bound by the call's inputs.
+    func evaluate(_ shape: [Dimension], _ frame: Frame, at location: SourceLocation) -> [Int]? {
+        var sizes: [Int] = []
+        for dimension in shape {
+            switch dimension {
+            case let .known(size): sizes.append(size)
+            case let .param(name):
+                guard let size = evaluate(Expr<Int>.param(name), frame, at: location) else { return nil }
+                sizes.append(size)
+            case let .symbol(name):
+                guard let size = frame.symbols[name]?.size else {
+                    diagnostics.error(location, "the size of '\(name)' is not known here, but a variable's shape needs it; give the input's shape with a number there or pass --input with its dimensions")
+                    return nil
+                }
+                sizes.append(size)
+            case .unknown:
+                diagnostics.error(location, "a variable's shape cannot have an unknown (null) dimension")
+                return nil
+            }
+        }
+        return sizes
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import ModelSpecCompiler
+
+/// `modelspec names SPEC`: the variables one call of the model creates.
+struct NamesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "names",
+        abstract: "Print the variables a spec makes: name, shape, dtype, trainable, in creation order."
+    )
+
+    @Argument(help: "The spec file.")
+    var spec: String
+
+    @OptionGroup var values: SpecValueOptions
+
+    @Flag(help: "Print a JSON array of {name, shape, dtype, trainable}.")
+    var json = false
+
+    func run() throws {
+        let compiler = SpecCompiler(library: SpecLibrary(containing: spec))
+        let checked = compiler.check(file: spec, params: try values.params(), inputs: try values.inputs())
+        DiagnosticPrinter.print(checked.diagnostics)
+        guard let model = checked.model else { throw ExitCode(1) }
+        let traced = compiler.manifest(of: model, params: try values.params(), inputs: try values.inputs())
+        DiagnosticPrinter.print(traced.diagnostics.filter { diagnostic in !checked.diagnostics.contains(diagnostic) })
+        guard let manifest = traced.manifest else { throw ExitCode(1) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(manifest.variables), as: UTF8.self))
+        } else {
+            print(ManifestTable.render(manifest))
+        }
+    }
+}
+
+/// The manifest as an aligned text table.
+enum ManifestTable {
+    static func render(_ manifest: Manifest) -> String {
+        let rows = manifest.variables.map { entry in
+            [entry.name, "[" + entry.shape.map(String.init).joined(separator: ", ") + "]", entry.dtype, entry.trainable ? "trainable" : "non-trainable"]
+        }
+        guard !rows.isEmpty else { return "(no variables)" }
+        let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            (0..<3).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ") + "  " + row[3]
+        }.joined(separator: "\n")
+    }
+}
