@@ -576,11 +576,15 @@ def body_variable_scope_object_reentry_counters(self, inputs):
     return out
 
 
+def init_compat_layer_object(self):
+    self.fc = v1.layers.Dense(3)
+
+
 @case("compat_layer_object_called_in_two_scopes",
       "One tf.compat.v1.layers.Dense object created in __init__, called in "
       "scope 'a' then in scope 'b': it keeps the scope captured on its first "
       "call (a/dense) and reuses its variables.",
-      init=lambda self: setattr(self, 'fc', v1.layers.Dense(3)))
+      init=init_compat_layer_object)
 def body_compat_layer_object_called_in_two_scopes(self, inputs):
     with v1.variable_scope('a'):
         out = self.fc(inputs)
@@ -631,6 +635,105 @@ def body_custom_getter_substitute(self, inputs):
         return getter(name, *args, **kwargs)
     with v1.variable_scope('model', custom_getter=getter):
         return v1.layers.dense(inputs, 2)
+
+
+class LossInner(tf.keras.layers.Layer):
+    """Nested shim layer for regularization_loss_order: a native Dense child
+    (kernel constant 3, l2) and its own get_variable (constant 4, l2)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.native_c = tf.keras.layers.Dense(
+            2, kernel_initializer=tf.constant_initializer(3.0),
+            kernel_regularizer='l2', name='native_c')
+
+    @track
+    def call(self, inputs):
+        with v1.variable_scope('inner'):
+            w = v1.get_variable('w_inner', [3], regularizer=tf.keras.regularizers.L2(),
+                                initializer=v1.constant_initializer(4.0))
+        return self.native_c(inputs * w)
+
+
+def init_loss_order(self):
+    self.native_a = tf.keras.layers.Dense(
+        3, kernel_initializer=tf.constant_initializer(2.0),
+        kernel_regularizer='l2', name='native_a')
+    self.nested_b = LossInner()
+
+
+@case("regularization_loss_order",
+      "layer.losses order with own shim variables, a native Keras attribute and "
+      "a nested shim layer that has its own native child. Each regularized "
+      "variable has a distinct constant value so the loss can be traced back "
+      "(regularization_losses: [{variable, value}] in layer.losses order). "
+      "Expected: the outer layer's own callable losses (its store's regularized "
+      "variables in creation order), then each tracked sublayer depth-first "
+      "pre-order: native_a, nested_b (its store), native_c.",
+      init=init_loss_order, graph=False)
+def body_regularization_loss_order(self, inputs):
+    with v1.variable_scope('model'):
+        w1 = v1.get_variable('w1', [3], regularizer=tf.keras.regularizers.L2(),
+                             initializer=v1.constant_initializer(5.0))
+        w0 = v1.get_variable('w0', [3], regularizer=tf.keras.regularizers.L2(),
+                             initializer=v1.constant_initializer(6.0))
+        out = self.native_a(inputs * w1 * w0)
+        out = self.nested_b(out)
+        out = v1.layers.dense(out, 2, kernel_regularizer='l2',
+                              kernel_initializer=v1.constant_initializer(7.0))
+    return out
+
+
+def custom_loss_order(record):
+    tf.keras.backend.clear_session()
+    layer = NamingLayer(body_regularization_loss_order, init_loss_order)
+    layer(tf.ones([2, 3]))
+    values = {strip0(v.name): float(0.01 * tf.reduce_sum(tf.square(v))) for v in layer.weights}
+    out = []
+    for loss in layer.losses:
+        value = float(loss)
+        match = [n for n, lv in values.items() if abs(lv - value) <= 1e-5 * max(1, value)]
+        out.append({"variable": match[0] if len(match) == 1 else match, "value": value})
+    record["regularization_losses"] = out
+    record["flatten_layers_order"] = [l.name for l in layer._flatten_layers()]
+
+
+CASES[-1]["custom"] = custom_loss_order
+
+
+def init_loss_order_dfs(self):
+    self.nested_b = LossInner()
+    self.native_a = tf.keras.layers.Dense(
+        3, kernel_initializer=tf.constant_initializer(2.0),
+        kernel_regularizer='l2', name='native_a')
+
+
+@case("regularization_loss_order_depth_first",
+      "Like regularization_loss_order but the nested shim layer (with its "
+      "native child native_c) is assigned before native_a: layer.losses and "
+      "layer.weights walk the sublayers depth-first pre-order "
+      "(outer, loss_inner, native_c, native_a), not breadth-first.",
+      init=init_loss_order_dfs, graph=False)
+def body_regularization_loss_order_depth_first(self, inputs):
+    out = self.nested_b(inputs)
+    return self.native_a(out)
+
+
+def custom_loss_order_dfs(record):
+    tf.keras.backend.clear_session()
+    layer = NamingLayer(body_regularization_loss_order_depth_first, init_loss_order_dfs)
+    layer(tf.ones([2, 3]))
+    values = {strip0(v.name): float(0.01 * tf.reduce_sum(tf.square(v))) for v in layer.weights}
+    out = []
+    for loss in layer.losses:
+        value = float(loss)
+        match = [n for n, lv in values.items() if abs(lv - value) <= 1e-5 * max(1, value)]
+        out.append({"variable": match[0] if len(match) == 1 else match, "value": value})
+    record["regularization_losses"] = out
+    record["flatten_layers_order"] = [l.name for l in layer._flatten_layers()]
+
+
+CASES[-1]["custom"] = custom_loss_order_dfs
 
 
 # ---------------------------------------------------------------- harness
@@ -706,9 +809,15 @@ def source_of(fn):
     if fn is None:
         return None
     try:
-        return textwrap.dedent(inspect.getsource(fn))
+        src = textwrap.dedent(inspect.getsource(fn))
     except (OSError, TypeError):
         return None
+    lines = src.splitlines(keepends=True)
+    # Drop the @case(...) decorator: keep from the def/class line on.
+    for i, line in enumerate(lines):
+        if line.startswith(("def ", "class ")):
+            return "".join(lines[i:])
+    return src
 
 
 def main():
@@ -724,7 +833,7 @@ def main():
             "input_shape": c["input_shape"],
         }
         used = (record["python"] or "") + (record["init_python"] or "")
-        helpers = [source_of(h) for h in (InnerShim, InnerAutoDense, record_scope)
+        helpers = [source_of(h) for h in (InnerShim, InnerAutoDense, LossInner, record_scope)
                    if h.__name__ + "(" in used]
         if helpers:
             record["helpers_python"] = "\n".join(helpers)
