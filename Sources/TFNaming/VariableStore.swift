@@ -42,12 +42,14 @@ public enum VariableLookup: Hashable, Sendable {
     /// scope that does not reuse. The shim (`_EagerVariableStore`) shares it
     /// silently; TensorFlow 1 graph mode refuses with "Variable ... already exists".
     case sharedWithoutReuse
+    /// A new variable was created in a scope with `reuse: true`. The shim creates it
+    /// (it treats every `get_variable` as get-or-create); TensorFlow 1 graph mode
+    /// refuses with "Variable ... does not exist".
+    case createdDespiteReuse
 }
 
 /// Why `get_variable` refused.
 public enum VariableStoreError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// `reuse=True` for a variable that does not exist.
-    case missingForReuse(name: String)
     /// An existing variable asked for with another shape.
     case shapeMismatch(name: String, requested: [Int], existing: [Int])
     /// An existing variable asked for with another dtype.
@@ -55,10 +57,6 @@ public enum VariableStoreError: Error, Hashable, Sendable, CustomStringConvertib
 
     public var description: String {
         switch self {
-        case let .missingForReuse(name):
-            "variable '\(name)' does not exist, but its scope has reuse: true"
-                + " (TensorFlow: \"Variable \(name) does not exist, or was not created with"
-                + " tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in VarScope?\")"
         case let .shapeMismatch(name, requested, existing):
             "trying to share variable '\(name)' with shape \(requested), but it was created with shape \(existing)"
         case let .dtypeMismatch(name, requested, existing):
@@ -69,9 +67,10 @@ public enum VariableStoreError: Error, Hashable, Sendable, CustomStringConvertib
 
 /// The variables of one layer instance, keyed by full name, with TensorFlow's
 /// `get_variable` rules as the `track_tf1_style_variables` shim applies them
-/// (`_EagerVariableStore._get_single_variable`): an existing name is returned if
-/// its shape and dtype agree; a missing one is created unless the scope has
-/// `reuse: true`. `Value` is whatever the user of the store keeps per variable:
+/// (`_EagerVariableStore._get_single_variable`, which receives every scope's reuse
+/// as `AUTO_REUSE` in eager mode): an existing name is returned if its shape and
+/// dtype agree, a missing one is created. The ``VariableLookup`` says where
+/// TensorFlow 1 graph mode would have refused instead. `Value` is whatever the user of the store keeps per variable:
 /// nothing for the compiler's manifest, a tensor for the runtime.
 public struct VariableStore<Value> {
     /// Variables in creation order.
@@ -115,16 +114,13 @@ public struct VariableStore<Value> {
             let sharedInCall = scope.reuse == .inherit && createdThisCall.contains(fullName)
             return (existing.value, existing.description, sharedInCall ? .sharedWithoutReuse : .reused)
         }
-        if scope.reuse == .reuse {
-            throw VariableStoreError.missingForReuse(name: fullName)
-        }
         let description = VariableDescription(
             name: fullName, shape: request.shape, dtype: request.dtype, trainable: request.trainable)
         let value = try create(description)
         indexByName[fullName] = variables.count
         variables.append((description, value))
         createdThisCall.insert(fullName)
-        return (value, description, .created)
+        return (value, description, scope.reuse == .reuse ? .createdDespiteReuse : .created)
     }
 
     /// Replaces the value kept for an existing variable (an assignment).

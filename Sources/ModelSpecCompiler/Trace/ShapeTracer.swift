@@ -346,6 +346,9 @@ final class ShapeTracer {
             switch result.lookup {
             case .created:
                 record(result.description.name, shape, declaration.dtype, declaration.trainable)
+            case .createdDespiteReuse:
+                record(result.description.name, shape, declaration.dtype, declaration.trainable)
+                diagnostics.error(location, "variable '\(result.description.name)' does not exist, but its scope has reuse: true; TensorFlow 1 refuses this (\"Variable \(result.description.name) does not exist, or was not created with tf.get_variable()\"), while the shim (track_tf1_style_variables) silently creates it; use 'reuse: auto' to create it when missing")
             case .reused:
                 break
             case .sharedWithoutReuse:
