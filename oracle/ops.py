@@ -12,7 +12,7 @@ import shutil
 import numpy as np
 import tensorflow as tf
 
-from common import golden_dir, write_json, write_npy
+from common import golden_dir, write_json
 
 CASES = []
 OUT = None
@@ -20,6 +20,12 @@ OUT = None
 
 def f32(rng, *shape, scale=1.0, shift=0.0):
     return (rng.standard_normal(shape) * scale + shift).astype(np.float32)
+
+
+def save(path, array):
+    """np.save of a C-order copy. Not common.write_npy: its np.ascontiguousarray
+    turns a 0-d array (a full reduction's result) into shape (1,)."""
+    np.save(path, np.array(array, order="C"), allow_pickle=False)
 
 
 def case(name, op, inputs, outputs, **attrs):
@@ -31,7 +37,7 @@ def case(name, op, inputs, outputs, **attrs):
             if value.dtype == np.float64:
                 value = value.astype(np.float32)
             file = f"{name}.{key}.npy"
-            write_npy(os.path.join(OUT, file), value)
+            save(os.path.join(OUT, file), value)
             entry[kind][key] = file
     CASES.append(entry)
 
