@@ -147,6 +147,11 @@ public struct Tensor: Sendable {
         }
     }
 
+    /// The scalar at a multi-index given as an array. Traps when out of range.
+    public func scalar(at indices: [Int]) -> Float {
+        storage.base[offset(of: indices)]
+    }
+
     /// Whether two tensors share one buffer (for tests of copy-on-write).
     public func sharesStorage(with other: Tensor) -> Bool {
         storage === other.storage
