@@ -1,0 +1,146 @@
+import Foundation
+
+/// The contents of a `.npy` file, by dtype.
+public enum NpyArray: Sendable, Equatable {
+    /// `<f4`.
+    case float32(Tensor)
+    /// `<i4`.
+    case int32(IndexTensor)
+    /// `<i8`, narrowed to int32 on reading (values outside int32 are an error).
+    case int64(IndexTensor)
+
+    /// The shape of the array.
+    public var shape: [Int] {
+        switch self {
+        case .float32(let t): t.shape
+        case .int32(let t), .int64(let t): t.shape
+        }
+    }
+}
+
+/// The integer dtypes an `IndexTensor` can be written as.
+public enum NpyIntegerType: Sendable {
+    case int32, int64
+}
+
+/// Reading and writing NumPy `.npy` files: little-endian float32, int32 and
+/// int64 arrays in C order. Reading accepts format versions 1.0, 2.0 and 3.0;
+/// writing produces version 1.0 (what `np.save` writes for small headers).
+/// Anything else (big-endian, Fortran order, other dtypes) is a clear `NpyError`.
+public enum NumPy {
+    /// Reads any supported `.npy` file.
+    public static func read(contentsOf url: URL) throws -> NpyArray {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw NpyError(path: url.path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        do { return try decode(data) } catch let e as NpyError { throw e.at(url.path) }
+    }
+
+    /// Reads a float32 `.npy` file as a `Tensor`.
+    /// - Throws: `NpyError` when the file holds another dtype.
+    public static func readTensor(contentsOf url: URL) throws -> Tensor {
+        switch try read(contentsOf: url) {
+        case .float32(let t): return t
+        case .int32, .int64:
+            throw NpyError(path: url.path, reason: "holds integers, expected float32 ('<f4')")
+        }
+    }
+
+    /// Reads an int32 or int64 `.npy` file as an `IndexTensor`.
+    /// - Throws: `NpyError` when the file holds floats.
+    public static func readIndexTensor(contentsOf url: URL) throws -> IndexTensor {
+        switch try read(contentsOf: url) {
+        case .int32(let t), .int64(let t): return t
+        case .float32:
+            throw NpyError(path: url.path, reason: "holds float32, expected int32 ('<i4') or int64 ('<i8')")
+        }
+    }
+
+    /// Decodes the bytes of a `.npy` file.
+    public static func decode(_ data: Data) throws -> NpyArray {
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> NpyArray in
+            let (header, offset) = try NpyHeader.parse(bytes)
+            guard !header.fortranOrder else {
+                throw NpyError(reason: "Fortran-order arrays are not supported; save with np.ascontiguousarray")
+            }
+            let count = elementCount(of: header.shape)
+            let itemSize: Int
+            switch header.descr {
+            case "<f4", "<i4": itemSize = 4
+            case "<i8": itemSize = 8
+            default:
+                throw NpyError(reason: "unsupported dtype '\(header.descr)' (supported: '<f4' float32, '<i4' int32, '<i8' int64, little-endian)")
+            }
+            let payload = bytes.count - offset
+            guard payload == count * itemSize else {
+                throw NpyError(reason: "data is \(payload) bytes, shape \(describe(header.shape)) of '\(header.descr)' needs \(count * itemSize)")
+            }
+            let src = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+            switch header.descr {
+            case "<f4":
+                return .float32(try Tensor(shape: header.shape) { dst in
+                    _ = src.copyBytes(to: UnsafeMutableRawBufferPointer(dst))
+                    for i in dst.indices { dst[i] = Float(bitPattern: UInt32(littleEndian: dst[i].bitPattern)) }
+                })
+            case "<i4":
+                return .int32(try IndexTensor(shape: header.shape) { dst in
+                    _ = src.copyBytes(to: UnsafeMutableRawBufferPointer(dst))
+                    for i in dst.indices { dst[i] = Int32(littleEndian: dst[i]) }
+                })
+            default:
+                return .int64(try IndexTensor(shape: header.shape) { dst in
+                    for i in 0..<count {
+                        let v = Int64(littleEndian: src.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+                        guard let narrow = Int32(exactly: v) else {
+                            throw NpyError(reason: "int64 value \(v) at flat index \(i) does not fit in int32")
+                        }
+                        dst[i] = narrow
+                    }
+                })
+            }
+        }
+    }
+
+    /// The bytes of a float32 `.npy` file (version 1.0, C order).
+    public static func encode(_ tensor: Tensor) -> Data {
+        let header = try! NpyHeader(descr: "<f4", fortranOrder: false, shape: tensor.shape).encoded()
+        var data = Data(header)
+        tensor.withUnsafeBufferPointer { src in
+            for x in src { withUnsafeBytes(of: x.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        }
+        return data
+    }
+
+    /// The bytes of an int32 or int64 `.npy` file (version 1.0, C order).
+    public static func encode(_ indices: IndexTensor, as dtype: NpyIntegerType = .int32) -> Data {
+        let descr = dtype == .int32 ? "<i4" : "<i8"
+        let header = try! NpyHeader(descr: descr, fortranOrder: false, shape: indices.shape).encoded()
+        var data = Data(header)
+        indices.withUnsafeBufferPointer { src in
+            for x in src {
+                switch dtype {
+                case .int32: withUnsafeBytes(of: x.littleEndian) { data.append(contentsOf: $0) }
+                case .int64: withUnsafeBytes(of: Int64(x).littleEndian) { data.append(contentsOf: $0) }
+                }
+            }
+        }
+        return data
+    }
+
+    /// Writes a float32 `.npy` file.
+    public static func write(_ tensor: Tensor, to url: URL) throws {
+        try writeData(encode(tensor), to: url)
+    }
+
+    /// Writes an int32 (default) or int64 `.npy` file.
+    public static func write(_ indices: IndexTensor, to url: URL, as dtype: NpyIntegerType = .int32) throws {
+        try writeData(encode(indices, as: dtype), to: url)
+    }
+
+    private static func writeData(_ data: Data, to url: URL) throws {
+        do { try data.write(to: url, options: .atomic) } catch {
+            throw NpyError(path: url.path, reason: "cannot write: \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import COpenBLAS
+
+/// Row-major single-precision GEMM: C = A·B (+ C when `accumulate`).
+/// `a` is m×k (k×m when `transA`), `b` is k×n (n×k when `transB`), C is m×n
+/// with leading dimension `ldc`.
+@inline(__always)
+func sgemm(transA: Bool = false, transB: Bool = false,
+           m: Int, n: Int, k: Int,
+           a: UnsafePointer<Float>, lda: Int,
+           b: UnsafePointer<Float>, ldb: Int,
+           c: UnsafeMutablePointer<Float>, ldc: Int,
+           accumulate: Bool = false) {
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+        if !accumulate {
+            for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+        }
+        return
+    }
+    precondition(m <= Int32.max && n <= Int32.max && k <= Int32.max, "matrix too large for 32-bit BLAS")
+    cblas_sgemm(CblasRowMajor,
+                transA ? CblasTrans : CblasNoTrans,
+                transB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k),
+                1, a, Int32(Swift.max(lda, 1)),
+                b, Int32(Swift.max(ldb, 1)),
+                accumulate ? 1 : 0, c, Int32(Swift.max(ldc, 1)))
+}
+
+/// Matrix product, as `tf.linalg.matmul`, computed with `cblas_sgemm`.
+///
+/// - `[m, k] × [k, n] → [m, n]`, with `transposeA`/`transposeB` transposing
+///   an operand's last two dimensions first.
+/// - `[..., k] × [k, n] → [..., n]`: with a 2-D right operand, all leading
+///   dimensions of the left one are batch (as Keras `Dense` does with
+///   `tf.tensordot`), done in a single GEMM.
+/// - `[b..., m, k] × [b..., k, n] → [b..., m, n]` for equal batch dimensions.
+///
+/// - Throws: `TensorError` when the ranks or inner dimensions do not fit, e.g.
+///   `matmul: shapes [8, 20] and [30, 10] do not fit: inner dimensions 20 and 30 differ`.
+public func matmul(_ a: Tensor, _ b: Tensor,
+                   transposeA: Bool = false, transposeB: Bool = false) throws -> Tensor {
+    let plan = try MatMulPlan(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB, op: "matmul")
+    let out = Tensor(uninitializedShape: plan.outShape)
+    plan.run(a.storage.base, b.storage.base, out.storage.base)
+    return out
+}
+
+/// A dense layer's computation in one pass over the output: `activation(x·kernel + bias)`.
+///
+/// `x` is `[..., k]`, `kernel` `[k, n]`, `bias` `[n]`; the result is `[..., n]`.
+/// The bias is written into the output before the GEMM accumulates onto it, so
+/// the only pass besides `cblas_sgemm` is the activation's.
+public func dense(_ x: Tensor, kernel: Tensor, bias: Tensor? = nil,
+                  activation: Activation = .linear) throws -> Tensor {
+    guard kernel.rank == 2 else {
+        throw TensorError(op: "dense", shapes: [x.shape, kernel.shape],
+                          reason: "do not fit: the kernel must have rank 2")
+    }
+    let plan = try MatMulPlan(x.shape, kernel.shape, transposeA: false, transposeB: false, op: "dense")
+    let out = Tensor(uninitializedShape: plan.outShape)
+    let n = plan.n, rows = plan.batch * plan.m
+    if let bias {
+        guard bias.shape == [n] else {
+            throw TensorError(op: "dense", shapes: [kernel.shape, bias.shape],
+                              reason: "do not fit: the bias must have shape [\(n)]")
+        }
+        fillRows(out.storage.base, rows: rows, with: bias.storage.base, count: n)
+    }
+    plan.run(x.storage.base, kernel.storage.base, out.storage.base, accumulate: bias != nil)
+    activation.apply(to: out.storage.base, count: out.scalarCount)
+    return out
+}
+
+/// Copies `row` (of `count` scalars) into each of `rows` consecutive rows.
+func fillRows(_ dst: UnsafeMutablePointer<Float>, rows: Int, with row: UnsafePointer<Float>, count: Int) {
+    for r in 0..<rows { (dst + r * count).update(from: row, count: count) }
+}
+
+/// Adds a 1-D `bias` along the last dimension of `x` (`tf.nn.bias_add`, NHWC).
+/// - Throws: `TensorError` unless `bias` is 1-D with the size of `x`'s last dimension.
+public func biasAdd(_ x: Tensor, _ bias: Tensor) throws -> Tensor {
+    guard x.rank >= 1, bias.rank == 1, bias.shape[0] == x.shape[x.rank - 1] else {
+        throw TensorError(op: "biasAdd", shapes: [x.shape, bias.shape],
+                          reason: "do not fit: the bias must be 1-D with the size of the last dimension")
+    }
+    let n = bias.shape[0]
+    let out = Tensor(uninitializedShape: x.shape)
+    let src = x.storage.base, dst = out.storage.base, bp = bias.storage.base
+    let rows = n == 0 ? 0 : x.scalarCount / n
+    for r in 0..<rows {
+        let s = src + r * n, d = dst + r * n
+        for j in 0..<n { d[j] = s[j] + bp[j] }
+    }
+    return out
+}
+
+/// Checked dimensions of a (batched) matrix product.
+struct MatMulPlan {
+    var outShape: [Int]
+    var batch: Int       // number of GEMMs
+    var m: Int, n: Int, k: Int
+    var transposeA: Bool, transposeB: Bool
+    var aStride: Int, bStride: Int   // elements between consecutive batch items (0: shared)
+
+    init(_ a: [Int], _ b: [Int], transposeA: Bool, transposeB: Bool, op: String) throws {
+        func fail(_ reason: String) -> TensorError {
+            TensorError(op: op, shapes: [a, b], reason: "do not fit: " + reason)
+        }
+        guard a.count >= 2, b.count >= 2 else { throw fail("both operands need rank 2 or more") }
+        let (kb, n) = transposeB ? (b[b.count - 1], b[b.count - 2]) : (b[b.count - 2], b[b.count - 1])
+        if b.count == 2 && a.count > 2 {
+            guard !transposeA else { throw fail("transposeA needs a 2-D left operand when the right one is 2-D") }
+            // Leading dimensions of `a` are batch: one GEMM of all its rows.
+            let k = a[a.count - 1]
+            guard k == kb else { throw fail("inner dimensions \(k) and \(kb) differ") }
+            self.m = product(a, 0..<(a.count - 1))
+            self.k = k
+            self.batch = 1
+            self.outShape = Array(a.dropLast()) + [n]
+        } else {
+            guard a.count == b.count else {
+                throw fail("ranks \(a.count) and \(b.count) differ and the right operand is not 2-D")
+            }
+            let batchA = Array(a.dropLast(2)), batchB = Array(b.dropLast(2))
+            guard batchA == batchB else {
+                throw fail("batch dimensions \(describe(batchA)) and \(describe(batchB)) differ")
+            }
+            let (m, k) = transposeA ? (a[a.count - 1], a[a.count - 2]) : (a[a.count - 2], a[a.count - 1])
+            guard k == kb else { throw fail("inner dimensions \(k) and \(kb) differ") }
+            self.m = m
+            self.k = k
+            self.batch = elementCount(of: batchA)
+            self.outShape = batchA + [m, n]
+        }
+        self.n = n
+        self.transposeA = transposeA
+        self.transposeB = transposeB
+        self.aStride = self.m * self.k
+        self.bStride = b.count == 2 ? 0 : self.k * n
+    }
+
+    func run(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+             accumulate: Bool = false) {
+        let lda = transposeA ? m : k
+        let ldb = transposeB ? k : n
+        for i in 0..<batch {
+            sgemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
+                  a: a + i * aStride, lda: lda, b: b + i * bStride, ldb: ldb,
+                  c: c + i * m * n, ldc: n, accumulate: accumulate)
+        }
+    }
+}

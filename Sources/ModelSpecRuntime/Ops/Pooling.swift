@@ -1,0 +1,68 @@
+/// 2-D max and average pooling over NHWC tensors, as `tf.nn.max_pool2d` and
+/// `tf.nn.avg_pool2d`.
+
+/// The maximum of each window (`tf.nn.max_pool2d`, NHWC). With `.same`
+/// padding the padded positions are ignored (as if −∞).
+/// - Parameters:
+///   - input: `[batch, height, width, channels]`.
+///   - windowSize: (height, width) of the window.
+///   - strides: (vertical, horizontal) steps; TensorFlow's layers default them to the window size.
+public func maxPool2d(_ input: Tensor, windowSize: (Int, Int), strides: (Int, Int),
+                      padding: Padding = .valid) throws -> Tensor {
+    try pool2d(input, windowSize: windowSize, strides: strides, padding: padding, op: "maxPool2d", average: false)
+}
+
+/// The mean of each window (`tf.nn.avg_pool2d`, NHWC). With `.same` padding
+/// each mean is over the window's positions inside the input only, as
+/// TensorFlow divides by the count of valid elements.
+public func avgPool2d(_ input: Tensor, windowSize: (Int, Int), strides: (Int, Int),
+                      padding: Padding = .valid) throws -> Tensor {
+    try pool2d(input, windowSize: windowSize, strides: strides, padding: padding, op: "avgPool2d", average: true)
+}
+
+func pool2d(_ input: Tensor, windowSize: (Int, Int), strides: (Int, Int), padding: Padding,
+            op: String, average: Bool) throws -> Tensor {
+    guard input.rank == 4 else {
+        throw TensorError(op: op, shapes: [input.shape], reason: "is not NHWC (rank 4)")
+    }
+    let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+    let (gh, gw) = try windowGeometry(op: op, shapes: [input.shape], height: h, width: w,
+                                      window: windowSize, strides: strides, dilations: (1, 1),
+                                      padding: padding)
+    let (oh, ow) = (gh.outputSize, gw.outputSize)
+    let out = Tensor(uninitializedShape: [n, oh, ow, c])
+    let src = input.storage.base
+    var dst = out.storage.base
+    for b in 0..<n {
+        let image = src + b * h * w * c
+        for y in 0..<oh {
+            let y0 = y * strides.0 - gh.padBefore
+            let yLo = Swift.max(y0, 0), yHi = Swift.min(y0 + windowSize.0, h)
+            for x in 0..<ow {
+                let x0 = x * strides.1 - gw.padBefore
+                let xLo = Swift.max(x0, 0), xHi = Swift.min(x0 + windowSize.1, w)
+                if average {
+                    dst.update(repeating: 0, count: c)
+                    for iy in yLo..<yHi {
+                        for ix in xLo..<xHi {
+                            let s = image + (iy * w + ix) * c
+                            for k in 0..<c { dst[k] += s[k] }
+                        }
+                    }
+                    let count = Float((yHi - yLo) * (xHi - xLo))
+                    for k in 0..<c { dst[k] /= count }
+                } else {
+                    dst.update(repeating: -.infinity, count: c)
+                    for iy in yLo..<yHi {
+                        for ix in xLo..<xHi {
+                            let s = image + (iy * w + ix) * c
+                            for k in 0..<c where s[k] > dst[k] || s[k].isNaN { dst[k] = s[k] }
+                        }
+                    }
+                }
+                dst += c
+            }
+        }
+    }
+    return out
+}

@@ -1,0 +1,111 @@
+/// Reductions over axes: sum, mean and max, as `tf.math.reduce_*`.
+///
+/// Sums accumulate in double precision, so long reductions stay within float
+/// rounding of the exact result.
+
+/// The sum over `axes` (all when nil); reduced axes are kept as size 1 when `keepDims`.
+public func reduceSum(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
+    try reduce(x, axes: axes, keepDims: keepDims, kind: .sum, op: "reduceSum")
+}
+
+/// The mean over `axes` (all when nil).
+public func reduceMean(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
+    try reduce(x, axes: axes, keepDims: keepDims, kind: .mean, op: "reduceMean")
+}
+
+/// The maximum over `axes` (all when nil); -inf over an empty axis.
+public func reduceMax(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
+    try reduce(x, axes: axes, keepDims: keepDims, kind: .max, op: "reduceMax")
+}
+
+enum ReductionKind { case sum, mean, max }
+
+func reduce(_ x: Tensor, axes: [Int]?, keepDims: Bool, kind: ReductionKind, op: String) throws -> Tensor {
+    let list = try normalizeAxes(axes, rank: x.rank, op: op, shape: x.shape)
+    let reduced = Set(list)
+    let outShape = keepDims
+        ? x.shape.indices.map { reduced.contains($0) ? 1 : x.shape[$0] }
+        : x.shape.indices.filter { !reduced.contains($0) }.map { x.shape[$0] }
+
+    // Merge neighbouring axes that are both reduced or both kept.
+    var groups: [(size: Int, reduced: Bool)] = []
+    for (i, d) in x.shape.enumerated() {
+        let r = reduced.contains(i)
+        if let last = groups.last, last.reduced == r {
+            groups[groups.count - 1].size *= d
+        } else {
+            groups.append((d, r))
+        }
+    }
+    var count = 1
+    for g in groups where g.reduced { count *= g.size }
+
+    var current = x.storage
+    // Reduce the innermost reduced group first, until none is left.
+    while let g = groups.lastIndex(where: { $0.reduced }) {
+        let outer = groups[..<g].reduce(1) { $0 * $1.size }
+        let n = groups[g].size
+        let inner = groups[(g + 1)...].reduce(1) { $0 * $1.size }
+        let next = TensorBuffer<Float>(uninitializedCount: outer * inner)
+        reduceGroup(current.base, outer: outer, n: n, inner: inner, into: next.base,
+                    max: kind == .max)
+        current = next
+        groups.remove(at: g)
+    }
+    var out = Tensor(shape: outShape, storage: current === x.storage ? TensorBuffer(copying: current) : current)
+    if kind == .mean {
+        out.withUnsafeMutableBufferPointer { p in
+            // Divide as TensorFlow does (sum / count); count 0 gives NaN.
+            if count == 0 { for i in p.indices { p[i] = .nan } } else {
+                let c = Float(count)
+                for i in p.indices { p[i] /= c }
+            }
+        }
+    }
+    return out
+}
+
+/// `dst[o, j] = reduce_i src[o, i, j]` for a contiguous `[outer, n, inner]` block.
+func reduceGroup(_ src: UnsafePointer<Float>, outer: Int, n: Int, inner: Int,
+                 into dst: UnsafeMutablePointer<Float>, max: Bool) {
+    if max {
+        for o in 0..<outer {
+            let d = dst + o * inner
+            d.update(repeating: -.infinity, count: inner)
+            for i in 0..<n {
+                let s = src + (o * n + i) * inner
+                for j in 0..<inner {
+                    let v = s[j]
+                    if v > d[j] || v.isNaN { d[j] = v }
+                }
+            }
+        }
+        return
+    }
+    if inner == 1 {
+        for o in 0..<outer {
+            let s = src + o * n
+            var acc = SIMD4<Double>()
+            var i = 0
+            while i + 4 <= n {
+                acc += SIMD4<Double>(Double(s[i]), Double(s[i + 1]), Double(s[i + 2]), Double(s[i + 3]))
+                i += 4
+            }
+            var total = acc.sum()
+            while i < n { total += Double(s[i]); i += 1 }
+            dst[o] = Float(total)
+        }
+        return
+    }
+    let acc = UnsafeMutablePointer<Double>.allocate(capacity: inner)
+    defer { acc.deallocate() }
+    for o in 0..<outer {
+        acc.update(repeating: 0, count: inner)
+        for i in 0..<n {
+            let s = src + (o * n + i) * inner
+            for j in 0..<inner { acc[j] += Double(s[j]) }
+        }
+        let d = dst + o * inner
+        for j in 0..<inner { d[j] = Float(acc[j]) }
+    }
+}

@@ -1,0 +1,45 @@
+/// The storage behind `Tensor` and `IndexTensor`: one contiguous, 64-byte
+/// aligned, row-major block of scalars owned by a final class.
+///
+/// Tensors share a buffer until one of them is mutated (copy-on-write), so
+/// passing, returning and reshaping a tensor never copies its scalars. The
+/// buffer is immutable once a tensor that others can see holds it, which is
+/// what makes the `@unchecked Sendable` safe: every write goes through
+/// `ensureUnique` first.
+@usableFromInline
+final class TensorBuffer<Scalar: BitwiseCopyable>: @unchecked Sendable {
+    @usableFromInline let base: UnsafeMutablePointer<Scalar>
+    @usableFromInline let count: Int
+
+    /// Allocates room for `count` scalars, left uninitialized (the scalar
+    /// types are trivial, so the caller must write every element).
+    @usableFromInline
+    init(uninitializedCount count: Int) {
+        precondition(count >= 0, "negative scalar count \(count)")
+        let bytes = Swift.max(count, 1) * MemoryLayout<Scalar>.stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        self.base = raw.bindMemory(to: Scalar.self, capacity: Swift.max(count, 1))
+        self.count = count
+    }
+
+    @usableFromInline
+    convenience init(repeating value: Scalar, count: Int) {
+        self.init(uninitializedCount: count)
+        base.initialize(repeating: value, count: count)
+    }
+
+    @usableFromInline
+    convenience init(copying other: TensorBuffer<Scalar>) {
+        self.init(uninitializedCount: other.count)
+        base.update(from: other.base, count: other.count)
+    }
+
+    deinit {
+        UnsafeMutableRawPointer(base).deallocate()
+    }
+
+    @usableFromInline
+    var buffer: UnsafeMutableBufferPointer<Scalar> {
+        UnsafeMutableBufferPointer(start: base, count: count)
+    }
+}

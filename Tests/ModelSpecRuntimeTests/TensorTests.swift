@@ -1,0 +1,138 @@
+import Testing
+@testable import ModelSpecRuntime
+
+@Suite struct TensorTests {
+    @Test func construction() throws {
+        let x = try Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        #expect(x.rank == 2 && x.scalarCount == 6)
+        #expect(x[1, 2] == 6 && x[0, 1] == 2)
+        #expect(try Tensor.zeros([2, 2]).scalars == [0, 0, 0, 0])
+        #expect(try Tensor.ones([3]).scalars == [1, 1, 1])
+        #expect(try Tensor.filled([1, 2], with: 7).scalars == [7, 7])
+        #expect(Tensor(3).shape == [] && Tensor(3).scalar == 3)
+        #expect(Tensor([1, 2]).shape == [2])
+        #expect(try Tensor.zeros([0, 4]).scalarCount == 0)
+        #expect(throws: TensorError.self) { try Tensor.zeros([-1]) }
+        let y = try Tensor(shape: [2]) { p in p[0] = 5; p[1] = 6 }
+        #expect(y.scalars == [5, 6])
+    }
+
+    @Test func copyOnWrite() throws {
+        let x = try Tensor(shape: [2], scalars: [1, 2])
+        var y = x
+        #expect(y.sharesStorage(with: x))
+        y[0] = 10
+        #expect(!y.sharesStorage(with: x))
+        #expect(x.scalars == [1, 2] && y.scalars == [10, 2])
+        // A unique tensor is written in place.
+        var z = try Tensor(shape: [2], scalars: [1, 2])
+        let before = z.withUnsafeBufferPointer { $0.baseAddress }
+        z[1] = 3
+        #expect(z.withUnsafeBufferPointer { $0.baseAddress } == before)
+    }
+
+    @Test func viewsShareStorage() throws {
+        let x = try Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        let r = try reshape(x, [3, -1])
+        #expect(r.shape == [3, 2] && r.sharesStorage(with: x))
+        #expect(try flatten(x).shape == [2, 3])
+        #expect(try flatten(Tensor([1, 2, 3])).shape == [3, 1])
+        #expect(try expandDims(x, axis: -1).shape == [2, 3, 1])
+        #expect(try expandDims(x, axis: 0).shape == [1, 2, 3])
+        #expect(try squeeze(Tensor.zeros([1, 2, 1, 3])).shape == [2, 3])
+        #expect(try squeeze(Tensor.zeros([1, 2, 1, 3]), axes: [-2]).shape == [1, 2, 3])
+        #expect(try reshape(Tensor.zeros([0, 3]), [-1, 3]).shape == [0, 3])
+    }
+
+    @Test func inPlaceUpdates() throws {
+        let v = TensorVariable(try Tensor(shape: [3], scalars: [1, 2, 3]))
+        let snapshot = v.value
+        try v.assignAdd(Tensor([1, 1, 1]))
+        #expect(v.value.scalars == [2, 3, 4])
+        #expect(snapshot.scalars == [1, 2, 3], "a copy taken before is not changed")
+        try v.assignSub(Tensor([0.5, 0.5, 0.5]))
+        #expect(v.value.scalars == [1.5, 2.5, 3.5])
+        try v.assign(Tensor([0, 0, 0]))
+        #expect(v.value.scalars == [0, 0, 0])
+        #expect(throws: TensorError.self) { try v.assign(Tensor([1, 2])) }
+        var t = Tensor([1, 2])
+        t.scaleInPlace(by: 3)
+        #expect(t.scalars == [3, 6])
+        try t.addInPlace(t, scaledBy: 2)
+        #expect(t.scalars == [9, 18])
+    }
+
+    @Test func matmulAgainstNaiveProduct() throws {
+        let a = try Tensor(shape: [3, 4], scalars: (0..<12).map { Float($0) - 5 })
+        let b = try Tensor(shape: [4, 2], scalars: (0..<8).map { Float($0) * 0.5 })
+        let c = try matmul(a, b)
+        for i in 0..<3 {
+            for j in 0..<2 {
+                let expected = (0..<4).reduce(Float(0)) { $0 + a[i, $1] * b[$1, j] }
+                #expect(c[i, j] == expected)
+            }
+        }
+        #expect(try matmul(Tensor.zeros([2, 0]), Tensor.zeros([0, 3])) == Tensor.zeros([2, 3]))
+        #expect(try matmul(transpose(a), b, transposeA: true) == c)
+    }
+
+    @Test func denseMatchesComposition() throws {
+        let x = try Tensor(shape: [2, 3], scalars: [1, -2, 3, -4, 5, -6])
+        let w = try Tensor(shape: [3, 2], scalars: [0.5, -1, 1, 0.25, -0.5, 2])
+        let b = Tensor([0.1, -0.2])
+        let fused = try dense(x, kernel: w, bias: b, activation: .relu6)
+        #expect(fused == relu6(try biasAdd(matmul(x, w), b)))
+    }
+
+    @Test func softmaxOnHugeLogits() throws {
+        let x = try Tensor(shape: [1, 3], scalars: [1e30, 1e30, -1e30])
+        let y = try softmax(x)
+        #expect(y.scalars == [0.5, 0.5, 0])
+        let l = try logSoftmax(Tensor(shape: [1, 2], scalars: [1e4, 1e4]))
+        #expect(Swift.abs(l.scalars[0] + 0.6931472) < 1e-6)
+    }
+
+    @Test func dropoutIsSeededAndScaled() throws {
+        let x = try Tensor.ones([1000])
+        var g1 = SeededGenerator(seed: 7), g2 = SeededGenerator(seed: 7), g3 = SeededGenerator(seed: 8)
+        let a = try dropout(x, rate: 0.5, generator: &g1)
+        let b = try dropout(x, rate: 0.5, generator: &g2)
+        let c = try dropout(x, rate: 0.5, generator: &g3)
+        #expect(a == b)
+        #expect(a != c)
+        #expect(a.scalars.allSatisfy { $0 == 0 || $0 == 2 })
+        #expect(try dropout(x, rate: 0, generator: &g1) == x)
+        // A noise shape drops whole channels.
+        let y = try Tensor.ones([4, 5, 6])
+        let d = try dropout(y, rate: 0.5, noiseShape: [4, 1, 6], generator: &g1)
+        for i in 0..<4 {
+            for k in 0..<6 {
+                let column = (0..<5).map { d[i, $0, k] }
+                #expect(Set(column).count == 1)
+            }
+        }
+    }
+
+    @Test func conv2dPointwiseAndLargeBatchChunks() throws {
+        // A batch large enough to need several im2col chunks gives the same
+        // result per image as one image at a time.
+        var g = SeededGenerator(seed: 3)
+        let n = 40, h = 64, w = 63, c = 16, o = 5
+        let x = try Tensor(shape: [n, h, w, c]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
+        let f = try Tensor(shape: [3, 3, c, o]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
+        let all = try conv2d(x, filter: f, strides: (2, 2), padding: .same)
+        #expect(ConvGeometry.columnBudget / (32 * 32 * 9 * c) < n / 2, "the test must span several chunks")
+        for i in [0, 17, n - 1] {
+            let one = try conv2d(reshape(gather(reshape(x, [n, -1]), indices: IndexTensor([Int32(i)])), [1, h, w, c]),
+                                 filter: f, strides: (2, 2), padding: .same)
+            let slice = try reshape(gather(reshape(all, [n, -1]), indices: IndexTensor([Int32(i)])), one.shape)
+            #expect(slice == one)
+        }
+    }
+
+    @Test func moments() throws {
+        let x = try Tensor(shape: [2, 2], scalars: [1, 2, 3, 6])
+        let (m, v) = try batchMoments(x)
+        #expect(m.scalars == [2, 4] && v.scalars == [1, 4])
+    }
+}
