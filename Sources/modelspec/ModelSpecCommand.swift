@@ -7,6 +7,6 @@ struct ModelSpecCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelspec",
         abstract: "Compile YAML model specs that reproduce TensorFlow 1 variable names.",
-        subcommands: []
+        subcommands: [InspectCommand.self]
     )
 }
