@@ -37,8 +37,6 @@ public struct Checkpoint: Sendable {
     public init(path: String) throws {
         let prefix = try CheckpointPath.resolvePrefix(path)
         let indexFile = CheckpointPath.indexFile(prefix: prefix)
-        self.prefix = prefix
-        self.indexFile = indexFile
         let mapped: MappedFile
         do {
             mapped = try MappedFile(path: indexFile, kind: "checkpoint index")
@@ -47,7 +45,16 @@ public struct Checkpoint: Sendable {
                 .fileNotFound, file: indexFile,
                 "no checkpoint index here (is '\(path)' a checkpoint prefix or directory?)")
         }
-        let parsed = try Self.parseIndex(mapped.bytes, file: indexFile)
+        try self.init(prefix: prefix, indexBytes: mapped.bytes)
+    }
+
+    /// Opens a checkpoint from index bytes already in memory; data shards are
+    /// looked for at `prefix`.
+    init(prefix: String, indexBytes: UnsafeRawBufferPointer) throws {
+        let indexFile = CheckpointPath.indexFile(prefix: prefix)
+        self.prefix = prefix
+        self.indexFile = indexFile
+        let parsed = try Self.parseIndex(indexBytes, file: indexFile)
         self.shardCount = parsed.shardCount
         self.entries = parsed.entries
         self.sliceEntries = parsed.sliceEntries
