@@ -173,8 +173,7 @@ public struct Checkpoint: Sendable {
             for (d, extent) in slice.extent.enumerated() {
                 let start = Int(extent.start)
                 let length: Int? = extent.hasLength_p.map { _ in Int(extent.length) }
-                let covered = length ?? shape[d] - start
-                guard start >= 0, covered >= 0, start <= shape[d], covered <= shape[d] - start else {
+                guard start >= 0, start <= shape[d], (length ?? 0) >= 0, (length ?? 0) <= shape[d] - start else {
                     throw bad("slice extent [\(start), +\(length.map(String.init) ?? "all")) is outside dimension \(d) of shape \(shape)")
                 }
                 if length == nil && start != 0 {
