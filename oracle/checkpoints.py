@@ -91,8 +91,14 @@ def make_tf1_saver():
         tf.compat.v1.set_random_seed(1)
         x = tf.compat.v1.placeholder(tf.float32, [None, 4])
         with tf.compat.v1.variable_scope("model"):
-            h = tf.compat.v1.layers.dense(x, 8, activation=tf.nn.relu, name="dense")
-            tf.compat.v1.layers.dense(h, 3, name="logits")
+            # Explicit seeds: the layers' default initializers do not follow the graph seed.
+            h = tf.compat.v1.layers.dense(
+                x, 8, activation=tf.nn.relu, name="dense",
+                kernel_initializer=tf.compat.v1.glorot_uniform_initializer(seed=11),
+                bias_initializer=tf.compat.v1.random_uniform_initializer(-0.1, 0.1, seed=12))
+            tf.compat.v1.layers.dense(
+                h, 3, name="logits",
+                kernel_initializer=tf.compat.v1.glorot_uniform_initializer(seed=13))
             tf.compat.v1.get_variable("scale_f64", shape=[2, 2], dtype=tf.float64,
                                       initializer=tf.compat.v1.constant_initializer(1.25))
             tf.compat.v1.get_variable("counts", dtype=tf.int32,
