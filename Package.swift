@@ -40,7 +40,8 @@ let package = Package(
         // TensorFlow checkpoints (TensorBundle).
         .target(
             name: "TensorBundle",
-            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Protos"]
         ),
 
         // The command-line tool.
