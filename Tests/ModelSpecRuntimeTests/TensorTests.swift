@@ -136,3 +136,26 @@ import Testing
         #expect(m.scalars == [2, 4] && v.scalars == [1, 4])
     }
 }
+
+@Suite(.serialized) struct TensorMemoryTests {
+    @Test func largeBuffersAreRecycled() throws {
+        let shape = [511, 1031]   // about 2 MiB: pooled; a size no other test uses
+        var address: UnsafeRawPointer?
+        do {
+            let t = try Tensor.zeros(shape)
+            address = t.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        }
+        // Values written by a recycled block's previous owner never show through.
+        let u = try Tensor.ones(shape)
+        #expect(u.scalars.allSatisfy { $0 == 1 })
+        let reusedAddress = u.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        #expect(reusedAddress == address)
+        TensorMemory.releaseCache()
+        #expect(TensorMemory.cachedBytes == 0)
+        let limit = TensorMemory.cacheLimit
+        TensorMemory.cacheLimit = 0
+        _ = try Tensor.zeros(shape)
+        #expect(TensorMemory.cachedBytes == 0)
+        TensorMemory.cacheLimit = limit
+    }
+}
