@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ModelSpecRuntime
 
@@ -157,5 +158,32 @@ import Testing
         _ = try Tensor.zeros(shape)
         #expect(TensorMemory.cachedBytes == 0)
         TensorMemory.cacheLimit = limit
+    }
+}
+
+@Suite struct VectorMathTests {
+    /// The vectorised exp against libm's, across its whole range.
+    @Test func expMatchesLibm() throws {
+        var xs: [Float] = stride(from: -110, through: 90, by: 0.0137).map { Float($0) }
+        xs += [0, -0, 1e-8, -1e-8, 88.72, 88.73, -87.3, -103.9, .infinity, -.infinity, .nan, 1e30, -1e30]
+        let ys = exp(Tensor(xs)).scalars
+        for (x, y) in zip(xs, ys) {
+            let expected = Foundation.expf(x)
+            if expected.isNaN { #expect(y.isNaN); continue }
+            if expected.isInfinite || expected == 0 { #expect(y == expected, "exp(\(x))"); continue }
+            if expected < Float.leastNormalMagnitude {
+                #expect(Swift.abs(y - expected) <= 4 * Float.leastNonzeroMagnitude, "exp(\(x))")
+                continue
+            }
+            #expect(Swift.abs(y - expected) <= 2 * expected.ulp, "exp(\(x)) = \(y), libm \(expected)")
+        }
+    }
+
+    @Test func sigmoidAndEluAtExtremes() throws {
+        let x = Tensor([-1000, -90, -20, 0, 20, 90, 1000, .nan])
+        let s = sigmoid(x).scalars
+        #expect(s[0] == 0 && s[3] == 0.5 && s[6] == 1 && s[7].isNaN)
+        let e = elu(x).scalars
+        #expect(e[0] == -1 && e[3] == 0 && e[6] == 1000 && e[7].isNaN)
     }
 }
