@@ -70,16 +70,7 @@ func softmaxLike(_ x: Tensor, axis: Int, op: String, log: Bool) throws -> Tensor
 func finishRow(_ d: UnsafeMutablePointer<Float>, _ n: Int, log: Bool) {
     if log {
         var total: Float = 0
-        // Exponentiate in blocks on the stack, leaving x − max in place.
-        var i = 0
-        var block = Float8()
-        while i < n {
-            let count = Swift.min(8, n - i)
-            for j in 0..<8 { block[j] = j < count ? d[i + j] : -.infinity }
-            let e = exp8(block)
-            for j in 0..<count { total += e[j] }
-            i += 8
-        }
+        for i in 0..<n { total += fastExp(d[i]) }
         let l = Foundation.logf(total)
         for i in 0..<n { d[i] -= l }
     } else {
