@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ModelSpecRuntime
 
@@ -134,5 +135,55 @@ import Testing
         let x = try Tensor(shape: [2, 2], scalars: [1, 2, 3, 6])
         let (m, v) = try batchMoments(x)
         #expect(m.scalars == [2, 4] && v.scalars == [1, 4])
+    }
+}
+
+@Suite(.serialized) struct TensorMemoryTests {
+    @Test func largeBuffersAreRecycled() throws {
+        let shape = [511, 1031]   // about 2 MiB: pooled; a size no other test uses
+        var address: UnsafeRawPointer?
+        do {
+            let t = try Tensor.zeros(shape)
+            address = t.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        }
+        // Values written by a recycled block's previous owner never show through.
+        let u = try Tensor.ones(shape)
+        #expect(u.scalars.allSatisfy { $0 == 1 })
+        let reusedAddress = u.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        #expect(reusedAddress == address)
+        TensorMemory.releaseCache()
+        #expect(TensorMemory.cachedBytes == 0)
+        let limit = TensorMemory.cacheLimit
+        TensorMemory.cacheLimit = 0
+        _ = try Tensor.zeros(shape)
+        #expect(TensorMemory.cachedBytes == 0)
+        TensorMemory.cacheLimit = limit
+    }
+}
+
+@Suite struct VectorMathTests {
+    /// The vectorised exp against libm's, across its whole range.
+    @Test func expMatchesLibm() throws {
+        var xs: [Float] = stride(from: -110, through: 90, by: 0.0137).map { Float($0) }
+        xs += [0, -0, 1e-8, -1e-8, 88.72, 88.73, -87.3, -103.9, .infinity, -.infinity, .nan, 1e30, -1e30]
+        let ys = exp(Tensor(xs)).scalars
+        for (x, y) in zip(xs, ys) {
+            let expected = Foundation.expf(x)
+            if expected.isNaN { #expect(y.isNaN); continue }
+            if expected.isInfinite || expected == 0 { #expect(y == expected, "exp(\(x))"); continue }
+            if expected < Float.leastNormalMagnitude {
+                #expect(Swift.abs(y - expected) <= 4 * Float.leastNonzeroMagnitude, "exp(\(x))")
+                continue
+            }
+            #expect(Swift.abs(y - expected) <= 2 * expected.ulp, "exp(\(x)) = \(y), libm \(expected)")
+        }
+    }
+
+    @Test func sigmoidAndEluAtExtremes() throws {
+        let x = Tensor([-1000, -90, -20, 0, 20, 90, 1000, .nan])
+        let s = sigmoid(x).scalars
+        #expect(s[0] == 0 && s[3] == 0.5 && s[6] == 1 && s[7].isNaN)
+        let e = elu(x).scalars
+        #expect(e[0] == -1 && e[3] == 0 && e[6] == 1000 && e[7].isNaN)
     }
 }

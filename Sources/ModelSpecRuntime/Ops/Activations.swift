@@ -28,29 +28,36 @@ public enum Activation: Sendable, Equatable {
         case .relu6:
             for i in 0..<n { p[i] = relu6Scalar(p[i]) }
         case .elu:
-            for i in 0..<n { p[i] = eluScalar(p[i]) }
+            vectorElu(p, p, n)
         case .leakyRelu(let alpha):
             for i in 0..<n { let x = p[i]; p[i] = x > 0 ? x : alpha * x }
         case .tanh:
             for i in 0..<n { p[i] = Foundation.tanhf(p[i]) }
         case .sigmoid:
-            for i in 0..<n { p[i] = sigmoidScalar(p[i]) }
+            vectorSigmoid(p, p, n)
         }
     }
 }
 
 @inline(__always) func reluScalar(_ x: Float) -> Float { x > 0 ? x : (x.isNaN ? x : 0) }
 @inline(__always) func relu6Scalar(_ x: Float) -> Float { x.isNaN ? x : Swift.min(Swift.max(x, 0), 6) }
-@inline(__always) func eluScalar(_ x: Float) -> Float { x > 0 ? x : Foundation.expm1f(x) }
-@inline(__always) func sigmoidScalar(_ x: Float) -> Float { 1 / (1 + Foundation.expf(-x)) }
 
 /// Applies `activation` to a tensor, returning a new tensor.
 public func activate(_ x: Tensor, _ activation: Activation) -> Tensor {
-    if activation == .linear { return x }
-    let out = Tensor(uninitializedShape: x.shape)
-    out.storage.base.update(from: x.storage.base, count: x.scalarCount)
-    activation.apply(to: out.storage.base, count: out.scalarCount)
-    return out
+    switch activation {
+    case .linear: return x
+    case .relu: return relu(x)
+    case .relu6: return relu6(x)
+    case .leakyRelu(let alpha): return leakyRelu(x, alpha: alpha)
+    case .tanh: return tanh(x)
+    case .elu, .sigmoid:
+        // The vector kernels read and write through separate pointers: no copy first.
+        let out = Tensor(uninitializedShape: x.shape)
+        let n = x.scalarCount
+        if activation == .elu { vectorElu(x.storage.base, out.storage.base, n) }
+        else { vectorSigmoid(x.storage.base, out.storage.base, n) }
+        return out
+    }
 }
 
 /// max(x, 0) elementwise (`tf.nn.relu`).
@@ -60,7 +67,7 @@ public func relu(_ x: Tensor) -> Tensor { x.map(reluScalar) }
 public func relu6(_ x: Tensor) -> Tensor { x.map(relu6Scalar) }
 
 /// Exponential linear unit: x for x > 0, else eˣ − 1 (`tf.nn.elu`).
-public func elu(_ x: Tensor) -> Tensor { x.map(eluScalar) }
+public func elu(_ x: Tensor) -> Tensor { activate(x, .elu) }
 
 /// x for x > 0, else `alpha`·x (`tf.nn.leaky_relu`).
 public func leakyRelu(_ x: Tensor, alpha: Float = 0.2) -> Tensor { x.map { $0 > 0 ? $0 : alpha * $0 } }
@@ -69,4 +76,4 @@ public func leakyRelu(_ x: Tensor, alpha: Float = 0.2) -> Tensor { x.map { $0 > 
 public func tanh(_ x: Tensor) -> Tensor { x.map { Foundation.tanhf($0) } }
 
 /// Logistic sigmoid 1 / (1 + e⁻ˣ) elementwise (`tf.math.sigmoid`).
-public func sigmoid(_ x: Tensor) -> Tensor { x.map(sigmoidScalar) }
+public func sigmoid(_ x: Tensor) -> Tensor { activate(x, .sigmoid) }

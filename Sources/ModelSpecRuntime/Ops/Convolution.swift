@@ -78,8 +78,9 @@ struct ConvGeometry {
             return
         }
         let imagesPerChunk = Swift.max(1, Swift.min(n, ConvGeometry.columnBudget / Swift.max(1, rowsPerImage * k)))
-        let columns = UnsafeMutablePointer<Float>.allocate(capacity: imagesPerChunk * rowsPerImage * k)
-        defer { columns.deallocate() }
+        let columnBuffer = TensorBuffer<Float>(uninitializedCount: imagesPerChunk * rowsPerImage * k)
+        let columns = columnBuffer.base
+        defer { withExtendedLifetime(columnBuffer) {} }
         var first = 0
         while first < n {
             let count = Swift.min(imagesPerChunk, n - first)

@@ -79,7 +79,11 @@ extension Tensor {
 // MARK: - Unary math
 
 /// eˣ elementwise.
-public func exp(_ x: Tensor) -> Tensor { x.map { Foundation.expf($0) } }
+public func exp(_ x: Tensor) -> Tensor {
+    let out = Tensor(uninitializedShape: x.shape)
+    vectorExp(x.storage.base, out.storage.base, x.scalarCount)
+    return out
+}
 
 /// Natural logarithm elementwise.
 public func log(_ x: Tensor) -> Tensor { x.map { Foundation.logf($0) } }

@@ -56,7 +56,11 @@ func pool2d(_ input: Tensor, windowSize: (Int, Int), strides: (Int, Int), paddin
                     for iy in yLo..<yHi {
                         for ix in xLo..<xHi {
                             let s = image + (iy * w + ix) * c
-                            for k in 0..<c where s[k] > dst[k] || s[k].isNaN { dst[k] = s[k] }
+                            for k in 0..<c {
+                                // Branch-free so it vectorises; NaN wins as in TensorFlow.
+                                let v = s[k], d = dst[k]
+                                dst[k] = v > d || v != v ? v : d
+                            }
                         }
                     }
                 }

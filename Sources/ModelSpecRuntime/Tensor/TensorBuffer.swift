@@ -17,7 +17,7 @@ final class TensorBuffer<Scalar: BitwiseCopyable>: @unchecked Sendable {
     init(uninitializedCount count: Int) {
         precondition(count >= 0, "negative scalar count \(count)")
         let bytes = Swift.max(count, 1) * MemoryLayout<Scalar>.stride
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        let raw = TensorMemory.allocate(byteCount: bytes)
         self.base = raw.bindMemory(to: Scalar.self, capacity: Swift.max(count, 1))
         self.count = count
     }
@@ -35,7 +35,8 @@ final class TensorBuffer<Scalar: BitwiseCopyable>: @unchecked Sendable {
     }
 
     deinit {
-        UnsafeMutableRawPointer(base).deallocate()
+        TensorMemory.deallocate(UnsafeMutableRawPointer(base),
+                                byteCount: Swift.max(count, 1) * MemoryLayout<Scalar>.stride)
     }
 
     @usableFromInline
