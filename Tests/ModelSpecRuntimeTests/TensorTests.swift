@@ -187,3 +187,20 @@ import Testing
         #expect(e[0] == -1 && e[3] == 0 && e[6] == 1000 && e[7].isNaN)
     }
 }
+
+@Suite struct ConversionTests {
+    @Test func castsBetweenFloatAndIndexTensors() throws {
+        let i = try IndexTensor(shape: [3], scalars: [-2, 0, 7])
+        #expect(Tensor(i).scalars == [-2, 0, 7])
+        #expect(try IndexTensor(truncating: Tensor([-2.7, 0.5, 7.9])) == i)
+        #expect(throws: TensorError.self) { try IndexTensor(truncating: Tensor([.nan])) }
+        #expect(Padding(parsing: "same") == .same && Padding(parsing: "VALID") == .valid && Padding(parsing: "full") == nil)
+    }
+
+    @Test func blasThreadCountCanBeSet() {
+        let before = BLASThreads.count
+        BLASThreads.setCount(1)
+        #expect(BLASThreads.count == 1)
+        BLASThreads.setCount(before)
+    }
+}

@@ -6,6 +6,11 @@ public enum Padding: String, Sendable, Equatable {
     /// Output ⌈in / stride⌉; the padding needed, max((out − 1)·stride + k_eff − in, 0),
     /// goes half before and the odd one after (TensorFlow's convention).
     case same = "SAME"
+
+    /// Parses TensorFlow's and Keras' spellings: `"SAME"`, `"same"`, `"VALID"`, `"valid"`.
+    public init?(parsing name: String) {
+        self.init(rawValue: name.uppercased())
+    }
 }
 
 /// One spatial dimension of a sliding window: output size and padding before.

@@ -85,13 +85,15 @@ func reduceGroup(_ src: UnsafePointer<Float>, outer: Int, n: Int, inner: Int,
     if inner == 1 {
         for o in 0..<outer {
             let s = src + o * n
-            var acc = SIMD4<Double>()
+            // Four independent double accumulators (plain scalars: generic SIMD
+            // code is not reliably vectorised).
+            var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
             var i = 0
             while i + 4 <= n {
-                acc += SIMD4<Double>(Double(s[i]), Double(s[i + 1]), Double(s[i + 2]), Double(s[i + 3]))
+                a0 += Double(s[i]); a1 += Double(s[i + 1]); a2 += Double(s[i + 2]); a3 += Double(s[i + 3])
                 i += 4
             }
-            var total = acc.sum()
+            var total = (a0 + a1) + (a2 + a3)
             while i < n { total += Double(s[i]); i += 1 }
             dst[o] = Float(total)
         }
