@@ -23,4 +23,5 @@ def write_json(path, value):
 
 def write_npy(path, array):
     """Writes a little-endian .npy file (float32 stays float32)."""
-    np.save(path, np.ascontiguousarray(array), allow_pickle=False)
+    # np.ascontiguousarray would turn a 0-d array (a scalar variable) into shape (1,).
+    np.save(path, np.require(np.asarray(array), requirements="C"), allow_pickle=False)
