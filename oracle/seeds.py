@@ -8,7 +8,8 @@ CompatV1BatchNorm, whose seed body uses a global `x` instead of `inputs`.
 
 For each model we write
 
-  manifest.json  {"creation_order": [{"name", "shape", "dtype", "trainable"}],
+  manifest.json  {"creation_order": [{"name", "shape", "dtype", "trainable",
+                                      "object_path", "checkpoint_key"}],
                   "weights": [...], "trainable_weights": [...],
                   "non_trainable_weights": [...]}
   case.json      see `run_case` (params, inputs, weights index, outputs,
@@ -29,9 +30,11 @@ Keras auto names (`conv2d`, `conv2d_1`, `dense`, the outer layer's
 default graph that holds the eager `_VariableScopeStore` (variable_scopes_count),
 so every model sees the state of a fresh process.
 """
+import collections
 import inspect
 import os
 import shutil
+import tempfile
 import textwrap
 import zlib
 
@@ -40,6 +43,10 @@ import tensorflow as tf
 
 # Names the seeds use without importing them (seed 000).
 from tensorflow.python.ops import init_ops  # noqa: F401  (used by seed 000)
+from tensorflow.python.checkpoint import graph_view
+from tensorflow.python.trackable import trackable_utils
+from tensorflow.python.util import object_identity
+from tf_keras.src.legacy_tf_layers import variable_scope_shim
 
 from common import golden_dir, write_json, write_npy
 
@@ -638,6 +645,64 @@ NOTES = {
 }
 
 
+def object_paths(layer):
+    """Where each variable sits in the layer's TF2 object graph.
+
+    Returns two identity maps, variable -> "/"-joined path of local names:
+
+    * `attribute`: the shortest path from the layer that goes through no shim
+      variable store (`_EagerVariableStore`, the `_tf1_style_var_store`
+      attribute) and through no edge without a name, found breadth-first over
+      `_trackable_children()` in the order `tf.train.Checkpoint` walks them
+      (`graph_view.ObjectGraphView`). This is the attribute path
+      (`conv_layer/kernel`, `scale_by_y/y`); variables reachable only through a
+      store are absent.
+    * `checkpoint`: the path `tf.train.Checkpoint(root=layer)` keys the variable
+      by (same walk, no exclusions, local names escaped: `/` -> `.S`), without
+      the `/.ATTRIBUTES/VARIABLE_VALUE` suffix.
+    """
+    view = graph_view.ObjectGraphView(layer)
+
+    def walk(skip_stores):
+        paths = object_identity.ObjectIdentityDictionary()
+        paths[layer] = ()
+        queue = collections.deque([layer])
+        while queue:
+            node = queue.popleft()
+            for name, child in view.children(node).items():
+                if skip_stores and (name is None or
+                                    isinstance(child, variable_scope_shim._EagerVariableStore)):
+                    continue
+                if child not in paths:
+                    paths[child] = paths[node] + (name,)
+                    queue.append(child)
+        return paths
+
+    attribute = walk(skip_stores=True)
+    _, checkpoint_paths = view.breadth_first_traversal()
+    attribute_map = object_identity.ObjectIdentityDictionary()
+    checkpoint_map = object_identity.ObjectIdentityDictionary()
+    for v in layer.weights:
+        if v in attribute:
+            attribute_map[v] = "/".join(attribute[v])
+        refs = checkpoint_paths.get(v)
+        if refs is not None and all(r.name is not None for r in refs):
+            checkpoint_map[v] = trackable_utils.object_path_to_string(refs)
+    return attribute_map, checkpoint_map
+
+
+def saved_checkpoint_keys(layer):
+    """The variable keys of a real `tf.train.Checkpoint(root=layer)`, or the error."""
+    with tempfile.TemporaryDirectory() as d:
+        try:
+            path = tf.train.Checkpoint(root=layer).write(os.path.join(d, "ckpt"))
+        except Exception as e:  # noqa: BLE001  (recorded in the golden)
+            return None, f"{type(e).__name__}: {e}"
+        suffix = "/.ATTRIBUTES/VARIABLE_VALUE"
+        return {n[:-len(suffix)] for n, _ in tf.train.list_variables(path)
+                if n.endswith(suffix)}, None
+
+
 def strip0(name):
     """'a/b:0' -> 'a/b'."""
     return name.rsplit(":", 1)[0] if ":" in name else name
@@ -697,10 +762,23 @@ def run_case(case):
     # name gives two 'simple_dense/Variable'); the *_index lists below give the
     # creation index of each entry so that duplicates stay unambiguous.
     index_of = {id(v): i for i, v in enumerate(created)}
+    # TF2 object-based checkpoint paths (see object_paths), cross-checked
+    # against a checkpoint actually written by tf.train.Checkpoint.
+    attribute_paths, checkpoint_paths = object_paths(layer)
+    saved_keys, save_error = saved_checkpoint_keys(layer)
+    if saved_keys is not None:
+        assert sorted(saved_keys) == sorted(checkpoint_paths[v] for v in created), (
+            model, saved_keys, [checkpoint_paths.get(v) for v in created])
+        for v in created:
+            if v in attribute_paths:
+                assert attribute_paths[v] == checkpoint_paths[v], (
+                    model, attribute_paths[v], checkpoint_paths[v])
     manifest = {
         "creation_order": [
             {"name": strip0(v.name), "shape": list(v.shape), "dtype": v.dtype.name,
-             "trainable": bool(v.trainable)} for v in created],
+             "trainable": bool(v.trainable),
+             "object_path": attribute_paths.get(v),
+             "checkpoint_key": checkpoint_paths.get(v)} for v in created],
         "weights": [strip0(v.name) for v in layer.weights],
         "trainable_weights": [strip0(v.name) for v in layer.trainable_weights],
         "non_trainable_weights": [strip0(v.name) for v in layer.non_trainable_weights],
@@ -809,6 +887,11 @@ def run_case(case):
                     "come from dropout and are not reproducible." if case.get("random_training")
                     else "Run after the two inference calls.",
         }
+    if save_error is not None:
+        case_json["checkpoint_error"] = (
+            "tf.train.Checkpoint(root=layer).write fails: " + save_error + ". "
+            "object_path skips the edges without a name; checkpoint_key is null "
+            "where the shortest path has such an edge.")
     if model in NOTES:
         case_json["note"] = NOTES[model]
     write_json(os.path.join(out_dir, "case.json"), case_json)

@@ -17,6 +17,11 @@ struct NamesCommand: ParsableCommand {
     @Flag(help: "Print a JSON array of {name, shape, dtype, trainable}.")
     var json = false
 
+    @Option(help: ArgumentHelp(
+        "The order to list the variables in: creation (the order the first call creates them), weights (Keras' layer.weights: trainable then non-trainable, own weights, sublayers in declaration order, then the shim store sorted by name), trainable-weights or non-trainable-weights (layer.trainable_weights / layer.non_trainable_weights).",
+        valueName: "order"))
+    var order: VariableOrder = .creation
+
     func run() throws {
         let compiler = SpecCompiler(library: SpecLibrary(containing: spec))
         let checked = compiler.check(file: spec, params: try values.params(), inputs: try values.inputs())
@@ -25,20 +30,34 @@ struct NamesCommand: ParsableCommand {
         let traced = compiler.manifest(of: model, params: try values.params(), inputs: try values.inputs())
         DiagnosticPrinter.print(traced.diagnostics.filter { diagnostic in !checked.diagnostics.contains(diagnostic) })
         guard let manifest = traced.manifest else { throw ExitCode(1) }
+        let entries: [Manifest.Entry] = switch order {
+        case .creation: manifest.variables
+        case .weights: manifest.weights
+        case .trainableWeights: manifest.trainableWeights
+        case .nonTrainableWeights: manifest.nonTrainableWeights
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(manifest.variables), as: UTF8.self))
+            print(String(decoding: try encoder.encode(entries), as: UTF8.self))
         } else {
-            print(ManifestTable.render(manifest))
+            print(ManifestTable.render(entries))
         }
     }
 }
 
+/// `--order`: which of TensorFlow's variable orders `names` lists.
+enum VariableOrder: String, ExpressibleByArgument, CaseIterable {
+    case creation
+    case weights
+    case trainableWeights = "trainable-weights"
+    case nonTrainableWeights = "non-trainable-weights"
+}
+
 /// The manifest as an aligned text table.
 enum ManifestTable {
-    static func render(_ manifest: Manifest) -> String {
-        let rows = manifest.variables.map { entry in
+    static func render(_ entries: [Manifest.Entry]) -> String {
+        let rows = entries.map { entry in
             [entry.name, "[" + entry.shape.map(String.init).joined(separator: ", ") + "]", entry.dtype, entry.trainable ? "trainable" : "non-trainable"]
         }
         guard !rows.isEmpty else { return "(no variables)" }

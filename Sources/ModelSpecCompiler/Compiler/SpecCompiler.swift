@@ -70,8 +70,12 @@ public struct SpecCompiler {
         let outputs = tracer.call(instance, inputs: shapes, at: model.location)
         diagnostics += tracer.diagnostics.all
         let failed = outputs == nil || diagnostics.contains { $0.severity == .error }
+        let order = tracer.weightsOrder(of: instance)
         return Traced(
-            manifest: failed ? nil : Manifest(variables: tracer.created),
+            manifest: failed ? nil : Manifest(
+                variables: tracer.created,
+                trainableWeightsOrder: order.trainable,
+                nonTrainableWeightsOrder: order.nonTrainable),
             outputShapes: outputs ?? [], diagnostics: diagnostics)
     }
 

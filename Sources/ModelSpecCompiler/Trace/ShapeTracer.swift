@@ -30,6 +30,16 @@ final class ShapeTracer {
         var builtNative: Set<String> = []
         var layersByName: Set<String> = []
         var builtWeights = false
+        /// Where each variable this instance made sits among Keras' trackables, for
+        /// `layer.weights` order (indices into `created`):
+        /// its own weights (`weights:`), in creation order;
+        var ownWeights: [Int] = []
+        /// the weights of its native and compat-object sublayers, by attribute;
+        var attributeWeights: [String: [Int]] = [:]
+        /// the variables of its shim store (`get_variable`, compat layers, templates);
+        var storeVariables: [Int] = []
+        /// the layers made by `get_or_create_layer`, by store key (`scope/name`).
+        var createdLayers: [(key: String, variables: [Int])] = []
 
         init(model: ModelDescription, params: [String: Literal], path: String) {
             self.model = model
@@ -50,7 +60,9 @@ final class ShapeTracer {
         let instance = Instance(model: model, params: params, path: path)
         let frame = Frame(params: params)
         for weight in model.weights where weight.atInit {
-            createAttributeVariable(path + weight.name, weight.variable, frame: frame, at: weight.location)
+            if let index = createAttributeVariable(path + weight.name, weight.variable, frame: frame, at: weight.location) {
+                instance.ownWeights.append(index)
+            }
         }
         return instance
     }
@@ -71,7 +83,9 @@ final class ShapeTracer {
         if !instance.builtWeights {
             instance.builtWeights = true
             for weight in model.weights where !weight.atInit {
-                createAttributeVariable(instance.path + weight.name, weight.variable, frame: frame, at: weight.location)
+                if let index = createAttributeVariable(instance.path + weight.name, weight.variable, frame: frame, at: weight.location) {
+                    instance.ownWeights.append(index)
+                }
             }
         }
         for weight in model.weights {
@@ -162,12 +176,17 @@ final class ShapeTracer {
             case let .callLayer(name, _):
                 return try callLayer(name, inputs, instance, frame, at: location)
             case let .getOrCreateLayer(name, config):
-                let firstCall = !instance.layersByName.contains(name)
-                instance.layersByName.insert(name)
+                // The shim's store keys the layer by the current scope and the name.
+                let key = scopes.current.qualified(name)
+                let firstCall = !instance.layersByName.contains(key)
+                instance.layersByName.insert(key)
                 let prefix = scopes.current.qualified(config.name ?? config.kind.baseName)
-                return try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
-                    if firstCall { self.record(prefix + "/" + variableName, shape, .float32, trainable) }
-                }.map { [$0] }
+                var made: [Int] = []
+                let output = try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
+                    if firstCall { made.append(self.record(prefix + "/" + variableName, shape, .float32, trainable)) }
+                }
+                if firstCall { instance.createdLayers.append((key, made)) }
+                return output.map { [$0] }
             case let .math(operation):
                 return [try math(operation, inputs, frame, at: location)]
             case .assign:
@@ -191,7 +210,10 @@ final class ShapeTracer {
             instance.builtNative.insert(name)
             let prefix = instance.path + name + "/"
             return try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
-                if firstCall { self.record(prefix + variableName, shape, .float32, trainable) }
+                if firstCall {
+                    let index = self.record(prefix + variableName, shape, .float32, trainable, naming: .attributePath)
+                    instance.attributeWeights[name, default: []].append(index)
+                }
             }.map { [$0] }
         case let .legacy(config):
             var naming = instance.legacyLayers[name]
@@ -201,7 +223,9 @@ final class ShapeTracer {
             defer { scopes.exit() }
             return try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
                 let declaration = VariableDeclaration(name: .literal(variableName), shape: [], dtype: .float32, initializer: nil, regularizer: nil, trainable: trainable)
-                self.getVariable(variableName, shape, declaration, instance, at: location)
+                if let index = self.getVariable(variableName, shape, declaration, instance, at: location) {
+                    instance.attributeWeights[name, default: []].append(index)
+                }
             }.map { [$0] }
         case let .model(modelName, arguments):
             guard let model = resolveModel(modelName) else { return nil }
@@ -339,33 +363,102 @@ final class ShapeTracer {
 
     // MARK: Variables
 
-    private func getVariable(_ name: String, _ shape: [Int], _ declaration: VariableDeclaration, _ instance: Instance, at location: SourceLocation) {
+    /// `get_variable` in the instance's store; the index of the variable in `created` if it was created now.
+    @discardableResult
+    private func getVariable(_ name: String, _ shape: [Int], _ declaration: VariableDeclaration, _ instance: Instance, at location: SourceLocation) -> Int? {
         let request = VariableRequest(shape: shape, dtype: declaration.dtype, trainable: declaration.trainable)
         do {
             let result = try instance.store.getVariable(name, in: scopes.current, request) { _ in }
             switch result.lookup {
             case .created:
-                record(result.description.name, shape, declaration.dtype, declaration.trainable)
+                let index = record(result.description.name, shape, declaration.dtype, declaration.trainable)
+                instance.storeVariables.append(index)
+                return index
             case .createdDespiteReuse:
-                record(result.description.name, shape, declaration.dtype, declaration.trainable)
+                let index = record(result.description.name, shape, declaration.dtype, declaration.trainable)
+                instance.storeVariables.append(index)
                 diagnostics.error(location, "variable '\(result.description.name)' does not exist, but its scope has reuse: true; TensorFlow 1 refuses this (\"Variable \(result.description.name) does not exist, or was not created with tf.get_variable()\"), while the shim (track_tf1_style_variables) silently creates it; use 'reuse: auto' to create it when missing")
+                return index
             case .reused:
-                break
+                return nil
             case .sharedWithoutReuse:
                 diagnostics.error(location, "variable '\(result.description.name)' is created twice in one call without reuse: TensorFlow 1 refuses this (\"Variable \(result.description.name) already exists, disallowed\"), while the shim (track_tf1_style_variables) silently shares it; to share it, give the enclosing scope 'reuse: auto', or give the layer another name")
+                return nil
             }
         } catch {
             diagnostics.error(location, "\(error)")
+            return nil
         }
     }
 
-    private func createAttributeVariable(_ name: String, _ declaration: VariableDeclaration, frame: Frame, at location: SourceLocation) {
-        guard let shape = evaluate(declaration.shape, frame, at: location) else { return }
-        record(name, shape, declaration.dtype, declaration.trainable)
+    private func createAttributeVariable(_ name: String, _ declaration: VariableDeclaration, frame: Frame, at location: SourceLocation) -> Int? {
+        guard let shape = evaluate(declaration.shape, frame, at: location) else { return nil }
+        return record(name, shape, declaration.dtype, declaration.trainable, naming: .attributePath)
     }
 
-    private func record(_ name: String, _ shape: [Int], _ dtype: DType, _ trainable: Bool) {
-        created.append(Manifest.Entry(name: name, shape: shape, dtype: dtype.rawValue, trainable: trainable))
+    @discardableResult
+    private func record(_ name: String, _ shape: [Int], _ dtype: DType, _ trainable: Bool, naming: Manifest.Naming = .scope) -> Int {
+        created.append(Manifest.Entry(name: name, shape: shape, dtype: dtype.rawValue, trainable: trainable, naming: naming))
+        return created.count - 1
+    }
+
+    // MARK: layer.weights order
+
+    /// The instance's variables in Keras' `layer.trainable_weights` and
+    /// `layer.non_trainable_weights` order (indices into `created`), as
+    /// `tf_keras` `Layer` computes them for a trainable layer (oracle/README.md,
+    /// "layer.weights order"):
+    ///
+    ///     dedup(own weights + concat(child.trainable_variables for child in children))
+    ///
+    /// - own weights: `weights:`, in creation order;
+    /// - children, in order of first assignment: the sublayers of `layers:` in
+    ///   declaration order (native and compat-object layers: their weights in
+    ///   creation order; other specs' models: this rule, recursively; templates
+    ///   are not `tf.Module`s and list nothing themselves), then the shim store,
+    ///   assigned on the first call: its variables sorted by full name (code
+    ///   points: `B/w` < `a/b/w` < `a_b/w`, `dense_10` < `dense_2`), then the
+    ///   `get_or_create_layer` layers sorted by key, each in creation order;
+    /// - dedup keeps the first occurrence: a compat object's variables, also in
+    ///   the store, keep their attribute position.
+    func weightsOrder(of instance: Instance) -> (trainable: [Int], nonTrainable: [Int]) {
+        var trainable: [Int] = []
+        var nonTrainable: [Int] = []
+        func add(_ indices: [Int]) {
+            for index in indices {
+                if created[index].trainable { trainable.append(index) } else { nonTrainable.append(index) }
+            }
+        }
+        add(instance.ownWeights)
+        for layer in instance.model.layers {
+            switch layer.kind {
+            case .native, .legacy:
+                add(instance.attributeWeights[layer.name] ?? [])
+            case .model:
+                if let nested = instance.nested[layer.name] {
+                    let order = weightsOrder(of: nested)
+                    trainable += order.trainable
+                    nonTrainable += order.nonTrainable
+                }
+            case .template:
+                break
+            }
+        }
+        add(instance.storeVariables.sorted { Self.codePointsLess(created[$0].name, created[$1].name) })
+        for layer in instance.createdLayers.sorted(by: { Self.codePointsLess($0.key, $1.key) }) {
+            add(layer.variables)
+        }
+        return (Self.firstOccurrences(trainable), Self.firstOccurrences(nonTrainable))
+    }
+
+    /// Python's `str` order: by Unicode code points.
+    static func codePointsLess(_ a: String, _ b: String) -> Bool {
+        a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) { $0.value < $1.value }
+    }
+
+    private static func firstOccurrences(_ indices: [Int]) -> [Int] {
+        var seen = Set<Int>()
+        return indices.filter { seen.insert($0).inserted }
     }
 
     // MARK: Expressions

@@ -1,0 +1,87 @@
+import Foundation
+import ModelSpecCompiler
+import Testing
+
+/// Every seed spec in `specs/` against the variables TensorFlow made for the same
+/// model (`Tests/Goldens/seeds/<Model>/manifest.json`), computed through the
+/// public API with the golden case's params and input shapes.
+///
+/// Names: a variable TensorFlow names by scope must have TensorFlow's name; a
+/// variable ModelSpec names by attribute path (native layers, `weights:`) must
+/// have the golden `object_path`, its key in a TF2 object-based checkpoint.
+/// Shapes, dtypes, trainability and order must always match.
+@Suite struct SeedManifestTests {
+    /// Specs of `specs/` that have a golden directory.
+    static let seeds: [String] = PackagePaths.files(in: PackagePaths.specs, suffix: ".yaml")
+        .map { String($0.dropLast(5)) }
+        .filter { PackagePaths.exists(PackagePaths.seedGoldens + "/" + $0 + "/manifest.json") }
+
+    @Test func everySeedSpecHasAGolden() {
+        let specs = PackagePaths.files(in: PackagePaths.specs, suffix: ".yaml").map { String($0.dropLast(5)) }
+        #expect(specs.count >= 20)
+        #expect(Set(Self.seeds) == Set(specs), "specs without a golden: \(Set(specs).subtracting(Self.seeds).sorted())")
+    }
+
+    /// The manifest of a seed spec, traced with the golden case's params and inputs.
+    static func manifest(of model: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> (Manifest, SeedManifest)? {
+        let spec = PackagePaths.specs + "/" + model + ".yaml"
+        let golden = try decodeJSON(SeedManifest.self, at: PackagePaths.seedGoldens + "/" + model + "/manifest.json")
+        let goldenCase = try decodeJSON(SeedCase.self, at: PackagePaths.seedGoldens + "/" + model + "/case.json")
+        let compiler = SpecCompiler(library: SpecLibrary(containing: spec))
+        let params = goldenCase.params.mapValues { Literal.int($0) }
+        let checked = compiler.check(file: spec, params: params)
+        #expect(!checked.hasErrors, "\(checked.diagnostics)", sourceLocation: sourceLocation)
+        guard let description = checked.model else { return nil }
+        // The golden's inputs are in call order, as the spec declares them.
+        #expect(goldenCase.inputs.count == description.inputs.count, sourceLocation: sourceLocation)
+        var inputs: [String: [Int?]] = [:]
+        for (declaration, input) in zip(description.inputs, goldenCase.inputs) {
+            if let name = input.name { #expect(name == declaration.name, sourceLocation: sourceLocation) }
+            inputs[declaration.name] = input.shape
+        }
+        let traced = compiler.manifest(of: description, params: params, inputs: inputs)
+        #expect(!traced.diagnostics.contains { $0.severity == .error }, "\(traced.diagnostics)", sourceLocation: sourceLocation)
+        guard let manifest = traced.manifest else { return nil }
+        return (manifest, golden)
+    }
+
+    /// The name ModelSpec must give a golden variable.
+    static func expectedName(_ variable: GoldenVariable, naming: Manifest.Naming) -> String? {
+        naming == .attributePath ? variable.object_path : variable.name
+    }
+
+    @Test(arguments: seeds)
+    func creationOrder(model: String) throws {
+        guard let (manifest, golden) = try Self.manifest(of: model) else { return }
+        #expect(manifest.variables.count == golden.creation_order.count,
+                "\(manifest.variables.map(\.name)) vs \(golden.creation_order.map(\.name))")
+        for (index, (ours, theirs)) in zip(manifest.variables, golden.creation_order).enumerated() {
+            let expected = Self.expectedName(theirs, naming: ours.naming)
+            #expect(ours.name == expected, "variable \(index): \(ours.naming) name")
+            #expect(ours.signature == theirs.signature, "variable \(index) (\(ours.name))")
+        }
+    }
+
+    @Test(arguments: seeds)
+    func weightsOrder(model: String) throws {
+        guard let (manifest, golden) = try Self.manifest(of: model) else { return }
+        #expect(manifest.trainableWeightsOrder == golden.trainable_weights_index)
+        #expect(manifest.nonTrainableWeightsOrder == golden.non_trainable_weights_index)
+        #expect(manifest.weightsOrder == golden.weights_index)
+        // The same by name (attribute-path variables by their object path).
+        let expected = golden.weights_index.map { index -> String? in
+            let naming = manifest.variables.indices.contains(index) ? manifest.variables[index].naming : .scope
+            return Self.expectedName(golden.creation_order[index], naming: naming)
+        }
+        #expect(manifest.weights.map(\.name) == expected)
+    }
+
+    /// Attribute-path names are exactly the variables TensorFlow can reach without the shim store.
+    @Test(arguments: seeds)
+    func attributePathNamingMatchesObjectPaths(model: String) throws {
+        guard let (manifest, golden) = try Self.manifest(of: model) else { return }
+        for (ours, theirs) in zip(manifest.variables, golden.creation_order) where ours.naming == .attributePath {
+            #expect(theirs.object_path != nil, "\(ours.name) is named by attribute path, but TensorFlow reaches \(theirs.name) only through the shim store")
+        }
+    }
+}
