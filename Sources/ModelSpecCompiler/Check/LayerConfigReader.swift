@@ -88,7 +88,10 @@ extension NodeReader {
             [("pool_size", config.poolSize != nil)] + (form == .native ? [] : [("strides", config.strides != nil)])
         default: []
         }
-        for (key, present) in required where !present && entries.first(where: { $0.key.scalar?.text == key }) == nil {
+        // A required key that is missing because it is misspelled was reported as unknown, with the suggestion.
+        let misspelled = entries.compactMap { $0.key.scalar?.text }.filter { !allowed.contains($0) }
+        for (key, present) in required where !present && entries.first(where: { $0.key.scalar?.text == key }) == nil
+            && !misspelled.contains(where: { Suggestion.didYouMean($0, among: allowed).contains("'\(key)'") }) {
             error(node ?? location, "\(kind.rawValue) needs '\(key)'")
         }
         if kind == .dropout, config.rate == nil { config.rate = .literal(0.5) }

@@ -38,6 +38,10 @@ struct NodeReader {
     /// Reports keys not among `allowed`, suggesting the closest one.
     mutating func rejectUnknownKeys(_ entries: [YAMLMappingEntry], allowed: [String], in what: String) {
         for entry in entries {
+            guard entry.key.scalar != nil, !entry.key.isNull else {
+                error(entry.key, "a key in \(what) must be a name, not \(entry.key.kindDescription)")
+                continue
+            }
             guard let key = entry.key.scalar?.text, !allowed.contains(key) else { continue }
             error(entry.key, "unknown key '\(key)' in \(what)" + Suggestion.didYouMean(key, among: allowed))
         }

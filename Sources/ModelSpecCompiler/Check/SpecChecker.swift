@@ -23,6 +23,8 @@ struct SpecChecker {
     /// Layers and templates whose declarations had errors: steps that use them report nothing more.
     var failedLayers: Set<String> = []
     var failedTemplates: Set<String> = []
+    /// Inputs whose declarations had errors: steps may still use them.
+    var failedInputs: [(String, SourceLocation)] = []
 
     mutating func check(_ root: YAMLNode) -> ModelDescription? {
         guard let entries = reader.mapping(root, "a spec") else { return nil }
@@ -57,6 +59,10 @@ struct SpecChecker {
         let params = root["params"].map { self.params($0) } ?? []
         reader.params = Dictionary(params.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let inputs = root["inputs"].map { self.inputs($0) } ?? []
+        if let node = root["inputs"], node.mapping == nil {
+            // Steps still get an input, so that they do not all report having none.
+            failedInputs.append(("_input", node.location))
+        }
         let templates = root["templates"].map { self.templates($0, style: style) } ?? []
         let layers = root["layers"].map { self.layers($0, templates: templates) } ?? []
         let weights = root["weights"].map { self.weights($0) } ?? []
@@ -72,7 +78,7 @@ struct SpecChecker {
         var stepChecker = StepChecker(
             reader: reader, style: style, layers: layerTable,
             templateNames: Set(templates.map(\.name)).union(failedTemplates), failedLayers: failedLayers,
-            inputs: inputs.map { ($0.name, $0.location) })
+            inputs: inputs.map { ($0.name, $0.location) } + failedInputs)
         for weight in weights {
             stepChecker.values.define(weight.name, .init(location: weight.location, origin: "variable '\(weight.name)'", warnIfUnused: true, isBound: true))
         }
@@ -176,7 +182,10 @@ struct SpecChecker {
                 dtype = entry.value["dtype"].flatMap { reader.dtype($0) } ?? .float32
                 doc = entry.value["doc"].flatMap { reader.string($0, "doc") }
             }
-            guard let shapeNode, let shape = reader.shape(shapeNode, "the shape of input '\(name)'") else { continue }
+            guard let shapeNode, let shape = reader.shape(shapeNode, "the shape of input '\(name)'") else {
+                failedInputs.append((name, entry.key.location))
+                continue
+            }
             result.append(InputDeclaration(name: name, shape: shape, dtype: dtype, doc: doc, location: entry.key.location))
         }
         return result

@@ -61,6 +61,10 @@ public final class SpecLibrary {
         } else {
             checked[name] = .failure(SpecError(diagnostics))
             reportLater(Diagnostic(.error, at: location, "model '\(name)' (\(file)) has errors"), for: location.file)
+            // Its errors, as notes, so that checking this spec alone shows what to fix there.
+            for diagnostic in diagnostics where diagnostic.severity == .error {
+                reportLater(Diagnostic(.note, at: diagnostic.location, diagnostic.message), for: location.file)
+            }
         }
         return model.map { .found($0) } ?? .failed
     }
