@@ -14,7 +14,8 @@ enum Suggestion {
     static func didYouMean(_ word: String, among candidates: [String]) -> String {
         let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return "" }
-        let limit = max(1, word.count / 3)
+        // One edit in three letters, but never every letter: 'g' does not suggest 'x'.
+        let limit = min(max(1, word.count / 3), word.count - 1)
         return best.1 <= limit ? "; did you mean '\(best.0)'?" : ""
     }
 

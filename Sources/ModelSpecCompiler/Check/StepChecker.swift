@@ -88,7 +88,7 @@ struct StepChecker {
         var results: [String] = []
         if let binding = modifiers["as"] {
             guard let names = bindings(binding.value, count: resultCount) else {
-                defineAfterFailure(opName, arguments, nil, location)
+                defineAfterFailure(opName, arguments, binding, location)
                 return nil
             }
             for name in names {
