@@ -77,15 +77,13 @@ extension NodeReader {
 
     /// `l2` (factor 0.01, as Keras), `{l2: 0.001}`, `{l1_l2: {l1: 0.01, l2: 0.01}}`.
     mutating func regularizer(_ node: YAMLNode) -> Regularizer? {
-        let names = ["l1", "l2", "l1_l2"]
         if let scalar = node.scalar, !scalar.isNull {
             switch scalar.text {
             case "l1": return .l1(0.01)
             case "l2": return .l2(0.01)
             case "l1_l2": return .l1l2(l1: 0.01, l2: 0.01)
             default:
-                error(node, "unknown regularizer '\(scalar.text)'" + Suggestion.didYouMean(scalar.text, among: names)
-                    + "; use l1, l2 or l1_l2, or {l2: 0.001} for another factor")
+                error(node, "unknown regularizer '\(scalar.text)'; use l1, l2 or l1_l2, or {l2: 0.001} for another factor")
                 return nil
             }
         }
@@ -104,7 +102,7 @@ extension NodeReader {
             let l2 = value["l2"].flatMap { double($0, "l2") } ?? 0
             return .l1l2(l1: l1, l2: l2)
         default:
-            error(entries[0].key, "unknown regularizer '\(name)'" + Suggestion.didYouMean(name, among: names))
+            error(entries[0].key, "unknown regularizer '\(name)'; use l1, l2 or l1_l2, such as {l2: 0.001}")
             return nil
         }
     }

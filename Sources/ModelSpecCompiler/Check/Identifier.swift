@@ -14,21 +14,29 @@ enum Suggestion {
     static func didYouMean(_ word: String, among candidates: [String]) -> String {
         let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return "" }
-        let limit = max(1, word.count / 3)
+        // One edit in three letters, but never every letter: 'g' does not suggest 'x'.
+        let limit = min(max(1, word.count / 3), word.count - 1)
         return best.1 <= limit ? "; did you mean '\(best.0)'?" : ""
     }
 
-    /// Levenshtein distance.
+    /// Edit distance counting an insertion, a deletion, a substitution or a swap
+    /// of two neighbours as one edit (optimal string alignment), so that
+    /// `desne` is one edit from `dense`.
     static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
+        var before = Array(repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
         for i in 1...a.count {
             var current = [i] + Array(repeating: 0, count: b.count)
             for j in 1...b.count {
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], before[j - 2] + 1)
+                }
             }
+            before = previous
             previous = current
         }
         return previous[b.count]

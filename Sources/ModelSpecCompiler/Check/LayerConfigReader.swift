@@ -73,6 +73,12 @@ extension NodeReader {
             case "input": input = value
             default: break
             }
+            if ["units", "filters", "kernel_size", "strides", "dilation_rate", "pool_size"].contains(key) {
+                requirePositive(value, key)
+            }
+            if key == "rate", case let .literal(rate)? = config.rate, !(0..<1).contains(rate) {
+                error(value, "rate must be at least 0 and less than 1, not \(rate)")
+            }
         }
         let required: [(String, Bool)] = switch kind {
         case .dense: [("units", config.units != nil)]
@@ -82,10 +88,25 @@ extension NodeReader {
             [("pool_size", config.poolSize != nil)] + (form == .native ? [] : [("strides", config.strides != nil)])
         default: []
         }
-        for (key, present) in required where !present && entries.first(where: { $0.key.scalar?.text == key }) == nil {
+        // A required key that is missing because it is misspelled was reported as unknown, with the suggestion.
+        let misspelled = entries.compactMap { $0.key.scalar?.text }.filter { !allowed.contains($0) }
+        for (key, present) in required where !present && entries.first(where: { $0.key.scalar?.text == key }) == nil
+            && !misspelled.contains(where: { Suggestion.didYouMean($0, among: allowed).contains("'\(key)'") }) {
             error(node ?? location, "\(kind.rawValue) needs '\(key)'")
         }
         if kind == .dropout, config.rate == nil { config.rate = .literal(0.5) }
         return diagnostics.all.count == errorsBefore ? (config, input) : nil
+    }
+}
+
+extension NodeReader {
+    /// Reports literal sizes that are zero or negative (`units: 0`, `strides: [1, 0]`);
+    /// `$param` values are checked when the model is traced.
+    mutating func requirePositive(_ node: YAMLNode, _ what: String) {
+        for item in node.sequence ?? [node] {
+            if let value = item.scalar?.int, value <= 0 {
+                error(item, "\(what) must be positive, not \(value)")
+            }
+        }
     }
 }

@@ -14,6 +14,11 @@ struct NodeReader {
         diagnostics.error(node.location, message)
     }
 
+    /// The number of errors reported so far.
+    var errorCount: Int {
+        diagnostics.all.lazy.filter { $0.severity == .error }.count
+    }
+
     // MARK: Mappings
 
     /// The entries of a mapping, or an error naming what was expected.
@@ -33,6 +38,10 @@ struct NodeReader {
     /// Reports keys not among `allowed`, suggesting the closest one.
     mutating func rejectUnknownKeys(_ entries: [YAMLMappingEntry], allowed: [String], in what: String) {
         for entry in entries {
+            guard entry.key.scalar != nil, !entry.key.isNull else {
+                error(entry.key, "a key in \(what) must be a name, not \(entry.key.kindDescription)")
+                continue
+            }
             guard let key = entry.key.scalar?.text, !allowed.contains(key) else { continue }
             error(entry.key, "unknown key '\(key)' in \(what)" + Suggestion.didYouMean(key, among: allowed))
         }
@@ -116,7 +125,7 @@ struct NodeReader {
     mutating func checkParam(_ name: String, at node: YAMLNode, type: ParamType) -> Bool {
         let found = params[name]?.type ?? templateConstants[name]
         guard let found else {
-            let known = Array(params.keys) + Array(templateConstants.keys)
+            let known = params.keys.sorted() + templateConstants.keys.sorted()
             error(node, "undefined parameter '$\(name)'" + Suggestion.didYouMean(name, among: known))
             return false
         }
@@ -219,7 +228,9 @@ struct NodeReader {
     mutating func dtype(_ node: YAMLNode) -> DType? {
         guard let text = string(node, "dtype") else { return nil }
         if let dtype = DType(rawValue: text) { return dtype }
-        error(node, "unknown dtype '\(text)'" + Suggestion.didYouMean(text, among: DType.allCases.map(\.rawValue)))
+        let names = DType.allCases.map(\.rawValue)
+        let hint = Suggestion.didYouMean(text, among: names)
+        error(node, "unknown dtype '\(text)'" + (hint.isEmpty ? "; use one of " + names.joined(separator: ", ") : hint))
         return nil
     }
 }

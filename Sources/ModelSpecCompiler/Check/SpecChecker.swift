@@ -5,11 +5,26 @@ import TFNaming
 /// type, reference and op argument, with diagnostics at their YAML locations.
 /// Shapes and variable names are the tracer's job (``ShapeTracer``).
 struct SpecChecker {
+    /// What looking up another spec's model found.
+    enum ModelLookup {
+        case found(ModelDescription)
+        /// No spec in the library makes a model of that name.
+        case notFound
+        /// The spec exists but cannot be used (it has errors, or uses the spec being
+        /// checked); the reason has been reported.
+        case failed
+    }
+
     static let topLevelKeys = ["spec", "model", "doc", "style", "params", "inputs", "layers", "weights", "templates", "forward", "outputs"]
 
     var reader = NodeReader()
-    /// Resolves other specs' models used as layers: the model, or nil after reporting why not.
-    let resolveModel: (String, SourceLocation) -> ModelDescription?
+    /// Resolves other specs' models used as layers.
+    let resolveModel: (String, SourceLocation) -> ModelLookup
+    /// Layers and templates whose declarations had errors: steps that use them report nothing more.
+    var failedLayers: Set<String> = []
+    var failedTemplates: Set<String> = []
+    /// Inputs whose declarations had errors: steps may still use them.
+    var failedInputs: [(String, SourceLocation)] = []
 
     mutating func check(_ root: YAMLNode) -> ModelDescription? {
         guard let entries = reader.mapping(root, "a spec") else { return nil }
@@ -44,6 +59,10 @@ struct SpecChecker {
         let params = root["params"].map { self.params($0) } ?? []
         reader.params = Dictionary(params.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let inputs = root["inputs"].map { self.inputs($0) } ?? []
+        if let node = root["inputs"], node.mapping == nil {
+            // Steps still get an input, so that they do not all report having none.
+            failedInputs.append(("_input", node.location))
+        }
         let templates = root["templates"].map { self.templates($0, style: style) } ?? []
         let layers = root["layers"].map { self.layers($0, templates: templates) } ?? []
         let weights = root["weights"].map { self.weights($0) } ?? []
@@ -52,14 +71,14 @@ struct SpecChecker {
         for layer in layers {
             var outputs = 1
             if case let .model(modelName, _) = layer.kind {
-                outputs = resolveModel(modelName, layer.location)?.outputs.count ?? 1
+                if case let .found(model) = resolveModel(modelName, layer.location) { outputs = model.outputs.count }
             }
             layerTable[layer.name] = (layer, outputs)
         }
         var stepChecker = StepChecker(
             reader: reader, style: style, layers: layerTable,
-            templateNames: Set(templates.map(\.name)),
-            inputs: inputs.map { ($0.name, $0.location) })
+            templateNames: Set(templates.map(\.name)).union(failedTemplates), failedLayers: failedLayers,
+            inputs: inputs.map { ($0.name, $0.location) } + failedInputs)
         for weight in weights {
             stepChecker.values.define(weight.name, .init(location: weight.location, origin: "variable '\(weight.name)'", warnIfUnused: true, isBound: true))
         }
@@ -69,7 +88,11 @@ struct SpecChecker {
             reader = stepChecker.reader
             return nil
         }
+        let errorsBefore = stepChecker.reader.errorCount
         let body = stepChecker.steps(forward, "forward")
+        // After an error in the forward pass, values it would have used look unused
+        // and it may make no value: say nothing more about them.
+        let forwardFailed = stepChecker.reader.errorCount > errorsBefore
         var outputs: [String] = []
         if let node = root["outputs"] {
             for item in node.sequence ?? [node] {
@@ -80,10 +103,13 @@ struct SpecChecker {
             }
         } else if let last = stepChecker.values.previous {
             outputs = [last]
-        } else {
+        } else if !forwardFailed {
             stepChecker.reader.error(forward, "the forward pass makes no value to return")
         }
-        for (name, definition) in stepChecker.values.unused(excluding: Set(outputs)) {
+        // A spec with errors is not warned about unused values: most are left unused
+        // by the steps that failed.
+        let quiet = stepChecker.reader.errorCount > 0 || !failedLayers.isEmpty
+        for (name, definition) in stepChecker.values.unused(excluding: Set(outputs)) where !quiet {
             if definition.isBound {
                 stepChecker.reader.diagnostics.warning(definition.location, "value '\(name)' is never used")
             } else {
@@ -91,7 +117,8 @@ struct SpecChecker {
             }
         }
         reader = stepChecker.reader
-        if reader.diagnostics.hasErrors { return nil }
+        // A layer can fail with its error reported elsewhere (in the spec it names).
+        if reader.diagnostics.hasErrors || !failedLayers.isEmpty { return nil }
         return ModelDescription(
             name: name, doc: doc, style: style, params: params, inputs: inputs, layers: layers,
             weights: weights, templates: templates, body: body, outputs: outputs, location: modelNode.location)
@@ -155,7 +182,10 @@ struct SpecChecker {
                 dtype = entry.value["dtype"].flatMap { reader.dtype($0) } ?? .float32
                 doc = entry.value["doc"].flatMap { reader.string($0, "doc") }
             }
-            guard let shapeNode, let shape = reader.shape(shapeNode, "the shape of input '\(name)'") else { continue }
+            guard let shapeNode, let shape = reader.shape(shapeNode, "the shape of input '\(name)'") else {
+                failedInputs.append((name, entry.key.location))
+                continue
+            }
             result.append(InputDeclaration(name: name, shape: shape, dtype: dtype, doc: doc, location: entry.key.location))
         }
         return result
@@ -213,11 +243,13 @@ struct SpecChecker {
             }
             guard let body = entry.value["do"] else {
                 reader.error(entry.value, "template '\(name)' needs its steps under 'do:'")
+                failedTemplates.insert(name)
                 continue
             }
             let tensorArgs = arguments.filter { $0.type == .tensor }
             if tensorArgs.isEmpty {
-                reader.error(entry.value["args"] ?? entry.value, "template '\(name)' needs at least one Tensor argument, its input")
+                reader.error(entry.value["args"] ?? entry.value, "template '\(name)' needs at least one Tensor argument, its input, such as args: {x: Tensor}")
+                failedTemplates.insert(name)
                 continue
             }
             var constants: [String: ParamType] = [:]
@@ -227,10 +259,14 @@ struct SpecChecker {
             var templateReader = reader
             templateReader.templateConstants = constants
             var checker = StepChecker(
-                reader: templateReader, style: style, layers: [:], templateNames: [],
+                reader: templateReader, style: style, layers: [:], templateNames: [], failedLayers: [],
                 inputs: tensorArgs.map { ($0.name, entry.key.location) })
+            let errorsBefore = checker.reader.errorCount
             let steps = checker.steps(body, "'do'")
-            for (argName, definition) in checker.values.unused(excluding: [checker.values.previous ?? ""]) where definition.isBound {
+            let bodyFailed = checker.reader.errorCount > errorsBefore
+            let quiet = checker.reader.errorCount > 0
+            if bodyFailed { failedTemplates.insert(name) }
+            for (argName, definition) in checker.values.unused(excluding: [checker.values.previous ?? ""]) where definition.isBound && !quiet {
                 checker.reader.diagnostics.warning(definition.location, "template argument '\(argName)' is never used")
             }
             checker.reader.templateConstants = [:]
@@ -245,8 +281,18 @@ struct SpecChecker {
         var result: [LayerDeclaration] = []
         for entry in entries {
             guard let name = reader.identifier(entry.key, "a layer name") else { continue }
+            if let kind = LayerKind(rawValue: name) {
+                reader.error(entry.key, "layer name '\(name)' is also the tf.compat.v1.layers function \(name), which a step '- \(name)' calls; choose another name, such as \(name)_layer (\(kind.className) is the class)")
+                continue
+            }
+            if MathOpKind(rawValue: name) != nil || StepChecker.builtinOps.contains(name) {
+                reader.error(entry.key, "layer name '\(name)' is also an operation, which a step '- \(name)' performs; choose another name, such as \(name)_layer")
+                continue
+            }
             if let declaration = layer(name, entry.value, templates: templates) {
                 result.append(declaration)
+            } else {
+                failedLayers.insert(name)
             }
         }
         return result
@@ -287,8 +333,11 @@ struct SpecChecker {
                 .map { LayerDeclaration(name: name, kind: .native($0.config), location: classNode.location) }
         }
         // Another spec's model.
-        guard let model = resolveModel(className, classNode.location) else {
-            if LayerKind(rawValue: className) != nil {
+        let lookup = resolveModel(className, classNode.location)
+        guard case let .found(model) = lookup else {
+            if case .failed = lookup {
+                return nil
+            } else if LayerKind(rawValue: className) != nil {
                 reader.error(classNode, "'\(className)' is a function; under layers: write its class, \(LayerKind(rawValue: className)!.className) (Keras) or v1.\(LayerKind(rawValue: className)!.className) (tf.compat.v1.layers)")
             } else {
                 reader.error(classNode, "unknown layer class '\(className)': not a built-in layer nor the model of another spec in this folder" + Suggestion.didYouMean(className, among: LayerKind.allCases.map(\.className)))
@@ -312,6 +361,7 @@ struct SpecChecker {
     private mutating func templateLayer(_ name: String, _ node: YAMLNode, templates: [TemplateDeclaration]) -> LayerDeclaration? {
         guard let templateNode = node["template"], let templateName = reader.string(templateNode, "template") else { return nil }
         guard let template = templates.first(where: { $0.name == templateName }) else {
+            if failedTemplates.contains(templateName) { return nil }
             reader.error(templateNode, "undefined template '\(templateName)'" + Suggestion.didYouMean(templateName, among: templates.map(\.name)))
             return nil
         }

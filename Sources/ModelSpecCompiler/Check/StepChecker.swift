@@ -9,20 +9,25 @@ struct StepChecker {
     /// Declared sublayers by attribute name, with the number of values a call of each returns.
     let layers: [String: (declaration: LayerDeclaration, outputCount: Int)]
     let templateNames: Set<String>
+    /// Layers whose declarations had errors, already reported: calling them says nothing more.
+    let failedLayers: Set<String>
     /// The value implicit inputs start from (the first call input or template tensor argument).
     let firstInput: String?
     /// How many `variable_scope`s enclose the current step.
     private var scopeDepth = 0
 
     static let modifierKeys = ["as", "do", "reuse"]
+    /// The operations besides layers and math (``MathOpKind``).
+    static let builtinOps = ["scope", "name_scope", "record_scope", "variable", "get_or_create_layer", "assign", "assign_add"]
     static let mathOps: [String: MathOpKind] = MathOpKind.byName
 
     init(reader: NodeReader, style: ModelStyle, layers: [String: (LayerDeclaration, Int)],
-         templateNames: Set<String>, inputs: [(String, SourceLocation)]) {
+         templateNames: Set<String>, failedLayers: Set<String> = [], inputs: [(String, SourceLocation)]) {
         self.reader = reader
         self.style = style
         self.layers = layers.mapValues { (declaration: $0.0, outputCount: $0.1) }
         self.templateNames = templateNames
+        self.failedLayers = failedLayers
         self.firstInput = inputs.first?.0
         for (name, location) in inputs {
             values.define(name, .init(location: location, origin: "input '\(name)'", warnIfUnused: true, isBound: true))
@@ -55,7 +60,8 @@ struct StepChecker {
                 if ops.isEmpty {
                     reader.error(node, "a step needs an operation, such as '- dense: {units: 10}'")
                 } else {
-                    reader.error(ops[1].key, "a step has one operation, but this one also has '\(ops[0].key.scalar?.text ?? "")'; write each as its own '- ' item")
+                    let names = ops.map { "'\($0.key.scalar?.text ?? "")'" }.joined(separator: ", ")
+                    reader.error(ops[1].key, "a step has one operation, but this one has \(ops.count): \(names); write each as its own '- ' item")
                 }
                 return nil
             }
@@ -74,13 +80,17 @@ struct StepChecker {
         }
         let location = node.mapping?.first(where: { $0.key.scalar?.text == opName })?.key.location ?? node.location
         guard let (operation, inputs, resultCount, origin) = operation(opName, arguments, modifiers, node, location) else {
+            defineAfterFailure(opName, arguments, modifiers["as"], location)
             return nil
         }
         for input in inputs { values.markUsed(input) }
         // Results: bound by `as:`, else a generated name (variables bind their own name).
         var results: [String] = []
         if let binding = modifiers["as"] {
-            guard let names = bindings(binding.value, count: resultCount) else { return nil }
+            guard let names = bindings(binding.value, count: resultCount) else {
+                defineAfterFailure(opName, arguments, binding, location)
+                return nil
+            }
             for name in names {
                 values.define(name, .init(location: binding.value.location, origin: origin, warnIfUnused: true, isBound: true))
             }
@@ -98,6 +108,25 @@ struct StepChecker {
         }
         if let first = results.first { values.setPrevious(first) }
         return Step(operation: operation, inputs: inputs, results: results, location: location)
+    }
+
+    /// After a step fails, the names it would have made (its `as:` names, a variable's
+    /// own name) and `_` stand for values of unknown shape, so that later steps that
+    /// use them report nothing more.
+    private mutating func defineAfterFailure(_ opName: String, _ arguments: YAMLNode?, _ binding: YAMLMappingEntry?, _ location: SourceLocation) {
+        guard !["scope", "name_scope", "record_scope"].contains(opName) else { return }
+        var names: [String] = []
+        for item in binding.map({ $0.value.sequence ?? [$0.value] }) ?? [] {
+            if let text = item.scalar?.text, Identifier.isValid(text), !text.hasPrefix("_"), text != "training" { names.append(text) }
+        }
+        if opName == "variable", let text = arguments?["name"]?.scalar?.text, Identifier.isValid(text) {
+            names.append(text)
+        }
+        if names.isEmpty { names = [values.freshName()] }
+        for name in names {
+            values.define(name, .init(location: location, origin: "the failed step '\(opName)'", warnIfUnused: false, isBound: true))
+        }
+        values.setPrevious(names[0])
     }
 
     private func warnsWhenUnused(_ operation: Operation) -> Bool {
@@ -175,12 +204,15 @@ struct StepChecker {
         if let layer = layers[name] {
             return layerCall(name, layer.declaration, layer.outputCount, arguments, at)
         }
+        if failedLayers.contains(name) {
+            return nil
+        }
         if templateNames.contains(name) {
             reader.error(node, "template '\(name)' must be made once under 'layers:' (\(name): {template: \(name), ...}) and called by that name, as make_template is called once in __init__")
             return nil
         }
-        let known = Array(MathOpKind.byName.keys) + LayerKind.allCases.map(\.rawValue) + Array(layers.keys)
-            + ["scope", "name_scope", "record_scope", "variable", "get_or_create_layer", "assign", "assign_add"]
+        let known = MathOpKind.allCases.map(\.rawValue) + LayerKind.allCases.map(\.rawValue) + layers.keys.sorted()
+            + Self.builtinOps
         reader.error(node, "unknown operation '\(name)'" + Suggestion.didYouMean(name, among: known))
         return nil
     }
@@ -197,51 +229,51 @@ struct StepChecker {
     private mutating func scope(
         _ name: String, _ arguments: YAMLNode?, _ modifiers: [String: YAMLMappingEntry], _ node: YAMLNode
     ) -> Operation? {
-        guard let body = modifiers["do"] else {
-            reader.error(node, "\(name) needs the steps inside it under 'do:'")
-            return nil
-        }
+        // The name and reuse are checked first; the steps inside are checked even
+        // when they have errors, so that those steps' own errors are reported too.
         var scopeName: ScopeName?
         if name == "name_scope" {
             if let entry = modifiers["reuse"] {
                 reader.error(entry.key, "name_scope has no reuse; use scope for variable reuse")
             }
-            guard let arguments, let text = reader.string(arguments, "the name of name_scope") else {
-                if arguments == nil { reader.error(node, "name_scope needs a name") }
-                return nil
+            if let arguments, let text = reader.string(arguments, "the name of name_scope") {
+                scopeName = .name(.literal(text))
+            } else if arguments == nil {
+                reader.error(node, "name_scope needs a name")
             }
-            scopeName = .name(.literal(text))
         } else if let arguments, let entries = arguments.mapping {
             reader.rejectUnknownKeys(entries, allowed: ["default_name"], in: "scope")
-            guard let defaultNode = arguments["default_name"], let text = reader.string(defaultNode, "default_name") else {
+            if let defaultNode = arguments["default_name"], let text = reader.string(defaultNode, "default_name") {
+                scopeName = .defaultName(text)
+            } else if arguments["default_name"] == nil {
                 reader.error(arguments, "a scope mapping needs 'default_name', such as scope: {default_name: block}")
-                return nil
             }
-            scopeName = .defaultName(text)
         } else if let arguments, let expr = reader.stringExpr(arguments, "the scope name") {
             if case let .literal(text) = expr, text.isEmpty || text.contains("/") {
                 reader.error(arguments, "a scope name must be a non-empty name without '/'; nest scopes instead")
-                return nil
+            } else {
+                scopeName = .name(expr)
             }
-            scopeName = .name(expr)
-        } else {
-            if arguments == nil { reader.error(node, "scope needs a name or {default_name: ...}") }
-            return nil
+        } else if arguments == nil {
+            reader.error(node, "scope needs a name or {default_name: ...}")
         }
-        var reuse = Reuse.inherit
-        if let entry = modifiers["reuse"] {
-            guard let value = reader.reuse(entry.value) else { return nil }
-            if case .defaultName = scopeName, value == .reuse {
+        var reuse: Reuse? = .inherit
+        if let entry = modifiers["reuse"], name == "scope" {
+            reuse = reader.reuse(entry.value)
+            if case .defaultName = scopeName, reuse == .reuse {
                 reader.error(entry.value, "reuse: true needs a scope name; TensorFlow refuses reuse=True with only a default_name")
-                return nil
+                reuse = nil
             }
-            reuse = value
+        }
+        guard let body = modifiers["do"] else {
+            reader.error(node, "\(name) needs the steps inside it under 'do:'")
+            return nil
         }
         let isVariableScope = name == "scope"
         if isVariableScope { scopeDepth += 1 }
         let inner = steps(body.value, "'do'")
         if isVariableScope { scopeDepth -= 1 }
-        guard let scopeName else { return nil }
+        guard let scopeName, let reuse else { return nil }
         if isVariableScope {
             return .variableScope(scopeName, reuse: reuse, body: inner)
         }

@@ -45,24 +45,28 @@ public final class SpecLibrary {
         return nil
     }
 
-    private func resolve(_ name: String, from location: SourceLocation) -> ModelDescription? {
+    private func resolve(_ name: String, from location: SourceLocation) -> SpecChecker.ModelLookup {
         if inProgress.contains(name) {
             let chain = (inProgress.drop(while: { $0 != name }) + [name]).joined(separator: " -> ")
             reportLater(Diagnostic(.error, at: location, "spec '\(name)' uses itself (\(chain)); a model cannot contain itself"), for: location.file)
-            return nil
+            return .failed
         }
         if let result = checked[name] {
-            return try? result.get()
+            return (try? result.get()).map { .found($0) } ?? .failed
         }
-        guard let file = index()[name] else { return nil }
+        guard let file = index()[name] else { return .notFound }
         let (model, diagnostics) = check(file: file)
         if let model {
             checked[name] = .success(model)
         } else {
             checked[name] = .failure(SpecError(diagnostics))
             reportLater(Diagnostic(.error, at: location, "model '\(name)' (\(file)) has errors"), for: location.file)
+            // Its errors, as notes, so that checking this spec alone shows what to fix there.
+            for diagnostic in diagnostics where diagnostic.severity == .error {
+                reportLater(Diagnostic(.note, at: diagnostic.location, diagnostic.message), for: location.file)
+            }
         }
-        return model
+        return model.map { .found($0) } ?? .failed
     }
 
     /// Diagnostics found while resolving references, to be added to the referring file's.

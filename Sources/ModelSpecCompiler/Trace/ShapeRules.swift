@@ -63,7 +63,10 @@ enum ShapeRules {
         }
         if let known {
             if target.contains(-1) {
-                guard fixed > 0, known % fixed == 0 else {
+                guard fixed > 0 else {
+                    throw fail("reshape of \(shape.shapeDescription) (\(known) elements) to \(target): the -1 cannot be inferred when another size is 0")
+                }
+                guard known % fixed == 0 else {
                     throw fail("reshape of \(shape.shapeDescription) (\(known) elements) to \(target): \(known) is not a multiple of \(fixed)")
                 }
                 return target.map { .known($0 == -1 ? known / fixed : $0) }
@@ -140,7 +143,7 @@ enum ShapeRules {
 
     /// The output size of a convolution or pooling window along one axis, as TensorFlow computes it.
     static func windowOutput(_ size: TracedDim, window: Int, stride: Int, dilation: Int, padding: Padding) -> TracedDim {
-        guard let size = size.size else { return .unknown }
+        guard let size = size.size, window > 0, stride > 0, dilation > 0 else { return .unknown }
         let effective = (window - 1) * dilation + 1
         switch padding {
         case .valid: return .known(size >= effective ? (size - effective) / stride + 1 : 0)

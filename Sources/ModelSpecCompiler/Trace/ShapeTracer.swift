@@ -52,6 +52,8 @@ final class ShapeTracer {
     struct Frame {
         var values: [String: TracedShape] = [:]
         var symbols: [String: TracedDim] = [:]
+        /// The input that gave each symbol its size.
+        var symbolSources: [String: String] = [:]
         var params: [String: Literal]
     }
 
@@ -77,7 +79,10 @@ final class ShapeTracer {
             return nil
         }
         for (declaration, shape) in zip(model.inputs, inputs) {
-            guard bind(declaration, to: shape, in: &frame, at: location) else { return nil }
+            // A top-level input's shape comes from its declaration or the caller's
+            // --input: point at the declaration. A nested model's comes from the step calling it.
+            let at = instance.path.isEmpty ? declaration.location : location
+            guard bind(declaration, to: shape, in: &frame, at: at) else { return nil }
             frame.values[declaration.name] = shape
         }
         if !instance.builtWeights {
@@ -116,10 +121,14 @@ final class ShapeTracer {
                 }
             case let .symbol(name):
                 if let bound = frame.symbols[name], let a = bound.size, let b = actual.size, a != b {
-                    diagnostics.error(location, "symbol '\(name)' is \(a) in one input and \(b) in input '\(declaration.name)'")
+                    let source = frame.symbolSources[name].map { "input '\($0)'" } ?? "another input"
+                    diagnostics.error(location, "symbol '\(name)' is \(a) in \(source) but \(b) in input '\(declaration.name)' (shape \(shape.shapeDescription)); a symbol has one size in a call")
                     return false
                 }
-                if frame.symbols[name]?.size == nil { frame.symbols[name] = actual }
+                if frame.symbols[name]?.size == nil {
+                    frame.symbols[name] = actual
+                    frame.symbolSources[name] = declaration.name
+                }
             case .unknown:
                 break
             }
@@ -283,6 +292,7 @@ final class ShapeTracer {
         switch config.kind {
         case .dense:
             guard let units = evaluate(config.units!, frame, at: location) else { return nil }
+            try requirePositive([units], "units", kind)
             guard let last = input.last else { throw ShapeMismatch(message: "dense needs an input of rank 1 or more, but got shape []") }
             guard let inputSize = last.size else {
                 throw ShapeMismatch(message: "dense needs the last dimension of its input to be known, but the input has shape \(input.shapeDescription); give the input's shape with a number there")
@@ -299,6 +309,10 @@ final class ShapeTracer {
                   let kernel = evaluate(config.kernelSize!, frame, at: location),
                   let strides = evaluate(config.strides ?? [.literal(1), .literal(1)], frame, at: location),
                   let dilation = evaluate(config.dilationRate ?? [.literal(1), .literal(1)], frame, at: location) else { return nil }
+            try requirePositive([filters], "filters", kind)
+            try requirePositive(kernel, "kernel_size", kind)
+            try requirePositive(strides, "strides", kind)
+            try requirePositive(dilation, "dilation_rate", kind)
             makeVariable("kernel", [kernel[0], kernel[1], channels, filters], config.trainable, config.kernelRegularizer != nil)
             if config.useBias { makeVariable("bias", [filters], config.trainable, config.biasRegularizer != nil) }
             let height = ShapeRules.windowOutput(input[1], window: kernel[0], stride: strides[0], dilation: dilation[0], padding: config.padding)
@@ -311,6 +325,8 @@ final class ShapeTracer {
             guard input.count == 4 else { throw ShapeMismatch(message: "\(kind) needs an NHWC input of rank 4, but got shape \(input.shapeDescription)") }
             guard let pool = evaluate(config.poolSize!, frame, at: location),
                   let strides = evaluate(config.strides ?? config.poolSize!, frame, at: location) else { return nil }
+            try requirePositive(pool, "pool_size", kind)
+            try requirePositive(strides, "strides", kind)
             let height = ShapeRules.windowOutput(input[1], window: pool[0], stride: strides[0], dilation: 1, padding: config.padding)
             let width = ShapeRules.windowOutput(input[2], window: pool[1], stride: strides[1], dilation: 1, padding: config.padding)
             if height.size == 0 || width.size == 0 {
@@ -331,6 +347,13 @@ final class ShapeTracer {
             return try ShapeRules.flatten(input)
         case .dropout:
             return input
+        }
+    }
+
+    /// Sizes given through `$params` are known only now; literals were checked by the checker.
+    private func requirePositive(_ values: [Int], _ what: String, _ kind: String) throws {
+        if let bad = values.first(where: { $0 <= 0 }) {
+            throw ShapeMismatch(message: "\(kind): \(what) must be positive, not \(bad)")
         }
     }
 
@@ -468,7 +491,7 @@ final class ShapeTracer {
         case let .literal(value): return value
         case let .param(name):
             if case let .int(value)? = frame.params[name] { return value }
-            diagnostics.error(location, "parameter '$\(name)' has no value: give it a default in the spec or pass it with --param \(name)=VALUE")
+            reportMissing(name, expected: .int, frame, at: location)
             return nil
         }
     }
@@ -483,7 +506,7 @@ final class ShapeTracer {
         case let .literal(value): return value
         case let .param(name):
             if case let .string(value)? = frame.params[name] { return value }
-            diagnostics.error(location, "parameter '$\(name)' has no value: give it a default in the spec or pass it with --param \(name)=VALUE")
+            reportMissing(name, expected: .string, frame, at: location)
             return nil
         }
     }
@@ -495,6 +518,16 @@ final class ShapeTracer {
             if let value = frame.params[name] { return value }
             diagnostics.error(location, "parameter '$\(name)' has no value: give it a default in the spec or pass it with --param \(name)=VALUE")
             return nil
+        }
+    }
+
+    /// A parameter without a value, or with a value of another type (`--param units=ten`).
+    private func reportMissing(_ name: String, expected: ParamType, _ frame: Frame, at location: SourceLocation) {
+        if let value = frame.params[name] {
+            let shown = value.type == .string ? "'\(value)'" : value.description
+            diagnostics.error(location, "parameter '$\(name)' must be \(expected.rawValue), but its value is \(shown) (\(value.type.rawValue))")
+        } else {
+            diagnostics.error(location, "parameter '$\(name)' has no value: give it a default in the spec or pass it with --param \(name)=VALUE")
         }
     }
 
