@@ -22,14 +22,14 @@ public struct SpecCompiler {
         let (model, diagnostics) = library.check(file: file)
         var all = diagnostics + library.takePending()
         guard let model, !all.contains(where: { $0.severity == .error }) else {
-            return Checked(model: nil, diagnostics: sorted(all))
+            return Checked(model: nil, diagnostics: deduplicated(all))
         }
         let values = parameterValues(model, overrides: params)
         if model.params.allSatisfy({ values[$0.name] != nil }) {
             let trace = manifest(of: model, params: values, inputs: inputs)
             all += trace.diagnostics
         }
-        return Checked(model: all.contains { $0.severity == .error } ? nil : model, diagnostics: sorted(all))
+        return Checked(model: all.contains { $0.severity == .error } ? nil : model, diagnostics: deduplicated(all))
     }
 
     /// The result of tracing a model.
@@ -63,7 +63,11 @@ public struct SpecCompiler {
                 })
             }
         }
-        for name in inputs.keys where model.inputs.allSatisfy({ $0.name != name }) {
+        for name in params.keys.sorted() where model.param(named: name) == nil {
+            let known = model.params.isEmpty ? "it has no parameters" : "its parameters are " + model.params.map(\.name).joined(separator: ", ")
+            diagnostics.append(Diagnostic(.error, at: model.location, "\(model.name) has no parameter '\(name)'; \(known)"))
+        }
+        for name in inputs.keys.sorted() where model.inputs.allSatisfy({ $0.name != name }) {
             diagnostics.append(Diagnostic(.error, at: model.location, "\(model.name) has no input '\(name)'; its inputs are \(model.inputs.map(\.name).joined(separator: ", "))"))
         }
         let instance = tracer.makeInstance(model, params: parameterValues(model, overrides: params), path: "")
@@ -90,7 +94,8 @@ public struct SpecCompiler {
         return values
     }
 
-    private func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    /// The diagnostics without repeats, in the order they were found.
+    private func deduplicated(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
         var seen = Set<Diagnostic>()
         return diagnostics.filter { seen.insert($0).inserted }
     }
