@@ -69,17 +69,9 @@ public final class CallContext {
         substitutions.keys.filter { !usedSubstitutions.contains($0) }.sorted()
     }
 
-    /// Every path that creates a variable calls this: it records the creation and
-    /// gives the variable a pending restored value.
-    public func didCreate(_ variable: Variable) throws {
-        if !initialValues.isEmpty, let value = initialValues.removeValue(forKey: variable.name) {
-            try variable.assign(value)
-        }
-        created.append(variable)
-    }
-
-    /// Makes a variable, with its pending restored value if any.
-    func makeVariable(name: String, shape: [Int], initializer: Initializer?, regularizer: Regularizer?,
+    /// Makes a variable, with its pending restored value if any, and records its creation.
+    /// Every path that creates a variable during a call goes through here.
+    public func makeVariable(name: String, shape: [Int], initializer: Initializer?, regularizer: Regularizer?,
                       trainable: Bool) throws -> Variable {
         let value: Tensor
         if let restored = initialValues.removeValue(forKey: name) {

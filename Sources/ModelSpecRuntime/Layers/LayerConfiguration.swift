@@ -105,7 +105,7 @@ public struct LayerConfiguration: Equatable, Sendable {
     }
 
     /// `3` means `(3, 3)`, as in TensorFlow.
-    static func pair(_ values: [Int]) -> [Int] {
+    public static func pair(_ values: [Int]) -> [Int] {
         values.count == 1 ? [values[0], values[0]] : values
     }
 }

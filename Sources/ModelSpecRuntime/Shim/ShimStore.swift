@@ -80,3 +80,30 @@ public final class ShimStore {
         regularizers.append(.layer(layer))
     }
 }
+
+/// A layer that runs TF1-style code (`@track_tf1_style_variables`) through its
+/// own ``ShimStore``; generated legacy models conform to it.
+///
+///     final class DenseLayer: ShimLayer {
+///         let shim = ShimStore()
+///         func call(_ inputs: Tensor, context: CallContext) throws -> Tensor {
+///             try shim.call(context: context) { tf in
+///                 try tf.variableScope("dense") {
+///                     let kernel = try tf.getVariable("kernel", shape: [20, 10], initializer: .glorotNormal(), regularizer: .l2(0.01))
+///                     let bias = try tf.getVariable("bias", shape: [10], initializer: .zeros)
+///                     return try biasAdd(matmul(inputs, kernel), bias)
+///                 }
+///             }
+///         }
+///     }
+public protocol ShimLayer: Layer {
+    var shim: ShimStore { get }
+}
+
+extension ShimLayer {
+    public var variableStore: ShimStore? { shim }
+    public var ownWeights: [Variable] { [] }
+    public var sublayers: [any Layer] { [] }
+    /// Own weights' losses, then the shim's (regularized variables in creation order).
+    public var ownLosses: [Tensor] { ownWeightLosses + shim.losses }
+}
