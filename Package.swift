@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "ModelSpecRuntime", targets: ["ModelSpecRuntime"]),
         .library(name: "ModelSpecCompiler", targets: ["ModelSpecCompiler"]),
+        .library(name: "ModelSpecInterpreter", targets: ["ModelSpecInterpreter"]),
         .library(name: "TensorBundle", targets: ["TensorBundle"]),
         .executable(name: "modelspec", targets: ["modelspec"]),
     ],
@@ -36,6 +37,9 @@ let package = Package(
 
         // Runtime: tensors on OpenBLAS, the variable-store shim, layers.
         .target(name: "ModelSpecRuntime", dependencies: ["COpenBLAS", "TFNaming"]),
+
+        // Runs a checked model description through the runtime's API (the CLI's `run`).
+        .target(name: "ModelSpecInterpreter", dependencies: ["ModelSpecCompiler", "ModelSpecRuntime", "TFNaming"]),
 
         // TensorFlow checkpoints (TensorBundle).
         .target(
@@ -67,6 +71,10 @@ let package = Package(
         .testTarget(
             name: "ModelSpecRuntimeTests",
             dependencies: ["ModelSpecRuntime"]
+        ),
+        .testTarget(
+            name: "ModelSpecInterpreterTests",
+            dependencies: ["ModelSpecInterpreter", "ModelSpecCompiler", "ModelSpecRuntime"]
         ),
         .testTarget(
             name: "TensorBundleTests",

@@ -1,0 +1,130 @@
+import ModelSpecCompiler
+import ModelSpecRuntime
+
+/// Values of a model's parameters and the sizes its inputs bind, and the
+/// evaluation of the spec's expressions against them.
+struct Bindings {
+    var params: [String: Literal]
+    var symbols: [String: Int] = [:]
+
+    func int(_ expr: Expr<Int>) throws -> Int {
+        switch expr {
+        case let .literal(value): return value
+        case let .param(name):
+            if case let .int(value)? = params[name] { return value }
+            throw InterpreterError("parameter '$\(name)' has no Int value")
+        }
+    }
+
+    func ints(_ exprs: [Expr<Int>]) throws -> [Int] { try exprs.map(int) }
+
+    func string(_ expr: Expr<String>) throws -> String {
+        switch expr {
+        case let .literal(value): return value
+        case let .param(name):
+            if let value = params[name] { return value.description }
+            throw InterpreterError("parameter '$\(name)' has no value")
+        }
+    }
+
+    func double(_ expr: Expr<Double>) throws -> Double {
+        switch expr {
+        case let .literal(value): return value
+        case let .param(name):
+            switch params[name] {
+            case let .float(value)?: return value
+            case let .int(value)?: return Double(value)
+            default: throw InterpreterError("parameter '$\(name)' has no Float value")
+            }
+        }
+    }
+
+    func literal(_ expr: Expr<Literal>) throws -> Literal {
+        switch expr {
+        case let .literal(value): return value
+        case let .param(name):
+            if let value = params[name] { return value }
+            throw InterpreterError("parameter '$\(name)' has no value")
+        }
+    }
+
+    /// A variable's shape as numbers: symbols take the sizes bound by the call's inputs.
+    func shape(_ dimensions: [Dimension]) throws -> [Int] {
+        try dimensions.map { dimension in
+            switch dimension {
+            case let .known(size): return size
+            case let .param(name): return try int(.param(name))
+            case let .symbol(name):
+                guard let size = symbols[name] else {
+                    throw InterpreterError("the size of '\(name)' is not known here")
+                }
+                return size
+            case .unknown:
+                throw InterpreterError("a variable's shape cannot have an unknown (null) dimension")
+            }
+        }
+    }
+
+    /// The runtime's configuration of a checked layer.
+    func configuration(_ config: LayerConfig) throws -> LayerConfiguration {
+        guard let type = LayerType(rawValue: config.kind.rawValue) else {
+            throw InterpreterError("the runtime has no layer \(config.kind.rawValue)")
+        }
+        var c = LayerConfiguration(type)
+        c.name = config.name
+        if let units = config.units { c.units = try int(units) }
+        if let filters = config.filters { c.filters = try int(filters) }
+        if let size = config.kernelSize { c.kernelSize = LayerConfiguration.pair(try ints(size)) }
+        if let strides = config.strides { c.strides = LayerConfiguration.pair(try ints(strides)) }
+        if let dilation = config.dilationRate { c.dilationRate = LayerConfiguration.pair(try ints(dilation)) }
+        if let pool = config.poolSize { c.poolSize = LayerConfiguration.pair(try ints(pool)) }
+        c.padding = config.padding == .same ? .same : .valid
+        c.activation = try activation(config.activation)
+        c.useBias = config.useBias
+        c.kernelInitializer = config.kernelInitializer.map(initializer)
+        if let bias = config.biasInitializer { c.biasInitializer = initializer(bias) }
+        c.kernelRegularizer = config.kernelRegularizer.map(regularizer)
+        c.biasRegularizer = config.biasRegularizer.map(regularizer)
+        c.trainable = config.trainable
+        if let rate = config.rate { c.rate = Float(try double(rate)) }
+        c.momentum = Float(config.momentum)
+        c.epsilon = Float(config.epsilon)
+        c.center = config.center
+        c.scale = config.scale
+        c.axis = config.axis
+        return c
+    }
+}
+
+func activation(_ activation: ModelSpecCompiler.Activation) throws -> ModelSpecRuntime.Activation {
+    switch activation {
+    case .linear: .linear
+    case .relu: .relu
+    case .relu6: .relu6
+    case .elu: .elu
+    case .tanh: .tanh
+    case .sigmoid: .sigmoid
+    case .softmax: throw InterpreterError("the runtime's layers do not take activation softmax yet; add a softmax step")
+    }
+}
+
+func initializer(_ initializer: ModelSpecCompiler.Initializer) -> ModelSpecRuntime.Initializer {
+    switch initializer {
+    case .zeros: .zeros
+    case .ones: .ones
+    case let .constant(value): .constant(Float(value))
+    case let .randomNormal(mean, stddev, seed): .randomNormal(mean: Float(mean), stddev: Float(stddev), seed: seed)
+    case let .truncatedNormal(mean, stddev, seed): .truncatedNormal(mean: Float(mean), stddev: Float(stddev), seed: seed)
+    case let .randomUniform(minval, maxval, seed): .randomUniform(minval: Float(minval), maxval: Float(maxval), seed: seed)
+    case let .glorotUniform(seed): .glorotUniform(seed: seed)
+    case let .glorotNormal(seed): .glorotNormal(seed: seed)
+    }
+}
+
+func regularizer(_ regularizer: ModelSpecCompiler.Regularizer) -> ModelSpecRuntime.Regularizer {
+    switch regularizer {
+    case let .l1(factor): .l1(Float(factor))
+    case let .l2(factor): .l2(Float(factor))
+    case let .l1l2(l1, l2): .l1l2(l1: Float(l1), l2: Float(l2))
+    }
+}

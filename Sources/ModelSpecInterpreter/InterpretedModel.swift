@@ -1,0 +1,375 @@
+import ModelSpecCompiler
+import ModelSpecRuntime
+import TFNaming
+
+/// A checked model description run on real tensors. It executes each step by
+/// calling the runtime API that generated code calls (``TF1`` for scopes,
+/// `get_variable` and compat layers, ``KerasLayer``, ``CompatLayer``,
+/// ``Template``, nested models), so the two share one execution path and one
+/// implementation of TensorFlow's naming rules (``TFNaming``).
+///
+///     let library = SpecLibrary(directories: ["specs"])
+///     let model = try InterpretedModel(description, params: ["units": .int(10)], library: library)
+///     let outputs = try model(["inputs": x], training: false)
+///     model.weights.map(\.name)   // TensorFlow's layer.weights order
+///     model.losses                // regularization losses, TensorFlow's order
+public final class InterpretedModel: ShimLayer {
+    public let description: ModelDescription
+    /// Parameter values (defaults filled in).
+    public let params: [String: Literal]
+    /// The attribute path of this model inside its parent (`""` at the top, `"dense_layer/"` below).
+    public let path: String
+    /// The variable store of the shim (`track_tf1_style_variables`).
+    public let shim = ShimStore()
+
+    private enum Sublayer {
+        case native(KerasLayer)
+        case legacy(CompatLayer)
+        case model(InterpretedModel)
+        case template(Template, TemplateDeclaration, [String: Expr<Literal>])
+    }
+
+    private var sublayersByName: [String: Sublayer] = [:]
+    public private(set) var sublayers: [any Layer] = []
+    public private(set) var ownWeights: [Variable] = []
+    private var weightsByName: [String: Variable] = [:]
+    private var builtWeights = false
+    private let log: CreationLog
+    /// Values to give variables when they are created (restoring before the first call).
+    private var pendingValues: [String: Tensor] = [:]
+
+    /// The variables of this model and its sublayers, in creation order (the manifest's order).
+    public var createdVariables: [Variable] { log.variables }
+
+    public var variableStore: ShimStore? { shim }
+    public var ownLosses: [Tensor] { ownWeightLosses + shim.losses }
+
+    /// Makes a model: sublayers (`layers:`) and the weights made at initialization.
+    /// - Parameters:
+    ///   - description: the checked model.
+    ///   - params: parameter values; missing ones take their defaults.
+    ///   - library: where the models that this one uses as layers are found.
+    public convenience init(_ description: ModelDescription, params: [String: Literal] = [:],
+                            library: SpecLibrary? = nil) throws {
+        try self.init(description, params: params, path: "", resolve: { library?.model(named: $0) }, log: CreationLog())
+    }
+
+    init(_ description: ModelDescription, params overrides: [String: Literal], path: String,
+         resolve: @escaping (String) -> ModelDescription?, log: CreationLog) throws {
+        self.description = description
+        self.path = path
+        self.log = log
+        var params: [String: Literal] = [:]
+        for param in description.params {
+            if let value = overrides[param.name] ?? param.defaultValue {
+                params[param.name] = value.converted(to: param.type) ?? value
+            } else {
+                throw InterpreterError("\(description.name) needs a value for parameter '\(param.name)'")
+            }
+        }
+        self.params = params
+        let bindings = Bindings(params: params)
+        for weight in description.weights where weight.atInit {
+            try makeWeight(weight, bindings, context: nil)
+        }
+        for layer in description.layers {
+            let sublayer: Sublayer
+            switch layer.kind {
+            case let .native(config):
+                let native = KerasLayer(try bindings.configuration(config), path: path + layer.name)
+                sublayer = .native(native)
+                sublayers.append(native)
+            case let .legacy(config):
+                let compat = CompatLayer(try bindings.configuration(config))
+                sublayer = .legacy(compat)
+                sublayers.append(compat)
+            case let .model(modelName, arguments):
+                guard let nestedDescription = resolve(modelName) else {
+                    throw InterpreterError("model '\(modelName)' (layer '\(layer.name)') is not in the spec library")
+                }
+                var nestedParams: [String: Literal] = [:]
+                for (key, expr) in arguments { nestedParams[key] = try bindings.literal(expr) }
+                let nested = try InterpretedModel(nestedDescription, params: nestedParams, path: path + layer.name + "/",
+                                                  resolve: resolve, log: log)
+                sublayer = .model(nested)
+                sublayers.append(nested)
+            case let .template(templateName, arguments):
+                guard let template = description.template(named: templateName) else {
+                    throw InterpreterError("template '\(templateName)' is not declared")
+                }
+                sublayer = .template(Template(templateName), template, arguments)
+            }
+            sublayersByName[layer.name] = sublayer
+        }
+    }
+
+    // MARK: Calls
+
+    /// Calls the model.
+    /// - Parameters:
+    ///   - inputs: tensors by input name.
+    ///   - training: the training flag.
+    ///   - substituting: tensors used in place of the variables of these full names, for this call only.
+    ///   - seed: the seed of dropout's randomness.
+    /// - Returns: the outputs, in the order of `outputs:`.
+    public func callAsFunction(_ inputs: [String: Tensor], training: Bool = false,
+                               substituting: [String: Tensor] = [:], seed: UInt64? = nil) throws -> [Tensor] {
+        let ordered = try description.inputs.map { declaration in
+            guard let tensor = inputs[declaration.name] else {
+                throw InterpreterError("\(description.name) needs input '\(declaration.name)'")
+            }
+            return tensor
+        }
+        for name in inputs.keys where !description.inputs.contains(where: { $0.name == name }) {
+            throw InterpreterError("\(description.name) has no input '\(name)'")
+        }
+        let context = CallContext(training: training, substituting: substituting, seed: seed, initialValues: pendingValues)
+        let outputs = try call(ordered, context: context, training: training)
+        pendingValues = context.initialValues
+        log.variables += context.created
+        let unused = context.unusedSubstitutions
+        if !unused.isEmpty {
+            throw InterpreterError("no variable read by \(description.name) has the name \(unused.map { "'\($0)'" }.joined(separator: ", ")) given to substitute")
+        }
+        return outputs
+    }
+
+    /// Calls the model with its inputs in declaration order, inside a call (nested models).
+    public func call(_ inputs: [Tensor], context: CallContext, training: Bool) throws -> [Tensor] {
+        guard inputs.count == description.inputs.count else {
+            throw InterpreterError("\(description.name) takes \(description.inputs.count) inputs, but \(inputs.count) are given")
+        }
+        var bindings = Bindings(params: params)
+        for (declaration, tensor) in zip(description.inputs, inputs) {
+            try bind(declaration, tensor.shape, &bindings)
+        }
+        if !builtWeights {
+            builtWeights = true
+            for weight in description.weights where !weight.atInit {
+                try makeWeight(weight, bindings, context: context)
+            }
+        }
+        let frame = Frame(bindings: bindings, training: training)
+        for (declaration, tensor) in zip(description.inputs, inputs) {
+            frame.values[declaration.name] = tensor
+        }
+        for weight in description.weights {
+            guard let variable = weightsByName[weight.name] else { continue }
+            frame.values[weight.name] = try context.value(of: variable)
+            frame.variables[weight.name] = variable
+        }
+        return try shim.call(context: context, training: training) { tf in
+            try run(description.body, tf, frame)
+            return try description.outputs.map { try frame.value($0) }
+        }
+    }
+
+    private func bind(_ declaration: InputDeclaration, _ shape: [Int], _ bindings: inout Bindings) throws {
+        let declared = "[" + declaration.shape.map(\.description).joined(separator: ", ") + "]"
+        guard declaration.shape.count == shape.count else {
+            throw InterpreterError("input '\(declaration.name)' needs shape \(declared), but a tensor of shape \(shape) is given")
+        }
+        for (dimension, size) in zip(declaration.shape, shape) {
+            switch dimension {
+            case .known, .param:
+                if try bindings.shape([dimension]) != [size] {
+                    throw InterpreterError("input '\(declaration.name)' needs shape \(declared), but a tensor of shape \(shape) is given")
+                }
+            case let .symbol(name):
+                if let bound = bindings.symbols[name], bound != size {
+                    throw InterpreterError("symbol '\(name)' is \(bound) in one input and \(size) in input '\(declaration.name)'")
+                }
+                bindings.symbols[name] = size
+            default:
+                break
+            }
+        }
+    }
+
+    private func makeWeight(_ weight: WeightDeclaration, _ bindings: Bindings, context: CallContext?) throws {
+        let declaration = weight.variable
+        let shape = try bindings.shape(declaration.shape)
+        let name = path + weight.name
+        let variable: Variable
+        if let context {
+            variable = try context.makeVariable(name: name, shape: shape,
+                                                initializer: declaration.initializer.map(initializer),
+                                                regularizer: declaration.regularizer.map(regularizer),
+                                                trainable: declaration.trainable)
+        } else {
+            let value = try (declaration.initializer.map(initializer) ?? .default).makeValue(shape: shape, name: name)
+            variable = Variable(name: name, value: value, trainable: declaration.trainable,
+                                regularizer: declaration.regularizer.map(regularizer))
+            log.variables.append(variable)
+        }
+        ownWeights.append(variable)
+        weightsByName[weight.name] = variable
+    }
+
+    // MARK: Steps
+
+    /// What the steps of one call see.
+    final class Frame {
+        var bindings: Bindings
+        var training: Bool
+        var values: [String: Tensor] = [:]
+        var variables: [String: Variable] = [:]
+
+        init(bindings: Bindings, training: Bool) {
+            self.bindings = bindings
+            self.training = training
+        }
+
+        func value(_ name: String) throws -> Tensor {
+            guard let value = values[name] else { throw InterpreterError("value '\(name)' is not defined here") }
+            return value
+        }
+
+        func flag(_ flag: TrainingFlag?, default: Bool) -> Bool {
+            switch flag {
+            case .constant(let value)?: value
+            case .callFlag?: training
+            case nil: `default`
+            }
+        }
+    }
+
+    private func run(_ steps: [Step], _ tf: TF1, _ frame: Frame) throws {
+        for step in steps {
+            let outputs = try run(step, tf, frame)
+            for (name, value) in zip(step.results, outputs) {
+                frame.values[name] = value
+            }
+        }
+    }
+
+    private func run(_ step: Step, _ tf: TF1, _ frame: Frame) throws -> [Tensor] {
+        do {
+            return try execute(step, tf, frame)
+        } catch let error as InterpreterError {
+            throw error
+        } catch {
+            throw InterpreterError("\(step.location.file):\(step.location.line):\(step.location.column): \(error)")
+        }
+    }
+
+    private func execute(_ step: Step, _ tf: TF1, _ frame: Frame) throws -> [Tensor] {
+        let inputs = try step.inputs.map { try frame.value($0) }
+        switch step.operation {
+        case let .variableScope(name, reuse, body):
+            switch name {
+            case let .name(expr):
+                try tf.variableScope(try frame.bindings.string(expr), reuse: reuse) { try run(body, tf, frame) }
+            case let .defaultName(prefix):
+                try tf.variableScope(defaultName: prefix) { try run(body, tf, frame) }
+            }
+            return []
+        case let .nameScope(name, body):
+            try tf.nameScope(name) { try run(body, tf, frame) }
+            return []
+        case let .recordScope(name):
+            tf.recordScope(name)
+            return []
+        case let .variable(declaration):
+            let variable = try tf.variable(
+                try frame.bindings.string(declaration.name), shape: try frame.bindings.shape(declaration.shape),
+                dtype: declaration.dtype, initializer: declaration.initializer.map(initializer),
+                regularizer: declaration.regularizer.map(regularizer), trainable: declaration.trainable)
+            if let result = step.results.first { frame.variables[result] = variable }
+            return [try tf.context.value(of: variable)]
+        case let .legacyLayer(config):
+            return [try tf.layer(try frame.bindings.configuration(config), inputs[0],
+                                 training: frame.flag(config.training, default: false), reuse: config.reuse)]
+        case let .callLayer(name, training):
+            return try callLayer(name, inputs, training: frame.flag(training, default: frame.training), tf, frame)
+        case let .getOrCreateLayer(name, config):
+            let configuration = try frame.bindings.configuration(config)
+            let layer = try tf.getOrCreateLayer(name) {
+                KerasLayer(configuration, path: tf.currentScope.qualified(config.name ?? config.kind.baseName))
+            }
+            return [try layer(inputs[0], training: frame.training, context: tf.context)]
+        case let .math(operation):
+            return [try math(operation, inputs, frame.bindings)]
+        case let .assign(name, add):
+            guard let variable = frame.variables[name] else {
+                throw InterpreterError("'\(name)' is not a variable and cannot be assigned")
+            }
+            if add { try variable.assignAdd(inputs[1]) } else { try variable.assign(inputs[1]) }
+            return [variable.value]
+        }
+    }
+
+    private func callLayer(_ name: String, _ inputs: [Tensor], training: Bool, _ tf: TF1, _ frame: Frame) throws -> [Tensor] {
+        guard let sublayer = sublayersByName[name] else { throw InterpreterError("no layer '\(name)'") }
+        switch sublayer {
+        case let .native(layer):
+            return [try layer(inputs[0], training: training, context: tf.context)]
+        case let .legacy(layer):
+            return [try layer(inputs[0], training: training, in: tf)]
+        case let .model(model):
+            return try model.call(inputs, context: tf.context, training: training)
+        case let .template(template, declaration, arguments):
+            return [try template(tf) { tf in
+                var bindings = frame.bindings
+                for (key, expr) in arguments { bindings.params[key] = try frame.bindings.literal(expr) }
+                let inner = Frame(bindings: bindings, training: frame.training)
+                let tensorArguments = declaration.arguments.filter { $0.type == .tensor }
+                guard tensorArguments.count == inputs.count else {
+                    throw InterpreterError("template '\(declaration.name)' takes \(tensorArguments.count) tensors, but \(inputs.count) are given")
+                }
+                for (argument, tensor) in zip(tensorArguments, inputs) { inner.values[argument.name] = tensor }
+                try run(declaration.body, tf, inner)
+                return try inner.value(declaration.body.last?.results.first ?? tensorArguments[0].name)
+            }]
+        }
+    }
+
+    private func math(_ operation: MathOperation, _ inputs: [Tensor], _ bindings: Bindings) throws -> Tensor {
+        switch operation {
+        case .matmul: return try matmul(inputs[0], inputs[1])
+        case .biasAdd: return try biasAdd(inputs[0], inputs[1])
+        case .add: return try add(inputs[0], inputs[1])
+        case .subtract: return try subtract(inputs[0], inputs[1])
+        case .multiply: return try multiply(inputs[0], inputs[1])
+        case .divide: return try divide(inputs[0], inputs[1])
+        case .relu: return relu(inputs[0])
+        case .relu6: return relu6(inputs[0])
+        case .elu: return elu(inputs[0])
+        case .tanh: return ModelSpecRuntime.tanh(inputs[0])
+        case .sigmoid: return sigmoid(inputs[0])
+        case .identity: return inputs[0]
+        case let .softmax(axis): return try softmax(inputs[0], axis: axis)
+        case let .reshape(dims): return try reshape(inputs[0], try bindings.ints(dims))
+        case let .expandDims(axis): return try expandDims(inputs[0], axis: axis)
+        case let .squeeze(axes): return try squeeze(inputs[0], axes: axes.isEmpty ? nil : axes)
+        case let .concat(axis): return try concat(inputs, axis: axis)
+        case let .transpose(perm): return try transpose(inputs[0], perm: perm.isEmpty ? nil : perm)
+        case let .reduceSum(axes, keepDims): return try reduceSum(inputs[0], axes: axes, keepDims: keepDims)
+        case let .reduceMean(axes, keepDims): return try reduceMean(inputs[0], axes: axes, keepDims: keepDims)
+        case .embeddingLookup:
+            let ids = IndexTensor(inputs[1].scalars.map { Int32($0) })
+            let shaped = try IndexTensor(shape: inputs[1].shape, scalars: ids.scalars)
+            return try embeddingLookup(inputs[0], ids: shaped)
+        }
+    }
+
+    // MARK: Weights
+
+    /// Gives variables the values of `tensors`, by full name: existing variables now,
+    /// the others when they are created (by the first call). Checkpoint readers
+    /// produce such a map.
+    public func load(_ tensors: [String: Tensor]) throws {
+        for variable in createdVariables {
+            if let value = tensors[variable.name] { try variable.assign(value) }
+        }
+        let existing = Set(createdVariables.map(\.name))
+        for (name, value) in tensors where !existing.contains(name) {
+            pendingValues[name] = value
+        }
+    }
+}
+
+/// The creation order of the variables of a model and its nested models.
+final class CreationLog {
+    var variables: [Variable] = []
+}

@@ -1,0 +1,90 @@
+import TFNaming
+
+/// The state of one top-level call, shared by every layer the call reaches:
+/// TensorFlow's scope stack and counters (shared by nested shim layers, as in
+/// TensorFlow, while each layer keeps its own variable store), the call's
+/// training flag, the tensors that stand in for variables during this call,
+/// the randomness of dropout, and the values to give variables created now
+/// (restoring a checkpoint into a model that is not built yet).
+///
+/// Each top-level call starts from a fresh scope store, so calling a model twice
+/// names its variables the same way both times. (TensorFlow keeps one process-wide
+/// scope store; there, auto-named layers and `default_name` scopes *at the root* of
+/// a call get a new name on every call. Specs keep such layers inside a scope.)
+public final class CallContext {
+    /// `variable_scope` state.
+    public var scopes = ScopeStore()
+    /// The call's training flag, the default of the layers it reaches.
+    public let training: Bool
+    /// Tensors used instead of the variables of these full names, for this call only.
+    public let substitutions: [String: Tensor]
+    /// Substitutions that were read.
+    public private(set) var usedSubstitutions = Set<String>()
+    /// The randomness of dropout.
+    public var generator: SeededGenerator
+    /// Values for variables created during the call, by full name (deferred restoration).
+    public var initialValues: [String: Tensor]
+    /// The variables created during the call, in creation order.
+    public private(set) var created: [Variable] = []
+
+    /// - Parameters:
+    ///   - training: the training flag.
+    ///   - substituting: tensors that replace the variables of these full names in this call.
+    ///   - seed: the seed of dropout's randomness; a random seed when nil.
+    ///   - initialValues: values for variables created during the call, by full name.
+    public init(training: Bool = false, substituting: [String: Tensor] = [:], seed: UInt64? = nil,
+                initialValues: [String: Tensor] = [:]) {
+        self.training = training
+        self.substitutions = substituting
+        var system = SystemRandomNumberGenerator()
+        self.generator = SeededGenerator(seed: seed ?? system.next())
+        self.initialValues = initialValues
+    }
+
+    /// The value a layer computes with: the substitute if one was given for this
+    /// variable, else its value.
+    @inline(__always)
+    public func value(of variable: Variable) throws -> Tensor {
+        if substitutions.isEmpty { return variable.value }
+        return try substitutedValue(of: variable)
+    }
+
+    private func substitutedValue(of variable: Variable) throws -> Tensor {
+        guard let tensor = substitutions[variable.name] else { return variable.value }
+        guard tensor.shape == variable.shape else {
+            throw TensorError(op: "substitute", shapes: [variable.shape, tensor.shape],
+                              reason: "do not fit: the tensor given for '\(variable.name)' must have the variable's shape")
+        }
+        usedSubstitutions.insert(variable.name)
+        return tensor
+    }
+
+    /// Whether this call uses a tensor in place of the variable.
+    public func isSubstituted(_ variable: Variable) -> Bool {
+        !substitutions.isEmpty && substitutions[variable.name] != nil
+    }
+
+    /// Substitutions given for names that no variable read in this call has.
+    public var unusedSubstitutions: [String] {
+        substitutions.keys.filter { !usedSubstitutions.contains($0) }.sorted()
+    }
+
+    /// Makes a variable, with its pending restored value if any, and records its creation.
+    /// Every path that creates a variable during a call goes through here.
+    public func makeVariable(name: String, shape: [Int], initializer: Initializer?, regularizer: Regularizer?,
+                      trainable: Bool) throws -> Variable {
+        let value: Tensor
+        if let restored = initialValues.removeValue(forKey: name) {
+            guard restored.shape == shape else {
+                throw TensorError(op: "restore", shapes: [shape, restored.shape],
+                                  reason: "do not fit: the value given for '\(name)' must have the variable's shape")
+            }
+            value = restored
+        } else {
+            value = try (initializer ?? .default).makeValue(shape: shape, name: name)
+        }
+        let variable = Variable(name: name, value: value, trainable: trainable, regularizer: regularizer)
+        created.append(variable)
+        return variable
+    }
+}

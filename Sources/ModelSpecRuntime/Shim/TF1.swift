@@ -1,0 +1,207 @@
+import TFNaming
+
+/// The TF1 API inside one shim call, named after the `tf.compat.v1` functions
+/// it mirrors, for generated code and the interpreter:
+///
+///     try store.call(context: context) { tf in
+///         try tf.variableScope("model") {
+///             var x = try tf.conv2d(inputs, filters: 3, kernelSize: [3], kernelRegularizer: .l2(0.01))
+///             x = try tf.flatten(x)
+///             return try tf.dense(x, units: 10, kernelRegularizer: .l2(0.01))
+///         }
+///     }
+///
+/// Names come from ``TFNaming`` (the one implementation of TensorFlow's scope,
+/// counter and reuse rules, shared with the compiler); variables live in the
+/// calling layer's ``ShimStore``; scope counters live in the call's
+/// ``CallContext``, shared with nested shim layers.
+public struct TF1 {
+    /// The store of the layer whose code is running.
+    public let store: ShimStore
+    /// The top-level call's state.
+    public let context: CallContext
+    /// This layer call's training flag.
+    public let training: Bool
+
+    public init(store: ShimStore, context: CallContext, training: Bool) {
+        self.store = store
+        self.context = context
+        self.training = training
+    }
+
+    // MARK: Scopes
+
+    /// The current variable scope.
+    public var currentScope: VariableScope { context.scopes.current }
+
+    /// `with tf.compat.v1.variable_scope(name, reuse=reuse):`
+    public func variableScope<R>(_ name: String, reuse: Reuse = .inherit, _ body: () throws -> R) rethrows -> R {
+        context.scopes.enter(name, reuse: reuse)
+        defer { context.scopes.exit() }
+        return try body()
+    }
+
+    /// `with tf.compat.v1.variable_scope(None, default_name=defaultName):` (`block`, `block_1`, ...).
+    public func variableScope<R>(defaultName: String, _ body: () throws -> R) rethrows -> R {
+        context.scopes.enter(defaultName: defaultName)
+        defer { context.scopes.exit() }
+        return try body()
+    }
+
+    /// `with tf.compat.v1.variable_scope(captured_scope, reuse=reuse):` (absolute; counters restored on exit).
+    public func variableScope<R>(_ scope: VariableScope, reuse: Reuse = .inherit, _ body: () throws -> R) rethrows -> R {
+        context.scopes.enter(scope, reuse: reuse)
+        defer { context.scopes.exit() }
+        return try body()
+    }
+
+    /// `with tf.name_scope(name):` — it never changes variable names.
+    public func nameScope<R>(_ name: String, _ body: () throws -> R) rethrows -> R {
+        try body()
+    }
+
+    /// Opens and closes `variable_scope(name)` at once, so that a removed layer's
+    /// auto-name stays taken (the shim guide's `record_scope`).
+    public func recordScope(_ name: String) {
+        context.scopes.enter(name)
+        context.scopes.exit()
+    }
+
+    // MARK: Variables
+
+    /// `tf.compat.v1.get_variable` returning the variable itself (for `assign`).
+    public func variable(_ name: String, shape: [Int], dtype: DType = .float32, initializer: Initializer? = nil,
+                         regularizer: Regularizer? = nil, trainable: Bool = true) throws -> Variable {
+        let result = try store.store.getVariable(name, in: context.scopes.current,
+                                                 VariableRequest(shape: shape, dtype: dtype, trainable: trainable)) { d in
+            try context.makeVariable(name: d.name, shape: d.shape, initializer: initializer,
+                                     regularizer: regularizer, trainable: d.trainable)
+        }
+        switch result.lookup {
+        case .created, .createdDespiteReuse: store.didCreate(result.value)
+        case .reused, .sharedWithoutReuse: break
+        }
+        return result.value
+    }
+
+    /// `tf.compat.v1.get_variable(name, shape, initializer=..., regularizer=..., trainable=...)`:
+    /// the value to compute with (a substitute when the call gives one).
+    public func getVariable(_ name: String, shape: [Int], dtype: DType = .float32, initializer: Initializer? = nil,
+                            regularizer: Regularizer? = nil, trainable: Bool = true) throws -> Tensor {
+        try context.value(of: variable(name, shape: shape, dtype: dtype, initializer: initializer,
+                                       regularizer: regularizer, trainable: trainable))
+    }
+
+    // MARK: Functional compat layers
+
+    /// A functional `tf.compat.v1.layers` call: an explicit name is the layer's scope
+    /// as given (not made unique), no name means `base_name` made unique in the current scope.
+    public func layer(_ configuration: LayerConfiguration, _ x: Tensor, training: Bool = false,
+                      reuse: Reuse = .inherit) throws -> Tensor {
+        var naming = LegacyLayerNaming(className: configuration.type.baseName, name: configuration.name,
+                                       functional: true, reuse: reuse, scopes: &context.scopes)
+        naming.enterCall(&context.scopes)
+        defer { context.scopes.exit() }
+        if configuration.type.hasNoWeights {
+            return try configuration.apply(x, training: training, context: context) { _ in
+                preconditionFailure("\(configuration.type) has no weights")
+            }
+        }
+        return try configuration.apply(x, training: training, context: context) { request in
+            try variable(request.name, shape: request.shape, initializer: request.initializer,
+                         regularizer: request.regularizer, trainable: request.trainable)
+        }
+    }
+
+    /// `tf.compat.v1.layers.dense`.
+    public func dense(_ x: Tensor, units: Int, activation: Activation = .linear, useBias: Bool = true,
+                      kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
+                      kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                      trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
+        try layer(.dense(units: units, activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
+                         biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
+                         biasRegularizer: biasRegularizer, trainable: trainable, name: name), x, reuse: reuse)
+    }
+
+    /// `tf.compat.v1.layers.conv2d` (NHWC).
+    public func conv2d(_ x: Tensor, filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
+                       dilationRate: [Int] = [1, 1], activation: Activation = .linear, useBias: Bool = true,
+                       kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
+                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                       trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
+        try layer(.conv2d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
+                          dilationRate: dilationRate, activation: activation, useBias: useBias,
+                          kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
+                          kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+                          trainable: trainable, name: name), x, reuse: reuse)
+    }
+
+    /// `tf.compat.v1.layers.batch_normalization`; `training` defaults to false, as in TensorFlow.
+    public func batchNormalization(_ x: Tensor, axis: Int = -1, momentum: Float = 0.99, epsilon: Float = 0.001,
+                                   center: Bool = true, scale: Bool = true, training: Bool = false,
+                                   trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
+        try layer(.batchNormalization(axis: axis, momentum: momentum, epsilon: epsilon, center: center, scale: scale,
+                                      trainable: trainable, name: name), x, training: training, reuse: reuse)
+    }
+
+    /// `tf.compat.v1.layers.dropout`; `rate` 0.5 and `training` false by default, as in TensorFlow.
+    public func dropout(_ x: Tensor, rate: Float = 0.5, training: Bool = false, name: String? = nil) throws -> Tensor {
+        try layer(.dropout(rate: rate, name: name), x, training: training)
+    }
+
+    /// `tf.compat.v1.layers.flatten`.
+    public func flatten(_ x: Tensor, name: String? = nil) throws -> Tensor {
+        try layer(.flatten(name: name), x)
+    }
+
+    /// `tf.compat.v1.layers.max_pooling2d`.
+    public func maxPooling2d(_ x: Tensor, poolSize: [Int], strides: [Int], padding: Padding = .valid,
+                             name: String? = nil) throws -> Tensor {
+        try layer(.maxPooling2d(poolSize: poolSize, strides: strides, padding: padding, name: name), x)
+    }
+
+    /// `tf.compat.v1.layers.average_pooling2d`.
+    public func averagePooling2d(_ x: Tensor, poolSize: [Int], strides: [Int], padding: Padding = .valid,
+                                 name: String? = nil) throws -> Tensor {
+        try layer(.averagePooling2d(poolSize: poolSize, strides: strides, padding: padding, name: name), x)
+    }
+
+    // MARK: Layers made once by name
+
+    /// `tf.compat.v1.keras.utils.get_or_create_layer(name, make)`: `make` runs once per
+    /// `current scope/name`; the layer's losses count as one scalar loss of this layer.
+    public func getOrCreateLayer<L: Layer>(_ name: String, _ make: () throws -> L) throws -> L {
+        let key = context.scopes.current.name + "/" + name
+        if let existing = store.layer(forKey: key) {
+            guard let layer = existing as? L else {
+                throw TensorError(op: "get_or_create_layer", shapes: [],
+                                  reason: "'\(key)' was made as a \(type(of: existing)), not a \(L.self)")
+            }
+            return layer
+        }
+        let layer = try make()
+        store.add(layer, forKey: key)
+        return layer
+    }
+}
+
+/// A `tf.compat.v1.make_template` template: its scope is `default_name` made unique
+/// at the first call, and every call re-enters that scope with `AUTO_REUSE`, so one
+/// set of variables serves every call, wherever it is called from.
+public final class Template {
+    private var naming: TemplateNaming
+
+    public init(_ name: String) {
+        naming = TemplateNaming(name: name)
+    }
+
+    /// The scope captured on the first call.
+    public var scope: VariableScope? { naming.scope }
+
+    /// Runs the template's function in its scope.
+    public func callAsFunction<R>(_ tf: TF1, _ body: (TF1) throws -> R) rethrows -> R {
+        naming.enterCall(&tf.context.scopes)
+        defer { tf.context.scopes.exit() }
+        return try body(tf)
+    }
+}
