@@ -11,11 +11,15 @@ let package = Package(
         .library(name: "ModelSpecCompiler", targets: ["ModelSpecCompiler"]),
         .library(name: "ModelSpecInterpreter", targets: ["ModelSpecInterpreter"]),
         .library(name: "TensorBundle", targets: ["TensorBundle"]),
+        .library(name: "ModelSpecGenerator", targets: ["ModelSpecGenerator"]),
         .executable(name: "modelspec", targets: ["modelspec"]),
+        .executable(name: "modelspec-generate", targets: ["modelspec-generate"]),
+        .plugin(name: "ModelSpecPlugin", targets: ["ModelSpecPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // System libraries.
@@ -35,6 +39,19 @@ let package = Package(
         .target(name: "TFNaming"),
         .target(name: "ModelSpecCompiler", dependencies: ["LocatedYAML", "TFNaming"]),
 
+        // The generator: checked models to Swift source, rendered from templates/ (compiled in by EmbedTemplates).
+        .target(
+            name: "ModelSpecGenerator",
+            dependencies: ["ModelSpecCompiler", "TFNaming", .product(name: "Mustache", package: "swift-mustache")],
+            plugins: ["EmbedTemplates"]
+        ),
+        .executableTarget(name: "embed-templates"),
+        .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["embed-templates"]),
+
+        // The build plugin for users' targets, and the light tool it runs (no runtime, no OpenBLAS).
+        .executableTarget(name: "modelspec-generate", dependencies: ["ModelSpecGenerator"]),
+        .plugin(name: "ModelSpecPlugin", capability: .buildTool(), dependencies: ["modelspec-generate"]),
+
         // Runtime: tensors on OpenBLAS, the variable-store shim, layers.
         .target(name: "ModelSpecRuntime", dependencies: ["COpenBLAS", "TFNaming"]),
 
@@ -53,6 +70,7 @@ let package = Package(
             name: "modelspec",
             dependencies: [
                 "ModelSpecCompiler",
+                "ModelSpecGenerator",
                 "ModelSpecRuntime",
                 "TensorBundle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -75,6 +93,12 @@ let package = Package(
         .testTarget(
             name: "ModelSpecInterpreterTests",
             dependencies: ["ModelSpecInterpreter", "ModelSpecCompiler", "ModelSpecRuntime"]
+        ),
+        .testTarget(name: "ModelSpecGeneratorTests", dependencies: ["ModelSpecGenerator", "ModelSpecCompiler"]),
+        .testTarget(
+            // The generated reference files (Generated/, compared by ModelSpecGeneratorTests) compiled and run.
+            name: "GeneratedModelsTests",
+            dependencies: ["ModelSpecRuntime"]
         ),
         .testTarget(
             name: "TensorBundleTests",

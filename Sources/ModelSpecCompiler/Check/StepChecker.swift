@@ -91,14 +91,12 @@ struct StepChecker {
                 defineAfterFailure(opName, arguments, binding, location)
                 return nil
             }
-            for name in names {
+            results = names.map { name in
                 values.define(name, .init(location: binding.value.location, origin: origin, warnIfUnused: true, isBound: true))
             }
-            results = names
         } else if case let .variable(declaration) = operation, case let .literal(name) = declaration.name,
                   Identifier.isValid(name) {
-            values.define(name, .init(location: location, origin: "variable '\(name)'", warnIfUnused: false, isBound: true))
-            results = [name]
+            results = [values.define(name, .init(location: location, origin: "variable '\(name)'", warnIfUnused: false, isBound: true))]
         } else {
             for _ in 0..<resultCount {
                 let name = values.freshName()
@@ -455,13 +453,13 @@ struct StepChecker {
             reader.error(node, "'\(text)' is a parameter, but a tensor value is needed here")
             return nil
         }
-        guard values.isDefined(text) else {
+        guard let internalName = values.resolve(text) else {
             let hint = layers[text] != nil
                 ? "; '\(text)' is a layer: call it as its own step, then use its result"
                 : Suggestion.didYouMean(text, among: values.allNames.filter { !$0.hasPrefix("_") })
             reader.error(node, "undefined value '\(text)'" + hint)
             return nil
         }
-        return text
+        return internalName
     }
 }

@@ -21,11 +21,35 @@ struct ValueEnvironment {
     private(set) var previous: String?
     private var generated = 0
 
-    func isDefined(_ name: String) -> Bool { definitions[name] != nil }
+    /// The value a spec name refers to now: a name bound again (`kernel` in two
+    /// scopes, as Python rebinds it) refers to its latest definition, which gets
+    /// its own internal name (`kernel#2`), so that every value has one definition.
+    private var current: [String: String] = [:]
+    private var rebindings: [String: Int] = [:]
 
-    mutating func define(_ name: String, _ definition: Definition) {
-        if definitions[name] == nil { order.append(name) }
-        definitions[name] = definition
+    func isDefined(_ name: String) -> Bool { current[name] != nil }
+
+    /// The internal name of the value a spec name refers to now.
+    func resolve(_ name: String) -> String? { current[name] }
+
+    /// Defines a spec name and returns the internal name of the new value.
+    @discardableResult
+    mutating func define(_ name: String, _ definition: Definition) -> String {
+        var internalName = name
+        if current[name] != nil {
+            let count = rebindings[name, default: 1] + 1
+            rebindings[name] = count
+            internalName = "\(name)#\(count)"
+        }
+        order.append(internalName)
+        definitions[internalName] = definition
+        current[name] = internalName
+        return internalName
+    }
+
+    /// The spec name of an internalName name (`kernel#2` is `kernel`).
+    static func specName(_ internalName: String) -> String {
+        internalName.split(separator: "#").first.map(String.init) ?? internalName
     }
 
     mutating func setPrevious(_ name: String?) {
@@ -42,14 +66,14 @@ struct ValueEnvironment {
         return "_\(generated)"
     }
 
-    var allNames: [String] { order }
+    var allNames: [String] { Array(current.keys).sorted() }
 
     /// Values defined but never read, in definition order.
     func unused(excluding kept: Set<String>) -> [(String, Definition)] {
         order.compactMap { name in
             guard let definition = definitions[name], definition.warnIfUnused,
                   !used.contains(name), !kept.contains(name) else { return nil }
-            return (name, definition)
+            return (Self.specName(name), definition)
         }
     }
 }

@@ -1,0 +1,219 @@
+import ModelSpecCompiler
+import TFNaming
+
+/// Writes the steps of a forward pass (or a template body) as Swift statements
+/// that call the runtime, one statement per step, scopes as nested closures
+/// that return the values later steps read.
+struct BodyTranslator {
+    let model: ModelDescription
+    let arguments: ArgumentRendering
+    /// Resolves the models of other specs used as layers.
+    let resolve: (String) -> ModelDescription?
+    /// Swift names of the model's sublayer properties, by spec attribute name.
+    let layerProperties: [String: String]
+    /// Swift names of the model's weights (`weights:`), by spec name.
+    let weightValues: [String: String]
+    /// True in a legacy model, whose steps run inside `shim.call { tf in ... }`.
+    let hasShim: Bool
+    var names: ValueNames
+    /// Variables created by `variable` steps that `assign` steps change: spec name -> Swift `Variable` name.
+    var assignedVariables: [String: String] = [:]
+
+    /// The expression of the call context.
+    var contextExpression: String { hasShim ? "tf.context" : "context" }
+
+    /// Statements for the steps; `liveAfter` are the values read after them.
+    mutating func statements(_ steps: [Step], liveAfter: Set<String>, into code: inout SwiftCode) throws {
+        for name in ValueUses.defines(steps) where readValues.contains(name) || liveAfter.contains(name) { _ = value(name) }
+        for (index, step) in steps.enumerated() {
+            let later = liveAfter.union(ValueUses.reads(Array(steps[(index + 1)...])))
+            try statement(step, liveAfter: later, into: &code)
+        }
+    }
+
+    private mutating func value(_ name: String) -> String {
+        if let weight = weightValues[name] { return weight }
+        return names.name(name)
+    }
+
+    private mutating func training(_ flag: TrainingFlag?, default fallback: String) -> String {
+        switch flag {
+        case let .constant(value)?: String(value)
+        case .callFlag?: "training"
+        case nil: fallback
+        }
+    }
+
+    /// `let x = expression` (or a tuple) for the step's results; `_ =` for results nothing reads.
+    private mutating func bind(_ step: Step, _ expression: String, into code: inout SwiftCode) {
+        let results = step.results.map { liveAfterStep.contains($0) ? value($0) : "_" }
+        switch results.count {
+        case 0: code.line(expression)
+        case 1: code.line(results[0] == "_" ? "_ = \(expression)" : "let \(results[0]) = \(expression)")
+        default:
+            code.line(results.allSatisfy { $0 == "_" } ? "_ = \(expression)" : "let (\(results.joined(separator: ", "))) = \(expression)")
+        }
+    }
+
+    /// The values read after the step being translated.
+    var liveAfterStep: Set<String> = []
+    /// Every value some step or output reads; only these get names.
+    var readValues: Set<String> = []
+
+    private mutating func statement(_ step: Step, liveAfter: Set<String>, into code: inout SwiftCode) throws {
+        liveAfterStep = liveAfter
+        let inputs = step.inputs.map { value($0) }
+        switch step.operation {
+        case let .variableScope(name, reuse, body):
+            var opening: String
+            switch name {
+            case let .name(expr):
+                opening = "tf.variableScope(\(arguments.string(expr))"
+                if let reuse = arguments.reuse(reuse) { opening += ", reuse: \(reuse)" }
+                opening += ")"
+            case let .defaultName(prefix):
+                opening = "tf.variableScope(defaultName: \(SwiftLiteral.string(prefix)))"
+            }
+            try scopeBlock(opening, body, liveAfter: liveAfter, into: &code)
+        case let .nameScope(name, body):
+            try scopeBlock("tf.nameScope(\(SwiftLiteral.string(name)))", body, liveAfter: liveAfter, into: &code)
+        case let .recordScope(name):
+            code.line("tf.recordScope(\(SwiftLiteral.string(name)))")
+        case let .variable(declaration):
+            var call = "tf.variable(\(arguments.string(declaration.name)), shape: \(shape(declaration.shape))"
+            if declaration.dtype != .float32 { call += ", dtype: .\(declaration.dtype.rawValue)" }
+            if let initializer = declaration.initializer { call += ", initializer: \(arguments.initializer(initializer))" }
+            if let regularizer = declaration.regularizer { call += ", regularizer: \(arguments.regularizer(regularizer))" }
+            if !declaration.trainable { call += ", trainable: false" }
+            call += ")"
+            let result = step.results[0]
+            if let variableName = assignedVariables[result] {
+                code.line("let \(variableName) = try \(call)")
+                code.line("let \(value(result)) = try tf.context.value(of: \(variableName))")
+            } else {
+                bind(step, "try " + call.replacingOccurrences(of: "tf.variable(", with: "tf.getVariable("), into: &code)
+            }
+        case let .legacyLayer(config):
+            let trainingFlag = training(config.training, default: "false")
+            let rest = try arguments.layerArguments(config, training: trainingFlag == "false" ? nil : trainingFlag, form: .functional)
+            bind(step, "try tf.\(config.kind.functionName)(" + ([inputs[0]] + rest).joined(separator: ", ") + ")", into: &code)
+        case let .callLayer(name, flag):
+            try layerCall(step, name, inputs, training: training(flag, default: "training"), into: &code)
+        case let .getOrCreateLayer(name, config):
+            let rest = try arguments.layerArguments(config, training: nil, form: .native)
+            let path = "tf.currentScope.qualified(\(SwiftLiteral.string(config.name ?? config.kind.baseName)))"
+            code.block("let \(value(step.results[0]) + "Layer") = try tf.getOrCreateLayer(\(SwiftLiteral.string(name)))") { code in
+                code.line("keras.\(config.kind.className)(" + (rest + ["path: \(path)"]).joined(separator: ", ") + ")")
+            }
+            bind(step, "try \(value(step.results[0]))Layer(\(inputs[0]), training: training, context: tf.context)", into: &code)
+        case let .math(operation):
+            bind(step, math(operation, inputs), into: &code)
+        case let .assign(variable, add):
+            let target = assignedVariables[variable] ?? weightVariable(variable)
+            code.line("try \(target).\(add ? "assignAdd" : "assign")(\(inputs[1]))")
+            bind(step, "\(target).value", into: &code)
+        }
+    }
+
+    private func weightVariable(_ name: String) -> String {
+        (weightValues[name] ?? SwiftName.lowerCamel(name)) + "Variable"
+    }
+
+    private mutating func scopeBlock(_ opening: String, _ body: [Step], liveAfter: Set<String>, into code: inout SwiftCode) throws {
+        let returned = ValueUses.defines(body).filter { liveAfter.contains($0) }
+        let swiftNames = returned.map { value($0) }
+        let head: String = switch swiftNames.count {
+        case 0: "try \(opening)"
+        case 1: "let \(swiftNames[0]) = try \(opening)"
+        default: "let (\(swiftNames.joined(separator: ", "))) = try \(opening)"
+        }
+        var failure: Error?
+        code.block(head) { code in
+            do {
+                try statements(body, liveAfter: Set(returned), into: &code)
+            } catch {
+                failure = error
+            }
+            switch swiftNames.count {
+            case 0: break
+            case 1: code.line("return \(swiftNames[0])")
+            default: code.line("return (\(swiftNames.joined(separator: ", ")))")
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    private mutating func layerCall(_ step: Step, _ name: String, _ inputs: [String], training: String, into code: inout SwiftCode) throws {
+        guard let declaration = model.layer(named: name), let property = layerProperties[name] else {
+            throw GeneratorError("layer '\(name)' is not declared")
+        }
+        switch declaration.kind {
+        case .native:
+            bind(step, "try \(property)(\(inputs[0]), training: \(training), context: \(contextExpression))", into: &code)
+        case .legacy:
+            guard hasShim else { throw GeneratorError("a tf.compat.v1.layers object needs a legacy model") }
+            bind(step, "try \(property)(\(inputs[0]), training: \(training), in: tf)", into: &code)
+        case let .model(modelName, _):
+            guard let nested = resolve(modelName) else { throw GeneratorError("model '\(modelName)' is not in the spec library") }
+            let labels = ModelTranslator.inputLabels(nested)
+            let passed = zip(labels, inputs).map { $0.isEmpty ? $1 : "\($0): \($1)" }
+            let call = "try \(property).call(" + (passed + ["context: \(contextExpression)", "training: \(training)"]).joined(separator: ", ") + ")"
+            bind(step, call, into: &code)
+        case let .template(templateName, templateArguments):
+            guard let template = model.template(named: templateName) else { throw GeneratorError("template '\(templateName)' is not declared") }
+            var passed = inputs
+            for argument in template.arguments {
+                if case .constant = argument.type, let expr = templateArguments[argument.name] {
+                    passed.append("\(SwiftName.lowerCamel(argument.name)): \(arguments.literal(expr))")
+                }
+            }
+            let body = ModelTranslator.templateFunctionName(templateName)
+            bind(step, "try \(property)(tf) { tf in try \(body)(" + (passed + ["tf"]).joined(separator: ", ") + ") }", into: &code)
+        }
+    }
+
+    private func math(_ operation: MathOperation, _ x: [String]) -> String {
+        switch operation {
+        case .matmul: "try matmul(\(x[0]), \(x[1]))"
+        case .biasAdd: "try biasAdd(\(x[0]), \(x[1]))"
+        case .add: "try add(\(x[0]), \(x[1]))"
+        case .subtract: "try subtract(\(x[0]), \(x[1]))"
+        case .multiply: "try multiply(\(x[0]), \(x[1]))"
+        case .divide: "try divide(\(x[0]), \(x[1]))"
+        case .relu: "relu(\(x[0]))"
+        case .relu6: "relu6(\(x[0]))"
+        case .elu: "elu(\(x[0]))"
+        case .tanh: "tanh(\(x[0]))"
+        case .sigmoid: "sigmoid(\(x[0]))"
+        case .identity: x[0]
+        case let .softmax(axis): axis == -1 ? "try softmax(\(x[0]))" : "try softmax(\(x[0]), axis: \(axis))"
+        case let .reshape(dims): "try reshape(\(x[0]), \(arguments.ints(dims)))"
+        case let .expandDims(axis): "try expandDims(\(x[0]), axis: \(axis))"
+        case let .squeeze(axes): axes.isEmpty ? "try squeeze(\(x[0]))" : "try squeeze(\(x[0]), axes: \(SwiftLiteral.ints(axes)))"
+        case let .concat(axis): "try concat([\(x.joined(separator: ", "))], axis: \(axis))"
+        case let .transpose(perm): perm.isEmpty ? "try transpose(\(x[0]))" : "try transpose(\(x[0]), perm: \(SwiftLiteral.ints(perm)))"
+        case let .reduceSum(axes, keepDims): reduction("reduceSum", x[0], axes, keepDims)
+        case let .reduceMean(axes, keepDims): reduction("reduceMean", x[0], axes, keepDims)
+        case .embeddingLookup: "try embeddingLookup(\(x[0]), ids: IndexTensor(truncating: \(x[1])))"
+        }
+    }
+
+    private func reduction(_ function: String, _ x: String, _ axes: [Int]?, _ keepDims: Bool) -> String {
+        var call = "try \(function)(\(x)"
+        if let axes { call += ", axes: \(SwiftLiteral.ints(axes))" }
+        if keepDims { call += ", keepDims: true" }
+        return call + ")"
+    }
+
+    /// A variable's shape: numbers, parameters, and symbols read from the inputs' shapes.
+    func shape(_ dims: [Dimension]) -> String {
+        "[" + dims.map { dimension in
+            switch dimension {
+            case let .known(size): String(size)
+            case let .param(name): arguments.int(.param(name))
+            case let .symbol(name): SwiftName.lowerCamel(name)
+            case .unknown: "0"
+            }
+        }.joined(separator: ", ") + "]"
+    }
+}

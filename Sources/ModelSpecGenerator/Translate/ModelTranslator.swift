@@ -1,0 +1,423 @@
+import Foundation
+import ModelSpecCompiler
+import TFNaming
+
+/// The access level of the generated API.
+public enum AccessLevel: String, Sendable, CaseIterable {
+    case `public`, `package`, `internal`
+
+    var keyword: String { self == .internal ? "" : rawValue + " " }
+}
+
+/// Translates a checked model into what the file template renders: the type's
+/// doc comment, manifest, properties, initializer and call methods.
+struct ModelTranslator {
+    let model: ModelDescription
+    let manifest: Manifest?
+    let access: AccessLevel
+    let resolve: (String) -> ModelDescription?
+
+    /// What `templates/model.mustache` renders.
+    struct Rendered {
+        var specFile: String
+        var docLines: [String]
+        var access: String
+        var typeName: String
+        var conformance: String
+        var manifestNote: String
+        var manifest: [String]
+        var members: [String]
+    }
+
+    // MARK: Names
+
+    /// Argument labels of a model's call: none for a single input, the input names otherwise.
+    static func inputLabels(_ model: ModelDescription) -> [String] {
+        model.inputs.count == 1 ? [""] : model.inputs.map { SwiftName.lowerCamel($0.name) }
+    }
+
+    static func templateFunctionName(_ template: String) -> String {
+        SwiftName.lowerCamel(template) + "Body"
+    }
+
+    /// Whether the model names weights by attribute path below a prefix it is given (`path`).
+    static func needsPath(_ model: ModelDescription, resolve: (String) -> ModelDescription?) -> Bool {
+        if !model.weights.isEmpty { return true }
+        return model.layers.contains { layer in
+            switch layer.kind {
+            case .native: return true
+            case let .model(name, _): return resolve(name).map { needsPath($0, resolve: resolve) } ?? false
+            default: return false
+            }
+        }
+    }
+
+    // MARK: Translation
+
+    func translate() throws -> Rendered {
+        let paramNames = Dictionary(uniqueKeysWithValues: model.params.map { ($0.name, SwiftName.lowerCamel($0.name)) })
+        let arguments = ArgumentRendering(paramNames: paramNames)
+        let hasShim = model.style == .legacy
+        let usesPath = Self.needsPath(model, resolve: resolve)
+        let layerProperties = Dictionary(uniqueKeysWithValues: model.layers.map { ($0.name, SwiftName.lowerCamel($0.name)) })
+        let weightNames = Dictionary(uniqueKeysWithValues: model.weights.map { ($0.name, SwiftName.lowerCamel($0.name)) })
+        let keyword = access.keyword
+
+        var members: [String] = []
+
+        // Parameters.
+        for param in model.params {
+            var code = SwiftCode()
+            code.doc(param.doc)
+            code.line("\(keyword)let \(paramNames[param.name]!): \(param.type.rawValue)")
+            members.append(indented(code))
+        }
+        if usesPath {
+            var code = SwiftCode()
+            code.line("/// The attribute path this model's native weights are named below (`\"\"` at the top).")
+            code.line("\(keyword)let path: String")
+            members.append(indented(code))
+        }
+        if hasShim {
+            var code = SwiftCode()
+            code.line("/// The variable store of the shim (`track_tf1_style_variables`).")
+            code.line("\(keyword)let shim = ShimStore()")
+            members.append(indented(code))
+        }
+        // Sublayers.
+        for layer in model.layers {
+            var code = SwiftCode()
+            let property = layerProperties[layer.name]!
+            switch layer.kind {
+            case let .native(config):
+                code.line("/// `\(layer.name)`: a Keras `\(config.kind.className)`, weights named `\(layer.name)/...`.")
+                code.line("let \(property): KerasLayer")
+            case let .legacy(config):
+                code.line("/// `\(layer.name)`: a `tf.compat.v1.layers.\(config.kind.className)` object, named by the scope of its first call.")
+                code.line("let \(property): CompatLayer")
+            case let .model(name, _):
+                code.line("/// `\(layer.name)`: a nested `\(name)`.")
+                code.line("let \(property): \(name)")
+            case let .template(name, _):
+                code.line("/// `\(layer.name)`: the template `\(name)` (`tf.compat.v1.make_template`), one set of variables for every call.")
+                code.line("let \(property) = Template(\(SwiftLiteral.string(name)))")
+            }
+            members.append(indented(code))
+        }
+        // Weights.
+        if !model.weights.isEmpty {
+            var code = SwiftCode()
+            code.line("/// Weights made with `add_weight`, in creation order.")
+            code.line("\(keyword)private(set) var ownWeights: [Variable] = []")
+            members.append(indented(code))
+        }
+        if model.weights.isEmpty, !hasShim {
+            var code = SwiftCode()
+            code.line("\(keyword)var ownWeights: [Variable] { [] }")
+            members.append(indented(code))
+        }
+        let tracked = model.layers.filter { if case .template = $0.kind { false } else { true } }
+        if !tracked.isEmpty || !hasShim {
+            var code = SwiftCode()
+            code.line("\(keyword)var sublayers: [any Layer] { [\(tracked.map { layerProperties[$0.name]! }.joined(separator: ", "))] }")
+            members.append(indented(code))
+        }
+        if !hasShim {
+            var code = SwiftCode()
+            code.line("\(keyword)var ownLosses: [Tensor] { ownWeightLosses }")
+            members.append(indented(code))
+        }
+
+        members.append(indented(try initializer(paramNames, arguments, usesPath: usesPath, layerProperties: layerProperties)))
+        members.append(indented(callAsFunction()))
+        members.append(indented(try call(arguments, hasShim: hasShim, layerProperties: layerProperties, weightNames: weightNames)))
+        for template in model.templates {
+            members.append(indented(try templateFunction(template, arguments, layerProperties: layerProperties)))
+        }
+
+        var doc = SwiftCode()
+        doc.doc(model.doc ?? "The model of \(model.file).")
+        if let manifest, !manifest.variables.isEmpty {
+            doc.line("///")
+            doc.line("/// Variables, in creation order:")
+            for entry in manifest.variables {
+                doc.line("/// - `\(entry.name)` \(SwiftLiteral.ints(entry.shape))\(entry.trainable ? "" : " (non-trainable)")")
+            }
+        }
+        let defaults = model.params.filter { $0.defaultValue != nil }
+        return Rendered(
+            specFile: URL(fileURLWithPath: model.file).lastPathComponent,
+            docLines: doc.lines,
+            access: keyword,
+            typeName: model.name,
+            conformance: hasShim ? "ShimLayer" : "Layer",
+            manifestNote: defaults.isEmpty ? "" : " (with the default parameters)",
+            manifest: (manifest?.variables ?? []).map { entry in
+                var text = "ManifestEntry(\(SwiftLiteral.string(entry.name)), shape: \(SwiftLiteral.ints(entry.shape))"
+                if entry.dtype != "float32" { text += ", dtype: \(SwiftLiteral.string(entry.dtype))" }
+                if !entry.trainable { text += ", trainable: false" }
+                return text + ")"
+            },
+            members: members)
+    }
+
+    private func indented(_ code: SwiftCode) -> String {
+        code.lines.map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")
+    }
+
+    // MARK: Members
+
+    private func initializer(_ paramNames: [String: String], _ arguments: ArgumentRendering, usesPath: Bool,
+                             layerProperties: [String: String]) throws -> SwiftCode {
+        var code = SwiftCode()
+        var parameters = model.params.map { param -> String in
+            var text = "\(paramNames[param.name]!): \(param.type.rawValue)"
+            if let value = param.defaultValue { text += " = " + arguments.literal(.literal(value)) }
+            return text
+        }
+        if usesPath { parameters.append("path: String = \"\"") }
+        let initWeights = model.weights.filter(\.atInit)
+        let throwing = !initWeights.isEmpty
+        code.line("/// Makes the model\(model.layers.isEmpty ? "" : " and its sublayers")\(initWeights.isEmpty ? "" : ", and the weights made at initialization").")
+        for param in model.params where param.doc != nil {
+            code.line("/// - Parameter \(paramNames[param.name]!): \(param.doc!.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        try code.block("\(access.keyword)init(\(parameters.joined(separator: ", ")))\(throwing ? " throws" : "")") { code in
+            for param in model.params {
+                let name = paramNames[param.name]!
+                code.line("self.\(name) = \(name)")
+            }
+            if usesPath { code.line("self.path = path") }
+            for layer in model.layers {
+                let property = layerProperties[layer.name]!
+                switch layer.kind {
+                case let .native(config):
+                    let rest = try arguments.layerArguments(config, training: nil, form: .native)
+                    code.line("\(property) = keras.\(config.kind.className)(" + (rest + ["path: path + \(SwiftLiteral.string(layer.name))"]).joined(separator: ", ") + ")")
+                case let .legacy(config):
+                    let rest = try arguments.layerArguments(config, training: nil, form: .legacyObject)
+                    code.line("\(property) = v1.\(config.kind.className)(" + rest.joined(separator: ", ") + ")")
+                case let .model(name, values):
+                    guard let nested = resolve(name) else { throw GeneratorError("model '\(name)' is not in the spec library") }
+                    var passed: [String] = nested.params.compactMap { param in
+                        values[param.name].map { "\(SwiftName.lowerCamel(param.name)): \(arguments.literal($0))" }
+                    }
+                    if Self.needsPath(nested, resolve: resolve) { passed.append("path: path + \(SwiftLiteral.string(layer.name + "/"))") }
+                    code.line("\(property) = \(name)(\(passed.joined(separator: ", ")))")
+                case .template:
+                    break
+                }
+            }
+            for weight in initWeights {
+                let declaration = weight.variable
+                let shape = BodyTranslator.staticShape(declaration.shape, arguments)
+                let initializer = declaration.initializer.map(arguments.initializer) ?? ".default"
+                code.line("ownWeights.append(Variable(")
+                code.line("    name: path + \(SwiftLiteral.string(weight.name)),")
+                code.line("    value: try Initializer\(initializer).makeValue(shape: \(shape), name: path + \(SwiftLiteral.string(weight.name))),")
+                code.line("    trainable: \(declaration.trainable), regularizer: \(declaration.regularizer.map(arguments.regularizer) ?? "nil")))")
+            }
+        }
+        return code
+    }
+
+    private var callParameters: [String] {
+        let labels = Self.inputLabels(model)
+        return zip(labels, model.inputs).map { label, input in
+            label.isEmpty ? "_ \(SwiftName.lowerCamel(input.name)): Tensor" : "\(label): Tensor"
+        }
+    }
+
+    private var returnType: String {
+        if model.outputs.count == 1 { return "Tensor" }
+        return "(" + model.outputs.map { "\(SwiftName.lowerCamel($0.hasPrefix("_") ? "output" : $0)): Tensor" }.joined(separator: ", ") + ")"
+    }
+
+    private func callAsFunction() -> SwiftCode {
+        var code = SwiftCode()
+        code.line("/// Runs the model.")
+        for input in model.inputs {
+            let dims = input.shape.map(\.description).joined(separator: ", ")
+            code.line("/// - Parameter \(SwiftName.lowerCamel(input.name)): [\(dims)]\(input.doc.map { ", " + $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "")")
+        }
+        code.line("/// - Parameter training: The training flag (batch normalization, dropout).")
+        code.line("/// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.")
+        let parameters = callParameters + ["training: Bool = false", "substituting substitutions: [String: Tensor] = [:]"]
+        code.block("\(access.keyword)func callAsFunction(\(parameters.joined(separator: ", "))) throws -> \(returnType)") { code in
+            let labels = Self.inputLabels(model)
+            let passed = zip(labels, model.inputs).map { $0.isEmpty ? SwiftName.lowerCamel($1.name) : "\($0): \(SwiftName.lowerCamel($1.name))" }
+            code.line("let context = CallContext(training: training, substituting: substitutions)")
+            code.line("return try call(" + (passed + ["context: context", "training: training"]).joined(separator: ", ") + ")")
+        }
+        return code
+    }
+
+    private func call(_ arguments: ArgumentRendering, hasShim: Bool, layerProperties: [String: String],
+                      weightNames: [String: String]) throws -> SwiftCode {
+        var code = SwiftCode()
+        code.line("/// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.")
+        let parameters = callParameters + ["context: CallContext", "training: Bool"]
+        var names = ValueNames(taken: Set(layerProperties.values).union(weightNames.values).union(model.params.map { SwiftName.lowerCamel($0.name) }))
+        for input in model.inputs { names.assign(input.name, to: SwiftName.lowerCamel(input.name)) }
+        var weightValues = weightNames
+        for (name, swift) in weightNames { weightValues[name] = swift }
+        var body = BodyTranslator(model: model, arguments: arguments, resolve: resolve, layerProperties: layerProperties,
+                                  weightValues: weightValues, hasShim: hasShim, names: names)
+        body.readValues = ValueUses.reads(model.body).union(model.outputs)
+        body.assignedVariables = Self.assignedVariables(model.body, names: &body.names)
+        try code.block("\(access.keyword)func call(\(parameters.joined(separator: ", "))) throws -> \(returnType)") { code in
+            for (symbol, expression) in symbolBindings() { code.line("let \(SwiftName.lowerCamel(symbol)) = \(expression)") }
+            try buildWeights(arguments, into: &code)
+            for (index, weight) in model.weights.enumerated() {
+                let swift = weightNames[weight.name]!
+                if Self.isAssigned(weight.name, in: model.body) {
+                    code.line("let \(swift)Variable = ownWeights[\(index)]")
+                }
+                if ValueUses.valueReads(model.body).contains(weight.name) || model.outputs.contains(weight.name) {
+                    code.line("let \(swift) = try context.value(of: ownWeights[\(index)])")
+                }
+            }
+            if hasShim {
+                try code.closure("return try shim.call(context: context, training: training) { tf in") { code in
+                    try body.statements(model.body, liveAfter: Set(model.outputs), into: &code)
+                    code.line("return " + outputs(&body))
+                }
+            } else {
+                try body.statements(model.body, liveAfter: Set(model.outputs), into: &code)
+                code.line("return " + outputs(&body))
+            }
+        }
+        return code
+    }
+
+    private func outputs(_ body: inout BodyTranslator) -> String {
+        let values = model.outputs.map { name -> String in
+            if let weight = model.weights.first(where: { $0.name == name }) { return SwiftName.lowerCamel(weight.name) }
+            return body.names.name(name)
+        }
+        if values.count == 1 { return values[0] }
+        let labels = model.outputs.map { SwiftName.lowerCamel($0.hasPrefix("_") ? "output" : $0) }
+        return "(" + zip(labels, values).map { $0 == $1 ? $0 : "\($0): \($1)" }.joined(separator: ", ") + ")"
+    }
+
+    /// Symbols of the inputs' shapes that variable shapes use, read from the inputs at call time.
+    private func symbolBindings() -> [(String, String)] {
+        var used = Set<String>()
+        func collect(_ dims: [ModelSpecCompiler.Dimension]) {
+            for case let .symbol(name) in dims { used.insert(name) }
+        }
+        func walk(_ steps: [Step]) {
+            for step in steps {
+                switch step.operation {
+                case let .variable(declaration): collect(declaration.shape)
+                case let .variableScope(_, _, body), let .nameScope(_, body): walk(body)
+                default: break
+                }
+            }
+        }
+        walk(model.body)
+        for template in model.templates { walk(template.body) }
+        for weight in model.weights where !weight.atInit { collect(weight.variable.shape) }
+        var bindings: [(String, String)] = []
+        for symbol in used.sorted() {
+            for input in model.inputs {
+                if let index = input.shape.firstIndex(of: .symbol(symbol)) {
+                    bindings.append((symbol, "\(SwiftName.lowerCamel(input.name)).shape[\(index)]"))
+                    break
+                }
+            }
+        }
+        return bindings
+    }
+
+    /// `build`: the weights made on the first call, from the inputs' shapes.
+    private func buildWeights(_ arguments: ArgumentRendering, into code: inout SwiftCode) throws {
+        let built = model.weights.filter { !$0.atInit }
+        guard !built.isEmpty else { return }
+        let initCount = model.weights.count - built.count
+        code.block("if ownWeights.count == \(initCount)") { code in
+            code.line("// build(input_shape): the weights made on the first call.")
+            for weight in built {
+                let declaration = weight.variable
+                let shape = BodyTranslator.staticShape(declaration.shape, arguments)
+                var call = "ownWeights.append(try context.makeVariable(name: path + \(SwiftLiteral.string(weight.name)), shape: \(shape), "
+                call += "initializer: \(declaration.initializer.map(arguments.initializer) ?? "nil"), "
+                call += "regularizer: \(declaration.regularizer.map(arguments.regularizer) ?? "nil"), trainable: \(declaration.trainable)))"
+                code.line(call)
+            }
+        }
+    }
+
+    private func templateFunction(_ template: TemplateDeclaration, _ arguments: ArgumentRendering,
+                                  layerProperties: [String: String]) throws -> SwiftCode {
+        var code = SwiftCode()
+        code.line("/// The function of template `\(template.name)`, run in the template's scope.")
+        var parameters: [String] = []
+        var names = ValueNames(taken: Set(layerProperties.values))
+        var constantNames = arguments.paramNames
+        for argument in template.arguments {
+            let swift = SwiftName.lowerCamel(argument.name)
+            switch argument.type {
+            case .tensor:
+                parameters.append("_ \(swift): Tensor")
+                names.assign(argument.name, to: swift)
+            case let .constant(type):
+                parameters.append("\(swift): \(type.rawValue)")
+                constantNames[argument.name] = swift
+            }
+        }
+        parameters.append("_ tf: TF1")
+        var body = BodyTranslator(model: model, arguments: ArgumentRendering(paramNames: constantNames), resolve: resolve,
+                                  layerProperties: layerProperties, weightValues: [:], hasShim: true, names: names)
+        let result = template.body.last?.results.first ?? template.arguments.first { $0.type == .tensor }!.name
+        body.readValues = ValueUses.reads(template.body).union([result])
+        try code.block("private func \(Self.templateFunctionName(template.name))(\(parameters.joined(separator: ", "))) throws -> Tensor") { code in
+            try body.statements(template.body, liveAfter: [result], into: &code)
+            code.line("return " + body.names.name(result))
+        }
+        return code
+    }
+
+    // MARK: Assignments
+
+    static func isAssigned(_ name: String, in steps: [Step]) -> Bool {
+        steps.contains { step in
+            switch step.operation {
+            case let .assign(variable, _): variable == name
+            case let .variableScope(_, _, body), let .nameScope(_, body): isAssigned(name, in: body)
+            default: false
+            }
+        }
+    }
+
+    /// Variable steps whose variables `assign` steps change, with the Swift name of their `Variable`.
+    static func assignedVariables(_ steps: [Step], names: inout ValueNames) -> [String: String] {
+        var result: [String: String] = [:]
+        func walk(_ steps: [Step]) {
+            for step in steps {
+                switch step.operation {
+                case .variable where isAssigned(step.results.first ?? "", in: steps):
+                    result[step.results[0]] = names.name(step.results[0]) + "Variable"
+                case let .variableScope(_, _, body), let .nameScope(_, body): walk(body)
+                default: break
+                }
+            }
+        }
+        walk(steps)
+        return result
+    }
+}
+
+extension BodyTranslator {
+    /// A weight's shape from numbers, parameters and input symbols.
+    static func staticShape(_ dims: [ModelSpecCompiler.Dimension], _ arguments: ArgumentRendering) -> String {
+        "[" + dims.map { dimension in
+            switch dimension {
+            case let .known(size): String(size)
+            case let .param(name): arguments.int(.param(name))
+            case let .symbol(name): SwiftName.lowerCamel(name)
+            case .unknown: "0"
+            }
+        }.joined(separator: ", ") + "]"
+    }
+}

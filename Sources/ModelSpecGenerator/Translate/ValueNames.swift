@@ -1,0 +1,96 @@
+import ModelSpecCompiler
+
+/// Swift names for the values of a forward pass: bound names in lowerCamelCase,
+/// unbound step results `x1`, `x2`, ... in order, never clashing with the
+/// runtime functions the generated code calls or with each other.
+struct ValueNames {
+    /// Names the generated code calls as functions or uses otherwise.
+    static let reserved: Set<String> = [
+        "matmul", "biasAdd", "add", "subtract", "multiply", "divide", "relu", "relu6", "elu", "tanh", "sigmoid",
+        "softmax", "reshape", "expandDims", "squeeze", "concat", "transpose", "reduceSum", "reduceMean",
+        "embeddingLookup", "tf", "context", "training", "substitutions", "shim", "path", "keras", "v1",
+    ]
+
+    private var names: [String: String] = [:]
+    private var taken: Set<String>
+    private var unbound = 0
+
+    init(taken: Set<String>) {
+        self.taken = taken.union(Self.reserved)
+    }
+
+    /// The Swift name of a spec value, made on first use.
+    mutating func name(_ value: String) -> String {
+        if let existing = names[value] { return existing }
+        var candidate: String
+        if value.hasPrefix("_"), Int(value.dropFirst()) != nil {
+            repeat {
+                unbound += 1
+                candidate = "x\(unbound)"
+            } while taken.contains(candidate)
+        } else {
+            // A spec name bound again (`kernel#2`) takes the next free Swift name (`kernel2`).
+            candidate = SwiftName.lowerCamel(String(value.split(separator: "#").first ?? Substring(value)))
+            if taken.contains(candidate) { candidate += "Value" }
+            var suffix = 2
+            let base = candidate
+            while taken.contains(candidate) {
+                candidate = base + String(suffix)
+                suffix += 1
+            }
+        }
+        taken.insert(candidate)
+        names[value] = candidate
+        return candidate
+    }
+
+    /// Gives a spec value a fixed Swift name (inputs, parameters of a template).
+    mutating func assign(_ value: String, to swiftName: String) {
+        names[value] = swiftName
+        taken.insert(swiftName)
+    }
+}
+
+/// Which spec values each step reads, for deciding what a scope block returns.
+enum ValueUses {
+    static func reads(_ steps: [Step]) -> Set<String> {
+        var result = Set<String>()
+        for step in steps { result.formUnion(reads(step)) }
+        return result
+    }
+
+    static func reads(_ step: Step) -> Set<String> {
+        var result = Set(step.inputs)
+        switch step.operation {
+        case let .variableScope(_, _, body), let .nameScope(_, body): result.formUnion(reads(body))
+        default: break
+        }
+        return result
+    }
+
+    /// Values the steps read as tensors: operands, except the variable an `assign` changes.
+    static func valueReads(_ steps: [Step]) -> Set<String> {
+        var result = Set<String>()
+        for step in steps {
+            switch step.operation {
+            case .assign: result.formUnion(step.inputs.dropFirst())
+            case let .variableScope(_, _, body), let .nameScope(_, body): result.formUnion(valueReads(body))
+            default: result.formUnion(step.inputs)
+            }
+        }
+        return result
+    }
+
+    /// Values defined by the steps, in order, including inside nested scopes.
+    static func defines(_ steps: [Step]) -> [String] {
+        var result: [String] = []
+        for step in steps {
+            result += step.results
+            switch step.operation {
+            case let .variableScope(_, _, body), let .nameScope(_, body): result += defines(body)
+            default: break
+            }
+        }
+        return result
+    }
+}

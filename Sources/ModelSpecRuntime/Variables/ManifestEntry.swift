@@ -1,0 +1,22 @@
+/// One variable of a generated model's manifest: what the first call creates,
+/// as TensorFlow names it, known before anything runs. Generated model types
+/// list them in creation order as `static let manifest`.
+public struct ManifestEntry: Hashable, Sendable, CustomStringConvertible {
+    /// The full name (`model/conv2d/kernel`), or the attribute path of a native weight.
+    public let name: String
+    public let shape: [Int]
+    /// TensorFlow's dtype name (`float32`).
+    public let dtype: String
+    public let trainable: Bool
+
+    public init(_ name: String, shape: [Int], dtype: String = "float32", trainable: Bool = true) {
+        self.name = name
+        self.shape = shape
+        self.dtype = dtype
+        self.trainable = trainable
+    }
+
+    public var description: String {
+        "\(name) \(shape) \(dtype)\(trainable ? "" : " non-trainable")"
+    }
+}
