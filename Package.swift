@@ -92,13 +92,15 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelSpecInterpreterTests",
-            dependencies: ["ModelSpecInterpreter", "ModelSpecCompiler", "ModelSpecRuntime"]
+            dependencies: ["ModelSpecInterpreter", "ModelSpecCompiler", "ModelSpecRuntime", "SeedGoldens"]
         ),
+        // Reads TensorFlow's golden files of the seed models, for the tests.
+        .target(name: "SeedGoldens", dependencies: ["ModelSpecCompiler", "ModelSpecRuntime"], path: "Tests/SeedGoldens"),
         .testTarget(name: "ModelSpecGeneratorTests", dependencies: ["ModelSpecGenerator", "ModelSpecCompiler"]),
         .testTarget(
             // The generated reference files (Generated/, compared by ModelSpecGeneratorTests) compiled and run.
             name: "GeneratedModelsTests",
-            dependencies: ["ModelSpecRuntime"]
+            dependencies: ["ModelSpecRuntime", "SeedGoldens"]
         ),
         .testTarget(
             name: "TensorBundleTests",

@@ -2,6 +2,7 @@ import Foundation
 import ModelSpecCompiler
 import ModelSpecInterpreter
 import ModelSpecRuntime
+import SeedGoldens
 import Testing
 
 @Suite("Interpreter")

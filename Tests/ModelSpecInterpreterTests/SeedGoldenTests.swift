@@ -2,101 +2,14 @@ import Foundation
 import ModelSpecCompiler
 import ModelSpecInterpreter
 import ModelSpecRuntime
+import SeedGoldens
 import Testing
-
-/// Paths of the repository, from this file.
-enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let specs = root.appendingPathComponent("specs")
-    static let seeds = root.appendingPathComponent("Tests/Goldens/seeds")
-
-    /// Every spec with a golden of the same model name.
-    static var seedModels: [String] {
-        let specs = (try? FileManager.default.contentsOfDirectory(atPath: Repo.specs.path)) ?? []
-        return specs.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
-            .filter { FileManager.default.fileExists(atPath: seeds.appendingPathComponent($0).appendingPathComponent("case.json").path) }
-            .sorted()
-    }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// One seed model's golden files, written by oracle/make_goldens.py from TensorFlow.
-struct SeedGolden {
-    let name: String
-    let directory: URL
-    let caseJSON: [String: Any]
-    let manifest: [String: Any]
-
-    init(_ name: String) throws {
-        self.name = name
-        directory = Repo.seeds.appendingPathComponent(name)
-        caseJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("case.json"))) as! [String: Any]
-        manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("manifest.json"))) as! [String: Any]
-    }
-
-    func tensor(_ file: String) throws -> Tensor {
-        try NumPy.readTensor(contentsOf: directory.appendingPathComponent(file))
-    }
-
-    var params: [String: Literal] {
-        var result: [String: Literal] = [:]
-        for (key, value) in caseJSON["params"] as? [String: Any] ?? [:] {
-            switch value {
-            case let v as Bool: result[key] = .bool(v)
-            case let v as Int: result[key] = .int(v)
-            case let v as Double: result[key] = .float(v)
-            case let v as String: result[key] = .string(v)
-            default: break
-            }
-        }
-        return result
-    }
-
-    /// Input tensors in call order.
-    func inputs() throws -> [Tensor] {
-        try (caseJSON["inputs"] as! [[String: Any]]).map { try tensor($0["file"] as! String) }
-    }
-
-    var creationOrder: [(name: String, shape: [Int], trainable: Bool)] {
-        (manifest["creation_order"] as! [[String: Any]]).map {
-            ($0["name"] as! String, $0["shape"] as! [Int], $0["trainable"] as! Bool)
-        }
-    }
-
-    func indices(_ key: String) -> [Int] { manifest[key] as! [Int] }
-
-    var weightFiles: [(index: Int, file: String)] {
-        (caseJSON["weights"] as! [[String: Any]]).map { ($0["index"] as! Int, $0["file"] as! String) }
-    }
-
-    var outputFiles: [String] { (caseJSON["outputs"] as! [[String: Any]]).map { $0["file"] as! String } }
-    var losses: [Float] { (caseJSON["regularization_losses"] as! [Double]).map(Float.init) }
-    var training: [String: Any]? { caseJSON["training"] as? [String: Any] }
-    var secondCallOutputFiles: [String]? {
-        (caseJSON["second_call_outputs"] as? [[String: Any]])?.map { $0["file"] as! String }
-    }
-}
 
 /// Agreement within 1e-5, absolute or relative.
 func expectClose(_ actual: Tensor, _ expected: Tensor, _ what: String, tolerance: Float = 1e-5,
                  sourceLocation: SourceLocation = #_sourceLocation) {
-    guard actual.shape == expected.shape else {
-        Issue.record("\(what): shape \(actual.shape), expected \(expected.shape)", sourceLocation: sourceLocation)
-        return
-    }
-    let a = actual.scalars, e = expected.scalars
-    var worst = 0, worstError: Float = 0
-    for i in a.indices {
-        let error = Swift.abs(a[i] - e[i])
-        let allowed = Swift.max(tolerance, tolerance * Swift.abs(e[i]))
-        if error > allowed, error - allowed > worstError { worst = i; worstError = error - allowed }
-    }
-    if worstError > 0 {
-        Issue.record("\(what): element \(worst) is \(a[worst]), expected \(e[worst])", sourceLocation: sourceLocation)
+    if let problem = mismatch(actual, expected, tolerance: tolerance) {
+        Issue.record("\(what): \(problem)", sourceLocation: sourceLocation)
     }
 }
 
