@@ -29,6 +29,8 @@ reads both forms, tested on the checkpoints fixtures.)
 Each folder has
     checkpoint/       model.ckpt.index, model.ckpt.data-00000-of-00001 and the
                       `checkpoint` state file (relative path)
+    object_checkpoint/  the same weights as `tf.train.Checkpoint(model=layer).write`
+                      writes them (TF2 object-based keys), where TensorFlow can
     checkpoint.json   {"model", "prefix", "variables": [{"key", "tf_name",
                       "creation_index", "shape", "dtype"}], "inputs": [files],
                       "outputs": [files]}: the golden inputs (in the seeds
@@ -171,12 +173,25 @@ def run_case(case):
     for key, v in var_list.items():
         np.testing.assert_array_equal(reader.get_tensor(key), v.numpy())
 
+    # The same weights in a TF2 object-based checkpoint, as `tf.train.Checkpoint(model=layer)`
+    # writes it (where TensorFlow can: not SimpleDense, whose unnamed add_weight fails).
+    object_keys = None
+    try:
+        object_prefix = tf.train.Checkpoint(model=layer).write(
+            os.path.join(out_dir, "object_checkpoint", "ckpt"))
+        object_keys = [n for n, _ in tf.train.list_variables(object_prefix)]
+    except Exception as e:  # noqa: BLE001  (recorded)
+        shutil.rmtree(os.path.join(out_dir, "object_checkpoint"), ignore_errors=True)
+        object_error = f"{type(e).__name__}: {e}"
+
     write_json(os.path.join(out_dir, "checkpoint.json"), {
         "model": model,
         "prefix": "checkpoint/model.ckpt",
         "variables": variables,
         "inputs": input_files,
         "outputs": golden_outputs,
+        "object_prefix": "object_checkpoint/ckpt-1" if object_keys is not None else None,
+        "object_keys": object_keys if object_keys is not None else object_error,
         "note": "Keys are ModelSpec's manifest names (TF1 names for scope-named variables, "
                 "attribute paths for native ones); inputs and outputs are files of "
                 "Tests/Goldens/seeds/" + model + "/.",
