@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ModelSpecCompiler", targets: ["ModelSpecCompiler"]),
         .library(name: "ModelSpecInterpreter", targets: ["ModelSpecInterpreter"]),
         .library(name: "TensorBundle", targets: ["TensorBundle"]),
+        .library(name: "ModelSpecCheckpoints", targets: ["ModelSpecCheckpoints"]),
         .executable(name: "modelspec", targets: ["modelspec"]),
     ],
     dependencies: [
@@ -48,12 +49,17 @@ let package = Package(
             exclude: ["Protos"]
         ),
 
+        // Loading TensorFlow checkpoints into models by variable name.
+        .target(name: "ModelSpecCheckpoints", dependencies: ["ModelSpecRuntime", "TensorBundle"]),
+
         // The command-line tool.
         .executableTarget(
             name: "modelspec",
             dependencies: [
                 "ModelSpecCompiler",
                 "ModelSpecRuntime",
+                "ModelSpecInterpreter",
+                "ModelSpecCheckpoints",
                 "TensorBundle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -79,6 +85,10 @@ let package = Package(
         .testTarget(
             name: "TensorBundleTests",
             dependencies: ["TensorBundle"]
+        ),
+        .testTarget(
+            name: "ModelSpecCheckpointsTests",
+            dependencies: ["ModelSpecCheckpoints", "ModelSpecInterpreter", "ModelSpecCompiler", "ModelSpecRuntime", "TensorBundle"]
         ),
     ],
     swiftLanguageModes: [.v6]

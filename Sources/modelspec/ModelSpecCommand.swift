@@ -11,7 +11,7 @@ struct ModelSpecCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelspec",
         abstract: "Compile YAML model specs that reproduce TensorFlow 1 variable names.",
-        subcommands: [CheckCommand.self, NamesCommand.self, InspectCommand.self, DiffCommand.self]
+        subcommands: [CheckCommand.self, NamesCommand.self, InspectCommand.self, DiffCommand.self, RunCommand.self]
     )
 
     static func main() {
