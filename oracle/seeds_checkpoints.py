@@ -190,7 +190,7 @@ def run_case(case):
         "variables": variables,
         "inputs": input_files,
         "outputs": golden_outputs,
-        "object_prefix": "object_checkpoint/ckpt-1" if object_keys is not None else None,
+        "object_prefix": os.path.relpath(object_prefix, out_dir) if object_keys is not None else None,
         "object_keys": object_keys if object_keys is not None else object_error,
         "note": "Keys are ModelSpec's manifest names (TF1 names for scope-named variables, "
                 "attribute paths for native ones); inputs and outputs are files of "
