@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "ModelSpecInterpreter", targets: ["ModelSpecInterpreter"]),
         .library(name: "TensorBundle", targets: ["TensorBundle"]),
         .library(name: "ModelSpecGenerator", targets: ["ModelSpecGenerator"]),
+        .library(name: "ModelSpecCheckpoints", targets: ["ModelSpecCheckpoints"]),
         .executable(name: "modelspec", targets: ["modelspec"]),
         .executable(name: "modelspec-generate", targets: ["modelspec-generate"]),
         .plugin(name: "ModelSpecPlugin", targets: ["ModelSpecPlugin"]),
@@ -65,6 +66,9 @@ let package = Package(
             exclude: ["Protos"]
         ),
 
+        // Loading TensorFlow checkpoints into models by variable name.
+        .target(name: "ModelSpecCheckpoints", dependencies: ["ModelSpecRuntime", "TensorBundle"]),
+
         // The command-line tool.
         .executableTarget(
             name: "modelspec",
@@ -72,6 +76,8 @@ let package = Package(
                 "ModelSpecCompiler",
                 "ModelSpecGenerator",
                 "ModelSpecRuntime",
+                "ModelSpecInterpreter",
+                "ModelSpecCheckpoints",
                 "TensorBundle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -105,6 +111,10 @@ let package = Package(
         .testTarget(
             name: "TensorBundleTests",
             dependencies: ["TensorBundle"]
+        ),
+        .testTarget(
+            name: "ModelSpecCheckpointsTests",
+            dependencies: ["ModelSpecCheckpoints", "ModelSpecInterpreter", "ModelSpecCompiler", "ModelSpecRuntime", "TensorBundle"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -373,3 +373,5 @@ public final class InterpretedModel: ShimLayer {
 final class CreationLog {
     var variables: [Variable] = []
 }
+
+extension InterpretedModel: RestorableLayer {}

@@ -2,16 +2,18 @@ import ArgumentParser
 import Foundation
 
 /// The `modelspec` command: checks YAML model specs, prints the variables they
-/// make, and compares them with TensorFlow checkpoints.
+/// make, compares them with TensorFlow checkpoints, and runs them with a
+/// checkpoint's weights.
 ///
 /// Exit status: 0 on success, 1 when a spec has errors (or, for `diff`, when
-/// names differ), 2 on bad usage or unreadable input.
+/// names differ; for `run`, when the checkpoint does not fit), 2 on bad usage
+/// or unreadable input.
 @main
 struct ModelSpecCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelspec",
         abstract: "Compile YAML model specs that reproduce TensorFlow 1 variable names.",
-        subcommands: [CheckCommand.self, NamesCommand.self, GenerateCommand.self, InspectCommand.self, DiffCommand.self]
+        subcommands: [CheckCommand.self, NamesCommand.self, GenerateCommand.self, InspectCommand.self, DiffCommand.self, RunCommand.self]
     )
 
     static func main() {

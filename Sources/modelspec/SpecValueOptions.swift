@@ -30,8 +30,13 @@ struct SpecValueOptions: ParsableArguments {
     }
 
     func params() throws -> [String: Literal] {
+        try Self.params(paramValues)
+    }
+
+    /// `NAME=VALUE` texts as parameter values: Int, then Float, then Bool, else String.
+    static func params(_ texts: [String]) throws -> [String: Literal] {
         var result: [String: Literal] = [:]
-        for text in paramValues {
+        for text in texts {
             let (name, value) = try split(text, option: "--param")
             if let int = Int(value) {
                 result[name] = .int(int)
@@ -47,6 +52,10 @@ struct SpecValueOptions: ParsableArguments {
     }
 
     private func split(_ text: String, option: String) throws -> (String, String) {
+        try Self.split(text, option: option)
+    }
+
+    static func split(_ text: String, option: String) throws -> (String, String) {
         guard let equals = text.firstIndex(of: "=") else {
             throw ValidationError("\(option) \(text): expected NAME=VALUE")
         }

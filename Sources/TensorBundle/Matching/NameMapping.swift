@@ -1,10 +1,15 @@
+import Foundation
+
 /// How a model's variable names map to a checkpoint's keys: for checkpoints of
 /// migrated models, whose names gained or lost a prefix or were renamed.
 ///
 /// A model name is mapped by the rename table first (exact names), then by
 /// removing `stripPrefix` and adding `addPrefix`. TensorFlow 2 object-based keys
 /// (`conv_layer/kernel/.ATTRIBUTES/VARIABLE_VALUE`) are matched by their object
-/// path (`conv_layer/kernel`) below `objectRoot`.
+/// path (`conv_layer/kernel`) below `objectRoot`; the variables of a
+/// `track_tf1_style_variables` layer's store, which such checkpoints key as
+/// `_tf1_style_var_store/_vars/model.Sdense.Skernel` (TensorFlow escapes `/` as
+/// `.S` and `.` as `..`), by the TF1 name they stand for (`model/dense/kernel`).
 public struct NameMapping: Hashable, Sendable {
     public var renames: [String: String]
     public var stripPrefix: String?
@@ -30,9 +35,12 @@ public struct NameMapping: Hashable, Sendable {
 
     static let objectSuffix = "/.ATTRIBUTES/VARIABLE_VALUE"
 
+    static let shimStoreMarker = "_tf1_style_var_store/_vars/"
+
     /// The name a checkpoint key stands for: the key itself, or for a TF2
-    /// object-based key its object path below `objectRoot`; nil for the
-    /// bookkeeping entries of object-based checkpoints.
+    /// object-based key its object path below `objectRoot` (for a variable of a
+    /// shim store, at any depth, its TF1 name); nil for the bookkeeping entries
+    /// of object-based checkpoints and for keys outside `objectRoot`.
     public func variableKey(for key: String) -> String? {
         if key == "_CHECKPOINTABLE_OBJECT_GRAPH" { return nil }
         guard key.hasSuffix(Self.objectSuffix) else { return key }
@@ -42,6 +50,27 @@ public struct NameMapping: Hashable, Sendable {
             guard path.hasPrefix(objectRoot) else { return nil }
             path.removeFirst(objectRoot.count)
         }
+        if let marker = path.range(of: Self.shimStoreMarker, options: .backwards) {
+            let escaped = path[marker.upperBound...]
+            if !escaped.contains("/") { return Self.unescape(escaped) }
+        }
         return path
+    }
+
+    /// TensorFlow's escaping of a local object name undone (`trackable_utils`):
+    /// `.S` is `/`, `..` is `.`.
+    static func unescape(_ name: Substring) -> String {
+        var out = ""
+        var iterator = name.makeIterator()
+        while let c = iterator.next() {
+            guard c == "." else { out.append(c); continue }
+            switch iterator.next() {
+            case "S"?: out.append("/")
+            case "."?: out.append(".")
+            case let other?: out.append("."); out.append(other)
+            case nil: out.append(".")
+            }
+        }
+        return out
     }
 }

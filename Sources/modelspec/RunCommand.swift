@@ -1,0 +1,176 @@
+import ArgumentParser
+import Foundation
+import ModelSpecCheckpoints
+import ModelSpecCompiler
+import ModelSpecInterpreter
+import ModelSpecRuntime
+import TensorBundle
+
+/// `modelspec run SPEC --checkpoint CKPT --input NAME=FILE.npy... --output FILE.npy...`:
+/// one call of the spec's model through the interpreter, with the checkpoint's weights.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a spec on .npy inputs with the weights of a TensorFlow checkpoint; write the outputs as .npy.",
+        discussion: """
+            The checkpoint is loaded by variable name, strictly by default: every \
+            variable the spec makes must be in it with the same shape and dtype, and \
+            every entry must be used (see --ignore, --allow-unused, --allow-missing and \
+            the mapping options, as in 'diff'). Variable shapes follow the inputs' shapes.
+
+            Outputs: one --output per output of the spec, in the order of 'outputs:'; \
+            or a single --output FILE.npy for a model with several outputs, written as \
+            FILE_0.npy, FILE_1.npy, ...
+
+            Exit status: 0 when the outputs are written; 1 when the checkpoint does not \
+            fit the spec (every problem is listed, as 'diff' lists them, and nothing \
+            runs); 2 on other errors (unreadable or damaged files, a spec with errors, \
+            inputs of the wrong shape, bad usage).
+            """
+    )
+
+    @Argument(help: "The spec file.")
+    var spec: String
+
+    @Option(help: ArgumentHelp("The checkpoint: a prefix, its .index file, or a directory with a 'checkpoint' file.", valueName: "ckpt"))
+    var checkpoint: String
+
+    @Option(name: .customLong("input"), help: ArgumentHelp("An input's values, such as images=test_images.npy (float32, or int32/int64 for ids); NAME= may be left out when the spec has one input.", valueName: "name=file.npy"))
+    var inputFiles: [String] = []
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("Where to write an output (.npy, float32).", valueName: "file.npy"))
+    var outputFiles: [String] = []
+
+    @Flag(help: "Call the model in training mode (batch normalization uses batch statistics and updates nothing saved; dropout drops).")
+    var training = false
+
+    @Option(help: ArgumentHelp("The seed of dropout's randomness in training mode.", valueName: "n"))
+    var seed: UInt64?
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("A parameter's value, such as units=10.", valueName: "name=value"))
+    var paramValues: [String] = []
+
+    @OptionGroup var mapping: NameMappingOptions
+
+    @Flag(help: "Load although the checkpoint has entries the spec does not make (optimizer slots).")
+    var allowUnused = false
+
+    @Flag(help: "Load although some variables of the spec are not in the checkpoint (they keep their initial values).")
+    var allowMissing = false
+
+    func validate() throws {
+        if outputFiles.isEmpty { throw ValidationError("Missing expected argument '--output <file.npy>'") }
+    }
+
+    func run() throws {
+        let params = try SpecValueOptions.params(paramValues)
+        let options = LoadOptions(mapping: try mapping.mapping(), allowUnusedEntries: allowUnused,
+                                  allowMissingVariables: allowMissing, ignoring: Set(mapping.ignore))
+
+        // The spec, checked with the inputs' shapes.
+        let compiler = SpecCompiler(library: SpecLibrary(containing: spec))
+        let (parsed, parseDiagnostics) = compiler.library.check(file: spec)
+        guard let declared = parsed, !parseDiagnostics.contains(where: { $0.severity == .error }) else {
+            DiagnosticPrinter.print(parseDiagnostics)
+            throw ExitCode(2)
+        }
+        let inputs = try readInputs(declared)
+        let shapes = inputs.mapValues { $0.shape.map(Optional.some) }
+        let checked = compiler.check(file: spec, params: params, inputs: shapes)
+        DiagnosticPrinter.print(checked.diagnostics)
+        guard let model = checked.model else { throw ExitCode(2) }
+        let traced = compiler.manifest(of: model, params: params, inputs: shapes)
+        guard let manifest = traced.manifest else {
+            DiagnosticPrinter.print(traced.diagnostics.filter { !checked.diagnostics.contains($0) })
+            throw ExitCode(2)
+        }
+        guard outputFiles.count == 1 || outputFiles.count == model.outputs.count else {
+            fail("\(model.name) has \(model.outputs.count) outputs (\(model.outputs.joined(separator: ", "))), but \(outputFiles.count) --output files are given; give one per output, or one FILE.npy for FILE_0.npy, FILE_1.npy, ...")
+        }
+
+        // The checkpoint, loaded by name before the first call.
+        let opened: Checkpoint
+        do {
+            opened = try Checkpoint(path: checkpoint)
+        } catch {
+            fail("\(error)")
+        }
+        let instance: InterpretedModel
+        do {
+            instance = try InterpretedModel(model, params: params, library: compiler.library)
+        } catch {
+            fail("\(error)")
+        }
+        let expected = manifest.variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype) }
+        do {
+            try instance.load(opened, expecting: expected, options: options)
+        } catch let error as CheckpointLoadError {
+            let damaged = error.problems.contains { if case .unreadable = $0 { true } else { false } }
+            FileHandle.standardError.write(Data("error: \(spec) cannot load \(error)\n".utf8))
+            throw ExitCode(damaged ? 2 : 1)
+        }
+
+        // One call; the outputs as .npy.
+        let outputs: [Tensor]
+        do {
+            outputs = try instance(inputs, training: training, seed: seed)
+        } catch {
+            fail("\(error)")
+        }
+        let files = outputFiles.count == outputs.count ? outputFiles : Self.indexedFiles(outputFiles[0], count: outputs.count)
+        for (output, file) in zip(outputs, files) {
+            do {
+                try NumPy.write(output, to: URL(fileURLWithPath: file))
+            } catch {
+                fail("\(error)")
+            }
+            print("\(file)  [\(output.shape.map(String.init).joined(separator: ", "))]")
+        }
+    }
+
+    /// FILE.npy as FILE_0.npy, FILE_1.npy, ... (a single output keeps FILE.npy).
+    static func indexedFiles(_ file: String, count: Int) -> [String] {
+        guard count > 1 else { return [file] }
+        let base = file.hasSuffix(".npy") ? String(file.dropLast(4)) : file
+        return (0..<count).map { "\(base)_\($0).npy" }
+    }
+
+    /// The `--input` files as tensors by input name.
+    func readInputs(_ model: ModelDescription) throws -> [String: Tensor] {
+        var result: [String: Tensor] = [:]
+        for text in inputFiles {
+            let name: String, file: String
+            if let equals = text.firstIndex(of: "="), !text[..<equals].contains("/") {
+                name = String(text[..<equals])
+                file = String(text[text.index(after: equals)...])
+            } else if model.inputs.count == 1 {
+                name = model.inputs[0].name
+                file = text
+            } else {
+                throw ValidationError("--input \(text): expected NAME=FILE.npy (\(model.name) has inputs \(model.inputs.map(\.name).joined(separator: ", ")))")
+            }
+            guard model.inputs.contains(where: { $0.name == name }) else {
+                throw ValidationError("--input \(text): \(model.name) has no input '\(name)'; its inputs are \(model.inputs.map(\.name).joined(separator: ", "))")
+            }
+            guard result[name] == nil else { throw ValidationError("--input \(name) is given twice") }
+            do {
+                switch try NumPy.read(contentsOf: URL(fileURLWithPath: file)) {
+                case .float32(let tensor): result[name] = tensor
+                case .int32(let ids), .int64(let ids): result[name] = try Tensor(shape: ids.shape, scalars: ids.scalars.map(Float.init))
+                }
+            } catch {
+                fail("\(error)")
+            }
+        }
+        let missing = model.inputs.map(\.name).filter { result[$0] == nil }
+        if !missing.isEmpty {
+            throw ValidationError("missing --input for \(missing.joined(separator: ", ")) (\(model.name) takes \(model.inputs.map(\.name).joined(separator: ", ")))")
+        }
+        return result
+    }
+
+    func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Foundation.exit(2)
+    }
+}
