@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(
             // The generated reference files (Generated/, compared by ModelSpecGeneratorTests) compiled and run.
             name: "GeneratedModelsTests",
-            dependencies: ["ModelSpecRuntime", "SeedGoldens"]
+            dependencies: ["ModelSpecRuntime", "ModelSpecCheckpoints", "TensorBundle", "SeedGoldens"]
         ),
         .testTarget(
             name: "TensorBundleTests",

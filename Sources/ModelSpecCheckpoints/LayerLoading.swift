@@ -42,3 +42,25 @@ extension Layer {
         return match
     }
 }
+
+extension GeneratedModel {
+    /// Loads a checkpoint into a generated model by variable name, right after
+    /// `init` or later: every variable of the model's manifest is checked
+    /// against the checkpoint before anything is loaded.
+    ///
+    ///     let model = DigitsCNN()
+    ///     try model.load(Checkpoint(path: "model.ckpt"), options: LoadOptions(ignoredKeys: ["global_step"]))
+    ///
+    /// - Throws: ``CheckpointLoadError`` with every problem; then nothing is loaded.
+    @discardableResult
+    public func load(_ checkpoint: Checkpoint, options: LoadOptions = .strict) throws -> CheckpointMatch {
+        try load(checkpoint, expecting: Self.manifest.map(ExpectedVariable.init), options: options)
+    }
+}
+
+extension ExpectedVariable {
+    /// A generated model's manifest entry, as a checkpoint should hold it.
+    public init(_ entry: ManifestEntry) {
+        self.init(name: entry.name, shape: entry.shape, dtype: entry.dtype)
+    }
+}

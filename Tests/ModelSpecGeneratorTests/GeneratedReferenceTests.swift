@@ -61,7 +61,7 @@ import Testing
 
     @Test func accessLevelIsApplied() throws {
         let internalSource = try #require(try GeneratedFile.generate(spec: Self.root + "/specs/DenseLayer.yaml", access: .internal).source)
-        #expect(internalSource.contains("\nfinal class DenseLayer: ShimLayer {"))
+        #expect(internalSource.contains("\nfinal class DenseLayer: ShimLayer, GeneratedModel {"))
         #expect(!internalSource.contains("public "))
         let packageSource = try #require(try GeneratedFile.generate(spec: Self.root + "/specs/DenseLayer.yaml", access: .package).source)
         #expect(packageSource.contains("package final class DenseLayer"))

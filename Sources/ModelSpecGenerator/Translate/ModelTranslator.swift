@@ -84,6 +84,12 @@ struct ModelTranslator {
             code.line("\(keyword)let shim = ShimStore()")
             members.append(indented(code))
         }
+        do {
+            var code = SwiftCode()
+            code.line("/// Values loaded before the variables exist, for the next call to give them.")
+            code.line("\(keyword)let pendingValues = PendingValues()")
+            members.append(indented(code))
+        }
         // Sublayers.
         for layer in model.layers {
             var code = SwiftCode()
@@ -150,7 +156,7 @@ struct ModelTranslator {
             docLines: doc.lines,
             access: keyword,
             typeName: model.name,
-            conformance: hasShim ? "ShimLayer" : "Layer",
+            conformance: hasShim ? "ShimLayer, GeneratedModel" : "GeneratedModel",
             manifestNote: defaults.isEmpty ? "" : " (with the default parameters)",
             manifest: (manifest?.variables ?? []).map { entry in
                 var text = "ManifestEntry(\(SwiftLiteral.string(entry.name)), shape: \(SwiftLiteral.ints(entry.shape))"
@@ -246,7 +252,8 @@ struct ModelTranslator {
         code.block("\(access.keyword)func callAsFunction(\(parameters.joined(separator: ", "))) throws -> \(returnType)") { code in
             let labels = Self.inputLabels(model)
             let passed = zip(labels, model.inputs).map { $0.isEmpty ? SwiftName.lowerCamel($1.name) : "\($0): \(SwiftName.lowerCamel($1.name))" }
-            code.line("let context = CallContext(training: training, substituting: substitutions)")
+            code.line("let context = pendingValues.context(training: training, substituting: substitutions)")
+            code.line("defer { pendingValues.keep(after: context) }")
             code.line("return try call(" + (passed + ["context: context", "training: training"]).joined(separator: ", ") + ")")
         }
         return code

@@ -11,7 +11,7 @@ import ModelSpecRuntime
 /// - `W2/bias` [10]
 /// - `V/kernel` [10, 1]
 /// - `V/bias` [1]
-public final class BahdanauAttention: Layer {
+public final class BahdanauAttention: GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("W1/kernel", shape: [16, 10]),
@@ -26,6 +26,9 @@ public final class BahdanauAttention: Layer {
 
     /// The attribute path this model's native weights are named below (`""` at the top).
     public let path: String
+
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
 
     /// `W1`: a Keras `Dense`, weights named `W1/...`.
     let w1: KerasLayer
@@ -57,7 +60,8 @@ public final class BahdanauAttention: Layer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(query: Tensor, values: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> (contextVector: Tensor, attentionWeights: Tensor) {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(query: query, values: values, context: context, training: training)
     }
 

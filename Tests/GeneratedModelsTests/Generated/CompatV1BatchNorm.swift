@@ -9,7 +9,7 @@ import ModelSpecRuntime
 /// - `batch_norm_layer/batch_normalization/beta` [5]
 /// - `batch_norm_layer/batch_normalization/moving_mean` [5] (non-trainable)
 /// - `batch_norm_layer/batch_normalization/moving_variance` [5] (non-trainable)
-public final class CompatV1BatchNorm: ShimLayer {
+public final class CompatV1BatchNorm: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them.
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("batch_norm_layer/batch_normalization/gamma", shape: [5]),
@@ -21,6 +21,9 @@ public final class CompatV1BatchNorm: ShimLayer {
     /// The variable store of the shim (`track_tf1_style_variables`).
     public let shim = ShimStore()
 
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
+
     /// Makes the model.
     public init() {
     }
@@ -30,7 +33,8 @@ public final class CompatV1BatchNorm: ShimLayer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(inputs, context: context, training: training)
     }
 

@@ -9,7 +9,7 @@ import ModelSpecRuntime
 /// - `model/conv2d/bias` [3]
 /// - `model/dense/kernel` [27, 10]
 /// - `model/dense/bias` [10]
-public final class CompatV1LayerModel: ShimLayer {
+public final class CompatV1LayerModel: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("model/conv2d/kernel", shape: [3, 3, 5, 3]),
@@ -23,6 +23,9 @@ public final class CompatV1LayerModel: ShimLayer {
     /// The variable store of the shim (`track_tf1_style_variables`).
     public let shim = ShimStore()
 
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
+
     /// Makes the model.
     public init(units: Int = 10) {
         self.units = units
@@ -33,7 +36,8 @@ public final class CompatV1LayerModel: ShimLayer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(inputs, context: context, training: training)
     }
 

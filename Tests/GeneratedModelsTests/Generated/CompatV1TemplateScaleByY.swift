@@ -6,7 +6,7 @@ import ModelSpecRuntime
 ///
 /// Variables, in creation order:
 /// - `layer/scale_by_y/y` []
-public final class CompatV1TemplateScaleByY: ShimLayer {
+public final class CompatV1TemplateScaleByY: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them.
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("layer/scale_by_y/y", shape: []),
@@ -14,6 +14,9 @@ public final class CompatV1TemplateScaleByY: ShimLayer {
 
     /// The variable store of the shim (`track_tf1_style_variables`).
     public let shim = ShimStore()
+
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
 
     /// `scale_by_y`: the template `scale_by_y` (`tf.compat.v1.make_template`), one set of variables for every call.
     let scaleByY = Template("scale_by_y")
@@ -27,7 +30,8 @@ public final class CompatV1TemplateScaleByY: ShimLayer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(inputs, context: context, training: training)
     }
 

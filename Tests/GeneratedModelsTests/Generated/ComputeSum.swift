@@ -6,7 +6,7 @@ import ModelSpecRuntime
 ///
 /// Variables, in creation order:
 /// - `total` [2] (non-trainable)
-public final class ComputeSum: Layer {
+public final class ComputeSum: GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("total", shape: [2], trainable: false),
@@ -16,6 +16,9 @@ public final class ComputeSum: Layer {
 
     /// The attribute path this model's native weights are named below (`""` at the top).
     public let path: String
+
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
 
     /// Weights made with `add_weight`, in creation order.
     public private(set) var ownWeights: [Variable] = []
@@ -39,7 +42,8 @@ public final class ComputeSum: Layer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(inputs, context: context, training: training)
     }
 

@@ -16,7 +16,7 @@ import ModelSpecRuntime
 /// - `model/dense/bias` [64]
 /// - `model/logits/kernel` [64, 10]
 /// - `model/logits/bias` [10]
-public final class DigitsCNN: ShimLayer {
+public final class DigitsCNN: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them.
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("model/conv2d/kernel", shape: [3, 3, 1, 16]),
@@ -35,6 +35,9 @@ public final class DigitsCNN: ShimLayer {
     /// The variable store of the shim (`track_tf1_style_variables`).
     public let shim = ShimStore()
 
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
+
     /// Makes the model.
     public init() {
     }
@@ -44,7 +47,8 @@ public final class DigitsCNN: ShimLayer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ images: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(images, context: context, training: training)
     }
 

@@ -11,7 +11,7 @@ import ModelSpecRuntime
 /// - `conv_2/bias` [4]
 /// - `conv_3/kernel` [5, 5, 4, 5]
 /// - `conv_3/bias` [5]
-public final class FullyNativeKerasLayersModel: Layer {
+public final class FullyNativeKerasLayersModel: GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them.
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("conv_1/kernel", shape: [3, 3, 10, 3]),
@@ -24,6 +24,9 @@ public final class FullyNativeKerasLayersModel: Layer {
 
     /// The attribute path this model's native weights are named below (`""` at the top).
     public let path: String
+
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
 
     /// `conv_1`: a Keras `Conv2D`, weights named `conv_1/...`.
     let conv1: KerasLayer
@@ -53,7 +56,8 @@ public final class FullyNativeKerasLayersModel: Layer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(inputs, context: context, training: training)
     }
 

@@ -11,7 +11,7 @@ import ModelSpecRuntime
 /// - `model/conv2d_1/bias` [4]
 /// - `model/conv2d_2/kernel` [5, 5, 4, 5]
 /// - `model/conv2d_2/bias` [5]
-public final class FunctionalStyleCompatModel: ShimLayer {
+public final class FunctionalStyleCompatModel: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them.
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("model/conv2d/kernel", shape: [3, 3, 10, 3]),
@@ -25,6 +25,9 @@ public final class FunctionalStyleCompatModel: ShimLayer {
     /// The variable store of the shim (`track_tf1_style_variables`).
     public let shim = ShimStore()
 
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
+
     /// Makes the model.
     public init() {
     }
@@ -34,7 +37,8 @@ public final class FunctionalStyleCompatModel: ShimLayer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(inputs, context: context, training: training)
     }
 

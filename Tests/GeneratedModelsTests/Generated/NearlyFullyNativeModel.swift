@@ -9,7 +9,7 @@ import ModelSpecRuntime
 /// - `conv_layer/bias` [3]
 /// - `dense_layer/kernel` [27, 10]
 /// - `dense_layer/bias` [10]
-public final class NearlyFullyNativeModel: ShimLayer {
+public final class NearlyFullyNativeModel: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("conv_layer/kernel", shape: [3, 3, 5, 3]),
@@ -25,6 +25,9 @@ public final class NearlyFullyNativeModel: ShimLayer {
 
     /// The variable store of the shim (`track_tf1_style_variables`).
     public let shim = ShimStore()
+
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
 
     /// `conv_layer`: a Keras `Conv2D`, weights named `conv_layer/...`.
     let convLayer: KerasLayer
@@ -51,7 +54,8 @@ public final class NearlyFullyNativeModel: ShimLayer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(inputs, context: context, training: training)
     }
 

@@ -7,7 +7,7 @@ import ModelSpecRuntime
 /// Variables, in creation order:
 /// - `dense/kernel` [5, 10]
 /// - `dense/bias` [10]
-public final class NestedModel: ShimLayer {
+public final class NestedModel: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("dense/kernel", shape: [5, 10]),
@@ -19,6 +19,9 @@ public final class NestedModel: ShimLayer {
     /// The variable store of the shim (`track_tf1_style_variables`).
     public let shim = ShimStore()
 
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
+
     /// Makes the model.
     public init(units: Int = 10) {
         self.units = units
@@ -29,7 +32,8 @@ public final class NestedModel: ShimLayer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(inputs, context: context, training: training)
     }
 

@@ -11,7 +11,7 @@ import ModelSpecRuntime
 /// - `model/conv2d_1/bias` [4]
 /// - `model/conv2d_2/kernel` [5, 5, 4, 5]
 /// - `model/conv2d_2/bias` [5]
-public final class OOStyleCompatModel: ShimLayer {
+public final class OOStyleCompatModel: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them.
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("model/conv2d/kernel", shape: [3, 3, 10, 3]),
@@ -24,6 +24,9 @@ public final class OOStyleCompatModel: ShimLayer {
 
     /// The variable store of the shim (`track_tf1_style_variables`).
     public let shim = ShimStore()
+
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
 
     /// `conv_1`: a `tf.compat.v1.layers.Conv2D` object, named by the scope of its first call.
     let conv1: CompatLayer
@@ -44,7 +47,8 @@ public final class OOStyleCompatModel: ShimLayer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(inputs, context: context, training: training)
     }
 

@@ -9,7 +9,7 @@ import ModelSpecRuntime
 /// - `conv_layer/bias` [3]
 /// - `model/dense/kernel` [27, 10]
 /// - `model/dense/bias` [10]
-public final class PartiallyMigratedModel: ShimLayer {
+public final class PartiallyMigratedModel: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("conv_layer/kernel", shape: [3, 3, 5, 3]),
@@ -25,6 +25,9 @@ public final class PartiallyMigratedModel: ShimLayer {
 
     /// The variable store of the shim (`track_tf1_style_variables`).
     public let shim = ShimStore()
+
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
 
     /// `conv_layer`: a Keras `Conv2D`, weights named `conv_layer/...`.
     let convLayer: KerasLayer
@@ -43,7 +46,8 @@ public final class PartiallyMigratedModel: ShimLayer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(inputs, context: context, training: training)
     }
 

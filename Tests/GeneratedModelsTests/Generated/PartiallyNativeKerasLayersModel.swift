@@ -12,7 +12,7 @@ import ModelSpecRuntime
 /// - `conv_2/bias` [4]
 /// - `model/conv2d_2/kernel` [5, 5, 4, 5]
 /// - `model/conv2d_2/bias` [5]
-public final class PartiallyNativeKerasLayersModel: ShimLayer {
+public final class PartiallyNativeKerasLayersModel: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them.
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("conv_1/kernel", shape: [3, 3, 10, 3]),
@@ -28,6 +28,9 @@ public final class PartiallyNativeKerasLayersModel: ShimLayer {
 
     /// The variable store of the shim (`track_tf1_style_variables`).
     public let shim = ShimStore()
+
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
 
     /// `conv_1`: a Keras `Conv2D`, weights named `conv_1/...`.
     let conv1: KerasLayer
@@ -49,7 +52,8 @@ public final class PartiallyNativeKerasLayersModel: ShimLayer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(inputs, context: context, training: training)
     }
 

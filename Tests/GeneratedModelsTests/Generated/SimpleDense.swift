@@ -7,7 +7,7 @@ import ModelSpecRuntime
 /// Variables, in creation order:
 /// - `w` [2, 4]
 /// - `b` [4]
-public final class SimpleDense: Layer {
+public final class SimpleDense: GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("w", shape: [2, 4]),
@@ -18,6 +18,9 @@ public final class SimpleDense: Layer {
 
     /// The attribute path this model's native weights are named below (`""` at the top).
     public let path: String
+
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
 
     /// Weights made with `add_weight`, in creation order.
     public private(set) var ownWeights: [Variable] = []
@@ -37,7 +40,8 @@ public final class SimpleDense: Layer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(inputs, context: context, training: training)
     }
 

@@ -12,7 +12,7 @@ import ModelSpecRuntime
 /// - `outer/dense_1/bias` [4]
 /// - `outer/inner_dense/kernel` [4, 10]
 /// - `outer/inner_dense/bias` [10]
-public final class WrappedDenseLayer: ShimLayer {
+public final class WrappedDenseLayer: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("outer/dense/kernel", shape: [5, 3]),
@@ -27,6 +27,9 @@ public final class WrappedDenseLayer: ShimLayer {
 
     /// The variable store of the shim (`track_tf1_style_variables`).
     public let shim = ShimStore()
+
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
 
     /// `dense_layer`: a nested `NestedLayer`.
     let denseLayer: NestedLayer
@@ -44,7 +47,8 @@ public final class WrappedDenseLayer: ShimLayer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(inputs, context: context, training: training)
     }
 

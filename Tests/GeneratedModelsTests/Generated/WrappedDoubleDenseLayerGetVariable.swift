@@ -9,7 +9,7 @@ import ModelSpecRuntime
 /// - `double_dense_layer/dense_one/bias` [10]
 /// - `double_dense_layer/dense_two/kernel` [10, 10]
 /// - `double_dense_layer/dense_two/bias` [10]
-public final class WrappedDoubleDenseLayerGetVariable: ShimLayer {
+public final class WrappedDoubleDenseLayerGetVariable: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
         ManifestEntry("double_dense_layer/dense_one/kernel", shape: [20, 10]),
@@ -23,6 +23,9 @@ public final class WrappedDoubleDenseLayerGetVariable: ShimLayer {
     /// The variable store of the shim (`track_tf1_style_variables`).
     public let shim = ShimStore()
 
+    /// Values loaded before the variables exist, for the next call to give them.
+    public let pendingValues = PendingValues()
+
     /// Makes the model.
     public init(units: Int = 10) {
         self.units = units
@@ -33,7 +36,8 @@ public final class WrappedDoubleDenseLayerGetVariable: ShimLayer {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = CallContext(training: training, substituting: substitutions)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
         return try call(inputs, context: context, training: training)
     }
 
