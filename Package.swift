@@ -40,14 +40,13 @@ let package = Package(
         .target(name: "TFNaming"),
         .target(name: "ModelSpecCompiler", dependencies: ["LocatedYAML", "TFNaming"]),
 
-        // The generator: checked models to Swift source, rendered from templates/ (compiled in by EmbedTemplates).
+        // The generator: checked models to Swift source, rendered from templates/ (compiled in as
+        // Render/EmbeddedTemplates.swift by `swift run embed-templates`; a test keeps them in step).
         .target(
             name: "ModelSpecGenerator",
-            dependencies: ["ModelSpecCompiler", "TFNaming", .product(name: "Mustache", package: "swift-mustache")],
-            plugins: ["EmbedTemplates"]
+            dependencies: ["ModelSpecCompiler", "TFNaming", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .executableTarget(name: "embed-templates"),
-        .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["embed-templates"]),
 
         // The build plugin for users' targets, and the light tool it runs (no runtime, no OpenBLAS).
         .executableTarget(name: "modelspec-generate", dependencies: ["ModelSpecGenerator"]),
@@ -81,6 +80,13 @@ let package = Package(
                 "TensorBundle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+
+        // The digits demo: specs/DigitsCNN.yaml (linked into the target) compiled by the plugin, a TF checkpoint loaded by name.
+        .executableTarget(
+            name: "DigitsDemo",
+            dependencies: ["ModelSpecRuntime", "ModelSpecCheckpoints", "TensorBundle"],
+            plugins: ["ModelSpecPlugin"]
         ),
 
         // Tests.
