@@ -35,13 +35,7 @@ struct DiffCommand: ParsableCommand {
             DiagnosticPrinter.print(traced.diagnostics)
             throw ExitCode(2)
         }
-        let opened: Checkpoint
-        do {
-            opened = try Checkpoint(path: checkpoint)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let opened = try Checkpoint.openForCommand(checkpoint)
         let expected = manifest.variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype) }
         let match = CheckpointMatch(expected: expected, entries: opened.entries, mapping: try mapping.mapping(), ignoring: Set(mapping.ignore))
         print(Self.report(match, spec: spec, checkpoint: opened.prefix))

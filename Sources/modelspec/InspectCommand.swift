@@ -22,13 +22,7 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let opened: Checkpoint
-        do {
-            opened = try Checkpoint(path: checkpoint)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let opened = try Checkpoint.openForCommand(checkpoint)
         let output = json ? Self.jsonListing(opened.entries) : Self.textListing(opened.entries)
         FileHandle.standardOutput.write(Data(output.utf8))
     }

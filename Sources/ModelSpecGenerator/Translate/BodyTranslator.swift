@@ -207,13 +207,6 @@ struct BodyTranslator {
 
     /// A variable's shape: numbers, parameters, and symbols read from the inputs' shapes.
     func shape(_ dims: [Dimension]) -> String {
-        "[" + dims.map { dimension in
-            switch dimension {
-            case let .known(size): String(size)
-            case let .param(name): arguments.int(.param(name))
-            case let .symbol(name): SwiftName.lowerCamel(name)
-            case .unknown: "0"
-            }
-        }.joined(separator: ", ") + "]"
+        Self.staticShape(dims, arguments)
     }
 }
