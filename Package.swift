@@ -58,10 +58,11 @@ let package = Package(
         // Runs a checked model description through the runtime's API (the CLI's `run`).
         .target(name: "ModelSpecInterpreter", dependencies: ["ModelSpecCompiler", "ModelSpecRuntime", "TFNaming"]),
 
-        // TensorFlow checkpoints (TensorBundle).
+        // TensorFlow checkpoints (TensorBundle); CRC-32C with the CPU's instruction when it has one.
+        .target(name: "CCRC32C"),
         .target(
             name: "TensorBundle",
-            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["CCRC32C", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Protos"]
         ),
 

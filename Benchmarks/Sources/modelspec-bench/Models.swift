@@ -1,0 +1,39 @@
+import ModelSpecRuntime
+
+// BenchMLP, BenchCNNSmall, BenchCNNBN and CompatV1LayerModel are generated at
+// build time from Specs/*.yaml (symlinks into specs/) by ModelSpecPlugin.
+
+/// One benchmarked model: its key (shared with Benchmarks/tf_bench.py), its input
+/// shape for a batch size, and a way to make a fresh instance's call.
+struct BenchModel {
+    let key: String
+    let inputShape: (Int) -> [Int]
+    /// Makes the model and returns its inference call.
+    let make: () -> (Tensor) throws -> Tensor
+    /// Multiply-adds per sample ×2 (floating-point operations of one sample).
+    let flopsPerSample: Double
+
+    static var all: [BenchModel] { [
+        BenchModel(key: "mlp", inputShape: { [$0, 784] }, make: {
+            let model = BenchMLP()
+            return { try model($0) }
+        }, flopsPerSample: 2 * Double(784 * 512 + 512 * 512 + 512 * 10)),
+        BenchModel(key: "cnn_small", inputShape: { [$0, 28, 28, 1] }, make: {
+            let model = BenchCNNSmall()
+            return { try model($0) }
+        }, flopsPerSample: 2 * Double(28 * 28 * 32 * 9 + 14 * 14 * 64 * 9 * 32 + 7 * 7 * 64 * 128 + 128 * 10)),
+        BenchModel(key: "cnn_bn", inputShape: { [$0, 32, 32, 3] }, make: {
+            let model = BenchCNNBN()
+            return { try model($0, training: false) }
+        }, flopsPerSample: 2 * Double(32 * 32 * 64 * 27 + 2 * 32 * 32 * 64 * 9 * 64 + 64 * 10)),
+        BenchModel(key: "compat_v1_layer", inputShape: { [$0, 5, 5, 5] }, make: {
+            let model = CompatV1LayerModel()
+            return { try model($0) }
+        }, flopsPerSample: 2 * Double(3 * 3 * 3 * 5 * 3 + 27 * 10)),
+    ] }
+}
+
+/// A tensor of fixed pseudo-random scalars in [-1, 1).
+func randomTensor(_ shape: [Int], seed: UInt64 = 0x5EED) throws -> Tensor {
+    try Tensor(shape: shape, scalars: randomFloats(shape.reduce(1, *), seed: seed))
+}

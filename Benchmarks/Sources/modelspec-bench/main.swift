@@ -1,0 +1,192 @@
+import Foundation
+import ModelSpecRuntime
+
+// modelspec-bench: the generated models timed side by side with TensorFlow.
+// See docs/performance.md; `scripts/bench` runs it as the project measures it.
+
+struct Options {
+    var models = BenchModel.all.map(\.key)
+    var batches = [1, 16, 256]
+    var rounds = 3
+    var seconds = 0.25
+    var threads = 1
+    var tfPython: String? = FileManager.default.isExecutableFile(atPath: ".venv-tf/bin/python") ? ".venv-tf/bin/python" : nil
+    var tfScript = "Benchmarks/tf_bench.py"
+    var tfLog: String?
+    var json: String?
+    var extras = true
+    var checkpointMegabytes = 256
+    var generationLayers = 1000
+
+    static let usage = """
+    usage: modelspec-bench [--models mlp,cnn_small,cnn_bn,compat_v1_layer] [--batches 1,16,256]
+                           [--rounds N] [--seconds S] [--threads N] [--tf-python PATH | --no-tf]
+                           [--tf-script PATH] [--tf-log PATH] [--json PATH] [--no-extras]
+                           [--checkpoint-mb N] [--layers N] [--quick]
+    Times the generated models (inference) at each batch size, alternating with
+    Benchmarks/tf_bench.py in rounds of about S seconds a side, then dense layers against
+    cblas_sgemm, spec-to-Swift generation and checkpoint loading.
+    """
+
+    init(_ arguments: [String]) throws {
+        var i = 0
+        func value() throws -> String {
+            i += 1
+            guard i < arguments.count else { throw BenchError("\(arguments[i - 1]) needs a value\n" + Self.usage) }
+            return arguments[i]
+        }
+        func ints(_ s: String) throws -> [Int] {
+            try s.split(separator: ",").map { guard let v = Int($0) else { throw BenchError("not a number: \($0)") }; return v }
+        }
+        while i < arguments.count {
+            switch arguments[i] {
+            case "--models": models = try value().split(separator: ",").map(String.init)
+            case "--batches": batches = try ints(value())
+            case "--rounds": rounds = try ints(value())[0]
+            case "--seconds": seconds = Double(try value()) ?? seconds
+            case "--threads": threads = try ints(value())[0]
+            case "--tf-python": tfPython = try value()
+            case "--no-tf": tfPython = nil
+            case "--tf-script": tfScript = try value()
+            case "--tf-log": tfLog = try value()
+            case "--json": json = try value()
+            case "--no-extras": extras = false
+            case "--checkpoint-mb": checkpointMegabytes = try ints(value())[0]
+            case "--layers": generationLayers = try ints(value())[0]
+            case "--quick": rounds = 1; seconds = 0.1; checkpointMegabytes = 64
+            case "-h", "--help": print(Self.usage); exit(0)
+            default: throw BenchError("unknown argument \(arguments[i])\n" + Self.usage)
+            }
+            i += 1
+        }
+        for key in models where !BenchModel.all.contains(where: { $0.key == key }) {
+            throw BenchError("unknown model \(key); models: \(BenchModel.all.map(\.key).joined(separator: ", "))")
+        }
+    }
+}
+
+func machineDescription() -> String {
+    let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+        .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" } ?? "?"
+    let meminfo = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""
+    let memKB = meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal") }
+        .flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0) } } ?? 0
+    return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(model ?? "?"), \(memKB / 1024 / 1024) GiB"
+}
+
+struct Row {
+    var model: String
+    var batch: Int
+    var swift: [Double] = []
+    var tf: [Double] = []
+}
+
+func run() throws {
+    let options = try Options(Array(CommandLine.arguments.dropFirst()))
+    BLASThreads.setCount(options.threads)
+    print("modelspec-bench: \(machineDescription()); OpenBLAS threads \(BLASThreads.count)")
+
+    var bridge: TensorFlowBridge?
+    if let python = options.tfPython {
+        bridge = try TensorFlowBridge(python: python, script: options.tfScript, log: options.tfLog)
+        let info = try bridge!.info()
+        print("TensorFlow \(info["tf_version"] ?? "?"), intra/inter-op threads \(info["intra_op_threads"] ?? "?")/\(info["inter_op_threads"] ?? "?"), tf.function over a track_tf1_style_variables layer")
+    } else {
+        print("TensorFlow side skipped (no .venv-tf/bin/python; pass --tf-python PATH)")
+    }
+    print("rounds \(options.rounds), about \(options.seconds) s a side per model and batch per round; median of every call")
+    print("")
+
+    // Models: one instance per model and batch size, built by a first call.
+    var rows: [Row] = []
+    var calls: [(Tensor) throws -> Tensor] = []
+    var inputs: [Tensor] = []
+    for key in options.models {
+        let model = BenchModel.all.first { $0.key == key }!
+        for batch in options.batches {
+            let call = model.make()
+            let x = try randomTensor(model.inputShape(batch))
+            _ = try call(x)
+            rows.append(Row(model: key, batch: batch))
+            calls.append(call)
+            inputs.append(x)
+        }
+    }
+    for round in 0..<options.rounds {
+        for index in rows.indices {
+            let minimumRuns = rows[index].batch >= 256 ? 3 : 10
+            let swiftSide = {
+                rows[index].swift += try timeRuns(seconds: options.seconds, minimumRuns: minimumRuns) {
+                    let y = try calls[index](inputs[index])
+                    consume(y.withUnsafeBufferPointer { $0[0] })
+                }
+            }
+            let tfSide = {
+                if let bridge {
+                    rows[index].tf += try bridge.time(model: rows[index].model, batch: rows[index].batch,
+                                                      seconds: options.seconds, minimumRuns: minimumRuns)
+                }
+            }
+            // Alternate which side goes first.
+            if (round + index) % 2 == 0 { try swiftSide(); try tfSide() } else { try tfSide(); try swiftSide() }
+        }
+        FileHandle.standardError.write("round \(round + 1)/\(options.rounds) done\n".data(using: .utf8)!)
+    }
+
+    let header = [padded("model", 16, right: false), padded("batch", 5), padded("Swift ms", 10), padded("TF ms", 10),
+                  padded("Swift samples/s", 16), padded("TF samples/s", 14), padded("TF/Swift", 9)]
+    print(header.joined(separator: "  "))
+    print(String(repeating: "-", count: header.joined(separator: "  ").count))
+    var jsonRows: [[String: Any]] = []
+    for row in rows {
+        let s = median(row.swift), t = median(row.tf)
+        let sRate = Double(row.batch) / s, tRate = Double(row.batch) / t
+        print([padded(row.model, 16, right: false), padded("\(row.batch)", 5),
+               padded(formatted(s * 1e3, 4), 10), padded(row.tf.isEmpty ? "-" : formatted(t * 1e3, 4), 10),
+               padded(formatted(sRate, 0), 16), padded(row.tf.isEmpty ? "-" : formatted(tRate, 0), 14),
+               padded(row.tf.isEmpty ? "-" : formatted(t / s, 2) + "x", 9)].joined(separator: "  "))
+        var j: [String: Any] = ["model": row.model, "batch": row.batch, "swift_ms": s * 1e3, "swift_runs": row.swift.count]
+        if !row.tf.isEmpty { j["tf_ms"] = t * 1e3; j["tf_runs"] = row.tf.count; j["ratio_tf_over_swift"] = t / s }
+        jsonRows.append(j)
+    }
+    print("")
+
+    var extras: [String: Any] = [:]
+    if options.extras {
+        print("dense layers (runtime dense: bias + ReLU fused) against cblas_sgemm, MLP shapes:")
+        var gemmJSON: [[String: Any]] = []
+        for (m, k, n) in [(256, 784, 512), (256, 512, 512), (256, 512, 10), (16, 784, 512), (1, 784, 512)] {
+            let r = try benchGemm(m: m, k: k, n: n, seconds: 3 * options.seconds, rounds: options.rounds)
+            print("  [\(m)x\(k)]·[\(k)x\(n)]: dense \(formatted(r.denseGFlops, 1)) GFLOP/s, sgemm \(formatted(r.sgemmGFlops, 1)) GFLOP/s, \(formatted(100 * r.denseGFlops / r.sgemmGFlops, 1))% of sgemm")
+            gemmJSON.append(["m": m, "k": k, "n": n, "dense_gflops": r.denseGFlops, "sgemm_gflops": r.sgemmGFlops])
+        }
+        if let i = rows.firstIndex(where: { $0.model == "mlp" && $0.batch == 256 }) {
+            let flops = BenchModel.all[0].flopsPerSample * 256
+            print("  whole mlp at batch 256: \(formatted(flops / median(rows[i].swift) / 1e9, 1)) GFLOP/s")
+        }
+        extras["gemm"] = gemmJSON
+
+        let g = try benchGeneration(layers: options.generationLayers, runs: 3)
+        print("spec-to-Swift generation, \(g.layers)-layer spec (parse, check, trace, generate; \(g.lines) lines of Swift): \(formatted(g.seconds * 1e3, 1)) ms")
+        extras["generation"] = ["layers": g.layers, "seconds": g.seconds, "lines": g.lines]
+
+        let c = try benchCheckpoint(megabytes: options.checkpointMegabytes, runs: 3)
+        print("checkpoint loading, \(c.bytes >> 20) MiB in \(c.tensors) tensors (open, map, CRC32C-check and copy every tensor into a Tensor): \(formatted(c.readSeconds * 1e3, 1)) ms, \(formatted(c.gigabytesPerSecond, 2)) GB/s (writing it took \(formatted(c.writeSeconds, 2)) s)")
+        extras["checkpoint"] = ["bytes": c.bytes, "seconds": c.readSeconds, "gb_per_s": c.gigabytesPerSecond]
+    }
+
+    if let path = options.json {
+        let object: [String: Any] = ["machine": machineDescription(), "rows": jsonRows, "extras": extras]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+    if blackHole == .infinity { print("") }
+}
+
+do {
+    try run()
+} catch {
+    FileHandle.standardError.write("modelspec-bench: \(error)\n".data(using: .utf8)!)
+    exit(1)
+}
