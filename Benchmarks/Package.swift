@@ -4,10 +4,9 @@
 // run them with scripts/bench or `make bench`).
 //
 // A package of its own that depends on ModelSpec by path, as a user's package
-// does: SwiftPM does not run a package's build-tool plugins (here EmbedTemplates,
-// which the generator needs) on the targets it builds as the tools of that same
-// package's plugins, so ModelSpecPlugin can only be applied from another package.
-// The bench specs in Sources/modelspec-bench/Specs are symlinks into ../specs.
+// does, so that its release build and its TensorFlow bridge stay out of the
+// library package. The bench specs in Sources/modelspec-bench/Specs are
+// symlinks into ../specs.
 import PackageDescription
 
 let package = Package(
