@@ -104,7 +104,7 @@ func activation(_ activation: ModelSpecCompiler.Activation) throws -> ModelSpecR
     case .elu: .elu
     case .tanh: .tanh
     case .sigmoid: .sigmoid
-    case .softmax: throw InterpreterError("the runtime's layers do not take activation softmax yet; add a softmax step")
+    case .softmax: .softmax
     }
 }
 

@@ -122,12 +122,7 @@ struct ArgumentRendering {
             break
         }
         if config.kind == .dense || config.kind == .conv2d {
-            if config.activation != .linear {
-                guard config.activation != .softmax else {
-                    throw GeneratorError("activation softmax is not fused into layers by the runtime; write a softmax step after the layer")
-                }
-                add("activation", "." + config.activation.rawValue)
-            }
+            if config.activation != .linear { add("activation", "." + config.activation.rawValue) }
             if !config.useBias { add("useBias", "false") }
             add("kernelInitializer", config.kernelInitializer.map(initializer))
             if let bias = config.biasInitializer, bias != .zeros { add("biasInitializer", initializer(bias)) }

@@ -17,10 +17,30 @@ public enum Activation: Sendable, Equatable {
     case tanh
     /// 1 / (1 + e⁻ˣ).
     case sigmoid
+    /// Softmax over the last axis (each group of `channels` scalars), as Keras's
+    /// `activation="softmax"` on a dense or convolution layer.
+    case softmax
 
-    /// Applies the activation in place to `count` scalars.
+    /// Applies the activation in place to `count` scalars, rows of `channels`
+    /// scalars each (the last axis, which only softmax looks at).
+    public func apply(to p: UnsafeMutablePointer<Float>, count n: Int, channels: Int) {
+        guard self == .softmax else { return apply(to: p, count: n) }
+        guard channels > 0 else { return }
+        var row = p
+        for _ in 0..<(n / channels) {
+            var m = -Float.infinity
+            for i in 0..<channels { m = Swift.max(m, row[i]) }
+            for i in 0..<channels { row[i] -= m }
+            finishRow(row, channels, log: false)
+            row += channels
+        }
+    }
+
+    /// Applies the activation in place to `count` scalars (softmax: over all of them).
     public func apply(to p: UnsafeMutablePointer<Float>, count n: Int) {
         switch self {
+        case .softmax:
+            apply(to: p, count: n, channels: n)
         case .linear:
             return
         case .relu:
@@ -50,6 +70,11 @@ public func activate(_ x: Tensor, _ activation: Activation) -> Tensor {
     case .relu6: return relu6(x)
     case .leakyRelu(let alpha): return leakyRelu(x, alpha: alpha)
     case .tanh: return tanh(x)
+    case .softmax:
+        let out = Tensor(uninitializedShape: x.shape)
+        out.storage.base.update(from: x.storage.base, count: x.scalarCount)
+        activation.apply(to: out.storage.base, count: x.scalarCount, channels: x.shape.last ?? x.scalarCount)
+        return out
     case .elu, .sigmoid:
         // The vector kernels read and write through separate pointers: no copy first.
         let out = Tensor(uninitializedShape: x.shape)

@@ -79,7 +79,7 @@ struct ConvGeometry {
             // [n·h·w, c] × [c, o]: no column buffer needed.
             sgemm(m: totalRows, n: o, k: c, a: input, lda: c, b: filter, ldb: o,
                   c: output, ldc: o, accumulate: bias != nil)
-            activation.apply(to: output, count: totalRows * o)
+            activation.apply(to: output, count: totalRows * o, channels: o)
             return
         }
         let tileRows = Swift.max(16, Swift.min(totalRows, ConvGeometry.columnBudget / Swift.max(1, k)))
@@ -101,7 +101,7 @@ struct ConvGeometry {
             let dst = output + first * o
             sgemm(m: rows, n: o, k: k, a: columns, lda: k, b: filter, ldb: o,
                   c: dst, ldc: o, accumulate: bias != nil)
-            activation.apply(to: dst, count: rows * o)
+            activation.apply(to: dst, count: rows * o, channels: o)
             first += rows
         }
     }

@@ -82,7 +82,7 @@ public func dense(_ x: Tensor, kernel: Tensor, bias: Tensor? = nil,
         fillRows(out.storage.base, rows: rows, with: bias.storage.base, count: n)
     }
     plan.run(x.storage.base, kernel.storage.base, out.storage.base, accumulate: bias != nil)
-    activation.apply(to: out.storage.base, count: out.scalarCount)
+    activation.apply(to: out.storage.base, count: out.scalarCount, channels: n)
     return out
 }
 
