@@ -53,7 +53,9 @@ let package = Package(
         .plugin(name: "ModelSpecPlugin", capability: .buildTool(), dependencies: ["modelspec-generate"]),
 
         // Runtime: tensors on OpenBLAS, the variable-store shim, layers.
-        .target(name: "ModelSpecRuntime", dependencies: ["COpenBLAS", "TFNaming"]),
+        // (CConvolution: the direct convolution kernel, AVX2 + FMA when the CPU has them.)
+        .target(name: "CConvolution"),
+        .target(name: "ModelSpecRuntime", dependencies: ["COpenBLAS", "CConvolution", "TFNaming"]),
 
         // Runs a checked model description through the runtime's API (the CLI's `run`).
         .target(name: "ModelSpecInterpreter", dependencies: ["ModelSpecCompiler", "ModelSpecRuntime", "TFNaming"]),

@@ -1,0 +1,41 @@
+#ifndef CCONVOLUTION_H
+#define CCONVOLUTION_H
+
+#include <stddef.h>
+
+/// The sizes of one 2-D convolution: NHWC input, HWIO filter, NHWC output,
+/// already checked by the caller (the runtime's `conv2d`).
+typedef struct {
+    int n, h, w, c;               ///< input: images, height, width, channels
+    int kh, kw, o;                ///< filter height and width, output channels
+    int oh, ow;                   ///< output height and width
+    int pad_top, pad_left;        ///< zeros before the first row and column
+    int stride_h, stride_w;
+    int dilation_h, dilation_w;
+} cconv_geometry;
+
+/// Output channels per block of a packed filter (two 8-float vectors).
+#define CCONV_BLOCK 16
+
+/// Floats a packed filter takes: ceil(o / 16) blocks of [kh][kw·c][16],
+/// the last block zero-padded.
+size_t cconv_packed_filter_count(const cconv_geometry *g);
+
+/// Packs an HWIO filter `[kh][kw][c][o]` into blocks of 16 output channels.
+void cconv_pack_filter(const cconv_geometry *g, const float *filter, float *packed);
+
+/// Floats of scratch `cconv_run` needs: one zero-padded input image.
+size_t cconv_scratch_count(const cconv_geometry *g);
+
+/// Direct convolution with a fused epilogue, no im2col:
+///
+///     output[b][y][x][k] = act(Σ input·filter · scale[k] + shift[k])
+///
+/// `scale` (NULL: 1) and `shift` (NULL: 0) are per output channel: a bias, or a
+/// batch normalization folded into the convolution; `relu` != 0 clamps at 0.
+/// Uses AVX2 and FMA when the CPU has them (checked once), portable vector
+/// code otherwise. `scratch` holds `cconv_scratch_count(g)` floats.
+void cconv_run(const cconv_geometry *g, const float *input, const float *packed_filter,
+               const float *scale, const float *shift, int relu, float *scratch, float *output);
+
+#endif
