@@ -8,11 +8,15 @@
 #include <string.h>
 
 typedef float vec8 __attribute__((vector_size(32), aligned(4)));
+typedef int ivec8 __attribute__((vector_size(32), aligned(4)));
 
 #define TILE 6
 
 #define load8(p) (*(const vec8 *)(p))
 #define store8(p, v) (*(vec8 *)(p) = (v))
+
+/// max(u, 0) that keeps NaN, as the runtime's `relu` (and TensorFlow's).
+#define relu8(u) ((vec8)((ivec8)(u) & (((u) > (vec8){0}) | ((u) != (u)))))
 
 size_t cconv_packed_filter_count(const cconv_geometry *g) {
     size_t blocks = ((size_t)g->o + CCONV_BLOCK - 1) / CCONV_BLOCK;
@@ -86,12 +90,11 @@ void tile_6x16(const tile_walk *walk, const float *in, const float *filter,
         }
     }
     const vec8 s0 = load8(scale), s1 = load8(scale + 8), h0 = load8(shift), h1 = load8(shift + 8);
-    const vec8 zero = {0};
     vec8 lo[TILE] = {a0, a1, a2, a3, a4, a5}, hi[TILE] = {b0, b1, b2, b3, b4, b5};
     for (int r = 0; r < TILE; r++) {
         if (!out[r]) continue;
         vec8 u = lo[r] * s0 + h0, v = hi[r] * s1 + h1;
-        if (relu) { u = __builtin_elementwise_max(u, zero); v = __builtin_elementwise_max(v, zero); }
+        if (relu) { u = relu8(u); v = relu8(v); }
         if (lanes == CCONV_BLOCK) {
             store8(out[r], u);
             store8(out[r] + 8, v);

@@ -25,10 +25,38 @@ struct BodyTranslator {
     /// Statements for the steps; `liveAfter` are the values read after them.
     mutating func statements(_ steps: [Step], liveAfter: Set<String>, into code: inout SwiftCode) throws {
         for name in ValueUses.defines(steps) where readValues.contains(name) || liveAfter.contains(name) { _ = value(name) }
-        for (index, step) in steps.enumerated() {
+        var index = 0
+        while index < steps.count {
+            if hasShim, let block = ConvolutionBlock.match(steps, at: index, liveAfter: liveAfter) {
+                let last = index + block.length - 1
+                liveAfterStep = liveAfter.union(ValueUses.reads(Array(steps[(last + 1)...])))
+                try convolutionBlock(block, input: value(steps[index].inputs[0]), result: steps[last], into: &code)
+                index += block.length
+                continue
+            }
             let later = liveAfter.union(ValueUses.reads(Array(steps[(index + 1)...])))
-            try statement(step, liveAfter: later, into: &code)
+            try statement(steps[index], liveAfter: later, into: &code)
+            index += 1
         }
+    }
+
+    /// `tf.conv2dBatchNormalization(x, .conv2d(...), .batchNormalization(...), ...)` for a ``ConvolutionBlock``.
+    private mutating func convolutionBlock(_ block: ConvolutionBlock, input: String, result: Step,
+                                           into code: inout SwiftCode) throws {
+        let convolution = try arguments.layerArguments(block.convolution, training: nil, form: .legacyObject)
+        let normalization = try arguments.layerArguments(block.normalization, training: nil, form: .legacyObject)
+        var rest: [String] = []
+        if block.relu { rest.append("activation: .relu") }
+        let trainingFlag = training(block.normalization.training, default: "false")
+        if trainingFlag != "false" { rest.append("training: \(trainingFlag)") }
+        code.line(block.comment)
+        bind(result, "try tf.conv2dBatchNormalization(", into: &code)
+        code.lines([
+            "    \(input),",
+            "    .conv2d(\(convolution.joined(separator: ", "))),",
+            "    .batchNormalization(\(normalization.joined(separator: ", ")))" + (rest.isEmpty ? ")" : ","),
+        ])
+        if !rest.isEmpty { code.line("    " + rest.joined(separator: ", ") + ")") }
     }
 
     private mutating func value(_ name: String) -> String {

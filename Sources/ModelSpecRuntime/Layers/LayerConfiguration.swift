@@ -142,11 +142,7 @@ extension LayerConfiguration {
             guard x.rank == 4 else {
                 throw TensorError(op: "conv2d", shapes: [x.shape], reason: "is not NHWC (rank 4)")
             }
-            let kernel = try weight(WeightRequest(name: "kernel", shape: [kernelSize[0], kernelSize[1], x.shape[3], filters],
-                                                  initializer: kernelInitializer ?? .default,
-                                                  regularizer: kernelRegularizer, trainable: trainable))
-            let bias = try useBias ? weight(WeightRequest(name: "bias", shape: [filters], initializer: biasInitializer,
-                                                          regularizer: biasRegularizer, trainable: trainable)) : nil
+            let (kernel, bias) = try convolutionWeights(inputChannels: x.shape[3], weight: weight)
             let s = strides ?? [1, 1]
             return try ModelSpecRuntime.conv2d(x, filter: context.value(of: kernel), strides: (s[0], s[1]),
                                                padding: padding, dilations: (dilationRate[0], dilationRate[1]),
@@ -166,14 +162,20 @@ extension LayerConfiguration {
         }
     }
 
-    private func batchNormalization(_ x: Tensor, training: Bool, context: CallContext,
-                                    weight: (WeightRequest) throws -> Variable) throws -> Tensor {
-        let rank = x.rank
-        let axis = self.axis < 0 ? self.axis + rank : self.axis
-        guard axis >= 0, axis < rank else {
-            throw TensorError(op: "batch_normalization", shapes: [x.shape], reason: "has no axis \(self.axis)")
-        }
-        let channels = x.shape[axis]
+    /// A convolution's variables, in creation order: kernel `[kh, kw, in, filters]`, then bias.
+    func convolutionWeights(inputChannels: Int, weight: (WeightRequest) throws -> Variable) throws
+        -> (kernel: Variable, bias: Variable?) {
+        let kernel = try weight(WeightRequest(name: "kernel", shape: [kernelSize[0], kernelSize[1], inputChannels, filters],
+                                              initializer: kernelInitializer ?? .default,
+                                              regularizer: kernelRegularizer, trainable: trainable))
+        let bias = try useBias ? weight(WeightRequest(name: "bias", shape: [filters], initializer: biasInitializer,
+                                                      regularizer: biasRegularizer, trainable: trainable)) : nil
+        return (kernel, bias)
+    }
+
+    /// A batch normalization's variables, in creation order: gamma, beta, moving mean, moving variance.
+    func normalizationWeights(channels: Int, weight: (WeightRequest) throws -> Variable) throws
+        -> (gamma: Variable?, beta: Variable?, movingMean: Variable, movingVariance: Variable) {
         let gamma = try scale ? weight(WeightRequest(name: "gamma", shape: [channels], initializer: .ones,
                                                      regularizer: nil, trainable: trainable)) : nil
         let beta = try center ? weight(WeightRequest(name: "beta", shape: [channels], initializer: .zeros,
@@ -182,6 +184,18 @@ extension LayerConfiguration {
                                                   regularizer: nil, trainable: false))
         let movingVariance = try weight(WeightRequest(name: "moving_variance", shape: [channels], initializer: .ones,
                                                       regularizer: nil, trainable: false))
+        return (gamma, beta, movingMean, movingVariance)
+    }
+
+    private func batchNormalization(_ x: Tensor, training: Bool, context: CallContext,
+                                    weight: (WeightRequest) throws -> Variable) throws -> Tensor {
+        let rank = x.rank
+        let axis = self.axis < 0 ? self.axis + rank : self.axis
+        guard axis >= 0, axis < rank else {
+            throw TensorError(op: "batch_normalization", shapes: [x.shape], reason: "has no axis \(self.axis)")
+        }
+        let channels = x.shape[axis]
+        let (gamma, beta, movingMean, movingVariance) = try normalizationWeights(channels: channels, weight: weight)
         // Statistics broadcast along `axis`.
         var statShape = [Int](repeating: 1, count: rank)
         statShape[axis] = channels

@@ -98,18 +98,23 @@ public struct TF1 {
     /// as given (not made unique), no name means `base_name` made unique in the current scope.
     public func layer(_ configuration: LayerConfiguration, _ x: Tensor, training: Bool = false,
                       reuse: Reuse = .inherit) throws -> Tensor {
+        try inLayerScope(configuration, reuse: reuse) { weight in
+            try configuration.apply(x, training: training, context: context, weight: weight)
+        }
+    }
+
+    /// Runs `body` in the scope of a functional layer call (named as ``layer(_:_:training:reuse:)``
+    /// names it), with the function that gives the layer its variables there.
+    func inLayerScope<R>(_ configuration: LayerConfiguration, reuse: Reuse = .inherit,
+                         _ body: (_ weight: (WeightRequest) throws -> Variable) throws -> R) throws -> R {
         var naming = LegacyLayerNaming(className: configuration.type.baseName, name: configuration.name,
                                        functional: true, reuse: reuse, scopes: &context.scopes)
         naming.enterCall(&context.scopes)
         defer { context.scopes.exit() }
-        if configuration.type.hasNoWeights {
-            return try configuration.apply(x, training: training, context: context) { _ in
-                preconditionFailure("\(configuration.type) has no weights")
-            }
-        }
-        return try configuration.apply(x, training: training, context: context) { request in
-            try variable(request.name, shape: request.shape, initializer: request.initializer,
-                         regularizer: request.regularizer, trainable: request.trainable)
+        return try body { request in
+            guard !configuration.type.hasNoWeights else { preconditionFailure("\(configuration.type) has no weights") }
+            return try variable(request.name, shape: request.shape, initializer: request.initializer,
+                                regularizer: request.regularizer, trainable: request.trainable)
         }
     }
 

@@ -68,15 +68,24 @@ public final class BenchCNNBN: ShimLayer, GeneratedModel {
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         return try shim.call(context: context, training: training) { tf in
             let x11 = try tf.variableScope("model") {
-                let x1 = try tf.conv2d(inputs, filters: 64, kernelSize: [3, 3], padding: .same, useBias: false)
-                let x2 = try tf.batchNormalization(x1, training: training)
-                let x3 = relu(x2)
-                let x4 = try tf.conv2d(x3, filters: 64, kernelSize: [3, 3], padding: .same, useBias: false)
-                let x5 = try tf.batchNormalization(x4, training: training)
-                let x6 = relu(x5)
-                let x7 = try tf.conv2d(x6, filters: 64, kernelSize: [3, 3], padding: .same, useBias: false)
-                let x8 = try tf.batchNormalization(x7, training: training)
-                let x9 = relu(x8)
+                // conv2d, batch_normalization, relu: one pass in inference.
+                let x3 = try tf.conv2dBatchNormalization(
+                    inputs,
+                    .conv2d(filters: 64, kernelSize: [3, 3], padding: .same, useBias: false),
+                    .batchNormalization(),
+                    activation: .relu, training: training)
+                // conv2d, batch_normalization, relu: one pass in inference.
+                let x6 = try tf.conv2dBatchNormalization(
+                    x3,
+                    .conv2d(filters: 64, kernelSize: [3, 3], padding: .same, useBias: false),
+                    .batchNormalization(),
+                    activation: .relu, training: training)
+                // conv2d, batch_normalization, relu: one pass in inference.
+                let x9 = try tf.conv2dBatchNormalization(
+                    x6,
+                    .conv2d(filters: 64, kernelSize: [3, 3], padding: .same, useBias: false),
+                    .batchNormalization(),
+                    activation: .relu, training: training)
                 let x10 = try reduceMean(x9, axes: [1, 2])
                 let x11 = try tf.dense(x10, units: 10)
                 return x11

@@ -58,9 +58,12 @@ public final class DigitsCNN: ShimLayer, GeneratedModel {
             let x10 = try tf.variableScope("model") {
                 let x1 = try tf.conv2d(images, filters: 16, kernelSize: [3, 3], padding: .same, activation: .relu)
                 let x2 = try tf.maxPooling2d(x1, poolSize: [2, 2], strides: [2, 2])
-                let x3 = try tf.conv2d(x2, filters: 32, kernelSize: [3, 3], padding: .same, useBias: false)
-                let x4 = try tf.batchNormalization(x3, training: training)
-                let x5 = relu(x4)
+                // conv2d, batch_normalization, relu: one pass in inference.
+                let x5 = try tf.conv2dBatchNormalization(
+                    x2,
+                    .conv2d(filters: 32, kernelSize: [3, 3], padding: .same, useBias: false),
+                    .batchNormalization(),
+                    activation: .relu, training: training)
                 let x6 = try tf.maxPooling2d(x5, poolSize: [2, 2], strides: [2, 2])
                 let x7 = try tf.flatten(x6)
                 let x8 = try tf.dropout(x7, rate: 0.3, training: training)

@@ -1,0 +1,48 @@
+import ModelSpecCompiler
+
+/// Three steps the generator writes as one runtime call: a functional
+/// `conv2d` without activation, the `batch_normalization` of its output and,
+/// if it comes next, a `relu` of that. The runtime runs them as one pass in
+/// inference (`TF1.conv2dBatchNormalization`, the normalization folded into
+/// the convolution), with the same layers, names and variables as separate
+/// calls. They are joined only when no other step reads the values between
+/// them.
+struct ConvolutionBlock {
+    var convolution: LayerConfig
+    var normalization: LayerConfig
+    var relu: Bool
+    /// The steps joined: 2 or 3.
+    var length: Int
+
+    /// The block that starts at `steps[index]`, if one does; `liveAfter` are
+    /// the values read after all of `steps`.
+    static func match(_ steps: [Step], at index: Int, liveAfter: Set<String>) -> ConvolutionBlock? {
+        guard index + 1 < steps.count,
+              case let .legacyLayer(convolution) = steps[index].operation,
+              convolution.kind == .conv2d, convolution.activation == .linear, convolution.reuse == .inherit,
+              case let .legacyLayer(normalization) = steps[index + 1].operation,
+              normalization.kind == .batchNormalization, normalization.reuse == .inherit,
+              normalization.axis == -1 || normalization.axis == 3,
+              steps[index].results.count == 1, steps[index + 1].results.count == 1,
+              steps[index + 1].inputs == steps[index].results,
+              !isRead(steps[index].results[0], after: index + 1, in: steps, liveAfter: liveAfter)
+        else { return nil }
+        var block = ConvolutionBlock(convolution: convolution, normalization: normalization, relu: false, length: 2)
+        if index + 2 < steps.count, case .math(.relu) = steps[index + 2].operation,
+           steps[index + 2].inputs == steps[index + 1].results,
+           !isRead(steps[index + 1].results[0], after: index + 2, in: steps, liveAfter: liveAfter) {
+            block.relu = true
+            block.length = 3
+        }
+        return block
+    }
+
+    private static func isRead(_ value: String, after index: Int, in steps: [Step], liveAfter: Set<String>) -> Bool {
+        liveAfter.contains(value) || ValueUses.reads(Array(steps[(index + 1)...])).contains(value)
+    }
+
+    /// What the call says it stands for, as a comment above it.
+    var comment: String {
+        "// conv2d, batch_normalization\(relu ? ", relu" : ""): one pass in inference."
+    }
+}

@@ -1,0 +1,40 @@
+/// A convolution, the batch normalization of its output and an activation,
+/// as one call: what the generator writes for those three steps when nothing
+/// else reads the values between them.
+extension TF1 {
+    /// `tf.compat.v1.layers.conv2d`, then `tf.compat.v1.layers.batch_normalization`
+    /// of its output, then `activation`: the same layers, scopes, variables (in
+    /// the same creation order) and losses as the separate calls.
+    ///
+    /// In inference the normalization is folded into the convolution
+    /// (`scale = γ/√(σ² + ε)` per channel, `shift = β − μ·scale`) and the three
+    /// run as one pass over the output; in training, or for a normalization
+    /// along another axis, they run one after the other.
+    public func conv2dBatchNormalization(_ x: Tensor, _ convolution: LayerConfiguration,
+                                         _ normalization: LayerConfiguration, activation: Activation = .linear,
+                                         training: Bool = false) throws -> Tensor {
+        let foldable = !training && x.rank == 4 && convolution.activation == .linear
+            && (normalization.axis == -1 || normalization.axis == 3)
+            && (activation == .linear || activation == .relu)
+        guard foldable else {
+            let convolved = try layer(convolution, x)
+            return activate(try layer(normalization, convolved, training: training), activation)
+        }
+        let (kernel, bias) = try inLayerScope(convolution) { weight in
+            try convolution.convolutionWeights(inputChannels: x.shape[3], weight: weight)
+        }
+        let statistics = try inLayerScope(normalization) { weight in
+            try normalization.normalizationWeights(channels: convolution.filters, weight: weight)
+        }
+        var scale = rsqrt(try context.value(of: statistics.movingVariance) + normalization.epsilon)
+        if let gamma = statistics.gamma { scale = try multiply(scale, context.value(of: gamma)) }
+        var shift = -(try multiply(context.value(of: statistics.movingMean), scale))
+        if let beta = statistics.beta { shift = try add(shift, context.value(of: beta)) }
+        if let bias { shift = try add(shift, multiply(context.value(of: bias), scale)) }
+        let strides = convolution.strides ?? [1, 1]
+        return try ModelSpecRuntime.conv2d(x, filter: context.value(of: kernel), strides: (strides[0], strides[1]),
+                          padding: convolution.padding,
+                          dilations: (convolution.dilationRate[0], convolution.dilationRate[1]),
+                          scale: scale, shift: shift, activation: activation)
+    }
+}
