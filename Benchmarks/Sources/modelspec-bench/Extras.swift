@@ -45,6 +45,38 @@ func benchGemm(m: Int, k: Int, n: Int, seconds: Double, rounds: Int) throws -> G
     return GemmResult(m: m, k: k, n: n, denseSeconds: median(denseTimes), sgemmSeconds: median(gemmTimes))
 }
 
+// MARK: Batch-1 floors
+
+/// Read bandwidth from the last-level cache: a sum over a warm buffer of
+/// `bytes` (larger than L2, smaller than L3) in four independent 8-float
+/// vector accumulators; the fastest run (a floor is a best case), in bytes per second.
+func benchReadBandwidth(bytes: Int, seconds: Double) -> Double {
+    let count = bytes / 4 / 32 * 32
+    let values = randomFloats(count, seed: 11)
+    let times = values.withUnsafeBytes { raw in
+        timeRuns(seconds: seconds, minimumRuns: 20) {
+            var a = SIMD8<Float>(), b = a, c = a, d = a
+            var offset = 0
+            while offset < count * 4 {
+                a += raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                b += raw.loadUnaligned(fromByteOffset: offset + 32, as: SIMD8<Float>.self)
+                c += raw.loadUnaligned(fromByteOffset: offset + 64, as: SIMD8<Float>.self)
+                d += raw.loadUnaligned(fromByteOffset: offset + 96, as: SIMD8<Float>.self)
+                offset += 128
+            }
+            consume((a + b + c + d).sum())
+        }
+    }
+    return Double(count * 4) / times.min()!
+}
+
+/// The least time one sample can take on this core: its arithmetic at the
+/// GEMM peak, or reading its weights once at the cache bandwidth, whichever
+/// is longer.
+func floorSeconds(flops: Double, weightBytes: Int, peakFlops: Double, bandwidth: Double) -> Double {
+    max(flops / peakFlops, Double(weightBytes) / bandwidth)
+}
+
 // MARK: Spec to Swift
 
 struct GenerationResult {

@@ -167,6 +167,25 @@ func run() throws {
         }
         extras["gemm"] = gemmJSON
 
+        // What batch 1 cannot go below here, next to what 10x TensorFlow would need.
+        let peak = gemmJSON.compactMap { $0["sgemm_gflops"] as? Double }.max()! * 1e9
+        let bandwidth = benchReadBandwidth(bytes: 4 << 20, seconds: options.seconds)
+        print("batch-1 floors (arithmetic at the sgemm peak \(formatted(peak / 1e9, 1)) GFLOP/s, or the weights read once at \(formatted(bandwidth / 1e9, 1)) GB/s, a vector sum over 4 MiB in L3):")
+        var floorJSON: [[String: Any]] = []
+        for row in rows where row.batch == 1 {
+            let model = BenchModel.all.first { $0.key == row.model }!
+            let floor = floorSeconds(flops: model.flopsPerSample, weightBytes: model.weightBytes,
+                                     peakFlops: peak, bandwidth: bandwidth)
+            var line = "  \(padded(row.model, 16, right: false)) \(formatted(model.flopsPerSample / 1e6, 2)) MFLOP, \(formatted(Double(model.weightBytes) / 1e6, 2)) MB of weights: floor \(formatted(floor * 1e6, 1)) µs, Swift \(formatted(median(row.swift) * 1e6, 1)) µs"
+            if !row.tf.isEmpty {
+                let tf = median(row.tf)
+                line += "; 10x TensorFlow needs ≤ \(formatted(tf / 10 * 1e6, 1)) µs, the floor allows \(formatted(tf / floor, 1))x"
+            }
+            print(line)
+            floorJSON.append(["model": row.model, "floor_us": floor * 1e6, "flops": model.flopsPerSample, "weight_bytes": model.weightBytes])
+        }
+        extras["batch1_floors"] = ["peak_gflops": peak / 1e9, "read_gb_per_s": bandwidth / 1e9, "models": floorJSON]
+
         let g = try benchGeneration(layers: options.generationLayers, runs: 3)
         print("spec-to-Swift generation, \(g.layers)-layer spec (parse, check, trace, generate; \(g.lines) lines of Swift): \(formatted(g.seconds * 1e3, 1)) ms")
         extras["generation"] = ["layers": g.layers, "seconds": g.seconds, "lines": g.lines]
