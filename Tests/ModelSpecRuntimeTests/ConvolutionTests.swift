@@ -64,6 +64,15 @@ import Testing
         #expect(one == three)
     }
 
+    @Test func emptyInputChannelsGiveTheBias() throws {
+        let bias = try Tensor(shape: [3], scalars: [1, -2, 3])
+        let y = try conv2d(Tensor.zeros([2, 4, 5, 0]), filter: Tensor.zeros([3, 3, 0, 3]), padding: .same,
+                           bias: bias, activation: .relu)
+        #expect(y.shape == [2, 4, 5, 3])
+        #expect(y.scalars == Array(repeating: [1, 0, 3], count: 2 * 4 * 5).flatMap { $0 })
+        #expect(try conv2d(Tensor.zeros([0, 4, 5, 2]), filter: Tensor.zeros([3, 3, 2, 3])).shape == [0, 2, 3, 3])
+    }
+
     @Test func perChannelValuesMustMatchTheFilter() throws {
         let x = try Tensor.zeros([1, 4, 4, 2]), f = try Tensor.zeros([3, 3, 2, 5])
         #expect(throws: TensorError.self) { try conv2d(x, filter: f, scale: .zeros([4]), shift: .zeros([5])) }
