@@ -6,7 +6,7 @@ import ModelSpecCompiler
 /// inference (`TF1.conv2dBatchNormalization`, the normalization folded into
 /// the convolution), with the same layers, names and variables as separate
 /// calls. They are joined only when no other step reads the values between
-/// them.
+/// them, and not when the normalization always runs in training.
 struct ConvolutionBlock {
     var convolution: LayerConfig
     var normalization: LayerConfig
@@ -23,6 +23,7 @@ struct ConvolutionBlock {
               case let .legacyLayer(normalization) = steps[index + 1].operation,
               normalization.kind == .batchNormalization, normalization.reuse == .inherit,
               normalization.axis == -1 || normalization.axis == 3,
+              normalization.training != .constant(true),
               steps[index].results.count == 1, steps[index + 1].results.count == 1,
               steps[index + 1].inputs == steps[index].results,
               !isRead(steps[index].results[0], after: index + 1, in: steps, liveAfter: liveAfter)
