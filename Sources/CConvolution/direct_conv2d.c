@@ -18,15 +18,18 @@ typedef int ivec8 __attribute__((vector_size(32), aligned(4)));
 /// max(u, 0) that keeps NaN, as the runtime's `relu` (and TensorFlow's).
 #define relu8(u) ((vec8)((ivec8)(u) & (((u) > (vec8){0}) | ((u) != (u)))))
 
+/// Blocks of 16 output channels, the last one possibly partial.
+static size_t blocks_of(const cconv_geometry *g) {
+    return ((size_t)g->o + CCONV_BLOCK - 1) / CCONV_BLOCK;
+}
+
 size_t cconv_packed_filter_count(const cconv_geometry *g) {
-    size_t blocks = ((size_t)g->o + CCONV_BLOCK - 1) / CCONV_BLOCK;
-    return blocks * (size_t)g->kh * (size_t)g->kw * (size_t)g->c * CCONV_BLOCK;
+    return blocks_of(g) * (size_t)g->kh * (size_t)g->kw * (size_t)g->c * CCONV_BLOCK;
 }
 
 void cconv_pack_filter(const cconv_geometry *g, const float *filter, float *packed) {
     size_t taps = (size_t)g->kh * g->kw * g->c;   // rows of the [taps][o] filter
-    size_t blocks = ((size_t)g->o + CCONV_BLOCK - 1) / CCONV_BLOCK;
-    for (size_t b = 0; b < blocks; b++) {
+    for (size_t b = 0; b < blocks_of(g); b++) {
         size_t first = b * CCONV_BLOCK;
         size_t lanes = (size_t)g->o - first < CCONV_BLOCK ? (size_t)g->o - first : CCONV_BLOCK;
         float *dst = packed + b * taps * CCONV_BLOCK;
@@ -52,9 +55,14 @@ static size_t padded_width(const cconv_geometry *g) {
     return (tiles * TILE - 1) * g->stride_w + (size_t)(g->kw - 1) * g->dilation_w + 1;
 }
 
-size_t cconv_scratch_count(const cconv_geometry *g) {
+static size_t padded_image_count(const cconv_geometry *g) {
     // TILE pixels of slack: the last flat tile reads past the last row.
     return (padded_height(g) * padded_width(g) + TILE) * (size_t)g->c;
+}
+
+size_t cconv_scratch_count(const cconv_geometry *g) {
+    // The padded image, then the epilogue's scales and shifts padded to whole blocks.
+    return padded_image_count(g) + 2 * blocks_of(g) * CCONV_BLOCK;
 }
 
 /// What one tile walks: taps (i, j) at `row_step`·i + `tap_step`·j floats from
@@ -124,10 +132,10 @@ static inline __attribute__((always_inline))
 void run_all(const cconv_geometry *g, const float *input, const float *packed_filter,
              const float *scale, const float *shift, int relu, float *scratch, float *output) {
     const size_t c = (size_t)g->c, o = (size_t)g->o;
-    const size_t wp = padded_width(g), hp = padded_height(g);
-    const size_t blocks = (o + CCONV_BLOCK - 1) / CCONV_BLOCK;
+    const size_t wp = padded_width(g);
+    const size_t blocks = blocks_of(g);
     const size_t block_floats = (size_t)g->kh * g->kw * c * CCONV_BLOCK;
-    memset(scratch, 0, cconv_scratch_count(g) * sizeof(float));
+    memset(scratch, 0, padded_image_count(g) * sizeof(float));
 
     tile_walk walk;
     walk.kh = g->kh;
@@ -143,11 +151,11 @@ void run_all(const cconv_geometry *g, const float *input, const float *packed_fi
     }
     walk.pixel_step = (ptrdiff_t)((size_t)g->stride_w * c);
 
-    // Epilogue vectors of every block, padded to 16 lanes.
-    float scales[blocks][CCONV_BLOCK], shifts[blocks][CCONV_BLOCK];
+    // Epilogue vectors of every block, padded to 16 lanes, after the padded image.
+    float *scales = scratch + padded_image_count(g), *shifts = scales + blocks * CCONV_BLOCK;
     for (size_t k = 0; k < blocks * CCONV_BLOCK; k++) {
-        scales[k / CCONV_BLOCK][k % CCONV_BLOCK] = k < o ? (scale ? scale[k] : 1.0f) : 0.0f;
-        shifts[k / CCONV_BLOCK][k % CCONV_BLOCK] = k < o ? (shift ? shift[k] : 0.0f) : 0.0f;
+        scales[k] = k < o ? (scale ? scale[k] : 1.0f) : 0.0f;
+        shifts[k] = k < o ? (shift ? shift[k] : 0.0f) : 0.0f;
     }
 
     for (size_t b = 0; b < (size_t)g->n; b++) {
@@ -171,7 +179,7 @@ void run_all(const cconv_geometry *g, const float *input, const float *packed_fi
                     for (int r = 0; r < TILE; r++) shifted[r] = out[r] ? out[r] + k * CCONV_BLOCK : NULL;
                     int lanes = (int)(o - k * CCONV_BLOCK < CCONV_BLOCK ? o - k * CCONV_BLOCK : CCONV_BLOCK);
                     tile_6x16(&walk, scratch + q * c, packed_filter + k * block_floats,
-                              scales[k], shifts[k], relu, shifted, lanes);
+                              scales + k * CCONV_BLOCK, shifts + k * CCONV_BLOCK, relu, shifted, lanes);
                 }
             }
         } else {
@@ -185,13 +193,12 @@ void run_all(const cconv_geometry *g, const float *input, const float *packed_fi
                         }
                         int lanes = (int)(o - k * CCONV_BLOCK < CCONV_BLOCK ? o - k * CCONV_BLOCK : CCONV_BLOCK);
                         tile_6x16(&walk, row + x0 * (size_t)g->stride_w * c, packed_filter + k * block_floats,
-                                  scales[k], shifts[k], relu, out, lanes);
+                                  scales + k * CCONV_BLOCK, shifts + k * CCONV_BLOCK, relu, out, lanes);
                     }
                 }
             }
         }
     }
-    (void)hp;
 }
 
 #if defined(__x86_64__)

@@ -24,7 +24,8 @@ size_t cconv_packed_filter_count(const cconv_geometry *g);
 /// Packs an HWIO filter `[kh][kw][c][o]` into blocks of 16 output channels.
 void cconv_pack_filter(const cconv_geometry *g, const float *filter, float *packed);
 
-/// Floats of scratch `cconv_run` needs: one zero-padded input image.
+/// Floats of scratch `cconv_run` needs: one zero-padded input image and the
+/// per-channel epilogue values.
 size_t cconv_scratch_count(const cconv_geometry *g);
 
 /// Direct convolution with a fused epilogue, no im2col:
