@@ -123,7 +123,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelSpecCheckpointsTests",
-            dependencies: ["ModelSpecCheckpoints", "ModelSpecInterpreter", "ModelSpecCompiler", "ModelSpecRuntime", "TensorBundle"]
+            dependencies: ["ModelSpecCheckpoints", "ModelSpecInterpreter", "ModelSpecCompiler", "ModelSpecRuntime", "TensorBundle"],
+            // Specs read from the source tree by the tests (#filePath), not resources.
+            exclude: ["Specs"]
         ),
     ],
     swiftLanguageModes: [.v6]

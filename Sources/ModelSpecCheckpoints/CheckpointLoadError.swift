@@ -21,6 +21,10 @@ public struct CheckpointLoadError: Error, CustomStringConvertible, Sendable {
         /// The variable's entry cannot be read: damaged bytes (checksum), a truncated
         /// shard, a dtype that cannot become the variable's.
         case unreadable(ExpectedVariable, key: String, error: CheckpointError)
+        /// A lenient load (missing variables allowed) found too few of the model's
+        /// variables to be loading its checkpoint (see `LoadOptions.allowMissingVariables`):
+        /// `found` of `of`, with the checkpoint names closest to some missing variables.
+        case tooFewFound(found: Int, of: Int, suggestions: [NameSuggestion])
 
         public var description: String {
             switch self {
@@ -35,6 +39,16 @@ public struct CheckpointLoadError: Error, CustomStringConvertible, Sendable {
             case let .unreadable(variable, key, error):
                 let entry = key == variable.name ? "" : " ('\(key)')"
                 return "x \(variable.name)\(entry)  \(variable.dtype) \(shapeText(variable.shape))  cannot be read: \(error)"
+            case let .tooFewFound(found, count, suggestions):
+                var lines = ["? only \(found) of \(count) variables found: too few to load leniently (at least one, and a tenth of the variables or of their values); is it this model's checkpoint, or is a name mapping missing?"]
+                for suggestion in suggestions {
+                    let variable = suggestion.variable
+                    let lookup = suggestion.key == variable.name ? "" : " (looked up as '\(suggestion.key)')"
+                    let closest = suggestion.closest.isEmpty ? "no checkpoint entry left to suggest"
+                        : "closest in the checkpoint: " + suggestion.closest.map { "\($0.name) \($0.dtype.name) \(shapeText($0.shape))" }.joined(separator: ", ")
+                    lines.append("    \(variable.name)  \(variable.dtype) \(shapeText(variable.shape))\(lookup): \(closest)")
+                }
+                return lines.joined(separator: "\n")
             }
         }
     }
@@ -43,8 +57,9 @@ public struct CheckpointLoadError: Error, CustomStringConvertible, Sendable {
     public var checkpoint: String
     /// How many variables the model expected.
     public var variableCount: Int
-    /// Every problem, in this order: missing variables (model order), unused
-    /// entries (by key), mismatches (model order), unreadable tensors (model order).
+    /// Every problem, in this order: missing variables (model order) or too few
+    /// found, unused entries (by key), mismatches (model order), unreadable
+    /// tensors (model order).
     public var problems: [Problem]
 
     public init(checkpoint: String, variableCount: Int, problems: [Problem]) {

@@ -12,8 +12,7 @@ import TensorBundle
 /// path: each tensor's CRC32C is verified against the index before its values
 /// are used, so a damaged tensor is never loaded.
 ///
-///     let loader = try CheckpointLoader(path: "train/model.ckpt-1350",
-///                                       options: LoadOptions(ignoring: ["global_step"]))
+///     let loader = try CheckpointLoader(path: "train/model.ckpt-1350", options: .strict)
 ///     let values = try loader.values(for: expected)   // [variable name: Tensor]
 public struct CheckpointLoader: Sendable {
     public let checkpoint: Checkpoint
@@ -33,14 +32,19 @@ public struct CheckpointLoader: Sendable {
     /// How the variables and the checkpoint's entries agree (no values read).
     public func match(_ expected: [ExpectedVariable]) -> CheckpointMatch {
         CheckpointMatch(expected: expected, entries: checkpoint.entries, mapping: options.mapping,
-                        ignoring: options.ignoredKeys)
+                        ignoring: options.ignoredKeys,
+                        movingAverages: options.movingAverages ? options.movingAverageName : nil)
     }
 
     /// The problems that stop loading, without reading values.
     public func problems(_ match: CheckpointMatch) -> [CheckpointLoadError.Problem] {
         var problems: [CheckpointLoadError.Problem] = []
         if !options.allowMissingVariables {
-            problems += match.missing.map { .missing($0, key: options.mapping.checkpointName(for: $0.name)) }
+            problems += match.missing.map { .missing($0, key: match.lookupKey(for: $0.name) ?? $0.name) }
+        } else if !Self.foundEnough(match) {
+            problems.append(.tooFewFound(found: match.matched.count + match.mismatched.count,
+                                         of: match.matched.count + match.mismatched.count + match.missing.count,
+                                         suggestions: match.suggestions()))
         }
         if !options.allowUnusedEntries {
             problems += match.unused.map { .unused($0) }
@@ -49,6 +53,21 @@ public struct CheckpointLoader: Sendable {
             .mismatched($0.variable, key: $0.key, checkpointShape: $0.checkpointShape, checkpointDType: $0.checkpointDType)
         }
         return problems
+    }
+
+    /// Whether a lenient load found enough of the model to be loading its
+    /// checkpoint: at least one variable, and at least a tenth of the
+    /// variables or a tenth of their values (elements). Fewer is the mark of
+    /// another model's checkpoint, or of a name mapping still to write, whose
+    /// load would leave the model at its random initial values. (Found with
+    /// another shape or dtype counts as found: the names agree.)
+    static func foundEnough(_ match: CheckpointMatch) -> Bool {
+        let found = match.matched.map(\.variable) + match.mismatched.map(\.variable)
+        let all = found + match.missing
+        guard !all.isEmpty else { return true }
+        guard !found.isEmpty else { return false }
+        func size(_ variables: [ExpectedVariable]) -> Int { variables.reduce(0) { $0 + $1.shape.reduce(1, *) } }
+        return found.count * 10 >= all.count || size(found) * 10 >= size(all)
     }
 
     /// The values of the variables the checkpoint has, by model variable name.
@@ -95,6 +114,6 @@ public struct CheckpointLoader: Sendable {
 extension ExpectedVariable {
     /// What a variable that exists expects: its name and shape, float32 (the runtime's values).
     public init(_ variable: Variable) {
-        self.init(name: variable.name, shape: variable.shape, dtype: "float32")
+        self.init(name: variable.name, shape: variable.shape, dtype: "float32", trainable: variable.trainable)
     }
 }

@@ -12,7 +12,8 @@ extension RestorableLayer {
     ///     try model.load(Checkpoint(path: "model.ckpt"), expecting: manifest, options: .strict)
     ///     let logits = try model(["images": images])
     ///
-    /// - Returns: how names matched (variables loaded, and what lenient options let pass).
+    /// - Returns: how names matched: the variables loaded, the training state
+    ///   skipped, and what lenient options let pass (its `report` says it in lines).
     /// - Throws: ``CheckpointLoadError`` with every problem; then nothing is loaded.
     @discardableResult
     public func load(_ checkpoint: Checkpoint, expecting expected: [ExpectedVariable],
@@ -49,7 +50,8 @@ extension GeneratedModel {
     /// against the checkpoint before anything is loaded.
     ///
     ///     let model = DigitsCNN()
-    ///     try model.load(Checkpoint(path: "model.ckpt"), options: LoadOptions(ignoredKeys: ["global_step"]))
+    ///     let match = try model.load(Checkpoint(path: "model.ckpt"))
+    ///     match.report.forEach { print($0) }   // skipped training state, variables left at their initial values
     ///
     /// - Throws: ``CheckpointLoadError`` with every problem; then nothing is loaded.
     @discardableResult
@@ -61,6 +63,6 @@ extension GeneratedModel {
 extension ExpectedVariable {
     /// A generated model's manifest entry, as a checkpoint should hold it.
     public init(_ entry: ManifestEntry) {
-        self.init(name: entry.name, shape: entry.shape, dtype: entry.dtype)
+        self.init(name: entry.name, shape: entry.shape, dtype: entry.dtype, trainable: entry.trainable)
     }
 }

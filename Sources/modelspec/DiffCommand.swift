@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ModelSpecCheckpoints
 import ModelSpecCompiler
 import TensorBundle
 
@@ -11,7 +12,10 @@ struct DiffCommand: ParsableCommand {
         discussion: """
             Lists the variables the spec makes that the checkpoint lacks, the entries \
             the checkpoint has that the spec does not make, and the shape or dtype \
-            mismatches. Exit status 0 when they agree, 1 on differences, 2 on errors.
+            mismatches. The training state a TF1 training loop saves (optimizer slots, \
+            beta1_power, global_step, moving averages) is skipped and summarised. \
+            Takes the options of 'run' and checks what it would load: exit status 0 \
+            when 'run' would load the checkpoint, 1 when it would not, 2 on errors.
             """
     )
 
@@ -23,7 +27,7 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var values: SpecValueOptions
 
-    @OptionGroup var mapping: NameMappingOptions
+    @OptionGroup var loading: CheckpointLoadingOptions
 
     func run() throws {
         let compiler = SpecCompiler(library: SpecLibrary(containing: spec))
@@ -36,10 +40,16 @@ struct DiffCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let opened = try Checkpoint.openForCommand(checkpoint)
-        let expected = manifest.variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype) }
-        let match = CheckpointMatch(expected: expected, entries: opened.entries, mapping: try mapping.mapping(), ignoring: Set(mapping.ignore))
+        let expected = manifest.expectedVariables
+        let loader = CheckpointLoader(opened, options: try loading.loadOptions())
+        let match = loader.match(expected)
+        let problems = loader.problems(match)
         print(Self.report(match, spec: spec, checkpoint: opened.prefix))
-        if !match.isExact { throw ExitCode(1) }
+        for problem in problems {
+            if case .tooFewFound = problem { print(problem) }
+        }
+        CheckpointLoadingOptions.printReport(match.ignoreWarnings)
+        if !problems.isEmpty { throw ExitCode(1) }
     }
 
     static func report(_ match: CheckpointMatch, spec: String, checkpoint: String) -> String {
@@ -58,36 +68,6 @@ struct DiffCommand: ParsableCommand {
         let summary = match.isExact
             ? "\(spec) and \(checkpoint) agree: \(match.matched.count) variables, same names, shapes and dtypes."
             : "\(spec) and \(checkpoint) differ: \(match.missing.count) missing, \(match.unused.count) unused, \(match.mismatched.count) mismatched (\(match.matched.count) agree)."
-        return (lines + [summary]).joined(separator: "\n")
-    }
-}
-
-/// Options that map model variable names to checkpoint keys.
-struct NameMappingOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Remove this prefix from the spec's names before looking them up.", valueName: "prefix"))
-    var stripPrefix: String?
-
-    @Option(help: ArgumentHelp("Add this prefix to the spec's names before looking them up.", valueName: "prefix"))
-    var addPrefix: String?
-
-    @Option(help: ArgumentHelp("Look up a spec variable under another checkpoint key.", valueName: "name=key"))
-    var rename: [String] = []
-
-    @Option(help: ArgumentHelp("A checkpoint key that the spec is not expected to make, such as global_step.", valueName: "key"))
-    var ignore: [String] = []
-
-    @Option(help: ArgumentHelp("The model's object path in a TensorFlow 2 object-based checkpoint.", valueName: "path"))
-    var objectRoot: String = ""
-
-    func mapping() throws -> NameMapping {
-        var renames: [String: String] = [:]
-        for text in rename {
-            guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-                throw ValidationError("--rename \(text): expected NAME=KEY")
-            }
-            renames[String(text[..<equals])] = String(text[text.index(after: equals)...])
-        }
-        let root = objectRoot.isEmpty || objectRoot.hasSuffix("/") ? objectRoot : objectRoot + "/"
-        return NameMapping(renames: renames, stripPrefix: stripPrefix, addPrefix: addPrefix, objectRoot: root)
+        return (lines + [summary] + [match.skippedSummary].compactMap { $0 }).joined(separator: "\n")
     }
 }

@@ -15,8 +15,10 @@ struct RunCommand: ParsableCommand {
         discussion: """
             The checkpoint is loaded by variable name, strictly by default: every \
             variable the spec makes must be in it with the same shape and dtype, and \
-            every entry must be used (see --ignore, --allow-unused, --allow-missing and \
-            the mapping options, as in 'diff'). Variable shapes follow the inputs' shapes.
+            every entry must be used or be training state (optimizer slots, beta1_power, \
+            global_step, moving averages: skipped, summarised on standard error); see \
+            --ignore, --allow-unused, --allow-missing, --use-moving-averages and the \
+            mapping options, as in 'diff'. Variable shapes follow the inputs' shapes.
 
             Outputs: one --output per output of the spec, in the order of 'outputs:'; \
             or a single --output FILE.npy for a model with several outputs, written as \
@@ -50,13 +52,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("param"), help: ArgumentHelp("A parameter's value, such as units=10.", valueName: "name=value"))
     var paramValues: [String] = []
 
-    @OptionGroup var mapping: NameMappingOptions
-
-    @Flag(help: "Load although the checkpoint has entries the spec does not make (optimizer slots).")
-    var allowUnused = false
-
-    @Flag(help: "Load although some variables of the spec are not in the checkpoint (they keep their initial values).")
-    var allowMissing = false
+    @OptionGroup var loading: CheckpointLoadingOptions
 
     func validate() throws {
         if outputFiles.isEmpty { throw ValidationError("Missing expected argument '--output <file.npy>'") }
@@ -64,8 +60,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let params = try SpecValueOptions.params(paramValues)
-        let options = LoadOptions(mapping: try mapping.mapping(), allowUnusedEntries: allowUnused,
-                                  allowMissingVariables: allowMissing, ignoring: Set(mapping.ignore))
+        let options = try loading.loadOptions()
 
         // The spec, checked with the inputs' shapes.
         let compiler = SpecCompiler(library: SpecLibrary(containing: spec))
@@ -101,9 +96,9 @@ struct RunCommand: ParsableCommand {
         } catch {
             fail("\(error)")
         }
-        let expected = manifest.variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype) }
         do {
-            try instance.load(opened, expecting: expected, options: options)
+            let match = try instance.load(opened, expecting: manifest.expectedVariables, options: options)
+            CheckpointLoadingOptions.printReport(match.report)
         } catch let error as CheckpointLoadError {
             let damaged = error.problems.contains { if case .unreadable = $0 { true } else { false } }
             FileHandle.standardError.write(Data("error: \(spec) cannot load \(error)\n".utf8))

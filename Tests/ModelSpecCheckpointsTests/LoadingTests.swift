@@ -60,11 +60,15 @@ struct LoadingTests {
         #expect(error.description.contains("1 problem loading 4 variables"))
     }
 
+    /// An entry that is not the model's nor training state is an error; global_step beside it is skipped.
     @Test func extraEntry() throws {
-        let prefix = try writeCheckpoint { writer, _ in try writer.add(name: "global_step", shape: [], int64s: [42]) }
+        let prefix = try writeCheckpoint { writer, _ in
+            try writer.add(name: "global_step", shape: [], int64s: [42])
+            try writer.add(name: "head/w", shape: [3], floats: [1, 2, 3])
+        }
         let (error, _) = try loadError(prefix)
-        #expect(error.problems == [.unused(try Checkpoint(path: prefix).requireEntry(named: "global_step"))])
-        #expect(error.description.contains("+ global_step  int64 []  (in the checkpoint, not made by the model)"))
+        #expect(error.problems == [.unused(try Checkpoint(path: prefix).requireEntry(named: "head/w"))])
+        #expect(error.description.contains("+ head/w  float32 [3]  (in the checkpoint, not made by the model)"))
     }
 
     @Test func shapeMismatch() throws {
@@ -115,16 +119,22 @@ struct LoadingTests {
         let extra = try writeCheckpoint { writer, _ in
             try writer.add(name: "global_step", shape: [], int64s: [42])
             try writer.add(name: "double_dense_layer/dense_one/kernel/Adam", shape: [20, 10], floats: .init(repeating: 0, count: 200))
+            try writer.add(name: "head/w", shape: [3], floats: [1, 2, 3])
         }
-        // Ignoring global_step leaves the Adam slot.
-        let (error, _) = try loadError(extra, LoadOptions(ignoring: ["global_step"]))
+        // The Adam slot and global_step are training state; head/w is not.
+        let (error, _) = try loadError(extra)
         #expect(error.problems.count == 1)
-        #expect(error.description.contains("+ double_dense_layer/dense_one/kernel/Adam"))
+        #expect(error.description.contains("+ head/w"))
         var allowUnused = LoadOptions.strict
         allowUnused.allowUnusedEntries = true
         let spec = try prepared()
         let match = try spec.model.load(Checkpoint(path: extra), expecting: spec.expected, options: allowUnused)
-        #expect(match.unused.map(\.name) == ["double_dense_layer/dense_one/kernel/Adam", "global_step"])
+        #expect(match.unused.map(\.name) == ["head/w"])
+        #expect(match.skipped.map(\.entry.name) == ["double_dense_layer/dense_one/kernel/Adam", "global_step"])
+        #expect(match.report.map(\.description) == [
+            "note: skipped 1 optimizer slot (Adam), global_step",
+            "warning: 1 checkpoint entry not loaded (in the checkpoint, not made by the model): head/w",
+        ])
 
         let missing = try writeCheckpoint { _, skip in skip.insert("double_dense_layer/dense_two/bias") }
         var allowMissing = LoadOptions.strict
@@ -132,6 +142,7 @@ struct LoadingTests {
         let other = try prepared()
         let loaded = try other.model.load(Checkpoint(path: missing), expecting: other.expected, options: allowMissing)
         #expect(loaded.missing.map(\.name) == ["double_dense_layer/dense_two/bias"])
+        #expect(loaded.report.map(\.description) == ["warning: 1 variable keeps its initial values (not in the checkpoint): double_dense_layer/dense_two/bias"])
         _ = try other.model(["inputs": try Tensor.zeros([8, 20])])
         let values = Dictionary(uniqueKeysWithValues: other.model.createdVariables.map { ($0.name, $0.value.scalars) })
         #expect(values["double_dense_layer/dense_two/bias"]!.allSatisfy { $0 == 0 })
@@ -209,20 +220,21 @@ struct DigitsTests {
     @Test func logitsAndAccuracyThroughTheLibrary() throws {
         let images = try tensor(Repo.digits + "/test_images.npy")
         let spec = try PreparedSpec(Self.spec, inputs: ["images": images])
-        try spec.model.load(Checkpoint(path: Self.checkpoint), expecting: spec.expected,
-                            options: LoadOptions(ignoring: ["global_step"]))
+        try spec.model.load(Checkpoint(path: Self.checkpoint), expecting: spec.expected)
         let logits = try spec.model(["images": images])[0]
         expectClose(logits, try tensor(Repo.digits + "/test_logits.npy"), "digits logits", tolerance: 1e-4)
         try Self.expectTensorFlowAccuracy(logits)
     }
 
-    @Test func strictLoadReportsGlobalStep() throws {
+    /// global_step, the only entry beside the model's, is training state: a strict load skips it and says so.
+    @Test func strictLoadSkipsGlobalStep() throws {
         let images = try tensor(Repo.digits + "/test_images.npy")
         let spec = try PreparedSpec(Self.spec, inputs: ["images": images])
-        let error = try #require(throws: CheckpointLoadError.self) {
-            try spec.model.load(Checkpoint(path: Self.checkpoint), expecting: spec.expected)
-        }
-        #expect(error.description.hasSuffix("1 problem loading 11 variables:\n+ global_step  int64 []  (in the checkpoint, not made by the model)"))
+        let match = try spec.model.load(Checkpoint(path: Self.checkpoint), expecting: spec.expected)
+        #expect(match.isExact)
+        #expect(match.matched.count == 11)
+        #expect(match.skipped.map(\.reason) == [.globalStep])
+        #expect(match.report.map(\.description) == ["note: skipped global_step"])
     }
 
     /// Any `Layer` with its variables made (here after one call) loads by its weights' names.
@@ -231,7 +243,7 @@ struct DigitsTests {
         let spec = try PreparedSpec(Self.spec, inputs: ["images": images])
         _ = try spec.model(["images": images])
         let layer: any Layer = spec.model
-        try layer.load(Checkpoint(path: Self.checkpoint), options: LoadOptions(ignoring: ["global_step"]))
+        try layer.load(Checkpoint(path: Self.checkpoint))
         expectClose(try spec.model(["images": images])[0], try tensor(Repo.digits + "/test_logits.npy"), "digits", tolerance: 1e-4)
     }
 
@@ -248,7 +260,7 @@ struct DigitsTests {
         let images = try tensor(Repo.digits + "/test_images.npy")
         let spec = try PreparedSpec(Self.spec, inputs: ["images": images])
         let error = try #require(throws: CheckpointLoadError.self) {
-            try spec.model.load(Checkpoint(path: copy), expecting: spec.expected, options: LoadOptions(ignoring: ["global_step"]))
+            try spec.model.load(Checkpoint(path: copy), expecting: spec.expected)
         }
         #expect(error.problems.count == 1)
         guard case let .unreadable(variable, key, cause) = error.problems.first else {
@@ -267,7 +279,7 @@ struct DigitsTests {
         if CLI.available {
             let output = copy + "/logits.npy"
             let result = try CLI.run(["run", Self.spec, "--checkpoint", copy, "--input", "images=\(Repo.digits)/test_images.npy",
-                                      "--output", output, "--ignore", "global_step"])
+                                      "--output", output])
             #expect(result.status == 2)
             #expect(result.err.contains("model/dense/kernel") && result.err.contains("checksum mismatch"))
             #expect(!FileManager.default.fileExists(atPath: output))
@@ -282,7 +294,7 @@ struct RunCommandTests {
         let folder = try temporaryFolder("digits")
         let output = folder + "/logits.npy"
         let result = try CLI.run(["run", DigitsTests.spec, "--checkpoint", DigitsTests.checkpoint,
-                                  "--input", "images=\(Repo.digits)/test_images.npy", "--output", output, "--ignore", "global_step"])
+                                  "--input", "images=\(Repo.digits)/test_images.npy", "--output", output])
         #expect(result.status == 0, "\(result.err)")
         #expect(result.out == "\(output)  [360, 10]\n")
         let logits = try tensor(output)
@@ -297,8 +309,9 @@ struct RunCommandTests {
                                   "--strip-prefix", "model/"])
         #expect(result.status == 1)
         #expect(result.err.contains("- model/conv2d/kernel  float32 [3, 3, 1, 16]  (made by the model, not in the checkpoint, looked up as 'conv2d/kernel')"))
-        #expect(result.err.contains("+ global_step  int64 []"))
-        #expect(result.err.contains("23 problems loading 11 variables"))
+        #expect(result.err.contains("+ model/conv2d/kernel  float32 [3, 3, 1, 16]  (in the checkpoint, not made by the model)"))
+        #expect(!result.err.contains("global_step"))
+        #expect(result.err.contains("22 problems loading 11 variables"))
         #expect(!FileManager.default.fileExists(atPath: folder + "/x.npy"))
     }
 

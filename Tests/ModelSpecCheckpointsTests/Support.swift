@@ -93,7 +93,7 @@ struct PreparedSpec {
         let traced = compiler.manifest(of: description, params: params, inputs: shapes)
         guard let manifest = traced.manifest else { throw TestFailure("\(spec): \(traced.diagnostics)") }
         self.description = description
-        expected = manifest.variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype) }
+        expected = manifest.variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype, trainable: $0.trainable) }
         model = try InterpretedModel(description, params: params, library: library)
     }
 }

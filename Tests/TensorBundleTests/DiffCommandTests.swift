@@ -41,7 +41,9 @@ import Testing
         #expect(result.status == 1)
         #expect(result.out.contains("- model/dense_1/kernel  float32 [8, 3]  (made by the spec, not in the checkpoint)"))
         #expect(result.out.contains("+ model/logits/kernel  float32 [8, 3]  (in the checkpoint, not made by the spec)"))
-        #expect(result.out.contains("+ global_step  int64 []"))
+        #expect(result.out.contains("+ model/vocab  string [3]"))
+        #expect(!result.out.contains("+ global_step"))
+        #expect(result.out.hasSuffix("skipped global_step\n"))
     }
 
     @Test(.enabled(if: InspectCommandTests.available))
