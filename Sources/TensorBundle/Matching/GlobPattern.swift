@@ -10,6 +10,8 @@
 public struct GlobPattern: Hashable, Sendable, CustomStringConvertible {
     public let text: String
     private let elements: [Element]
+    /// The text matched when there is no wildcard (escapes undone).
+    private let literal: String?
 
     private enum Element: Hashable, Sendable {
         case literal(Character)
@@ -54,6 +56,15 @@ public struct GlobPattern: Hashable, Sendable, CustomStringConvertible {
             i += 1
         }
         self.elements = elements
+        var literal = ""
+        for element in elements {
+            guard case .literal(let c) = element else {
+                self.literal = nil
+                return
+            }
+            literal.append(c)
+        }
+        self.literal = literal
     }
 
     /// A bracket expression starting at `start` (`[`): the set and the index of its `]`,
@@ -84,13 +95,11 @@ public struct GlobPattern: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether the pattern has a wildcard (otherwise it matches only its own text).
-    public var isLiteral: Bool {
-        elements.allSatisfy { if case .literal = $0 { true } else { false } }
-    }
+    public var isLiteral: Bool { literal != nil }
 
     /// Whether the whole of `name` matches.
     public func matches(_ name: String) -> Bool {
-        if isLiteral { return name == text }
+        if let literal { return name == literal }
         let chars = Array(name)
         var p = 0, s = 0
         // The last `*` seen and the position in `name` it is retried from.
