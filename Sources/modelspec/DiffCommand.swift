@@ -48,6 +48,9 @@ struct DiffCommand: ParsableCommand {
         for problem in problems {
             if case .tooFewFound = problem { print(problem) }
         }
+        if problems.isEmpty && !match.isExact {
+            print("The differences are allowed by --allow-missing / --allow-unused: 'run' would load the checkpoint.")
+        }
         CheckpointLoadingOptions.printReport(match.ignoreWarnings)
         if !problems.isEmpty { throw ExitCode(1) }
     }
