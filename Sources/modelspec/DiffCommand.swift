@@ -59,7 +59,9 @@ struct DiffCommand: ParsableCommand {
         func shape(_ dims: [Int]) -> String { "[" + dims.map(String.init).joined(separator: ", ") + "]" }
         var lines: [String] = []
         for variable in match.missing {
-            lines.append("- \(variable.name)  \(variable.dtype) \(shape(variable.shape))  (made by the spec, not in the checkpoint)")
+            let key = match.lookupKey(for: variable.name) ?? variable.name
+            let lookup = key == variable.name ? "" : ", looked up as '\(key)'"
+            lines.append("- \(variable.name)  \(variable.dtype) \(shape(variable.shape))  (made by the spec, not in the checkpoint\(lookup))")
         }
         for entry in match.unused {
             lines.append("+ \(entry.name)  \(entry.dtype.name) \(shape(entry.shape))  (in the checkpoint, not made by the spec)")

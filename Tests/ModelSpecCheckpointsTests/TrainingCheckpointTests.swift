@@ -128,6 +128,11 @@ struct TrainingCheckpointTests {
         }
         #expect(error.description.contains("- model/dense/kernel  float32 [36, 5]  (made by the model, not in the checkpoint, looked up as 'model/dense/kernel/ExponentialMovingAverage')"))
         #expect(!error.description.contains("moving_mean"))
+        if CLI.available {
+            let diff = try CLI.run(["diff", TrainingGolden.spec, TrainingGolden("adam").prefix, "--input", "images=4,6,6,2", "--use-moving-averages"])
+            #expect(diff.status == 1)
+            #expect(diff.out.contains("- model/logits/bias  float32 [3]  (made by the spec, not in the checkpoint, looked up as 'model/logits/bias/ExponentialMovingAverage')"))
+        }
     }
 }
 
