@@ -106,6 +106,33 @@ import Testing
         #expect(match.movingAverages == "ema")
     }
 
+    /// A TF2 object-based checkpoint of a model and a slot-keeping optimizer (as TensorFlow 2.21
+    /// writes with Keras' legacy Adam): slots below the variables, the rest under `optimizer/`.
+    @Test func objectBasedOptimizerSlots() throws {
+        let suffix = "/.ATTRIBUTES/VARIABLE_VALUE"
+        var writer = CheckpointWriter()
+        let store = "model/_tf1_style_var_store/_vars/model.Sdense.Skernel"
+        for name in ["model/d/kernel", "model/d/kernel/.OPTIMIZER_SLOT/optimizer/m", "model/d/kernel/.OPTIMIZER_SLOT/optimizer/v",
+                     store, store + "/.OPTIMIZER_SLOT/optimizer/m"] {
+            try writer.add(name: name + suffix, shape: [4, 2], floats: .init(repeating: 0, count: 8))
+        }
+        try writer.add(name: "model/d/kernel/.OPTIMIZER_SLOT/optimizer/x" + suffix, shape: [2], floats: [0, 0])
+        try writer.add(name: "optimizer/iter" + suffix, shape: [], int64s: [1])
+        let prefix = try temporaryFolder("rule") + "/model.ckpt"
+        try writer.write(prefix: prefix)
+        let expected = [ExpectedVariable(name: "d/kernel", shape: [4, 2], dtype: "float32"),
+                        ExpectedVariable(name: "model/dense/kernel", shape: [4, 2], dtype: "float32")]
+        let match = CheckpointMatch(expected: expected, entries: try Checkpoint(path: prefix).entries,
+                                    mapping: NameMapping(objectRoot: "model/"))
+        #expect(Set(match.skipped.map(\.reason)) == [
+            .slot(variable: "model/dense/kernel", name: "optimizer/m"),
+            .slot(variable: "d/kernel", name: "optimizer/m"), .slot(variable: "d/kernel", name: "optimizer/v"),
+        ])
+        #expect(match.skipped.count == 3)
+        #expect(match.unused.map(\.name) == ["model/d/kernel/.OPTIMIZER_SLOT/optimizer/x" + suffix])
+        #expect(match.skippedSummary == "skipped 3 optimizer slots (optimizer/m, optimizer/v)")
+    }
+
     @Test func ignorePatternsAndTheirWarnings() throws {
         let match = try Self.match([("head/w", [2]), ("head/b", [2]), ("model/dense/kernel/Adam", [4, 3])],
                                    ignoring: ["head/?", "nothing", "model/*/Adam*"])

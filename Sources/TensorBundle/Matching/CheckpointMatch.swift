@@ -113,7 +113,7 @@ public struct CheckpointMatch: Sendable {
             }
         }
         unmatchedIgnorePatterns = patterns.map(\.text).filter { !matchedPatterns.contains($0) }
-        let rule = TrainingStateRule(variables: rawKeys, movingAverages: movingAverages)
+        let rule = TrainingStateRule(variables: rawKeys, mapping: mapping, movingAverages: movingAverages)
         let (training, rest) = rule.classify(leftovers, found: Set(byKey.keys))
         skipped = (training + ignored).sorted { $0.entry.name < $1.entry.name }
         unused = rest.sorted { $0.name < $1.name }

@@ -51,6 +51,12 @@ public struct SkippedEntry: Hashable, Sendable {
 ///   `use_own_namescope_for_non_slot_vars`), `current_loss_scale` and
 ///   `good_steps` (a mixed-precision loss scale optimizer).
 /// - **`global_step`**: a scalar integer.
+/// - **Object-based slots**: in a TF2 `tf.train.Checkpoint(model=…, optimizer=…)`
+///   an optimizer that keeps per-variable slots (`tf.compat.v1.train` ones,
+///   Keras' legacy optimizers) saves them below the variable:
+///   `<variable path>/.OPTIMIZER_SLOT/<optimizer path>/<slot>`, with the
+///   variable's shape and dtype. (Keras' current optimizers save theirs under
+///   the optimizer, outside the model's `objectRoot`.)
 ///
 /// Anything else left over is not training state.
 struct TrainingStateRule {
@@ -65,6 +71,8 @@ struct TrainingStateRule {
 
     /// Model variables by the key the checkpoint keeps their raw values under.
     let variables: [String: ExpectedVariable]
+    /// How checkpoint keys map to variable keys (for object-based slots).
+    let mapping: NameMapping
     /// The moving average name whose shadows are loaded, if any.
     let movingAverages: String?
 
@@ -85,6 +93,8 @@ struct TrainingStateRule {
                 skipped.append(SkippedEntry(entry: entry, reason: .averagedValue(variable: variable.name)))
             } else if let reason = Self.nonSlotState(key, entry) {
                 skipped.append(SkippedEntry(entry: entry, reason: reason))
+            } else if let (variable, name) = objectSlotParts(entry) {
+                skipped.append(SkippedEntry(entry: entry, reason: .slot(variable: variable.name, name: name)))
             } else if let (prefix, variable, name) = slotParts(key, entry) {
                 let group = Group(prefix: prefix, name: name)
                 candidates.append((entry, variable, group))
@@ -135,6 +145,20 @@ struct TrainingStateRule {
         }
     }
 
+    static let objectSlotMarker = "/.OPTIMIZER_SLOT/"
+
+    /// `<variable path>/.OPTIMIZER_SLOT/<optimizer path>/<slot>` (object-based) of a
+    /// model variable, with its shape and dtype: the variable and `<optimizer path>/<slot>`.
+    func objectSlotParts(_ entry: CheckpointEntry) -> (variable: ExpectedVariable, name: String)? {
+        guard entry.name.hasSuffix(NameMapping.objectSuffix),
+              let marker = entry.name.range(of: Self.objectSlotMarker) else { return nil }
+        let primary = String(entry.name[..<marker.lowerBound]) + NameMapping.objectSuffix
+        let name = String(entry.name[marker.upperBound...].dropLast(NameMapping.objectSuffix.count))
+        guard let key = mapping.variableKey(for: primary), let variable = variables[key],
+              variable.shape == entry.shape, variable.dtype == entry.dtype.name else { return nil }
+        return (variable, name)
+    }
+
     /// `beta1_power`, `global_step` and the like: scalars named as TensorFlow's optimizers name them.
     static func nonSlotState(_ key: String, _ entry: CheckpointEntry) -> SkippedEntry.Reason? {
         guard entry.shape.isEmpty else { return nil }
@@ -182,7 +206,7 @@ extension CheckpointMatch {
         func plural(_ n: Int, _ what: String) -> String { "\(n) \(what)\(n == 1 ? "" : "s")" }
         var kinds: [(label: String, names: [String], count: Int)] = []
         for (name, count) in slotCounts.sorted(by: { $0.key < $1.key }) {
-            let label = TrainingStateRule.optimizerSlotNames.contains(name) ? "optimizer slot"
+            let label = TrainingStateRule.optimizerSlotNames.contains(name) || name.contains("/") ? "optimizer slot"
                 : name == TrainingStateRule.movingAverageName || name == movingAverages ? "moving average" : "slot"
             if let index = kinds.firstIndex(where: { $0.label == label }) {
                 kinds[index].names.append(name)
