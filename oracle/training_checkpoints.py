@@ -75,17 +75,19 @@ def two_adams(loss, global_step, groups):
     training its own variables: the second's non-slot variables get `_1`."""
     first = T.AdamOptimizer(0.01).minimize(loss, var_list=groups["features"],
                                            global_step=global_step)
-    second = T.AdamOptimizer(0.01).minimize(loss, var_list=groups["head"])
-    return tf.group(first, second)
+    with tf.control_dependencies([first]):  # in a fixed order, for reruns
+        return T.AdamOptimizer(0.01).minimize(loss, var_list=groups["head"])
 
 
 def same_variables_twice(loss, global_step, groups):
     """Adam and Momentum both over every variable: slots Adam, Adam_1 and Momentum;
     then a second Adam over the head only: its slots are Adam_2, Adam_3."""
+    # One after the other, so that a rerun updates the shared variables in the same order.
     adam = T.AdamOptimizer(0.01).minimize(loss, global_step=global_step)
-    momentum = T.MomentumOptimizer(0.01, 0.9).minimize(loss)
-    head = T.AdamOptimizer(0.01).minimize(loss, var_list=groups["head"])
-    return tf.group(adam, momentum, head)
+    with tf.control_dependencies([adam]):
+        momentum = T.MomentumOptimizer(0.01, 0.9).minimize(loss)
+    with tf.control_dependencies([momentum]):
+        return T.AdamOptimizer(0.01).minimize(loss, var_list=groups["head"])
 
 
 def with_moving_average(optimizer, name=None):
@@ -203,7 +205,7 @@ def inference(path, test_x, ema_name):
         if ema_name:
             ema = T.ExponentialMovingAverage(EMA_DECAY, name=ema_name)
             var_list = ema.variables_to_restore()
-            name_map = {v.op.name: key for key, v in var_list.items()}
+            name_map = {v.op.name: key for key, v in sorted(var_list.items())}
         else:
             var_list, name_map = None, None
         saver = T.Saver(var_list=var_list)

@@ -44,7 +44,8 @@ public struct CheckpointMatch: Sendable {
     public private(set) var mismatched: [Mismatch] = []
     /// Entries no variable maps to that are not errors: training state
     /// (optimizer slots, `beta1_power`, `global_step`, moving averages; see
-    /// ``TrainingStateRule``) and entries matching an ignore pattern (sorted by key).
+    /// docs/checkpoints.md, "Training state") and entries matching an ignore
+    /// pattern (sorted by key).
     public private(set) var skipped: [SkippedEntry] = []
     /// Ignore patterns that match no entry left over by the variables: they
     /// ignore nothing (a typo, or a key that is not in this checkpoint).
