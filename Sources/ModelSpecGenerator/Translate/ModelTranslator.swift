@@ -275,12 +275,14 @@ struct ModelTranslator {
         try code.block("\(access.keyword)func call(\(parameters.joined(separator: ", "))) throws -> \(returnType)") { code in
             for (symbol, expression) in symbolBindings() { code.line("let \(SwiftName.lowerCamel(symbol)) = \(expression)") }
             try buildWeights(arguments, into: &code)
+            let assigned = Self.assignedNames(model.body)
+            let valueReads = ValueUses.valueReads(model.body)
             for (index, weight) in model.weights.enumerated() {
                 let swift = weightNames[weight.name]!
-                if Self.isAssigned(weight.name, in: model.body) {
+                if assigned.contains(weight.name) {
                     code.line("let \(swift)Variable = ownWeights[\(index)]")
                 }
-                if ValueUses.valueReads(model.body).contains(weight.name) || model.outputs.contains(weight.name) {
+                if valueReads.contains(weight.name) || model.outputs.contains(weight.name) {
                     code.line("let \(swift) = try context.value(of: ownWeights[\(index)])")
                 }
             }
@@ -387,23 +389,27 @@ struct ModelTranslator {
 
     // MARK: Assignments
 
-    static func isAssigned(_ name: String, in steps: [Step]) -> Bool {
-        steps.contains { step in
+    /// The values `assign` steps change in the steps, including inside nested scopes.
+    static func assignedNames(_ steps: [Step]) -> Set<String> {
+        var result = Set<String>()
+        for step in steps {
             switch step.operation {
-            case let .assign(variable, _): variable == name
-            case let .variableScope(_, _, body), let .nameScope(_, body): isAssigned(name, in: body)
-            default: false
+            case let .assign(variable, _): result.insert(variable)
+            case let .variableScope(_, _, body), let .nameScope(_, body): result.formUnion(assignedNames(body))
+            default: break
             }
         }
+        return result
     }
 
     /// Variable steps whose variables `assign` steps change, with the Swift name of their `Variable`.
     static func assignedVariables(_ steps: [Step], names: inout ValueNames) -> [String: String] {
         var result: [String: String] = [:]
         func walk(_ steps: [Step]) {
+            let assigned = assignedNames(steps)
             for step in steps {
                 switch step.operation {
-                case .variable where isAssigned(step.results.first ?? "", in: steps):
+                case .variable where assigned.contains(step.results.first ?? ""):
                     result[step.results[0]] = names.name(step.results[0]) + "Variable"
                 case let .variableScope(_, _, body), let .nameScope(_, body): walk(body)
                 default: break
