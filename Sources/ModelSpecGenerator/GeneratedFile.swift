@@ -9,8 +9,12 @@ public enum GeneratedFile {
         let compiler = SpecCompiler(library: SpecLibrary(containing: spec))
         let checked = compiler.check(file: spec)
         guard let model = checked.model else { return (nil, checked.diagnostics, checked.unreadable) }
-        let source = try SwiftGenerator(compiler: compiler, access: access).generate(model)
-        return (source, checked.diagnostics, false)
+        do {
+            let source = try SwiftGenerator(compiler: compiler, access: access).generate(model)
+            return (source, checked.diagnostics, false)
+        } catch let error as SpecError {
+            return (nil, checked.diagnostics + error.diagnostics, false)
+        }
     }
 
     /// Writes the file only when its content changed, so that an unchanged

@@ -152,7 +152,10 @@ struct ModelTranslator {
         }
         let defaults = model.params.filter { $0.defaultValue != nil }
         return Rendered(
-            specFile: URL(fileURLWithPath: model.file).lastPathComponent,
+            // In a `//` comment: a line break in the file's name would end the comment.
+            specFile: String(URL(fileURLWithPath: model.file).lastPathComponent.unicodeScalars.map {
+                $0.properties.generalCategory == .control ? "?" : Character($0)
+            }),
             docLines: doc.lines,
             access: keyword,
             typeName: model.name,
@@ -186,7 +189,7 @@ struct ModelTranslator {
         let throwing = !initWeights.isEmpty
         code.line("/// Makes the model\(model.layers.isEmpty ? "" : " and its sublayers")\(initWeights.isEmpty ? "" : ", and the weights made at initialization").")
         for param in model.params where param.doc != nil {
-            code.line("/// - Parameter \(paramNames[param.name]!): \(param.doc!.trimmingCharacters(in: .whitespacesAndNewlines))")
+            code.doc("- Parameter \(paramNames[param.name]!): \(param.doc!.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         try code.block("\(access.keyword)init(\(parameters.joined(separator: ", ")))\(throwing ? " throws" : "")") { code in
             for param in model.params {
@@ -244,7 +247,7 @@ struct ModelTranslator {
         code.line("/// Runs the model.")
         for input in model.inputs {
             let dims = input.shape.map(\.description).joined(separator: ", ")
-            code.line("/// - Parameter \(SwiftName.lowerCamel(input.name)): [\(dims)]\(input.doc.map { ", " + $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "")")
+            code.doc("- Parameter \(SwiftName.lowerCamel(input.name)): [\(dims)]\(input.doc.map { ", " + $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "")")
         }
         code.line("/// - Parameter training: The training flag (batch normalization, dropout).")
         code.line("/// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.")
