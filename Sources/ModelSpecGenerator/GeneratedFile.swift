@@ -29,10 +29,10 @@ public enum GeneratedFile {
             }
             if let existing = try? String(contentsOfFile: path, encoding: .utf8), existing == source { return false }
         }
-        let directory = (path as NSString).deletingLastPathComponent
         do {
-            if !directory.isEmpty {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            // Not NSString's deletingLastPathComponent, which traps on a one-character path.
+            if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+                try FileManager.default.createDirectory(atPath: String(path[..<slash]), withIntermediateDirectories: true)
             }
             try source.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {

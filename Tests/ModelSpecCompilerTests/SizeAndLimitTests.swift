@@ -177,6 +177,17 @@ import Testing
         #expect(named.unreadable)
     }
 
+    /// `modelspec check d` trapped in Foundation's `deletingLastPathComponent` of a one-character path.
+    @Test func oneCharacterPathIsReadNotTrapped() throws {
+        #expect(SpecLibrary.folder(of: "d") == ".")
+        #expect(SpecLibrary.folder(of: "specs/A.yaml") == "specs")
+        #expect(SpecLibrary.folder(of: "/A.yaml") == "/")
+        #expect(SpecLibrary.folder(of: "a/b/") == "a")
+        let name = "q"
+        let checked = SpecCompiler(library: SpecLibrary(containing: name)).check(file: name)
+        #expect(checked.unreadable)
+    }
+
     @Test func missingSpecIsUnreadable() throws {
         let folder = try TemporaryFolder([:])
         let checked = SpecCompiler(library: SpecLibrary(containing: folder.path("A.yaml"))).check(file: folder.path("A.yaml"))

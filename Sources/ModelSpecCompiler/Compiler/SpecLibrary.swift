@@ -21,7 +21,17 @@ public final class SpecLibrary {
 
     /// A library over the folder that holds `file`.
     public convenience init(containing file: String) {
-        self.init(directories: [(file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent])
+        self.init(directories: [Self.folder(of: file)])
+    }
+
+    /// The folder part of a path: `specs` for `specs/A.yaml`, `.` for `A.yaml`, `/` for `/A.yaml`.
+    /// (Foundation's `deletingLastPathComponent` traps on a one-character path such as `d`.)
+    static func folder(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        let folder = trimmed[..<slash]
+        return folder.isEmpty ? "/" : String(folder)
     }
 
     /// Parses and checks one spec file.
