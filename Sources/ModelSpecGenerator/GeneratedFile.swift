@@ -49,6 +49,13 @@ public enum GeneratedFile {
             let text = String(cString: strerror(code))
             return text.prefix(1).lowercased() + text.dropFirst()
         }
-        return nsError.localizedDescription
+        switch CocoaError.Code(rawValue: nsError.code) {
+        case .fileWriteFileExists: return "a file stands where a folder of its path should be"
+        case .fileNoSuchFile: return "a folder of its path does not exist"
+        case .fileWriteNoPermission: return "permission denied"
+        case .fileWriteOutOfSpace: return "no space left on the device"
+        case .fileWriteVolumeReadOnly: return "the file system is read-only"
+        default: return nsError.localizedDescription
+        }
     }
 }
