@@ -68,6 +68,27 @@ import Testing
         }
     }
 
+    /// A parameter named `shim` was declared twice in the generated type; an input named
+    /// `relu` hid the runtime's function; `conv_layer` and `convLayer` became one property.
+    @Test func namesTheGeneratedCodeUsesAreLocatedErrors() throws {
+        let folder = try Folder()
+        func errors(_ declarations: String) throws -> [String] {
+            let spec = try folder.write("Clash.yaml", "spec: 1\nmodel: Clash\n" + declarations + "forward:\n  - scope: s\n    do:\n      - dense: {units: 2}\n")
+            let result = try GeneratedFile.generate(spec: spec, access: .public)
+            #expect(result.source == nil)
+            return result.diagnostics.filter { $0.severity == .error }.map { $0.description.replacingOccurrences(of: folder.root + "/", with: "") }
+        }
+        #expect(try errors("params:\n  shim: {type: Int, default: 1}\ninputs:\n  x: [1, 2]\n") == [
+            "Clash.yaml:4:3: error: parameter 'shim' would be 'shim' in Swift, a name the generated model uses itself; choose another name",
+        ])
+        #expect(try errors("inputs:\n  relu: [1, 2]\n") == [
+            "Clash.yaml:4:3: error: input 'relu' would be 'relu' in Swift, a name the generated model uses itself; choose another name",
+        ])
+        #expect(try errors("params:\n  x_scale: {type: Int, default: 1}\ninputs:\n  xScale: [1, 2]\n") == [
+            "Clash.yaml:6:3: error: input 'xScale' would be 'xScale' in Swift, as parameter 'x_scale' is; choose another name",
+        ])
+    }
+
     @Test func unwritableOutputIsASentence() throws {
         let folder = try Folder()
         #expect(throws: GeneratorError.self) { try GeneratedFile.write("let a = 1\n", to: folder.root) }
