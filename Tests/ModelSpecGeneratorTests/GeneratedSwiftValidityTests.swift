@@ -89,6 +89,19 @@ import Testing
         ])
     }
 
+    /// Specs that each declare the next twice: whether a model needs a weight path
+    /// was asked again for every use, 2^40 times for 40 specs.
+    @Test func specDiamondGeneratesWithoutExpanding() throws {
+        let folder = try Folder()
+        for level in 0..<40 {
+            _ = try folder.write("S\(level).yaml", "spec: 1\nmodel: S\(level)\ninputs:\n  x: [batch, 2]\nlayers:\n  left: {S\(level + 1): {}}\n  right: {S\(level + 1): {}}\nforward:\n  - relu: x\n")
+        }
+        _ = try folder.write("S40.yaml", "spec: 1\nmodel: S40\nweights:\n  w: {shape: [2]}\ninputs:\n  x: [batch, 2]\nforward:\n  - relu: x\n")
+        let source = try #require(try GeneratedFile.generate(spec: folder.root + "/S0.yaml", access: .public).source)
+        // S40 names its weight by attribute path, so every level passes the path down.
+        #expect(source.contains(#"left = S1(path: path + "left/")"#))
+    }
+
     @Test func unwritableOutputIsASentence() throws {
         let folder = try Folder()
         #expect(throws: GeneratorError.self) { try GeneratedFile.write("let a = 1\n", to: folder.root) }

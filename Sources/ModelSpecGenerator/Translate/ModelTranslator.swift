@@ -41,15 +41,23 @@ struct ModelTranslator {
     }
 
     /// Whether the model names weights by attribute path below a prefix it is given (`path`).
+    /// Each model is looked at once (`known`), so that specs using each other
+    /// twice at every level do not make the question exponential.
     static func needsPath(_ model: ModelDescription, resolve: (String) -> ModelDescription?) -> Bool {
-        if !model.weights.isEmpty { return true }
-        return model.layers.contains { layer in
-            switch layer.kind {
-            case .native: return true
-            case let .model(name, _): return resolve(name).map { needsPath($0, resolve: resolve) } ?? false
-            default: return false
+        var known: [String: Bool] = [:]
+        func needs(_ model: ModelDescription) -> Bool {
+            if let answer = known[model.name] { return answer }
+            let answer = !model.weights.isEmpty || model.layers.contains { layer in
+                switch layer.kind {
+                case .native: return true
+                case let .model(name, _): return resolve(name).map(needs) ?? false
+                default: return false
+                }
             }
+            known[model.name] = answer
+            return answer
         }
+        return needs(model)
     }
 
     // MARK: Translation
