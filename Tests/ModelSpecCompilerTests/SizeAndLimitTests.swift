@@ -132,10 +132,10 @@ import Testing
         ])
     }
 
-    /// A chain of 600 specs, each using the next, overflowed the stack.
-    @Test func nestingDepthLimitStopsALongChain() throws {
+    /// A chain of specs C0 -> C1 -> ... -> C(count), each using the next as a layer.
+    private func chain(_ count: Int) -> [String: String] {
         var files: [String: String] = [:]
-        for level in 0..<600 {
+        for level in 0..<count {
             files["C\(level).yaml"] = """
                 spec: 1
                 model: C\(level)
@@ -147,8 +147,22 @@ import Testing
                   - inner: x
                 """
         }
-        files["C600.yaml"] = "spec: 1\nmodel: C600\ninputs:\n  x: [batch, 2]\nforward:\n  - relu: x\n"
-        let folder = try TemporaryFolder(files)
+        files["C\(count).yaml"] = "spec: 1\nmodel: C\(count)\ninputs:\n  x: [batch, 2]\nforward:\n  - scope: s\n    do:\n      - dense: {units: 2}\n"
+        return files
+    }
+
+    /// Nesting up to the limit checks and traces (100 specs: C0 ... C99).
+    @Test func chainAtTheNestingLimitChecksAndTraces() throws {
+        let folder = try TemporaryFolder(chain(99))
+        let compiler = SpecCompiler(library: SpecLibrary(containing: folder.path("C0.yaml")))
+        let checked = compiler.check(file: folder.path("C0.yaml"))
+        #expect(checked.diagnostics.isEmpty)
+        #expect(compiler.manifest(of: try #require(checked.model)).manifest?.variables.map(\.name) == ["s/dense/kernel", "s/dense/bias"])
+    }
+
+    /// A chain of 600 specs, each using the next, overflowed the stack.
+    @Test func nestingDepthLimitStopsALongChain() throws {
+        let folder = try TemporaryFolder(chain(600))
         let checked = SpecCompiler(library: SpecLibrary(containing: folder.path("C0.yaml"))).check(file: folder.path("C0.yaml"))
         let messages = checked.diagnostics.map { $0.description.replacingOccurrences(of: folder.root + "/", with: "") }
         #expect(messages.first == "C99.yaml:6:11: error: specs used as layers nest more than 100 deep here (C0 -> ... -> C99 -> C100); nest them less deep")
