@@ -15,11 +15,15 @@ public struct YAMLError: Error, Sendable, CustomStringConvertible {
     public var location: SourceLocation
     public var message: String
     public var notes: [Note]
+    /// Whether the file could not be read as text at all (missing, a directory,
+    /// not a regular file, no permission, not UTF-8), rather than read and found wrong.
+    public var unreadable: Bool
 
-    public init(location: SourceLocation, message: String, notes: [Note] = []) {
+    public init(location: SourceLocation, message: String, notes: [Note] = [], unreadable: Bool = false) {
         self.location = location
         self.message = message
         self.notes = notes
+        self.unreadable = unreadable
     }
 
     /// `file:line:column: error: message`. When the error has no position in

@@ -32,35 +32,10 @@ public enum YAMLParser {
     }
 
     /// Reads and parses the file at `path`; locations name the file as `path`.
-    /// A file that cannot be read gives an error at line 0, column 0.
+    /// A file that cannot be read (missing, a directory, a FIFO, no permission)
+    /// gives an error at line 0, column 0 whose `unreadable` is true.
     public static func parse(contentsOf path: String) throws(YAMLError) -> YAMLNode {
-        try parse(bytes: readFile(path), file: path)
-    }
-
-    static func readFile(_ path: String) throws(YAMLError) -> [UInt8] {
-        func failure(_ what: String, _ code: Int32) -> YAMLError {
-            var reason = String(cString: strerror(code))
-            if let first = reason.first, reason.dropFirst().first?.isLowercase ?? true {
-                reason = first.lowercased() + reason.dropFirst()
-            }
-            return YAMLError(location: SourceLocation(file: path, line: 0, column: 0),
-                             message: "cannot \(what) file: \(reason)")
-        }
-        let fd = open(path, O_RDONLY)
-        if fd < 0 { throw failure("open", errno) }
-        defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw failure("read", errno)
-            }
-            if n == 0 { break }
-            result.append(contentsOf: chunk[0..<n])
-        }
-        return result
+        try parse(bytes: YAMLFile.contents(of: path), file: path)
     }
 }
 
@@ -291,7 +266,11 @@ private struct EventParser {
                     ? " (byte 0x\(Self.hex(value, digits: 2)))"
                     : " (U+\(Self.hex(value, digits: 4)))"
             }
-            return YAMLError(location: locationOfByte(Int(p.problem_offset)), message: message)
+            // Bytes that are not UTF-8 (or UTF-16): the file cannot be read as text at all.
+            let encoding = ["UTF-8", "UTF-16", "octet", "surrogate"].contains { problem.contains($0) }
+            return YAMLError(location: locationOfByte(Int(p.problem_offset)),
+                             message: encoding ? "the file is not UTF-8 (or UTF-16) text: \(message)" : message,
+                             unreadable: encoding)
         default:
             var notes: [YAMLError.Note] = []
             if let context = p.context {

@@ -13,7 +13,11 @@ public struct SwiftGenerator {
     }
 
     /// The Swift file for a checked model.
+    /// - Throws: ``SpecError`` with a located error when the model cannot become Swift
+    ///   that compiles (scopes nested too deep, a name the generated code uses), ``GeneratorError`` otherwise.
     public func generate(_ model: ModelDescription) throws -> String {
+        if let step = ScopeNesting.firstTooDeep(in: model) { throw SpecError([ScopeNesting.diagnostic(step)]) }
+        if let clash = MemberNames.firstClash(in: model) { throw SpecError([clash]) }
         let values = compiler.parameterValues(model, overrides: [:])
         let manifest = model.params.allSatisfy { values[$0.name] != nil } ? compiler.manifest(of: model).manifest : nil
         let translator = ModelTranslator(model: model, manifest: manifest, access: access,

@@ -33,7 +33,7 @@ enum GenerateTool {
         do {
             let result = try GeneratedFile.generate(spec: spec, access: access)
             for diagnostic in result.diagnostics { printError(diagnostic.description) }
-            guard let source = result.source else { exit(1) }
+            guard let source = result.source else { exit(result.unreadable ? 2 : 1) }
             try GeneratedFile.write(source, to: output)
         } catch {
             fail("\(spec): error: \(error)", status: 1)

@@ -26,7 +26,7 @@ struct NamesCommand: ParsableCommand {
         let compiler = SpecCompiler(library: SpecLibrary(containing: spec))
         let checked = compiler.check(file: spec, params: try values.params(), inputs: try values.inputs())
         DiagnosticPrinter.print(checked.diagnostics)
-        guard let model = checked.model else { throw ExitCode(1) }
+        guard let model = checked.model else { throw ExitCode(checked.unreadable ? 2 : 1) }
         let traced = compiler.manifest(of: model, params: try values.params(), inputs: try values.inputs())
         DiagnosticPrinter.print(traced.diagnostics.filter { diagnostic in !checked.diagnostics.contains(diagnostic) })
         guard let manifest = traced.manifest else { throw ExitCode(1) }

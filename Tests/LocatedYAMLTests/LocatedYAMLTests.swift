@@ -357,7 +357,8 @@ private func at(_ line: Int, _ column: Int) -> LocatedYAML.SourceLocation {
         Issue.record("expected an error")
     } catch {
         #expect(error.location == at(2, 5))
-        #expect(error.message == "invalid leading UTF-8 octet (byte 0xFF)")
+        #expect(error.message == "the file is not UTF-8 (or UTF-16) text: invalid leading UTF-8 octet (byte 0xFF)")
+        #expect(error.unreadable)
     }
     do {
         _ = try YAMLParser.parse(bytes: Array("ü: \u{7}".utf8), file: file)
@@ -365,6 +366,7 @@ private func at(_ line: Int, _ column: Int) -> LocatedYAML.SourceLocation {
     } catch {
         #expect(error.location == at(1, 4))
         #expect(error.message == "control characters are not allowed (U+0007)")
+        #expect(!error.unreadable)
     }
     // A truncated multi-byte sequence at the end.
     #expect(throws: YAMLError.self) { try YAMLParser.parse(bytes: [0x61, 0x3A, 0x20, 0xC3], file: file) }
@@ -376,8 +378,9 @@ private func at(_ line: Int, _ column: Int) -> LocatedYAML.SourceLocation {
         Issue.record("expected an error")
     } catch {
         #expect(error.location == LocatedYAML.SourceLocation(file: "/nonexistent/dir/spec.yaml", line: 0, column: 0))
-        #expect(error.message == "cannot open file: no such file or directory")
-        #expect(error.description == "/nonexistent/dir/spec.yaml: error: cannot open file: no such file or directory")
+        #expect(error.message == "cannot read the file: it does not exist")
+        #expect(error.description == "/nonexistent/dir/spec.yaml: error: cannot read the file: it does not exist")
+        #expect(error.unreadable)
     }
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("LocatedYAMLTests-\(UUID().uuidString)")
@@ -388,7 +391,7 @@ private func at(_ line: Int, _ column: Int) -> LocatedYAML.SourceLocation {
         Issue.record("expected an error")
     } catch {
         #expect(error.location.line == 0)
-        #expect(error.message == "cannot read file: is a directory")
+        #expect(error.message == "cannot read the file: it is a directory")
     }
     let path = directory.appendingPathComponent("spec.yaml").path
     try "name: x\nunits: a: 2\n".write(toFile: path, atomically: true, encoding: .utf8)
@@ -432,4 +435,35 @@ private func at(_ line: Int, _ column: Int) -> LocatedYAML.SourceLocation {
         return all
     }
     #expect(Set(results.compactMap { $0 }) == Set(0..<16))
+}
+
+/// A FIFO named like a spec is refused at once, never opened waiting for a writer;
+/// a file without read permission says so.
+@Test func fifoAndUnreadableFileAreRefusedWithoutBlocking() throws {
+    let directory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("LocatedYAMLTests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let fifo = directory.appendingPathComponent("x.yaml").path
+    #expect(mkfifo(fifo, 0o644) == 0)
+    #expect(!YAMLFile.isRegularFile(fifo))
+    do {
+        _ = try YAMLParser.parse(contentsOf: fifo)
+        Issue.record("expected an error")
+    } catch {
+        #expect(error.description == "\(fifo): error: cannot read the file: it is a FIFO (named pipe), not a regular file")
+        #expect(error.unreadable)
+    }
+    let locked = directory.appendingPathComponent("locked.yaml").path
+    try "a: 1\n".write(toFile: locked, atomically: true, encoding: .utf8)
+    #expect(YAMLFile.isRegularFile(locked))
+    #expect(chmod(locked, 0) == 0)
+    if geteuid() != 0 {  // root reads any file
+        do {
+            _ = try YAMLParser.parse(contentsOf: locked)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message == "cannot read the file: permission denied")
+        }
+    }
 }

@@ -1333,7 +1333,7 @@ import Testing
 
     @Test func binaryBytes() throws {
         let bytes: [UInt8] = [0x73, 0x70, 0xB7, 0x00, 0x01, 0xFF, 0xFE, 0x0A]
-        #expect(try MalformedSpec.check(["A.yaml": bytes]).lines == ["A.yaml:1:3: error: invalid leading UTF-8 octet (byte 0xB7)"])
+        #expect(try MalformedSpec.check(["A.yaml": bytes]).lines == ["A.yaml:1:3: error: the file is not UTF-8 (or UTF-16) text: invalid leading UTF-8 octet (byte 0xB7)"])
     }
 
     @Test func modelNameThatIsAList() throws {

@@ -42,3 +42,36 @@ enum Suggestion {
         return previous[b.count]
     }
 }
+
+/// Names a model cannot take as its Swift type: the generated file declares
+/// `final class NAME` beside the code that calls the runtime, so a name that is
+/// a Swift keyword or that hides a type that code names would not compile.
+enum ReservedTypeName {
+    /// Capitalized words Swift reserves (`Self`, `Any`) or gives a meaning after a type (`X.Type`, `X.Protocol`).
+    static let swiftKeywords: Set<String> = ["Self", "Any", "Type", "Protocol"]
+    /// Standard-library types the generated code names.
+    static let standardLibraryTypes: Set<String> = [
+        "String", "Int", "Float", "Double", "Bool", "Array", "Dictionary", "Set", "Optional", "Error", "Never", "Void",
+        "Sendable", "Swift",
+    ]
+    /// The public types of ModelSpecRuntime, which the generated file imports (a test keeps this list in step).
+    static let runtimeTypes: Set<String> = [
+        "ModelSpecRuntime", "Activation", "BLASThreads", "CallContext", "CompatLayer", "GeneratedModel", "IndexTensor",
+        "Initializer", "KerasLayer", "Layer", "LayerConfiguration", "LayerType", "ManifestEntry", "NpyArray", "NpyError",
+        "NpyIntegerType", "NumPy", "Padding", "PendingValues", "Regularizer", "RestorableLayer", "SeededGenerator",
+        "ShimLayer", "ShimStore", "TF1", "Template", "Tensor", "TensorError", "TensorMemory", "TensorVariable",
+        "Variable", "WeightRequest",
+    ]
+
+    /// Why `name` cannot be a model's type name, or nil.
+    static func refusal(_ name: String) -> String? {
+        if swiftKeywords.contains(name) {
+            return "model '\(name)' cannot be a type name: Swift reserves '\(name)'; choose another name"
+        }
+        if standardLibraryTypes.contains(name) || runtimeTypes.contains(name) {
+            let owner = runtimeTypes.contains(name) ? "ModelSpecRuntime" : "the Swift standard library"
+            return "model '\(name)' would hide the type '\(name)' of \(owner) that the generated code uses; choose another name"
+        }
+        return nil
+    }
+}

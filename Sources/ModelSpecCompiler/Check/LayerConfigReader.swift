@@ -61,7 +61,9 @@ extension NodeReader {
             case "kernel_regularizer": config.kernelRegularizer = regularizer(value)
             case "bias_regularizer": config.biasRegularizer = regularizer(value)
             case "trainable": config.trainable = bool(value, "trainable") ?? true
-            case "name": config.name = string(value, "name")
+            case "name":
+                config.name = string(value, "name")
+                if let name = config.name { requireTensorFlowName(name, "layer name", at: value) }
             case "reuse": config.reuse = reuse(value) ?? .inherit
             case "rate": config.rate = doubleExpr(value, "rate")
             case "momentum": config.momentum = double(value, "momentum") ?? 0.99

@@ -47,6 +47,10 @@ struct SpecChecker {
             reader.error(modelNode, "model '\(name)' must be a Swift type name: a letter, then letters, digits or underscores, starting upper-case")
             return nil
         }
+        if let refusal = ReservedTypeName.refusal(name) {
+            reader.error(modelNode, refusal)
+            return nil
+        }
         let doc = root["doc"].flatMap { reader.string($0, "doc") }
         var style = ModelStyle.legacy
         if let node = root["style"], let text = reader.string(node, "style") {

@@ -169,6 +169,7 @@ struct StepChecker {
                 reader.error(node, "record_scope needs the scope name to record, such as 'record_scope: conv2d'")
                 return nil
             }
+            guard reader.requireTensorFlowName(scopeName, "scope name", at: arguments) else { return nil }
             return (.recordScope(scopeName), [], 0, name)
         case "variable":
             guard style == .legacy else {
@@ -234,7 +235,8 @@ struct StepChecker {
             if let entry = modifiers["reuse"] {
                 reader.error(entry.key, "name_scope has no reuse; use scope for variable reuse")
             }
-            if let arguments, let text = reader.string(arguments, "the name of name_scope") {
+            if let arguments, let text = reader.string(arguments, "the name of name_scope"),
+               reader.requireTensorFlowName(text, "name_scope name", at: arguments) {
                 scopeName = .name(.literal(text))
             } else if arguments == nil {
                 reader.error(node, "name_scope needs a name")
@@ -242,13 +244,15 @@ struct StepChecker {
         } else if let arguments, let entries = arguments.mapping {
             reader.rejectUnknownKeys(entries, allowed: ["default_name"], in: "scope")
             if let defaultNode = arguments["default_name"], let text = reader.string(defaultNode, "default_name") {
-                scopeName = .defaultName(text)
+                if reader.requireTensorFlowName(text, "default_name", at: defaultNode) { scopeName = .defaultName(text) }
             } else if arguments["default_name"] == nil {
                 reader.error(arguments, "a scope mapping needs 'default_name', such as scope: {default_name: block}")
             }
         } else if let arguments, let expr = reader.stringExpr(arguments, "the scope name") {
             if case let .literal(text) = expr, text.isEmpty || text.contains("/") {
                 reader.error(arguments, "a scope name must be a non-empty name without '/'; nest scopes instead")
+            } else if case let .literal(text) = expr, !reader.requireTensorFlowName(text, "scope name", at: arguments) {
+                scopeName = nil
             } else {
                 scopeName = .name(expr)
             }
@@ -297,6 +301,7 @@ struct StepChecker {
             reader.error(nameNode, "a variable name must be non-empty and without '/'; put it in a scope instead")
             return nil
         }
+        if case let .literal(text) = name, !reader.requireTensorFlowName(text, "variable name", at: nameNode) { return nil }
         let dtype = node["dtype"].flatMap { reader.dtype($0) } ?? .float32
         let initializer = node["initializer"].flatMap { reader.initializer($0, defaults: .compatV1) }
         let regularizer = node["regularizer"].flatMap { reader.regularizer($0) }
@@ -312,6 +317,7 @@ struct StepChecker {
             if node["name"] == nil { reader.error(node, "get_or_create_layer needs a 'name'") }
             return nil
         }
+        guard reader.requireTensorFlowName(name, "layer name", at: nameNode) else { return nil }
         guard let layerNode = node["layer"], let layerEntries = layerNode.mapping, layerEntries.count == 1,
               let className = layerEntries[0].key.scalar?.text else {
             reader.error(node["layer"] ?? node, "get_or_create_layer needs 'layer', a native layer such as {Dense: {units: 10}}")

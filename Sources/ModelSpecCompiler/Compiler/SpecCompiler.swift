@@ -4,9 +4,12 @@ import TFNaming
 /// The compiler's front door: check a spec, and compute its variable manifest.
 public struct SpecCompiler {
     public let library: SpecLibrary
+    /// Bounds on tracing specs that use other specs as layers.
+    public var limits: ExpansionLimits
 
-    public init(library: SpecLibrary) {
+    public init(library: SpecLibrary, limits: ExpansionLimits = ExpansionLimits()) {
         self.library = library
+        self.limits = limits
     }
 
     /// The result of checking a spec.
@@ -14,6 +17,8 @@ public struct SpecCompiler {
         public var model: ModelDescription?
         public var diagnostics: [Diagnostic]
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+        /// Whether the spec file itself could not be read as text (the CLI exits 2, not 1).
+        public var unreadable = false
     }
 
     /// Parses and checks a spec; when every parameter has a value, also traces it
@@ -22,7 +27,7 @@ public struct SpecCompiler {
         let (model, diagnostics) = library.check(file: file)
         var all = diagnostics + library.takePending()
         guard let model, !all.contains(where: { $0.severity == .error }) else {
-            return Checked(model: nil, diagnostics: deduplicated(all))
+            return Checked(model: nil, diagnostics: deduplicated(all), unreadable: library.unreadableFiles.contains(file))
         }
         let values = parameterValues(model, overrides: params)
         if model.params.allSatisfy({ values[$0.name] != nil }) {
@@ -45,7 +50,7 @@ public struct SpecCompiler {
     ///   - params: parameter values; missing ones take their defaults.
     ///   - inputs: input shapes by input name, overriding the declared ones (`nil` for an unknown size).
     public func manifest(of model: ModelDescription, params: [String: Literal] = [:], inputs: [String: [Int?]] = [:]) -> Traced {
-        let tracer = ShapeTracer(resolveModel: { [library] in library.model(named: $0) })
+        let tracer = ShapeTracer(limits: limits, resolveModel: { [library] in library.model(named: $0) })
         var diagnostics: [Diagnostic] = []
         var shapes: [TracedShape] = []
         for declaration in model.inputs {

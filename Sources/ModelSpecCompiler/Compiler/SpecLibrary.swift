@@ -10,6 +10,10 @@ public final class SpecLibrary {
     private var checked: [String: Result<ModelDescription, SpecError>] = [:]
     /// Models being checked now, to find a spec that uses itself.
     private var inProgress: [String] = []
+    /// The spec files that could not be read as text (missing, not a regular file, no permission, not UTF-8).
+    public private(set) var unreadableFiles: Set<String> = []
+    /// How deep specs may use each other as layers while they are checked.
+    public var maximumNestingDepth = ExpansionLimits().maximumNestingDepth
 
     public init(directories: [String]) {
         self.directories = directories
@@ -17,7 +21,17 @@ public final class SpecLibrary {
 
     /// A library over the folder that holds `file`.
     public convenience init(containing file: String) {
-        self.init(directories: [(file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent])
+        self.init(directories: [Self.folder(of: file)])
+    }
+
+    /// The folder part of a path: `specs` for `specs/A.yaml`, `.` for `A.yaml`, `/` for `/A.yaml`.
+    /// (Foundation's `deletingLastPathComponent` traps on a one-character path such as `d`.)
+    static func folder(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        let folder = trimmed[..<slash]
+        return folder.isEmpty ? "/" : String(folder)
     }
 
     /// Parses and checks one spec file.
@@ -26,6 +40,7 @@ public final class SpecLibrary {
         do {
             root = try YAMLParser.parse(contentsOf: file)
         } catch {
+            if error.unreadable { unreadableFiles.insert(file) }
             let notes = error.notes.map { Diagnostic(.note, at: $0.location, $0.message) }
             return (nil, [Diagnostic(.error, at: error.location, error.message)] + notes)
         }
@@ -55,6 +70,10 @@ public final class SpecLibrary {
             return (try? result.get()).map { .found($0) } ?? .failed
         }
         guard let file = index()[name] else { return .notFound }
+        guard inProgress.count < maximumNestingDepth else {
+            reportLater(Diagnostic(.error, at: location, "specs used as layers nest more than \(maximumNestingDepth) deep here (\(inProgress[0]) -> ... -> \(inProgress[inProgress.count - 1]) -> \(name)); nest them less deep"), for: location.file)
+            return .failed
+        }
         let (model, diagnostics) = check(file: file)
         if let model {
             checked[name] = .success(model)
@@ -90,6 +109,8 @@ public final class SpecLibrary {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
                 let path = directory == "." ? name : directory + "/" + name
+                // A FIFO or device named *.yaml would block the read or never end.
+                guard YAMLFile.isRegularFile(path) else { continue }
                 guard let root = try? YAMLParser.parse(contentsOf: path),
                       let model = root["model"]?.scalar?.text, map[model] == nil else { continue }
                 map[model] = path

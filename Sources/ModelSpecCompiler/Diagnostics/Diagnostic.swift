@@ -16,9 +16,11 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `path:line:column: error: message`, as compilers print them.
+    /// `path:line:column: error: message`, as compilers print them; `path: error: message`
+    /// for what concerns the whole file (line 0: a file that cannot be read).
     public var description: String {
-        "\(location): \(severity.rawValue): \(message)"
+        let place = location.line > 0 ? location.description : location.file
+        return "\(place): \(severity.rawValue): \(message)"
     }
 }
 

@@ -56,11 +56,11 @@ enum ShapeRules {
     }
 
     static func reshape(_ shape: TracedShape, to target: [Int]) throws -> TracedShape {
-        let known = shape.knownSizes.map { $0.reduce(1, *) }
-        let fixed = target.filter { $0 != -1 }.reduce(1, *)
         if target.contains(where: { $0 < -1 }) {
             throw fail("reshape: \(target) has a negative size")
         }
+        let known = try shape.knownSizes.map { try CheckedSize.product($0, "reshape: the element count of \(shape.shapeDescription)") }
+        let fixed = try CheckedSize.product(target.filter { $0 != -1 }, "reshape: the element count of \(target)")
         if let known {
             if target.contains(-1) {
                 guard fixed > 0 else {
@@ -81,7 +81,9 @@ enum ShapeRules {
     static func flatten(_ shape: TracedShape) throws -> TracedShape {
         guard let batch = shape.first else { throw fail("flatten needs a batch dimension, but the shape is []") }
         let rest = Array(shape.dropFirst())
-        if let sizes = rest.knownSizes { return [batch, .known(sizes.reduce(1, *))] }
+        if let sizes = rest.knownSizes {
+            return [batch, .known(try CheckedSize.product(sizes, "flatten of \(shape.shapeDescription)"))]
+        }
         return [batch, .unknown]
     }
 
@@ -112,7 +114,7 @@ enum ShapeRules {
                 throw fail("concat along axis \(axis): shapes \(result.shapeDescription) and \(shape.shapeDescription) differ in dimension \(d)")
             }
             if let a = result[index].size, let b = shape[index].size {
-                result[index] = .known(a + b)
+                result[index] = .known(try CheckedSize.sum(a, b, "concat along axis \(axis)"))
             } else {
                 result[index] = .unknown
             }
@@ -142,12 +144,14 @@ enum ShapeRules {
     }
 
     /// The output size of a convolution or pooling window along one axis, as TensorFlow computes it.
-    static func windowOutput(_ size: TracedDim, window: Int, stride: Int, dilation: Int, padding: Padding) -> TracedDim {
+    /// `(size + stride - 1) / stride` is written `(size - 1) / stride + 1` so that no sum overflows.
+    static func windowOutput(_ size: TracedDim, window: Int, stride: Int, dilation: Int, padding: Padding) throws -> TracedDim {
         guard let size = size.size, window > 0, stride > 0, dilation > 0 else { return .unknown }
-        let effective = (window - 1) * dilation + 1
+        let spread = try CheckedSize.product(window - 1, dilation, "a window of \(window) with dilation \(dilation)")
+        let effective = try CheckedSize.sum(spread, 1, "a window of \(window) with dilation \(dilation)")
         switch padding {
         case .valid: return .known(size >= effective ? (size - effective) / stride + 1 : 0)
-        case .same: return .known((size + stride - 1) / stride)
+        case .same: return .known(size > 0 ? (size - 1) / stride + 1 : 0)
         }
     }
 }

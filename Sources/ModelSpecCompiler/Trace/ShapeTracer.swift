@@ -12,8 +12,17 @@ final class ShapeTracer {
     /// TensorFlow's scope stack and counters, shared by nested shim layers as in TensorFlow.
     private var scopes = ScopeStore()
     private let resolveModel: (String) -> ModelDescription?
+    private let limits: ExpansionLimits
+    /// Steps traced so far, in every nested model, and how deep nested models are now.
+    private var expandedSteps = 0
+    private var nestingDepth = 0
+    /// How many `name_scope`s are open: inside one, a scope is not at the top level of the graph.
+    private var nameScopeDepth = 0
+    /// The step of the top-level model being traced: where a limit crossed deeper is reported.
+    private var topLevelStep: SourceLocation?
 
-    init(resolveModel: @escaping (String) -> ModelDescription?) {
+    init(limits: ExpansionLimits = ExpansionLimits(), resolveModel: @escaping (String) -> ModelDescription?) {
+        self.limits = limits
         self.resolveModel = resolveModel
     }
 
@@ -151,21 +160,35 @@ final class ShapeTracer {
     private func trace(_ step: Step, _ instance: Instance, _ frame: inout Frame) -> [TracedShape]? {
         let inputs = step.inputs.map { frame.values[$0] ?? [] }
         let location = step.location
+        if instance.path.isEmpty { topLevelStep = location }
+        expandedSteps += 1
+        if expandedSteps > limits.maximumExpandedSteps {
+            if expandedSteps == limits.maximumExpandedSteps + 1 {
+                diagnostics.error(topLevelStep ?? location, "the model expands to more than \(limits.maximumExpandedSteps) steps: the specs it uses as layers run their steps again for every use (each use makes its own variables); use a spec fewer times, or nest specs less")
+            }
+            return nil
+        }
         do {
             switch step.operation {
             case let .variableScope(name, reuse, body):
                 switch name {
                 case let .name(expr):
-                    guard let text = evaluate(expr, frame, at: location) else { return nil }
+                    guard let text = evaluate(expr, frame, at: location),
+                          acceptsName(text, "scope name", at: location) else { return nil }
                     scopes.enter(text, reuse: reuse)
                 case let .defaultName(prefix):
+                    guard acceptsName(prefix, "default_name", at: location) else { return nil }
                     scopes.enter(defaultName: prefix)
                 }
                 defer { scopes.exit() }
                 return trace(body, instance, &frame) ? [] : nil
-            case let .nameScope(_, body):
+            case let .nameScope(name, body):
+                guard acceptsName(name, "name_scope name", at: location) else { return nil }
+                nameScopeDepth += 1
+                defer { nameScopeDepth -= 1 }
                 return trace(body, instance, &frame) ? [] : nil
             case let .recordScope(name):
+                guard acceptsName(name, "scope name", at: location) else { return nil }
                 scopes.enter(name)
                 scopes.exit()
                 return []
@@ -175,6 +198,7 @@ final class ShapeTracer {
                 getVariable(name, shape, declaration, instance, at: location)
                 return [shape.map(TracedDim.known)]
             case let .legacyLayer(config):
+                if let name = config.name, !acceptsName(name, "layer name", at: location) { return nil }
                 var naming = LegacyLayerNaming(className: config.kind.baseName, name: config.name, functional: true, reuse: config.reuse, scopes: &scopes)
                 naming.enterCall(&scopes)
                 defer { scopes.exit() }
@@ -192,7 +216,7 @@ final class ShapeTracer {
                 let prefix = scopes.current.qualified(config.name ?? config.kind.baseName)
                 var made: [Int] = []
                 let output = try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
-                    if firstCall { made.append(self.record(prefix + "/" + variableName, shape, .float32, trainable)) }
+                    if firstCall { made.append(self.record(prefix + "/" + variableName, shape, .float32, trainable, at: location)) }
                 }
                 if firstCall { instance.createdLayers.append((key, made)) }
                 return output.map { [$0] }
@@ -220,11 +244,12 @@ final class ShapeTracer {
             let prefix = instance.path + name + "/"
             return try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
                 if firstCall {
-                    let index = self.record(prefix + variableName, shape, .float32, trainable, naming: .attributePath)
+                    let index = self.record(prefix + variableName, shape, .float32, trainable, naming: .attributePath, at: location)
                     instance.attributeWeights[name, default: []].append(index)
                 }
             }.map { [$0] }
         case let .legacy(config):
+            if let name = config.name, !acceptsName(name, "layer name", at: location) { return nil }
             var naming = instance.legacyLayers[name]
                 ?? LegacyLayerNaming(className: config.kind.baseName, name: config.name, functional: false, scopes: &scopes)
             naming.enterCall(&scopes)
@@ -238,6 +263,12 @@ final class ShapeTracer {
             }.map { [$0] }
         case let .model(modelName, arguments):
             guard let model = resolveModel(modelName) else { return nil }
+            guard nestingDepth < limits.maximumNestingDepth else {
+                diagnostics.error(topLevelStep ?? location, "specs used as layers nest more than \(limits.maximumNestingDepth) deep here ('\(modelName)' at \(location)); nest them less deep")
+                return nil
+            }
+            nestingDepth += 1
+            defer { nestingDepth -= 1 }
             let nested: Instance
             if let existing = instance.nested[name] {
                 nested = existing
@@ -315,8 +346,8 @@ final class ShapeTracer {
             try requirePositive(dilation, "dilation_rate", kind)
             makeVariable("kernel", [kernel[0], kernel[1], channels, filters], config.trainable, config.kernelRegularizer != nil)
             if config.useBias { makeVariable("bias", [filters], config.trainable, config.biasRegularizer != nil) }
-            let height = ShapeRules.windowOutput(input[1], window: kernel[0], stride: strides[0], dilation: dilation[0], padding: config.padding)
-            let width = ShapeRules.windowOutput(input[2], window: kernel[1], stride: strides[1], dilation: dilation[1], padding: config.padding)
+            let height = try ShapeRules.windowOutput(input[1], window: kernel[0], stride: strides[0], dilation: dilation[0], padding: config.padding)
+            let width = try ShapeRules.windowOutput(input[2], window: kernel[1], stride: strides[1], dilation: dilation[1], padding: config.padding)
             if height.size == 0 || width.size == 0 {
                 throw ShapeMismatch(message: "conv2d with a \(kernel[0])x\(kernel[1]) kernel and \(config.padding.rawValue) padding on input \(input.shapeDescription) leaves no output")
             }
@@ -327,8 +358,8 @@ final class ShapeTracer {
                   let strides = evaluate(config.strides ?? config.poolSize!, frame, at: location) else { return nil }
             try requirePositive(pool, "pool_size", kind)
             try requirePositive(strides, "strides", kind)
-            let height = ShapeRules.windowOutput(input[1], window: pool[0], stride: strides[0], dilation: 1, padding: config.padding)
-            let width = ShapeRules.windowOutput(input[2], window: pool[1], stride: strides[1], dilation: 1, padding: config.padding)
+            let height = try ShapeRules.windowOutput(input[1], window: pool[0], stride: strides[0], dilation: 1, padding: config.padding)
+            let width = try ShapeRules.windowOutput(input[2], window: pool[1], stride: strides[1], dilation: 1, padding: config.padding)
             if height.size == 0 || width.size == 0 {
                 throw ShapeMismatch(message: "\(kind) with a \(pool[0])x\(pool[1]) window and \(config.padding.rawValue) padding on input \(input.shapeDescription) leaves no output")
             }
@@ -384,6 +415,15 @@ final class ShapeTracer {
         }
     }
 
+    /// Whether TensorFlow 1 accepts `name` for a scope or layer opened here, reporting it if not;
+    /// at the top level of the graph (no variable or name scope open) fewer first characters are allowed.
+    private func acceptsName(_ name: String, _ what: String, at location: SourceLocation) -> Bool {
+        let topLevel = scopes.current.name.isEmpty && nameScopeDepth == 0
+        guard let refusal = TensorFlowName.refusal(name, what, topLevel: topLevel) else { return true }
+        diagnostics.error(location, refusal)
+        return false
+    }
+
     // MARK: Variables
 
     /// `get_variable` in the instance's store; the index of the variable in `created` if it was created now.
@@ -392,13 +432,18 @@ final class ShapeTracer {
         let request = VariableRequest(shape: shape, dtype: declaration.dtype, trainable: declaration.trainable)
         do {
             let result = try instance.store.getVariable(name, in: scopes.current, request) { _ in }
+            if result.lookup == .created || result.lookup == .createdDespiteReuse,
+               let refusal = TensorFlowName.refusal(result.description.name, "variable name", topLevel: true) {
+                // get_variable opens a name scope with the full name at the top level of the graph.
+                diagnostics.error(location, refusal)
+            }
             switch result.lookup {
             case .created:
-                let index = record(result.description.name, shape, declaration.dtype, declaration.trainable)
+                let index = record(result.description.name, shape, declaration.dtype, declaration.trainable, at: location)
                 instance.storeVariables.append(index)
                 return index
             case .createdDespiteReuse:
-                let index = record(result.description.name, shape, declaration.dtype, declaration.trainable)
+                let index = record(result.description.name, shape, declaration.dtype, declaration.trainable, at: location)
                 instance.storeVariables.append(index)
                 diagnostics.error(location, "variable '\(result.description.name)' does not exist, but its scope has reuse: true; TensorFlow 1 refuses this (\"Variable \(result.description.name) does not exist, or was not created with tf.get_variable()\"), while the shim (track_tf1_style_variables) silently creates it; use 'reuse: auto' to create it when missing")
                 return index
@@ -416,11 +461,18 @@ final class ShapeTracer {
 
     private func createAttributeVariable(_ name: String, _ declaration: VariableDeclaration, frame: Frame, at location: SourceLocation) -> Int? {
         guard let shape = evaluate(declaration.shape, frame, at: location) else { return nil }
-        return record(name, shape, declaration.dtype, declaration.trainable, naming: .attributePath)
+        return record(name, shape, declaration.dtype, declaration.trainable, naming: .attributePath, at: location)
     }
 
     @discardableResult
-    private func record(_ name: String, _ shape: [Int], _ dtype: DType, _ trainable: Bool, naming: Manifest.Naming = .scope) -> Int {
+    private func record(_ name: String, _ shape: [Int], _ dtype: DType, _ trainable: Bool, naming: Manifest.Naming = .scope,
+                        at location: SourceLocation) -> Int {
+        do {
+            // The runtime holds every variable as Float elements of 4 bytes.
+            _ = try CheckedSize.product(shape + [MemoryLayout<Float>.size], "the byte count of variable '\(name)' of shape \(shape)")
+        } catch {
+            diagnostics.error(location, error.message)
+        }
         created.append(Manifest.Entry(name: name, shape: shape, dtype: dtype.rawValue, trainable: trainable, naming: naming))
         return created.count - 1
     }

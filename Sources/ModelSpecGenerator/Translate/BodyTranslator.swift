@@ -25,17 +25,17 @@ struct BodyTranslator {
     /// Statements for the steps; `liveAfter` are the values read after them.
     mutating func statements(_ steps: [Step], liveAfter: Set<String>, into code: inout SwiftCode) throws {
         for name in ValueUses.defines(steps) where readValues.contains(name) || liveAfter.contains(name) { _ = value(name) }
+        let live = LiveValues(outer: liveAfter, lastReads: LiveValues.lastReads(steps), after: 0)
         var index = 0
         while index < steps.count {
-            if hasShim, let block = ConvolutionBlock.match(steps, at: index, liveAfter: liveAfter) {
+            if hasShim, let block = ConvolutionBlock.match(steps, at: index, live: live) {
                 let last = index + block.length - 1
-                liveAfterStep = liveAfter.union(ValueUses.reads(Array(steps[(last + 1)...])))
+                liveAfterStep = live.after(last)
                 try convolutionBlock(block, input: value(steps[index].inputs[0]), result: steps[last], into: &code)
                 index += block.length
                 continue
             }
-            let later = liveAfter.union(ValueUses.reads(Array(steps[(index + 1)...])))
-            try statement(steps[index], liveAfter: later, into: &code)
+            try statement(steps[index], liveAfter: live.after(index), into: &code)
             index += 1
         }
     }
@@ -84,11 +84,11 @@ struct BodyTranslator {
     }
 
     /// The values read after the step being translated.
-    var liveAfterStep: Set<String> = []
+    var liveAfterStep = LiveValues(outer: [], lastReads: [:], after: 0)
     /// Every value some step or output reads; only these get names.
     var readValues: Set<String> = []
 
-    private mutating func statement(_ step: Step, liveAfter: Set<String>, into code: inout SwiftCode) throws {
+    private mutating func statement(_ step: Step, liveAfter: LiveValues, into code: inout SwiftCode) throws {
         liveAfterStep = liveAfter
         let inputs = step.inputs.map { value($0) }
         switch step.operation {
@@ -147,7 +147,7 @@ struct BodyTranslator {
         (weightValues[name] ?? SwiftName.lowerCamel(name)) + "Variable"
     }
 
-    private mutating func scopeBlock(_ opening: String, _ body: [Step], liveAfter: Set<String>, into code: inout SwiftCode) throws {
+    private mutating func scopeBlock(_ opening: String, _ body: [Step], liveAfter: LiveValues, into code: inout SwiftCode) throws {
         let returned = ValueUses.defines(body).filter { liveAfter.contains($0) }
         let swiftNames = returned.map { value($0) }
         let head: String = switch swiftNames.count {

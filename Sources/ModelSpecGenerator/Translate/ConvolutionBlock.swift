@@ -14,9 +14,9 @@ struct ConvolutionBlock {
     /// The steps joined: 2 or 3.
     var length: Int
 
-    /// The block that starts at `steps[index]`, if one does; `liveAfter` are
-    /// the values read after all of `steps`.
-    static func match(_ steps: [Step], at index: Int, liveAfter: Set<String>) -> ConvolutionBlock? {
+    /// The block that starts at `steps[index]`, if one does; `live` tells
+    /// the values read after each of `steps`.
+    static func match(_ steps: [Step], at index: Int, live: LiveValues) -> ConvolutionBlock? {
         guard index + 1 < steps.count,
               case let .legacyLayer(convolution) = steps[index].operation,
               convolution.kind == .conv2d, convolution.activation == .linear, convolution.reuse == .inherit,
@@ -26,20 +26,16 @@ struct ConvolutionBlock {
               normalization.training != .constant(true),
               steps[index].results.count == 1, steps[index + 1].results.count == 1,
               steps[index + 1].inputs == steps[index].results,
-              !isRead(steps[index].results[0], after: index + 1, in: steps, liveAfter: liveAfter)
+              !live.after(index + 1).contains(steps[index].results[0])
         else { return nil }
         var block = ConvolutionBlock(convolution: convolution, normalization: normalization, relu: false, length: 2)
         if index + 2 < steps.count, case .math(.relu) = steps[index + 2].operation,
            steps[index + 2].inputs == steps[index + 1].results,
-           !isRead(steps[index + 1].results[0], after: index + 2, in: steps, liveAfter: liveAfter) {
+           !live.after(index + 2).contains(steps[index + 1].results[0]) {
             block.relu = true
             block.length = 3
         }
         return block
-    }
-
-    private static func isRead(_ value: String, after index: Int, in steps: [Step], liveAfter: Set<String>) -> Bool {
-        liveAfter.contains(value) || ValueUses.reads(Array(steps[(index + 1)...])).contains(value)
     }
 
     /// What the call says it stands for, as a comment above it.

@@ -41,15 +41,23 @@ struct ModelTranslator {
     }
 
     /// Whether the model names weights by attribute path below a prefix it is given (`path`).
+    /// Each model is looked at once (`known`), so that specs using each other
+    /// twice at every level do not make the question exponential.
     static func needsPath(_ model: ModelDescription, resolve: (String) -> ModelDescription?) -> Bool {
-        if !model.weights.isEmpty { return true }
-        return model.layers.contains { layer in
-            switch layer.kind {
-            case .native: return true
-            case let .model(name, _): return resolve(name).map { needsPath($0, resolve: resolve) } ?? false
-            default: return false
+        var known: [String: Bool] = [:]
+        func needs(_ model: ModelDescription) -> Bool {
+            if let answer = known[model.name] { return answer }
+            let answer = !model.weights.isEmpty || model.layers.contains { layer in
+                switch layer.kind {
+                case .native: return true
+                case let .model(name, _): return resolve(name).map(needs) ?? false
+                default: return false
+                }
             }
+            known[model.name] = answer
+            return answer
         }
+        return needs(model)
     }
 
     // MARK: Translation
@@ -152,7 +160,10 @@ struct ModelTranslator {
         }
         let defaults = model.params.filter { $0.defaultValue != nil }
         return Rendered(
-            specFile: URL(fileURLWithPath: model.file).lastPathComponent,
+            // In a `//` comment: a line break in the file's name would end the comment.
+            specFile: String(URL(fileURLWithPath: model.file).lastPathComponent.unicodeScalars.map {
+                $0.properties.generalCategory == .control ? "?" : Character($0)
+            }),
             docLines: doc.lines,
             access: keyword,
             typeName: model.name,
@@ -186,7 +197,7 @@ struct ModelTranslator {
         let throwing = !initWeights.isEmpty
         code.line("/// Makes the model\(model.layers.isEmpty ? "" : " and its sublayers")\(initWeights.isEmpty ? "" : ", and the weights made at initialization").")
         for param in model.params where param.doc != nil {
-            code.line("/// - Parameter \(paramNames[param.name]!): \(param.doc!.trimmingCharacters(in: .whitespacesAndNewlines))")
+            code.doc("- Parameter \(paramNames[param.name]!): \(param.doc!.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         try code.block("\(access.keyword)init(\(parameters.joined(separator: ", ")))\(throwing ? " throws" : "")") { code in
             for param in model.params {
@@ -244,7 +255,7 @@ struct ModelTranslator {
         code.line("/// Runs the model.")
         for input in model.inputs {
             let dims = input.shape.map(\.description).joined(separator: ", ")
-            code.line("/// - Parameter \(SwiftName.lowerCamel(input.name)): [\(dims)]\(input.doc.map { ", " + $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "")")
+            code.doc("- Parameter \(SwiftName.lowerCamel(input.name)): [\(dims)]\(input.doc.map { ", " + $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "")")
         }
         code.line("/// - Parameter training: The training flag (batch normalization, dropout).")
         code.line("/// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.")
@@ -275,12 +286,14 @@ struct ModelTranslator {
         try code.block("\(access.keyword)func call(\(parameters.joined(separator: ", "))) throws -> \(returnType)") { code in
             for (symbol, expression) in symbolBindings() { code.line("let \(SwiftName.lowerCamel(symbol)) = \(expression)") }
             try buildWeights(arguments, into: &code)
+            let assigned = Self.assignedNames(model.body)
+            let valueReads = ValueUses.valueReads(model.body)
             for (index, weight) in model.weights.enumerated() {
                 let swift = weightNames[weight.name]!
-                if Self.isAssigned(weight.name, in: model.body) {
+                if assigned.contains(weight.name) {
                     code.line("let \(swift)Variable = ownWeights[\(index)]")
                 }
-                if ValueUses.valueReads(model.body).contains(weight.name) || model.outputs.contains(weight.name) {
+                if valueReads.contains(weight.name) || model.outputs.contains(weight.name) {
                     code.line("let \(swift) = try context.value(of: ownWeights[\(index)])")
                 }
             }
@@ -387,23 +400,27 @@ struct ModelTranslator {
 
     // MARK: Assignments
 
-    static func isAssigned(_ name: String, in steps: [Step]) -> Bool {
-        steps.contains { step in
+    /// The values `assign` steps change in the steps, including inside nested scopes.
+    static func assignedNames(_ steps: [Step]) -> Set<String> {
+        var result = Set<String>()
+        for step in steps {
             switch step.operation {
-            case let .assign(variable, _): variable == name
-            case let .variableScope(_, _, body), let .nameScope(_, body): isAssigned(name, in: body)
-            default: false
+            case let .assign(variable, _): result.insert(variable)
+            case let .variableScope(_, _, body), let .nameScope(_, body): result.formUnion(assignedNames(body))
+            default: break
             }
         }
+        return result
     }
 
     /// Variable steps whose variables `assign` steps change, with the Swift name of their `Variable`.
     static func assignedVariables(_ steps: [Step], names: inout ValueNames) -> [String: String] {
         var result: [String: String] = [:]
         func walk(_ steps: [Step]) {
+            let assigned = assignedNames(steps)
             for step in steps {
                 switch step.operation {
-                case .variable where isAssigned(step.results.first ?? "", in: steps):
+                case .variable where assigned.contains(step.results.first ?? ""):
                     result[step.results[0]] = names.name(step.results[0]) + "Variable"
                 case let .variableScope(_, _, body), let .nameScope(_, body): walk(body)
                 default: break

@@ -14,6 +14,7 @@ struct ValueNames {
     private var names: [String: String] = [:]
     private var taken: Set<String>
     private var unbound = 0
+    private var nextSuffix: [String: Int] = [:]
 
     init(taken: Set<String>) {
         self.taken = taken.union(Self.reserved)
@@ -32,12 +33,15 @@ struct ValueNames {
             // A spec name bound again (`kernel#2`) takes the next free Swift name (`kernel2`).
             candidate = SwiftName.lowerCamel(String(value.split(separator: "#").first ?? Substring(value)))
             if taken.contains(candidate) { candidate += "Value" }
-            var suffix = 2
+            // The next suffix to try is remembered per base, so that a name bound
+            // again thousands of times does not try every earlier suffix again.
             let base = candidate
+            var suffix = nextSuffix[base, default: 2]
             while taken.contains(candidate) {
                 candidate = base + String(suffix)
                 suffix += 1
             }
+            nextSuffix[base] = suffix
         }
         taken.insert(candidate)
         names[value] = candidate
