@@ -125,6 +125,12 @@ let package = Package(
             name: "ModelSpecCheckpointsTests",
             dependencies: ["ModelSpecCheckpoints", "ModelSpecInterpreter", "ModelSpecCompiler", "ModelSpecRuntime", "TensorBundle"]
         ),
+        .testTarget(
+            // Mutated, crafted and hostile specs, checkpoints and .npy files through the `modelspec` CLI and the
+            // checkpoint reader, each in a child process with a time limit (docs/testing.md).
+            name: "FuzzTests",
+            dependencies: ["TensorBundle", "ModelSpecRuntime", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

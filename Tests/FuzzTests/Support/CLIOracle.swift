@@ -1,0 +1,51 @@
+import Foundation
+
+/// Runs `modelspec` for a case and applies what every command owes any input:
+/// no signal, no hang, an exit status the README promises (0, 1 or 2).
+struct CLIOracle {
+    let log: FindingLog
+    let fuzzCase: FuzzCase
+
+    /// The result of `modelspec arguments` in the case's folder; a crash, hang or
+    /// unexpected status is recorded in the log.
+    @discardableResult
+    func run(_ arguments: [String]) throws -> ProcessResult {
+        let result = try Subprocess.run(Repo.modelspec, arguments, in: fuzzCase.folder)
+        let command = "`\(arguments.first ?? "")`"
+        var finding = Finding(kind: .crash, what: "", reproduction: Self.commandLine(arguments), detail: result.err)
+        switch result.ending {
+        case .signal:
+            finding.what = "\(command) \(result.ending)" + (Self.crashSite(result.err).map { " at \($0)" } ?? "")
+        case .timedOut:
+            finding.kind = .hang
+            finding.what = "\(command) \(result.ending)"
+        case .exited(let status) where !(0...2).contains(status):
+            finding.kind = .unexpectedExit
+            finding.what = "\(command) \(result.ending)"
+        case .exited:
+            return result
+        }
+        log.record(finding, in: fuzzCase)
+        return result
+    }
+
+    /// `modelspec` and its arguments as a shell command line.
+    static func commandLine(_ arguments: [String]) -> String {
+        (["modelspec"] + arguments).map(shellQuoted).joined(separator: " ")
+    }
+
+    /// The first frame of the crash report in the project's sources (`Sources/…/File.swift:123`), if any.
+    static func crashSite(_ report: String) -> String? {
+        for line in report.split(separator: "\n") {
+            guard let range = line.range(of: "/Sources/") else { continue }
+            let site = line[range.lowerBound...].dropFirst()
+            return String(site.split(separator: " ").first ?? site)
+        }
+        return nil
+    }
+}
+
+func shellQuoted(_ word: String) -> String {
+    word.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:".contains($0) } ? word
+        : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
