@@ -8,7 +8,7 @@ import Testing
 /// call contexts, scope records). Resident memory belongs to the whole process
 /// and the other tests run in parallel in this one, so the calls run in a child
 /// process of the test bundle, alone.
-@Suite struct ResidentMemoryTests {
+@Suite(.serialized) struct ResidentMemoryTests {
     static let childVariable = "MODELSPEC_RESIDENT_MEMORY_CHILD"
     static var isChild: Bool { ProcessInfo.processInfo.environment[childVariable] != nil }
 

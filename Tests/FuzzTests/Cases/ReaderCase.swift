@@ -144,7 +144,7 @@ struct ReaderCase {
         }
         for _ in 0..<300 {
             if let read = try? checkpoint.rawBytes(named: entry), read != expected {
-                return [Finding(kind: .wrongResult, what: "a read during a rewrite returns bytes of neither version's checksum, without an error",
+                return [Finding(kind: .wrongResult, what: "a read while the shard is rewritten returns bytes other than those its checksum was checked on, without an error",
                                 reproduction: "", detail: entry)]
             }
         }

@@ -13,10 +13,9 @@ import Testing
             var fuzzCase = try FuzzCase(family: family, index: index)
             defer { fuzzCase.remove() }
             let spec = try Self.mutatedSpec(in: &fuzzCase, byTokens: family == "spec-tokens")
-            let cli = CLIOracle(log: log, fuzzCase: fuzzCase)
-            guard try cli.run(["check", spec]).ending == .exited(0) else { continue }
-            try cli.run(["names", spec])
-            try cli.run(["generate", spec, "-o", fuzzCase.path("generated")])
+            try CLIOracle(log: log, fuzzCase: fuzzCase).runInTurn(
+                [["check", spec], ["names", spec], ["generate", spec, "-o", fuzzCase.path("generated")]],
+                while: { $0 == .exited(0) })
         }
         log.report()
     }
@@ -52,11 +51,8 @@ import Testing
             defer { fuzzCase.remove() }
             fuzzCase.mutation = "crafted spec \(spec.name)"
             let main = try Self.write(spec, in: fuzzCase)
-            let cli = CLIOracle(log: log, fuzzCase: fuzzCase)
-            // After a hang, the case's other commands would wait as long: one is enough.
-            for arguments in [["check", main], ["names", main] + spec.namesArguments, ["generate", main, "-o", fuzzCase.path("generated")]] {
-                if case .timedOut = try cli.run(arguments).ending { break }
-            }
+            try CLIOracle(log: log, fuzzCase: fuzzCase).runInTurn(
+                [["check", main], ["names", main] + spec.namesArguments, ["generate", main, "-o", fuzzCase.path("generated")]])
         }
         log.report()
     }

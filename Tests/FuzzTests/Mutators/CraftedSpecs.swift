@@ -71,12 +71,13 @@ struct CraftedSpec {
         return single("ManySteps", model("ManySteps", inputs: "  x: [batch, 4]", steps))
     }
 
-    /// A FIFO named like a spec beside a good spec: checking must not wait for a writer.
-    static let fifoBeside: CraftedSpec = {
-        var spec = single("BesideFIFO", model("BesideFIFO", inputs: "  x: [batch, 4]", "  - relu"))
-        spec.fifos = ["Blocker.yaml"]
-        return spec
-    }()
+    /// A FIFO named like a spec beside a spec that uses another spec of its folder (so the
+    /// folder is searched): checking must not wait for a writer.
+    static let fifoBeside = CraftedSpec(
+        name: "BesideFIFO",
+        files: ["BesideFIFO.yaml": "spec: 1\nmodel: BesideFIFO\ninputs:\n  x: [batch, 4]\nlayers:\n  inner: Other\nforward:\n  - inner\n",
+                "Other.yaml": model("Other", inputs: "  x: [batch, 4]", "  - relu")],
+        main: "BesideFIFO.yaml", fifos: ["Blocker.yaml"])
 
     /// Names the generated Swift must escape or the generator must refuse.
     static let hostileNames: [CraftedSpec] = [

@@ -29,6 +29,15 @@ struct CLIOracle {
         return result
     }
 
+    /// Runs the commands in turn while `goOn` says so of the last one's ending; never after a crash
+    /// or a hang (one finding per case: the case's later commands would only repeat it).
+    func runInTurn(_ commands: [[String]], while goOn: (Ending) -> Bool = { _ in true }) throws {
+        for arguments in commands {
+            let ending = try run(arguments).ending
+            guard case .exited = ending, goOn(ending) else { return }
+        }
+    }
+
     /// `modelspec` and its arguments as a shell command line.
     static func commandLine(_ arguments: [String]) -> String {
         (["modelspec"] + arguments).map(shellQuoted).joined(separator: " ")

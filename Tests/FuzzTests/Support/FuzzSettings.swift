@@ -4,14 +4,14 @@ import Foundation
 ///
 /// The defaults keep the whole fuzz run to about a minute in CI (2 cores).
 /// Environment variables make a larger or different run:
-/// - `MODELSPEC_FUZZ_ITERATIONS`: mutated cases per family (default 60);
+/// - `MODELSPEC_FUZZ_ITERATIONS`: mutated cases per family (default 30);
 /// - `MODELSPEC_FUZZ_SEED`: the seed (default 0x5EED), printed with every failure;
 /// - `MODELSPEC_FUZZ_TIMEOUT`: seconds one case may take before it counts as a hang (default 10);
 /// - `MODELSPEC_FUZZ_FINDINGS`: where failing inputs are saved (default a folder in the temporary directory).
 enum FuzzSettings {
     static let environment = ProcessInfo.processInfo.environment
 
-    static let iterations: Int = environment["MODELSPEC_FUZZ_ITERATIONS"].flatMap { Int($0) }.map { max(1, $0) } ?? 60
+    static let iterations: Int = environment["MODELSPEC_FUZZ_ITERATIONS"].flatMap { Int($0) }.map { max(1, $0) } ?? 30
 
     static let seed: UInt64 = environment["MODELSPEC_FUZZ_SEED"].flatMap { text in
         text.hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text)
