@@ -32,7 +32,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let cases = Self.cases
         let (entries, killed) = try ChildBatch.run(
-            test: "CheckpointReaderFuzzTests/childProcess", count: cases.count, in: folder, timeout: FuzzSettings.timeout * 4)
+            test: "CheckpointReaderFuzzTests/childProcess", count: cases.count, in: folder, timeout: FuzzSettings.timeout)
         #expect(entries.count == cases.count, "the child process ran \(entries.count) of \(cases.count) cases")
         let log = FindingLog()
         let reproduction = "\(FuzzSettings.reproduction) swift test --skip-build --filter CheckpointReaderFuzzTests"
@@ -50,7 +50,8 @@ import Testing
         }
         for (index, ending, err) in killed {
             let what = "the checkpoint reader's process \(ending)" + (CLIOracle.crashSite(err).map { " at \($0)" } ?? "")
-            log.record(Finding(kind: ending == .timedOut(FuzzSettings.timeout * 4) ? .hang : .crash, what: what,
+            let hung = if case .timedOut = ending { true } else { false }
+            log.record(Finding(kind: hung ? .hang : .crash, what: what,
                                reproduction: reproduction, detail: err), in: try fuzzCase(index))
         }
         log.report()

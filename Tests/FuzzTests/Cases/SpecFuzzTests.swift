@@ -14,7 +14,7 @@ import Testing
             defer { fuzzCase.remove() }
             let spec = try Self.mutatedSpec(in: &fuzzCase, byTokens: family == "spec-tokens")
             try CLIOracle(log: log, fuzzCase: fuzzCase).runInTurn(
-                [["check", spec], ["names", spec], ["generate", spec, "-o", fuzzCase.path("generated")]],
+                [["check", spec], ["names", spec, "--json"], ["generate", spec, "-o", fuzzCase.path("generated")]],
                 while: { $0 == .exited(0) })
         }
         log.report()
@@ -45,14 +45,36 @@ import Testing
     func craftedSpecs() throws {
         let log = FindingLog()
         let crafted = CraftedSpec.hugeSizes + CraftedSpec.hostileNames
-            + [.chain(depth: 600), .diamond(depth: 30), .manySteps(10_000), .fifoBeside]
+            + [.nested("Chain", depth: 600, uses: 1), .nested("Diamond", depth: 30, uses: 2), .manySteps(10_000), .fifoBeside]
         for (index, spec) in crafted.enumerated() {
             var fuzzCase = try FuzzCase(family: "spec-crafted", index: index)
             defer { fuzzCase.remove() }
             fuzzCase.mutation = "crafted spec \(spec.name)"
             let main = try Self.write(spec, in: fuzzCase)
             try CLIOracle(log: log, fuzzCase: fuzzCase).runInTurn(
-                [["check", main], ["names", main] + spec.namesArguments, ["generate", main, "-o", fuzzCase.path("generated")]])
+                [["check", main], ["names", main, "--json"] + spec.namesArguments, ["generate", main, "-o", fuzzCase.path("generated")]])
+        }
+        log.report()
+    }
+
+    /// A shipped spec whose variable shapes come from a parameter (`shape: [20, $units]`), given
+    /// sizes no variable can have, through `names` and `run` (with another model's checkpoint and
+    /// `--allow-missing`, so that the variables are made, not loaded).
+    @Test(.enabled(if: Repo.modelspecBuilt))
+    func hostileParameters() throws {
+        let log = FindingLog()
+        let values = ["-5", "9223372036854775807", "4611686018427387904", "100000000000"]
+        for (index, units) in values.enumerated() {
+            var fuzzCase = try FuzzCase(family: "spec-params", index: index)
+            defer { fuzzCase.remove() }
+            fuzzCase.mutation = "--param units=\(units)"
+            let copy = try Subject.dense.copy(into: fuzzCase)
+            let other = try fuzzCase.copy(Subject.convolution.checkpoint, as: "other-checkpoint")
+            try CLIOracle(log: log, fuzzCase: fuzzCase).runInTurn([
+                ["names", copy.spec, "--json", "--param", "units=\(units)"],
+                ["run", copy.spec, "--checkpoint", other, "--input", "inputs=\(copy.input)", "--output", copy.output,
+                 "--param", "units=\(units)", "--allow-missing", "--allow-unused"],
+            ])
         }
         log.report()
     }

@@ -41,28 +41,18 @@ struct CraftedSpec {
                names: ["--input", "x=4294967296,4294967296,4294967296"]),
     ]
 
-    /// A chain of `depth` specs, each using the next as its layer.
-    static func chain(depth: Int) -> CraftedSpec {
+    /// `depth` specs `base0`, `base1`, ..., each using the next `uses` times as its layers; the last
+    /// has a dense layer. Used once: a chain `depth` deep; twice: 2^depth uses of the last one.
+    static func nested(_ base: String, depth: Int, uses: Int) -> CraftedSpec {
         var files: [String: String] = [:]
+        let layers = (0..<uses).map { "use\($0)" }
         for i in 0..<depth {
             let body = i + 1 < depth
-                ? "layers:\n  inner: Chain\(i + 1)\nforward:\n  - inner\n"
-                : "forward:\n  - relu\n"
-            files["Chain\(i).yaml"] = "spec: 1\nmodel: Chain\(i)\ninputs:\n  x: [batch, 4]\n" + body
-        }
-        return CraftedSpec(name: "Chain\(depth)", files: files, main: "Chain0.yaml")
-    }
-
-    /// `depth` specs, each using the next twice: 2^depth uses of the last one.
-    static func diamond(depth: Int) -> CraftedSpec {
-        var files: [String: String] = [:]
-        for i in 0..<depth {
-            let body = i + 1 < depth
-                ? "layers:\n  a: Diamond\(i + 1)\n  b: Diamond\(i + 1)\nforward:\n  - a\n  - b\n"
+                ? "layers:\n" + layers.map { "  \($0): \(base)\(i + 1)\n" }.joined() + "forward:\n" + layers.map { "  - \($0)\n" }.joined()
                 : "forward:\n  - scope: s\n    do:\n      - dense: {units: 4}\n"
-            files["Diamond\(i).yaml"] = "spec: 1\nmodel: Diamond\(i)\ninputs:\n  x: [batch, 4]\n" + body
+            files["\(base)\(i).yaml"] = "spec: 1\nmodel: \(base)\(i)\ninputs:\n  x: [batch, 4]\n" + body
         }
-        return CraftedSpec(name: "Diamond\(depth)", files: files, main: "Diamond0.yaml")
+        return CraftedSpec(name: "\(base)\(depth)", files: files, main: "\(base)0.yaml")
     }
 
     /// A spec of `count` steps.

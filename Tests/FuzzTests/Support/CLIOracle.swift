@@ -1,7 +1,8 @@
 import Foundation
 
 /// Runs `modelspec` for a case and applies what every command owes any input:
-/// no signal, no hang, an exit status the README promises (0, 1 or 2).
+/// no signal, no hang, an exit status the README promises (0, 1 or 2); and
+/// `names --json`, a listing of variables that can be made (``ManifestOracle``).
 struct CLIOracle {
     let log: FindingLog
     let fuzzCase: FuzzCase
@@ -22,6 +23,10 @@ struct CLIOracle {
         case .exited(let status) where !(0...2).contains(status):
             finding.kind = .unexpectedExit
             finding.what = "\(command) \(result.ending)"
+        case .exited(0) where arguments.first == "names" && arguments.contains("--json"):
+            guard let problem = ManifestOracle.problem(inListing: result.out) else { return result }
+            let parts = problem.split(separator: "|", maxSplits: 1).map(String.init)
+            finding = Finding(kind: .silentAcceptance, what: parts[0], reproduction: finding.reproduction, detail: parts.last ?? "")
         case .exited:
             return result
         }
@@ -43,14 +48,15 @@ struct CLIOracle {
         (["modelspec"] + arguments).map(shellQuoted).joined(separator: " ")
     }
 
-    /// The first frame of the crash report in the project's sources (`Sources/…/File.swift:123`), if any.
+    /// The first frame of the crash report in the project's sources with a line
+    /// (`Sources/…/File.swift:123:4`; an inlined frame may have none), if any.
     static func crashSite(_ report: String) -> String? {
-        for line in report.split(separator: "\n") {
-            guard let range = line.range(of: "/Sources/") else { continue }
+        let sites = report.split(separator: "\n").compactMap { line -> Substring? in
+            guard let range = line.range(of: "/Sources/") else { return nil }
             let site = line[range.lowerBound...].dropFirst()
-            return String(site.split(separator: " ").first ?? site)
+            return site.split(separator: " ").first ?? site
         }
-        return nil
+        return (sites.first { $0.contains(".swift:") } ?? sites.first).map(String.init)
     }
 }
 

@@ -34,7 +34,8 @@ enum ChildBatch {
     }
 
     /// In the parent: runs `test` (a swift-testing filter naming the child test) until
-    /// all `count` cases ran; returns the journal of each case and the cases that crashed or hung.
+    /// all `count` cases ran; returns the journal of each case and the cases that crashed or hung
+    /// (no new journal line within `timeout` seconds).
     static func run(test: String, count: Int, in folder: String, timeout: Double)
         throws -> (entries: [Int: Entry], killed: [(index: Int, ending: Ending, err: String)])
     {
@@ -44,9 +45,15 @@ enum ChildBatch {
         while first < count {
             let journal = folder + "/journal-\(first)"
             _ = FileManager.default.createFile(atPath: journal, contents: nil)
+            var journalSize = 0
             let result = try Subprocess.run(
                 CommandLine.arguments[0], ["--testing-library", "swift-testing", "--filter", test], in: folder,
-                timeout: timeout, environment: [journalVariable: journal, firstCaseVariable: String(first)])
+                timeout: timeout, environment: [journalVariable: journal, firstCaseVariable: String(first)],
+                progressing: {
+                    let size = ((try? FileManager.default.attributesOfItem(atPath: journal))?[.size] as? Int) ?? 0
+                    defer { journalSize = size }
+                    return size > journalSize
+                })
             var lastStarted: Int?
             for line in (try String(contentsOfFile: journal, encoding: .utf8)).split(separator: "\n") {
                 let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)

@@ -43,10 +43,12 @@ enum Subprocess {
     static let memoryLimitKiB = 4 * 1024 * 1024
 
     /// Runs `executable` with `arguments` in `folder`; stdout and stderr go to files there
-    /// (no pipe to fill up). Killed after `timeout` seconds.
+    /// (no pipe to fill up). Killed after `timeout` seconds, or, with `progressing`, after
+    /// `timeout` seconds in which `progressing` saw no progress.
     static func run(
         _ executable: String, _ arguments: [String], in folder: String,
-        timeout: Double = FuzzSettings.timeout, environment extra: [String: String] = [:]
+        timeout: Double = FuzzSettings.timeout, environment extra: [String: String] = [:],
+        progressing: (() -> Bool)? = nil
     ) throws -> ProcessResult {
         let outPath = folder + "/.stdout", errPath = folder + "/.stderr"
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
@@ -73,7 +75,11 @@ enum Subprocess {
         process.terminationHandler = { _ in done.signal() }
         try process.run()
         var ending: Ending
-        if done.wait(timeout: .now() + timeout) == .timedOut {
+        var answered = done.wait(timeout: .now() + timeout) == .success
+        while !answered, progressing?() == true {
+            answered = done.wait(timeout: .now() + timeout) == .success
+        }
+        if !answered {
             kill(process.processIdentifier, SIGKILL)
             done.wait()
             ending = .timedOut(timeout)
