@@ -80,7 +80,7 @@ import Testing
                 ChildBatch.write(["fail", String(index), failure.kind.rawValue, failure.what, failure.detail], to: journal)
             }
             ChildBatch.write(["end", String(index)], to: journal)
-            fuzzCase.remove()
+            if failures.isEmpty { fuzzCase.remove() }  // else the parent saves it
         }
     }
 }

@@ -7,7 +7,7 @@ struct Finding {
         case crash = "crash"
         case hang = "hang"
         case unexpectedExit = "unexpected exit status"
-        case silentAcceptance = "damaged input accepted"
+        case silentAcceptance = "bad or damaged input accepted"
         case wrongResult = "wrong result without an error"
         case destroyedInput = "user file destroyed"
         case uncompilableSwift = "generated Swift does not compile"
