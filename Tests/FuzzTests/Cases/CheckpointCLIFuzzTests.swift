@@ -67,7 +67,7 @@ import Testing
             let edit = index.applyHostileEdit(shardSize: shardSize, using: &fuzzCase.rng)
             try Data(try index.encoded()).write(file: copy.index)
             fuzzCase.mutation = "index: \(edit.description)"
-            return (edit.unloadable, edit.unloadable)
+            return (edit.unloadable, true)  // every edit leaves a checkpoint this spec cannot load
         default:
             return try damageShardFile(copy, in: &fuzzCase)
         }

@@ -14,8 +14,8 @@ import Testing
         "reader-rewrite-after-read", "reader-concurrent-rewrite",
     ]
 
-    /// The checkpoints read: TensorFlow's fixtures (one, two shards, partitioned, object-based), a seed's,
-    /// and (`nil`: one written here with shards of several pages, where a mapping can outlive the file's end.)
+    /// The checkpoints read: TensorFlow's fixtures (one shard, two, partitioned, object-based), a seed's,
+    /// and `nil`, one written by the case with a shard of several pages (a mapping can outlive the file's end).
     static let fixtures: [String?] = ["tf1_saver", "tf1_sharded", "tf1_partitioned", "tf2_object"].map { Repo.checkpointFixtures + "/" + $0 }
         + [Repo.seedCheckpoints + "/DenseLayer/checkpoint", nil]
 
