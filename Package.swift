@@ -127,6 +127,12 @@ let package = Package(
             // Specs read from the source tree by the tests (#filePath), not resources.
             exclude: ["Specs"]
         ),
+        .testTarget(
+            // Mutated, crafted and hostile specs, checkpoints and .npy files through the `modelspec` CLI and the
+            // checkpoint reader, each in a child process with a time limit (docs/testing.md).
+            name: "FuzzTests",
+            dependencies: ["TensorBundle", "ModelSpecRuntime", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
