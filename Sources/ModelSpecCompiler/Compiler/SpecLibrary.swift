@@ -82,7 +82,7 @@ public final class SpecLibrary {
         return pending
     }
 
-    /// Model type name -> spec file, for every `*.yaml` / `*.yml` in the folders.
+    /// Model type name -> spec file, for every spec (`SpecFile`) in the folders.
     private func index() -> [String: String] {
         if let filesByModel { return filesByModel }
         var map: [String: String] = [:]
@@ -90,7 +90,7 @@ public final class SpecLibrary {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
                 let path = directory == "." ? name : directory + "/" + name
-                guard let root = try? YAMLParser.parse(contentsOf: path),
+                guard SpecFile.isSpec(atPath: path), let root = try? YAMLParser.parse(contentsOf: path),
                       let model = root["model"]?.scalar?.text, map[model] == nil else { continue }
                 map[model] = path
             }
