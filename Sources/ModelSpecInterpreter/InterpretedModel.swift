@@ -11,6 +11,7 @@ import TFNaming
 ///     let library = SpecLibrary(directories: ["specs"])
 ///     let model = try InterpretedModel(description, params: ["units": .int(10)], library: library)
 ///     let outputs = try model(["inputs": x], training: false)
+///     let vectors = try embedder([:], indices: ["ids": ids])   // int32/int64 inputs as IndexTensor
 ///     model.weights.map(\.name)   // TensorFlow's layer.weights order
 ///     model.losses                // regularization losses, TensorFlow's order
 public final class InterpretedModel: ShimLayer {

@@ -6,13 +6,9 @@ import Testing
 /// runs: a wrong rank, a wrong fixed size, or a symbol with two sizes is an error
 /// naming the input and both shapes, not a failure inside an op.
 @Suite struct InputCheckTests {
+    /// The message of the error `body` throws (nil, and a recorded issue, when it throws none).
     private func message(_ body: () throws -> Void) -> String? {
-        do {
-            try body()
-            return nil
-        } catch {
-            return "\(error)"
-        }
+        (#expect(throws: (any Error).self) { try body() }).map { "\($0)" }
     }
 
     @Test func wrongRank() throws {

@@ -19,13 +19,9 @@ import Testing
         return try InterpretedModel(description, library: compiler.library)
     }
 
+    /// The message of the error `body` throws (nil, and a recorded issue, when it throws none).
     private func message(_ body: () throws -> Void) -> String? {
-        do {
-            try body()
-            return nil
-        } catch {
-            return "\(error)"
-        }
+        (#expect(throws: (any Error).self) { try body() }).map { "\($0)" }
     }
 
     private let pair = """
