@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "modelspec", targets: ["modelspec"]),
         .executable(name: "modelspec-generate", targets: ["modelspec-generate"]),
         .plugin(name: "ModelSpecPlugin", targets: ["ModelSpecPlugin"]),
+        .plugin(name: "GenerateModelSources", targets: ["GenerateModelSources"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,8 +50,20 @@ let package = Package(
         .executableTarget(name: "embed-templates"),
 
         // The build plugin for users' targets, and the light tool it runs (no runtime, no OpenBLAS).
-        .executableTarget(name: "modelspec-generate", dependencies: ["ModelSpecGenerator"]),
+        // Both plugins take a target's specs by the rule of ModelSpecCompiler's SpecFile.
+        .executableTarget(name: "modelspec-generate", dependencies: ["ModelSpecCompiler", "ModelSpecGenerator"]),
         .plugin(name: "ModelSpecPlugin", capability: .buildTool(), dependencies: ["modelspec-generate"]),
+        // `swift package --allow-writing-to-package-directory generate-model-sources`: the same files, written
+        // into the package for reading and IDEs.
+        .plugin(
+            name: "GenerateModelSources",
+            capability: .command(
+                intent: .custom(verb: "generate-model-sources",
+                                description: "Write the Swift files generated from the specs into GeneratedModelSources/, for reading"),
+                permissions: [.writeToPackageDirectory(reason: "writes the Swift files generated from the specs into the package")]
+            ),
+            dependencies: ["modelspec-generate"]
+        ),
 
         // Runtime: tensors on OpenBLAS, the variable-store shim, layers.
         // (CConvolution: the direct convolution kernel, AVX2 + FMA when the CPU has them.)

@@ -18,6 +18,16 @@ struct Bindings {
 
     func ints(_ exprs: [Expr<Int>]) throws -> [Int] { try exprs.map(int) }
 
+    /// A dimension of an input's declared shape, for `checkInputShapes` (parameters by their values).
+    func inputDimension(_ dimension: Dimension) throws -> InputDimension {
+        switch dimension {
+        case let .known(size): .size(size)
+        case let .param(name): .size(try int(.param(name)))
+        case let .symbol(name): .symbol(name)
+        case .unknown: .any
+        }
+    }
+
     func string(_ expr: Expr<String>) throws -> String {
         switch expr {
         case let .literal(value): return value

@@ -11,6 +11,7 @@ import TFNaming
 ///     let library = SpecLibrary(directories: ["specs"])
 ///     let model = try InterpretedModel(description, params: ["units": .int(10)], library: library)
 ///     let outputs = try model(["inputs": x], training: false)
+///     let vectors = try embedder([:], indices: ["ids": ids])   // int32/int64 inputs as IndexTensor
 ///     model.weights.map(\.name)   // TensorFlow's layer.weights order
 ///     model.losses                // regularization losses, TensorFlow's order
 public final class InterpretedModel: ShimLayer {
@@ -107,24 +108,36 @@ public final class InterpretedModel: ShimLayer {
 
     /// Calls the model.
     /// - Parameters:
-    ///   - inputs: tensors by input name.
+    ///   - inputs: tensors by input name (the `float32` inputs).
+    ///   - indices: integer tensors by input name (the `int32` / `int64` inputs, such as the ids of an embedding lookup).
     ///   - training: the training flag.
     ///   - substituting: tensors used in place of the variables of these full names, for this call only.
     ///   - seed: the seed of dropout's randomness.
     /// - Returns: the outputs, in the order of `outputs:`.
-    public func callAsFunction(_ inputs: [String: Tensor], training: Bool = false,
+    /// - Throws: `InputShapeError` for an input that does not fit its declared shape, before anything runs.
+    public func callAsFunction(_ inputs: [String: Tensor], indices: [String: IndexTensor] = [:], training: Bool = false,
                                substituting: [String: Tensor] = [:], seed: UInt64? = nil) throws -> [Tensor] {
         let ordered = try description.inputs.map { declaration in
+            if declaration.isIndices {
+                guard let ids = indices[declaration.name] else {
+                    throw InterpreterError(inputs[declaration.name] == nil
+                        ? "\(description.name) needs input '\(declaration.name)' (\(declaration.dtype), an IndexTensor in indices:)"
+                        : "input '\(declaration.name)' of \(description.name) is \(declaration.dtype): give it as an IndexTensor in indices:, not as a float Tensor")
+                }
+                return Tensor(ids)
+            }
             guard let tensor = inputs[declaration.name] else {
-                throw InterpreterError("\(description.name) needs input '\(declaration.name)'")
+                throw InterpreterError(indices[declaration.name] == nil
+                    ? "\(description.name) needs input '\(declaration.name)'"
+                    : "input '\(declaration.name)' of \(description.name) is \(declaration.dtype): give it as a Tensor, not as indices")
             }
             return tensor
         }
-        for name in inputs.keys where !description.inputs.contains(where: { $0.name == name }) {
+        for name in Set(inputs.keys).union(indices.keys).sorted() where !description.inputs.contains(where: { $0.name == name }) {
             throw InterpreterError("\(description.name) has no input '\(name)'")
         }
         let context = CallContext(training: training, substituting: substituting, seed: seed, initialValues: pendingValues)
-        let outputs = try call(ordered, context: context, training: training)
+        let outputs = try call(ordered, indices: indices, context: context, training: training)
         pendingValues = context.initialValues
         log.variables += context.created
         let unused = context.unusedSubstitutions
@@ -134,15 +147,18 @@ public final class InterpretedModel: ShimLayer {
         return outputs
     }
 
-    /// Calls the model with its inputs in declaration order, inside a call (nested models).
-    public func call(_ inputs: [Tensor], context: CallContext, training: Bool) throws -> [Tensor] {
+    /// Calls the model with its inputs in declaration order, inside a call (nested models). The integer
+    /// inputs are read from `indices` when given there, else truncated from `inputs`.
+    public func call(_ inputs: [Tensor], indices: [String: IndexTensor] = [:], context: CallContext,
+                     training: Bool) throws -> [Tensor] {
         guard inputs.count == description.inputs.count else {
             throw InterpreterError("\(description.name) takes \(description.inputs.count) inputs, but \(inputs.count) are given")
         }
         var bindings = Bindings(params: params)
-        for (declaration, tensor) in zip(description.inputs, inputs) {
-            try bind(declaration, tensor.shape, &bindings)
+        let declared = try zip(description.inputs, inputs).map { declaration, tensor in
+            (name: declaration.name, shape: tensor.shape, expected: try declaration.shape.map(bindings.inputDimension))
         }
+        bindings.symbols = try checkInputShapes(of: description.name, declared)
         if !builtWeights {
             builtWeights = true
             for weight in description.weights where !weight.atInit {
@@ -152,6 +168,9 @@ public final class InterpretedModel: ShimLayer {
         let frame = Frame(bindings: bindings, training: training)
         for (declaration, tensor) in zip(description.inputs, inputs) {
             frame.values[declaration.name] = tensor
+            if declaration.isIndices {
+                frame.indices[declaration.name] = try indices[declaration.name] ?? IndexTensor(truncating: tensor)
+            }
         }
         for weight in description.weights {
             guard let variable = weightsByName[weight.name] else { continue }
@@ -161,28 +180,6 @@ public final class InterpretedModel: ShimLayer {
         return try shim.call(context: context, training: training) { tf in
             try run(description.body, tf, frame)
             return try description.outputs.map { try frame.value($0) }
-        }
-    }
-
-    private func bind(_ declaration: InputDeclaration, _ shape: [Int], _ bindings: inout Bindings) throws {
-        let declared = "[" + declaration.shape.map(\.description).joined(separator: ", ") + "]"
-        guard declaration.shape.count == shape.count else {
-            throw InterpreterError("input '\(declaration.name)' needs shape \(declared), but a tensor of shape \(shape) is given")
-        }
-        for (dimension, size) in zip(declaration.shape, shape) {
-            switch dimension {
-            case .known, .param:
-                if try bindings.shape([dimension]) != [size] {
-                    throw InterpreterError("input '\(declaration.name)' needs shape \(declared), but a tensor of shape \(shape) is given")
-                }
-            case let .symbol(name):
-                if let bound = bindings.symbols[name], bound != size {
-                    throw InterpreterError("symbol '\(name)' is \(bound) in one input and \(size) in input '\(declaration.name)'")
-                }
-                bindings.symbols[name] = size
-            default:
-                break
-            }
         }
     }
 
@@ -213,6 +210,8 @@ public final class InterpretedModel: ShimLayer {
         var bindings: Bindings
         var training: Bool
         var values: [String: Tensor] = [:]
+        /// The integer inputs as given (their `values` are the same as floats), until rebound.
+        var indices: [String: IndexTensor] = [:]
         var variables: [String: Variable] = [:]
 
         init(bindings: Bindings, training: Bool) {
@@ -239,6 +238,7 @@ public final class InterpretedModel: ShimLayer {
             let outputs = try run(step, tf, frame)
             for (name, value) in zip(step.results, outputs) {
                 frame.values[name] = value
+                frame.indices[name] = nil
             }
         }
     }
@@ -281,7 +281,7 @@ public final class InterpretedModel: ShimLayer {
             return [try tf.layer(try frame.bindings.configuration(config), inputs[0],
                                  training: frame.flag(config.training, default: false), reuse: config.reuse)]
         case let .callLayer(name, training):
-            return try callLayer(name, inputs, training: frame.flag(training, default: frame.training), tf, frame)
+            return try callLayer(name, inputs, operands: step.inputs, training: frame.flag(training, default: frame.training), tf, frame)
         case let .getOrCreateLayer(name, config):
             let configuration = try frame.bindings.configuration(config)
             let layer = try tf.getOrCreateLayer(name) {
@@ -289,7 +289,8 @@ public final class InterpretedModel: ShimLayer {
             }
             return [try layer(inputs[0], training: frame.training, context: tf.context)]
         case let .math(operation):
-            return [try math(operation, inputs, frame.bindings)]
+            let ids = step.inputs.count == 2 ? frame.indices[step.inputs[1]] : nil
+            return [try math(operation, inputs, ids: ids, frame.bindings)]
         case let .assign(name, add):
             guard let variable = frame.variables[name] else {
                 throw InterpreterError("'\(name)' is not a variable and cannot be assigned")
@@ -299,7 +300,8 @@ public final class InterpretedModel: ShimLayer {
         }
     }
 
-    private func callLayer(_ name: String, _ inputs: [Tensor], training: Bool, _ tf: TF1, _ frame: Frame) throws -> [Tensor] {
+    private func callLayer(_ name: String, _ inputs: [Tensor], operands: [String], training: Bool, _ tf: TF1,
+                           _ frame: Frame) throws -> [Tensor] {
         guard let sublayer = sublayersByName[name] else { throw InterpreterError("no layer '\(name)'") }
         switch sublayer {
         case let .native(layer):
@@ -307,7 +309,12 @@ public final class InterpretedModel: ShimLayer {
         case let .legacy(layer):
             return [try layer(inputs[0], training: training, in: tf)]
         case let .model(model):
-            return try model.call(inputs, context: tf.context, training: training)
+            // The integer inputs of this model handed on as given, not through floats.
+            var indices: [String: IndexTensor] = [:]
+            for (declaration, operand) in zip(model.description.inputs, operands) where declaration.isIndices {
+                indices[declaration.name] = frame.indices[operand]
+            }
+            return try model.call(inputs, indices: indices, context: tf.context, training: training)
         case let .template(template, declaration, arguments):
             return [try template(tf) { tf in
                 var bindings = frame.bindings
@@ -324,7 +331,8 @@ public final class InterpretedModel: ShimLayer {
         }
     }
 
-    private func math(_ operation: MathOperation, _ inputs: [Tensor], _ bindings: Bindings) throws -> Tensor {
+    /// `ids`: the second operand as given, when it is an integer input (for `embedding_lookup`).
+    private func math(_ operation: MathOperation, _ inputs: [Tensor], ids: IndexTensor?, _ bindings: Bindings) throws -> Tensor {
         switch operation {
         case .matmul: return try matmul(inputs[0], inputs[1])
         case .biasAdd: return try biasAdd(inputs[0], inputs[1])
@@ -347,9 +355,7 @@ public final class InterpretedModel: ShimLayer {
         case let .reduceSum(axes, keepDims): return try reduceSum(inputs[0], axes: axes, keepDims: keepDims)
         case let .reduceMean(axes, keepDims): return try reduceMean(inputs[0], axes: axes, keepDims: keepDims)
         case .embeddingLookup:
-            let ids = IndexTensor(inputs[1].scalars.map { Int32($0) })
-            let shaped = try IndexTensor(shape: inputs[1].shape, scalars: ids.scalars)
-            return try embeddingLookup(inputs[0], ids: shaped)
+            return try embeddingLookup(inputs[0], ids: ids ?? IndexTensor(truncating: inputs[1]))
         }
     }
 

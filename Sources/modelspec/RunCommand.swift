@@ -108,7 +108,10 @@ struct RunCommand: ParsableCommand {
         // One call; the outputs as .npy.
         let outputs: [Tensor]
         do {
-            outputs = try instance(inputs, training: training, seed: seed)
+            // Integer inputs (ids) as IndexTensors, the others as floats.
+            let integers = Set(model.inputs.filter(\.isIndices).map(\.name))
+            let indices = try inputs.filter { integers.contains($0.key) }.mapValues { try IndexTensor(truncating: $0) }
+            outputs = try instance(inputs.filter { !integers.contains($0.key) }, indices: indices, training: training, seed: seed)
         } catch {
             fail("\(error)")
         }

@@ -182,6 +182,33 @@ import Testing
             """) == ["A.yaml:8:9: error: unknown operation 'desne'; did you mean 'dense'?"])
     }
 
+    @Test func unknownOperationNamesTheClosestAndTheReference() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 3]
+            forward:
+              - abs
+            """) == ["A.yaml:6:5: error: unknown operation 'abs'; the closest operations are 'add', 'elu', 'tanh'; every operation is in the operation reference, docs/spec-language.md#operation-reference"])
+    }
+
+    @Test func numberWhereAValueNameIsNeeded() throws {
+        let valueNames = "operands are value names: an input, an 'as:' name, a variable, a weight, or '_' (the previous step's value); numbers go in attributes such as 'axis:' and 'shape:', and a spec has no constant tensors"
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 3]
+            forward:
+              - add: [x, 1]
+              - multiply: {inputs: [_, 0.5]}
+            """) == [
+                "A.yaml:6:14: error: '1' is a number, but \(valueNames)",
+                "A.yaml:7:28: error: '0.5' is a number, but \(valueNames)",
+            ])
+    }
+
     @Test func twoOperationsInOneStep() throws {
         #expect(try lines("""
             spec: 1
@@ -1288,6 +1315,33 @@ import Testing
             forward:
               - dense: {units: 3}
             """) == ["A.yaml:6:12: warning: auto-named dense outside any variable scope: TensorFlow's counter for it never resets there, so every call makes new variables (dense, then dense_1, ...); put it inside a 'scope' or give it a name"])
+    }
+
+    @Test func nestedSpecHasNoWarningAboutItsRoot() throws {
+        // A block made to run inside other models: its root is the caller's scope.
+        #expect(try lines("""
+            spec: 1
+            model: A
+            nested: true
+            inputs:
+              x: [batch, 3]
+            forward:
+              - dense: {units: 3}
+            """) == [])
+    }
+
+    @Test func nestedMustBeABool() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            nested: 1
+            inputs:
+              x: [batch, 3]
+            forward:
+              - scope: s
+                do:
+                  - dense: {units: 3}
+            """) == ["A.yaml:3:9: error: nested must be true or false, not '1'"])
     }
 
     // MARK: Several errors

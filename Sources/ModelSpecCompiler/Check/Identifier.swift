@@ -19,6 +19,18 @@ enum Suggestion {
         return best.1 <= limit ? "; did you mean '\(best.0)'?" : ""
     }
 
+    /// For an unknown operation: `; did you mean 'dense'?` when one is close
+    /// enough, else the three closest and where every operation is listed.
+    static func closeOperations(_ word: String, among operations: [String]) -> String {
+        let close = didYouMean(word, among: operations)
+        if !close.isEmpty { return close }
+        let closest = operations.enumerated()
+            .map { (name: $0.element, distance: distance(word.lowercased(), $0.element.lowercased()), order: $0.offset) }
+            .sorted { ($0.distance, $0.order) < ($1.distance, $1.order) }
+            .prefix(3).map { "'\($0.name)'" }
+        return "; the closest operations are \(closest.joined(separator: ", ")); every operation is in the operation reference, docs/spec-language.md#operation-reference"
+    }
+
     /// Edit distance counting an insertion, a deletion, a substitution or a swap
     /// of two neighbours as one edit (optimal string alignment), so that
     /// `desne` is one edit from `dense`.

@@ -15,7 +15,7 @@ struct SpecChecker {
         case failed
     }
 
-    static let topLevelKeys = ["spec", "model", "doc", "style", "params", "inputs", "layers", "weights", "templates", "forward", "outputs"]
+    static let topLevelKeys = ["spec", "model", "doc", "style", "nested", "params", "inputs", "layers", "weights", "templates", "forward", "outputs"]
 
     var reader = NodeReader()
     /// Resolves other specs' models used as layers.
@@ -60,6 +60,8 @@ struct SpecChecker {
                 reader.error(node, "style must be legacy or native, not '\(text)'")
             }
         }
+        // nested: true — a block made to run inside other models, whose root is the caller's scope.
+        let nested = root["nested"].flatMap { reader.bool($0, "nested") } ?? false
         let params = root["params"].map { self.params($0) } ?? []
         reader.params = Dictionary(params.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let inputs = root["inputs"].map { self.inputs($0) } ?? []
@@ -83,6 +85,7 @@ struct SpecChecker {
             reader: reader, style: style, layers: layerTable,
             templateNames: Set(templates.map(\.name)).union(failedTemplates), failedLayers: failedLayers,
             inputs: inputs.map { ($0.name, $0.location) } + failedInputs)
+        stepChecker.rootIsCallersScope = nested
         for weight in weights {
             stepChecker.values.define(weight.name, .init(location: weight.location, origin: "variable '\(weight.name)'", warnIfUnused: true, isBound: true))
         }

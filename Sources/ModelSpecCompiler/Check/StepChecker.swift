@@ -15,6 +15,8 @@ struct StepChecker {
     let firstInput: String?
     /// How many `variable_scope`s enclose the current step.
     private var scopeDepth = 0
+    /// Whether the forward pass's root is a caller's scope (`nested: true`): no warning about auto-named layers there.
+    var rootIsCallersScope = false
 
     static let modifierKeys = ["as", "do", "reuse"]
     /// The operations besides layers and math (``MathOpKind``).
@@ -212,7 +214,7 @@ struct StepChecker {
         }
         let known = MathOpKind.allCases.map(\.rawValue) + LayerKind.allCases.map(\.rawValue) + layers.keys.sorted()
             + Self.builtinOps
-        reader.error(node, "unknown operation '\(name)'" + Suggestion.didYouMean(name, among: known))
+        reader.error(node, "unknown operation '\(name)'" + Suggestion.closeOperations(name, among: known))
         return nil
     }
 
@@ -334,7 +336,7 @@ struct StepChecker {
 
     private mutating func functionalLayer(_ kind: LayerKind, _ arguments: YAMLNode?, _ at: YAMLNode) -> (Operation, [String], Int, String)? {
         guard let (config, inputNode) = reader.layerConfig(kind, arguments, form: .functional, at: at) else { return nil }
-        if config.name == nil, config.reuse == .inherit, scopeDepth == 0, kind != .flatten, kind != .dropout,
+        if config.name == nil, config.reuse == .inherit, scopeDepth == 0, !rootIsCallersScope, kind != .flatten, kind != .dropout,
            kind != .maxPooling2d, kind != .averagePooling2d {
             reader.diagnostics.warning(at.location, "auto-named \(kind.rawValue) outside any variable scope: TensorFlow's counter for it never resets there, so every call makes new variables (\(kind.rawValue), then \(kind.rawValue)_1, ...); put it inside a 'scope' or give it a name")
         }
@@ -457,6 +459,10 @@ struct StepChecker {
         }
         if text.hasPrefix("$") {
             reader.error(node, "'\(text)' is a parameter, but a tensor value is needed here")
+            return nil
+        }
+        if scalar.int != nil || scalar.double != nil {
+            reader.error(node, "'\(text)' is a number, but operands are value names: an input, an 'as:' name, a variable, a weight, or '_' (the previous step's value); numbers go in attributes such as 'axis:' and 'shape:', and a spec has no constant tensors")
             return nil
         }
         guard let internalName = values.resolve(text) else {

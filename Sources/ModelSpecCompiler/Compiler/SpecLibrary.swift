@@ -101,7 +101,7 @@ public final class SpecLibrary {
         return pending
     }
 
-    /// Model type name -> spec file, for every `*.yaml` / `*.yml` in the folders.
+    /// Model type name -> spec file, for every spec (`SpecFile`) in the folders.
     private func index() -> [String: String] {
         if let filesByModel { return filesByModel }
         var map: [String: String] = [:]
@@ -110,7 +110,7 @@ public final class SpecLibrary {
             for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
                 let path = directory == "." ? name : directory + "/" + name
                 // A FIFO or device named *.yaml would block the read or never end.
-                guard YAMLFile.isRegularFile(path) else { continue }
+                guard YAMLFile.isRegularFile(path), SpecFile.isSpec(atPath: path) else { continue }
                 guard let root = try? YAMLParser.parse(contentsOf: path),
                       let model = root["model"]?.scalar?.text, map[model] == nil else { continue }
                 map[model] = path

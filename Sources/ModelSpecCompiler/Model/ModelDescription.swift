@@ -109,6 +109,9 @@ public struct InputDeclaration: Hashable, Sendable {
     public var dtype: DType
     public var doc: String?
     public var location: SourceLocation
+
+    /// Whether the input holds integers (`int32`, `int64`: ids, indices): an `IndexTensor` in Swift.
+    public var isIndices: Bool { dtype == .int32 || dtype == .int64 }
 }
 
 /// One dimension of a declared shape.

@@ -18,6 +18,8 @@ struct BodyTranslator {
     var names: ValueNames
     /// Variables created by `variable` steps that `assign` steps change: spec name -> Swift `Variable` name.
     var assignedVariables: [String: String] = [:]
+    /// Values that are `IndexTensor`s (integer inputs), by spec name.
+    var indexValues: Set<String> = []
 
     /// The expression of the call context.
     var contextExpression: String { hasShim ? "tf.context" : "context" }
@@ -31,7 +33,7 @@ struct BodyTranslator {
             if hasShim, let block = ConvolutionBlock.match(steps, at: index, live: live) {
                 let last = index + block.length - 1
                 liveAfterStep = live.after(last)
-                try convolutionBlock(block, input: value(steps[index].inputs[0]), result: steps[last], into: &code)
+                try convolutionBlock(block, input: operand(steps[index].inputs[0]), result: steps[last], into: &code)
                 index += block.length
                 continue
             }
@@ -57,6 +59,16 @@ struct BodyTranslator {
             "    .batchNormalization(\(normalization.joined(separator: ", ")))" + (rest.isEmpty ? ")" : ","),
         ])
         if !rest.isEmpty { code.line("    " + rest.joined(separator: ", ") + ")") }
+    }
+
+    /// A value as an operand: an integer input where a `Tensor` is needed is cast (`tf.cast`), and a `Tensor`
+    /// where indices are needed (`indices: true`) is truncated to int32.
+    private mutating func operand(_ name: String, indices: Bool = false) -> String {
+        switch (indexValues.contains(name), indices) {
+        case (true, false): "Tensor(\(value(name)))"
+        case (false, true): "IndexTensor(truncating: \(value(name)))"
+        default: value(name)
+        }
     }
 
     private mutating func value(_ name: String) -> String {
@@ -90,7 +102,7 @@ struct BodyTranslator {
 
     private mutating func statement(_ step: Step, liveAfter: LiveValues, into code: inout SwiftCode) throws {
         liveAfterStep = liveAfter
-        let inputs = step.inputs.map { value($0) }
+        let inputs = step.inputs.map { operand($0) }
         switch step.operation {
         case let .variableScope(name, reuse, body):
             var opening: String
@@ -135,7 +147,9 @@ struct BodyTranslator {
             }
             bind(step, "try \(value(step.results[0]))Layer(\(inputs[0]), training: training, context: tf.context)", into: &code)
         case let .math(operation):
-            bind(step, math(operation, inputs), into: &code)
+            var operands = inputs
+            if case .embeddingLookup = operation { operands[1] = operand(step.inputs[1], indices: true) }
+            bind(step, math(operation, operands), into: &code)
         case let .assign(variable, add):
             let target = assignedVariables[variable] ?? weightVariable(variable)
             code.line("try \(target).\(add ? "assignAdd" : "assign")(\(inputs[1]))")
@@ -184,7 +198,8 @@ struct BodyTranslator {
         case let .model(modelName, _):
             guard let nested = resolve(modelName) else { throw GeneratorError("model '\(modelName)' is not in the spec library") }
             let labels = ModelTranslator.inputLabels(nested)
-            let passed = zip(labels, inputs).map { $0.isEmpty ? $1 : "\($0): \($1)" }
+            let operands = zip(nested.inputs, zip(step.inputs, inputs)).map { $0.isIndices ? operand($1.0, indices: true) : $1.1 }
+            let passed = zip(labels, operands).map { $0.isEmpty ? $1 : "\($0): \($1)" }
             let call = "try \(property).call(" + (passed + ["context: \(contextExpression)", "training: \(training)"]).joined(separator: ", ") + ")"
             bind(step, call, into: &code)
         case let .template(templateName, templateArguments):
@@ -222,7 +237,7 @@ struct BodyTranslator {
         case let .transpose(perm): perm.isEmpty ? "try transpose(\(x[0]))" : "try transpose(\(x[0]), perm: \(SwiftLiteral.ints(perm)))"
         case let .reduceSum(axes, keepDims): reduction("reduceSum", x[0], axes, keepDims)
         case let .reduceMean(axes, keepDims): reduction("reduceMean", x[0], axes, keepDims)
-        case .embeddingLookup: "try embeddingLookup(\(x[0]), ids: IndexTensor(truncating: \(x[1])))"
+        case .embeddingLookup: "try embeddingLookup(\(x[0]), ids: \(x[1]))"
         }
     }
 

@@ -241,7 +241,8 @@ struct ModelTranslator {
     private var callParameters: [String] {
         let labels = Self.inputLabels(model)
         return zip(labels, model.inputs).map { label, input in
-            label.isEmpty ? "_ \(SwiftName.lowerCamel(input.name)): Tensor" : "\(label): Tensor"
+            let type = input.isIndices ? "IndexTensor" : "Tensor"
+            return label.isEmpty ? "_ \(SwiftName.lowerCamel(input.name)): \(type)" : "\(label): \(type)"
         }
     }
 
@@ -259,6 +260,9 @@ struct ModelTranslator {
         }
         code.line("/// - Parameter training: The training flag (batch normalization, dropout).")
         code.line("/// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.")
+        if !model.inputs.isEmpty {
+            code.line("/// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.")
+        }
         let parameters = callParameters + ["training: Bool = false", "substituting substitutions: [String: Tensor] = [:]"]
         code.block("\(access.keyword)func callAsFunction(\(parameters.joined(separator: ", "))) throws -> \(returnType)") { code in
             let labels = Self.inputLabels(model)
@@ -283,7 +287,9 @@ struct ModelTranslator {
                                   weightValues: weightValues, hasShim: hasShim, names: names)
         body.readValues = ValueUses.reads(model.body).union(model.outputs)
         body.assignedVariables = Self.assignedVariables(model.body, names: &body.names)
+        body.indexValues = Set(model.inputs.filter(\.isIndices).map(\.name))
         try code.block("\(access.keyword)func call(\(parameters.joined(separator: ", "))) throws -> \(returnType)") { code in
+            inputCheck(arguments, into: &code)
             for (symbol, expression) in symbolBindings() { code.line("let \(SwiftName.lowerCamel(symbol)) = \(expression)") }
             try buildWeights(arguments, into: &code)
             let assigned = Self.assignedNames(model.body)
@@ -310,9 +316,37 @@ struct ModelTranslator {
         return code
     }
 
+    /// `try checkInputShapes(of: "Model", ("x", x.shape, [.symbol("batch"), 4]))`: the inputs against their
+    /// declared shapes, so that a wrong one is an error naming it rather than a failure deep inside an op.
+    private func inputCheck(_ arguments: ArgumentRendering, into code: inout SwiftCode) {
+        guard !model.inputs.isEmpty else { return }
+        let checks = model.inputs.map { input in
+            let dims = input.shape.map { dimension in
+                switch dimension {
+                case let .known(size): String(size)
+                case let .param(name): ".size(\(arguments.int(.param(name))))"
+                case let .symbol(name): ".symbol(\(SwiftLiteral.string(name)))"
+                case .unknown: ".any"
+                }
+            }
+            return "(\(SwiftLiteral.string(input.name)), \(SwiftName.lowerCamel(input.name)).shape, [\(dims.joined(separator: ", "))])"
+        }
+        let head = "try checkInputShapes(of: \(SwiftLiteral.string(model.name)), "
+        if checks.count == 1 {
+            code.line(head + checks[0] + ")")
+        } else {
+            code.line("try checkInputShapes(")
+            code.line("    of: \(SwiftLiteral.string(model.name)),")
+            for (index, check) in checks.enumerated() {
+                code.line("    " + check + (index == checks.count - 1 ? ")" : ","))
+            }
+        }
+    }
+
     private func outputs(_ body: inout BodyTranslator) -> String {
         let values = model.outputs.map { name -> String in
             if let weight = model.weights.first(where: { $0.name == name }) { return SwiftName.lowerCamel(weight.name) }
+            if body.indexValues.contains(name) { return "Tensor(\(body.names.name(name)))" }
             return body.names.name(name)
         }
         if values.count == 1 { return values[0] }

@@ -59,6 +59,7 @@ public final class BahdanauAttention: GeneratedModel {
     /// - Parameter values: [batch, max_len, 16], The encoder outputs.
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
+    /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(query: Tensor, values: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> (contextVector: Tensor, attentionWeights: Tensor) {
         let context = pendingValues.context(training: training, substituting: substitutions)
         defer { pendingValues.keep(after: context) }
@@ -67,6 +68,10 @@ public final class BahdanauAttention: GeneratedModel {
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(query: Tensor, values: Tensor, context: CallContext, training: Bool) throws -> (contextVector: Tensor, attentionWeights: Tensor) {
+        try checkInputShapes(
+            of: "BahdanauAttention",
+            ("query", query.shape, [.symbol("batch"), 16]),
+            ("values", values.shape, [.symbol("batch"), .symbol("max_len"), 16]))
         let x1 = try expandDims(query, axis: 1)
         let queryFeatures = try w1(x1, training: training, context: context)
         let valueFeatures = try w2(values, training: training, context: context)

@@ -58,6 +58,7 @@ public final class BenchCNNBN: ShimLayer, GeneratedModel {
     /// - Parameter inputs: [batch, 32, 32, 3]
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
+    /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
         let context = pendingValues.context(training: training, substituting: substitutions)
         defer { pendingValues.keep(after: context) }
@@ -66,6 +67,7 @@ public final class BenchCNNBN: ShimLayer, GeneratedModel {
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
+        try checkInputShapes(of: "BenchCNNBN", ("inputs", inputs.shape, [.symbol("batch"), 32, 32, 3]))
         return try shim.call(context: context, training: training) { tf in
             let x11 = try tf.variableScope("model") {
                 // conv2d, batch_normalization, relu: one pass in inference.

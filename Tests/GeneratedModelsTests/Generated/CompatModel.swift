@@ -35,6 +35,7 @@ public final class CompatModel: ShimLayer, GeneratedModel {
     /// - Parameter inputs: [batch, 5, 5, 5]
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
+    /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
         let context = pendingValues.context(training: training, substituting: substitutions)
         defer { pendingValues.keep(after: context) }
@@ -43,6 +44,7 @@ public final class CompatModel: ShimLayer, GeneratedModel {
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
+        try checkInputShapes(of: "CompatModel", ("inputs", inputs.shape, [.symbol("batch"), 5, 5, 5]))
         return try shim.call(context: context, training: training) { tf in
             let x4 = try tf.variableScope("model") {
                 let x1 = try tf.conv2d(inputs, filters: 3, kernelSize: [3, 3], kernelRegularizer: .l2(0.01))

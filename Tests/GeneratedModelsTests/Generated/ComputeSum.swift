@@ -41,6 +41,7 @@ public final class ComputeSum: GeneratedModel {
     /// - Parameter inputs: [batch, $input_dim]
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
+    /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
         let context = pendingValues.context(training: training, substituting: substitutions)
         defer { pendingValues.keep(after: context) }
@@ -49,6 +50,7 @@ public final class ComputeSum: GeneratedModel {
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
+        try checkInputShapes(of: "ComputeSum", ("inputs", inputs.shape, [.symbol("batch"), .size(inputDim)]))
         let totalVariable = ownWeights[0]
         let x1 = try reduceSum(inputs, axes: [0])
         try totalVariable.assignAdd(x1)

@@ -46,6 +46,7 @@ public final class DigitsCNN: ShimLayer, GeneratedModel {
     /// - Parameter images: [batch, 8, 8, 1]
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
+    /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(_ images: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
         let context = pendingValues.context(training: training, substituting: substitutions)
         defer { pendingValues.keep(after: context) }
@@ -54,6 +55,7 @@ public final class DigitsCNN: ShimLayer, GeneratedModel {
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ images: Tensor, context: CallContext, training: Bool) throws -> Tensor {
+        try checkInputShapes(of: "DigitsCNN", ("images", images.shape, [.symbol("batch"), 8, 8, 1]))
         return try shim.call(context: context, training: training) { tf in
             let x10 = try tf.variableScope("model") {
                 let x1 = try tf.conv2d(images, filters: 16, kernelSize: [3, 3], padding: .same, activation: .relu)

@@ -55,6 +55,7 @@ public final class FullyNativeKerasLayersModel: GeneratedModel {
     /// - Parameter inputs: [batch, 10, 10, 10]
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
+    /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
         let context = pendingValues.context(training: training, substituting: substitutions)
         defer { pendingValues.keep(after: context) }
@@ -63,6 +64,7 @@ public final class FullyNativeKerasLayersModel: GeneratedModel {
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
+        try checkInputShapes(of: "FullyNativeKerasLayersModel", ("inputs", inputs.shape, [.symbol("batch"), 10, 10, 10]))
         let x1 = try conv1(inputs, training: training, context: context)
         let x2 = try conv2(x1, training: training, context: context)
         let x3 = try conv3(x2, training: training, context: context)

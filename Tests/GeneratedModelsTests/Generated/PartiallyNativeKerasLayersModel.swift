@@ -51,6 +51,7 @@ public final class PartiallyNativeKerasLayersModel: ShimLayer, GeneratedModel {
     /// - Parameter inputs: [batch, 10, 10, 10]
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
+    /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
         let context = pendingValues.context(training: training, substituting: substitutions)
         defer { pendingValues.keep(after: context) }
@@ -59,6 +60,7 @@ public final class PartiallyNativeKerasLayersModel: ShimLayer, GeneratedModel {
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
+        try checkInputShapes(of: "PartiallyNativeKerasLayersModel", ("inputs", inputs.shape, [.symbol("batch"), 10, 10, 10]))
         return try shim.call(context: context, training: training) { tf in
             let x3 = try tf.variableScope("model") {
                 let x1 = try conv1(inputs, training: training, context: tf.context)

@@ -39,6 +39,7 @@ public final class SimpleDense: GeneratedModel {
     /// - Parameter inputs: [batch, 2]
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
+    /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
         let context = pendingValues.context(training: training, substituting: substitutions)
         defer { pendingValues.keep(after: context) }
@@ -47,6 +48,7 @@ public final class SimpleDense: GeneratedModel {
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
+        try checkInputShapes(of: "SimpleDense", ("inputs", inputs.shape, [.symbol("batch"), 2]))
         if ownWeights.count == 0 {
             // build(input_shape): the weights made on the first call.
             ownWeights.append(try context.makeVariable(name: path + "w", shape: [2, units], initializer: .randomNormal(), regularizer: nil, trainable: true))

@@ -33,6 +33,27 @@ check(rowSums.allSatisfy { abs($0 - 1) < 1e-5 }, "softmax rows sum to \(rowSums)
 print("TinyClassifier manifest:")
 for entry in TinyClassifier.manifest { print("  \(entry)") }
 
+// Integer inputs are IndexTensors; the nested Head block's layer is named by the caller's scope.
+let tagger = TokenTagger()
+let tags = try tagger(try IndexTensor(shape: [2, 3], scalars: [1, 2, 3, 9, 0, 4]))
+check(tags.shape == [2, 2] && tags.scalars.allSatisfy { $0 == 4 }, "TokenTagger output \(tags)")
+check(TokenTagger.manifest.map(\.name) == ["tagger/embeddings", "tagger/dense/kernel", "tagger/dense/bias"],
+      "TokenTagger manifest \(TokenTagger.manifest.map(\.name))")
+// An id outside the table and a wrong input shape are errors, not traps.
+do {
+    _ = try tagger(try IndexTensor(shape: [1, 3], scalars: [1, 2, 10]))
+    check(false, "an id outside the table was accepted")
+} catch {}
+do {
+    _ = try tagger(try IndexTensor(shape: [2, 4], scalars: [0, 0, 0, 0, 0, 0, 0, 0]))
+    check(false, "a wrong input shape was accepted")
+} catch {
+    check("\(error)" == "TokenTagger: input 'ids' needs shape [batch, 3], but a tensor of shape [2, 4] is given", "\(error)")
+}
+
+// The README's data in/out example, as written there.
+try readmeExample()
+
 print(exitCode == 0 ? "consumer: all checks passed" : "consumer: checks failed")
 exit(exitCode)
 

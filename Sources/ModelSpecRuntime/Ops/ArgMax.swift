@@ -1,0 +1,35 @@
+/// The index of the largest entry along `axis` (default: the last), as
+/// `tf.math.argmax` and `np.argmax`: the predicted class of each row of logits.
+/// The axis is removed from the shape; of equal largest entries the first is
+/// taken (NumPy's rule), and a NaN counts as the largest (as in NumPy).
+///
+///     let classes = try argmax(logits)          // [batch, 10] -> [batch]
+///     print(classes.scalars)                   // [7, 2, 1, ...]
+/// - Throws: `TensorError` when the axis does not exist or has size 0.
+public func argmax(_ x: Tensor, axis: Int = -1) throws -> IndexTensor {
+    let a = try normalizeAxis(axis, rank: x.rank, op: "argmax", shape: x.shape)
+    let n = x.shape[a]
+    guard n > 0 else {
+        throw TensorError(op: "argmax", shapes: [x.shape], reason: "has no entries on axis \(axis)")
+    }
+    let outer = product(x.shape, 0..<a), inner = product(x.shape, (a + 1)..<x.rank)
+    var shape = x.shape
+    shape.remove(at: a)
+    let src = x.storage.base
+    return try IndexTensor(shape: shape) { dst in
+        for o in 0..<outer {
+            for i in 0..<inner {
+                let base = src + o * n * inner + i
+                var best = 0, bestValue = base[0]
+                if !bestValue.isNaN {
+                    for k in 1..<n {
+                        let v = base[k * inner]
+                        if v.isNaN { best = k; break }
+                        if v > bestValue { best = k; bestValue = v }
+                    }
+                }
+                dst[o * inner + i] = Int32(best)
+            }
+        }
+    }
+}
