@@ -17,7 +17,7 @@ struct DigitsDemo {
 
         // 1. The spec's variables against the checkpoint, before anything runs.
         let expected = DigitsCNN.manifest.map(ExpectedVariable.init)
-        let match = CheckpointMatch(expected: expected, entries: checkpoint.entries, ignoring: ["global_step"])
+        let match = CheckpointMatch(expected: expected, entries: checkpoint.entries)
         print("== \(DigitsCNN.manifest.count) variables of DigitsCNN against \(checkpoint.prefix)")
         for problem in match.missing { print("- \(problem.name) \(problem.shape): not in the checkpoint") }
         for entry in match.unused { print("+ \(entry.name) \(entry.shape): not made by the spec") }
@@ -28,11 +28,12 @@ struct DigitsDemo {
             print("The spec and the checkpoint differ; see modelspec diff.")
             exit(1)
         }
-        print("clean: every variable found with its shape and dtype (global_step ignored)")
+        print("clean: every variable found with its shape and dtype")
+        match.report.forEach { print("   \($0)") }
 
         // 2. Load by name, then classify the test set.
         let model = DigitsCNN()
-        try model.load(checkpoint, options: LoadOptions(ignoring: ["global_step"]))
+        try model.load(checkpoint)
         let images = try NumPy.readTensor(contentsOf: directory.appendingPathComponent("test_images.npy"))
         let labels = try NumPy.readIndexTensor(contentsOf: directory.appendingPathComponent("test_labels.npy")).scalars.map(Int.init)
         _ = try model(try slice(images, 0..<1))   // first call: creates the variables from the checkpoint's values
@@ -42,7 +43,7 @@ struct DigitsDemo {
             logits.append(try model(try slice(images, index..<(index + 1))))
         }
         let perImage = (ContinuousClock.now - start) / labels.count
-        let predictions = logits.map { argmax($0.scalars) }
+        let predictions = try logits.map { Int(try argmax($0, axis: -1).scalars[0]) }
 
         // 3. What it found.
         let correct = zip(predictions, labels).filter { $0 == $1 }.count
@@ -65,17 +66,6 @@ struct DigitsDemo {
         if FileManager.default.fileExists(atPath: local) { return local }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         return root.appendingPathComponent(local).path
-    }
-
-    /// Images `range` of a batch, as a batch.
-    static func slice(_ batch: Tensor, _ range: Range<Int>) throws -> Tensor {
-        let size = batch.shape.dropFirst().reduce(1, *)
-        let scalars = Array(batch.scalars[(range.lowerBound * size)..<(range.upperBound * size)])
-        return try Tensor(shape: [range.count] + batch.shape.dropFirst(), scalars: scalars)
-    }
-
-    static func argmax(_ values: [Float]) -> Int {
-        values.indices.max { values[$0] < values[$1] } ?? 0
     }
 
     static func tensorFlowAccuracy(_ directory: URL) -> Double? {

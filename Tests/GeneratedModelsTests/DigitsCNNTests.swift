@@ -14,7 +14,7 @@ import Testing
     @Test func predictionsAndLogitsMatchTensorFlow() throws {
         let model = DigitsCNN()
         let match = try model.load(try Checkpoint(path: Self.directory.appendingPathComponent("checkpoint").path),
-                                   options: LoadOptions(ignoring: ["global_step"]))
+                                   options: .strict)
         #expect(match.isExact)
         let images = try NumPy.readTensor(contentsOf: Self.directory.appendingPathComponent("test_images.npy"))
         let labels = try NumPy.readIndexTensor(contentsOf: Self.directory.appendingPathComponent("test_labels.npy")).scalars.map(Int.init)
