@@ -46,6 +46,29 @@ struct ArgumentRendering {
         }
     }
 
+    /// An operation's attribute as the runtime function takes it.
+    func attribute(_ value: AttributeValue) -> String {
+        switch value {
+        case let .int(expr): int(expr)
+        case let .ints(exprs): ints(exprs)
+        case let .bool(bool): String(bool)
+        case let .float(expr): double(expr)
+        case let .tensor(literal): tensor(literal)
+        case let .dtype(dtype): "." + dtype.rawValue
+        }
+    }
+
+    /// Numbers written in a spec, as a runtime `Tensor`: `Tensor(0.5)`, `Tensor([1.0, 2.0])`,
+    /// `try Tensor(shape: [2, 2], scalars: [...])`.
+    func tensor(_ literal: TensorLiteral) -> String {
+        let scalars = literal.scalars.map(double)
+        switch literal.shape.count {
+        case 0: return "Tensor(\(scalars.first ?? "0"))"
+        case 1: return "Tensor([\(scalars.joined(separator: ", "))])"
+        default: return "try Tensor(shape: \(SwiftLiteral.ints(literal.shape)), scalars: [\(scalars.joined(separator: ", "))])"
+        }
+    }
+
     /// The runtime's `Initializer` (whose random defaults are Keras's).
     func initializer(_ initializer: Initializer) -> String {
         func seed(_ seed: Int?) -> String? { seed.map { "seed: \($0)" } }

@@ -5,11 +5,9 @@ import ModelSpecCompiler
 /// runtime functions the generated code calls or with each other.
 struct ValueNames {
     /// Names the generated code calls as functions or uses otherwise.
-    static let reserved: Set<String> = [
-        "matmul", "biasAdd", "add", "subtract", "multiply", "divide", "relu", "relu6", "elu", "tanh", "sigmoid",
-        "softmax", "reshape", "expandDims", "squeeze", "concat", "transpose", "reduceSum", "reduceMean",
-        "embeddingLookup", "tf", "context", "training", "substitutions", "shim", "path", "keras", "v1",
-    ]
+    static let reserved: Set<String> = Set(OperationDeclaration.all.compactMap(\.swift.function)).union([
+        "tf", "context", "training", "substitutions", "shim", "path", "keras", "v1",
+    ])
 
     private var names: [String: String] = [:]
     private var taken: Set<String>

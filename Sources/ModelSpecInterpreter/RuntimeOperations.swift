@@ -1,0 +1,54 @@
+import ModelSpecCompiler
+import ModelSpecRuntime
+
+/// The runtime function of each declared operation without variables
+/// (``OperationDeclaration``), the functions generated code calls. A test checks
+/// that every declaration has one and every entry has a declaration.
+enum RuntimeOperations {
+    typealias Function = @Sendable (_ operands: [Tensor], _ arguments: OperationArguments) throws -> Tensor
+
+    static let functions: [String: Function] = [
+        "matmul": { x, _ in try matmul(x[0], x[1]) },
+        "bias_add": { x, _ in try biasAdd(x[0], x[1]) },
+        "add": { x, _ in try add(x[0], x[1]) },
+        "subtract": { x, _ in try subtract(x[0], x[1]) },
+        "multiply": { x, _ in try multiply(x[0], x[1]) },
+        "divide": { x, _ in try divide(x[0], x[1]) },
+        "relu": { x, _ in relu(x[0]) },
+        "relu6": { x, _ in relu6(x[0]) },
+        "elu": { x, _ in elu(x[0]) },
+        "tanh": { x, _ in ModelSpecRuntime.tanh(x[0]) },
+        "sigmoid": { x, _ in sigmoid(x[0]) },
+        "identity": { x, _ in x[0] },
+        "softmax": { x, a in try softmax(x[0], axis: a.int("axis")) },
+        "reshape": { x, a in try reshape(x[0], a.ints("shape") ?? []) },
+        "expand_dims": { x, a in try expandDims(x[0], axis: a.int("axis")) },
+        "squeeze": { x, a in try squeeze(x[0], axes: a.ints("axis").flatMap { $0.isEmpty ? nil : $0 }) },
+        "concat": { x, a in try concat(x, axis: a.int("axis")) },
+        "transpose": { x, a in try transpose(x[0], perm: a.ints("perm").flatMap { $0.isEmpty ? nil : $0 }) },
+        "reduce_sum": { x, a in try reduceSum(x[0], axes: a.ints("axis"), keepDims: a.bool("keepdims")) },
+        "reduce_mean": { x, a in try reduceMean(x[0], axes: a.ints("axis"), keepDims: a.bool("keepdims")) },
+        "embedding_lookup": { x, _ in try embeddingLookup(x[0], ids: IndexTensor(truncating: x[1])) },
+    ]
+
+    /// Runs a step: its operands from the values so far, its attributes evaluated with the parameters.
+    static func run(_ operation: MathOperation, _ values: [String: Tensor], params: [String: Literal]) throws -> Tensor {
+        guard let function = functions[operation.name] else {
+            throw InterpreterError("the runtime has no function for operation '\(operation.name)'")
+        }
+        let operands = try operation.operands.map { operand in
+            switch operand {
+            case let .value(name):
+                guard let value = values[name] else { throw InterpreterError("value '\(name)' is not defined here") }
+                return value
+            case let .literal(literal):
+                return try tensor(literal.evaluated(params))
+            }
+        }
+        return try function(operands, operation.arguments(params))
+    }
+
+    static func tensor(_ value: TensorValue) throws -> Tensor {
+        try Tensor(shape: value.shape, scalars: value.scalars.map { Float($0) })
+    }
+}
