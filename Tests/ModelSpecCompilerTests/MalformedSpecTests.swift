@@ -252,13 +252,89 @@ import Testing
         #expect(try lines("""
             spec: 1
             model: A
+            style: native
             params:
               k: {type: Int, default: 2}
             inputs:
               x: [batch, 3]
+            layers:
+              d: {Dense: {units: 2}}
             forward:
-              - add: [x, $k]
-            """) == ["A.yaml:8:14: error: '$k' is a parameter, but a tensor value is needed here"])
+              - d: $k
+            """) == ["A.yaml:11:8: error: '$k' is a parameter, but a tensor value is needed here"])
+    }
+
+    // MARK: Literal operands and constants
+
+    @Test func literalOperands() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            params:
+              name: {type: String, default: a}
+            inputs:
+              x: [batch, 3]
+            forward:
+              - add: [x, $name]
+              - multiply: [x, [[1, 2], [3]]]
+              - divide: [x, [1, 2]]
+            """) == [
+                "A.yaml:8:14: error: parameter '$name' is String, but Float is needed here",
+                "A.yaml:9:28: error: a literal operand must be rectangular: an item of shape [1] beside one of shape [2]",
+            ])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 3]
+            forward:
+              - divide: [x, [1, 2]]
+            """) == ["A.yaml:6:5: error: divide: shapes [batch, 3] and [2] do not broadcast (3 against 2)"])
+    }
+
+    @Test func constantSteps() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            forward:
+              - constant
+              - constant: 0.5
+              - constant: {value: 1, dtype: int32}
+              - constant: {value: [1, 2], shape: [2, -3]}
+              - constant: {value: [1, 2], shape: 3}
+            """) == [
+                "A.yaml:4:5: error: constant needs 'value'",
+                "A.yaml:5:15: error: constant takes its arguments as a mapping such as constant: {value: ...}",
+                "A.yaml:6:33: error: constant makes float32 tensors only; integer and other dtypes are not in the language yet",
+                "A.yaml:7:38: error: a size in shape cannot be negative (-3)",
+                "A.yaml:8:38: error: shape must be a list such as [2, 3], not '3'",
+            ])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            forward:
+              - constant: {value: [1, 2], shape: [2, 3]}
+            """) == ["A.yaml:4:5: error: constant: the value has 2 numbers, but shape [2, 3] has 6 elements; give one number to fill it, or 6"])
+    }
+
+    @Test func matmulTransposition() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              q: [batch, 4, 16]
+              k: [batch, 5, 8]
+            forward:
+              - matmul: {inputs: [q, k], transpose_b: true}
+            """) == ["A.yaml:7:5: error: matmul of [batch, 4, 16] by [batch, 8, 5]: inner dimensions 16 and 8 differ"])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              q: [batch, 4, 16]
+            forward:
+              - matmul: {inputs: [q, q], transpose_a: 1}
+            """) == ["A.yaml:6:43: error: transpose_a must be true or false, not '1'"])
     }
 
     @Test func layerUsedAsAValue() throws {

@@ -18,7 +18,8 @@ extension NodeReader {
             return values.count == items.count ? .ints(values) : nil
         case .shape, .sizes:
             guard let items = node.sequence else {
-                error(node, "\(key) must be a list such as \(declaration.type == .shape ? "[-1, 10]" : "[2, 3]"), not \(node.kindDescription)")
+                let given = node.scalar.map { _ in describe(node) } ?? node.kindDescription
+                error(node, "\(key) must be a list such as \(declaration.type == .shape ? "[-1, 10]" : "[2, 3]"), not \(given)")
                 return nil
             }
             let dims = items.compactMap { intExpr($0, "each item of \(key)") }
@@ -27,9 +28,11 @@ extension NodeReader {
                 error(node, "\(op) can infer only one dimension; \(key) has more than one -1")
                 return nil
             }
-            if declaration.type == .sizes, let bad = dims.first(where: { if case let .literal(size) = $0 { size < 0 } else { false } }) {
-                error(node, "a size in \(key) cannot be negative (\(bad))")
-                return nil
+            if declaration.type == .sizes {
+                for case let .literal(size) in dims where size < 0 {
+                    error(node, "a size in \(key) cannot be negative (\(size))")
+                    return nil
+                }
             }
             return .ints(dims)
         case .bool:

@@ -62,6 +62,9 @@ extension StepChecker {
 
     /// A value name or `_`, or numbers written in place (`0.5`, `[1, 2]`, `$scale`).
     private mutating func operand(_ node: YAMLNode) -> Operand? {
+        if node.sequence != nil || reader.paramReference(node) != nil || node.scalar?.double != nil || node.scalar?.int != nil {
+            return reader.tensorLiteral(node, "a literal operand").map(Operand.literal)
+        }
         return valueReference(node).map(Operand.value)
     }
 }

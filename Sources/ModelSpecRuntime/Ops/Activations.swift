@@ -102,3 +102,45 @@ public func tanh(_ x: Tensor) -> Tensor { x.map { Foundation.tanhf($0) } }
 
 /// Logistic sigmoid 1 / (1 + e⁻ˣ) elementwise (`tf.math.sigmoid`).
 public func sigmoid(_ x: Tensor) -> Tensor { activate(x, .sigmoid) }
+
+/// log(1 + eˣ) elementwise (`tf.math.softplus`), with TensorFlow's thresholds:
+/// x itself above −log(ε) − 2, eˣ below log(ε) + 2.
+public func softplus(_ x: Tensor) -> Tensor { x.map(softplusScalar) }
+
+@inline(__always) func softplusScalar(_ x: Float) -> Float {
+    let threshold = Foundation.logf(Float.ulpOfOne) + 2
+    if x > -threshold { return x }
+    if x < threshold { return Foundation.expf(x) }
+    return Foundation.log1pf(Foundation.expf(x))
+}
+
+/// x / (1 + |x|) elementwise (`tf.nn.softsign`).
+public func softsign(_ x: Tensor) -> Tensor { x.map { $0 / (1 + Swift.abs($0)) } }
+
+/// Scaled exponential linear unit (`tf.nn.selu`): scale·x for x > 0, else scale·α·(eˣ − 1).
+public func selu(_ x: Tensor) -> Tensor { x.map(seluScalar) }
+
+@inline(__always) func seluScalar(_ x: Float) -> Float {
+    let scale: Float = 1.0507009873554804934193349852946
+    let alpha: Float = 1.6732632423543772848170429916717
+    return x > 0 ? scale * x : scale * alpha * Foundation.expm1f(x)
+}
+
+/// x · sigmoid(x) elementwise (`tf.nn.silu`, `tf.nn.swish`).
+public func swish(_ x: Tensor) -> Tensor { x.map(swishScalar) }
+
+@inline(__always) func swishScalar(_ x: Float) -> Float { x / (1 + Foundation.expf(-x)) }
+
+/// Gaussian error linear unit (`tf.nn.gelu`): x·Φ(x) = x/2·(1 + erf(x/√2)), or with
+/// `approximate`, x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+public func gelu(_ x: Tensor, approximate: Bool = false) -> Tensor {
+    x.map { approximate ? geluTanhScalar($0) : geluScalar($0) }
+}
+
+@inline(__always) func geluScalar(_ x: Float) -> Float {
+    0.5 * x * (1 + Foundation.erff(x * 0.70710678118654752440))
+}
+
+@inline(__always) func geluTanhScalar(_ x: Float) -> Float {
+    0.5 * x * (1 + Foundation.tanhf(0.7978845608028654 * (x + 0.044715 * x * x * x)))
+}
