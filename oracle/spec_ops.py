@@ -176,6 +176,20 @@ def existing_cases():
          tf.nn.embedding_lookup(table, ids))
 
 
+def layer_activation_cases():
+    """A layer's activation: the operation of the same name, after the layer's own computation."""
+    rng = np.random.default_rng(28)
+    x = f32(rng, 3, 4, scale=2.0)
+    kernel = np.ones((4, 3), dtype=np.float32)
+    for name, fn in {"leaky_relu": tf.nn.leaky_relu, "softplus": tf.math.softplus, "softsign": tf.nn.softsign,
+                     "selu": tf.nn.selu, "swish": tf.nn.silu, "gelu": tf.nn.gelu}.items():
+        step = f"{{scope: layer, do: [{{dense: {{units: 3, activation: {name}, kernel_initializer: ones}}}}]}}"
+        layer = tf.compat.v1.layers.Dense(3, activation=fn, kernel_initializer=tf.compat.v1.ones_initializer())
+        y = layer(x)
+        assert np.allclose(y, fn(x @ kernel))
+        case(f"dense_activation_{name}", [step], {"x": x}, y)
+
+
 def catalog_case():
     """specs/OperationCatalog.yaml, step by step, in TensorFlow."""
     rng = np.random.default_rng(27)
@@ -207,7 +221,7 @@ def main():
     # Start from an empty directory so renamed cases leave no stale files.
     shutil.rmtree(OUT)
     OUT = golden_dir("spec_ops")
-    for make in (catalog_case, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases, reduction_cases):
+    for make in (catalog_case, layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases, reduction_cases):
         make()
     write_json(os.path.join(OUT, "cases.json"), {"tensorflow": tf.__version__, "cases": CASES})
     size = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))

@@ -105,6 +105,12 @@ func activation(_ activation: ModelSpecCompiler.Activation) throws -> ModelSpecR
     case .tanh: .tanh
     case .sigmoid: .sigmoid
     case .softmax: .softmax
+    case .leakyRelu: .leakyRelu(alpha: 0.2)
+    case .softplus: .softplus
+    case .softsign: .softsign
+    case .selu: .selu
+    case .swish: .swish
+    case .gelu: .gelu
     }
 }
 

@@ -39,4 +39,13 @@ import Testing
         let functions = OperationDeclaration.all.compactMap(\.swift.function)
         #expect(Set(functions).count == functions.count)
     }
+
+    /// A layer's `activation:` is the operation of the same name (whose goldens check it).
+    @Test func everyLayerActivationIsADeclaredOperation() {
+        for activation in Activation.allCases where activation != .linear {
+            let declaration = OperationDeclaration.named[activation.rawValue]
+            #expect(declaration?.operands == .one, "activation \(activation.rawValue) is not a one-operand operation")
+            #expect(declaration?.attributes.allSatisfy { !$0.isRequired } ?? false, "\(activation.rawValue) needs an attribute")
+        }
+    }
 }

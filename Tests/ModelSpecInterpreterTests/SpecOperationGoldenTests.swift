@@ -40,7 +40,7 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
         if let spec {
             return try String(contentsOf: Repo.specs.appendingPathComponent(spec + ".yaml"), encoding: .utf8)
         }
-        var lines = ["spec: 1", "model: OperationCase", "style: native"]
+        var lines = ["spec: 1", "model: OperationCase"]
         if !inputs.isEmpty {
             lines.append("inputs:")
             for input in inputs {

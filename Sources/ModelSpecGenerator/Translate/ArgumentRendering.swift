@@ -145,7 +145,7 @@ struct ArgumentRendering {
             break
         }
         if config.kind == .dense || config.kind == .conv2d {
-            if config.activation != .linear { add("activation", "." + config.activation.rawValue) }
+            if config.activation != .linear { add("activation", config.activation.swiftCase) }
             if !config.useBias { add("useBias", "false") }
             add("kernelInitializer", config.kernelInitializer.map(initializer))
             if let bias = config.biasInitializer, bias != .zeros { add("biasInitializer", initializer(bias)) }
@@ -184,6 +184,16 @@ extension LayerKind {
         case .dropout: "dropout"
         case .maxPooling2d: "maxPooling2d"
         case .averagePooling2d: "averagePooling2d"
+        }
+    }
+}
+
+extension Activation {
+    /// The runtime's `Activation` case: `.relu`, `.leakyRelu(alpha: 0.2)`.
+    var swiftCase: String {
+        switch self {
+        case .leakyRelu: ".leakyRelu(alpha: 0.2)"
+        default: "." + rawValue
         }
     }
 }

@@ -20,6 +20,16 @@ public enum Activation: Sendable, Equatable {
     /// Softmax over the last axis (each group of `channels` scalars), as Keras's
     /// `activation="softmax"` on a dense or convolution layer.
     case softmax
+    /// log(1 + eˣ) (`tf.math.softplus`).
+    case softplus
+    /// x / (1 + |x|) (`tf.nn.softsign`).
+    case softsign
+    /// Scaled ELU (`tf.nn.selu`).
+    case selu
+    /// x · sigmoid(x) (`tf.nn.silu`).
+    case swish
+    /// x · Φ(x), exact (`tf.nn.gelu`, Keras `"gelu"`).
+    case gelu
 
     /// Applies the activation in place to `count` scalars, rows of `channels`
     /// scalars each (the last axis, which only softmax looks at).
@@ -55,6 +65,16 @@ public enum Activation: Sendable, Equatable {
             for i in 0..<n { p[i] = Foundation.tanhf(p[i]) }
         case .sigmoid:
             vectorSigmoid(p, p, n)
+        case .softplus:
+            for i in 0..<n { p[i] = softplusScalar(p[i]) }
+        case .softsign:
+            for i in 0..<n { p[i] = softsignScalar(p[i]) }
+        case .selu:
+            for i in 0..<n { p[i] = seluScalar(p[i]) }
+        case .swish:
+            for i in 0..<n { p[i] = swishScalar(p[i]) }
+        case .gelu:
+            for i in 0..<n { p[i] = geluScalar(p[i]) }
         }
     }
 }
@@ -75,6 +95,11 @@ public func activate(_ x: Tensor, _ activation: Activation) -> Tensor {
         out.storage.base.update(from: x.storage.base, count: x.scalarCount)
         activation.apply(to: out.storage.base, count: x.scalarCount, channels: x.shape.last ?? x.scalarCount)
         return out
+    case .softplus: return softplus(x)
+    case .softsign: return softsign(x)
+    case .selu: return selu(x)
+    case .swish: return swish(x)
+    case .gelu: return gelu(x)
     case .elu, .sigmoid:
         // The vector kernels read and write through separate pointers: no copy first.
         let out = Tensor(uninitializedShape: x.shape)
@@ -115,7 +140,9 @@ public func softplus(_ x: Tensor) -> Tensor { x.map(softplusScalar) }
 }
 
 /// x / (1 + |x|) elementwise (`tf.nn.softsign`).
-public func softsign(_ x: Tensor) -> Tensor { x.map { $0 / (1 + Swift.abs($0)) } }
+public func softsign(_ x: Tensor) -> Tensor { x.map(softsignScalar) }
+
+@inline(__always) func softsignScalar(_ x: Float) -> Float { x / (1 + Swift.abs(x)) }
 
 /// Scaled exponential linear unit (`tf.nn.selu`): scale·x for x > 0, else scale·α·(eˣ − 1).
 public func selu(_ x: Tensor) -> Tensor { x.map(seluScalar) }
