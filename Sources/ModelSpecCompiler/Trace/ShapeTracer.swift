@@ -477,11 +477,10 @@ final class ShapeTracer {
     // MARK: Expressions
 
     func evaluate(_ expr: Expr<Int>, _ frame: Frame, at location: SourceLocation) -> Int? {
-        switch expr {
-        case let .literal(value): return value
-        case let .param(name):
-            if case let .int(value)? = frame.params[name] { return value }
-            reportMissing(name, expected: .int, frame, at: location)
+        do {
+            return try expr.evaluated(frame.params)
+        } catch {
+            diagnostics.error(location, "\(error)")
             return nil
         }
     }
@@ -496,7 +495,7 @@ final class ShapeTracer {
         case let .literal(value): return value
         case let .param(name):
             if case let .string(value)? = frame.params[name] { return value }
-            reportMissing(name, expected: .string, frame, at: location)
+            diagnostics.error(location, ParameterValueError.missing(name, .string, frame.params[name]).description)
             return nil
         }
     }
@@ -508,16 +507,6 @@ final class ShapeTracer {
             if let value = frame.params[name] { return value }
             diagnostics.error(location, "parameter '$\(name)' has no value: give it a default in the spec or pass it with --param \(name)=VALUE")
             return nil
-        }
-    }
-
-    /// A parameter without a value, or with a value of another type (`--param units=ten`).
-    private func reportMissing(_ name: String, expected: ParamType, _ frame: Frame, at location: SourceLocation) {
-        if let value = frame.params[name] {
-            let shown = value.type == .string ? "'\(value)'" : value.description
-            diagnostics.error(location, "parameter '$\(name)' must be \(expected.rawValue), but its value is \(shown) (\(value.type.rawValue))")
-        } else {
-            diagnostics.error(location, "parameter '$\(name)' has no value: give it a default in the spec or pass it with --param \(name)=VALUE")
         }
     }
 

@@ -92,21 +92,8 @@ func reduceGroup(_ src: UnsafePointer<Float>, outer: Int, n: Int, inner: Int,
         }
         return
     }
-    if kind == .prod {
-        let acc = UnsafeMutablePointer<Double>.allocate(capacity: inner)
-        defer { acc.deallocate() }
-        for o in 0..<outer {
-            acc.update(repeating: 1, count: inner)
-            for i in 0..<n {
-                let s = src + (o * n + i) * inner
-                for j in 0..<inner { acc[j] *= Double(s[j]) }
-            }
-            let d = dst + o * inner
-            for j in 0..<inner { d[j] = Float(acc[j]) }
-        }
-        return
-    }
-    if inner == 1 {
+    let product = kind == .prod
+    if inner == 1, !product {
         for o in 0..<outer {
             let s = src + o * n
             // Four independent double accumulators (plain scalars: generic SIMD
@@ -126,10 +113,14 @@ func reduceGroup(_ src: UnsafePointer<Float>, outer: Int, n: Int, inner: Int,
     let acc = UnsafeMutablePointer<Double>.allocate(capacity: inner)
     defer { acc.deallocate() }
     for o in 0..<outer {
-        acc.update(repeating: 0, count: inner)
+        acc.update(repeating: product ? 1 : 0, count: inner)
         for i in 0..<n {
             let s = src + (o * n + i) * inner
-            for j in 0..<inner { acc[j] += Double(s[j]) }
+            if product {
+                for j in 0..<inner { acc[j] *= Double(s[j]) }
+            } else {
+                for j in 0..<inner { acc[j] += Double(s[j]) }
+            }
         }
         let d = dst + o * inner
         for j in 0..<inner { d[j] = Float(acc[j]) }
