@@ -155,8 +155,8 @@ public struct SwiftCall: Sendable {
     public let throwing: Bool
     /// Operands as one array argument (`concat([a, b], axis: 1)`) rather than one argument each.
     public let operandsAsArray: Bool
-    /// A call written otherwise: from the operands and the attribute arguments, as Swift.
-    let custom: (@Sendable (_ operands: [String], _ arguments: [String]) -> String)?
+    /// A call written otherwise: from the operands, the attribute arguments and the function's name, as Swift.
+    let custom: (@Sendable (_ operands: [String], _ arguments: [String], _ function: String) -> String)?
 
     /// `function(operands..., label: attribute...)`, with `try` when it throws.
     public static func call(_ function: String, throwing: Bool = true, operandsAsArray: Bool = false) -> SwiftCall {
@@ -164,14 +164,18 @@ public struct SwiftCall: Sendable {
     }
 
     /// A call written by `render`; `function` is the runtime name it uses (kept out of value names).
-    static func custom(_ function: String?, _ render: @escaping @Sendable (_ operands: [String], _ arguments: [String]) -> String) -> SwiftCall {
+    static func custom(_ function: String?,
+                       _ render: @escaping @Sendable (_ operands: [String], _ arguments: [String], _ function: String) -> String) -> SwiftCall {
         SwiftCall(function: function, throwing: true, operandsAsArray: false, custom: render)
     }
 
     /// The expression, from the operands and the attribute arguments (`axis: 1`) as Swift.
-    public func expression(operands: [String], arguments: [String]) -> String {
-        if let custom { return custom(operands, arguments) }
+    /// - Parameter qualified: whether to call the function as `ModelSpecRuntime.name`, where a
+    ///   property of the model (a parameter `exp`) would hide it.
+    public func expression(operands: [String], arguments: [String], qualified: Bool = false) -> String {
+        let name = function.map { qualified ? "ModelSpecRuntime." + $0 : $0 } ?? ""
+        if let custom { return custom(operands, arguments, name) }
         let passed = (operandsAsArray ? ["[" + operands.joined(separator: ", ") + "]"] : operands) + arguments
-        return (throwing ? "try " : "") + (function ?? "") + "(" + passed.joined(separator: ", ") + ")"
+        return (throwing ? "try " : "") + name + "(" + passed.joined(separator: ", ") + ")"
     }
 }

@@ -4,9 +4,12 @@ import ModelSpecRuntime
 
 /// Every operation without variables, once or more, with literal operands and a constant: the generator's call of each is compiled and run against TensorFlow (oracle/spec_ops.py, case operation_catalog).
 public final class OperationCatalog: GeneratedModel {
-    /// The variables the first call creates, in creation order, as TensorFlow names them.
+    /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
     ]
+
+    /// A parameter named like the runtime's square(_:), which the generated call must not take for it.
+    public let square: Float
 
     /// Values loaded before the variables exist, for the next call to give them.
     public let pendingValues = PendingValues()
@@ -18,7 +21,9 @@ public final class OperationCatalog: GeneratedModel {
     public var ownLosses: [Tensor] { ownWeightLosses }
 
     /// Makes the model.
-    public init() {
+    /// - Parameter square: A parameter named like the runtime's square(_:), which the generated call must not take for it.
+    public init(square: Float = 0.5) {
+        self.square = square
     }
 
     /// Runs the model.
@@ -58,8 +63,8 @@ public final class OperationCatalog: GeneratedModel {
         let x19 = tanh(x18)
         let x20 = relu(x19)
         let h = x20
-        let x21 = square(h)
-        let x22 = try add(x21, Tensor(0.5))
+        let x21 = ModelSpecRuntime.square(h)
+        let x22 = try add(x21, Tensor(Float(square)))
         let x23 = sqrt(x22)
         let x24 = rsqrt(x23)
         let x25 = log(x24)
