@@ -315,6 +315,12 @@ import Testing
             forward:
               - constant: {value: [1, 2], shape: [2, 3]}
             """) == ["A.yaml:4:5: error: constant: the value has 2 numbers, but shape [2, 3] has 6 elements; give one number to fill it, or 6"])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            forward:
+              - constant: {value: 1, shape: [4294967296, 4294967296]}
+            """) == ["A.yaml:4:5: error: constant: shape [4294967296, 4294967296] has more elements than can be counted"])
     }
 
     @Test func matmulTransposition() throws {

@@ -141,16 +141,6 @@ enum ShapeRules {
         return ids + [table[1]]
     }
 
-    /// `tf.constant(value, shape)`: one scalar fills the shape; otherwise the counts must agree.
-    static func constant(_ value: TensorValue, shape: [Int]?) throws -> TracedShape {
-        guard let shape else { return value.shape.map(TracedDim.known) }
-        let count = shape.reduce(1, *)
-        guard value.scalars.count == 1 || value.scalars.count == count else {
-            throw fail("constant: the value has \(value.scalars.count) numbers, but shape \(shape) has \(count) elements; give one number to fill it, or \(count)")
-        }
-        return shape.map(TracedDim.known)
-    }
-
     /// The output size of a convolution or pooling window along one axis, as TensorFlow computes it.
     static func windowOutput(_ size: TracedDim, window: Int, stride: Int, dilation: Int, padding: Padding) -> TracedDim {
         guard let size = size.size, window > 0, stride > 0, dilation > 0 else { return .unknown }
