@@ -135,6 +135,12 @@ def reduction_cases():
     case("log_softmax", ["log_softmax"], {"x": x}, tf.nn.log_softmax(x))
     x = f32(rng, 4, 3, 2, scale=3.0)
     case("log_softmax_axis1", ["{log_softmax: {axis: 1}}"], {"x": x}, tf.nn.log_softmax(x, axis=1))
+    x = f32(rng, 4, 3, 5, scale=2.0, shift=1.0)
+    m, v = tf.nn.moments(x, axes=[0, 1])
+    case("moments", ["{moments: {axes: [0, 1]}, as: [m, v]}", "{subtract: [v, m]}"], {"x": x}, tf.subtract(v, m))
+    m, v = tf.nn.moments(x, axes=[-1], keepdims=True)
+    case("moments_keepdims", ["{moments: {axes: -1, keepdims: true}, as: [m, v]}", "{divide: [m, v]}"], {"x": x},
+         tf.divide(m, v))
     x = f32(rng, 3, 5)
     case("l2_normalize_last", ["{l2_normalize: {axis: -1}}"], {"x": x}, tf.math.l2_normalize(x, axis=-1))
     case("l2_normalize_all", ["l2_normalize"], {"x": x}, tf.math.l2_normalize(x))
@@ -209,6 +215,8 @@ def catalog_case():
     t = tf.concat([v, v], axis=0)
     s = tf.add(tf.add(tf.add(tf.math.reduce_max(t, axis=0), tf.math.reduce_min(t, axis=0)),
                       tf.math.reduce_prod(t, axis=0)), tf.math.reduce_mean(t, axis=0))
+    center, spread = tf.nn.moments(t, axes=[0])
+    s = tf.subtract(tf.add(s, spread), center)
     v = tf.add(tf.add(t, s), tf.math.reduce_sum(t, axis=1, keepdims=True))
     rows = tf.nn.embedding_lookup(v, ids)
     y = tf.multiply(rows, tf.constant(2.0, shape=[3, 6]))

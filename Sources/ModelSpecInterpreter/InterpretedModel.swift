@@ -289,7 +289,7 @@ public final class InterpretedModel: ShimLayer {
             }
             return [try layer(inputs[0], training: frame.training, context: tf.context)]
         case let .math(operation):
-            return [try RuntimeOperations.run(operation, frame.values, params: frame.bindings.params)]
+            return try RuntimeOperations.run(operation, frame.values, params: frame.bindings.params)
         case let .assign(name, add):
             guard let variable = frame.variables[name] else {
                 throw InterpreterError("'\(name)' is not a variable and cannot be assigned")

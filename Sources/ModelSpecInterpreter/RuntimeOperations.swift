@@ -6,6 +6,15 @@ import ModelSpecRuntime
 /// that every declaration has one and every entry has a declaration.
 enum RuntimeOperations {
     typealias Function = @Sendable (_ operands: [Tensor], _ arguments: OperationArguments) throws -> Tensor
+    typealias SeveralResults = @Sendable (_ operands: [Tensor], _ arguments: OperationArguments) throws -> [Tensor]
+
+    /// The operations that make several values (``OperationDeclaration/results``).
+    static let severalResults: [String: SeveralResults] = [
+        "moments": { x, a in
+            let (mean, variance) = try moments(x[0], axes: a.ints("axes") ?? [], keepDims: a.bool("keepdims"))
+            return [mean, variance]
+        },
+    ]
 
     static let functions: [String: Function] = [
         "constant": { _, a in try constant(tensor(a.tensor("value")), shape: a.ints("shape")) },
@@ -56,8 +65,13 @@ enum RuntimeOperations {
     ]
 
     /// Runs a step: its operands from the values so far, its attributes evaluated with the parameters.
-    static func run(_ operation: MathOperation, _ values: [String: Tensor], params: [String: Literal]) throws -> Tensor {
-        guard let function = functions[operation.name] else {
+    static func run(_ operation: MathOperation, _ values: [String: Tensor], params: [String: Literal]) throws -> [Tensor] {
+        let function: SeveralResults
+        if let one = functions[operation.name] {
+            function = { [try one($0, $1)] }
+        } else if let several = severalResults[operation.name] {
+            function = several
+        } else {
             throw InterpreterError("the runtime has no function for operation '\(operation.name)'")
         }
         let operands = try operation.operands.map { operand in

@@ -57,7 +57,7 @@ extension StepChecker {
         }
         guard !failed else { return nil }
         let operation = MathOperation(declaration: declaration, operands: operands, attributes: attributes)
-        return (.math(operation), operands.compactMap(\.valueName), 1, "the result of \(name)")
+        return (.math(operation), operands.compactMap(\.valueName), declaration.resultCount, "the result of \(name)")
     }
 
     /// A value name or `_`, or numbers written in place (`0.5`, `[1, 2]`, `$scale`).

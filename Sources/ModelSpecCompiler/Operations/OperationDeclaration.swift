@@ -15,33 +15,49 @@ public struct OperationDeclaration: Sendable {
     public let operands: OperandSignature
     /// The attributes, in the order of the runtime function's arguments.
     public let attributes: [AttributeDeclaration]
+    /// The names of the values it makes, when it makes more than one (`mean`, `variance`);
+    /// empty for one value.
+    public let results: [String]
     /// The result shape, in words, for the reference.
     public let result: String
-    /// The result shape from the operand shapes and evaluated attributes; throws a
+    /// The result shapes from the operand shapes and evaluated attributes; throws a
     /// ``ShapeMismatch`` naming the operation and the shapes.
-    let shape: @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> TracedShape
+    let shapes: @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape]
     /// The Swift the generator writes for a step of it.
     public let swift: SwiftCall
 
+    /// An operation that makes one value.
     init(_ name: String, tensorflow: String, operands: OperandSignature, attributes: [AttributeDeclaration] = [],
          result: String, swift: SwiftCall,
          shape: @escaping @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> TracedShape) {
+        self.init(name, tensorflow: tensorflow, operands: operands, attributes: attributes, results: [], result: result,
+                  swift: swift) { [try shape($0, $1)] }
+    }
+
+    /// An operation that makes several values, such as `moments`: its runtime function returns a tuple.
+    init(_ name: String, tensorflow: String, operands: OperandSignature, attributes: [AttributeDeclaration] = [],
+         results: [String], result: String, swift: SwiftCall,
+         shapes: @escaping @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape]) {
         self.name = name
         self.tensorflow = tensorflow
         self.operands = operands
         self.attributes = attributes
+        self.results = results
         self.result = result
         self.swift = swift
-        self.shape = shape
+        self.shapes = shapes
     }
+
+    /// How many values a step of it makes.
+    public var resultCount: Int { max(results.count, 1) }
 
     public func attribute(named name: String) -> AttributeDeclaration? {
         attributes.first { $0.name == name }
     }
 
-    /// The result shape of a step of this operation.
-    public func resultShape(_ operands: [TracedShape], _ arguments: OperationArguments) throws -> TracedShape {
-        try shape(operands, arguments)
+    /// The result shapes of a step of this operation.
+    public func resultShapes(_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape] {
+        try shapes(operands, arguments)
     }
 }
 

@@ -6,7 +6,8 @@ public enum OperationReference {
     public static var table: String {
         var rows: [(names: [String], tensorflow: [String], cells: [String])] = []
         for declaration in OperationDeclaration.all {
-            let cells = [operands(declaration.operands), attributes(declaration.attributes), declaration.result]
+            let made = declaration.results.isEmpty ? "" : "\(declaration.results.count) values, " + code(declaration.results) + ": "
+            let cells = [operands(declaration.operands), attributes(declaration.attributes), made + declaration.result]
             if let last = rows.last, last.cells == cells {
                 rows[rows.count - 1].names.append(declaration.name)
                 rows[rows.count - 1].tensorflow.append(declaration.tensorflow)

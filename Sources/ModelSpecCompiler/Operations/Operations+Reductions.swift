@@ -5,6 +5,13 @@ extension OperationDeclaration {
         reduction("reduce_max", tensorflow: "tf.math.reduce_max", swift: "reduceMax"),
         reduction("reduce_min", tensorflow: "tf.math.reduce_min", swift: "reduceMin"),
         reduction("reduce_prod", tensorflow: "tf.math.reduce_prod", swift: "reduceProd"),
+        OperationDeclaration("moments", tensorflow: "tf.nn.moments", operands: .one, attributes: [
+            AttributeDeclaration("axes", .ints, .required, swift: "axes"),
+            AttributeDeclaration("keepdims", .bool, .defaultValue(.bool(false)), swift: "keepDims"),
+        ], results: ["mean", "variance"], result: "each reduced", swift: .call("moments")) { shapes, arguments in
+            let reduced = try ShapeRules.reduce(shapes[0], axes: arguments.ints("axes"), keepDims: arguments.bool("keepdims"), op: "moments")
+            return [reduced, reduced]
+        },
         OperationDeclaration("l2_normalize", tensorflow: "tf.math.l2_normalize", operands: .one, attributes: [
             AttributeDeclaration("axis", .ints, .optional("all"), swift: "axes"),
             AttributeDeclaration("epsilon", .float, .defaultValue(.float(1e-12)), swift: "epsilon"),

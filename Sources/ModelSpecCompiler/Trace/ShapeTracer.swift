@@ -197,7 +197,7 @@ final class ShapeTracer {
                 if firstCall { instance.createdLayers.append((key, made)) }
                 return output.map { [$0] }
             case let .math(operation):
-                return [try math(operation, frame)]
+                return try math(operation, frame)
             case .assign:
                 _ = try ShapeRules.broadcast(inputs[0], inputs[1], op: "assign")
                 return [inputs[0]]
@@ -359,8 +359,8 @@ final class ShapeTracer {
 
     // MARK: Math
 
-    /// The result shape by the operation's declared rule, with its `$params` evaluated.
-    private func math(_ operation: MathOperation, _ frame: Frame) throws -> TracedShape {
+    /// The result shapes by the operation's declared rule, with its `$params` evaluated.
+    private func math(_ operation: MathOperation, _ frame: Frame) throws -> [TracedShape] {
         let shapes = operation.operands.map { operand in
             switch operand {
             case let .value(name): frame.values[name] ?? []
@@ -368,7 +368,7 @@ final class ShapeTracer {
             }
         }
         do {
-            return try operation.declaration.resultShape(shapes, operation.arguments(frame.params))
+            return try operation.declaration.resultShapes(shapes, operation.arguments(frame.params))
         } catch let error as ParameterValueError {
             throw ShapeMismatch(message: error.description)
         }

@@ -84,15 +84,18 @@ public final class OperationCatalog: GeneratedModel {
         let smallest = try reduceMin(t, axes: [0])
         let product = try reduceProd(t, axes: [0])
         let mean = try reduceMean(t, axes: [0])
+        let (center, spread) = try moments(t, axes: [0])
         let sums = try reduceSum(t, axes: [1], keepDims: true)
         let x37 = try add(largest, smallest)
         let x38 = try add(x37, product)
         let x39 = try add(x38, mean)
-        let x40 = try add(t, x39)
-        let x41 = try add(x40, sums)
-        let rows = try embeddingLookup(x41, ids: IndexTensor(truncating: ids))
-        let x42 = try constant(Tensor(2.0), shape: [3, 6])
-        let x43 = try multiply(rows, x42)
-        return x43
+        let x40 = try add(x39, spread)
+        let x41 = try subtract(x40, center)
+        let x42 = try add(t, x41)
+        let x43 = try add(x42, sums)
+        let rows = try embeddingLookup(x43, ids: IndexTensor(truncating: ids))
+        let x44 = try constant(Tensor(2.0), shape: [3, 6])
+        let x45 = try multiply(rows, x44)
+        return x45
     }
 }
