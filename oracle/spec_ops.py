@@ -220,7 +220,21 @@ def catalog_case():
     v = tf.add(tf.add(t, s), tf.math.reduce_sum(t, axis=1, keepdims=True))
     rows = tf.nn.embedding_lookup(v, ids)
     y = tf.multiply(rows, tf.constant(2.0, shape=[3, 6]))
+    y = tf.tile(y, [2, 1])
+    y = tf.stack([y, y], axis=-1)
     case("operation_catalog", None, {"x": x, "w": w, "b": b, "ids": ids}, y, spec="OperationCatalog")
+
+
+def stacking_cases():
+    rng = np.random.default_rng(29)
+    a, b, c = f32(rng, 2, 3), f32(rng, 2, 3), f32(rng, 2, 3)
+    case("stack_axis0", ["{stack: [a, b, c]}"], {"a": a, "b": b, "c": c}, tf.stack([a, b, c]))
+    case("stack_last", ["{stack: {inputs: [a, b], axis: -1}}"], {"a": a, "b": b}, tf.stack([a, b], axis=-1))
+    case("stack_middle_with_numbers", ["{stack: {inputs: [a, [[1, 2, 3], [4, 5, 6]]], axis: 1}}"], {"a": a},
+         tf.stack([a, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]], axis=1))
+    x = f32(rng, 2, 1, 3)
+    case("tile", ["{tile: {multiples: [2, 3, 1]}}"], {"x": x}, tf.tile(x, [2, 3, 1]))
+    case("tile_zero", ["{tile: {multiples: [1, 0, 2]}}"], {"x": x}, tf.tile(x, [1, 0, 2]))
 
 
 def main():
@@ -229,7 +243,7 @@ def main():
     # Start from an empty directory so renamed cases leave no stale files.
     shutil.rmtree(OUT)
     OUT = golden_dir("spec_ops")
-    for make in (catalog_case, layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases, reduction_cases):
+    for make in (stacking_cases, catalog_case, layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases, reduction_cases):
         make()
     write_json(os.path.join(OUT, "cases.json"), {"tensorflow": tf.__version__, "cases": CASES})
     size = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))

@@ -54,6 +54,8 @@ enum RuntimeOperations {
         "expand_dims": { x, a in try expandDims(x[0], axis: a.int("axis")) },
         "squeeze": { x, a in try squeeze(x[0], axes: a.ints("axis").flatMap { $0.isEmpty ? nil : $0 }) },
         "concat": { x, a in try concat(x, axis: a.int("axis")) },
+        "stack": { x, a in try stack(x, axis: a.int("axis")) },
+        "tile": { x, a in try tile(x[0], multiples: a.ints("multiples") ?? []) },
         "transpose": { x, a in try transpose(x[0], perm: a.ints("perm").flatMap { $0.isEmpty ? nil : $0 }) },
         "reduce_sum": { x, a in try reduceSum(x[0], axes: a.ints("axis"), keepDims: a.bool("keepdims")) },
         "reduce_mean": { x, a in try reduceMean(x[0], axes: a.ints("axis"), keepDims: a.bool("keepdims")) },

@@ -323,6 +323,34 @@ import Testing
             """) == ["A.yaml:4:5: error: constant: shape [4294967296, 4294967296] has more elements than can be counted"])
     }
 
+    @Test func stackAndTileShapes() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              a: [batch, 3]
+              b: [batch, 4]
+            forward:
+              - stack: [a, b]
+            """) == ["A.yaml:7:5: error: stack: shapes [batch, 3] and [batch, 4] differ; stacked values have one shape"])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              a: [batch, 3]
+            forward:
+              - tile: {multiples: [2]}
+            """) == ["A.yaml:6:5: error: tile: multiples [2] needs one entry for each of the 2 dimensions of [batch, 3]"])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              a: [batch, 3]
+            forward:
+              - stack: {inputs: [a, a], axis: 3}
+            """) == ["A.yaml:6:5: error: stack: axis 3 is out of range for shape [batch, 3]"])
+    }
+
     @Test func matmulTransposition() throws {
         #expect(try lines("""
             spec: 1

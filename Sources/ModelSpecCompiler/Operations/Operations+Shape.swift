@@ -20,10 +20,47 @@ extension OperationDeclaration {
         ], result: "same rank; other dimensions agree", swift: .call("concat", operandsAsArray: true)) { shapes, arguments in
             try ShapeRules.concat(shapes, axis: arguments.int("axis"))
         },
+        OperationDeclaration("stack", tensorflow: "tf.stack", operands: .many, attributes: [
+            AttributeDeclaration("axis", .int, .defaultValue(.int(0)), swift: "axis"),
+        ], result: "one shape for all; a dimension of their count inserted at `axis`",
+           swift: .call("stack", operandsAsArray: true)) { shapes, arguments in
+            try stackShape(shapes, axis: arguments.int("axis"))
+        },
+        OperationDeclaration("tile", tensorflow: "tf.tile", operands: .one, attributes: [
+            AttributeDeclaration("multiples", .ints, .required, swift: "multiples"),
+        ], result: "each dimension times its multiple", swift: .call("tile")) { shapes, arguments in
+            try tileShape(shapes[0], multiples: arguments.ints("multiples") ?? [])
+        },
         OperationDeclaration("transpose", tensorflow: "tf.transpose", operands: .one, attributes: [
             AttributeDeclaration("perm", .ints, .required, swift: "perm"),
         ], result: "permuted", swift: .call("transpose")) { shapes, arguments in
             try ShapeRules.transpose(shapes[0], perm: arguments.ints("perm") ?? [])
         },
     ]
+
+    /// `tf.stack`: the operands agree in shape; their count is inserted at `axis` (in `-rank-1 ... rank`).
+    private static func stackShape(_ shapes: [TracedShape], axis: Int) throws -> TracedShape {
+        guard let first = shapes.first else { throw ShapeMismatch(message: "stack needs at least one operand") }
+        for shape in shapes.dropFirst() where shape.count != first.count || !zip(shape, first).allSatisfy(ShapeRules.agree) {
+            throw ShapeMismatch(message: "stack: shapes \(first.shapeDescription) and \(shape.shapeDescription) differ; stacked values have one shape")
+        }
+        var result = first
+        result.insert(.known(shapes.count), at: try ShapeRules.axis(axis, rank: first.count + 1, op: "stack", shape: first))
+        return result
+    }
+
+    /// `tf.tile`: one non-negative multiple per dimension.
+    private static func tileShape(_ shape: TracedShape, multiples: [Int]) throws -> TracedShape {
+        guard multiples.count == shape.count else {
+            throw ShapeMismatch(message: "tile: multiples \(multiples) needs one entry for each of the \(shape.count) dimensions of \(shape.shapeDescription)")
+        }
+        return try zip(shape, multiples).map { dim, times in
+            guard times >= 0 else { throw ShapeMismatch(message: "tile: multiple \(times) is negative") }
+            if times == 1 { return dim }
+            guard let size = dim.size else { return times == 0 ? .known(0) : .unknown }
+            let (tiled, overflow) = size.multipliedReportingOverflow(by: times)
+            guard !overflow else { throw ShapeMismatch(message: "tile: \(size) times \(times) is more than can be counted") }
+            return .known(tiled)
+        }
+    }
 }

@@ -96,6 +96,8 @@ public final class OperationCatalog: GeneratedModel {
         let rows = try embeddingLookup(x43, ids: IndexTensor(truncating: ids))
         let x44 = try constant(Tensor(2.0), shape: [3, 6])
         let x45 = try multiply(rows, x44)
-        return x45
+        let x46 = try tile(x45, multiples: [2, 1])
+        let x47 = try stack([x46, x46], axis: -1)
+        return x47
     }
 }
