@@ -222,6 +222,7 @@ def catalog_case():
     y = tf.multiply(rows, tf.constant(2.0, shape=[3, 6]))
     y = tf.tile(y, [2, 1])
     y = tf.stack([y, y], axis=-1)
+    y = tf.pad(y, [[1, 0], [0, 2], [0, 0]], mode="REFLECT")
     case("operation_catalog", None, {"x": x, "w": w, "b": b, "ids": ids}, y, spec="OperationCatalog")
 
 
@@ -237,13 +238,26 @@ def stacking_cases():
     case("tile_zero", ["{tile: {multiples: [1, 0, 2]}}"], {"x": x}, tf.tile(x, [1, 0, 2]))
 
 
+def padding_cases():
+    rng = np.random.default_rng(30)
+    x = f32(rng, 2, 3, 4)
+    paddings = [[0, 1], [2, 1], [1, 3]]
+    case("pad_constant", ["{pad: {paddings: [[0, 1], [2, 1], [1, 3]]}}"], {"x": x}, tf.pad(x, paddings))
+    case("pad_constant_value", ["{pad: {paddings: [[1, 0], [0, 2], [0, 0]], constant_values: -1.5}}"], {"x": x},
+         tf.pad(x, [[1, 0], [0, 2], [0, 0]], constant_values=-1.5))
+    case("pad_reflect", ["{pad: {paddings: [[1, 1], [2, 1], [3, 3]], mode: reflect}}"], {"x": x},
+         tf.pad(x, [[1, 1], [2, 1], [3, 3]], mode="REFLECT"))
+    case("pad_symmetric", ["{pad: {paddings: [[2, 2], [3, 0], [4, 1]], mode: SYMMETRIC}}"], {"x": x},
+         tf.pad(x, [[2, 2], [3, 0], [4, 1]], mode="SYMMETRIC"))
+
+
 def main():
     global OUT
     OUT = golden_dir("spec_ops")
     # Start from an empty directory so renamed cases leave no stale files.
     shutil.rmtree(OUT)
     OUT = golden_dir("spec_ops")
-    for make in (stacking_cases, catalog_case, layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases, reduction_cases):
+    for make in (padding_cases, stacking_cases, catalog_case, layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases, reduction_cases):
         make()
     write_json(os.path.join(OUT, "cases.json"), {"tensorflow": tf.__version__, "cases": CASES})
     size = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))

@@ -351,6 +351,31 @@ import Testing
             """) == ["A.yaml:6:5: error: stack: axis 3 is out of range for shape [batch, 3]"])
     }
 
+    @Test func padArguments() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              a: [batch, 3]
+            forward:
+              - pad: {paddings: [[1, 1], [2]]}
+              - pad: {input: a, paddings: [[0, 0], [1, 1]], mode: wrap}
+              - pad: {input: a, paddings: [[0, 0], [-1, 1]]}
+            """) == [
+                "A.yaml:6:30: error: each item of paddings must be a pair [before, after], not a list of 1",
+                "A.yaml:7:55: error: unknown mode 'wrap'; use constant, reflect, symmetric",
+                "A.yaml:8:40: error: a size in paddings cannot be negative (-1)",
+            ])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              a: [batch, 3]
+            forward:
+              - pad: {paddings: [[0, 0], [3, 0]], mode: reflect}
+            """) == ["A.yaml:6:5: error: pad: reflect padding [3, 0] of a dimension of size 3 must be less than the size"])
+    }
+
     @Test func matmulTransposition() throws {
         #expect(try lines("""
             spec: 1

@@ -35,6 +35,31 @@ extension NodeReader {
                 }
             }
             return .ints(dims)
+        case .pairs:
+            guard let items = node.sequence else {
+                error(node, "\(key) must be a list of [before, after] pairs such as [[0, 0], [1, 1]], not \(node.kindDescription)")
+                return nil
+            }
+            var pairs: [[Expr<Int>]] = []
+            for item in items {
+                guard let pair = item.sequence, pair.count == 2 else {
+                    error(item, "each item of \(key) must be a pair [before, after], not \(item.sequence.map { "a list of \($0.count)" } ?? describe(item))")
+                    return nil
+                }
+                let sizes = pair.compactMap { intExpr($0, "each size of \(key)") }
+                guard sizes.count == 2 else { return nil }
+                for case let .literal(size) in sizes where size < 0 {
+                    error(item, "a size in \(key) cannot be negative (\(size))")
+                    return nil
+                }
+                pairs.append(sizes)
+            }
+            return .intLists(pairs)
+        case let .choice(names):
+            guard let text = string(node, key) else { return nil }
+            if let name = names.first(where: { $0 == text.lowercased() }) { return .name(name) }
+            error(node, "unknown \(key) '\(text)'; use " + names.joined(separator: ", "))
+            return nil
         case .bool:
             return bool(node, key).map(AttributeValue.bool)
         case .float:

@@ -9,6 +9,8 @@ public enum AttributeValue: Hashable, Sendable {
     case float(Expr<Double>)
     case tensor(TensorLiteral)
     case dtype(DType)
+    case intLists([[Expr<Int>]])
+    case name(String)
 
     /// The value with every `$param` replaced by its value.
     public func evaluated(_ params: [String: Literal]) throws -> ArgumentValue {
@@ -19,6 +21,8 @@ public enum AttributeValue: Hashable, Sendable {
         case let .float(expr): .float(try expr.evaluated(params))
         case let .tensor(literal): .tensor(try literal.evaluated(params))
         case let .dtype(dtype): .dtype(dtype)
+        case let .intLists(lists): .intLists(try lists.map { try $0.map { try $0.evaluated(params) } })
+        case let .name(name): .name(name)
         }
     }
 }
@@ -31,6 +35,8 @@ public enum ArgumentValue: Hashable, Sendable, CustomStringConvertible {
     case float(Double)
     case tensor(TensorValue)
     case dtype(DType)
+    case intLists([[Int]])
+    case name(String)
 
     public var description: String {
         switch self {
@@ -40,6 +46,8 @@ public enum ArgumentValue: Hashable, Sendable, CustomStringConvertible {
         case let .float(value): String(value)
         case let .tensor(value): value.description
         case let .dtype(dtype): dtype.rawValue
+        case let .intLists(lists): "[" + lists.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+        case let .name(name): name
         }
     }
 }
@@ -168,6 +176,16 @@ public struct OperationArguments: Sendable {
 
     public func float(_ key: String) throws -> Double {
         guard case let .float(value) = try value(key) else { throw mismatch(key, "a number") }
+        return value
+    }
+
+    public func intLists(_ key: String) throws -> [[Int]] {
+        guard case let .intLists(value) = try value(key) else { throw mismatch(key, "a list of lists of integers") }
+        return value
+    }
+
+    public func name(_ key: String) throws -> String {
+        guard case let .name(value) = try value(key) else { throw mismatch(key, "a name") }
         return value
     }
 

@@ -141,6 +141,10 @@ public enum AttributeType: Hashable, Sendable {
     case shape
     /// A list of sizes (a constant's shape).
     case sizes
+    /// A list of `[before, after]` pairs of sizes, one per dimension (pad's paddings).
+    case pairs
+    /// One of the given names, in any case (pad's mode).
+    case choice([String])
     case bool
     /// A number or a Float `$param`.
     case float
@@ -156,6 +160,8 @@ public enum AttributeType: Hashable, Sendable {
         case .ints: "int or list"
         case .shape: "integers or `$params`, at most one `-1`"
         case .sizes: "a list of sizes"
+        case .pairs: "`[before, after]` for each dimension"
+        case let .choice(names): names.map { "`\($0)`" }.joined(separator: ", ")
         case .bool: "true or false"
         case .float: "number"
         case .tensor: "a number, a list of numbers or a `$param`"

@@ -48,7 +48,9 @@ public enum OperationReference {
             case let .defaultValue(value): text += " (\(value))"
             case let .optional(meaning): text += ": \(attribute.type.description) (\(meaning))"
             }
-            if attribute.isRequired, [.shape, .tensor, .sizes].contains(attribute.type) {
+            if case .choice = attribute.type {
+                text += ": " + attribute.type.description
+            } else if attribute.isRequired, [.shape, .tensor, .sizes, .pairs].contains(attribute.type) {
                 text += ": " + attribute.type.description
             }
             if attribute.tensorflow != attribute.name { text += ", TensorFlow's `\(attribute.tensorflow)`" }

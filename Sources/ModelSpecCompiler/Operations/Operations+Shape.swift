@@ -31,6 +31,14 @@ extension OperationDeclaration {
         ], result: "each dimension times its multiple", swift: .call("tile")) { shapes, arguments in
             try tileShape(shapes[0], multiples: arguments.ints("multiples") ?? [])
         },
+        OperationDeclaration("pad", tensorflow: "tf.pad", operands: .one, attributes: [
+            AttributeDeclaration("paddings", .pairs, .required, swift: "paddings"),
+            AttributeDeclaration("mode", .choice(["constant", "reflect", "symmetric"]), .defaultValue(.name("constant")), swift: "mode"),
+            AttributeDeclaration("constant_values", .float, .defaultValue(.float(0)), swift: "constantValue"),
+        ], result: "each dimension grown by its pair; `reflect` pads less than the size, `symmetric` at most the size",
+           swift: .call("pad")) { shapes, arguments in
+            try padShape(shapes[0], paddings: arguments.intLists("paddings"), mode: arguments.name("mode"))
+        },
         OperationDeclaration("transpose", tensorflow: "tf.transpose", operands: .one, attributes: [
             AttributeDeclaration("perm", .ints, .required, swift: "perm"),
         ], result: "permuted", swift: .call("transpose")) { shapes, arguments in
@@ -61,6 +69,27 @@ extension OperationDeclaration {
             let (tiled, overflow) = size.multipliedReportingOverflow(by: times)
             guard !overflow else { throw ShapeMismatch(message: "tile: \(size) times \(times) is more than can be counted") }
             return .known(tiled)
+        }
+    }
+
+    /// `tf.pad`: one `[before, after]` pair per dimension; reflection needs room in the input.
+    private static func padShape(_ shape: TracedShape, paddings: [[Int]], mode: String) throws -> TracedShape {
+        guard paddings.count == shape.count else {
+            throw ShapeMismatch(message: "pad: paddings has \(paddings.count) pairs, but \(shape.shapeDescription) has \(shape.count) dimensions")
+        }
+        return try zip(shape, paddings).map { dim, pair in
+            let (before, after) = (pair[0], pair[1])
+            guard let size = dim.size else { return before == 0 && after == 0 ? dim : .unknown }
+            if mode == "reflect", max(before, after) >= size, max(before, after) > 0 {
+                throw ShapeMismatch(message: "pad: reflect padding \(pair) of a dimension of size \(size) must be less than the size")
+            }
+            if mode == "symmetric", max(before, after) > size {
+                throw ShapeMismatch(message: "pad: symmetric padding \(pair) of a dimension of size \(size) must be at most the size")
+            }
+            let (grown, overflow) = size.addingReportingOverflow(before)
+            let (total, overflowTotal) = grown.addingReportingOverflow(after)
+            guard !overflow, !overflowTotal else { throw ShapeMismatch(message: "pad: \(size) padded by \(pair) is more than can be counted") }
+            return .known(total)
         }
     }
 }

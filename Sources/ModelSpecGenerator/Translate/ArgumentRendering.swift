@@ -55,6 +55,8 @@ struct ArgumentRendering {
         case let .float(expr): double(expr)
         case let .tensor(literal): tensor(literal)
         case let .dtype(dtype): "." + dtype.rawValue
+        case let .intLists(lists): "[" + lists.map(ints).joined(separator: ", ") + "]"
+        case let .name(name): "." + name
         }
     }
 

@@ -1,4 +1,4 @@
-/// Tensors repeated and stacked: `tf.tile` and `tf.stack`.
+/// Tensors repeated, stacked and padded: `tf.tile`, `tf.stack` and `tf.pad`.
 
 /// `x` repeated `multiples[d]` times along each dimension d, as `tf.tile`.
 /// - Throws: `TensorError` when `multiples` does not have one entry per dimension,
@@ -49,4 +49,67 @@ public func stack(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
         throw TensorError(op: "stack", shapes: [first.shape, other.shape], reason: "differ: stacked tensors have one shape")
     }
     return try concat(tensors.map { try expandDims($0, axis: axis) }, axis: axis)
+}
+
+/// How `pad` fills the new elements (`tf.pad`'s `mode`).
+public enum PadMode: String, Sendable {
+    /// `constantValue`.
+    case constant
+    /// The input mirrored without its edge element: `[1, 2, 3]` padded by 2 gives `3 2 [1 2 3] 2 1`.
+    case reflect
+    /// The input mirrored with its edge element: `2 1 [1 2 3] 3 2`.
+    case symmetric
+}
+
+/// `x` padded by `paddings[d] = [before, after]` elements along each dimension d, as `tf.pad`.
+/// - Throws: `TensorError` when `paddings` does not have one non-negative pair per
+///   dimension, or a reflection has no room (reflect: less than the size; symmetric: at most).
+public func pad(_ x: Tensor, paddings: [[Int]], mode: PadMode = .constant, constantValue: Float = 0) throws -> Tensor {
+    func fail(_ reason: String) -> TensorError { TensorError(op: "pad", shapes: [x.shape], reason: reason) }
+    guard paddings.count == x.rank, paddings.allSatisfy({ $0.count == 2 && $0[0] >= 0 && $0[1] >= 0 }) else {
+        throw fail("needs one pair of non-negative sizes per dimension, not \(paddings)")
+    }
+    var shape: [Int] = []
+    var count = 1
+    for (size, pair) in zip(x.shape, paddings) {
+        let limit = mode == .reflect ? size - 1 : size
+        if mode != .constant, Swift.max(pair[0], pair[1]) > 0, Swift.max(pair[0], pair[1]) > limit {
+            throw fail("cannot be padded by \(pair) in \(mode.rawValue) mode along a dimension of size \(size)")
+        }
+        let (grown, overflow) = size.addingReportingOverflow(pair[0] &+ pair[1])
+        let (total, overflowTotal) = count.multipliedReportingOverflow(by: grown)
+        guard !overflow, !overflowTotal, pair[0] &+ pair[1] >= 0 else { throw fail("padded by \(paddings) has more elements than can be counted") }
+        shape.append(grown)
+        count = total
+    }
+    let out = Tensor(uninitializedShape: shape)
+    guard count > 0 else { return out }
+    let src = x.storage.base, dst = out.storage.base
+    let strides = rowMajorStrides(x.shape)
+    var index = [Int](repeating: 0, count: x.rank)
+    for flat in 0..<count {
+        var offset = 0
+        var inside = true
+        for d in 0..<x.rank {
+            let n = x.shape[d]
+            var i = index[d] - paddings[d][0]
+            if i < 0 || i >= n {
+                switch mode {
+                case .constant: inside = false
+                case .reflect: i = i < 0 ? -i : 2 * (n - 1) - i
+                case .symmetric: i = i < 0 ? -i - 1 : 2 * n - 1 - i
+                }
+            }
+            offset += i * strides[d]
+        }
+        dst[flat] = inside ? src[offset] : constantValue
+        var d = x.rank - 1
+        while d >= 0 {
+            index[d] += 1
+            if index[d] < shape[d] { break }
+            index[d] = 0
+            d -= 1
+        }
+    }
+    return out
 }

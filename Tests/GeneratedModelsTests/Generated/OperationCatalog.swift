@@ -98,6 +98,7 @@ public final class OperationCatalog: GeneratedModel {
         let x45 = try multiply(rows, x44)
         let x46 = try tile(x45, multiples: [2, 1])
         let x47 = try stack([x46, x46], axis: -1)
-        return x47
+        let x48 = try pad(x47, paddings: [[1, 0], [0, 2], [0, 0]], mode: .reflect)
+        return x48
     }
 }
