@@ -223,6 +223,7 @@ def catalog_case():
     y = tf.tile(y, [2, 1])
     y = tf.stack([y, y], axis=-1)
     y = tf.pad(y, [[1, 0], [0, 2], [0, 0]], mode="REFLECT")
+    y = tf.slice(y, [1, 0, 1], [-1, 5, 1])
     case("operation_catalog", None, {"x": x, "w": w, "b": b, "ids": ids}, y, spec="OperationCatalog")
 
 
@@ -251,13 +252,21 @@ def padding_cases():
          tf.pad(x, [[2, 2], [3, 0], [4, 1]], mode="SYMMETRIC"))
 
 
+def slicing_cases():
+    rng = np.random.default_rng(31)
+    x = f32(rng, 3, 4, 5)
+    case("slice", ["{slice: {begin: [1, 0, 2], size: [2, 3, 2]}}"], {"x": x}, tf.slice(x, [1, 0, 2], [2, 3, 2]))
+    case("slice_rest", ["{slice: {begin: [0, 1, 3], size: [-1, 2, -1]}}"], {"x": x}, tf.slice(x, [0, 1, 3], [-1, 2, -1]))
+    case("slice_empty", ["{slice: {begin: [1, 4, 0], size: [1, 0, 5]}}"], {"x": x}, tf.slice(x, [1, 4, 0], [1, 0, 5]))
+
+
 def main():
     global OUT
     OUT = golden_dir("spec_ops")
     # Start from an empty directory so renamed cases leave no stale files.
     shutil.rmtree(OUT)
     OUT = golden_dir("spec_ops")
-    for make in (padding_cases, stacking_cases, catalog_case, layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases, reduction_cases):
+    for make in (slicing_cases, padding_cases, stacking_cases, catalog_case, layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases, reduction_cases):
         make()
     write_json(os.path.join(OUT, "cases.json"), {"tensorflow": tf.__version__, "cases": CASES})
     size = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))

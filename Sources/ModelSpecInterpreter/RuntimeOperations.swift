@@ -60,6 +60,7 @@ enum RuntimeOperations {
             guard let mode = PadMode(rawValue: try a.name("mode")) else { throw InterpreterError("pad has no mode '\(try a.name("mode"))'") }
             return try pad(x[0], paddings: a.intLists("paddings"), mode: mode, constantValue: Float(a.float("constant_values")))
         },
+        "slice": { x, a in try slice(x[0], begin: a.ints("begin") ?? [], size: a.ints("size") ?? []) },
         "transpose": { x, a in try transpose(x[0], perm: a.ints("perm").flatMap { $0.isEmpty ? nil : $0 }) },
         "reduce_sum": { x, a in try reduceSum(x[0], axes: a.ints("axis"), keepDims: a.bool("keepdims")) },
         "reduce_mean": { x, a in try reduceMean(x[0], axes: a.ints("axis"), keepDims: a.bool("keepdims")) },

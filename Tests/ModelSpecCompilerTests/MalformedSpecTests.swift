@@ -376,6 +376,25 @@ import Testing
             """) == ["A.yaml:6:5: error: pad: reflect padding [3, 0] of a dimension of size 3 must be less than the size"])
     }
 
+    @Test func sliceBounds() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              a: [batch, 3]
+            forward:
+              - slice: {begin: [0, 2], size: [-1, 2]}
+            """) == ["A.yaml:6:5: error: slice of [batch, 3] from [0, 2] of size [-1, 2] goes past a dimension of size 3"])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              a: [batch, 3]
+            forward:
+              - slice: {begin: [0], size: [-1, 2]}
+            """) == ["A.yaml:6:5: error: slice: begin [0] and size [-1, 2] need one entry for each of the 2 dimensions of [batch, 3]"])
+    }
+
     @Test func matmulTransposition() throws {
         #expect(try lines("""
             spec: 1

@@ -39,6 +39,13 @@ extension OperationDeclaration {
            swift: .call("pad")) { shapes, arguments in
             try padShape(shapes[0], paddings: arguments.intLists("paddings"), mode: arguments.name("mode"))
         },
+        OperationDeclaration("slice", tensorflow: "tf.slice", operands: .one, attributes: [
+            AttributeDeclaration("begin", .ints, .required, swift: "begin"),
+            AttributeDeclaration("size", .ints, .required, swift: "size"),
+        ], result: "`size`, a -1 there taking the rest of the dimension; the slice must lie inside the input",
+           swift: .call("slice")) { shapes, arguments in
+            try sliceShape(shapes[0], begin: arguments.ints("begin") ?? [], size: arguments.ints("size") ?? [])
+        },
         OperationDeclaration("transpose", tensorflow: "tf.transpose", operands: .one, attributes: [
             AttributeDeclaration("perm", .ints, .required, swift: "perm"),
         ], result: "permuted", swift: .call("transpose")) { shapes, arguments in
@@ -90,6 +97,25 @@ extension OperationDeclaration {
             let (total, overflowTotal) = grown.addingReportingOverflow(after)
             guard !overflow, !overflowTotal else { throw ShapeMismatch(message: "pad: \(size) padded by \(pair) is more than can be counted") }
             return .known(total)
+        }
+    }
+
+    /// `tf.slice`: `begin` and `size` give one entry per dimension; a size of -1 takes the rest.
+    private static func sliceShape(_ shape: TracedShape, begin: [Int], size: [Int]) throws -> TracedShape {
+        guard begin.count == shape.count, size.count == shape.count else {
+            throw ShapeMismatch(message: "slice: begin \(begin) and size \(size) need one entry for each of the \(shape.count) dimensions of \(shape.shapeDescription)")
+        }
+        return try zip(shape, zip(begin, size)).map { dim, slice in
+            let (start, count) = slice
+            guard start >= 0, count >= -1 else {
+                throw ShapeMismatch(message: "slice: begin \(start) and size \(count) must be at least 0 (a size may be -1)")
+            }
+            guard let length = dim.size else { return count == -1 ? .unknown : .known(count) }
+            let end = count == -1 ? length : start.addingReportingOverflow(count).partialValue
+            guard start <= length, end <= length, count == -1 || !start.addingReportingOverflow(count).overflow else {
+                throw ShapeMismatch(message: "slice of \(shape.shapeDescription) from \(begin) of size \(size) goes past a dimension of size \(length)")
+            }
+            return .known(end - start)
         }
     }
 }

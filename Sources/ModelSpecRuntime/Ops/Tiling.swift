@@ -1,4 +1,4 @@
-/// Tensors repeated, stacked and padded: `tf.tile`, `tf.stack` and `tf.pad`.
+/// Tensors repeated, stacked, padded and sliced: `tf.tile`, `tf.stack`, `tf.pad` and `tf.slice`.
 
 /// `x` repeated `multiples[d]` times along each dimension d, as `tf.tile`.
 /// - Throws: `TensorError` when `multiples` does not have one entry per dimension,
@@ -103,6 +103,42 @@ public func pad(_ x: Tensor, paddings: [[Int]], mode: PadMode = .constant, const
             offset += i * strides[d]
         }
         dst[flat] = inside ? src[offset] : constantValue
+        var d = x.rank - 1
+        while d >= 0 {
+            index[d] += 1
+            if index[d] < shape[d] { break }
+            index[d] = 0
+            d -= 1
+        }
+    }
+    return out
+}
+
+/// The part of `x` that starts at `begin` and has `size` elements along each
+/// dimension (-1: the rest of it), as `tf.slice`.
+/// - Throws: `TensorError` when the slice does not lie inside `x`.
+public func slice(_ x: Tensor, begin: [Int], size: [Int]) throws -> Tensor {
+    func fail() -> TensorError {
+        TensorError(op: "slice", shapes: [x.shape], reason: "has no slice from \(begin) of size \(size)")
+    }
+    guard begin.count == x.rank, size.count == x.rank else { throw fail() }
+    var shape: [Int] = []
+    for (length, (start, count)) in zip(x.shape, zip(begin, size)) {
+        guard start >= 0, start <= length, count >= -1 else { throw fail() }
+        let taken = count == -1 ? length - start : count
+        guard taken <= length - start else { throw fail() }
+        shape.append(taken)
+    }
+    let out = Tensor(uninitializedShape: shape)
+    let total = shape.reduce(1, *)
+    guard total > 0 else { return out }
+    let src = x.storage.base, dst = out.storage.base
+    let strides = rowMajorStrides(x.shape)
+    var index = [Int](repeating: 0, count: x.rank)
+    for flat in 0..<total {
+        var offset = 0
+        for d in 0..<x.rank { offset += (begin[d] + index[d]) * strides[d] }
+        dst[flat] = src[offset]
         var d = x.rank - 1
         while d >= 0 {
             index[d] += 1

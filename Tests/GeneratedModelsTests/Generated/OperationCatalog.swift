@@ -99,6 +99,7 @@ public final class OperationCatalog: GeneratedModel {
         let x46 = try tile(x45, multiples: [2, 1])
         let x47 = try stack([x46, x46], axis: -1)
         let x48 = try pad(x47, paddings: [[1, 0], [0, 2], [0, 0]], mode: .reflect)
-        return x48
+        let x49 = try slice(x48, begin: [1, 0, 1], size: [-1, 5, 1])
+        return x49
     }
 }
