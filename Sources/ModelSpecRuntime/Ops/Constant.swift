@@ -3,13 +3,8 @@
 /// - Throws: `TensorError` when the counts differ, as TensorFlow refuses them.
 public func constant(_ value: Tensor, shape: [Int]? = nil) throws -> Tensor {
     guard let shape else { return value }
-    var count = 1
-    for size in shape {
-        let (product, overflow) = count.multipliedReportingOverflow(by: Swift.max(size, 0))
-        guard !overflow else {
-            throw TensorError(op: "constant", shapes: [shape], reason: "has more elements than can be counted")
-        }
-        count = product
+    guard let count = checkedProduct(shape.map { Swift.max($0, 0) }) else {
+        throw TensorError(op: "constant", shapes: [shape], reason: "has more elements than can be counted")
     }
     if value.scalarCount == 1 {
         return try Tensor(shape: shape, repeating: value.scalars[0])

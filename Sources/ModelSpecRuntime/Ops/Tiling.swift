@@ -9,32 +9,19 @@ public func tile(_ x: Tensor, multiples: [Int]) throws -> Tensor {
         throw fail("has rank \(x.rank), but multiples \(multiples) has \(multiples.count) entries")
     }
     if let bad = multiples.first(where: { $0 < 0 }) { throw fail("cannot be repeated a negative number of times (\(bad))") }
-    var shape: [Int] = []
-    var count = 1
-    for (size, times) in zip(x.shape, multiples) {
-        let (tiled, overflow) = size.multipliedReportingOverflow(by: times)
-        let (total, overflowTotal) = count.multipliedReportingOverflow(by: tiled)
-        guard !overflow, !overflowTotal else { throw fail("repeated \(multiples) has more elements than can be counted") }
-        shape.append(tiled)
-        count = total
+    let shape = zip(x.shape, multiples).compactMap { checkedProduct([$0, $1]) }
+    guard shape.count == x.rank, let count = checkedProduct(shape) else {
+        throw fail("repeated \(multiples) has more elements than can be counted")
     }
     let out = Tensor(uninitializedShape: shape)
     guard count > 0 else { return out }
     let src = x.storage.base, dst = out.storage.base
     let strides = rowMajorStrides(x.shape)
-    // An odometer over the output index; each source index is the output's modulo the input's shape.
-    var index = [Int](repeating: 0, count: x.rank)
-    for flat in 0..<count {
+    // Each source index is the output's modulo the input's shape.
+    forEachIndex(of: shape) { flat, index in
         var offset = 0
         for d in 0..<x.rank { offset += (index[d] % x.shape[d]) * strides[d] }
         dst[flat] = src[offset]
-        var d = x.rank - 1
-        while d >= 0 {
-            index[d] += 1
-            if index[d] < shape[d] { break }
-            index[d] = 0
-            d -= 1
-        }
     }
     return out
 }
@@ -70,24 +57,21 @@ public func pad(_ x: Tensor, paddings: [[Int]], mode: PadMode = .constant, const
         throw fail("needs one pair of non-negative sizes per dimension, not \(paddings)")
     }
     var shape: [Int] = []
-    var count = 1
     for (size, pair) in zip(x.shape, paddings) {
         let limit = mode == .reflect ? size - 1 : size
         if mode != .constant, Swift.max(pair[0], pair[1]) > 0, Swift.max(pair[0], pair[1]) > limit {
             throw fail("cannot be padded by \(pair) in \(mode.rawValue) mode along a dimension of size \(size)")
         }
         let (grown, overflow) = size.addingReportingOverflow(pair[0] &+ pair[1])
-        let (total, overflowTotal) = count.multipliedReportingOverflow(by: grown)
-        guard !overflow, !overflowTotal, pair[0] &+ pair[1] >= 0 else { throw fail("padded by \(paddings) has more elements than can be counted") }
+        guard !overflow, pair[0] &+ pair[1] >= 0 else { throw fail("padded by \(paddings) has more elements than can be counted") }
         shape.append(grown)
-        count = total
     }
+    guard let count = checkedProduct(shape) else { throw fail("padded by \(paddings) has more elements than can be counted") }
     let out = Tensor(uninitializedShape: shape)
     guard count > 0 else { return out }
     let src = x.storage.base, dst = out.storage.base
     let strides = rowMajorStrides(x.shape)
-    var index = [Int](repeating: 0, count: x.rank)
-    for flat in 0..<count {
+    forEachIndex(of: shape) { flat, index in
         var offset = 0
         var inside = true
         for d in 0..<x.rank {
@@ -103,13 +87,6 @@ public func pad(_ x: Tensor, paddings: [[Int]], mode: PadMode = .constant, const
             offset += i * strides[d]
         }
         dst[flat] = inside ? src[offset] : constantValue
-        var d = x.rank - 1
-        while d >= 0 {
-            index[d] += 1
-            if index[d] < shape[d] { break }
-            index[d] = 0
-            d -= 1
-        }
     }
     return out
 }
@@ -130,16 +107,35 @@ public func slice(_ x: Tensor, begin: [Int], size: [Int]) throws -> Tensor {
         shape.append(taken)
     }
     let out = Tensor(uninitializedShape: shape)
-    let total = shape.reduce(1, *)
-    guard total > 0 else { return out }
+    guard out.scalarCount > 0 else { return out }
     let src = x.storage.base, dst = out.storage.base
     let strides = rowMajorStrides(x.shape)
-    var index = [Int](repeating: 0, count: x.rank)
-    for flat in 0..<total {
+    forEachIndex(of: shape) { flat, index in
         var offset = 0
         for d in 0..<x.rank { offset += (begin[d] + index[d]) * strides[d] }
         dst[flat] = src[offset]
-        var d = x.rank - 1
+    }
+    return out
+}
+
+/// The product of `values`, or nil when it overflows `Int`.
+func checkedProduct(_ values: [Int]) -> Int? {
+    var product = 1
+    for value in values {
+        let (next, overflow) = product.multipliedReportingOverflow(by: value)
+        if overflow { return nil }
+        product = next
+    }
+    return product
+}
+
+/// Calls `body(flat, index)` for every index of a non-empty `shape`, in row-major order.
+@inline(__always)
+func forEachIndex(of shape: [Int], _ body: (_ flat: Int, _ index: [Int]) -> Void) {
+    var index = [Int](repeating: 0, count: shape.count)
+    for flat in 0..<shape.reduce(1, *) {
+        body(flat, index)
+        var d = shape.count - 1
         while d >= 0 {
             index[d] += 1
             if index[d] < shape[d] { break }
@@ -147,5 +143,4 @@ public func slice(_ x: Tensor, begin: [Int], size: [Int]) throws -> Tensor {
             d -= 1
         }
     }
-    return out
 }
