@@ -100,6 +100,8 @@ def binary_cases():
     for label, sa, sb in pairs:
         a, b = positive(rng, *sa), f32(rng, *sb, scale=2.0)
         case(f"pow_{label}", ["{pow: [a, b]}"], {"a": a, "b": b}, tf.math.pow(a, b))
+    a, b = f32(rng, 2, 3, 4), f32(rng, 3, 1)
+    case("squared_difference", ["{squared_difference: [a, b]}"], {"a": a, "b": b}, tf.math.squared_difference(a, b))
     x = f32(rng, 3, 4)
     case("maximum_number", ["{maximum: [x, 0.1]}"], {"x": x}, tf.math.maximum(x, 0.1))
     case("pow_square", ["{pow: [x, 2]}"], {"x": x}, tf.math.pow(x, 2.0))
@@ -180,6 +182,10 @@ def existing_cases():
     ids = np.array([[5, 0], [2, 2]], dtype=np.int32)
     case("embedding_lookup", ["{embedding_lookup: [table, ids]}"], {"table": table, "ids": ids},
          tf.nn.embedding_lookup(table, ids))
+    params = f32(rng, 5, 2, 3)
+    indices = np.array([4, 0, 4], dtype=np.int32)
+    case("gather_rank3", ["{gather: [params, indices]}"], {"params": params, "indices": indices},
+         tf.gather(params, indices))
 
 
 def layer_activation_cases():
@@ -218,7 +224,7 @@ def catalog_case():
     center, spread = tf.nn.moments(t, axes=[0])
     s = tf.subtract(tf.add(s, spread), center)
     v = tf.add(tf.add(t, s), tf.math.reduce_sum(t, axis=1, keepdims=True))
-    rows = tf.nn.embedding_lookup(v, ids)
+    rows = tf.math.squared_difference(tf.nn.embedding_lookup(v, ids), tf.gather(t, ids))
     y = tf.multiply(rows, tf.constant(2.0, shape=[3, 6]))
     y = tf.tile(y, [2, 1])
     y = tf.stack([y, y], axis=-1)

@@ -68,6 +68,8 @@ enum RuntimeOperations {
         "reduce_min": { x, a in try reduceMin(x[0], axes: a.ints("axis"), keepDims: a.bool("keepdims")) },
         "reduce_prod": { x, a in try reduceProd(x[0], axes: a.ints("axis"), keepDims: a.bool("keepdims")) },
         "l2_normalize": { x, a in try l2Normalize(x[0], axes: a.ints("axis"), epsilon: Float(a.float("epsilon"))) },
+        "squared_difference": { x, _ in try squaredDifference(x[0], x[1]) },
+        "gather": { x, _ in try gather(x[0], indices: IndexTensor(truncating: x[1])) },
         "embedding_lookup": { x, _ in try embeddingLookup(x[0], ids: IndexTensor(truncating: x[1])) },
     ]
 

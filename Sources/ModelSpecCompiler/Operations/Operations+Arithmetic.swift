@@ -23,6 +23,7 @@ extension OperationDeclaration {
         broadcasting("pow", tensorflow: "tf.math.pow", swift: "pow"),
         broadcasting("maximum", tensorflow: "tf.math.maximum", swift: "maximum"),
         broadcasting("minimum", tensorflow: "tf.math.minimum", swift: "minimum"),
+        broadcasting("squared_difference", tensorflow: "tf.math.squared_difference", swift: "squaredDifference"),
         elementwise("abs", tensorflow: "tf.math.abs", swift: "abs"),
         elementwise("negative", tensorflow: "tf.math.negative", swift: "negative"),
         elementwise("square", tensorflow: "tf.math.square", swift: "square"),

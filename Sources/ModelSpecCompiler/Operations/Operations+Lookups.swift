@@ -7,5 +7,15 @@ extension OperationDeclaration {
                              }) { shapes, _ in
             try ShapeRules.embeddingLookup(table: shapes[0], ids: shapes[1])
         },
+        OperationDeclaration("gather", tensorflow: "tf.gather", operands: .two(["params", "indices"]),
+                             result: "`indices + params' dimensions after the first`; indices are truncated to integers",
+                             swift: .custom("gather") { operands, _, function in
+                                 "try \(function)(\(operands[0]), indices: IndexTensor(truncating: \(operands[1])))"
+                             }) { shapes, _ in
+            guard !shapes[0].isEmpty else {
+                throw ShapeMismatch(message: "gather needs params of rank 1 or more, but they have shape []")
+            }
+            return shapes[1] + shapes[0].dropFirst()
+        },
     ]
 }

@@ -93,13 +93,15 @@ public final class OperationCatalog: GeneratedModel {
         let x41 = try subtract(x40, center)
         let x42 = try add(t, x41)
         let x43 = try add(x42, sums)
-        let rows = try embeddingLookup(x43, ids: IndexTensor(truncating: ids))
-        let x44 = try constant(Tensor(2.0), shape: [3, 6])
-        let x45 = try multiply(rows, x44)
-        let x46 = try tile(x45, multiples: [2, 1])
-        let x47 = try stack([x46, x46], axis: -1)
-        let x48 = try pad(x47, paddings: [[1, 0], [0, 2], [0, 0]], mode: .reflect)
-        let x49 = try slice(x48, begin: [1, 0, 1], size: [-1, 5, 1])
-        return x49
+        let lookedUp = try embeddingLookup(x43, ids: IndexTensor(truncating: ids))
+        let x44 = try gather(t, indices: IndexTensor(truncating: ids))
+        let rows = try squaredDifference(lookedUp, x44)
+        let x45 = try constant(Tensor(2.0), shape: [3, 6])
+        let x46 = try multiply(rows, x45)
+        let x47 = try tile(x46, multiples: [2, 1])
+        let x48 = try stack([x47, x47], axis: -1)
+        let x49 = try pad(x48, paddings: [[1, 0], [0, 2], [0, 0]], mode: .reflect)
+        let x50 = try slice(x49, begin: [1, 0, 1], size: [-1, 5, 1])
+        return x50
     }
 }
