@@ -7,14 +7,7 @@ struct Bindings {
     var params: [String: Literal]
     var symbols: [String: Int] = [:]
 
-    func int(_ expr: Expr<Int>) throws -> Int {
-        switch expr {
-        case let .literal(value): return value
-        case let .param(name):
-            if case let .int(value)? = params[name] { return value }
-            throw InterpreterError("parameter '$\(name)' has no Int value")
-        }
-    }
+    func int(_ expr: Expr<Int>) throws -> Int { try expr.evaluated(params) }
 
     func ints(_ exprs: [Expr<Int>]) throws -> [Int] { try exprs.map(int) }
 
@@ -37,17 +30,8 @@ struct Bindings {
         }
     }
 
-    func double(_ expr: Expr<Double>) throws -> Double {
-        switch expr {
-        case let .literal(value): return value
-        case let .param(name):
-            switch params[name] {
-            case let .float(value)?: return value
-            case let .int(value)?: return Double(value)
-            default: throw InterpreterError("parameter '$\(name)' has no Float value")
-            }
-        }
-    }
+    /// An Int parameter may stand for a Float.
+    func double(_ expr: Expr<Double>) throws -> Double { try expr.evaluated(params) }
 
     func literal(_ expr: Expr<Literal>) throws -> Literal {
         switch expr {
@@ -115,6 +99,12 @@ func activation(_ activation: ModelSpecCompiler.Activation) throws -> ModelSpecR
     case .tanh: .tanh
     case .sigmoid: .sigmoid
     case .softmax: .softmax
+    case .leakyRelu: .leakyRelu(alpha: 0.2)
+    case .softplus: .softplus
+    case .softsign: .softsign
+    case .selu: .selu
+    case .swish: .swish
+    case .gelu: .gelu
     }
 }
 

@@ -289,8 +289,7 @@ public final class InterpretedModel: ShimLayer {
             }
             return [try layer(inputs[0], training: frame.training, context: tf.context)]
         case let .math(operation):
-            let ids = step.inputs.count == 2 ? frame.indices[step.inputs[1]] : nil
-            return [try math(operation, inputs, ids: ids, frame.bindings)]
+            return try RuntimeOperations.run(operation, frame.values, indices: frame.indices, params: frame.bindings.params)
         case let .assign(name, add):
             guard let variable = frame.variables[name] else {
                 throw InterpreterError("'\(name)' is not a variable and cannot be assigned")
@@ -328,34 +327,6 @@ public final class InterpretedModel: ShimLayer {
                 try run(declaration.body, tf, inner)
                 return try inner.value(declaration.body.last?.results.first ?? tensorArguments[0].name)
             }]
-        }
-    }
-
-    /// `ids`: the second operand as given, when it is an integer input (for `embedding_lookup`).
-    private func math(_ operation: MathOperation, _ inputs: [Tensor], ids: IndexTensor?, _ bindings: Bindings) throws -> Tensor {
-        switch operation {
-        case .matmul: return try matmul(inputs[0], inputs[1])
-        case .biasAdd: return try biasAdd(inputs[0], inputs[1])
-        case .add: return try add(inputs[0], inputs[1])
-        case .subtract: return try subtract(inputs[0], inputs[1])
-        case .multiply: return try multiply(inputs[0], inputs[1])
-        case .divide: return try divide(inputs[0], inputs[1])
-        case .relu: return relu(inputs[0])
-        case .relu6: return relu6(inputs[0])
-        case .elu: return elu(inputs[0])
-        case .tanh: return ModelSpecRuntime.tanh(inputs[0])
-        case .sigmoid: return sigmoid(inputs[0])
-        case .identity: return inputs[0]
-        case let .softmax(axis): return try softmax(inputs[0], axis: axis)
-        case let .reshape(dims): return try reshape(inputs[0], try bindings.ints(dims))
-        case let .expandDims(axis): return try expandDims(inputs[0], axis: axis)
-        case let .squeeze(axes): return try squeeze(inputs[0], axes: axes.isEmpty ? nil : axes)
-        case let .concat(axis): return try concat(inputs, axis: axis)
-        case let .transpose(perm): return try transpose(inputs[0], perm: perm.isEmpty ? nil : perm)
-        case let .reduceSum(axes, keepDims): return try reduceSum(inputs[0], axes: axes, keepDims: keepDims)
-        case let .reduceMean(axes, keepDims): return try reduceMean(inputs[0], axes: axes, keepDims: keepDims)
-        case .embeddingLookup:
-            return try embeddingLookup(inputs[0], ids: ids ?? IndexTensor(truncating: inputs[1]))
         }
     }
 

@@ -189,23 +189,27 @@ import Testing
             inputs:
               x: [batch, 3]
             forward:
-              - abs
-            """) == ["A.yaml:6:5: error: unknown operation 'abs'; the closest operations are 'add', 'elu', 'tanh'; every operation is in the operation reference, docs/spec-language.md#operation-reference"])
+              - cumsum
+            """) == ["A.yaml:6:5: error: unknown operation 'cumsum'; the closest operations are 'matmul', 'maximum', 'minimum'; every operation is in the operation reference, docs/spec-language.md#operation-reference"])
     }
 
     @Test func numberWhereAValueNameIsNeeded() throws {
-        let valueNames = "operands are value names: an input, an 'as:' name, a variable, a weight, or '_' (the previous step's value); numbers go in attributes such as 'axis:' and 'shape:', and a spec has no constant tensors"
+        let valueNames = "this operand is a value name: an input, an 'as:' name, a variable, a weight, or '_' (the previous step's value); numbers are operands of operations without variables only (add: [x, 1]), and a 'constant' step makes a tensor of them"
         #expect(try lines("""
             spec: 1
             model: A
             inputs:
               x: [batch, 3]
+            layers:
+              dense_layer: {Dense: {units: 2}}
             forward:
-              - add: [x, 1]
-              - multiply: {inputs: [_, 0.5]}
+              - dense_layer: 1
+              - scope: s
+                do:
+                  - dense: {units: 3, input: 0.5}
             """) == [
-                "A.yaml:6:14: error: '1' is a number, but \(valueNames)",
-                "A.yaml:7:28: error: '0.5' is a number, but \(valueNames)",
+                "A.yaml:8:18: error: '1' is a number, but \(valueNames)",
+                "A.yaml:11:34: error: '0.5' is a number, but \(valueNames)",
             ])
     }
 
@@ -279,13 +283,167 @@ import Testing
         #expect(try lines("""
             spec: 1
             model: A
+            style: native
             params:
               k: {type: Int, default: 2}
             inputs:
               x: [batch, 3]
+            layers:
+              d: {Dense: {units: 2}}
             forward:
-              - add: [x, $k]
-            """) == ["A.yaml:8:14: error: '$k' is a parameter, but a tensor value is needed here"])
+              - d: $k
+            """) == ["A.yaml:11:8: error: '$k' is a parameter, but a tensor value is needed here"])
+    }
+
+    // MARK: Literal operands and constants
+
+    @Test func literalOperands() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            params:
+              name: {type: String, default: a}
+            inputs:
+              x: [batch, 3]
+            forward:
+              - add: [x, $name]
+              - multiply: [x, [[1, 2], [3]]]
+              - divide: [x, [1, 2]]
+            """) == [
+                "A.yaml:8:14: error: parameter '$name' is String, but Float is needed here",
+                "A.yaml:9:28: error: a literal operand must be rectangular: an item of shape [1] beside one of shape [2]",
+            ])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 3]
+            forward:
+              - divide: [x, [1, 2]]
+            """) == ["A.yaml:6:5: error: divide: shapes [batch, 3] and [2] do not broadcast (3 against 2)"])
+    }
+
+    @Test func constantSteps() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            forward:
+              - constant
+              - constant: 0.5
+              - constant: {value: 1, dtype: int32}
+              - constant: {value: [1, 2], shape: [2, -3]}
+              - constant: {value: [1, 2], shape: 3}
+            """) == [
+                "A.yaml:4:5: error: constant needs 'value'",
+                "A.yaml:5:15: error: constant takes its arguments as a mapping such as constant: {value: ...}",
+                "A.yaml:6:33: error: constant makes float32 tensors only; integer and other dtypes are not in the language yet",
+                "A.yaml:7:38: error: a size in shape cannot be negative (-3)",
+                "A.yaml:8:38: error: shape must be a list such as [2, 3], not '3'",
+            ])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            forward:
+              - constant: {value: [1, 2], shape: [2, 3]}
+            """) == ["A.yaml:4:5: error: constant: the value has 2 numbers, but shape [2, 3] has 6 elements; give one number to fill it, or 6"])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            forward:
+              - constant: {value: 1, shape: [4294967296, 4294967296]}
+            """) == ["A.yaml:4:5: error: constant: shape [4294967296, 4294967296] has more elements than can be counted"])
+    }
+
+    @Test func stackAndTileShapes() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              a: [batch, 3]
+              b: [batch, 4]
+            forward:
+              - stack: [a, b]
+            """) == ["A.yaml:7:5: error: stack: shapes [batch, 3] and [batch, 4] differ; stacked values have one shape"])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              a: [batch, 3]
+            forward:
+              - tile: {multiples: [2]}
+            """) == ["A.yaml:6:5: error: tile: multiples [2] needs one entry for each of the 2 dimensions of [batch, 3]"])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              a: [batch, 3]
+            forward:
+              - stack: {inputs: [a, a], axis: 3}
+            """) == ["A.yaml:6:5: error: stack: axis 3 is out of range for shape [batch, 3]"])
+    }
+
+    @Test func padArguments() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              a: [batch, 3]
+            forward:
+              - pad: {paddings: [[1, 1], [2]]}
+              - pad: {input: a, paddings: [[0, 0], [1, 1]], mode: wrap}
+              - pad: {input: a, paddings: [[0, 0], [-1, 1]]}
+            """) == [
+                "A.yaml:6:30: error: each item of paddings must be a pair [before, after], not a list of 1",
+                "A.yaml:7:55: error: unknown mode 'wrap'; use constant, reflect, symmetric",
+                "A.yaml:8:40: error: a size in paddings cannot be negative (-1)",
+            ])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              a: [batch, 3]
+            forward:
+              - pad: {paddings: [[0, 0], [3, 0]], mode: reflect}
+            """) == ["A.yaml:6:5: error: pad: reflect padding [3, 0] of a dimension of size 3 must be less than the size"])
+    }
+
+    @Test func sliceBounds() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              a: [batch, 3]
+            forward:
+              - slice: {begin: [0, 2], size: [-1, 2]}
+            """) == ["A.yaml:6:5: error: slice of [batch, 3] from [0, 2] of size [-1, 2] goes past a dimension of size 3"])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              a: [batch, 3]
+            forward:
+              - slice: {begin: [0], size: [-1, 2]}
+            """) == ["A.yaml:6:5: error: slice: begin [0] and size [-1, 2] need one entry for each of the 2 dimensions of [batch, 3]"])
+    }
+
+    @Test func matmulTransposition() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              q: [batch, 4, 16]
+              k: [batch, 5, 8]
+            forward:
+              - matmul: {inputs: [q, k], transpose_b: true}
+            """) == ["A.yaml:7:5: error: matmul of [batch, 4, 16] by [batch, 8, 5]: inner dimensions 16 and 8 differ"])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              q: [batch, 4, 16]
+            forward:
+              - matmul: {inputs: [q, q], transpose_a: 1}
+            """) == ["A.yaml:6:43: error: transpose_a must be true or false, not '1'"])
     }
 
     @Test func layerUsedAsAValue() throws {

@@ -23,8 +23,12 @@ import Testing
     /// plain `tf.compat.v1.layers` auto-names, covered by the seeds.
     static let benchmarkModels = ["BenchMLP", "BenchCNNSmall", "BenchCNNBN"]
 
+    /// Specs of the operations without variables: their goldens are in Tests/Goldens/spec_ops
+    /// (SpecOperationGoldenTests, OperationCatalogTests).
+    static let operationModels = ["OperationCatalog"]
+
     /// Specs that are not seeds.
-    static let otherModels = Set(realModels + benchmarkModels)
+    static let otherModels = Set(realModels + benchmarkModels + operationModels)
 
     @Test func everySeedSpecHasAGolden() {
         let specs = PackagePaths.files(in: PackagePaths.specs, suffix: ".yaml").map { String($0.dropLast(5)) }

@@ -292,7 +292,7 @@ struct SpecChecker {
                 reader.error(entry.key, "layer name '\(name)' is also the tf.compat.v1.layers function \(name), which a step '- \(name)' calls; choose another name, such as \(name)_layer (\(kind.className) is the class)")
                 continue
             }
-            if MathOpKind(rawValue: name) != nil || StepChecker.builtinOps.contains(name) {
+            if OperationDeclaration.named[name] != nil || StepChecker.builtinOps.contains(name) {
                 reader.error(entry.key, "layer name '\(name)' is also an operation, which a step '- \(name)' performs; choose another name, such as \(name)_layer")
                 continue
             }

@@ -19,9 +19,8 @@ struct StepChecker {
     var rootIsCallersScope = false
 
     static let modifierKeys = ["as", "do", "reuse"]
-    /// The operations besides layers and math (``MathOpKind``).
+    /// The operations besides layers and those without variables (``OperationDeclaration``).
     static let builtinOps = ["scope", "name_scope", "record_scope", "variable", "get_or_create_layer", "assign", "assign_add"]
-    static let mathOps: [String: MathOpKind] = MathOpKind.byName
 
     init(reader: NodeReader, style: ModelStyle, layers: [String: (LayerDeclaration, Int)],
          templateNames: Set<String>, failedLayers: Set<String> = [], inputs: [(String, SourceLocation)]) {
@@ -199,8 +198,8 @@ struct StepChecker {
             }
             return functionalLayer(kind, arguments, at)
         }
-        if let math = Self.mathOps[name] {
-            return mathOperation(math, name, arguments, at)
+        if let declaration = OperationDeclaration.named[name] {
+            return mathOperation(declaration, arguments, at)
         }
         if let layer = layers[name] {
             return layerCall(name, layer.declaration, layer.outputCount, arguments, at)
@@ -212,7 +211,7 @@ struct StepChecker {
             reader.error(node, "template '\(name)' must be made once under 'layers:' (\(name): {template: \(name), ...}) and called by that name, as make_template is called once in __init__")
             return nil
         }
-        let known = MathOpKind.allCases.map(\.rawValue) + LayerKind.allCases.map(\.rawValue) + layers.keys.sorted()
+        let known = OperationDeclaration.all.map(\.name) + LayerKind.allCases.map(\.rawValue) + layers.keys.sorted()
             + Self.builtinOps
         reader.error(node, "unknown operation '\(name)'" + Suggestion.closeOperations(name, among: known))
         return nil
@@ -347,46 +346,6 @@ struct StepChecker {
         return (.legacyLayer(config), [input], 1, "the output of \(kind.rawValue)")
     }
 
-    private mutating func mathOperation(_ kind: MathOpKind, _ name: String, _ arguments: YAMLNode?, _ at: YAMLNode) -> (Operation, [String], Int, String)? {
-        var attributes: [String: YAMLNode] = [:]
-        var operandNodes: [YAMLNode]?
-        if let arguments, let entries = arguments.mapping {
-            reader.rejectUnknownKeys(entries, allowed: kind.operandKeys + kind.attributeKeys, in: name)
-            for entry in entries {
-                guard let key = entry.key.scalar?.text else { continue }
-                if kind.operandKeys.contains(key) {
-                    operandNodes = key == "input" ? [entry.value] : (entry.value.sequence ?? [entry.value])
-                } else {
-                    attributes[key] = entry.value
-                }
-            }
-        } else if let arguments, let items = arguments.sequence {
-            operandNodes = items
-        } else if let arguments, !arguments.isNull {
-            operandNodes = [arguments]
-        }
-        var inputs: [String] = []
-        if let operandNodes {
-            for item in operandNodes {
-                guard let value = valueReference(item) else { return nil }
-                inputs.append(value)
-            }
-        } else if kind.arity == 1 || kind.arity == nil {
-            guard let value = implicitOperand(nil, at: at, op: name) else { return nil }
-            inputs = [value]
-        }
-        if let arity = kind.arity, inputs.count != arity {
-            reader.error(at, "\(name) takes \(arity) operand\(arity == 1 ? "" : "s"), but \(inputs.count) \(inputs.count == 1 ? "is" : "are") given" + (arity == 2 ? ", such as \(name): [a, b] (write _ for the previous value)" : ""))
-            return nil
-        }
-        if kind.arity == nil, inputs.isEmpty {
-            reader.error(at, "\(name) needs at least one operand")
-            return nil
-        }
-        guard let operation = kind.operation(attributes, reader: &reader, at: at) else { return nil }
-        return (.math(operation), inputs, 1, "the result of \(name)")
-    }
-
     private mutating func layerCall(
         _ name: String, _ declaration: LayerDeclaration, _ outputCount: Int, _ arguments: YAMLNode?, _ at: YAMLNode
     ) -> (Operation, [String], Int, String)? {
@@ -435,7 +394,7 @@ struct StepChecker {
     }
 
     /// The explicit operand if given, else the previous step's value, else the first input.
-    private mutating func implicitOperand(_ node: YAMLNode?, at: YAMLNode, op: String) -> String? {
+    mutating func implicitOperand(_ node: YAMLNode?, at: YAMLNode, op: String) -> String? {
         if let node { return valueReference(node) }
         if let previous = values.previous { return previous }
         if let firstInput { return firstInput }
@@ -462,7 +421,7 @@ struct StepChecker {
             return nil
         }
         if scalar.int != nil || scalar.double != nil {
-            reader.error(node, "'\(text)' is a number, but operands are value names: an input, an 'as:' name, a variable, a weight, or '_' (the previous step's value); numbers go in attributes such as 'axis:' and 'shape:', and a spec has no constant tensors")
+            reader.error(node, "'\(text)' is a number, but this operand is a value name: an input, an 'as:' name, a variable, a weight, or '_' (the previous step's value); numbers are operands of operations without variables only (add: [x, 1]), and a 'constant' step makes a tensor of them")
             return nil
         }
         guard let internalName = values.resolve(text) else {

@@ -71,8 +71,12 @@ public enum Padding: String, Hashable, Sendable {
     case valid, same
 }
 
+/// A layer's `activation:`; each but `linear` is also an operation without variables
+/// of the same name and semantics (its declaration's defaults: `leaky_relu`'s
+/// alpha 0.2, `gelu` exact), which a test keeps true.
 public enum Activation: String, Hashable, Sendable, CaseIterable {
     case linear, relu, relu6, elu, tanh, sigmoid, softmax
+    case leakyRelu = "leaky_relu", softplus, softsign, selu, swish, gelu
 }
 
 /// A variable initializer, with TensorFlow's defaults for its arguments.

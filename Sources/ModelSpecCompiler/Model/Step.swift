@@ -28,7 +28,7 @@ public indirect enum Operation: Sendable {
     case callLayer(String, training: TrainingFlag?)
     /// `tf.compat.v1.keras.utils.get_or_create_layer(name, ...)`: a native layer made on the first call.
     case getOrCreateLayer(name: String, LayerConfig)
-    /// An operation without variables.
+    /// An operation without variables (``OperationDeclaration``).
     case math(MathOperation)
     /// `variable.assign(value)` or `variable.assign_add(value)`; the result is the new value.
     case assign(variable: String, add: Bool)
@@ -58,21 +58,6 @@ public struct VariableDeclaration: Hashable, Sendable {
     public var initializer: Initializer?
     public var regularizer: Regularizer?
     public var trainable: Bool
-}
-
-/// Operations without variables, with their attributes.
-public enum MathOperation: Hashable, Sendable {
-    case matmul, biasAdd, add, subtract, multiply, divide
-    case relu, relu6, elu, tanh, sigmoid, identity
-    case softmax(axis: Int)
-    case reshape([Expr<Int>])
-    case expandDims(axis: Int)
-    case squeeze(axes: [Int])
-    case concat(axis: Int)
-    case transpose([Int])
-    case reduceSum(axes: [Int]?, keepDims: Bool)
-    case reduceMean(axes: [Int]?, keepDims: Bool)
-    case embeddingLookup
 }
 
 /// A layer of the spec's `layers:`: made once when the model is made.

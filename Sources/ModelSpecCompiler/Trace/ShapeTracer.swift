@@ -221,7 +221,7 @@ final class ShapeTracer {
                 if firstCall { instance.createdLayers.append((key, made)) }
                 return output.map { [$0] }
             case let .math(operation):
-                return [try math(operation, inputs, frame, at: location)]
+                return try math(operation, frame)
             case .assign:
                 _ = try ShapeRules.broadcast(inputs[0], inputs[1], op: "assign")
                 return [inputs[0]]
@@ -390,28 +390,18 @@ final class ShapeTracer {
 
     // MARK: Math
 
-    private func math(_ operation: MathOperation, _ inputs: [TracedShape], _ frame: Frame, at location: SourceLocation) throws -> TracedShape {
-        switch operation {
-        case .matmul: return try ShapeRules.matmul(inputs[0], inputs[1])
-        case .biasAdd: return try ShapeRules.biasAdd(inputs[0], inputs[1])
-        case .add: return try ShapeRules.broadcast(inputs[0], inputs[1], op: "add")
-        case .subtract: return try ShapeRules.broadcast(inputs[0], inputs[1], op: "subtract")
-        case .multiply: return try ShapeRules.broadcast(inputs[0], inputs[1], op: "multiply")
-        case .divide: return try ShapeRules.broadcast(inputs[0], inputs[1], op: "divide")
-        case .relu, .relu6, .elu, .tanh, .sigmoid, .identity: return inputs[0]
-        case let .softmax(axis):
-            _ = try ShapeRules.axis(axis, rank: inputs[0].count, op: "softmax", shape: inputs[0])
-            return inputs[0]
-        case let .reshape(dims):
-            guard let sizes = evaluate(dims, frame, at: location) else { throw ShapeMismatch(message: "reshape: the shape has an unknown parameter") }
-            return try ShapeRules.reshape(inputs[0], to: sizes)
-        case let .expandDims(axis): return try ShapeRules.expandDims(inputs[0], axis: axis)
-        case let .squeeze(axes): return try ShapeRules.squeeze(inputs[0], axes: axes)
-        case let .concat(axis): return try ShapeRules.concat(inputs, axis: axis)
-        case let .transpose(perm): return try ShapeRules.transpose(inputs[0], perm: perm)
-        case let .reduceSum(axes, keepDims): return try ShapeRules.reduce(inputs[0], axes: axes, keepDims: keepDims, op: "reduce_sum")
-        case let .reduceMean(axes, keepDims): return try ShapeRules.reduce(inputs[0], axes: axes, keepDims: keepDims, op: "reduce_mean")
-        case .embeddingLookup: return try ShapeRules.embeddingLookup(table: inputs[0], ids: inputs[1])
+    /// The result shapes by the operation's declared rule, with its `$params` evaluated.
+    private func math(_ operation: MathOperation, _ frame: Frame) throws -> [TracedShape] {
+        let shapes = operation.operands.map { operand in
+            switch operand {
+            case let .value(name): frame.values[name] ?? []
+            case let .literal(literal): literal.shape.map(TracedDim.known)
+            }
+        }
+        do {
+            return try operation.declaration.resultShapes(shapes, operation.arguments(frame.params))
+        } catch let error as ParameterValueError {
+            throw ShapeMismatch(message: error.description)
         }
     }
 
@@ -539,11 +529,10 @@ final class ShapeTracer {
     // MARK: Expressions
 
     func evaluate(_ expr: Expr<Int>, _ frame: Frame, at location: SourceLocation) -> Int? {
-        switch expr {
-        case let .literal(value): return value
-        case let .param(name):
-            if case let .int(value)? = frame.params[name] { return value }
-            reportMissing(name, expected: .int, frame, at: location)
+        do {
+            return try expr.evaluated(frame.params)
+        } catch {
+            diagnostics.error(location, "\(error)")
             return nil
         }
     }
@@ -558,7 +547,7 @@ final class ShapeTracer {
         case let .literal(value): return value
         case let .param(name):
             if case let .string(value)? = frame.params[name] { return value }
-            reportMissing(name, expected: .string, frame, at: location)
+            diagnostics.error(location, ParameterValueError.missing(name, .string, frame.params[name]).description)
             return nil
         }
     }
@@ -570,16 +559,6 @@ final class ShapeTracer {
             if let value = frame.params[name] { return value }
             diagnostics.error(location, "parameter '$\(name)' has no value: give it a default in the spec or pass it with --param \(name)=VALUE")
             return nil
-        }
-    }
-
-    /// A parameter without a value, or with a value of another type (`--param units=ten`).
-    private func reportMissing(_ name: String, expected: ParamType, _ frame: Frame, at location: SourceLocation) {
-        if let value = frame.params[name] {
-            let shown = value.type == .string ? "'\(value)'" : value.description
-            diagnostics.error(location, "parameter '$\(name)' must be \(expected.rawValue), but its value is \(shown) (\(value.type.rawValue))")
-        } else {
-            diagnostics.error(location, "parameter '$\(name)' has no value: give it a default in the spec or pass it with --param \(name)=VALUE")
         }
     }
 

@@ -46,6 +46,31 @@ struct ArgumentRendering {
         }
     }
 
+    /// An operation's attribute as the runtime function takes it.
+    func attribute(_ value: AttributeValue) -> String {
+        switch value {
+        case let .int(expr): int(expr)
+        case let .ints(exprs): ints(exprs)
+        case let .bool(bool): String(bool)
+        case let .float(expr): double(expr)
+        case let .tensor(literal): tensor(literal)
+        case let .dtype(dtype): "." + dtype.rawValue
+        case let .intLists(lists): "[" + lists.map(ints).joined(separator: ", ") + "]"
+        case let .name(name): "." + name
+        }
+    }
+
+    /// Numbers written in a spec, as a runtime `Tensor`: `Tensor(0.5)`, `Tensor([1.0, 2.0])`,
+    /// `try Tensor(shape: [2, 2], scalars: [...])`.
+    func tensor(_ literal: TensorLiteral) -> String {
+        let scalars = literal.scalars.map(double)
+        switch literal.shape.count {
+        case 0: return "Tensor(\(scalars.first ?? "0"))"
+        case 1: return "Tensor([\(scalars.joined(separator: ", "))])"
+        default: return "try Tensor(shape: \(SwiftLiteral.ints(literal.shape)), scalars: [\(scalars.joined(separator: ", "))])"
+        }
+    }
+
     /// The runtime's `Initializer` (whose random defaults are Keras's).
     func initializer(_ initializer: Initializer) -> String {
         func seed(_ seed: Int?) -> String? { seed.map { "seed: \($0)" } }
@@ -122,7 +147,7 @@ struct ArgumentRendering {
             break
         }
         if config.kind == .dense || config.kind == .conv2d {
-            if config.activation != .linear { add("activation", "." + config.activation.rawValue) }
+            if config.activation != .linear { add("activation", config.activation.swiftCase) }
             if !config.useBias { add("useBias", "false") }
             add("kernelInitializer", config.kernelInitializer.map(initializer))
             if let bias = config.biasInitializer, bias != .zeros { add("biasInitializer", initializer(bias)) }
@@ -161,6 +186,16 @@ extension LayerKind {
         case .dropout: "dropout"
         case .maxPooling2d: "maxPooling2d"
         case .averagePooling2d: "averagePooling2d"
+        }
+    }
+}
+
+extension Activation {
+    /// The runtime's `Activation` case: `.relu`, `.leakyRelu(alpha: 0.2)`.
+    var swiftCase: String {
+        switch self {
+        case .leakyRelu: ".leakyRelu(alpha: 0.2)"
+        default: "." + rawValue
         }
     }
 }

@@ -147,9 +147,7 @@ struct BodyTranslator {
             }
             bind(step, "try \(value(step.results[0]))Layer(\(inputs[0]), training: training, context: tf.context)", into: &code)
         case let .math(operation):
-            var operands = inputs
-            if case .embeddingLookup = operation { operands[1] = operand(step.inputs[1], indices: true) }
-            bind(step, math(operation, operands), into: &code)
+            bind(step, math(operation), into: &code)
         case let .assign(variable, add):
             let target = assignedVariables[variable] ?? weightVariable(variable)
             code.line("try \(target).\(add ? "assignAdd" : "assign")(\(inputs[1]))")
@@ -215,37 +213,33 @@ struct BodyTranslator {
         }
     }
 
-    private func math(_ operation: MathOperation, _ x: [String]) -> String {
-        switch operation {
-        case .matmul: "try matmul(\(x[0]), \(x[1]))"
-        case .biasAdd: "try biasAdd(\(x[0]), \(x[1]))"
-        case .add: "try add(\(x[0]), \(x[1]))"
-        case .subtract: "try subtract(\(x[0]), \(x[1]))"
-        case .multiply: "try multiply(\(x[0]), \(x[1]))"
-        case .divide: "try divide(\(x[0]), \(x[1]))"
-        case .relu: "relu(\(x[0]))"
-        case .relu6: "relu6(\(x[0]))"
-        case .elu: "elu(\(x[0]))"
-        case .tanh: "tanh(\(x[0]))"
-        case .sigmoid: "sigmoid(\(x[0]))"
-        case .identity: x[0]
-        case let .softmax(axis): axis == -1 ? "try softmax(\(x[0]))" : "try softmax(\(x[0]), axis: \(axis))"
-        case let .reshape(dims): "try reshape(\(x[0]), \(arguments.ints(dims)))"
-        case let .expandDims(axis): "try expandDims(\(x[0]), axis: \(axis))"
-        case let .squeeze(axes): axes.isEmpty ? "try squeeze(\(x[0]))" : "try squeeze(\(x[0]), axes: \(SwiftLiteral.ints(axes)))"
-        case let .concat(axis): "try concat([\(x.joined(separator: ", "))], axis: \(axis))"
-        case let .transpose(perm): perm.isEmpty ? "try transpose(\(x[0]))" : "try transpose(\(x[0]), perm: \(SwiftLiteral.ints(perm)))"
-        case let .reduceSum(axes, keepDims): reduction("reduceSum", x[0], axes, keepDims)
-        case let .reduceMean(axes, keepDims): reduction("reduceMean", x[0], axes, keepDims)
-        case .embeddingLookup: "try embeddingLookup(\(x[0]), ids: \(x[1]))"
+    /// The operation's declared runtime call, its attributes written as the spec gives them
+    /// (those equal to their defaults left out).
+    private mutating func math(_ operation: MathOperation) -> String {
+        let operands = operation.operands.enumerated().map { index, operand in
+            switch operand {
+            case let .value(name): self.operand(name, indices: operation.declaration.indexOperands.contains(index))
+            case let .literal(literal):
+                operation.declaration.indexOperands.contains(index)
+                    ? "IndexTensor(truncating: \(arguments.tensor(literal)))" : arguments.tensor(literal)
+            }
         }
+        var passed: [String] = []
+        for attribute in operation.declaration.attributes {
+            guard let given = operation.attributes[attribute.name],
+                  attribute.defaultValue == nil || (try? given.evaluated([:])) != attribute.defaultValue else { continue }
+            let swift = arguments.attribute(given)
+            passed.append(attribute.swiftLabel.map { "\($0): \(swift)" } ?? swift)
+        }
+        let call = operation.declaration.swift
+        return call.expression(operands: operands, arguments: passed, qualified: call.function.map(memberNames.contains) ?? false)
     }
 
-    private func reduction(_ function: String, _ x: String, _ axes: [Int]?, _ keepDims: Bool) -> String {
-        var call = "try \(function)(\(x)"
-        if let axes { call += ", axes: \(SwiftLiteral.ints(axes))" }
-        if keepDims { call += ", keepDims: true" }
-        return call + ")"
+    /// The model's own names in the call's scope (parameters, layers, weights, inputs), which
+    /// hide runtime functions of the same name.
+    var memberNames: Set<String> {
+        Set(arguments.paramNames.values).union(layerProperties.values).union(weightValues.values)
+            .union(model.inputs.map { SwiftName.lowerCamel($0.name) })
     }
 
     /// A variable's shape: numbers, parameters, and symbols read from the inputs' shapes.

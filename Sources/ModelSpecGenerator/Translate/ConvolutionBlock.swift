@@ -29,7 +29,7 @@ struct ConvolutionBlock {
               !live.after(index + 1).contains(steps[index].results[0])
         else { return nil }
         var block = ConvolutionBlock(convolution: convolution, normalization: normalization, relu: false, length: 2)
-        if index + 2 < steps.count, case .math(.relu) = steps[index + 2].operation,
+        if index + 2 < steps.count, case let .math(relu) = steps[index + 2].operation, relu.name == "relu",
            steps[index + 2].inputs == steps[index + 1].results,
            !live.after(index + 2).contains(steps[index + 1].results[0]) {
             block.relu = true

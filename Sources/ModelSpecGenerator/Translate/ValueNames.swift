@@ -4,12 +4,15 @@ import ModelSpecCompiler
 /// unbound step results `x1`, `x2`, ... in order, never clashing with the
 /// runtime functions the generated code calls or with each other.
 struct ValueNames {
-    /// Names the generated code calls as functions or uses otherwise.
-    static let reserved: Set<String> = [
-        "matmul", "biasAdd", "add", "subtract", "multiply", "divide", "relu", "relu6", "elu", "tanh", "sigmoid",
-        "softmax", "reshape", "expandDims", "squeeze", "concat", "transpose", "reduceSum", "reduceMean",
-        "embeddingLookup", "tf", "context", "training", "substitutions", "shim", "path", "keras", "v1",
+    /// The runtime functions of the declared operations. A member of the model may share one's
+    /// name: the call is then written `ModelSpecRuntime.square(...)`.
+    static let operationFunctions: Set<String> = Set(OperationDeclaration.all.compactMap(\.swift.function))
+    /// Names the generated code uses unqualified; no value or member may take them.
+    static let unqualified: Set<String> = [
+        "tf", "context", "training", "substitutions", "shim", "path", "keras", "v1", "checkInputShapes",
     ]
+    /// Names no value of a forward pass takes.
+    static let reserved: Set<String> = operationFunctions.union(unqualified)
 
     private var names: [String: String] = [:]
     private var taken: Set<String>

@@ -1,3 +1,5 @@
+import Foundation
+
 /// NumPy broadcasting: shapes are aligned at their last dimension; a missing
 /// or size-1 dimension stretches to the other operand's size.
 
@@ -101,6 +103,9 @@ enum MaximumKernel: BinaryKernel {
 }
 enum MinimumKernel: BinaryKernel {
     @inline(__always) static func apply(_ x: Float, _ y: Float) -> Float { x.isNaN || x < y ? x : y }
+}
+enum PowKernel: BinaryKernel {
+    @inline(__always) static func apply(_ x: Float, _ y: Float) -> Float { Foundation.powf(x, y) }
 }
 enum SquaredDifferenceKernel: BinaryKernel {
     @inline(__always) static func apply(_ x: Float, _ y: Float) -> Float { (x - y) * (x - y) }

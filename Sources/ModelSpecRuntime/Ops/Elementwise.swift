@@ -32,6 +32,12 @@ public func minimum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     try broadcastBinary(MinimumKernel.self, op: "minimum", a, b)
 }
 
+/// `a` to the power `b` elementwise, with broadcasting (`tf.math.pow`): a negative
+/// base with a non-integer exponent gives NaN.
+public func pow(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+    try broadcastBinary(PowKernel.self, op: "pow", a, b)
+}
+
 /// `(a - b)²` elementwise, with broadcasting (`tf.math.squared_difference`).
 public func squaredDifference(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     try broadcastBinary(SquaredDifferenceKernel.self, op: "squaredDifference", a, b)
@@ -96,6 +102,9 @@ public func rsqrt(_ x: Tensor) -> Tensor { x.map { 1 / $0.squareRoot() } }
 
 /// x² elementwise.
 public func square(_ x: Tensor) -> Tensor { x.map { $0 * $0 } }
+
+/// −x elementwise (`tf.math.negative`).
+public func negative(_ x: Tensor) -> Tensor { -x }
 
 /// |x| elementwise.
 public func abs(_ x: Tensor) -> Tensor { x.map { Swift.abs($0) } }

@@ -49,3 +49,9 @@ public func batchMoments(_ x: Tensor) throws -> (mean: Tensor, variance: Tensor)
     }
     return try moments(x, axes: Array(0..<(x.rank - 1)))
 }
+
+/// `x / √max(Σx², epsilon)` over `axes` (all when nil), as `tf.math.l2_normalize`.
+public func l2Normalize(_ x: Tensor, axes: [Int]? = nil, epsilon: Float = 1e-12) throws -> Tensor {
+    let sum = try reduceSum(square(x), axes: axes, keepDims: true)
+    return try multiply(x, sum.map { 1 / Swift.max($0, epsilon).squareRoot() })
+}

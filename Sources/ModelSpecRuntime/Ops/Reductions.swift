@@ -1,4 +1,4 @@
-/// Reductions over axes: sum, mean and max, as `tf.math.reduce_*`.
+/// Reductions over axes: sum, mean, max, min and product, as `tf.math.reduce_*`.
 ///
 /// Sums accumulate in double precision, so long reductions stay within float
 /// rounding of the exact result.
@@ -18,7 +18,17 @@ public func reduceMax(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) t
     try reduce(x, axes: axes, keepDims: keepDims, kind: .max, op: "reduceMax")
 }
 
-enum ReductionKind { case sum, mean, max }
+/// The minimum over `axes` (all when nil); +inf over an empty axis.
+public func reduceMin(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
+    try reduce(x, axes: axes, keepDims: keepDims, kind: .min, op: "reduceMin")
+}
+
+/// The product over `axes` (all when nil), accumulated in double precision; 1 over an empty axis.
+public func reduceProd(_ x: Tensor, axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
+    try reduce(x, axes: axes, keepDims: keepDims, kind: .prod, op: "reduceProd")
+}
+
+enum ReductionKind { case sum, mean, max, min, prod }
 
 func reduce(_ x: Tensor, axes: [Int]?, keepDims: Bool, kind: ReductionKind, op: String) throws -> Tensor {
     let list = try normalizeAxes(axes, rank: x.rank, op: op, shape: x.shape)
@@ -47,8 +57,7 @@ func reduce(_ x: Tensor, axes: [Int]?, keepDims: Bool, kind: ReductionKind, op: 
         let n = groups[g].size
         let inner = groups[(g + 1)...].reduce(1) { $0 * $1.size }
         let next = TensorBuffer<Float>(uninitializedCount: outer * inner)
-        reduceGroup(current.base, outer: outer, n: n, inner: inner, into: next.base,
-                    max: kind == .max)
+        reduceGroup(current.base, outer: outer, n: n, inner: inner, into: next.base, kind: kind)
         current = next
         groups.remove(at: g)
     }
@@ -67,22 +76,24 @@ func reduce(_ x: Tensor, axes: [Int]?, keepDims: Bool, kind: ReductionKind, op: 
 
 /// `dst[o, j] = reduce_i src[o, i, j]` for a contiguous `[outer, n, inner]` block.
 func reduceGroup(_ src: UnsafePointer<Float>, outer: Int, n: Int, inner: Int,
-                 into dst: UnsafeMutablePointer<Float>, max: Bool) {
-    if max {
+                 into dst: UnsafeMutablePointer<Float>, kind: ReductionKind) {
+    if kind == .max || kind == .min {
+        let isMax = kind == .max
         for o in 0..<outer {
             let d = dst + o * inner
-            d.update(repeating: -.infinity, count: inner)
+            d.update(repeating: isMax ? -.infinity : .infinity, count: inner)
             for i in 0..<n {
                 let s = src + (o * n + i) * inner
                 for j in 0..<inner {
                     let v = s[j]
-                    if v > d[j] || v.isNaN { d[j] = v }
+                    if (isMax ? v > d[j] : v < d[j]) || v.isNaN { d[j] = v }
                 }
             }
         }
         return
     }
-    if inner == 1 {
+    let product = kind == .prod
+    if inner == 1, !product {
         for o in 0..<outer {
             let s = src + o * n
             // Four independent double accumulators (plain scalars: generic SIMD
@@ -102,10 +113,14 @@ func reduceGroup(_ src: UnsafePointer<Float>, outer: Int, n: Int, inner: Int,
     let acc = UnsafeMutablePointer<Double>.allocate(capacity: inner)
     defer { acc.deallocate() }
     for o in 0..<outer {
-        acc.update(repeating: 0, count: inner)
+        acc.update(repeating: product ? 1 : 0, count: inner)
         for i in 0..<n {
             let s = src + (o * n + i) * inner
-            for j in 0..<inner { acc[j] += Double(s[j]) }
+            if product {
+                for j in 0..<inner { acc[j] *= Double(s[j]) }
+            } else {
+                for j in 0..<inner { acc[j] += Double(s[j]) }
+            }
         }
         let d = dst + o * inner
         for j in 0..<inner { d[j] = Float(acc[j]) }

@@ -1,0 +1,207 @@
+import TFNaming
+
+/// An operation without variables, declared once. The checker reads a step of
+/// it by its operands and attributes, the tracer computes its result shape by
+/// its shape rule, the generator writes its runtime call from ``swift``, the
+/// interpreter binds its name to a runtime function (`RuntimeOperations` in
+/// ModelSpecInterpreter), and the operation reference of docs/spec-language.md
+/// is rendered from it (``OperationReference``). The declarations themselves
+/// are in `Operations+*.swift`, listed by ``all``.
+public struct OperationDeclaration: Sendable {
+    /// The spec name (`reduce_max`).
+    public let name: String
+    /// The TensorFlow function it reproduces (`tf.math.reduce_max`).
+    public let tensorflow: String
+    public let operands: OperandSignature
+    /// The attributes, in the order of the runtime function's arguments.
+    public let attributes: [AttributeDeclaration]
+    /// The names of the values it makes, when it makes more than one (`mean`, `variance`);
+    /// empty for one value.
+    public let results: [String]
+    /// The result shape, in words, for the reference.
+    public let result: String
+    /// The result shapes from the operand shapes and evaluated attributes; throws a
+    /// ``ShapeMismatch`` naming the operation and the shapes.
+    let shapes: @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape]
+    /// The Swift the generator writes for a step of it.
+    public let swift: SwiftCall
+    /// The operands that are integer indices (`ids`, `indices`): an `IndexTensor` at run time,
+    /// an integer input as given, a float value truncated.
+    public let indexOperands: Set<Int>
+
+    /// An operation that makes one value.
+    init(_ name: String, tensorflow: String, operands: OperandSignature, indexOperands: Set<Int> = [],
+         attributes: [AttributeDeclaration] = [], result: String, swift: SwiftCall,
+         shape: @escaping @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> TracedShape) {
+        self.init(name, tensorflow: tensorflow, operands: operands, indexOperands: indexOperands, attributes: attributes,
+                  results: [], result: result, swift: swift) { [try shape($0, $1)] }
+    }
+
+    /// An operation that makes several values, such as `moments`: its runtime function returns a tuple.
+    init(_ name: String, tensorflow: String, operands: OperandSignature, indexOperands: Set<Int> = [],
+         attributes: [AttributeDeclaration] = [], results: [String], result: String, swift: SwiftCall,
+         shapes: @escaping @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape]) {
+        self.name = name
+        self.tensorflow = tensorflow
+        self.operands = operands
+        self.attributes = attributes
+        self.results = results
+        self.result = result
+        self.swift = swift
+        self.indexOperands = indexOperands
+        self.shapes = shapes
+    }
+
+    /// How many values a step of it makes.
+    public var resultCount: Int { max(results.count, 1) }
+
+    public func attribute(named name: String) -> AttributeDeclaration? {
+        attributes.first { $0.name == name }
+    }
+
+    /// The result shapes of a step of this operation.
+    public func resultShapes(_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape] {
+        try shapes(operands, arguments)
+    }
+}
+
+/// The tensor operands an operation takes.
+public enum OperandSignature: Hashable, Sendable {
+    /// None (`constant`).
+    case none
+    /// One, implicit: the previous value when none is given; `input:` in the mapping form.
+    case one
+    /// Two, with their roles when they differ (`value`, `bias`); `inputs:` in the mapping form.
+    case two([String])
+    /// One or more (`concat`); `inputs:` in the mapping form.
+    case many
+
+    /// The exact count; nil for one or more.
+    public var count: Int? {
+        switch self {
+        case .none: 0
+        case .one: 1
+        case .two: 2
+        case .many: nil
+        }
+    }
+
+    /// The key that gives the operands in the mapping form.
+    public var key: String? {
+        switch self {
+        case .none: nil
+        case .one: "input"
+        case .two, .many: "inputs"
+        }
+    }
+}
+
+/// An attribute of an operation: its spec key, type, default and TensorFlow's name.
+public struct AttributeDeclaration: Sendable {
+    /// The spec key (`axis`, `keepdims`).
+    public let name: String
+    public let type: AttributeType
+    public let presence: Presence
+    /// TensorFlow's keyword argument (`keepdims`, `transpose_b`, `alpha`).
+    public let tensorflow: String
+    /// The runtime function's argument label (`keepDims`); nil for an unlabelled argument.
+    public let swiftLabel: String?
+
+    /// Whether an attribute must be given, and what it is when it is not.
+    public enum Presence: Sendable {
+        case required
+        /// The default, as an evaluated value.
+        case defaultValue(ArgumentValue)
+        /// May be left out; the text says what leaving it out means (`all`).
+        case optional(String)
+    }
+
+    public init(_ name: String, _ type: AttributeType, _ presence: Presence, tensorflow: String? = nil, swift label: String?) {
+        self.name = name
+        self.type = type
+        self.presence = presence
+        self.tensorflow = tensorflow ?? name
+        self.swiftLabel = label
+    }
+
+    public var isRequired: Bool {
+        if case .required = presence { return true }
+        return false
+    }
+
+    public var defaultValue: ArgumentValue? {
+        if case let .defaultValue(value) = presence { return value }
+        return nil
+    }
+}
+
+/// What an attribute's value is written as.
+public enum AttributeType: Hashable, Sendable {
+    /// An integer or an Int `$param`.
+    case int
+    /// An integer or a list of integers (an axis or axes).
+    case ints
+    /// A list of integers or `$params`, at most one of them -1 (reshape's shape).
+    case shape
+    /// A list of sizes (a constant's shape).
+    case sizes
+    /// A list of `[before, after]` pairs of sizes, one per dimension (pad's paddings).
+    case pairs
+    /// One of the given names, in any case (pad's mode).
+    case choice([String])
+    case bool
+    /// A number or a Float `$param`.
+    case float
+    /// A number, a list of numbers (nested for more dimensions) or a Float `$param`.
+    case tensor
+    /// A dtype name.
+    case dtype
+
+    /// How the reference describes a value of this type.
+    public var description: String {
+        switch self {
+        case .int: "int"
+        case .ints: "int or list"
+        case .shape: "integers or `$params`, at most one `-1`"
+        case .sizes: "a list of sizes"
+        case .pairs: "`[before, after]` for each dimension"
+        case let .choice(names): names.map { "`\($0)`" }.joined(separator: ", ")
+        case .bool: "true or false"
+        case .float: "number"
+        case .tensor: "a number, a list of numbers or a `$param`"
+        case .dtype: "`float32`"
+        }
+    }
+}
+
+/// How the generator writes a step of an operation as a runtime call.
+public struct SwiftCall: Sendable {
+    /// The runtime function (`reduceMax`); nil when the call is written otherwise (identity).
+    public let function: String?
+    public let throwing: Bool
+    /// Operands as one array argument (`concat([a, b], axis: 1)`) rather than one argument each.
+    public let operandsAsArray: Bool
+    /// A call written otherwise: from the operands, the attribute arguments and the function's name, as Swift.
+    let custom: (@Sendable (_ operands: [String], _ arguments: [String], _ function: String) -> String)?
+
+    /// `function(operands..., label: attribute...)`, with `try` when it throws.
+    public static func call(_ function: String, throwing: Bool = true, operandsAsArray: Bool = false) -> SwiftCall {
+        SwiftCall(function: function, throwing: throwing, operandsAsArray: operandsAsArray, custom: nil)
+    }
+
+    /// A call written by `render`; `function` is the runtime name it uses (kept out of value names).
+    static func custom(_ function: String?,
+                       _ render: @escaping @Sendable (_ operands: [String], _ arguments: [String], _ function: String) -> String) -> SwiftCall {
+        SwiftCall(function: function, throwing: true, operandsAsArray: false, custom: render)
+    }
+
+    /// The expression, from the operands and the attribute arguments (`axis: 1`) as Swift.
+    /// - Parameter qualified: whether to call the function as `ModelSpecRuntime.name`, where a
+    ///   property of the model (a parameter `exp`) would hide it.
+    public func expression(operands: [String], arguments: [String], qualified: Bool = false) -> String {
+        let name = function.map { qualified ? "ModelSpecRuntime." + $0 : $0 } ?? ""
+        if let custom { return custom(operands, arguments, name) }
+        let passed = (operandsAsArray ? ["[" + operands.joined(separator: ", ") + "]"] : operands) + arguments
+        return (throwing ? "try " : "") + name + "(" + passed.joined(separator: ", ") + ")"
+    }
+}
