@@ -57,7 +57,7 @@ enum RuntimeOperations {
         "stack": { x, a in try stack(x, axis: a.int("axis")) },
         "tile": { x, a in try tile(x[0], multiples: a.ints("multiples") ?? []) },
         "pad": { x, a in
-            guard let mode = PadMode(rawValue: try a.name("mode")) else { throw InterpreterError("pad has no mode '\(try a.name("mode"))'") }
+            guard let mode = Tensor.PadMode(rawValue: try a.name("mode")) else { throw InterpreterError("pad has no mode '\(try a.name("mode"))'") }
             return try pad(x[0], paddings: a.intLists("paddings"), mode: mode, constantValue: Float(a.float("constant_values")))
         },
         "slice": { x, a in try slice(x[0], begin: a.ints("begin") ?? [], size: a.ints("size") ?? []) },

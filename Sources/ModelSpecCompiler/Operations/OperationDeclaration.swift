@@ -192,10 +192,8 @@ public struct SwiftCall: Sendable {
     }
 
     /// The expression, from the operands and the attribute arguments (`axis: 1`) as Swift.
-    /// - Parameter qualified: whether to call the function as `ModelSpecRuntime.name`, where a
-    ///   property of the model (a parameter `exp`) would hide it.
-    public func expression(operands: [String], arguments: [String], qualified: Bool = false) -> String {
-        let name = function.map { qualified ? "ModelSpecRuntime." + $0 : $0 } ?? ""
+    public func expression(operands: [String], arguments: [String]) -> String {
+        let name = function ?? ""
         if let custom { return custom(operands, arguments, name) }
         let passed = (operandsAsArray ? ["[" + operands.joined(separator: ", ") + "]"] : operands) + arguments
         return (throwing ? "try " : "") + name + "(" + passed.joined(separator: ", ") + ")"
