@@ -5,8 +5,22 @@ import ModelSpecRuntime
 /// (``OperationDeclaration``), the functions generated code calls. A test checks
 /// that every declaration has one and every entry has a declaration.
 enum RuntimeOperations {
-    typealias Function = @Sendable (_ operands: [Tensor], _ arguments: OperationArguments) throws -> Tensor
-    typealias SeveralResults = @Sendable (_ operands: [Tensor], _ arguments: OperationArguments) throws -> [Tensor]
+    typealias Function = @Sendable (_ operands: Operands, _ arguments: OperationArguments) throws -> Tensor
+    typealias SeveralResults = @Sendable (_ operands: Operands, _ arguments: OperationArguments) throws -> [Tensor]
+
+    /// A step's operands: tensors, and integer tensors where the operation reads indices.
+    struct Operands {
+        let tensors: [Tensor]
+        /// The integer tensors given for the operands read as indices, by position.
+        let indices: [Int: IndexTensor]
+
+        subscript(position: Int) -> Tensor { tensors[position] }
+
+        /// The operand as indices: the integer tensor given, else the tensor truncated (`tf.cast`).
+        func ids(_ position: Int) throws -> IndexTensor {
+            try indices[position] ?? IndexTensor(truncating: tensors[position])
+        }
+    }
 
     /// The operations that make several values (``OperationDeclaration/results``).
     static let severalResults: [String: SeveralResults] = [
@@ -53,8 +67,8 @@ enum RuntimeOperations {
         "reshape": { x, a in try reshape(x[0], a.ints("shape") ?? []) },
         "expand_dims": { x, a in try expandDims(x[0], axis: a.int("axis")) },
         "squeeze": { x, a in try squeeze(x[0], axes: a.ints("axis").flatMap { $0.isEmpty ? nil : $0 }) },
-        "concat": { x, a in try concat(x, axis: a.int("axis")) },
-        "stack": { x, a in try stack(x, axis: a.int("axis")) },
+        "concat": { x, a in try concat(x.tensors, axis: a.int("axis")) },
+        "stack": { x, a in try stack(x.tensors, axis: a.int("axis")) },
         "tile": { x, a in try tile(x[0], multiples: a.ints("multiples") ?? []) },
         "pad": { x, a in
             guard let mode = Tensor.PadMode(rawValue: try a.name("mode")) else { throw InterpreterError("pad has no mode '\(try a.name("mode"))'") }
@@ -69,12 +83,14 @@ enum RuntimeOperations {
         "reduce_prod": { x, a in try reduceProd(x[0], axes: a.ints("axis"), keepDims: a.bool("keepdims")) },
         "l2_normalize": { x, a in try l2Normalize(x[0], axes: a.ints("axis"), epsilon: Float(a.float("epsilon"))) },
         "squared_difference": { x, _ in try squaredDifference(x[0], x[1]) },
-        "gather": { x, _ in try gather(x[0], indices: IndexTensor(truncating: x[1])) },
-        "embedding_lookup": { x, _ in try embeddingLookup(x[0], ids: IndexTensor(truncating: x[1])) },
+        "gather": { x, _ in try gather(x[0], indices: x.ids(1)) },
+        "embedding_lookup": { x, _ in try embeddingLookup(x[0], ids: x.ids(1)) },
     ]
 
-    /// Runs a step: its operands from the values so far, its attributes evaluated with the parameters.
-    static func run(_ operation: MathOperation, _ values: [String: Tensor], params: [String: Literal]) throws -> [Tensor] {
+    /// Runs a step: its operands from the values so far (`indices`: the integer values, for the
+    /// operands read as indices), its attributes evaluated with the parameters.
+    static func run(_ operation: MathOperation, _ values: [String: Tensor], indices: [String: IndexTensor] = [:],
+                    params: [String: Literal]) throws -> [Tensor] {
         let function: SeveralResults
         if let one = functions[operation.name] {
             function = { [try one($0, $1)] }
@@ -83,7 +99,7 @@ enum RuntimeOperations {
         } else {
             throw InterpreterError("the runtime has no function for operation '\(operation.name)'")
         }
-        let operands = try operation.operands.map { operand in
+        let tensors = try operation.operands.map { operand in
             switch operand {
             case let .value(name):
                 guard let value = values[name] else { throw InterpreterError("value '\(name)' is not defined here") }
@@ -92,7 +108,11 @@ enum RuntimeOperations {
                 return try tensor(literal.evaluated(params))
             }
         }
-        return try function(operands, operation.arguments(params))
+        var given: [Int: IndexTensor] = [:]
+        for position in operation.declaration.indexOperands where position < operation.operands.count {
+            if let name = operation.operands[position].valueName, let ids = indices[name] { given[position] = ids }
+        }
+        return try function(Operands(tensors: tensors, indices: given), operation.arguments(params))
     }
 
     static func tensor(_ value: TensorValue) throws -> Tensor {

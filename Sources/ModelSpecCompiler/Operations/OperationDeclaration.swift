@@ -13,6 +13,9 @@ public struct OperationDeclaration: Sendable {
     /// The TensorFlow function it reproduces (`tf.math.reduce_max`).
     public let tensorflow: String
     public let operands: OperandSignature
+    /// The positions of the operands read as integer indices (`embedding_lookup`'s ids): the
+    /// runtime function takes them as an `IndexTensor`.
+    public let indexOperands: Set<Int>
     /// The attributes, in the order of the runtime function's arguments.
     public let attributes: [AttributeDeclaration]
     /// The names of the values it makes, when it makes more than one (`mean`, `variance`);
@@ -27,20 +30,21 @@ public struct OperationDeclaration: Sendable {
     public let swift: SwiftCall
 
     /// An operation that makes one value.
-    init(_ name: String, tensorflow: String, operands: OperandSignature, attributes: [AttributeDeclaration] = [],
-         result: String, swift: SwiftCall,
+    init(_ name: String, tensorflow: String, operands: OperandSignature, indexOperands: Set<Int> = [],
+         attributes: [AttributeDeclaration] = [], result: String, swift: SwiftCall,
          shape: @escaping @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> TracedShape) {
-        self.init(name, tensorflow: tensorflow, operands: operands, attributes: attributes, results: [], result: result,
-                  swift: swift) { [try shape($0, $1)] }
+        self.init(name, tensorflow: tensorflow, operands: operands, indexOperands: indexOperands, attributes: attributes,
+                  results: [], result: result, swift: swift) { [try shape($0, $1)] }
     }
 
     /// An operation that makes several values, such as `moments`: its runtime function returns a tuple.
-    init(_ name: String, tensorflow: String, operands: OperandSignature, attributes: [AttributeDeclaration] = [],
-         results: [String], result: String, swift: SwiftCall,
+    init(_ name: String, tensorflow: String, operands: OperandSignature, indexOperands: Set<Int> = [],
+         attributes: [AttributeDeclaration] = [], results: [String], result: String, swift: SwiftCall,
          shapes: @escaping @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape]) {
         self.name = name
         self.tensorflow = tensorflow
         self.operands = operands
+        self.indexOperands = indexOperands
         self.attributes = attributes
         self.results = results
         self.result = result

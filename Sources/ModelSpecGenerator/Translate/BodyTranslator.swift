@@ -203,11 +203,13 @@ struct BodyTranslator {
     /// The operation's declared runtime call, its attributes written as the spec gives them
     /// (those equal to their defaults left out).
     private mutating func math(_ operation: MathOperation) -> String {
-        let operands = operation.operands.map { operand in
-            switch operand {
+        let operands = operation.operands.enumerated().map { position, operand in
+            let swift = switch operand {
             case let .value(name): value(name)
             case let .literal(literal): arguments.tensor(literal)
             }
+            // An operand read as indices is a Tensor of whole numbers, truncated as `tf.cast` does.
+            return operation.declaration.indexOperands.contains(position) ? "IndexTensor(truncating: \(swift))" : swift
         }
         var passed: [String] = []
         for attribute in operation.declaration.attributes {
