@@ -8,18 +8,17 @@ enum RuntimeOperations {
     typealias Function = @Sendable (_ operands: Operands, _ arguments: OperationArguments) throws -> Tensor
     typealias SeveralResults = @Sendable (_ operands: Operands, _ arguments: OperationArguments) throws -> [Tensor]
 
-    /// A step's operands: `x[0]` as a float tensor, `x.indices(1)` as the integer indices
-    /// an operation declares (``OperationDeclaration/indexOperands``).
+    /// A step's operands: tensors, and integer tensors where the operation reads indices.
     struct Operands {
-        var tensors: [Tensor]
-        /// Index operands given as integers (an `int32` input), by position.
-        var exactIndices: [Int: IndexTensor]
+        let tensors: [Tensor]
+        /// The integer tensors given for the operands read as indices, by position.
+        let indices: [Int: IndexTensor]
 
         subscript(position: Int) -> Tensor { tensors[position] }
 
-        /// Operand `position` as indices: as given when it is an integer value, else truncated.
-        func indices(_ position: Int) throws -> IndexTensor {
-            try exactIndices[position] ?? IndexTensor(truncating: tensors[position])
+        /// The operand as indices: the integer tensor given, else the tensor truncated (`tf.cast`).
+        func ids(_ position: Int) throws -> IndexTensor {
+            try indices[position] ?? IndexTensor(truncating: tensors[position])
         }
     }
 
@@ -72,7 +71,7 @@ enum RuntimeOperations {
         "stack": { x, a in try stack(x.tensors, axis: a.int("axis")) },
         "tile": { x, a in try tile(x[0], multiples: a.ints("multiples") ?? []) },
         "pad": { x, a in
-            guard let mode = PadMode(rawValue: try a.name("mode")) else { throw InterpreterError("pad has no mode '\(try a.name("mode"))'") }
+            guard let mode = Tensor.PadMode(rawValue: try a.name("mode")) else { throw InterpreterError("pad has no mode '\(try a.name("mode"))'") }
             return try pad(x[0], paddings: a.intLists("paddings"), mode: mode, constantValue: Float(a.float("constant_values")))
         },
         "slice": { x, a in try slice(x[0], begin: a.ints("begin") ?? [], size: a.ints("size") ?? []) },
@@ -84,12 +83,12 @@ enum RuntimeOperations {
         "reduce_prod": { x, a in try reduceProd(x[0], axes: a.ints("axis"), keepDims: a.bool("keepdims")) },
         "l2_normalize": { x, a in try l2Normalize(x[0], axes: a.ints("axis"), epsilon: Float(a.float("epsilon"))) },
         "squared_difference": { x, _ in try squaredDifference(x[0], x[1]) },
-        "gather": { x, _ in try gather(x[0], indices: x.indices(1)) },
-        "embedding_lookup": { x, _ in try embeddingLookup(x[0], ids: x.indices(1)) },
+        "gather": { x, _ in try gather(x[0], indices: x.ids(1)) },
+        "embedding_lookup": { x, _ in try embeddingLookup(x[0], ids: x.ids(1)) },
     ]
 
-    /// Runs a step: its operands from the values so far (`indices`: the integer values, such as
-    /// `int32` inputs), its attributes evaluated with the parameters.
+    /// Runs a step: its operands from the values so far (`indices`: the integer values, for the
+    /// operands read as indices), its attributes evaluated with the parameters.
     static func run(_ operation: MathOperation, _ values: [String: Tensor], indices: [String: IndexTensor] = [:],
                     params: [String: Literal]) throws -> [Tensor] {
         let function: SeveralResults
@@ -100,8 +99,7 @@ enum RuntimeOperations {
         } else {
             throw InterpreterError("the runtime has no function for operation '\(operation.name)'")
         }
-        var operands = Operands(tensors: [], exactIndices: [:])
-        for (position, operand) in operation.operands.enumerated() {
+        let tensors = try operation.operands.map { operand in
             switch operand {
             case let .value(name):
                 guard let value = values[name] else { throw InterpreterError("value '\(name)' is not defined here") }
@@ -113,7 +111,11 @@ enum RuntimeOperations {
                 operands.tensors.append(try tensor(literal.evaluated(params)))
             }
         }
-        return try function(operands, operation.arguments(params))
+        var given: [Int: IndexTensor] = [:]
+        for position in operation.declaration.indexOperands where position < operation.operands.count {
+            if let name = operation.operands[position].valueName, let ids = indices[name] { given[position] = ids }
+        }
+        return try function(Operands(tensors: tensors, indices: given), operation.arguments(params))
     }
 
     static func tensor(_ value: TensorValue) throws -> Tensor {

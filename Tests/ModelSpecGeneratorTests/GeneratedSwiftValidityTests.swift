@@ -69,8 +69,8 @@ import Testing
     }
 
     /// A parameter named `shim` was declared twice in the generated type; an input named
-    /// `check_input_shapes` hid the function the call starts with; `conv_layer` and `convLayer`
-    /// became one property. (An input named `relu` is fine: the call of `relu` is qualified.)
+    /// `relu` hid the runtime's function, one named `check_input_shapes` the function the call
+    /// starts with; `conv_layer` and `convLayer` became one property.
     @Test func namesTheGeneratedCodeUsesAreLocatedErrors() throws {
         let folder = try Folder()
         func errors(_ declarations: String) throws -> [String] {
@@ -81,6 +81,9 @@ import Testing
         }
         #expect(try errors("params:\n  shim: {type: Int, default: 1}\ninputs:\n  x: [1, 2]\n") == [
             "Clash.yaml:4:3: error: parameter 'shim' would be 'shim' in Swift, a name the generated model uses itself; choose another name",
+        ])
+        #expect(try errors("inputs:\n  relu: [1, 2]\n") == [
+            "Clash.yaml:4:3: error: input 'relu' would be 'relu' in Swift, a name the generated model uses itself; choose another name",
         ])
         #expect(try errors("inputs:\n  check_input_shapes: [1, 2]\n") == [
             "Clash.yaml:4:3: error: input 'check_input_shapes' would be 'checkInputShapes' in Swift, a name the generated model uses itself; choose another name",

@@ -1,4 +1,5 @@
 import ModelSpecCompiler
+import ModelSpecRuntime
 @testable import ModelSpecInterpreter
 import Testing
 
@@ -12,5 +13,31 @@ import Testing
         #expect(several == Set(RuntimeOperations.severalResults.keys), "operations of several results bound as one, or the reverse")
         #expect(declared.subtracting(bound).isEmpty, "declared without a runtime function: \(declared.subtracting(bound).sorted())")
         #expect(bound.subtracting(declared).isEmpty, "runtime functions without a declaration: \(bound.subtracting(declared).sorted())")
+    }
+}
+
+extension RuntimeOperationsTests {
+    /// An operand read as indices takes the integer tensor given for it, not its float copy.
+    @Test func indexOperandsTakeTheIntegerTensorsGiven() throws {
+        let (model, _) = try SpecOperationGoldenTests.check("""
+            spec: 1
+            model: Lookup
+            inputs:
+              table: [4, 2]
+              ids: [2]
+            forward:
+              - embedding_lookup: [table, ids]
+            """)
+        guard case let .math(operation) = try #require(model.body.first).operation else {
+            Issue.record("embedding_lookup is not an operation step")
+            return
+        }
+        #expect(operation.declaration.indexOperands == [1])
+        let table = try Tensor(shape: [4, 2], scalars: [0, 1, 10, 11, 20, 21, 30, 31])
+        let values = ["table": table, "ids": Tensor([0, 0])]
+        let truncated = try RuntimeOperations.run(operation, values, params: [:])
+        #expect(truncated[0].scalars == [0, 1, 0, 1])
+        let given = try RuntimeOperations.run(operation, values, indices: ["ids": IndexTensor([3, 1])], params: [:])
+        #expect(given[0].scalars == [30, 31, 10, 11])
     }
 }

@@ -13,6 +13,9 @@ public struct OperationDeclaration: Sendable {
     /// The TensorFlow function it reproduces (`tf.math.reduce_max`).
     public let tensorflow: String
     public let operands: OperandSignature
+    /// The positions of the operands read as integer indices (`embedding_lookup`'s ids): the
+    /// runtime function takes them as an `IndexTensor`.
+    public let indexOperands: Set<Int>
     /// The attributes, in the order of the runtime function's arguments.
     public let attributes: [AttributeDeclaration]
     /// The names of the values it makes, when it makes more than one (`mean`, `variance`);
@@ -44,6 +47,7 @@ public struct OperationDeclaration: Sendable {
         self.name = name
         self.tensorflow = tensorflow
         self.operands = operands
+        self.indexOperands = indexOperands
         self.attributes = attributes
         self.results = results
         self.result = result
@@ -196,10 +200,8 @@ public struct SwiftCall: Sendable {
     }
 
     /// The expression, from the operands and the attribute arguments (`axis: 1`) as Swift.
-    /// - Parameter qualified: whether to call the function as `ModelSpecRuntime.name`, where a
-    ///   property of the model (a parameter `exp`) would hide it.
-    public func expression(operands: [String], arguments: [String], qualified: Bool = false) -> String {
-        let name = function.map { qualified ? "ModelSpecRuntime." + $0 : $0 } ?? ""
+    public func expression(operands: [String], arguments: [String]) -> String {
+        let name = function ?? ""
         if let custom { return custom(operands, arguments, name) }
         let passed = (operandsAsArray ? ["[" + operands.joined(separator: ", ") + "]"] : operands) + arguments
         return (throwing ? "try " : "") + name + "(" + passed.joined(separator: ", ") + ")"

@@ -231,15 +231,7 @@ struct BodyTranslator {
             let swift = arguments.attribute(given)
             passed.append(attribute.swiftLabel.map { "\($0): \(swift)" } ?? swift)
         }
-        let call = operation.declaration.swift
-        return call.expression(operands: operands, arguments: passed, qualified: call.function.map(memberNames.contains) ?? false)
-    }
-
-    /// The model's own names in the call's scope (parameters, layers, weights, inputs), which
-    /// hide runtime functions of the same name.
-    var memberNames: Set<String> {
-        Set(arguments.paramNames.values).union(layerProperties.values).union(weightValues.values)
-            .union(model.inputs.map { SwiftName.lowerCamel($0.name) })
+        return operation.declaration.swift.expression(operands: operands, arguments: passed)
     }
 
     /// A variable's shape: numbers, parameters, and symbols read from the inputs' shapes.

@@ -2,11 +2,11 @@ import ModelSpecCompiler
 
 /// The Swift names a spec's parameters, inputs, layers and weights take in the
 /// generated type (`conv_layer` -> `convLayer`) share one namespace with the
-/// members the generator writes (`shim`, `context`, ...) and the names the
-/// generated code uses unqualified (`tf`, `checkInputShapes`): a parameter named
-/// `shim` would be declared twice. Such a name is an error at its declaration,
-/// not Swift that does not compile. (A member named like an operation's runtime
-/// function, `square`, is fine: that call is then qualified, `ModelSpecRuntime.square`.)
+/// members the generator writes (`shim`, `context`, ...) and the runtime
+/// functions the generated code calls (`relu`, `matmul`, `checkInputShapes`): a
+/// parameter named `shim` would be declared twice, an input named `relu` would
+/// hide the function. Such a name is an error at its declaration, not Swift that
+/// does not compile.
 enum MemberNames {
     /// Members of the generated type and of the runtime's `Layer` protocols, and the call's own parameters.
     static let generated: Set<String> = [
@@ -27,7 +27,7 @@ enum MemberNames {
         for declaration in declared {
             let swift = SwiftName.lowerCamel(declaration.name).trimmingCharacters(in: ["`"])
             let what = "\(declaration.kind) '\(declaration.name)'"
-            if generated.contains(swift) || ValueNames.unqualified.contains(swift) {
+            if generated.contains(swift) || ValueNames.reserved.contains(swift) {
                 return declaration.error("\(what) would be '\(swift)' in Swift, a name the generated model uses itself; choose another name")
             }
             if let other = taken[swift] {

@@ -4,14 +4,13 @@ import ModelSpecCompiler
 /// unbound step results `x1`, `x2`, ... in order, never clashing with the
 /// runtime functions the generated code calls or with each other.
 struct ValueNames {
-    /// The runtime functions of the declared operations. A member of the model may share one's
-    /// name: the call is then written `ModelSpecRuntime.square(...)`.
+    /// The runtime functions of the declared operations.
     static let operationFunctions: Set<String> = Set(OperationDeclaration.all.compactMap(\.swift.function))
-    /// Names the generated code uses unqualified; no value or member may take them.
+    /// The other names the generated code uses.
     static let unqualified: Set<String> = [
         "tf", "context", "training", "substitutions", "shim", "path", "keras", "v1", "checkInputShapes",
     ]
-    /// Names no value of a forward pass takes.
+    /// Names no value of a forward pass, and no member of the model, takes.
     static let reserved: Set<String> = operationFunctions.union(unqualified)
 
     private var names: [String: String] = [:]

@@ -38,20 +38,22 @@ public func stack(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
     return try concat(tensors.map { try expandDims($0, axis: axis) }, axis: axis)
 }
 
-/// How `pad` fills the new elements (`tf.pad`'s `mode`).
-public enum PadMode: String, Sendable {
-    /// `constantValue`.
-    case constant
-    /// The input mirrored without its edge element: `[1, 2, 3]` padded by 2 gives `3 2 [1 2 3] 2 1`.
-    case reflect
-    /// The input mirrored with its edge element: `2 1 [1 2 3] 3 2`.
-    case symmetric
+extension Tensor {
+    /// How `pad` fills the new elements (`tf.pad`'s `mode`).
+    public enum PadMode: String, Sendable {
+        /// `constantValue`.
+        case constant
+        /// The input mirrored without its edge element: `[1, 2, 3]` padded by 2 gives `3 2 [1 2 3] 2 1`.
+        case reflect
+        /// The input mirrored with its edge element: `2 1 [1 2 3] 3 2`.
+        case symmetric
+    }
 }
 
 /// `x` padded by `paddings[d] = [before, after]` elements along each dimension d, as `tf.pad`.
 /// - Throws: `TensorError` when `paddings` does not have one non-negative pair per
 ///   dimension, or a reflection has no room (reflect: less than the size; symmetric: at most).
-public func pad(_ x: Tensor, paddings: [[Int]], mode: PadMode = .constant, constantValue: Float = 0) throws -> Tensor {
+public func pad(_ x: Tensor, paddings: [[Int]], mode: Tensor.PadMode = .constant, constantValue: Float = 0) throws -> Tensor {
     func fail(_ reason: String) -> TensorError { TensorError(op: "pad", shapes: [x.shape], reason: reason) }
     guard paddings.count == x.rank, paddings.allSatisfy({ $0.count == 2 && $0[0] >= 0 && $0[1] >= 0 }) else {
         throw fail("needs one pair of non-negative sizes per dimension, not \(paddings)")

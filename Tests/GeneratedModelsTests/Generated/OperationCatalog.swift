@@ -8,8 +8,8 @@ public final class OperationCatalog: GeneratedModel {
     public static let manifest: [ManifestEntry] = [
     ]
 
-    /// A parameter named like the runtime's square(_:), which the generated call must not take for it.
-    public let square: Float
+    /// A number used as an operand.
+    public let shift: Float
 
     /// Values loaded before the variables exist, for the next call to give them.
     public let pendingValues = PendingValues()
@@ -21,9 +21,9 @@ public final class OperationCatalog: GeneratedModel {
     public var ownLosses: [Tensor] { ownWeightLosses }
 
     /// Makes the model.
-    /// - Parameter square: A parameter named like the runtime's square(_:), which the generated call must not take for it.
-    public init(square: Float = 0.5) {
-        self.square = square
+    /// - Parameter shift: A number used as an operand.
+    public init(shift: Float = 0.5) {
+        self.shift = shift
     }
 
     /// Runs the model.
@@ -70,8 +70,8 @@ public final class OperationCatalog: GeneratedModel {
         let x19 = tanh(x18)
         let x20 = relu(x19)
         let h = x20
-        let x21 = ModelSpecRuntime.square(h)
-        let x22 = try add(x21, Tensor(Float(square)))
+        let x21 = square(h)
+        let x22 = try add(x21, Tensor(Float(shift)))
         let x23 = sqrt(x22)
         let x24 = rsqrt(x23)
         let x25 = log(x24)
