@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+
+@testable import TensorBundle
+
+/// A checkpoint whose files change after it was opened (a trainer saving over
+/// it, `cp new old`, rsync in place): every read gives the values the index
+/// describes or throws; never a mix of old and new, never a signal.
+@Suite struct ConcurrentWriterTests {
+    static let count = 4096
+
+    /// A checkpoint of two float32 tensors `a` and `b`, every value `value`,
+    /// at `prefix` (the same layout for every `value`).
+    static func write(_ prefix: String, value: Float) throws {
+        var writer = CheckpointWriter()
+        try writer.add(name: "a", shape: [count], floats: [Float](repeating: value, count: count))
+        try writer.add(name: "b", shape: [count], floats: [Float](repeating: value, count: count))
+        try writer.write(prefix: prefix)
+    }
+
+    /// A folder with `model.ckpt` (values 1) and `new.ckpt` (values 2).
+    static func oldAndNew() throws -> (folder: String, old: String, new: String) {
+        let folder = NSTemporaryDirectory() + "concurrent-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try write(folder + "/model.ckpt", value: 1)
+        try write(folder + "/new.ckpt", value: 2)
+        return (folder, folder + "/model.ckpt", folder + "/new.ckpt")
+    }
+
+    static func shard(_ prefix: String) -> String { CheckpointPath.dataFile(prefix: prefix, shard: 0, of: 1) }
+
+    /// Overwrites `path` in place, as `cp` does: same inode, truncated, then written.
+    static func overwriteInPlace(_ path: String, with source: String) throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: source))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: bytes)
+        try handle.close()
+    }
+
+    /// What a read of both tensors gave: all of one value, or an error.
+    enum Outcome: Equatable { case values(Float), mixed, error }
+
+    static func readBoth(_ checkpoint: Checkpoint, between: () throws -> Void) throws -> Outcome {
+        do {
+            let a = try checkpoint.floats(named: "a")
+            try between()
+            let b = try checkpoint.floats(named: "b")
+            let all = Set(a + b)
+            return all.count == 1 ? .values(all.first!) : .mixed
+        } catch is CheckpointError {
+            return .error
+        }
+    }
+
+    @Test func shardTruncatedAfterOpenIsAnErrorNotASignal() throws {
+        let (folder, old, _) = try Self.oldAndNew()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let checkpoint = try Checkpoint(path: old)
+        _ = try checkpoint.floats(named: "a")  // the shard is open now
+        #expect(truncate(Self.shard(old), off_t(Self.count * 4 + 100)) == 0)
+        let error = #expect(throws: CheckpointError.self) { try checkpoint.floats(named: "b") }
+        #expect(error?.file == Self.shard(old))
+        #expect(error?.entry == "b")
+        #expect(error?.description.contains("truncated or rewritten after the checkpoint was opened") == true)
+        // The tensor read before is refused now too: the shard is not the one opened.
+        let again = #expect(throws: CheckpointError.self) { try checkpoint.floats(named: "a") }
+        #expect(again?.description.contains("changed while it was being read (its size went from") == true)
+        // Emptied.
+        #expect(truncate(Self.shard(old), 0) == 0)
+        #expect(throws: CheckpointError.self) { try checkpoint.rawBytes(named: "a") }
+        #expect(throws: CheckpointError.self) { try checkpoint.withUnsafeTensorBytes(named: "b") { _ in } }
+    }
+
+    @Test func shardTruncatedBeforeItsFirstReadIsAnError() throws {
+        let (folder, old, _) = try Self.oldAndNew()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let checkpoint = try Checkpoint(path: old)
+        #expect(truncate(Self.shard(old), off_t(Self.count * 4 + 100)) == 0)
+        #expect(try checkpoint.floats(named: "a") == [Float](repeating: 1, count: Self.count))
+        let error = #expect(throws: CheckpointError.self) { try checkpoint.floats(named: "b") }
+        #expect(error?.description.contains("lie past the end of the data shard") == true)
+    }
+
+    @Test func shardRewrittenInPlaceBetweenReadsIsNeverAMix() throws {
+        let (folder, old, new) = try Self.oldAndNew()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let checkpoint = try Checkpoint(path: old)
+        let outcome = try Self.readBoth(checkpoint) { try Self.overwriteInPlace(Self.shard(old), with: Self.shard(new)) }
+        #expect(outcome == .error || outcome == .values(1))
+        #expect(outcome != .mixed)
+    }
+
+    @Test func rewriteThatKeepsSizeAndTimeIsCaughtByTheChecksum() throws {
+        let (folder, old, new) = try Self.oldAndNew()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let checkpoint = try Checkpoint(path: old)
+        _ = try checkpoint.floats(named: "a")
+        let before = try #require(FileIdentity(path: Self.shard(old)))
+        try Self.overwriteInPlace(Self.shard(old), with: Self.shard(new))
+        // Put the modification time back: only the bytes tell the change now.
+        var times = [
+            timespec(tv_sec: before.modifiedSeconds, tv_nsec: before.modifiedNanoseconds),
+            timespec(tv_sec: before.modifiedSeconds, tv_nsec: before.modifiedNanoseconds),
+        ]
+        #expect(utimensat(AT_FDCWD, Self.shard(old), &times, 0) == 0)
+        let error = #expect(throws: CheckpointError.self) { try checkpoint.floats(named: "b") }
+        #expect(error?.description.contains("checksum mismatch") == true)
+        #expect(error?.entry == "b")
+    }
+
+    @Test func shardReplacedByRenameAfterOpenKeepsTheOldValues() throws {
+        let (folder, old, new) = try Self.oldAndNew()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let checkpoint = try Checkpoint(path: old)
+        let outcome = try Self.readBoth(checkpoint) {
+            #expect(rename(Self.shard(new), Self.shard(old)) == 0)
+        }
+        #expect(outcome == .values(1))
+        // Opened afresh, the checkpoint is the new one, whole.
+        try FileManager.default.removeItem(atPath: CheckpointPath.indexFile(prefix: old))
+        try FileManager.default.moveItem(atPath: CheckpointPath.indexFile(prefix: new), toPath: CheckpointPath.indexFile(prefix: old))
+        #expect(try Self.readBoth(Checkpoint(path: old)) {} == .values(2))
+    }
+
+    @Test func shardReplacedBeforeItsFirstReadIsAnError() throws {
+        let (folder, old, new) = try Self.oldAndNew()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let checkpoint = try Checkpoint(path: old)  // the old index: the old values' checksums
+        #expect(rename(Self.shard(new), Self.shard(old)) == 0)
+        #expect(try Self.readBoth(checkpoint) {} == .error)
+    }
+
+    /// Many rewrites racing the reads: each outcome is all-old, all-new or an error.
+    @Test func racingWriterNeverGivesAMix() async throws {
+        let (folder, old, new) = try Self.oldAndNew()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let oldShard = try Data(contentsOf: URL(fileURLWithPath: Self.shard(old)))
+        let newShard = try Data(contentsOf: URL(fileURLWithPath: Self.shard(new)))
+        let shard = Self.shard(old)
+        let writer = Task.detached {
+            for round in 0..<200 {
+                guard let handle = FileHandle(forWritingAtPath: shard) else { return }
+                try? handle.truncate(atOffset: 0)
+                try? handle.write(contentsOf: round % 2 == 0 ? newShard : oldShard)
+                try? handle.close()
+            }
+        }
+        var outcomes: [Outcome] = []
+        for _ in 0..<200 {
+            outcomes.append(try Self.readBoth(try Checkpoint(path: old)) {})
+        }
+        await writer.value
+        #expect(!outcomes.contains(.mixed))
+        #expect(!outcomes.contains(.values(2)), "values that fail the index's checksums were returned")
+    }
+
+    @Test func fifoAsDataShardIsRefusedWithoutWaiting() throws {
+        let (folder, old, _) = try Self.oldAndNew()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let checkpoint = try Checkpoint(path: old)
+        try FileManager.default.removeItem(atPath: Self.shard(old))
+        #expect(mkfifo(Self.shard(old), 0o600) == 0)
+        let error = #expect(throws: CheckpointError.self) { try checkpoint.floats(named: "a") }
+        #expect(error?.description.contains("the data shard is a FIFO, not a regular file") == true)
+    }
+}
