@@ -12,4 +12,12 @@ extension Checkpoint {
             throw ExitCode(2)
         }
     }
+
+    /// Prints each problem of ``verifyShards()`` on standard error as
+    /// `LABEL: FILE: entry 'NAME': MESSAGE`.
+    static func printShardProblems(_ problems: [CheckpointError], prefix label: String) {
+        for problem in problems {
+            FileHandle.standardError.write(Data("\(label): \(problem)\n".utf8))
+        }
+    }
 }

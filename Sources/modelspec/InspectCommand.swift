@@ -10,8 +10,10 @@ struct InspectCommand: ParsableCommand {
         abstract: "List the tensors of a TensorFlow checkpoint (name, dtype, shape).",
         discussion: """
             CKPT is a checkpoint prefix (model.ckpt-42), its .index file, or a \
-            directory with a 'checkpoint' state file. Exits 0 on success, 2 when \
-            the checkpoint cannot be read.
+            directory with a 'checkpoint' state file. The listing is the index's; \
+            a data shard that is missing or too short for the entries stored in it \
+            is noted on standard error (the checkpoint cannot be loaded then). \
+            Exits 0 on success, 2 when the index cannot be read.
             """
     )
 
@@ -25,6 +27,11 @@ struct InspectCommand: ParsableCommand {
         let opened = try Checkpoint.openForCommand(checkpoint)
         let output = json ? Self.jsonListing(opened.entries) : Self.textListing(opened.entries)
         FileHandle.standardOutput.write(Data(output.utf8))
+        let shardProblems = opened.verifyShards()
+        Checkpoint.printShardProblems(shardProblems, prefix: "note")
+        if !shardProblems.isEmpty {
+            FileHandle.standardError.write(Data("note: the index lists these tensors, but not all of them can be read; loading this checkpoint fails\n".utf8))
+        }
     }
 
     /// One line per tensor: `name  dtype  [d0, d1]`, columns aligned.

@@ -232,4 +232,22 @@ import Testing
         #expect(noIndex?.kind == .fileNotFound)
         #expect(noIndex?.file == dir + "/model.ckpt.index")
     }
+
+    /// Files that are not regular files are refused by name, never waited on.
+    @Test func fifoIndexOrStateFileIsRefusedWithoutWaiting() throws {
+        let prefix = try Self.saverCopy()
+        defer { Fixtures.remove(prefix) }
+        let folder = (prefix as NSString).deletingLastPathComponent
+        for file in [prefix + ".index", folder + "/checkpoint"] {
+            let saved = try Self.bytes(file)
+            try FileManager.default.removeItem(atPath: file)
+            #expect(mkfifo(file, 0o600) == 0)
+            let error = #expect(throws: CheckpointError.self) { try Checkpoint(path: folder) }
+            #expect(error?.file == file)
+            #expect(error?.description.contains("is a FIFO, not a regular file") == true)
+            try FileManager.default.removeItem(atPath: file)
+            try Self.write(saved, file)
+        }
+        #expect(try Checkpoint(path: folder).entries.count == 11)
+    }
 }
