@@ -164,4 +164,40 @@ import Testing
         let error = #expect(throws: CheckpointError.self) { try checkpoint.floats(named: "a") }
         #expect(error?.description.contains("the data shard is a FIFO, not a regular file") == true)
     }
+
+    /// More shards than stay open: a shard closed and opened again must be the
+    /// file first opened, unchanged.
+    @Test func shardOpenedAgainMustBeUnchanged() throws {
+        let folder = NSTemporaryDirectory() + "reopen-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let prefix = folder + "/model.ckpt"
+        let shards = ShardStore.openLimit + 6
+        var writer = CheckpointWriter()
+        for i in 0..<shards { try writer.add(name: "t\(i)", shape: [4], floats: [Float](repeating: Float(i), count: 4)) }
+        try writer.write(prefix: prefix)
+        // Tensor i in shard i: each shard a copy of the one data file.
+        try DamageTests.rebuildIndex(prefix + ".index") { pairs in
+            var header = try Tensorflow_BundleHeaderProto(serializedBytes: pairs[0].value)
+            header.numShards = Int32(shards)
+            pairs[0].value = try header.serializedBytes()
+            for k in pairs.indices.dropFirst() {
+                var entry = try Tensorflow_BundleEntryProto(serializedBytes: pairs[k].value)
+                entry.shardID = Int32(String(decoding: pairs[k].key.dropFirst(), as: UTF8.self))!
+                pairs[k].value = try entry.serializedBytes()
+            }
+        }
+        let single = CheckpointPath.dataFile(prefix: prefix, shard: 0, of: 1)
+        for i in 0..<shards {
+            try FileManager.default.copyItem(atPath: single, toPath: CheckpointPath.dataFile(prefix: prefix, shard: i, of: shards))
+        }
+        let checkpoint = try Checkpoint(path: prefix)
+        for i in 0..<shards { #expect(try checkpoint.floats(named: "t\(i)") == [Float](repeating: Float(i), count: 4)) }
+        #expect(try checkpoint.floats(named: "t0") == [0, 0, 0, 0])  // opened again, unchanged
+        // Shard 1 was closed; its file changes (only its time here).
+        var times = [timespec(tv_sec: 1_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, CheckpointPath.dataFile(prefix: prefix, shard: 1, of: shards), &times, 0) == 0)
+        let error = #expect(throws: CheckpointError.self) { try checkpoint.floats(named: "t1") }
+        #expect(error?.description.contains("the data shard was replaced or changed after the checkpoint was opened") == true)
+    }
 }
