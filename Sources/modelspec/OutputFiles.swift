@@ -15,7 +15,8 @@ import Darwin
 /// not be given twice. Written all or nothing: each output goes to a temporary
 /// file in its directory; only when every one is written are they renamed
 /// over their targets; on a failure the temporaries are removed and no output
-/// file is touched. An existing regular output file is replaced, as
+/// file is touched (only a failing rename, after others succeeded, leaves
+/// those; the error names them). An existing regular output file is replaced, as
 /// `numpy.save` does (keeping its permissions); a symbolic link is written
 /// through, to its target.
 struct OutputFiles {

@@ -140,4 +140,43 @@ struct RunOutputTests {
         #expect(result.status == 2)
         #expect(result.err.contains("is the same file as --output \(folder)/a.npy"), "\(result.err)")
     }
+
+    /// A checkpoint rewritten in place (truncated, then written, as `cp` does)
+    /// while `run` reads it: TensorFlow's outputs or a clear error, never a
+    /// mix, never a signal.
+    @Test func checkpointRewrittenWhileRunning() async throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(atPath: w.folder) }
+        let shard = w.checkpoint + "/model.ckpt-1350.data-00000-of-00001"
+        let original = try Data(contentsOf: URL(fileURLWithPath: shard))
+        var other = original
+        for k in stride(from: 3, to: other.count, by: 97) { other[k] ^= 0x5A }  // other weights, same layout
+        let writing = Task.detached {
+            var round = 0
+            while !Task.isCancelled {
+                guard let handle = FileHandle(forWritingAtPath: shard) else { return }
+                try? handle.truncate(atOffset: 0)
+                try? handle.write(contentsOf: round % 2 == 0 ? other : original)
+                try? handle.close()
+                round += 1
+            }
+        }
+        let golden = try tensor(Repo.digits + "/test_logits.npy")
+        var statuses: [Int32] = []
+        for attempt in 0..<6 {
+            let output = w.folder + "/logits\(attempt).npy"
+            let result = try w.run([output])
+            statuses.append(result.status)
+            if result.status == 0 {
+                expectClose(try tensor(output), golden, "logits of run \(attempt)", tolerance: 1e-4)
+            } else {
+                #expect(result.status == 2, "\(result.err)")
+                #expect(result.err.contains(shard), "\(result.err)")
+                #expect(!FileManager.default.fileExists(atPath: output))
+            }
+        }
+        writing.cancel()
+        await writing.value
+        #expect(statuses.allSatisfy { $0 == 0 || $0 == 2 }, "\(statuses)")
+    }
 }
