@@ -53,6 +53,19 @@ import Testing
         }
     }
 
+    /// The bytes handed over after the checksum check are the bytes checked,
+    /// even when the file is rewritten before they are used.
+    @Test func bytesUsedAreTheBytesChecked() throws {
+        let (folder, old, new) = try Self.oldAndNew()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let checkpoint = try Checkpoint(path: old)
+        let values = try checkpoint.withUnsafeTensorBytes(named: "a") { bytes in
+            try Self.overwriteInPlace(Self.shard(old), with: Self.shard(new))
+            return Set((0..<Self.count).map { bytes.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) })
+        }
+        #expect(values == [1])
+    }
+
     @Test func shardTruncatedAfterOpenIsAnErrorNotASignal() throws {
         let (folder, old, _) = try Self.oldAndNew()
         defer { try? FileManager.default.removeItem(atPath: folder) }
