@@ -11,10 +11,7 @@ struct DiffCommand: ParsableCommand {
         discussion: """
             Lists the variables the spec makes that the checkpoint lacks, the entries \
             the checkpoint has that the spec does not make, and the shape or dtype \
-            mismatches, and checks that every data shard exists and holds the bytes \
-            of the entries stored in it. Exit status 0 when they agree (the checkpoint \
-            can be loaded), 1 on differences, 2 on errors (a missing, truncated or \
-            unreadable data shard included).
+            mismatches. Exit status 0 when they agree, 1 on differences, 2 on errors.
             """
     )
 
@@ -41,18 +38,11 @@ struct DiffCommand: ParsableCommand {
         let opened = try Checkpoint.openForCommand(checkpoint)
         let expected = manifest.variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype) }
         let match = CheckpointMatch(expected: expected, entries: opened.entries, mapping: try mapping.mapping(), ignoring: Set(mapping.ignore))
-        let shardProblems = opened.verifyShards()
-        print(Self.report(match, spec: spec, checkpoint: opened.prefix, loadable: shardProblems.isEmpty))
-        if !shardProblems.isEmpty {
-            Checkpoint.printShardProblems(shardProblems, prefix: "error")
-            throw ExitCode(2)
-        }
+        print(Self.report(match, spec: spec, checkpoint: opened.prefix))
         if !match.isExact { throw ExitCode(1) }
     }
 
-    /// With `loadable` false, names that agree are not called agreeing: the
-    /// data shards cannot give every tensor.
-    static func report(_ match: CheckpointMatch, spec: String, checkpoint: String, loadable: Bool = true) -> String {
+    static func report(_ match: CheckpointMatch, spec: String, checkpoint: String) -> String {
         func shape(_ dims: [Int]) -> String { "[" + dims.map(String.init).joined(separator: ", ") + "]" }
         var lines: [String] = []
         for variable in match.missing {
@@ -65,9 +55,7 @@ struct DiffCommand: ParsableCommand {
             let variable = mismatch.variable
             lines.append("! \(variable.name)  spec \(variable.dtype) \(shape(variable.shape)), checkpoint \(mismatch.checkpointDType) \(shape(mismatch.checkpointShape))")
         }
-        let summary = match.isExact && !loadable
-            ? "\(spec) and \(checkpoint) have the same names, shapes and dtypes (\(match.matched.count) variables), but the checkpoint cannot be loaded: its data shards are damaged or missing."
-            : match.isExact
+        let summary = match.isExact
             ? "\(spec) and \(checkpoint) agree: \(match.matched.count) variables, same names, shapes and dtypes."
             : "\(spec) and \(checkpoint) differ: \(match.missing.count) missing, \(match.unused.count) unused, \(match.mismatched.count) mismatched (\(match.matched.count) agree)."
         return (lines + [summary]).joined(separator: "\n")

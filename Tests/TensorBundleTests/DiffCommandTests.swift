@@ -78,7 +78,7 @@ import Testing
             let result = try InspectCommandTests.run(["diff", spec, copy] + Self.extras.flatMap { ["--ignore", $0] })
             #expect(result.status == 2, "\(label): \(result.out)\(result.err)")
             #expect(!result.out.contains("agree:"), "\(label): \(result.out)")
-            #expect(result.out.contains("cannot be loaded"), "\(label): \(result.out)")
+            #expect(result.err.contains("cannot be loaded"), "\(label): \(result.err)")
             #expect(result.err.contains("error: \(shard): entry '"), "\(label): \(result.err)")
         }
     }

@@ -72,7 +72,7 @@ import Testing
         let listed = try JSONDecoder().decode([Fixtures.Variable].self, from: Data(result.out.utf8))
         #expect(listed == (try Fixtures.expected("tf1_saver")).variables)
         #expect(result.err.contains("note: \(shard): entry 'global_step': data shard 0 of 1 is missing"))
-        #expect(result.err.contains("loading this checkpoint fails"))
+        #expect(result.err.contains("note: \(copy)/model.ckpt-42 cannot be loaded: its data shards do not hold every tensor"))
         let intact = try Self.run(["inspect", Fixtures.folder("tf1_saver")])
         #expect(intact.err.isEmpty)
     }
