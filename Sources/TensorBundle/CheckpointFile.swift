@@ -53,12 +53,8 @@ final class CheckpointFile: @unchecked Sendable {
     /// they lie past the end the file had when opened, when the file ends
     /// early now, or when it changed while it was read.
     func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer, entry: String? = nil) throws {
+        try checkExtent(offset: offset, count: buffer.count, entry: entry)
         let end = offset + buffer.count
-        guard end <= count else {
-            throw CheckpointError(
-                .corruptData, file: path, entry: entry,
-                "bytes [\(offset), \(end)) lie past the end of the \(kind) (\(count) bytes; truncated?)")
-        }
         var done = 0
         while done < buffer.count {
             let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
@@ -74,6 +70,21 @@ final class CheckpointFile: @unchecked Sendable {
             }
         }
         try checkUnchanged(entry: entry)
+    }
+
+    /// Throws ``extentProblem(offset:count:entry:)``.
+    func checkExtent(offset: Int, count byteCount: Int, entry: String? = nil) throws {
+        if let problem = extentProblem(offset: offset, count: byteCount, entry: entry) { throw problem }
+    }
+
+    /// The error when bytes `[offset, offset + count)` lie past the end the
+    /// file had when opened; nil when they lie within it.
+    func extentProblem(offset: Int, count byteCount: Int, entry: String? = nil) -> CheckpointError? {
+        let end = offset + byteCount
+        guard end > count else { return nil }
+        return CheckpointError(
+            .corruptData, file: path, entry: entry,
+            "bytes [\(offset), \(end)) lie past the end of the \(kind) (\(count) bytes; truncated?)")
     }
 
     /// The whole file, as it was when opened.

@@ -23,7 +23,7 @@ extension Checkpoint {
                 .invalidArgument, file: indexFile, entry: name,
                 "the buffer has \(buffer.count) bytes; the tensor has \(entry.location.size)")
         }
-        try readChecked(entry, into: buffer)
+        try readChecked(entry, from: try shardHolding(entry), into: buffer)
     }
 
     func requireWholeFixedWidth(named name: String) throws -> CheckpointEntry {
@@ -47,48 +47,56 @@ extension Checkpoint {
         if entry.isPartitioned {
             return try assemble(entry, elementSize: elementSize)
         }
+        let file = try shardHolding(entry)
         return try [UInt8](unsafeUninitializedCapacity: entry.location.size) { buffer, initialized in
-            try readChecked(entry, into: UnsafeMutableRawBufferPointer(buffer))
+            try readChecked(entry, from: file, into: UnsafeMutableRawBufferPointer(buffer))
             initialized = entry.location.size
         }
     }
 
-    /// The bytes of a stored (whole or slice) entry, read and checked.
+    /// The bytes of a stored (whole or slice) entry, read (from `file`, its
+    /// shard, when already open) and checked.
     func withCheckedBytes<R>(
-        of entry: CheckpointEntry, _ body: (UnsafeRawBufferPointer) throws -> R
+        of entry: CheckpointEntry, in file: CheckpointFile? = nil, _ body: (UnsafeRawBufferPointer) throws -> R
     ) throws -> R {
-        try withStoredBytes(of: entry) { buffer in
+        try withStoredBytes(of: entry, in: file) { buffer in
             try checkCRC(of: entry, UnsafeRawBufferPointer(buffer))
             return try body(UnsafeRawBufferPointer(buffer))
         }
     }
 
-    /// Reads a stored entry's bytes into `buffer` (exactly its size) and checks
-    /// their CRC32C there.
-    func readChecked(_ entry: CheckpointEntry, into buffer: UnsafeMutableRawBufferPointer) throws {
-        try readStored(entry, into: buffer)
+    /// Reads a stored entry's bytes from its shard `file` into `buffer`
+    /// (exactly its size) and checks their CRC32C there; the shard is checked
+    /// unchanged since it was opened.
+    func readChecked(
+        _ entry: CheckpointEntry, from file: CheckpointFile, into buffer: UnsafeMutableRawBufferPointer
+    ) throws {
+        precondition(buffer.count == entry.location.size)
+        try file.read(at: entry.location.offset, into: buffer, entry: entry.name)
         try checkCRC(of: entry, UnsafeRawBufferPointer(buffer))
     }
 
     /// The stored entry's bytes in a buffer owned for the call, not checked
     /// (string tensors check their own layout of checksums).
     func withStoredBytes<R>(
-        of entry: CheckpointEntry, _ body: (UnsafeMutableRawBufferPointer) throws -> R
+        of entry: CheckpointEntry, in file: CheckpointFile? = nil, _ body: (UnsafeMutableRawBufferPointer) throws -> R
     ) throws -> R {
+        let file = try file ?? shardHolding(entry)
         let size = entry.location.size
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 64)
         defer { storage.deallocate() }
         let buffer = UnsafeMutableRawBufferPointer(rebasing: storage[0..<size])
-        try readStored(entry, into: buffer)
+        try file.read(at: entry.location.offset, into: buffer, entry: entry.name)
         return try body(buffer)
     }
 
-    /// Reads the entry's bytes from its data shard into `buffer`: bounds-checked
-    /// against the shard, and the shard checked unchanged since it was opened.
-    func readStored(_ entry: CheckpointEntry, into buffer: UnsafeMutableRawBufferPointer) throws {
-        precondition(buffer.count == entry.location.size)
+    /// The entry's data shard, open, after checking that the entry's bytes lie
+    /// within it: before any memory is allocated for them (an index may claim
+    /// any size).
+    func shardHolding(_ entry: CheckpointEntry) throws -> CheckpointFile {
         let file = try shards.file(entry.location.shard, entry: entry.name)
-        try file.read(at: entry.location.offset, into: buffer, entry: entry.name)
+        try file.checkExtent(offset: entry.location.offset, count: entry.location.size, entry: entry.name)
+        return file
     }
 
     func checkCRC(of entry: CheckpointEntry, _ bytes: UnsafeRawBufferPointer) throws {
@@ -119,8 +127,9 @@ extension Checkpoint {
         let result: [T]?
         if entry.dtype == direct, !entry.isPartitioned, elementSize == MemoryLayout<T>.stride {
             let count = entry.elementCount
+            let file = try shardHolding(entry)
             result = try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                try readChecked(entry, into: UnsafeMutableRawBufferPointer(buffer))
+                try readChecked(entry, from: file, into: UnsafeMutableRawBufferPointer(buffer))
                 initialized = count
             }
         } else if entry.isPartitioned {

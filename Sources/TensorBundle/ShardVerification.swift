@@ -28,13 +28,10 @@ extension Checkpoint {
             } catch {
                 continue  // shards.file throws CheckpointErrors only
             }
-            let beyond = sorted.filter { $0.location.offset + $0.location.size > file.count }
-            guard let first = beyond.first else { continue }
-            let start = first.location.offset, end = start + first.location.size
-            problems.append(CheckpointError(
-                .corruptData, file: file.path, entry: first.name,
-                "bytes [\(start), \(end)) lie past the end of the data shard (\(file.count) bytes; truncated?)"
-                    + (beyond.count == 1 ? "" : "; \(beyond.count - 1) more entries lie past its end too")))
+            let beyond = sorted.compactMap { file.extentProblem(offset: $0.location.offset, count: $0.location.size, entry: $0.name) }
+            guard var first = beyond.first else { continue }
+            if beyond.count > 1 { first.message += "; \(beyond.count - 1) more entries lie past its end too" }
+            problems.append(first)
         }
         return problems
     }

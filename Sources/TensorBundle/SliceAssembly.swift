@@ -7,7 +7,9 @@ extension Checkpoint {
             CheckpointError(.corruptEntry, file: indexFile, entry: entry.name, message)
         }
         let shape = entry.shape
-        var out = [UInt8](repeating: 0, count: entry.elementCount * elementSize)
+        // Every slice found, of its declared shape, within its shard and all
+        // of them covering the tensor, before the tensor's memory is allocated.
+        var parts: [(slice: CheckpointSlice, stored: CheckpointEntry, shape: [Int], file: CheckpointFile)] = []
         var covered = 0
         for slice in entry.slices {
             let (found, sliceShape, description) = storedSlice(slice, of: entry)
@@ -17,17 +19,21 @@ extension Checkpoint {
             guard stored.dtype == entry.dtype, stored.shape == sliceShape else {
                 throw bad("slice [\(description)] is stored as \(stored.dtype) \(stored.shape), expected \(entry.dtype) \(sliceShape)")
             }
-            try withCheckedBytes(of: stored) { source in
-                out.withUnsafeMutableBytes { dest in
-                    copySlice(
-                        from: source, into: dest, fullShape: shape, starts: slice.starts,
-                        sliceShape: sliceShape, elementSize: elementSize)
-                }
-            }
-            covered += sliceShape.reduce(1, *)
+            parts.append((slice, stored, sliceShape, try shardHolding(stored)))
+            covered += stored.elementCount
         }
         guard covered == entry.elementCount else {
             throw bad("its slices cover \(covered) of \(entry.elementCount) elements")
+        }
+        var out = [UInt8](repeating: 0, count: entry.elementCount * elementSize)
+        for part in parts {
+            try withCheckedBytes(of: part.stored, in: part.file) { source in
+                out.withUnsafeMutableBytes { dest in
+                    copySlice(
+                        from: source, into: dest, fullShape: shape, starts: part.slice.starts,
+                        sliceShape: part.shape, elementSize: elementSize)
+                }
+            }
         }
         return out
     }

@@ -163,6 +163,32 @@ import Testing
         #expect(error?.file == prefix + ".data-00000-of-00001")
     }
 
+    /// An entry claiming far more bytes than its shard holds is refused before
+    /// memory is allocated for them (256 GiB here).
+    @Test func hugeEntryIsRefusedBeforeAllocating() throws {
+        let prefix = try Self.saverCopy()
+        defer { Fixtures.remove(prefix) }
+        try Self.rebuildIndex(prefix + ".index") { pairs in
+            let i = try #require(pairs.firstIndex { $0.key == Array("model/dense/bias".utf8) })
+            var proto = try Tensorflow_BundleEntryProto(serializedBytes: pairs[i].value)
+            proto.shape.dim[0].size = 1 << 36
+            proto.size = 1 << 38
+            pairs[i].value = try proto.serializedBytes()
+        }
+        let c = try Checkpoint(path: prefix)
+        let reads: [() throws -> Void] = [
+            { _ = try c.floats(named: "model/dense/bias") },
+            { _ = try c.doubles(named: "model/dense/bias", converting: true) },
+            { _ = try c.rawBytes(named: "model/dense/bias") },
+            { try c.withUnsafeTensorBytes(named: "model/dense/bias") { _ in } },
+        ]
+        for read in reads {
+            let error = #expect(throws: CheckpointError.self) { try read() }
+            #expect(error?.description.contains("lie past the end of the data shard") == true, "\(String(describing: error))")
+            #expect(error?.entry == "model/dense/bias")
+        }
+    }
+
     @Test func entryThatDoesNotDecode() throws {
         let prefix = try Self.saverCopy()
         defer { Fixtures.remove(prefix) }
