@@ -28,6 +28,16 @@ import Testing
         try write(builder.finish(), path)
     }
 
+    /// Rewrites the index entry `name` of the checkpoint at `prefix` after `edit`.
+    static func editEntry(_ prefix: String, _ name: String, _ edit: (inout Tensorflow_BundleEntryProto) -> Void) throws {
+        try rebuildIndex(prefix + ".index") { pairs in
+            let i = try #require(pairs.firstIndex { $0.key == Array(name.utf8) })
+            var proto = try Tensorflow_BundleEntryProto(serializedBytes: pairs[i].value)
+            edit(&proto)
+            pairs[i].value = try proto.serializedBytes()
+        }
+    }
+
     @Test func truncatedIndex() throws {
         let prefix = try Self.saverCopy()
         defer { Fixtures.remove(prefix) }
@@ -150,12 +160,7 @@ import Testing
     @Test func entryPointingPastItsShard() throws {
         let prefix = try Self.saverCopy()
         defer { Fixtures.remove(prefix) }
-        try Self.rebuildIndex(prefix + ".index") { pairs in
-            let i = try #require(pairs.firstIndex { $0.key == Array("model/dense/bias".utf8) })
-            var proto = try Tensorflow_BundleEntryProto(serializedBytes: pairs[i].value)
-            proto.offset = 1_000_000
-            pairs[i].value = try proto.serializedBytes()
-        }
+        try Self.editEntry(prefix, "model/dense/bias") { $0.offset = 1_000_000 }
         let c = try Checkpoint(path: prefix)
         let error = #expect(throws: CheckpointError.self) { try c.floats(named: "model/dense/bias") }
         #expect(error?.kind == .corruptData)
@@ -168,12 +173,9 @@ import Testing
     @Test func hugeEntryIsRefusedBeforeAllocating() throws {
         let prefix = try Self.saverCopy()
         defer { Fixtures.remove(prefix) }
-        try Self.rebuildIndex(prefix + ".index") { pairs in
-            let i = try #require(pairs.firstIndex { $0.key == Array("model/dense/bias".utf8) })
-            var proto = try Tensorflow_BundleEntryProto(serializedBytes: pairs[i].value)
+        try Self.editEntry(prefix, "model/dense/bias") { proto in
             proto.shape.dim[0].size = 1 << 36
             proto.size = 1 << 38
-            pairs[i].value = try proto.serializedBytes()
         }
         let c = try Checkpoint(path: prefix)
         let reads: [() throws -> Void] = [
