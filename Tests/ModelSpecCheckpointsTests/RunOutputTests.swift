@@ -89,6 +89,26 @@ struct RunOutputTests {
         #expect(stat(fifo, &info) == 0 && info.st_mode & mode_t(S_IFMT) == mode_t(S_IFIFO))
     }
 
+    /// Inputs that cannot be read: a sentence naming the path and the cause,
+    /// exit 2; a FIFO is not waited on.
+    @Test func unreadableInputsAreSentences() throws {
+        let w = try Workspace()
+        defer { try? FileManager.default.removeItem(atPath: w.folder) }
+        try FileManager.default.removeItem(atPath: w.images)
+        #expect(mkfifo(w.images, 0o600) == 0)
+        let fifo = try w.run([w.folder + "/out.npy"])
+        #expect(fifo.status == 2)
+        #expect(fifo.err == "error: \(w.images): is not a regular file; expected a .npy file\n")
+        try FileManager.default.removeItem(atPath: w.images)
+        try FileManager.default.createDirectory(atPath: w.images, withIntermediateDirectories: false)
+        let directory = try w.run([w.folder + "/out.npy"])
+        #expect(directory.status == 2)
+        #expect(directory.err == "error: \(w.images): is a directory; expected a .npy file\n")
+        try FileManager.default.removeItem(atPath: w.images)
+        let missing = try w.run([w.folder + "/out.npy"])
+        #expect(missing.err == "error: \(w.images): cannot read: No such file or directory\n")
+    }
+
     @Test func existingOutputIsReplacedKeepingItsPermissions() throws {
         let w = try Workspace()
         defer { try? FileManager.default.removeItem(atPath: w.folder) }
