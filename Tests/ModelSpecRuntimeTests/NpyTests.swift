@@ -125,6 +125,11 @@ import Testing
             let error = #expect(throws: NpyError.self) { try NumPy.read(contentsOf: url) }
             #expect(error?.description == "\(url.path): \(reason)")
         }
+        // Writing never replaces what is not a regular file.
+        let refused = #expect(throws: NpyError.self) { try NumPy.write(Tensor([1]), to: fifo) }
+        #expect(refused?.description == "\(fifo.path): is not a regular file; expected a .npy file")
+        var info = stat()
+        #expect(stat(fifo.path, &info) == 0 && info.st_mode & mode_t(S_IFMT) == mode_t(S_IFIFO))
         let write = #expect(throws: NpyError.self) {
             try NumPy.write(Tensor([1]), to: directory.appendingPathComponent("none/x.npy"))
         }

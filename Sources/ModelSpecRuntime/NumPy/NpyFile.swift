@@ -32,7 +32,7 @@ public enum NumPy {
     /// A path that is not a regular file (a directory, a FIFO) is refused
     /// without being waited on.
     public static func read(contentsOf url: URL) throws -> NpyArray {
-        let data = try NpyFileReading.contents(of: url.path)
+        let data = try NpyFileAccess.contents(of: url.path)
         do { return try decode(data) } catch let e as NpyError { throw e.at(url.path) }
     }
 
@@ -152,9 +152,12 @@ public enum NumPy {
         try writeData(encode(indices, as: dtype), to: url)
     }
 
+    /// Written to a temporary file renamed over `url`; a path that exists and
+    /// is not a regular file (a device, a FIFO, a directory) is refused, never replaced.
     private static func writeData(_ data: Data, to url: URL) throws {
+        try NpyFileAccess.requireRegularOrAbsent(url.path)
         do { try data.write(to: url, options: .atomic) } catch {
-            throw NpyError(path: url.path, reason: "cannot write: \(NpyFileReading.cause(of: error))")
+            throw NpyError(path: url.path, reason: "cannot write: \(NpyFileAccess.cause(of: error))")
         }
     }
 }

@@ -6,9 +6,10 @@ import Glibc
 import Darwin
 #endif
 
-/// Reading a `.npy` file's bytes: regular files only (a FIFO or device is
-/// refused, never waited on); errors say the cause in words.
-enum NpyFileReading {
+/// Reading a `.npy` file's bytes, and checking a path to write one: regular
+/// files only (a FIFO or device is refused, never waited on or replaced);
+/// errors say the cause in words.
+enum NpyFileAccess {
     static func contents(of path: String) throws -> Data {
         func failure(_ what: String, _ code: Int32) -> NpyError {
             NpyError(path: path, reason: "\(what): \(String(cString: strerror(code)))")
@@ -18,10 +19,7 @@ enum NpyFileReading {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw failure("cannot read its attributes", errno) }
-        guard info.st_mode & mode_t(S_IFMT) == mode_t(S_IFREG) else {
-            let type = info.st_mode & mode_t(S_IFMT) == mode_t(S_IFDIR) ? "a directory" : "not a regular file"
-            throw NpyError(path: path, reason: "is \(type); expected a .npy file")
-        }
+        try requireRegular(info, path)
         var data = Data()
         data.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -34,6 +32,20 @@ enum NpyFileReading {
             } else if errno != EINTR {
                 throw failure("cannot read", errno)
             }
+        }
+    }
+
+    /// Throws unless `path` is a regular file or does not exist.
+    static func requireRegularOrAbsent(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        try requireRegular(info, path)
+    }
+
+    private static func requireRegular(_ info: stat, _ path: String) throws {
+        guard info.st_mode & mode_t(S_IFMT) == mode_t(S_IFREG) else {
+            let type = info.st_mode & mode_t(S_IFMT) == mode_t(S_IFDIR) ? "a directory" : "not a regular file"
+            throw NpyError(path: path, reason: "is \(type); expected a .npy file")
         }
     }
 
