@@ -5,8 +5,11 @@ import SwiftProtobuf
 ///
 /// Opening reads and checks the whole `PREFIX.index` table (magic number,
 /// block checksums, the header under the empty key, one `BundleEntryProto`
-/// per tensor). Data shards `PREFIX.data-NNNNN-of-MMMMM` are memory-mapped on
-/// first use; every tensor's CRC32C is checked each time its bytes are read.
+/// per tensor). Data shards `PREFIX.data-NNNNN-of-MMMMM` are opened on first
+/// use and read with `pread` into memory the reader owns; every tensor's
+/// CRC32C is checked on those bytes each time it is read, so a value returned
+/// is the one the index describes, or the read throws (see docs/checkpoints.md,
+/// "Concurrent writers").
 ///
 ///     let checkpoint = try Checkpoint(path: "model.ckpt-42")
 ///     for entry in checkpoint.entries { print(entry.name, entry.dtype, entry.shape) }
@@ -37,24 +40,27 @@ public struct Checkpoint: Sendable {
     public init(path: String) throws {
         let prefix = try CheckpointPath.resolvePrefix(path)
         let indexFile = CheckpointPath.indexFile(prefix: prefix)
-        let mapped: MappedFile
+        let indexBytes: [UInt8]
         do {
-            mapped = try MappedFile(path: indexFile, kind: "checkpoint index")
+            indexBytes = try CheckpointFile(path: indexFile, kind: "checkpoint index").readAll()
         } catch let error as CheckpointError where error.kind == .fileNotFound {
             throw CheckpointError(
                 .fileNotFound, file: indexFile,
                 "no checkpoint index here (is '\(path)' a checkpoint prefix or directory?)")
         }
-        try self.init(prefix: prefix, indexBytes: mapped.bytes)
+        let parsed = try indexBytes.withUnsafeBytes { try Self.parseIndex($0, file: indexFile) }
+        self.init(prefix: prefix, parsed: parsed)
     }
 
     /// Opens a checkpoint from index bytes already in memory; data shards are
     /// looked for at `prefix`.
     init(prefix: String, indexBytes: UnsafeRawBufferPointer) throws {
-        let indexFile = CheckpointPath.indexFile(prefix: prefix)
+        self.init(prefix: prefix, parsed: try Self.parseIndex(indexBytes, file: CheckpointPath.indexFile(prefix: prefix)))
+    }
+
+    private init(prefix: String, parsed: ParsedIndex) {
         self.prefix = prefix
-        self.indexFile = indexFile
-        let parsed = try Self.parseIndex(indexBytes, file: indexFile)
+        self.indexFile = CheckpointPath.indexFile(prefix: prefix)
         self.shardCount = parsed.shardCount
         self.entries = parsed.entries
         self.sliceEntries = parsed.sliceEntries
@@ -211,13 +217,20 @@ public struct Checkpoint: Sendable {
     }
 }
 
-/// The data shards of a checkpoint, mapped into memory on first use.
+/// The data shards of a checkpoint, opened on first use and kept open (at
+/// most `openLimit` at a time), so that each is read from the file first opened.
 final class ShardStore: @unchecked Sendable {
-    // @unchecked: `files` is only touched under `lock`.
+    // @unchecked: `files` and `opened` are only touched under `lock`.
     let prefix: String
     let count: Int
     private let lock = NSLock()
-    private var files: [Int: MappedFile] = [:]
+    private var files: [Int: CheckpointFile] = [:]
+    /// What each shard was when first opened, kept when its descriptor is closed.
+    private var opened: [Int: FileIdentity] = [:]
+
+    /// Open descriptors beyond this are closed (a shard opened again must be
+    /// the same file, unchanged).
+    static let openLimit = 64
 
     init(prefix: String, count: Int) {
         self.prefix = prefix
@@ -228,20 +241,28 @@ final class ShardStore: @unchecked Sendable {
         CheckpointPath.dataFile(prefix: prefix, shard: shard, of: count)
     }
 
-    /// Shard `shard`, mapped; `entry` names the tensor in errors.
-    func file(_ shard: Int, entry: String) throws -> MappedFile {
+    /// Shard `shard`, open; `entry` names the tensor in errors.
+    func file(_ shard: Int, entry: String) throws -> CheckpointFile {
         lock.lock()
         defer { lock.unlock() }
         if let f = files[shard] { return f }
         let path = path(of: shard)
+        let f: CheckpointFile
         do {
-            let f = try MappedFile(path: path, kind: "data shard")
-            files[shard] = f
-            return f
+            f = try CheckpointFile(path: path, kind: "data shard")
         } catch var error as CheckpointError {
             error.entry = entry
             if error.kind == .fileNotFound { error.message = "data shard \(shard) of \(count) is missing" }
             throw error
         }
+        if let first = opened[shard], !f.identity.isSameVersion(as: first) {
+            throw CheckpointError(
+                .corruptData, file: path, entry: entry,
+                "the data shard was replaced or changed after the checkpoint was opened; open the checkpoint again")
+        }
+        if files.count >= Self.openLimit { files.removeAll() }
+        files[shard] = f
+        opened[shard] = f.identity
+        return f
     }
 }

@@ -8,9 +8,8 @@ public enum CheckpointPath {
     /// `checkpoint` state file gives as `model_checkpoint_path` (relative to the
     /// directory unless absolute).
     public static func resolvePrefix(_ path: String) throws -> String {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            return try prefixFromStateFile(directory: path)
+        if let stateFile = stateFile(of: path) {
+            return try prefixFromStateFile(stateFile)
         }
         if path.hasSuffix(".index") {
             return String(path.dropLast(".index".count))
@@ -24,15 +23,15 @@ public enum CheckpointPath {
     }
 
     /// The `checkpoint` state file's `model_checkpoint_path`.
-    static func prefixFromStateFile(directory: String) throws -> String {
-        let stateFile = (directory as NSString).appendingPathComponent("checkpoint")
-        guard FileManager.default.fileExists(atPath: stateFile) else {
+    static func prefixFromStateFile(_ stateFile: String) throws -> String {
+        let directory = (stateFile as NSString).deletingLastPathComponent
+        let data: [UInt8]
+        do {
+            data = try CheckpointFile(path: stateFile, kind: "checkpoint state file").readAll()
+        } catch let error as CheckpointError where error.kind == .fileNotFound {
             throw CheckpointError(
                 .fileNotFound, file: stateFile,
                 "directory has no 'checkpoint' state file; give the checkpoint's prefix instead")
-        }
-        guard let data = FileManager.default.contents(atPath: stateFile) else {
-            throw CheckpointError(.io, file: stateFile, "cannot read the checkpoint state file")
         }
         let text = String(decoding: data, as: UTF8.self)
         for line in text.split(whereSeparator: \.isNewline) {
@@ -99,6 +98,16 @@ public enum CheckpointPath {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The `checkpoint` state file that `path` is read through, when `path`
+    /// names a directory.
+    public static func stateFile(of path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return nil
+        }
+        return (path as NSString).appendingPathComponent("checkpoint")
     }
 
     /// The file name of data shard `shard` of `count`: `PREFIX.data-00000-of-00001`.

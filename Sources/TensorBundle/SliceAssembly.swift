@@ -7,33 +7,50 @@ extension Checkpoint {
             CheckpointError(.corruptEntry, file: indexFile, entry: entry.name, message)
         }
         let shape = entry.shape
-        var out = [UInt8](repeating: 0, count: entry.elementCount * elementSize)
+        // Every slice found, of its declared shape, within its shard and all
+        // of them covering the tensor, before the tensor's memory is allocated.
+        var parts: [(slice: CheckpointSlice, stored: CheckpointEntry, shape: [Int], file: CheckpointFile)] = []
         var covered = 0
-        let nameBytes = Array(entry.name.utf8)
         for slice in entry.slices {
-            let sliceShape = zip(slice.lengths, shape.indices).map { length, d in length ?? shape[d] }
-            let description = zip(slice.starts, sliceShape).map { "\($0):\($0 + $1)" }.joined(separator: ",")
-            let key = SliceKey.encode(name: nameBytes, starts: slice.starts, lengths: slice.lengths)
-            guard var stored = sliceEntries[key] else {
+            let (found, sliceShape, description) = storedSlice(slice, of: entry)
+            guard let stored = found else {
                 throw bad("slice [\(description)] is missing from the index")
             }
-            stored.name = "\(entry.name)[\(description)]"
             guard stored.dtype == entry.dtype, stored.shape == sliceShape else {
                 throw bad("slice [\(description)] is stored as \(stored.dtype) \(stored.shape), expected \(entry.dtype) \(sliceShape)")
             }
-            try withCheckedBytes(of: stored) { source in
-                out.withUnsafeMutableBytes { dest in
-                    copySlice(
-                        from: source, into: dest, fullShape: shape, starts: slice.starts,
-                        sliceShape: sliceShape, elementSize: elementSize)
-                }
-            }
-            covered += sliceShape.reduce(1, *)
+            parts.append((slice, stored, sliceShape, try shardHolding(stored)))
+            covered += stored.elementCount
         }
         guard covered == entry.elementCount else {
             throw bad("its slices cover \(covered) of \(entry.elementCount) elements")
         }
+        var out = [UInt8](repeating: 0, count: entry.elementCount * elementSize)
+        for part in parts {
+            try withCheckedBytes(of: part.stored, in: part.file) { source in
+                out.withUnsafeMutableBytes { dest in
+                    copySlice(
+                        from: source, into: dest, fullShape: shape, starts: part.slice.starts,
+                        sliceShape: part.shape, elementSize: elementSize)
+                }
+            }
+        }
         return out
+    }
+
+    /// The stored entry of one slice of a partitioned tensor (nil when the
+    /// index lacks it), named `NAME[start:end,...]`; the slice's shape; its
+    /// `start:end,...` description.
+    func storedSlice(
+        _ slice: CheckpointSlice, of entry: CheckpointEntry
+    ) -> (stored: CheckpointEntry?, shape: [Int], description: String) {
+        let shape = entry.shape
+        let sliceShape = zip(slice.lengths, shape.indices).map { length, d in length ?? shape[d] }
+        let description = zip(slice.starts, sliceShape).map { "\($0):\($0 + $1)" }.joined(separator: ",")
+        let key = SliceKey.encode(name: Array(entry.name.utf8), starts: slice.starts, lengths: slice.lengths)
+        var stored = sliceEntries[key]
+        stored?.name = "\(entry.name)[\(description)]"
+        return (stored, sliceShape, description)
     }
 
     /// Copies a row-major slice into its place in a row-major full tensor,

@@ -15,10 +15,9 @@ extension Checkpoint {
         guard !entry.isPartitioned else {
             throw CheckpointError(.dtypeMismatch, file: indexFile, entry: name, "partitioned string tensors are not supported")
         }
-        let bytes = try locate(entry)
         let shardFile = shards.path(of: entry.location.shard)
-        return try withExtendedLifetime(shards) {
-            try Self.decodeStrings(bytes, count: entry.elementCount, maskedCRC: entry.location.maskedCRC) {
+        return try withStoredBytes(of: entry) { bytes in
+            try Self.decodeStrings(UnsafeRawBufferPointer(bytes), count: entry.elementCount, maskedCRC: entry.location.maskedCRC) {
                 CheckpointError(.corruptData, file: shardFile, entry: name, $0)
             }
         }

@@ -10,8 +10,10 @@ struct InspectCommand: ParsableCommand {
         abstract: "List the tensors of a TensorFlow checkpoint (name, dtype, shape).",
         discussion: """
             CKPT is a checkpoint prefix (model.ckpt-42), its .index file, or a \
-            directory with a 'checkpoint' state file. Exits 0 on success, 2 when \
-            the checkpoint cannot be read.
+            directory with a 'checkpoint' state file. The listing is the index's; \
+            a data shard that is missing or too short for the entries stored in it \
+            is noted on standard error (the checkpoint cannot be loaded then). \
+            Exits 0 on success, 2 when the index cannot be read.
             """
     )
 
@@ -22,7 +24,7 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let opened = try Checkpoint.openForCommand(checkpoint)
+        let opened = try Checkpoint.openForCommand(checkpoint, notingShardProblems: true)
         let output = json ? Self.jsonListing(opened.entries) : Self.textListing(opened.entries)
         FileHandle.standardOutput.write(Data(output.utf8))
     }

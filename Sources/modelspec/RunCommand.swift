@@ -22,7 +22,10 @@ struct RunCommand: ParsableCommand {
 
             Outputs: one --output per output of the spec, in the order of 'outputs:'; \
             or a single --output FILE.npy for a model with several outputs, written as \
-            FILE_0.npy, FILE_1.npy, ...
+            FILE_0.npy, FILE_1.npy, ... An existing output file is replaced (as numpy.save \
+            does); an output path that is a file the run reads (the spec, an input, a \
+            checkpoint file) or not a regular file is refused. The outputs are written \
+            all or nothing.
 
             Exit status: 0 when the outputs are written; 1 when the checkpoint does not \
             fit the spec (every problem is listed, as 'diff' lists them, and nothing \
@@ -90,6 +93,13 @@ struct RunCommand: ParsableCommand {
         } catch {
             fail("\(error)")
         }
+        let files = outputFiles.count == model.outputs.count ? outputFiles : Self.indexedFiles(outputFiles[0], count: model.outputs.count)
+        let destinations: OutputFiles
+        do {
+            destinations = try .forRun(files, spec: spec, inputs: inputFiles, checkpointArgument: checkpoint, checkpoint: opened)
+        } catch {
+            fail("\(error)")
+        }
         let instance: InterpretedModel
         do {
             instance = try InterpretedModel(model, params: params, library: compiler.library)
@@ -115,13 +125,13 @@ struct RunCommand: ParsableCommand {
         } catch {
             fail("\(error)")
         }
-        let files = outputFiles.count == outputs.count ? outputFiles : Self.indexedFiles(outputFiles[0], count: outputs.count)
+        guard outputs.count == files.count else { fail("\(model.name) gave \(outputs.count) outputs, expected \(files.count)") }
+        do {
+            try destinations.write(outputs.map { NumPy.encode($0) })
+        } catch {
+            fail("\(error)")
+        }
         for (output, file) in zip(outputs, files) {
-            do {
-                try NumPy.write(output, to: URL(fileURLWithPath: file))
-            } catch {
-                fail("\(error)")
-            }
             print("\(file)  [\(output.shape.map(String.init).joined(separator: ", "))]")
         }
     }

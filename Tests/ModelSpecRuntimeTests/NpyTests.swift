@@ -81,4 +81,58 @@ import Testing
             #expect(e.description.contains("missing.npy: cannot read"))
         }
     }
+
+    /// Shapes whose element or byte count overflows Int: a clear error naming
+    /// the file, never a trap.
+    @Test func overflowingShapesAreErrorsNamingTheFile() throws {
+        let cases: [([Int], String, String)] = [
+            ([1 << 62, 4], "<f4", "its element count overflows"),
+            ([1 << 61], "<f4", "its byte count overflows"),
+            ([1 << 60], "<i8", "its byte count overflows"),
+            ([0, 1 << 62, 1 << 62], "<f4", "its element count overflows"),
+            ([3, Int.max], "<i4", "its element count overflows"),
+        ]
+        for (shape, descr, message) in cases {
+            let url = directory.appendingPathComponent("huge.npy")
+            let header = try NpyHeader(descr: descr, fortranOrder: false, shape: shape).encoded()
+            try Data(header + [0, 0, 0, 0]).write(to: url)
+            let error = #expect(throws: NpyError.self) { try NumPy.read(contentsOf: url) }
+            #expect(error?.path == url.path)
+            #expect(error?.reason.contains(message) == true, "\(shape): \(String(describing: error))")
+        }
+        let tooLong = "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }"
+        let error = #expect(throws: NpyError.self) { try NumPy.decode(Data(Self.preamble(tooLong))) }
+        #expect(error?.reason.contains("a shape entry is larger than") == true)
+    }
+
+    /// Version 1.0 preamble around a header dict.
+    static func preamble(_ dict: String) -> [UInt8] {
+        let text = Array((dict + "\n").utf8)
+        return NpyHeader.magic + [1, 0, UInt8(text.count & 0xFF), UInt8(text.count >> 8)] + text
+    }
+
+    /// Paths that are not readable files: a sentence with the cause, no
+    /// Foundation error text; a FIFO is not waited on.
+    @Test func unreadablePathsAreSentences() throws {
+        let fifo = directory.appendingPathComponent("fifo.npy")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let cases: [(URL, String)] = [
+            (directory.appendingPathComponent("missing.npy"), "cannot read: No such file or directory"),
+            (directory, "is a directory; expected a .npy file"),
+            (fifo, "is not a regular file; expected a .npy file"),
+        ]
+        for (url, reason) in cases {
+            let error = #expect(throws: NpyError.self) { try NumPy.read(contentsOf: url) }
+            #expect(error?.description == "\(url.path): \(reason)")
+        }
+        // Writing never replaces what is not a regular file.
+        let refused = #expect(throws: NpyError.self) { try NumPy.write(Tensor([1]), to: fifo) }
+        #expect(refused?.description == "\(fifo.path): is not a regular file; expected a .npy file")
+        var info = stat()
+        #expect(stat(fifo.path, &info) == 0 && info.st_mode & mode_t(S_IFMT) == mode_t(S_IFIFO))
+        let write = #expect(throws: NpyError.self) {
+            try NumPy.write(Tensor([1]), to: directory.appendingPathComponent("none/x.npy"))
+        }
+        #expect(write?.reason == "cannot write: No such file or directory")
+    }
 }

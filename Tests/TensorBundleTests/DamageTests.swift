@@ -28,6 +28,16 @@ import Testing
         try write(builder.finish(), path)
     }
 
+    /// Rewrites the index entry `name` of the checkpoint at `prefix` after `edit`.
+    static func editEntry(_ prefix: String, _ name: String, _ edit: (inout Tensorflow_BundleEntryProto) -> Void) throws {
+        try rebuildIndex(prefix + ".index") { pairs in
+            let i = try #require(pairs.firstIndex { $0.key == Array(name.utf8) })
+            var proto = try Tensorflow_BundleEntryProto(serializedBytes: pairs[i].value)
+            edit(&proto)
+            pairs[i].value = try proto.serializedBytes()
+        }
+    }
+
     @Test func truncatedIndex() throws {
         let prefix = try Self.saverCopy()
         defer { Fixtures.remove(prefix) }
@@ -150,17 +160,35 @@ import Testing
     @Test func entryPointingPastItsShard() throws {
         let prefix = try Self.saverCopy()
         defer { Fixtures.remove(prefix) }
-        try Self.rebuildIndex(prefix + ".index") { pairs in
-            let i = try #require(pairs.firstIndex { $0.key == Array("model/dense/bias".utf8) })
-            var proto = try Tensorflow_BundleEntryProto(serializedBytes: pairs[i].value)
-            proto.offset = 1_000_000
-            pairs[i].value = try proto.serializedBytes()
-        }
+        try Self.editEntry(prefix, "model/dense/bias") { $0.offset = 1_000_000 }
         let c = try Checkpoint(path: prefix)
         let error = #expect(throws: CheckpointError.self) { try c.floats(named: "model/dense/bias") }
         #expect(error?.kind == .corruptData)
         #expect(error?.entry == "model/dense/bias")
         #expect(error?.file == prefix + ".data-00000-of-00001")
+    }
+
+    /// An entry claiming far more bytes than its shard holds is refused before
+    /// memory is allocated for them (256 GiB here).
+    @Test func hugeEntryIsRefusedBeforeAllocating() throws {
+        let prefix = try Self.saverCopy()
+        defer { Fixtures.remove(prefix) }
+        try Self.editEntry(prefix, "model/dense/bias") { proto in
+            proto.shape.dim[0].size = 1 << 36
+            proto.size = 1 << 38
+        }
+        let c = try Checkpoint(path: prefix)
+        let reads: [() throws -> Void] = [
+            { _ = try c.floats(named: "model/dense/bias") },
+            { _ = try c.doubles(named: "model/dense/bias", converting: true) },
+            { _ = try c.rawBytes(named: "model/dense/bias") },
+            { try c.withUnsafeTensorBytes(named: "model/dense/bias") { _ in } },
+        ]
+        for read in reads {
+            let error = #expect(throws: CheckpointError.self) { try read() }
+            #expect(error?.description.contains("lie past the end of the data shard") == true, "\(String(describing: error))")
+            #expect(error?.entry == "model/dense/bias")
+        }
     }
 
     @Test func entryThatDoesNotDecode() throws {
@@ -231,5 +259,23 @@ import Testing
         let noIndex = #expect(throws: CheckpointError.self) { try Checkpoint(path: dir + "/model.ckpt") }
         #expect(noIndex?.kind == .fileNotFound)
         #expect(noIndex?.file == dir + "/model.ckpt.index")
+    }
+
+    /// Files that are not regular files are refused by name, never waited on.
+    @Test func fifoIndexOrStateFileIsRefusedWithoutWaiting() throws {
+        let prefix = try Self.saverCopy()
+        defer { Fixtures.remove(prefix) }
+        let folder = (prefix as NSString).deletingLastPathComponent
+        for file in [prefix + ".index", folder + "/checkpoint"] {
+            let saved = try Self.bytes(file)
+            try FileManager.default.removeItem(atPath: file)
+            #expect(mkfifo(file, 0o600) == 0)
+            let error = #expect(throws: CheckpointError.self) { try Checkpoint(path: folder) }
+            #expect(error?.file == file)
+            #expect(error?.description.contains("is a FIFO, not a regular file") == true)
+            try FileManager.default.removeItem(atPath: file)
+            try Self.write(saved, file)
+        }
+        #expect(try Checkpoint(path: folder).entries.count == 11)
     }
 }

@@ -61,4 +61,27 @@ import Testing
         #expect(result.status == 2)
         #expect(result.err.contains("error:"))
     }
+
+    /// Names that agree but a data shard that cannot give the bytes: not "agree".
+    @Test(.enabled(if: InspectCommandTests.available))
+    func damagedShardsAreErrorsNamingTheShardAndEntry() throws {
+        let spec = try Self.writeSpec(secondLayerName: "logits")
+        let damages: [(String, (String) throws -> Void)] = [
+            ("missing", { try FileManager.default.removeItem(atPath: $0) }),
+            ("renamed", { try FileManager.default.moveItem(atPath: $0, toPath: $0 + ".bak") }),
+            ("empty", { _ = truncate($0, 0) }),
+            ("truncated", { _ = truncate($0, 200) }),
+        ]
+        for (label, damage) in damages {
+            let copy = try Fixtures.copy("tf1_saver")
+            defer { Fixtures.remove(copy) }
+            let shard = copy + "/model.ckpt-42.data-00000-of-00001"
+            try damage(shard)
+            let result = try InspectCommandTests.run(["diff", spec, copy] + Self.extras.flatMap { ["--ignore", $0] })
+            #expect(result.status == 2, "\(label): \(result.out)\(result.err)")
+            #expect(!result.out.contains("agree:"), "\(label): \(result.out)")
+            #expect(result.err.contains("cannot be loaded"), "\(label): \(result.err)")
+            #expect(result.err.contains("error: \(shard): entry '"), "\(label): \(result.err)")
+        }
+    }
 }

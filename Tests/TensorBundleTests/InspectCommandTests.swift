@@ -60,4 +60,20 @@ import Testing
         #expect(missing.status == 2)
         #expect(missing.err.contains(copy + "/nothing.index"))
     }
+
+    @Test(.enabled(if: available))
+    func missingShardIsNotedAndTheListingStays() throws {
+        let copy = try Fixtures.copy("tf1_saver")
+        defer { Fixtures.remove(copy) }
+        let shard = copy + "/model.ckpt-42.data-00000-of-00001"
+        try FileManager.default.removeItem(atPath: shard)
+        let result = try Self.run(["inspect", copy, "--json"])
+        #expect(result.status == 0)
+        let listed = try JSONDecoder().decode([Fixtures.Variable].self, from: Data(result.out.utf8))
+        #expect(listed == (try Fixtures.expected("tf1_saver")).variables)
+        #expect(result.err.contains("note: \(shard): entry 'global_step': data shard 0 of 1 is missing"))
+        #expect(result.err.contains("note: \(copy)/model.ckpt-42 cannot be loaded: its data shards do not hold every tensor"))
+        let intact = try Self.run(["inspect", Fixtures.folder("tf1_saver")])
+        #expect(intact.err.isEmpty)
+    }
 }

@@ -29,11 +29,10 @@ public enum NpyIntegerType: Sendable {
 /// Anything else (big-endian, Fortran order, other dtypes) is a clear `NpyError`.
 public enum NumPy {
     /// Reads any supported `.npy` file.
+    /// A path that is not a regular file (a directory, a FIFO) is refused
+    /// without being waited on.
     public static func read(contentsOf url: URL) throws -> NpyArray {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw NpyError(path: url.path, reason: "cannot read: \(error.localizedDescription)")
-        }
+        let data = try NpyFileAccess.contents(of: url.path)
         do { return try decode(data) } catch let e as NpyError { throw e.at(url.path) }
     }
 
@@ -64,7 +63,6 @@ public enum NumPy {
             guard !header.fortranOrder else {
                 throw NpyError(reason: "Fortran-order arrays are not supported; save with np.ascontiguousarray")
             }
-            let count = elementCount(of: header.shape)
             let itemSize: Int
             switch header.descr {
             case "<f4", "<i4": itemSize = 4
@@ -72,9 +70,25 @@ public enum NumPy {
             default:
                 throw NpyError(reason: "unsupported dtype '\(header.descr)' (supported: '<f4' float32, '<i4' int32, '<i8' int64, little-endian)")
             }
+            // The shape is untrusted. As NumPy does, the product of its nonzero
+            // dimensions (which bounds every stride) and its byte count must
+            // fit, even when a zero dimension leaves no elements.
+            var nonzeroProduct = 1
+            for d in header.shape where d != 0 {
+                let (product, overflow) = nonzeroProduct.multipliedReportingOverflow(by: d)
+                guard !overflow else {
+                    throw NpyError(reason: "shape \(describe(header.shape)) is too large: its element count overflows")
+                }
+                nonzeroProduct = product
+            }
+            guard !nonzeroProduct.multipliedReportingOverflow(by: itemSize).overflow else {
+                throw NpyError(reason: "shape \(describe(header.shape)) of '\(header.descr)' is too large: its byte count overflows")
+            }
+            let count = header.shape.contains(0) ? 0 : nonzeroProduct
+            let byteCount = count * itemSize
             let payload = bytes.count - offset
-            guard payload == count * itemSize else {
-                throw NpyError(reason: "data is \(payload) bytes, shape \(describe(header.shape)) of '\(header.descr)' needs \(count * itemSize)")
+            guard payload == byteCount else {
+                throw NpyError(reason: "data is \(payload) bytes, shape \(describe(header.shape)) of '\(header.descr)' needs \(byteCount)")
             }
             let src = UnsafeRawBufferPointer(rebasing: bytes[offset...])
             switch header.descr {
@@ -138,9 +152,12 @@ public enum NumPy {
         try writeData(encode(indices, as: dtype), to: url)
     }
 
+    /// Written to a temporary file renamed over `url`; a path that exists and
+    /// is not a regular file (a device, a FIFO, a directory) is refused, never replaced.
     private static func writeData(_ data: Data, to url: URL) throws {
+        try NpyFileAccess.requireRegularOrAbsent(url.path)
         do { try data.write(to: url, options: .atomic) } catch {
-            throw NpyError(path: url.path, reason: "cannot write: \(error.localizedDescription)")
+            throw NpyError(path: url.path, reason: "cannot write: \(NpyFileAccess.cause(of: error))")
         }
     }
 }

@@ -65,7 +65,9 @@ struct NpyHeader: Equatable {
                 while true {
                     scanner.skipSpaces()
                     if scanner.eat(")") { break }
-                    guard let d = scanner.integer() else { throw bad("shape has a non-integer entry") }
+                    guard let d = scanner.integer() else {
+                        throw bad(scanner.atDigit ? "a shape entry is larger than \(Int.max)" : "shape has a non-integer entry")
+                    }
                     dims.append(d)
                     scanner.skipSpaces()
                     if scanner.eat(",") { continue }
@@ -132,6 +134,7 @@ private struct Scanner {
         i = j + 1
         return s
     }
+    var atDigit: Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
     mutating func integer() -> Int? {
         var j = i
         while j < bytes.count, bytes[j] >= 0x30 && bytes[j] <= 0x39 { j += 1 }
