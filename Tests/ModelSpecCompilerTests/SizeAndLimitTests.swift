@@ -128,7 +128,7 @@ import Testing
         compiler.limits.maximumExpandedSteps = 200
         let beyond = compiler.check(file: folder.path("S0.yaml"))
         #expect(beyond.diagnostics.map { $0.description.replacingOccurrences(of: folder.root + "/", with: "") } == [
-            "S0.yaml:9:5: error: the model expands to more than 200 steps: the specs it uses as layers run their steps again for every use (each use makes its own variables); use a spec fewer times, or nest specs less",
+            "S0.yaml:9:5: error: the model expands to more than 200 steps: up to this step it runs 383, counting every step of a spec used as a layer each time that spec runs (each use makes its own variables); use a spec fewer times, or nest specs less",
         ])
     }
 

@@ -14,7 +14,7 @@ final class ShapeTracer {
     private let resolveModel: (String) -> ModelDescription?
     private let limits: ExpansionLimits
     /// Steps traced so far, in every nested model, and how deep nested models are now.
-    private var expandedSteps = 0
+    private(set) var expandedSteps = 0
     private var nestingDepth = 0
     /// How many `name_scope`s are open: inside one, a scope is not at the top level of the graph.
     private var nameScopeDepth = 0
