@@ -46,6 +46,8 @@ public struct SpecCompiler {
         /// The shapes of the call's outputs.
         public var outputShapes: [TracedShape]
         public var diagnostics: [Diagnostic]
+        /// What the call holds: its variables and the largest value a step makes.
+        public var memory = MemoryNeed()
     }
 
     /// Traces one call of the model shape-only and lists the variables it creates.
@@ -91,7 +93,7 @@ public struct SpecCompiler {
                 variables: tracer.created,
                 trainableWeightsOrder: order.trainable,
                 nonTrainableWeightsOrder: order.nonTrainable),
-            outputShapes: outputs ?? [], diagnostics: diagnostics)
+            outputShapes: outputs ?? [], diagnostics: diagnostics, memory: tracer.memory)
     }
 
     /// The error for a model that expands to more steps than `limits` allows,

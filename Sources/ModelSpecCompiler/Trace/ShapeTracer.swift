@@ -9,6 +9,8 @@ import TFNaming
 final class ShapeTracer {
     private(set) var diagnostics = Diagnostics()
     private(set) var created: [Manifest.Entry] = []
+    /// The bytes of the variables and of the largest value traced so far.
+    private(set) var memory = MemoryNeed()
     /// TensorFlow's scope stack and counters, shared by nested shim layers as in TensorFlow.
     private var scopes = ScopeStore()
     private let resolveModel: (String) -> ModelDescription?
@@ -156,6 +158,9 @@ final class ShapeTracer {
             guard let outputs = trace(step, instance, &frame) else { return false }
             for (name, shape) in zip(step.results, outputs) {
                 frame.values[name] = shape
+                // A variable's value is the variable, counted as one.
+                if case .variable = step.operation { continue }
+                memory.addValue(shape, at: step.location)
             }
         }
         return true
@@ -478,6 +483,7 @@ final class ShapeTracer {
             diagnostics.error(location, error.message)
         }
         created.append(Manifest.Entry(name: name, shape: shape, dtype: dtype.rawValue, trainable: trainable, naming: naming))
+        memory.addVariable(name, shape, at: location)
         return created.count - 1
     }
 
