@@ -106,28 +106,12 @@ import Testing
         #expect(tracedSteps(model, compiler).steps == 28)
     }
 
-    /// `S0` uses `S1` twice, which uses `S2` twice, ...: 2^depth uses of the last.
+    /// `S0` uses `S1` twice, which uses `S2` twice, ...: 2^depth uses of `S(depth)`, one `dense` step.
     private func diamond(depth: Int) -> [String: String] {
-        var files: [String: String] = [:]
-        for level in 0..<depth {
-            files["S\(level).yaml"] = """
-                spec: 1
-                model: S\(level)
-                inputs:
-                  x: [batch, 2]
-                layers:
-                  left: {S\(level + 1): {}}
-                  right: {S\(level + 1): {}}
-                forward:
-                  - left: x
-                  - right
-                """
-        }
-        files["S\(depth).yaml"] = "spec: 1\nmodel: S\(depth)\ninputs:\n  x: [batch, 2]\nforward:\n  - dense: {units: 2}\n"
-        return files
+        SizeAndLimitTests.diamond(depth: depth)
     }
 
-    /// A diamond of 40 specs (2^40 uses of the last, about 2^42 steps) is refused by the count
+    /// A diamond of 40 specs (2^40 uses of the last, 3 × 2^40 − 2 steps) is refused by the count
     /// made before tracing, at the first step of S0 (the tracer's backstop has another message).
     @Test func diamondOfFortyIsRefusedBeforeTracing() throws {
         let folder = try TemporaryFolder(diamond(depth: 40))

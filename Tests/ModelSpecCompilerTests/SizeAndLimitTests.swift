@@ -90,8 +90,8 @@ import Testing
 
     // MARK: Expansion and nesting
 
-    /// Spec `S0` uses `S1` twice, which uses `S2` twice, ...: 2^depth uses of the last.
-    private func diamond(depth: Int) -> [String: String] {
+    /// Spec `S0` uses `S1` twice, which uses `S2` twice, ...: 2^depth uses of the last (also `ExpansionCountTests`).
+    static func diamond(depth: Int) -> [String: String] {
         var files: [String: String] = [:]
         for level in 0..<depth {
             files["S\(level).yaml"] = """
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func expansionLimitStopsASpecDiamond() throws {
-        let folder = try TemporaryFolder(diamond(depth: 8))
+        let folder = try TemporaryFolder(Self.diamond(depth: 8))
         var compiler = SpecCompiler(library: SpecLibrary(containing: folder.path("S0.yaml")))
         // Within the limit, the 2^8 uses of S8 are traced, each with its own variables.
         let within = compiler.check(file: folder.path("S0.yaml"))
