@@ -82,6 +82,11 @@ struct RunCommand: ParsableCommand {
             DiagnosticPrinter.print(traced.diagnostics.filter { !checked.diagnostics.contains($0) })
             throw ExitCode(2)
         }
+        // Variables or values larger than the machine's memory: refused before anything is allocated.
+        if let refusal = traced.memory.refusal(physicalMemory: TensorAllocation.physicalMemory) {
+            DiagnosticPrinter.print([refusal])
+            throw ExitCode(2)
+        }
         guard outputFiles.count == 1 || outputFiles.count == model.outputs.count else {
             fail("\(model.name) has \(model.outputs.count) outputs (\(model.outputs.joined(separator: ", "))), but \(outputFiles.count) --output files are given; give one per output, or one FILE.npy for FILE_0.npy, FILE_1.npy, ...")
         }

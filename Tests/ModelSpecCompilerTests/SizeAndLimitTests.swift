@@ -90,8 +90,8 @@ import Testing
 
     // MARK: Expansion and nesting
 
-    /// Spec `S0` uses `S1` twice, which uses `S2` twice, ...: 2^depth uses of the last.
-    private func diamond(depth: Int) -> [String: String] {
+    /// Spec `S0` uses `S1` twice, which uses `S2` twice, ...: 2^depth uses of the last (also `ExpansionCountTests`).
+    static func diamond(depth: Int) -> [String: String] {
         var files: [String: String] = [:]
         for level in 0..<depth {
             files["S\(level).yaml"] = """
@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func expansionLimitStopsASpecDiamond() throws {
-        let folder = try TemporaryFolder(diamond(depth: 8))
+        let folder = try TemporaryFolder(Self.diamond(depth: 8))
         var compiler = SpecCompiler(library: SpecLibrary(containing: folder.path("S0.yaml")))
         // Within the limit, the 2^8 uses of S8 are traced, each with its own variables.
         let within = compiler.check(file: folder.path("S0.yaml"))
@@ -128,7 +128,7 @@ import Testing
         compiler.limits.maximumExpandedSteps = 200
         let beyond = compiler.check(file: folder.path("S0.yaml"))
         #expect(beyond.diagnostics.map { $0.description.replacingOccurrences(of: folder.root + "/", with: "") } == [
-            "S0.yaml:9:5: error: the model expands to more than 200 steps: the specs it uses as layers run their steps again for every use (each use makes its own variables); use a spec fewer times, or nest specs less",
+            "S0.yaml:9:5: error: the model expands to more than 200 steps: up to this step it runs 383, counting every step of a spec used as a layer each time that spec runs (each use makes its own variables); use a spec fewer times, or nest specs less",
         ])
     }
 

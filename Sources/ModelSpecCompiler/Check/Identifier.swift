@@ -71,7 +71,7 @@ enum ReservedTypeName {
         "ModelSpecRuntime", "Activation", "BLASThreads", "CallContext", "CompatLayer", "GeneratedModel", "IndexTensor", "InputDimension", "InputShapeError",
         "Initializer", "KerasLayer", "Layer", "LayerConfiguration", "LayerType", "ManifestEntry", "NpyArray", "NpyError",
         "NpyIntegerType", "NumPy", "PadMode", "Padding", "PendingValues", "Regularizer", "RestorableLayer", "SeededGenerator",
-        "ShimLayer", "ShimStore", "TF1", "Template", "Tensor", "TensorError", "TensorMemory", "TensorVariable",
+        "ShimLayer", "ShimStore", "TF1", "Template", "Tensor", "TensorAllocation", "TensorError", "TensorMemory", "TensorVariable",
         "Variable", "WeightRequest",
     ]
 

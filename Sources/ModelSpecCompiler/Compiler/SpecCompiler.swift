@@ -33,6 +33,9 @@ public struct SpecCompiler {
         if model.params.allSatisfy({ values[$0.name] != nil }) {
             let trace = manifest(of: model, params: values, inputs: inputs)
             all += trace.diagnostics
+        } else if let refusal = expansionRefusal(model) {
+            // Too large whatever the parameters: said without them too.
+            all.append(refusal)
         }
         return Checked(model: all.contains { $0.severity == .error } ? nil : model, diagnostics: deduplicated(all))
     }
@@ -43,6 +46,8 @@ public struct SpecCompiler {
         /// The shapes of the call's outputs.
         public var outputShapes: [TracedShape]
         public var diagnostics: [Diagnostic]
+        /// What the call holds: its variables and the largest value a step makes.
+        public var memory = MemoryNeed()
     }
 
     /// Traces one call of the model shape-only and lists the variables it creates.
@@ -75,6 +80,9 @@ public struct SpecCompiler {
         for name in inputs.keys.sorted() where model.inputs.allSatisfy({ $0.name != name }) {
             diagnostics.append(Diagnostic(.error, at: model.location, "\(model.name) has no input '\(name)'; its inputs are \(model.inputs.map(\.name).joined(separator: ", "))"))
         }
+        if let refusal = expansionRefusal(model) {
+            return Traced(manifest: nil, outputShapes: [], diagnostics: diagnostics + [refusal])
+        }
         let instance = tracer.makeInstance(model, params: parameterValues(model, overrides: params), path: "")
         let outputs = tracer.call(instance, inputs: shapes, at: model.location)
         diagnostics += tracer.diagnostics.all
@@ -85,7 +93,17 @@ public struct SpecCompiler {
                 variables: tracer.created,
                 trainableWeightsOrder: order.trainable,
                 nonTrainableWeightsOrder: order.nonTrainable),
-            outputShapes: outputs ?? [], diagnostics: diagnostics)
+            outputShapes: outputs ?? [], diagnostics: diagnostics, memory: tracer.memory)
+    }
+
+    /// The error for a model that expands to more steps than `limits` allows,
+    /// found by counting them before anything is traced (the tracer's own count
+    /// is the backstop): at the top-level step where the count passes the limit.
+    func expansionRefusal(_ model: ModelDescription) -> Diagnostic? {
+        var count = ExpansionCount(resolveModel: { [library] in library.model(named: $0) })
+        guard let beyond = count.firstStep(beyond: limits.maximumExpandedSteps, in: model) else { return nil }
+        let steps = beyond.steps == Int.max ? "at least \(Int.max)" : String(beyond.steps)
+        return Diagnostic(.error, at: beyond.location, "the model expands to more than \(limits.maximumExpandedSteps) steps: up to this step it runs \(steps), counting every step of a spec used as a layer each time that spec runs (each use makes its own variables); use a spec fewer times, or nest specs less")
     }
 
     /// Defaults, overridden by the given values.

@@ -9,12 +9,14 @@ import TFNaming
 final class ShapeTracer {
     private(set) var diagnostics = Diagnostics()
     private(set) var created: [Manifest.Entry] = []
+    /// The bytes of the variables and of the largest value traced so far.
+    private(set) var memory = MemoryNeed()
     /// TensorFlow's scope stack and counters, shared by nested shim layers as in TensorFlow.
     private var scopes = ScopeStore()
     private let resolveModel: (String) -> ModelDescription?
     private let limits: ExpansionLimits
     /// Steps traced so far, in every nested model, and how deep nested models are now.
-    private var expandedSteps = 0
+    private(set) var expandedSteps = 0
     private var nestingDepth = 0
     /// How many `name_scope`s are open: inside one, a scope is not at the top level of the graph.
     private var nameScopeDepth = 0
@@ -103,7 +105,7 @@ final class ShapeTracer {
             }
         }
         for weight in model.weights {
-            guard let shape = evaluate(weight.variable.shape, frame, at: weight.location) else { return nil }
+            guard let shape = evaluate(weight.variable.shape, of: instance.path + weight.name, frame, at: weight.location) else { return nil }
             frame.values[weight.name] = shape.map(TracedDim.known)
         }
         guard trace(model.body, instance, &frame) else { return nil }
@@ -124,6 +126,10 @@ final class ShapeTracer {
                     return false
                 }
             case let .param(name):
+                if case let .int(size)? = frame.params[name], size < 0 {
+                    diagnostics.error(location, "input '\(declaration.name)' has $\(name) = \(size) as a dimension of its shape [\(declaration.shape.map(\.description).joined(separator: ", "))]; a dimension cannot be negative")
+                    return false
+                }
                 if case let .int(size)? = frame.params[name], let given = actual.size, given != size {
                     diagnostics.error(location, "input '\(declaration.name)' needs $\(name) = \(size) in that dimension, but a value of shape \(shape.shapeDescription) is given")
                     return false
@@ -152,6 +158,9 @@ final class ShapeTracer {
             guard let outputs = trace(step, instance, &frame) else { return false }
             for (name, shape) in zip(step.results, outputs) {
                 frame.values[name] = shape
+                // A variable's value is the variable, counted as one.
+                if case .variable = step.operation { continue }
+                memory.addValue(shape, at: step.location)
             }
         }
         return true
@@ -194,7 +203,7 @@ final class ShapeTracer {
                 return []
             case let .variable(declaration):
                 guard let name = evaluate(declaration.name, frame, at: location),
-                      let shape = evaluate(declaration.shape, frame, at: location) else { return nil }
+                      let shape = evaluate(declaration.shape, of: name, frame, at: location) else { return nil }
                 getVariable(name, shape, declaration, instance, at: location)
                 return [shape.map(TracedDim.known)]
             case let .legacyLayer(config):
@@ -450,7 +459,7 @@ final class ShapeTracer {
     }
 
     private func createAttributeVariable(_ name: String, _ declaration: VariableDeclaration, frame: Frame, at location: SourceLocation) -> Int? {
-        guard let shape = evaluate(declaration.shape, frame, at: location) else { return nil }
+        guard let shape = evaluate(declaration.shape, of: name, frame, at: location) else { return nil }
         return record(name, shape, declaration.dtype, declaration.trainable, naming: .attributePath, at: location)
     }
 
@@ -464,6 +473,7 @@ final class ShapeTracer {
             diagnostics.error(location, error.message)
         }
         created.append(Manifest.Entry(name: name, shape: shape, dtype: dtype.rawValue, trainable: trainable, naming: naming))
+        memory.addVariable(name, shape, at: location)
         return created.count - 1
     }
 
@@ -562,14 +572,21 @@ final class ShapeTracer {
         }
     }
 
-    /// A variable's shape as numbers: symbols take the sizes bound by the call's inputs.
-    func evaluate(_ shape: [Dimension], _ frame: Frame, at location: SourceLocation) -> [Int]? {
+    /// The shape of variable `variable` as numbers: symbols take the sizes bound
+    /// by the call's inputs. A parameter's negative size is refused, as
+    /// TensorFlow refuses it (`Dimension -5 must be >= 0`); a literal one was
+    /// refused by the checker.
+    func evaluate(_ shape: [Dimension], of variable: String, _ frame: Frame, at location: SourceLocation) -> [Int]? {
         var sizes: [Int] = []
-        for dimension in shape {
+        for (index, dimension) in shape.enumerated() {
             switch dimension {
             case let .known(size): sizes.append(size)
             case let .param(name):
                 guard let size = evaluate(Expr<Int>.param(name), frame, at: location) else { return nil }
+                guard size >= 0 else {
+                    diagnostics.error(location, "variable '\(variable)' has $\(name) = \(size) as dimension \(index) of its shape [\(shape.map(\.description).joined(separator: ", "))]; a dimension cannot be negative (TensorFlow: \"Dimension \(size) must be >= 0\")")
+                    return nil
+                }
                 sizes.append(size)
             case let .symbol(name):
                 guard let size = frame.symbols[name]?.size else {

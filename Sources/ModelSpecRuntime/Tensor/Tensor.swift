@@ -186,9 +186,11 @@ extension Tensor: CustomStringConvertible {
     }
 }
 
-/// Throws unless every dimension is non-negative.
+/// Throws unless every dimension is non-negative and the tensor's bytes can be
+/// allocated (``TensorAllocation``; `Float` and `Int32` scalars both take 4 bytes).
 func validate(shape: [Int], op: String) throws {
     if let bad = shape.first(where: { $0 < 0 }) {
         throw TensorError(op: op, shapes: [shape], reason: "has a negative dimension \(bad)")
     }
+    _ = try TensorAllocation.byteCount(of: shape, scalarBytes: MemoryLayout<Float>.stride, op: op)
 }
