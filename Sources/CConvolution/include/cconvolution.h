@@ -5,6 +5,8 @@
 
 // Dense layers: the same register tiles over weights packed once.
 #include "csmallgemm.h"
+// Max pooling, channels in vectors.
+#include "cpooling.h"
 
 /// The sizes of one 2-D convolution: NHWC input, HWIO filter, NHWC output,
 /// already checked by the caller (the runtime's `conv2d`).
