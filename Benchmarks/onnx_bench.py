@@ -28,6 +28,7 @@ import os
 import sys
 import time
 
+import bench_server
 import numpy as np
 import onnx
 import onnxruntime as ort
@@ -185,29 +186,15 @@ def info():
 
 
 def serve():
-    out = sys.stdout
-    for line in sys.stdin:
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            request = json.loads(line)
-            cmd = request.get("cmd")
-            if cmd == "info":
-                answer = info()
-            elif cmd == "load":
-                answer = load(request["model"], int(request["batch"]), int(request.get("threads", 1)),
-                              request["dir"])
-            elif cmd == "time":
-                answer = {"times": time_runs(request["model"], int(request["batch"]),
-                                             int(request.get("threads", 1)),
-                                             float(request.get("seconds", 0.3)), int(request.get("min_runs", 3)))}
-            else:
-                answer = {"error": f"unknown request {request!r}"}
-        except Exception as error:  # reported to the Swift side, which stops
-            answer = {"error": f"{type(error).__name__}: {error}"}
-        out.write(json.dumps(answer) + "\n")
-        out.flush()
+    bench_server.serve({
+        "info": lambda request: info(),
+        "load": lambda request: load(request["model"], int(request["batch"]), int(request.get("threads", 1)),
+                                     request["dir"]),
+        "time": lambda request: {"times": time_runs(request["model"], int(request["batch"]),
+                                                    int(request.get("threads", 1)),
+                                                    float(request.get("seconds", 0.3)),
+                                                    int(request.get("min_runs", 3)))},
+    })
 
 
 if __name__ == "__main__":

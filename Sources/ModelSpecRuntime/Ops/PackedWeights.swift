@@ -21,8 +21,7 @@ enum PackedWeights {
 
     /// `matrix` (`[k, n]`, row-major) packed for `csgemm_run`.
     static func matrix(_ matrix: Tensor, k: Int, n: Int) -> TensorBuffer<Float> {
-        let key = [k, n]
-        return packed(matrix, key: key, count: csgemm_packed_count(Int32(k), Int32(n))) { source, packed in
+        return packed(matrix, key: PackedForm.Key(k, n, -1, -1), count: csgemm_packed_count(Int32(k), Int32(n))) { source, packed in
             csgemm_pack(Int32(k), Int32(n), source, Int32(n), packed)
         }
     }
@@ -30,15 +29,14 @@ enum PackedWeights {
     /// An HWIO `filter` packed for `cconv_run` with `geometry`'s channel counts.
     static func filter(_ filter: Tensor, geometry: cconv_geometry) -> TensorBuffer<Float> {
         var g = geometry
-        let key = [Int(g.kh), Int(g.kw), Int(g.c), Int(g.o), -1]
-        return packed(filter, key: key, count: cconv_packed_filter_count(&g)) { source, packed in
+        return packed(filter, key: PackedForm.Key(Int(g.kh), Int(g.kw), Int(g.c), Int(g.o)), count: cconv_packed_filter_count(&g)) { source, packed in
             cconv_pack_filter(&g, source, packed)
         }
     }
 
     /// The packed scalars (the caller keeps the buffer alive while it reads them:
     /// another thread may replace the tensor's packed form).
-    private static func packed(_ tensor: Tensor, key: [Int], count: Int,
+    private static func packed(_ tensor: Tensor, key: PackedForm.Key, count: Int,
                                pack: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> TensorBuffer<Float> {
         let storage = tensor.storage
         return lock.withLock { _ in
@@ -53,10 +51,17 @@ enum PackedWeights {
 
 /// Packed scalars and the shape they were packed for.
 private final class PackedForm {
-    let key: [Int]
+    /// A matrix's `[k, n, -1, -1]` or a filter's `[kh, kw, c, o]` (channel counts
+    /// are never negative, so the two never meet), without allocating on every call.
+    struct Key: Equatable {
+        var a: Int, b: Int, c: Int, d: Int
+        init(_ a: Int, _ b: Int, _ c: Int, _ d: Int) { (self.a, self.b, self.c, self.d) = (a, b, c, d) }
+    }
+
+    let key: Key
     let scalars: TensorBuffer<Float>
 
-    init(key: [Int], scalars: TensorBuffer<Float>) {
+    init(key: Key, scalars: TensorBuffer<Float>) {
         self.key = key
         self.scalars = scalars
     }
