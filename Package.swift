@@ -66,7 +66,8 @@ let package = Package(
         ),
 
         // Runtime: tensors on OpenBLAS, the variable-store shim, layers.
-        // (CConvolution: the direct convolution kernel, AVX2 + FMA when the CPU has them.)
+        // (CConvolution: the direct convolution kernel, and the small-GEMM kernel of dense layers
+        // against weights packed once, a 1x1 convolution's loop; AVX2 + FMA when the CPU has them.)
         .target(name: "CConvolution"),
         .target(name: "ModelSpecRuntime", dependencies: ["COpenBLAS", "CConvolution", "TFNaming"]),
 

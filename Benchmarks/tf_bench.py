@@ -19,12 +19,12 @@ Independent of the oracle: nothing here reads ModelSpec's specs or goldens.
 import argparse
 import json
 import os
-import sys
 import time
 
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import bench_server  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
@@ -131,24 +131,12 @@ def info():
 
 
 def serve():
-    out = sys.stdout
-    for line in sys.stdin:
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            request = json.loads(line)
-            if request.get("cmd") == "info":
-                answer = info()
-            elif request.get("cmd") == "time":
-                answer = {"times": time_runs(request["model"], int(request["batch"]),
-                                             float(request.get("seconds", 0.3)), int(request.get("min_runs", 3)))}
-            else:
-                answer = {"error": f"unknown request {request!r}"}
-        except Exception as error:  # reported to the Swift side, which stops
-            answer = {"error": f"{type(error).__name__}: {error}"}
-        out.write(json.dumps(answer) + "\n")
-        out.flush()
+    bench_server.serve({
+        "info": lambda request: info(),
+        "time": lambda request: {"times": time_runs(request["model"], int(request["batch"]),
+                                                    float(request.get("seconds", 0.3)),
+                                                    int(request.get("min_runs", 3)))},
+    })
 
 
 def main():

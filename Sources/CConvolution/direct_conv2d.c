@@ -4,19 +4,11 @@
 // is written and nothing is packed per call but the filter (by the caller,
 // once) and one padded image at a time.
 #include "cconvolution.h"
+#include "kernel_support.h"
 
 #include <string.h>
 
-typedef float vec8 __attribute__((vector_size(32), aligned(4)));
-typedef int ivec8 __attribute__((vector_size(32), aligned(4)));
-
 #define TILE 6
-
-#define load8(p) (*(const vec8 *)(p))
-#define store8(p, v) (*(vec8 *)(p) = (v))
-
-/// max(u, 0) that keeps NaN, as the runtime's `relu` (and TensorFlow's).
-#define relu8(u) ((vec8)((ivec8)(u) & (((u) > (vec8){0}) | ((u) != (u)))))
 
 /// Blocks of 16 output channels, the last one possibly partial.
 static size_t blocks_of(const cconv_geometry *g) {
@@ -218,12 +210,7 @@ void cconv_run(const cconv_geometry *g, const float *input, const float *packed_
                const float *scale, const float *shift, int relu, float *scratch, float *output) {
     if (g->n <= 0 || g->oh <= 0 || g->ow <= 0 || g->o <= 0) return;
 #if defined(__x86_64__)
-    static int has_avx2 = -1;
-    if (has_avx2 < 0) {
-        __builtin_cpu_init();
-        has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    if (has_avx2) {
+    if (cpu_has_avx2_fma()) {
         run_avx2(g, input, packed_filter, scale, shift, relu, scratch, output);
         return;
     }

@@ -8,8 +8,8 @@ import ModelSpecRuntime
 struct BenchModel {
     let key: String
     let inputShape: (Int) -> [Int]
-    /// Makes the model and returns its inference call.
-    let make: () -> (Tensor) throws -> Tensor
+    /// Makes the model: its inference call and its variables (once a call has created them).
+    let make: () -> BenchInstance
     /// Multiply-adds per sample ×2 (floating-point operations of one sample).
     let flopsPerSample: Double
     /// Bytes of the model's variables (from its generated manifest): what a call must read at least once.
@@ -18,21 +18,27 @@ struct BenchModel {
     static var all: [BenchModel] { [
         BenchModel(key: "mlp", inputShape: { [$0, 784] }, make: {
             let model = BenchMLP()
-            return { try model($0) }
+            return BenchInstance(call: { try model($0) }, variables: { model.createdVariables })
         }, flopsPerSample: 2 * Double(784 * 512 + 512 * 512 + 512 * 10), weightBytes: bytes(of: BenchMLP.manifest)),
         BenchModel(key: "cnn_small", inputShape: { [$0, 28, 28, 1] }, make: {
             let model = BenchCNNSmall()
-            return { try model($0) }
+            return BenchInstance(call: { try model($0) }, variables: { model.createdVariables })
         }, flopsPerSample: 2 * Double(28 * 28 * 32 * 9 + 14 * 14 * 64 * 9 * 32 + 7 * 7 * 64 * 128 + 128 * 10), weightBytes: bytes(of: BenchCNNSmall.manifest)),
         BenchModel(key: "cnn_bn", inputShape: { [$0, 32, 32, 3] }, make: {
             let model = BenchCNNBN()
-            return { try model($0, training: false) }
+            return BenchInstance(call: { try model($0, training: false) }, variables: { model.createdVariables })
         }, flopsPerSample: 2 * Double(32 * 32 * 64 * 27 + 2 * 32 * 32 * 64 * 9 * 64 + 64 * 10), weightBytes: bytes(of: BenchCNNBN.manifest)),
         BenchModel(key: "compat_v1_layer", inputShape: { [$0, 5, 5, 5] }, make: {
             let model = CompatV1LayerModel()
-            return { try model($0) }
+            return BenchInstance(call: { try model($0) }, variables: { model.createdVariables })
         }, flopsPerSample: 2 * Double(3 * 3 * 3 * 5 * 3 + 27 * 10), weightBytes: bytes(of: CompatV1LayerModel.manifest)),
     ] }
+}
+
+/// One instance of a benchmarked model.
+struct BenchInstance {
+    let call: (Tensor) throws -> Tensor
+    let variables: () -> [Variable]
 }
 
 /// Bytes of float32 variables in a manifest.

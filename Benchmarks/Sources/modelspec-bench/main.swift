@@ -1,7 +1,7 @@
 import Foundation
 import ModelSpecRuntime
 
-// modelspec-bench: the generated models timed side by side with TensorFlow.
+// modelspec-bench: the generated models timed side by side with TensorFlow and ONNX Runtime.
 // See docs/performance.md; `scripts/bench` runs it as the project measures it.
 
 struct Options {
@@ -13,6 +13,11 @@ struct Options {
     var tfPython: String? = FileManager.default.isExecutableFile(atPath: ".venv-tf/bin/python") ? ".venv-tf/bin/python" : nil
     var tfScript = "Benchmarks/tf_bench.py"
     var tfLog: String?
+    var onnxPython: String? = FileManager.default.isExecutableFile(atPath: ".venv-onnx/bin/python") ? ".venv-onnx/bin/python" : nil
+    var onnxScript = "Benchmarks/onnx_bench.py"
+    var onnxLog: String?
+    /// Thread counts of the extra section at the largest batch size (Swift and ONNX Runtime).
+    var moreThreads = [2]
     var json: String?
     var extras = true
     var checkpointMegabytes = 256
@@ -21,11 +26,13 @@ struct Options {
     static let usage = """
     usage: modelspec-bench [--models mlp,cnn_small,cnn_bn,compat_v1_layer] [--batches 1,16,256]
                            [--rounds N] [--seconds S] [--threads N] [--tf-python PATH | --no-tf]
-                           [--tf-script PATH] [--tf-log PATH] [--json PATH] [--no-extras]
-                           [--checkpoint-mb N] [--layers N] [--quick]
+                           [--tf-script PATH] [--tf-log PATH] [--onnx-python PATH | --no-onnx]
+                           [--onnx-script PATH] [--onnx-log PATH] [--more-threads 2,... | --no-more-threads]
+                           [--json PATH] [--no-extras] [--checkpoint-mb N] [--layers N] [--quick]
     Times the generated models (inference) at each batch size, alternating with
-    Benchmarks/tf_bench.py in rounds of about S seconds a side, then dense layers against
-    cblas_sgemm, spec-to-Swift generation and checkpoint loading.
+    Benchmarks/tf_bench.py and Benchmarks/onnx_bench.py in rounds of about S seconds a side,
+    then Swift and ONNX Runtime with more threads at the largest batch size, then dense
+    layers against cblas_sgemm, spec-to-Swift generation and checkpoint loading.
     """
 
     init(_ arguments: [String]) throws {
@@ -49,6 +56,12 @@ struct Options {
             case "--no-tf": tfPython = nil
             case "--tf-script": tfScript = try value()
             case "--tf-log": tfLog = try value()
+            case "--onnx-python": onnxPython = try value()
+            case "--no-onnx": onnxPython = nil
+            case "--onnx-script": onnxScript = try value()
+            case "--onnx-log": onnxLog = try value()
+            case "--more-threads": moreThreads = try ints(value())
+            case "--no-more-threads": moreThreads = []
             case "--json": json = try value()
             case "--no-extras": extras = false
             case "--checkpoint-mb": checkpointMegabytes = try ints(value())[0]
@@ -78,8 +91,10 @@ func machineDescription() -> String {
 struct Row {
     var model: String
     var batch: Int
+    var threads: Int
     var swift: [Double] = []
     var tf: [Double] = []
+    var onnx: [Double] = []
 }
 
 func run() throws {
@@ -87,70 +102,88 @@ func run() throws {
     BLASThreads.setCount(options.threads)
     print("modelspec-bench: \(machineDescription()); OpenBLAS threads \(BLASThreads.count)")
 
-    var bridge: TensorFlowBridge?
+    var tfServer: ScriptServer?
     if let python = options.tfPython {
-        bridge = try TensorFlowBridge(python: python, script: options.tfScript, log: options.tfLog)
-        let info = try bridge!.info()
+        tfServer = try ScriptServer(python: python, script: options.tfScript, log: options.tfLog)
+        let info = try tfServer!.info()
         print("TensorFlow \(info["tf_version"] ?? "?"), intra/inter-op threads \(info["intra_op_threads"] ?? "?")/\(info["inter_op_threads"] ?? "?"), tf.function over a track_tf1_style_variables layer")
     } else {
         print("TensorFlow side skipped (no .venv-tf/bin/python; pass --tf-python PATH)")
     }
+    var onnxServer: ScriptServer?
+    if let python = options.onnxPython {
+        onnxServer = try ScriptServer(python: python, script: options.onnxScript, log: options.onnxLog)
+        let info = try onnxServer!.info()
+        print("ONNX Runtime \(info["onnxruntime_version"] ?? "?") (onnx \(info["onnx_version"] ?? "?"), opset \(info["opset"] ?? "?")), intra-op threads as Swift's, inter-op 1, \(info["graph_optimization"] ?? "?"); graphs built from the Swift models' weights, outputs checked")
+    } else {
+        print("ONNX Runtime side skipped (no .venv-onnx/bin/python; pass --onnx-python PATH)")
+    }
     print("rounds \(options.rounds), about \(options.seconds) s a side per model and batch per round; median of every call")
     print("")
 
-    // Models: one instance per model and batch size, built by a first call.
+    // Models: one instance per model, batch size and thread count, built by a first call,
+    // given fresh values and, when ONNX Runtime runs, checked against its graph.
     var rows: [Row] = []
-    var calls: [(Tensor) throws -> Tensor] = []
+    var instances: [BenchInstance] = []
     var inputs: [Tensor] = []
+    let largest = options.batches.max() ?? 1
+    let configurations = options.batches.map { ($0, options.threads) }
+        + options.moreThreads.filter { $0 != options.threads }.map { (largest, $0) }
     for key in options.models {
         let model = BenchModel.all.first { $0.key == key }!
-        for batch in options.batches {
-            let call = model.make()
+        for (batch, threads) in configurations {
+            let instance = model.make()
             let x = try randomTensor(model.inputShape(batch))
-            _ = try call(x)
-            rows.append(Row(model: key, batch: batch))
-            calls.append(call)
+            _ = try instance.call(x)
+            try perturbVariables(instance.variables())
+            if let onnxServer {
+                try loadONNX(onnxServer, model: key, batch: batch, threads: threads, instance: instance, input: x)
+            }
+            rows.append(Row(model: key, batch: batch, threads: threads))
+            instances.append(instance)
             inputs.append(x)
         }
     }
     for round in 0..<options.rounds {
         for index in rows.indices {
-            let minimumRuns = rows[index].batch >= 256 ? 3 : 10
-            let swiftSide = {
+            let row = rows[index]
+            let minimumRuns = row.batch >= 256 ? 3 : 10
+            var sides: [() throws -> Void] = [{
+                BLASThreads.setCount(row.threads)
                 rows[index].swift += try timeRuns(seconds: options.seconds, minimumRuns: minimumRuns) {
-                    let y = try calls[index](inputs[index])
+                    let y = try instances[index].call(inputs[index])
                     consume(y.withUnsafeBufferPointer { $0[0] })
                 }
-            }
-            let tfSide = {
-                if let bridge {
-                    rows[index].tf += try bridge.time(model: rows[index].model, batch: rows[index].batch,
-                                                      seconds: options.seconds, minimumRuns: minimumRuns)
+            }]
+            if let tfServer, row.threads == 1 {
+                sides.append {
+                    rows[index].tf += try tfServer.time(model: row.model, batch: row.batch,
+                                                        seconds: options.seconds, minimumRuns: minimumRuns)
                 }
             }
-            // Alternate which side goes first.
-            if (round + index) % 2 == 0 { try swiftSide(); try tfSide() } else { try tfSide(); try swiftSide() }
+            if let onnxServer {
+                sides.append {
+                    rows[index].onnx += try onnxServer.time(model: row.model, batch: row.batch, threads: row.threads,
+                                                            seconds: options.seconds, minimumRuns: minimumRuns)
+                }
+            }
+            // Rotate which side goes first.
+            let first = (round + index) % sides.count
+            for side in sides[first...] + sides[..<first] { try side() }
         }
         FileHandle.standardError.write("round \(round + 1)/\(options.rounds) done\n".data(using: .utf8)!)
     }
+    BLASThreads.setCount(options.threads)
 
-    let header = [padded("model", 16, right: false), padded("batch", 5), padded("Swift ms", 10), padded("TF ms", 10),
-                  padded("Swift samples/s", 16), padded("TF samples/s", 14), padded("TF/Swift", 9)]
-    print(header.joined(separator: "  "))
-    print(String(repeating: "-", count: header.joined(separator: "  ").count))
     var jsonRows: [[String: Any]] = []
-    for row in rows {
-        let s = median(row.swift), t = median(row.tf)
-        let sRate = Double(row.batch) / s, tRate = Double(row.batch) / t
-        print([padded(row.model, 16, right: false), padded("\(row.batch)", 5),
-               padded(formatted(s * 1e3, 4), 10), padded(row.tf.isEmpty ? "-" : formatted(t * 1e3, 4), 10),
-               padded(formatted(sRate, 0), 16), padded(row.tf.isEmpty ? "-" : formatted(tRate, 0), 14),
-               padded(row.tf.isEmpty ? "-" : formatted(t / s, 2) + "x", 9)].joined(separator: "  "))
-        var j: [String: Any] = ["model": row.model, "batch": row.batch, "swift_ms": s * 1e3, "swift_runs": row.swift.count]
-        if !row.tf.isEmpty { j["tf_ms"] = t * 1e3; j["tf_runs"] = row.tf.count; j["ratio_tf_over_swift"] = t / s }
-        jsonRows.append(j)
+    for (title, selected) in [("one run, \(options.threads) thread\(options.threads == 1 ? "" : "s") each (TensorFlow: 1)",
+                               rows.filter { $0.threads == options.threads }),
+                              ("more threads at batch \(largest) (Swift and ONNX Runtime; TensorFlow not run)",
+                               rows.filter { $0.threads != options.threads })] where !selected.isEmpty {
+        print(title + ":")
+        printTable(selected, oneThread: rows)
+        jsonRows += selected.map(jsonRow)
     }
-    print("")
 
     var extras: [String: Any] = [:]
     if options.extras {
@@ -161,22 +194,26 @@ func run() throws {
             print("  [\(m)x\(k)]·[\(k)x\(n)]: dense \(formatted(r.denseGFlops, 1)) GFLOP/s, sgemm \(formatted(r.sgemmGFlops, 1)) GFLOP/s, \(formatted(100 * r.denseGFlops / r.sgemmGFlops, 1))% of sgemm")
             gemmJSON.append(["m": m, "k": k, "n": n, "dense_gflops": r.denseGFlops, "sgemm_gflops": r.sgemmGFlops])
         }
-        if let i = rows.firstIndex(where: { $0.model == "mlp" && $0.batch == 256 }) {
+        if let i = rows.firstIndex(where: { $0.model == "mlp" && $0.batch == 256 && $0.threads == options.threads }) {
             let flops = BenchModel.all[0].flopsPerSample * 256
             print("  whole mlp at batch 256: \(formatted(flops / median(rows[i].swift) / 1e9, 1)) GFLOP/s")
         }
         extras["gemm"] = gemmJSON
 
         // What batch 1 cannot go below here, next to what 10x TensorFlow would need.
-        let peak = gemmJSON.compactMap { $0["sgemm_gflops"] as? Double }.max()! * 1e9
+        // The fastest matrix product measured, sgemm's or the dense kernel's.
+        let peak = gemmJSON.flatMap { [$0["sgemm_gflops"], $0["dense_gflops"]].compactMap { $0 as? Double } }.max()! * 1e9
         let bandwidth = benchReadBandwidth(bytes: 4 << 20, seconds: options.seconds)
-        print("batch-1 floors (arithmetic at the sgemm peak \(formatted(peak / 1e9, 1)) GFLOP/s, or the weights read once at \(formatted(bandwidth / 1e9, 1)) GB/s, a vector sum over 4 MiB in L3):")
+        print("batch-1 floors (arithmetic at the best matrix-product rate above, \(formatted(peak / 1e9, 1)) GFLOP/s, or the weights read once at \(formatted(bandwidth / 1e9, 1)) GB/s, a vector sum over 4 MiB in L3):")
         var floorJSON: [[String: Any]] = []
-        for row in rows where row.batch == 1 {
+        for row in rows where row.batch == 1 && row.threads == options.threads {
             let model = BenchModel.all.first { $0.key == row.model }!
             let floor = floorSeconds(flops: model.flopsPerSample, weightBytes: model.weightBytes,
                                      peakFlops: peak, bandwidth: bandwidth)
             var line = "  \(padded(row.model, 16, right: false)) \(formatted(model.flopsPerSample / 1e6, 2)) MFLOP, \(formatted(Double(model.weightBytes) / 1e6, 2)) MB of weights: floor \(formatted(floor * 1e6, 1)) µs, Swift \(formatted(median(row.swift) * 1e6, 1)) µs"
+            if !row.onnx.isEmpty {
+                line += " (\(formatted(median(row.swift) / floor, 2))x the floor), ONNX Runtime \(formatted(median(row.onnx) * 1e6, 1)) µs"
+            }
             if !row.tf.isEmpty {
                 let tf = median(row.tf)
                 line += "; 10x TensorFlow needs ≤ \(formatted(tf / 10 * 1e6, 1)) µs, the floor allows \(formatted(tf / floor, 1))x"

@@ -3,6 +3,11 @@
 
 #include <stddef.h>
 
+// Dense layers: the same register tiles over weights packed once.
+#include "csmallgemm.h"
+// Max pooling, channels in vectors.
+#include "cpooling.h"
+
 /// The sizes of one 2-D convolution: NHWC input, HWIO filter, NHWC output,
 /// already checked by the caller (the runtime's `conv2d`).
 typedef struct {

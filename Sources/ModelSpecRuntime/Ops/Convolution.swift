@@ -90,14 +90,12 @@ struct ConvGeometry {
         }
     }
 
-    /// Packs the filter, then convolves whole images, split across
+    /// Packs the filter (once: ``PackedWeights``), then convolves whole images, split across
     /// ``BLASThreads/count`` threads when there are several images.
     func run(input: Tensor, filter: Tensor, scale: Tensor?, shift: Tensor?, activation: Activation) -> Tensor {
         let out = Tensor(uninitializedShape: outputShape)
         guard out.scalarCount > 0 else { return out }
-        var geometry = kernel
-        let packed = TensorBuffer<Float>(uninitializedCount: cconv_packed_filter_count(&geometry))
-        cconv_pack_filter(&geometry, filter.storage.base, packed.base)
+        let packed = PackedWeights.filter(filter, geometry: kernel)
         let job = ConvolutionJob(geometry: kernel, input: input.storage.base, packedFilter: packed.base,
                                  scale: scale?.storage.base, shift: shift?.storage.base,
                                  relu: activation == .relu, output: out.storage.base)

@@ -1,4 +1,6 @@
 import COpenBLAS
+import CConvolution
+import Dispatch
 
 /// Row-major single-precision GEMM: C = A·B (+ C when `accumulate`).
 /// `a` is m×k (k×m when `transA`), `b` is k×n (n×k when `transB`), C is m×n
@@ -63,8 +65,10 @@ public func matmul(_ a: Tensor, _ b: Tensor,
 /// A dense layer's computation in one pass over the output: `activation(x·kernel + bias)`.
 ///
 /// `x` is `[..., k]`, `kernel` `[k, n]`, `bias` `[n]`; the result is `[..., n]`.
-/// The bias is written into the output before the GEMM accumulates onto it, so
-/// the only pass besides `cblas_sgemm` is the activation's.
+/// The kernel is packed into panels of 16 columns on the first call and kept
+/// with its buffer (``PackedWeights``); the small-GEMM kernel (`csgemm_run` in `CConvolution`) streams the
+/// panels and adds the bias and ReLU as it stores each tile of 6 rows × 16
+/// columns. With several ``BLASThreads``, large batches are split by rows.
 public func dense(_ x: Tensor, kernel: Tensor, bias: Tensor? = nil,
                   activation: Activation = .linear) throws -> Tensor {
     guard kernel.rank == 2 else {
@@ -73,17 +77,54 @@ public func dense(_ x: Tensor, kernel: Tensor, bias: Tensor? = nil,
     }
     let plan = try MatMulPlan(x.shape, kernel.shape, transposeA: false, transposeB: false, op: "dense")
     let out = Tensor(uninitializedShape: plan.outShape)
-    let n = plan.n, rows = plan.batch * plan.m
+    let n = plan.n, k = plan.k, rows = plan.batch * plan.m
     if let bias {
         guard bias.shape == [n] else {
             throw TensorError(op: "dense", shapes: [kernel.shape, bias.shape],
                               reason: "do not fit: the bias must have shape [\(n)]")
         }
-        fillRows(out.storage.base, rows: rows, with: bias.storage.base, count: n)
     }
-    plan.run(x.storage.base, kernel.storage.base, out.storage.base, accumulate: bias != nil)
-    activation.apply(to: out.storage.base, count: out.scalarCount, channels: n)
+    guard rows > 0, n > 0 else { return out }
+    guard rows <= Int32.max, n <= Int32.max, k <= Int32.max else {
+        // Beyond the kernel's 32-bit sizes: bias first, then GEMM accumulating onto it.
+        if let bias { fillRows(out.storage.base, rows: rows, with: bias.storage.base, count: n) }
+        plan.run(x.storage.base, kernel.storage.base, out.storage.base, accumulate: bias != nil)
+        activation.apply(to: out.storage.base, count: out.scalarCount, channels: n)
+        return out
+    }
+    let job = DenseJob(rows: rows, n: n, k: k, x: x.storage.base,
+                       packed: PackedWeights.matrix(kernel, k: k, n: n), bias: bias?.storage.base,
+                       relu: activation == .relu, output: out.storage.base)
+    // Rows in whole tiles of 6 per thread, when there are enough to share.
+    let parts = Swift.max(1, Swift.min(BLASThreads.count, rows / 24, rows * n * k / 1_000_000))
+    if parts == 1 {
+        job.run(part: 0, of: 1)
+    } else {
+        DispatchQueue.concurrentPerform(iterations: parts) { job.run(part: $0, of: parts) }
+    }
+    withExtendedLifetime((x, bias, job.packed)) {}
+    if !job.relu { activation.apply(to: out.storage.base, count: out.scalarCount, channels: n) }
     return out
+}
+
+/// One dense layer's buffers, for the threads that share its rows. The caller
+/// keeps them alive until all parts have run; each part writes only its own rows.
+private struct DenseJob: @unchecked Sendable {
+    let rows: Int, n: Int, k: Int
+    let x: UnsafePointer<Float>
+    let packed: TensorBuffer<Float>
+    let bias: UnsafePointer<Float>?
+    let relu: Bool
+    let output: UnsafeMutablePointer<Float>
+
+    /// Computes rows `first ..< end` of the part, whole tiles of 6 but the last.
+    func run(part: Int, of parts: Int) {
+        let tiles = (rows + 5) / 6
+        let first = Swift.min(rows, 6 * (tiles * part / parts)), end = Swift.min(rows, 6 * (tiles * (part + 1) / parts))
+        guard end > first else { return }
+        csgemm_run(Int32(end - first), Int32(n), Int32(k), x + first * k, Int32(k), packed.base,
+                   bias, relu ? 1 : 0, output + first * n, Int32(n))
+    }
 }
 
 /// Copies `row` (of `count` scalars) into each of `rows` consecutive rows.

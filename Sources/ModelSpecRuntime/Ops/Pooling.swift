@@ -1,6 +1,8 @@
 /// 2-D max and average pooling over NHWC tensors, as `tf.nn.max_pool2d` and
 /// `tf.nn.avg_pool2d`.
 
+import CConvolution
+
 /// The maximum of each window (`tf.nn.max_pool2d`, NHWC). With `.same`
 /// padding the padded positions are ignored (as if −∞).
 /// - Parameters:
@@ -31,6 +33,16 @@ func pool2d(_ input: Tensor, windowSize: (Int, Int), strides: (Int, Int), paddin
                                       padding: padding)
     let (oh, ow) = (gh.outputSize, gw.outputSize)
     let out = Tensor(uninitializedShape: [n, oh, ow, c])
+    let sizes = [n, h, w, c, oh, ow, windowSize.0, windowSize.1, strides.0, strides.1, gh.padBefore, gw.padBefore]
+    if !average, out.scalarCount > 0, let narrow = sizes.map({ Int32(exactly: $0) }) as? [Int32] {
+        // The C kernel: channels 8 at a time in vector registers, each output stored once.
+        var geometry = cpool_geometry(n: narrow[0], h: narrow[1], w: narrow[2], c: narrow[3], oh: narrow[4],
+                                      ow: narrow[5], window_h: narrow[6], window_w: narrow[7], stride_h: narrow[8],
+                                      stride_w: narrow[9], pad_top: narrow[10], pad_left: narrow[11])
+        cpool_max2d(&geometry, input.storage.base, out.storage.base)
+        withExtendedLifetime(input) {}
+        return out
+    }
     let src = input.storage.base
     var dst = out.storage.base
     for b in 0..<n {

@@ -120,6 +120,10 @@ public struct Tensor: Sendable {
     mutating func ensureUnique() {
         if !isKnownUniquelyReferenced(&storage) {
             storage = TensorBuffer(copying: storage)
+        } else if storage.derived != nil {
+            // About to be written in place: weights packed from the old values are stale.
+            // (Unique, so no other tensor, and no other thread, can be reading it.)
+            storage.derived = nil
         }
     }
 

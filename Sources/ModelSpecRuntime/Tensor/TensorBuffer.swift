@@ -10,6 +10,11 @@
 final class TensorBuffer<Scalar: BitwiseCopyable>: @unchecked Sendable {
     @usableFromInline let base: UnsafeMutablePointer<Scalar>
     @usableFromInline let count: Int
+    /// A form of these scalars made once for a kernel (weights packed for
+    /// `dense` or `conv2d`, ``PackedWeights``), kept as long as the buffer and
+    /// dropped before any write to it (`Tensor.ensureUnique`). Read and set
+    /// under ``PackedWeights``' lock.
+    @usableFromInline var derived: AnyObject?
 
     /// Allocates room for `count` scalars, left uninitialized (the scalar
     /// types are trivial, so the caller must write every element).

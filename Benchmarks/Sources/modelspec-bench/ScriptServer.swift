@@ -1,20 +1,25 @@
 import Foundation
 
-/// Benchmarks/tf_bench.py run as a server: the Swift side asks it to time one model
-/// at one batch size for a while, so that the two sides alternate in one run on
-/// a machine whose load changes.
+/// A Python side of the benchmark (Benchmarks/tf_bench.py or onnx_bench.py) run as a
+/// server: the Swift side asks it to time one model at one batch size for a while,
+/// so that the sides alternate in one run on a machine whose load changes.
 ///
 /// Protocol: one JSON object a line each way. Requests
 /// `{"cmd": "time", "model": "mlp", "batch": 16, "seconds": 0.3, "min_runs": 3}`,
 /// answers `{"times": [seconds, ...]}`; `{"cmd": "info"}` answers the versions
-/// and thread settings; an answer with `"error"` reports a failure.
-final class TensorFlowBridge {
+/// and thread settings; an answer with `"error"` reports a failure. The ONNX side
+/// also takes `"threads"` and a `{"cmd": "load", ...}` that builds its graph from
+/// the Swift model's weights (Benchmarks/onnx_bench.py).
+final class ScriptServer {
+    /// The script's name, for messages.
+    let name: String
     private let process = Process()
     private let input = Pipe()
     private let output = Pipe()
     private var buffer = Data()
 
     init(python: String, script: String, log: String?) throws {
+        name = URL(fileURLWithPath: script).lastPathComponent
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script, "--serve"]
         var environment = ProcessInfo.processInfo.environment
@@ -45,18 +50,18 @@ final class TensorFlowBridge {
         try input.fileHandleForWriting.write(contentsOf: line)
         let reply = try readLine()
         guard let answer = try JSONSerialization.jsonObject(with: reply) as? [String: Any] else {
-            throw BenchError("tf_bench.py answered something that is not a JSON object")
+            throw BenchError("\(name) answered something that is not a JSON object")
         }
-        if let error = answer["error"] as? String { throw BenchError("tf_bench.py: \(error)") }
+        if let error = answer["error"] as? String { throw BenchError("\(name): \(error)") }
         return answer
     }
 
     func info() throws -> [String: Any] { try request(["cmd": "info"]) }
 
-    func time(model: String, batch: Int, seconds: Double, minimumRuns: Int) throws -> [Double] {
-        let answer = try request(["cmd": "time", "model": model, "batch": batch, "seconds": seconds,
-                                  "min_runs": minimumRuns])
-        guard let times = answer["times"] as? [Double] else { throw BenchError("tf_bench.py sent no times") }
+    func time(model: String, batch: Int, threads: Int = 1, seconds: Double, minimumRuns: Int) throws -> [Double] {
+        let answer = try request(["cmd": "time", "model": model, "batch": batch, "threads": threads,
+                                  "seconds": seconds, "min_runs": minimumRuns])
+        guard let times = answer["times"] as? [Double] else { throw BenchError("\(name) sent no times") }
         return times
     }
 
@@ -69,7 +74,7 @@ final class TensorFlowBridge {
             }
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty {
-                throw BenchError("tf_bench.py exited (status \(process.isRunning ? "running" : String(process.terminationStatus)))")
+                throw BenchError("\(name) exited (status \(process.isRunning ? "running" : String(process.terminationStatus)))")
             }
             buffer.append(chunk)
         }

@@ -1,0 +1,17 @@
+#ifndef CPOOLING_H
+#define CPOOLING_H
+
+/// The sizes of one 2-D max pooling over NHWC tensors, checked by the caller
+/// (the runtime's `maxPool2d`).
+typedef struct {
+    int n, h, w, c;                 ///< input: images, height, width, channels
+    int oh, ow;                     ///< output height and width
+    int window_h, window_w, stride_h, stride_w;
+    int pad_top, pad_left;          ///< positions before the first row and column (ignored, as −∞)
+} cpool_geometry;
+
+/// The maximum of each window, channels 8 at a time (AVX2 when the CPU has
+/// it), each output written once; NaN wins as in TensorFlow.
+void cpool_max2d(const cpool_geometry *g, const float *input, float *output);
+
+#endif

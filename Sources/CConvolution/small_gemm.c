@@ -1,0 +1,134 @@
+// Matrix products with few rows (a dense layer at a small batch) against a
+// right-hand matrix packed once into panels of 16 columns: the panels are
+// streamed contiguously, where a BLAS GEMM packs the whole matrix on every
+// call and a GEMV reads it row by row.
+#include "csmallgemm.h"
+#include "kernel_support.h"
+
+#include <string.h>
+
+#define ROWS 6
+
+static size_t panels_of(int n) { return ((size_t)n + CSGEMM_PANEL - 1) / CSGEMM_PANEL; }
+
+size_t csgemm_packed_count(int k, int n) {
+    return panels_of(n) * (size_t)k * CSGEMM_PANEL;
+}
+
+void csgemm_pack(int k, int n, const float *b, int ldb, float *packed) {
+    for (size_t p = 0; p < panels_of(n); p++) {
+        size_t first = p * CSGEMM_PANEL;
+        size_t lanes = (size_t)n - first < CSGEMM_PANEL ? (size_t)n - first : CSGEMM_PANEL;
+        float *dst = packed + p * (size_t)k * CSGEMM_PANEL;
+        for (size_t t = 0; t < (size_t)k; t++) {
+            memcpy(dst + t * CSGEMM_PANEL, b + t * (size_t)ldb + first, lanes * sizeof(float));
+            if (lanes < CSGEMM_PANEL) memset(dst + t * CSGEMM_PANEL + lanes, 0, (CSGEMM_PANEL - lanes) * sizeof(float));
+        }
+    }
+}
+
+/// Stores one row's 16 accumulated columns with the bias and activation.
+static inline __attribute__((always_inline))
+void store_row(const vec8 *u_, const vec8 *v_, const float *h, int relu, float *out, int lanes) {
+    vec8 u = *u_ + load8(h), v = *v_ + load8(h + 8);
+    if (relu) { u = relu8(u); v = relu8(v); }
+    if (lanes == CSGEMM_PANEL) {
+        store8(out, u);
+        store8(out + 8, v);
+    } else {
+        float kept[CSGEMM_PANEL];
+        store8(kept, u);
+        store8(kept + 8, v);
+        memcpy(out, kept, sizeof(float) * (size_t)lanes);
+    }
+}
+
+/// `rows` (1...6, a constant after inlining) rows × 16 columns over all of k.
+static inline __attribute__((always_inline))
+void tile(int rows, int k, const float *a, int lda, const float *panel, const float *h, int relu,
+          float *c, int ldc, int lanes) {
+    vec8 lo[ROWS], hi[ROWS];
+    for (int r = 0; r < ROWS; r++) { lo[r] = (vec8){0}; hi[r] = (vec8){0}; }
+    if (rows <= 2) {
+        // Too few rows for independent multiply-add chains to hide the latency:
+        // split k in two halves with their own accumulators, summed at the end.
+        vec8 lo2[2] = {{0}, {0}}, hi2[2] = {{0}, {0}};
+        int t = 0;
+        for (; t + 1 < k; t += 2) {
+            const float *f = panel + (size_t)t * CSGEMM_PANEL;
+            vec8 f0 = load8(f), f1 = load8(f + 8), g0 = load8(f + 16), g1 = load8(f + 24);
+            for (int r = 0; r < rows; r++) {
+                float x = a[(size_t)r * lda + t], y = a[(size_t)r * lda + t + 1];
+                lo[r] += f0 * x; hi[r] += f1 * x;
+                lo2[r] += g0 * y; hi2[r] += g1 * y;
+            }
+        }
+        for (; t < k; t++) {
+            const float *f = panel + (size_t)t * CSGEMM_PANEL;
+            vec8 f0 = load8(f), f1 = load8(f + 8);
+            for (int r = 0; r < rows; r++) {
+                float x = a[(size_t)r * lda + t];
+                lo[r] += f0 * x; hi[r] += f1 * x;
+            }
+        }
+        for (int r = 0; r < rows; r++) { lo[r] += lo2[r]; hi[r] += hi2[r]; }
+    } else {
+        for (int t = 0; t < k; t++) {
+            const float *f = panel + (size_t)t * CSGEMM_PANEL;
+            vec8 f0 = load8(f), f1 = load8(f + 8);
+            for (int r = 0; r < rows; r++) {
+                float x = a[(size_t)r * lda + t];
+                lo[r] += f0 * x; hi[r] += f1 * x;
+            }
+        }
+    }
+    for (int r = 0; r < rows; r++) store_row(&lo[r], &hi[r], h, relu, c + (size_t)r * ldc, lanes);
+}
+
+static inline __attribute__((always_inline))
+void run_all(int m, int n, int k, const float *a, int lda, const float *packed,
+             const float *bias, int relu, float *c, int ldc) {
+    for (size_t p = 0; p < panels_of(n); p++) {
+        const size_t first = p * CSGEMM_PANEL;
+        const int lanes = (int)((size_t)n - first < CSGEMM_PANEL ? (size_t)n - first : CSGEMM_PANEL);
+        float h[CSGEMM_PANEL] = {0};
+        if (bias) memcpy(h, bias + first, sizeof(float) * (size_t)lanes);
+        const float *panel = packed + p * (size_t)k * CSGEMM_PANEL;
+        int i = 0;
+        for (; i + ROWS <= m; i += ROWS)
+            tile(ROWS, k, a + (size_t)i * lda, lda, panel, h, relu, c + (size_t)i * ldc + first, ldc, lanes);
+        switch (m - i) {
+        case 5: tile(5, k, a + (size_t)i * lda, lda, panel, h, relu, c + (size_t)i * ldc + first, ldc, lanes); break;
+        case 4: tile(4, k, a + (size_t)i * lda, lda, panel, h, relu, c + (size_t)i * ldc + first, ldc, lanes); break;
+        case 3: tile(3, k, a + (size_t)i * lda, lda, panel, h, relu, c + (size_t)i * ldc + first, ldc, lanes); break;
+        case 2: tile(2, k, a + (size_t)i * lda, lda, panel, h, relu, c + (size_t)i * ldc + first, ldc, lanes); break;
+        case 1: tile(1, k, a + (size_t)i * lda, lda, panel, h, relu, c + (size_t)i * ldc + first, ldc, lanes); break;
+        default: break;
+        }
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma")))
+static void run_avx2(int m, int n, int k, const float *a, int lda, const float *packed,
+                     const float *bias, int relu, float *c, int ldc) {
+    run_all(m, n, k, a, lda, packed, bias, relu, c, ldc);
+}
+#endif
+
+static void run_portable(int m, int n, int k, const float *a, int lda, const float *packed,
+                         const float *bias, int relu, float *c, int ldc) {
+    run_all(m, n, k, a, lda, packed, bias, relu, c, ldc);
+}
+
+void csgemm_run(int m, int n, int k, const float *a, int lda, const float *packed,
+                const float *bias, int relu, float *c, int ldc) {
+    if (m <= 0 || n <= 0) return;
+#if defined(__x86_64__)
+    if (cpu_has_avx2_fma()) {
+        run_avx2(m, n, k, a, lda, packed, bias, relu, c, ldc);
+        return;
+    }
+#endif
+    run_portable(m, n, k, a, lda, packed, bias, relu, c, ldc);
+}

@@ -1,0 +1,68 @@
+import CConvolution
+import Synchronization
+
+/// Weights packed once for the kernels that stream them, kept with the tensor's buffer.
+///
+/// `dense` reads its kernel as panels of 16 columns (`CConvolution`'s `csgemm_run`) and `conv2d`
+/// its filter as blocks of 16 output channels (`CConvolution`). Packing costs a
+/// pass over the weights, as much as a whole call at batch 1, so the packed form
+/// is made on the first call and stored on the weight tensor's buffer: a model's
+/// variables keep their buffers from call to call, so later calls find it.
+///
+/// It stays valid when variables change: buffers are copy-on-write, so `assign`
+/// and checkpoint loading give a variable a new buffer (with nothing packed), and
+/// a write in place (`assignAdd`, `withUnsafeMutableBufferPointer`) drops the
+/// packed form first (`Tensor.ensureUnique`). It is keyed by the shape it was
+/// packed for, since reshaped tensors share a buffer.
+enum PackedWeights {
+    /// Guards every buffer's `derived` slot: tensors are `Sendable`, so two threads
+    /// may run layers sharing a weight tensor.
+    private static let lock = Mutex(())
+
+    /// `matrix` (`[k, n]`, row-major) packed for `csgemm_run`.
+    static func matrix(_ matrix: Tensor, k: Int, n: Int) -> TensorBuffer<Float> {
+        return packed(matrix, key: PackedForm.Key(k, n, -1, -1), count: csgemm_packed_count(Int32(k), Int32(n))) { source, packed in
+            csgemm_pack(Int32(k), Int32(n), source, Int32(n), packed)
+        }
+    }
+
+    /// An HWIO `filter` packed for `cconv_run` with `geometry`'s channel counts.
+    static func filter(_ filter: Tensor, geometry: cconv_geometry) -> TensorBuffer<Float> {
+        var g = geometry
+        return packed(filter, key: PackedForm.Key(Int(g.kh), Int(g.kw), Int(g.c), Int(g.o)), count: cconv_packed_filter_count(&g)) { source, packed in
+            cconv_pack_filter(&g, source, packed)
+        }
+    }
+
+    /// The packed scalars (the caller keeps the buffer alive while it reads them:
+    /// another thread may replace the tensor's packed form).
+    private static func packed(_ tensor: Tensor, key: PackedForm.Key, count: Int,
+                               pack: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> TensorBuffer<Float> {
+        let storage = tensor.storage
+        return lock.withLock { _ in
+            if let form = storage.derived as? PackedForm, form.key == key { return form.scalars }
+            let form = PackedForm(key: key, scalars: TensorBuffer(uninitializedCount: count))
+            pack(storage.base, form.scalars.base)
+            storage.derived = form
+            return form.scalars
+        }
+    }
+}
+
+/// Packed scalars and the shape they were packed for.
+private final class PackedForm {
+    /// A matrix's `[k, n, -1, -1]` or a filter's `[kh, kw, c, o]` (channel counts
+    /// are never negative, so the two never meet), without allocating on every call.
+    struct Key: Equatable {
+        var a: Int, b: Int, c: Int, d: Int
+        init(_ a: Int, _ b: Int, _ c: Int, _ d: Int) { (self.a, self.b, self.c, self.d) = (a, b, c, d) }
+    }
+
+    let key: Key
+    let scalars: TensorBuffer<Float>
+
+    init(key: Key, scalars: TensorBuffer<Float>) {
+        self.key = key
+        self.scalars = scalars
+    }
+}
