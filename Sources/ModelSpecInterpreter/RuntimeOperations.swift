@@ -103,12 +103,9 @@ enum RuntimeOperations {
             switch operand {
             case let .value(name):
                 guard let value = values[name] else { throw InterpreterError("value '\(name)' is not defined here") }
-                operands.tensors.append(value)
-                if operation.declaration.indexOperands.contains(position), let exact = indices[name] {
-                    operands.exactIndices[position] = exact
-                }
+                return value
             case let .literal(literal):
-                operands.tensors.append(try tensor(literal.evaluated(params)))
+                return try tensor(literal.evaluated(params))
             }
         }
         var given: [Int: IndexTensor] = [:]

@@ -28,9 +28,6 @@ public struct OperationDeclaration: Sendable {
     let shapes: @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape]
     /// The Swift the generator writes for a step of it.
     public let swift: SwiftCall
-    /// The operands that are integer indices (`ids`, `indices`): an `IndexTensor` at run time,
-    /// an integer input as given, a float value truncated.
-    public let indexOperands: Set<Int>
 
     /// An operation that makes one value.
     init(_ name: String, tensorflow: String, operands: OperandSignature, indexOperands: Set<Int> = [],
@@ -52,7 +49,6 @@ public struct OperationDeclaration: Sendable {
         self.results = results
         self.result = result
         self.swift = swift
-        self.indexOperands = indexOperands
         self.shapes = shapes
     }
 
