@@ -14,12 +14,12 @@ import ModelSpecRuntime
 public final class FullyNativeKerasLayersModel: GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them.
     public static let manifest: [ManifestEntry] = [
-        ManifestEntry("conv_1/kernel", shape: [3, 3, 10, 3]),
-        ManifestEntry("conv_1/bias", shape: [3]),
-        ManifestEntry("conv_2/kernel", shape: [4, 4, 3, 4]),
-        ManifestEntry("conv_2/bias", shape: [4]),
-        ManifestEntry("conv_3/kernel", shape: [5, 5, 4, 5]),
-        ManifestEntry("conv_3/bias", shape: [5]),
+        ManifestEntry("conv_1/kernel", shape: [3, 3, 10, 3], variableName: "fully_native_keras_layers_model/model/conv2d/kernel"),
+        ManifestEntry("conv_1/bias", shape: [3], variableName: "fully_native_keras_layers_model/model/conv2d/bias"),
+        ManifestEntry("conv_2/kernel", shape: [4, 4, 3, 4], variableName: "fully_native_keras_layers_model/model/conv2d_1/kernel"),
+        ManifestEntry("conv_2/bias", shape: [4], variableName: "fully_native_keras_layers_model/model/conv2d_1/bias"),
+        ManifestEntry("conv_3/kernel", shape: [5, 5, 4, 5], variableName: "fully_native_keras_layers_model/model/conv2d_2/kernel"),
+        ManifestEntry("conv_3/bias", shape: [5], variableName: "fully_native_keras_layers_model/model/conv2d_2/bias"),
     ]
 
     /// The attribute path this model's native weights are named below (`""` at the top).
@@ -63,9 +63,12 @@ public final class FullyNativeKerasLayersModel: GeneratedModel {
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
-        let x1 = try conv1(inputs, training: training, context: context)
-        let x2 = try conv2(x1, training: training, context: context)
-        let x3 = try conv3(x2, training: training, context: context)
+        let x3 = try tf.variableScope("model") {
+            let x1 = try conv1(inputs, training: training, context: context)
+            let x2 = try conv2(x1, training: training, context: context)
+            let x3 = try conv3(x2, training: training, context: context)
+            return x3
+        }
         return x3
     }
 }
