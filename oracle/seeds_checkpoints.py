@@ -173,6 +173,18 @@ def run_case(case):
     for key, v in var_list.items():
         np.testing.assert_array_equal(reader.get_tensor(key), v.numpy())
 
+    # Where native variables make TensorFlow's names differ from those keys: the
+    # checkpoint a plain `Saver(var_list=layer.weights)` writes, keyed by TensorFlow's
+    # variable names (Keras names: `fully_native_model/conv2d/kernel`); not where
+    # two variables share a name (SimpleDense), which Saver refuses.
+    tf_names = [seeds.strip0(v.name) for v in created]
+    tf_name_prefix = None
+    if tf_names != [v["key"] for v in variables] and len(set(tf_names)) == len(tf_names):
+        tf_saver = tf.compat.v1.train.Saver(var_list=list(created), save_relative_paths=True)
+        tf_name_prefix = tf_saver.save(None, os.path.join(out_dir, "tf_name_checkpoint", "model.ckpt"),
+                                       write_meta_graph=False)
+        assert sorted(dict(tf.train.list_variables(tf_name_prefix))) == sorted(tf_names), model
+
     # The same weights in a TF2 object-based checkpoint, as `tf.train.Checkpoint(model=layer)`
     # writes it (where TensorFlow can: not SimpleDense, whose unnamed add_weight fails).
     object_keys = None
@@ -190,6 +202,7 @@ def run_case(case):
         "variables": variables,
         "inputs": input_files,
         "outputs": golden_outputs,
+        "tf_name_prefix": os.path.relpath(tf_name_prefix, out_dir) if tf_name_prefix else None,
         "object_prefix": os.path.relpath(object_prefix, out_dir) if object_keys is not None else None,
         "object_keys": object_keys if object_keys is not None else object_error,
         "note": "Keys are ModelSpec's manifest names (TF1 names for scope-named variables, "

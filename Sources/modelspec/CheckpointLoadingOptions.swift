@@ -17,6 +17,9 @@ struct CheckpointLoadingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Look up a spec variable under another checkpoint key.", valueName: "name=key"))
     var rename: [String] = []
 
+    @Option(help: ArgumentHelp("A rename file (NAME=KEY a line, as 'modelspec migrate' writes); --rename wins over it.", valueName: "file"))
+    var renames: String?
+
     @Option(help: ArgumentHelp(
         "Checkpoint keys the spec is not expected to make, as a glob pattern ('*/Adam*', 'head/*'). Training state (optimizer slots, beta1_power, global_step, moving averages) is skipped without it.",
         valueName: "pattern"))
@@ -39,6 +42,9 @@ struct CheckpointLoadingOptions: ParsableArguments {
 
     func mapping() throws -> NameMapping {
         var renames: [String: String] = [:]
+        if let file = self.renames {
+            for pair in try RenameFileReading.pairs(file) { renames[pair.name] = pair.key }
+        }
         for text in rename {
             guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
                 throw ValidationError("--rename \(text): expected NAME=KEY")
@@ -65,6 +71,6 @@ struct CheckpointLoadingOptions: ParsableArguments {
 extension Manifest {
     /// The variables a checkpoint should hold for this manifest.
     var expectedVariables: [ExpectedVariable] {
-        variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype, trainable: $0.trainable) }
+        variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype, trainable: $0.trainable, variableName: $0.variableName) }
     }
 }

@@ -6,7 +6,7 @@ import ModelSpecCompiler
 struct NamesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "names",
-        abstract: "Print the variables a spec makes: name, shape, dtype, trainable, in creation order."
+        abstract: "Print the variables a spec makes: name, shape, dtype, trainable, in creation order; a native variable's name is its object path, followed by TensorFlow's variable name."
     )
 
     @Argument(help: "The spec file.")
@@ -14,7 +14,7 @@ struct NamesCommand: ParsableCommand {
 
     @OptionGroup var values: SpecValueOptions
 
-    @Flag(help: "Print a JSON array of {name, shape, dtype, trainable}.")
+    @Flag(help: "Print a JSON array of {name, shape, dtype, trainable, variable_name, object_path}.")
     var json = false
 
     @Option(help: ArgumentHelp(
@@ -54,16 +54,23 @@ enum VariableOrder: String, ExpressibleByArgument, CaseIterable {
     case nonTrainableWeights = "non-trainable-weights"
 }
 
-/// The manifest as an aligned text table.
+/// The manifest as an aligned text table. A variable named by object path
+/// (a native layer's, `conv_layer/kernel`) also shows TensorFlow's variable
+/// name, the key of a name-based checkpoint (`variable fully_native_model/conv2d/kernel`).
 enum ManifestTable {
     static func render(_ entries: [Manifest.Entry]) -> String {
         let rows = entries.map { entry in
-            [entry.name, "[" + entry.shape.map(String.init).joined(separator: ", ") + "]", entry.dtype, entry.trainable ? "trainable" : "non-trainable"]
+            [entry.name, "[" + entry.shape.map(String.init).joined(separator: ", ") + "]", entry.dtype,
+             entry.trainable ? "trainable" : "non-trainable",
+             entry.objectPath == nil ? "" : "variable " + entry.variableName]
         }
         guard !rows.isEmpty else { return "(no variables)" }
-        let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let lastPadded = rows.contains { !$0[4].isEmpty }
         return rows.map { row in
-            (0..<3).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ") + "  " + row[3]
+            let columns = (0..<(lastPadded ? 4 : 3)).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+            return (columns + [lastPadded ? row[4] : row[3]]).joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces)
         }.joined(separator: "\n")
     }
 }

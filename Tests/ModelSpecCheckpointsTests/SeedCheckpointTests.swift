@@ -43,6 +43,28 @@ struct SeedCheckpointTests {
         }
     }
 
+    /// A name-based checkpoint keyed by TensorFlow's variable names (Keras names for
+    /// native layers, `fully_native_model/conv2d/kernel`) loads strictly with no
+    /// mapping: the loader sees the checkpoint is name-based and looks native
+    /// variables up by their variable name.
+    @Test("Saver checkpoints keyed by Keras variable names load with no mapping", arguments: Repo.seedModels)
+    func tensorFlowNames(_ name: String) throws {
+        let seed = try SeedCheckpoint(name)
+        guard let prefix = seed.tfNamePrefix else { return }
+        let (spec, inputs) = try prepared(seed)
+        #expect(spec.expected.contains { $0.variableName != nil })
+        let match = try spec.model.load(Checkpoint(path: prefix), expecting: spec.expected, options: .strict)
+        #expect(match.isExact)
+        #expect(match.matched.allSatisfy { $0.key == ($0.variable.variableName ?? $0.variable.name) })
+        for (output, file) in zip(try spec.model(inputs), seed.outputFiles) {
+            expectClose(output, try tensor(file), "\(name) (TensorFlow names)")
+        }
+    }
+
+    @Test func tensorFlowNameCheckpointsExistForNativeSeeds() throws {
+        #expect(try Repo.seedModels.filter { try SeedCheckpoint($0).tfNamePrefix != nil }.count >= 7)
+    }
+
     /// TF2 object-based checkpoints (`tf.train.Checkpoint(model=layer)`) through
     /// NameMapping(objectRoot: "model/"): attribute paths for native weights,
     /// `_tf1_style_var_store/_vars/...` for shim variables.

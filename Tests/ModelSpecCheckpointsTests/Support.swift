@@ -41,6 +41,8 @@ struct SeedCheckpoint {
     }
 
     var prefix: String { Repo.seedCheckpoints + "/\(model)/" + (json["prefix"] as! String) }
+    /// The checkpoint `Saver(var_list=layer.weights)` writes, keyed by TensorFlow's variable names (Keras names), where they differ from `prefix`'s keys.
+    var tfNamePrefix: String? { (json["tf_name_prefix"] as? String).map { Repo.seedCheckpoints + "/\(model)/" + $0 } }
     var objectPrefix: String? { (json["object_prefix"] as? String).map { Repo.seedCheckpoints + "/\(model)/" + $0 } }
     var inputFiles: [String] { (json["inputs"] as! [String]).map { Repo.seeds + "/\(model)/" + $0 } }
     var outputFiles: [String] { (json["outputs"] as! [String]).map { Repo.seeds + "/\(model)/" + $0 } }
@@ -81,6 +83,7 @@ func expectClose(_ actual: Tensor, _ expected: Tensor, _ what: String, tolerance
 /// A checked spec, its manifest for these input shapes, and a fresh model.
 struct PreparedSpec {
     let description: ModelDescription
+    let manifest: Manifest
     let expected: [ExpectedVariable]
     let model: InterpretedModel
 
@@ -93,7 +96,8 @@ struct PreparedSpec {
         let traced = compiler.manifest(of: description, params: params, inputs: shapes)
         guard let manifest = traced.manifest else { throw TestFailure("\(spec): \(traced.diagnostics)") }
         self.description = description
-        expected = manifest.variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype, trainable: $0.trainable) }
+        self.manifest = manifest
+        expected = manifest.variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype, trainable: $0.trainable, variableName: $0.variableName) }
         model = try InterpretedModel(description, params: params, library: library)
     }
 }

@@ -90,6 +90,23 @@ import Testing
         #expect(manifest.weights.map(\.name) == expected)
     }
 
+    /// Both names of every variable: TensorFlow's `variable.name` (the Keras name of a
+    /// native variable, the key of a name-based checkpoint) and, for attribute-path
+    /// variables, the object path (the key of an object-based checkpoint).
+    @Test(arguments: seeds)
+    func variableNamesAndObjectPathsAreTensorFlows(model: String) throws {
+        guard let (manifest, golden) = try Self.manifest(of: model) else { return }
+        #expect(manifest.variables.count == golden.creation_order.count)
+        for (index, (ours, theirs)) in zip(manifest.variables, golden.creation_order).enumerated() {
+            #expect(ours.variableName == theirs.name, "variable \(index) (\(ours.name)): TensorFlow's variable name")
+            if ours.naming == .attributePath {
+                #expect(ours.objectPath == theirs.object_path, "variable \(index): object path")
+            } else {
+                #expect(ours.objectPath == nil)
+            }
+        }
+    }
+
     /// Attribute-path names are exactly the variables TensorFlow can reach without the shim store.
     @Test(arguments: seeds)
     func attributePathNamingMatchesObjectPaths(model: String) throws {

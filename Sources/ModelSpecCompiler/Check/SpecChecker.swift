@@ -15,7 +15,7 @@ struct SpecChecker {
         case failed
     }
 
-    static let topLevelKeys = ["spec", "model", "doc", "style", "nested", "params", "inputs", "layers", "weights", "templates", "forward", "outputs"]
+    static let topLevelKeys = ["spec", "model", "name", "doc", "style", "nested", "params", "inputs", "layers", "weights", "templates", "forward", "outputs"]
 
     var reader = NodeReader()
     /// Resolves other specs' models used as layers.
@@ -52,6 +52,11 @@ struct SpecChecker {
             return nil
         }
         let doc = root["doc"].flatMap { reader.string($0, "doc") }
+        var layerName: String?
+        if let node = root["name"], let text = reader.string(node, "name"),
+           reader.requireTensorFlowName(text, "model name", at: node) {
+            layerName = text
+        }
         var style = ModelStyle.legacy
         if let node = root["style"], let text = reader.string(node, "style") {
             if let value = ModelStyle(rawValue: text) {
@@ -127,7 +132,7 @@ struct SpecChecker {
         // A layer can fail with its error reported elsewhere (in the spec it names).
         if reader.diagnostics.hasErrors || !failedLayers.isEmpty { return nil }
         return ModelDescription(
-            name: name, doc: doc, style: style, params: params, inputs: inputs, layers: layers,
+            name: name, layerName: layerName, doc: doc, style: style, params: params, inputs: inputs, layers: layers,
             weights: weights, templates: templates, body: body, outputs: outputs, location: modelNode.location)
     }
 
@@ -204,7 +209,12 @@ struct SpecChecker {
         for entry in entries {
             guard let name = reader.identifier(entry.key, "a weight name"),
                   let fields = reader.mapping(entry.value, "weight '\(name)'") else { continue }
-            reader.rejectUnknownKeys(fields, allowed: ["shape", "dtype", "initializer", "regularizer", "trainable", "create"], in: "weight '\(name)'")
+            reader.rejectUnknownKeys(fields, allowed: ["shape", "dtype", "initializer", "regularizer", "trainable", "create", "name"], in: "weight '\(name)'")
+            var variableName: String?
+            if let node = entry.value["name"], let text = reader.string(node, "name"),
+               reader.requireTensorFlowName(text, "variable name", at: node) {
+                variableName = text
+            }
             guard let shapeNode = entry.value["shape"] else {
                 reader.error(entry.value, "weight '\(name)' needs a 'shape'")
                 continue
@@ -224,7 +234,8 @@ struct SpecChecker {
                 initializer: entry.value["initializer"].flatMap { reader.initializer($0, defaults: .keras) },
                 regularizer: entry.value["regularizer"].flatMap { reader.regularizer($0) },
                 trainable: entry.value["trainable"].flatMap { reader.bool($0, "trainable") } ?? true)
-            result.append(WeightDeclaration(name: name, variable: variable, atInit: atInit, location: entry.key.location))
+            result.append(WeightDeclaration(name: name, variable: variable, atInit: atInit, location: entry.key.location,
+                                            variableName: variableName))
         }
         return result
     }

@@ -8,6 +8,10 @@ import TFNaming
 public struct ModelDescription: Sendable {
     /// The Swift type name (`model:`).
     public var name: String
+    /// The model's Keras layer name (`name:`), the first name scope of its
+    /// Keras-named variables; nil for Keras' default, the type name in snake case
+    /// (see ``kerasClassName``).
+    public var layerName: String?
     /// The doc comment (`doc:`).
     public var doc: String?
     public var style: ModelStyle

@@ -87,6 +87,8 @@ public struct WeightDeclaration: Sendable {
     /// on the first call from the input shape (`build`).
     public var atInit: Bool
     public var location: SourceLocation
+    /// TensorFlow's name of the variable (`name:`, `add_weight(name=)`); nil for the weight's key.
+    public var variableName: String? = nil
 }
 
 /// A `make_template` function: its arguments and body.

@@ -8,9 +8,13 @@ public struct ExpansionLimits: Sendable, Hashable {
     public var maximumNestingDepth: Int
     /// The steps one trace of a model may run, counting each step of every nested spec each time it runs.
     public var maximumExpandedSteps: Int
+    /// The layers making a model may make: every spec declared as a layer is made, called or not,
+    /// and makes the layers it declares again for each declaration.
+    public var maximumLayersMade: Int
 
-    public init(maximumNestingDepth: Int = 100, maximumExpandedSteps: Int = 1_000_000) {
+    public init(maximumNestingDepth: Int = 100, maximumExpandedSteps: Int = 1_000_000, maximumLayersMade: Int = 1_000_000) {
         self.maximumNestingDepth = maximumNestingDepth
         self.maximumExpandedSteps = maximumExpandedSteps
+        self.maximumLayersMade = maximumLayersMade
     }
 }

@@ -21,17 +21,50 @@ public struct Manifest: Hashable, Sendable {
         public var trainable: Bool
         /// How `name` is made; not part of the JSON form.
         public var naming: Naming = .scope
+        /// TensorFlow's `variable.name` without `:0`, the key of a name-based
+        /// (`Saver`) checkpoint: `name` for a scope-named variable; for a native
+        /// one its Keras name (`fully_native_model/conv2d/kernel`), made from the
+        /// enclosing layers' and its own Keras names as in a fresh process.
+        public var variableName: String
+        /// The key of a TensorFlow 2 object-based checkpoint below the model
+        /// (`conv_layer/kernel`): `name` for an attribute-path variable; nil for one
+        /// reached only through the shim's store.
+        public var objectPath: String? { naming == .attributePath ? name : nil }
 
-        public init(name: String, shape: [Int], dtype: String, trainable: Bool, naming: Naming = .scope) {
+        public init(name: String, shape: [Int], dtype: String, trainable: Bool, naming: Naming = .scope, variableName: String? = nil) {
             self.name = name
             self.shape = shape
             self.dtype = dtype
             self.trainable = trainable
             self.naming = naming
+            self.variableName = variableName ?? name
         }
 
         private enum CodingKeys: String, CodingKey {
             case name, shape, dtype, trainable
+            case variableName = "variable_name"
+            case objectPath = "object_path"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            shape = try container.decode([Int].self, forKey: .shape)
+            dtype = try container.decode(String.self, forKey: .dtype)
+            trainable = try container.decode(Bool.self, forKey: .trainable)
+            let objectPath = try container.decodeIfPresent(String.self, forKey: .objectPath)
+            naming = objectPath == nil ? .scope : .attributePath
+            variableName = try container.decodeIfPresent(String.self, forKey: .variableName) ?? name
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(shape, forKey: .shape)
+            try container.encode(dtype, forKey: .dtype)
+            try container.encode(trainable, forKey: .trainable)
+            try container.encode(variableName, forKey: .variableName)
+            try container.encode(objectPath, forKey: .objectPath)
         }
     }
 

@@ -22,6 +22,15 @@ final class ShapeTracer {
     private var nameScopeDepth = 0
     /// The step of the top-level model being traced: where a limit crossed deeper is reported.
     private var topLevelStep: SourceLocation?
+    /// Keras' layer-name counters, and each Keras layer's name by attribute path
+    /// (`""` for the model, `conv_layer`, `dense_layer/inner`).
+    private var keras = KerasNaming()
+    private var kerasLayerNames: [String: String] = [:]
+    /// Set when making the model's layers passed ``ExpansionLimits/maximumLayersMade``.
+    private var tooManyLayersMade = false
+    /// The name scopes open now, as Keras names the variables a layer builds:
+    /// the calling Keras layers' names, `scope:` and `name_scope:` names.
+    private var kerasNameScopes: [String] = []
 
     init(limits: ExpansionLimits = ExpansionLimits(), resolveModel: @escaping (String) -> ModelDescription?) {
         self.limits = limits
@@ -71,18 +80,55 @@ final class ShapeTracer {
     /// Makes an instance, creating the weights declared to be made at initialization.
     func makeInstance(_ model: ModelDescription, params: [String: Literal], path: String) -> Instance {
         let instance = Instance(model: model, params: params, path: path)
+        if path.isEmpty { nameKerasLayers(of: model, at: "", depth: 0) }
         let frame = Frame(params: params)
         for weight in model.weights where weight.atInit {
-            if let index = createAttributeVariable(path + weight.name, weight.variable, frame: frame, at: weight.location) {
+            // Made in `__init__`, outside every name scope.
+            let variableName = weight.variableName ?? weight.name
+            if let index = createAttributeVariable(path + weight.name, variableName: variableName, weight.variable, frame: frame, at: weight.location) {
                 instance.ownWeights.append(index)
             }
         }
         return instance
     }
 
+    /// Names a model and the Keras layers it makes, as its construction does:
+    /// the model first, then its layers in declaration order, depth first.
+    private func nameKerasLayers(of model: ModelDescription, at path: String, depth: Int) {
+        kerasLayerNames[path] = keras.layerName(className: model.name, explicit: model.layerName)
+        guard depth < limits.maximumNestingDepth else { return }
+        let prefix = path.isEmpty ? "" : path + "/"
+        for layer in model.layers {
+            // Specs declared as layers are made when the model is made, called or not: as many
+            // layers as uses, which specs declaring each other twice make exponential.
+            guard !tooManyLayersMade else { return }
+            guard kerasLayerNames.count <= limits.maximumLayersMade else {
+                tooManyLayersMade = true
+                diagnostics.error(layer.location, "the model makes more than \(limits.maximumLayersMade) layers when it is made: the specs it declares as layers make their own layers again for every declaration; declare a spec fewer times, or nest specs less")
+                return
+            }
+            switch layer.kind {
+            case let .native(config), let .legacy(config):
+                kerasLayerNames[prefix + layer.name] = keras.layerName(className: config.kind.className, explicit: config.name)
+            case let .model(name, _):
+                if let nested = resolveModel(name) { nameKerasLayers(of: nested, at: prefix + layer.name, depth: depth + 1) }
+            case .template:
+                break
+            }
+        }
+    }
+
+    /// The Keras name of a variable built now: the open name scopes, then `name`.
+    private func kerasVariableName(_ name: String, layer: String? = nil) -> String {
+        (kerasNameScopes + (layer.map { [$0] } ?? []) + [name]).joined(separator: "/")
+    }
+
     /// Calls an instance on input shapes; nil after an error.
     func call(_ instance: Instance, inputs: [TracedShape], at location: SourceLocation) -> [TracedShape]? {
         let model = instance.model
+        // A Keras layer's `__call__` opens the name scope of its name.
+        kerasNameScopes.append(kerasLayerNames[String(instance.path.dropLast())] ?? "")
+        defer { kerasNameScopes.removeLast() }
         instance.store.beginCall()
         var frame = Frame(params: instance.params)
         guard inputs.count == model.inputs.count else {
@@ -99,7 +145,8 @@ final class ShapeTracer {
         if !instance.builtWeights {
             instance.builtWeights = true
             for weight in model.weights where !weight.atInit {
-                if let index = createAttributeVariable(instance.path + weight.name, weight.variable, frame: frame, at: weight.location) {
+                let variableName = kerasVariableName(weight.variableName ?? weight.name)
+                if let index = createAttributeVariable(instance.path + weight.name, variableName: variableName, weight.variable, frame: frame, at: weight.location) {
                     instance.ownWeights.append(index)
                 }
             }
@@ -189,12 +236,15 @@ final class ShapeTracer {
                     guard acceptsName(prefix, "default_name", at: location) else { return nil }
                     scopes.enter(defaultName: prefix)
                 }
-                defer { scopes.exit() }
+                // A variable scope opens a name scope of its own name (eager: never made unique).
+                kerasNameScopes.append(String(scopes.current.name.split(separator: "/").last ?? ""))
+                defer { scopes.exit(); kerasNameScopes.removeLast() }
                 return trace(body, instance, &frame) ? [] : nil
             case let .nameScope(name, body):
                 guard acceptsName(name, "name_scope name", at: location) else { return nil }
                 nameScopeDepth += 1
-                defer { nameScopeDepth -= 1 }
+                kerasNameScopes.append(name)
+                defer { nameScopeDepth -= 1; kerasNameScopes.removeLast() }
                 return trace(body, instance, &frame) ? [] : nil
             case let .recordScope(name):
                 guard acceptsName(name, "scope name", at: location) else { return nil }
@@ -251,9 +301,11 @@ final class ShapeTracer {
             let firstCall = !instance.builtNative.contains(name)
             instance.builtNative.insert(name)
             let prefix = instance.path + name + "/"
+            let kerasName = kerasLayerNames[instance.path + name] ?? name
             return try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
                 if firstCall {
-                    let index = self.record(prefix + variableName, shape, .float32, trainable, naming: .attributePath, at: location)
+                    let index = self.record(prefix + variableName, shape, .float32, trainable, naming: .attributePath,
+                                            variableName: self.kerasVariableName(variableName, layer: kerasName), at: location)
                     instance.attributeWeights[name, default: []].append(index)
                 }
             }.map { [$0] }
@@ -458,21 +510,21 @@ final class ShapeTracer {
         }
     }
 
-    private func createAttributeVariable(_ name: String, _ declaration: VariableDeclaration, frame: Frame, at location: SourceLocation) -> Int? {
+    private func createAttributeVariable(_ name: String, variableName: String, _ declaration: VariableDeclaration, frame: Frame, at location: SourceLocation) -> Int? {
         guard let shape = evaluate(declaration.shape, of: name, frame, at: location) else { return nil }
-        return record(name, shape, declaration.dtype, declaration.trainable, naming: .attributePath, at: location)
+        return record(name, shape, declaration.dtype, declaration.trainable, naming: .attributePath, variableName: variableName, at: location)
     }
 
     @discardableResult
     private func record(_ name: String, _ shape: [Int], _ dtype: DType, _ trainable: Bool, naming: Manifest.Naming = .scope,
-                        at location: SourceLocation) -> Int {
+                        variableName: String? = nil, at location: SourceLocation) -> Int {
         do {
             // The runtime holds every variable as Float elements of 4 bytes.
             _ = try CheckedSize.product(shape + [MemoryLayout<Float>.size], "the byte count of variable '\(name)' of shape \(shape)")
         } catch {
             diagnostics.error(location, error.message)
         }
-        created.append(Manifest.Entry(name: name, shape: shape, dtype: dtype.rawValue, trainable: trainable, naming: naming))
+        created.append(Manifest.Entry(name: name, shape: shape, dtype: dtype.rawValue, trainable: trainable, naming: naming, variableName: variableName))
         memory.addVariable(name, shape, at: location)
         return created.count - 1
     }

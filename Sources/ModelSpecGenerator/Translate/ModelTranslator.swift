@@ -173,6 +173,7 @@ struct ModelTranslator {
                 var text = "ManifestEntry(\(SwiftLiteral.string(entry.name)), shape: \(SwiftLiteral.ints(entry.shape))"
                 if entry.dtype != "float32" { text += ", dtype: \(SwiftLiteral.string(entry.dtype))" }
                 if !entry.trainable { text += ", trainable: false" }
+                if entry.variableName != entry.name { text += ", variableName: \(SwiftLiteral.string(entry.variableName))" }
                 return text + ")"
             },
             members: members)

@@ -8,12 +8,17 @@ public struct ManifestEntry: Hashable, Sendable, CustomStringConvertible {
     /// TensorFlow's dtype name (`float32`).
     public let dtype: String
     public let trainable: Bool
+    /// TensorFlow's `variable.name` of a native weight (its Keras name,
+    /// `fully_native_model/conv2d/kernel`), the key of a name-based checkpoint;
+    /// nil when it is `name`.
+    public let variableName: String?
 
-    public init(_ name: String, shape: [Int], dtype: String = "float32", trainable: Bool = true) {
+    public init(_ name: String, shape: [Int], dtype: String = "float32", trainable: Bool = true, variableName: String? = nil) {
         self.name = name
         self.shape = shape
         self.dtype = dtype
         self.trainable = trainable
+        self.variableName = variableName
     }
 
     public var description: String {

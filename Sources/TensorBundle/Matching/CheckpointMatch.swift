@@ -7,12 +7,17 @@ public struct ExpectedVariable: Hashable, Sendable {
     /// Whether the variable is trainable: optimizers keep slots for it, and a
     /// moving-average load (`ema.variables_to_restore()`) reads its shadow.
     public var trainable: Bool
+    /// TensorFlow's `variable.name`, when `name` is an object path (a native
+    /// layer's `conv_layer/kernel`): a name-based checkpoint keys the variable by
+    /// it (`fully_native_model/conv2d/kernel`), an object-based one by `name`.
+    public var variableName: String?
 
-    public init(name: String, shape: [Int], dtype: String, trainable: Bool = true) {
+    public init(name: String, shape: [Int], dtype: String, trainable: Bool = true, variableName: String? = nil) {
         self.name = name
         self.shape = shape
         self.dtype = dtype
         self.trainable = trainable
+        self.variableName = variableName == name ? nil : variableName
     }
 }
 
@@ -65,6 +70,10 @@ public struct CheckpointMatch: Sendable {
     public func lookupKey(for variable: String) -> String? { lookupKeys[variable] }
 
     /// Compares the variables with the checkpoint's entries through the mapping.
+    /// A variable with a ``ExpectedVariable/variableName`` is looked up by it
+    /// in a name-based checkpoint (by its name when only that is there), by its
+    /// name (object path) in an object-based one (``CheckpointScheme``), unless
+    /// the mapping renames it.
     ///
     /// - Parameters:
     ///   - ignoring: glob patterns (``GlobPattern``) of checkpoint keys never
@@ -83,8 +92,14 @@ public struct CheckpointMatch: Sendable {
         }
         var used = Set<String>()
         var rawKeys: [String: ExpectedVariable] = [:]
+        let scheme = CheckpointScheme(keys: entries.lazy.map(\.name))
         for variable in expected {
-            let raw = mapping.checkpointName(for: variable.name)
+            // A name-based checkpoint keys a native variable by TensorFlow's variable
+            // name, or (as ModelSpec's own Saver checkpoints did) by its object path.
+            var raw = mapping.checkpointName(for: variable, in: scheme)
+            if byKey[raw] == nil, byKey[mapping.checkpointName(for: variable.name)] != nil {
+                raw = mapping.checkpointName(for: variable.name)
+            }
             rawKeys[raw] = variable
             let key = movingAverages.map { variable.trainable ? raw + "/" + $0 : raw } ?? raw
             lookupKeys[variable.name] = key

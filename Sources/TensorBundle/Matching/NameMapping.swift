@@ -33,7 +33,17 @@ public struct NameMapping: Hashable, Sendable {
         return name
     }
 
-    static let objectSuffix = "/.ATTRIBUTES/VARIABLE_VALUE"
+    /// The checkpoint name a model variable is looked up by in a checkpoint of
+    /// `scheme`: a name-based checkpoint keys a native variable by TensorFlow's
+    /// variable name, not by its object path; a rename of its name comes first.
+    public func checkpointName(for variable: ExpectedVariable, in scheme: CheckpointScheme) -> String {
+        if renames[variable.name] == nil, scheme == .nameBased, let variableName = variable.variableName {
+            return checkpointName(for: variableName)
+        }
+        return checkpointName(for: variable.name)
+    }
+
+    static let objectSuffix = CheckpointScheme.objectSuffix
 
     static let shimStoreMarker = "_tf1_style_var_store/_vars/"
 
@@ -42,7 +52,7 @@ public struct NameMapping: Hashable, Sendable {
     /// shim store, at any depth, its TF1 name); nil for the bookkeeping entries
     /// of object-based checkpoints and for keys outside `objectRoot`.
     public func variableKey(for key: String) -> String? {
-        if key == "_CHECKPOINTABLE_OBJECT_GRAPH" { return nil }
+        if key == CheckpointScheme.objectGraphKey { return nil }
         guard key.hasSuffix(Self.objectSuffix) else { return key }
         var path = String(key.dropLast(Self.objectSuffix.count))
         if path == "save_counter" { return nil }

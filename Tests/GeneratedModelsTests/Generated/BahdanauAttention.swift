@@ -14,12 +14,12 @@ import ModelSpecRuntime
 public final class BahdanauAttention: GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
-        ManifestEntry("W1/kernel", shape: [16, 10]),
-        ManifestEntry("W1/bias", shape: [10]),
-        ManifestEntry("W2/kernel", shape: [16, 10]),
-        ManifestEntry("W2/bias", shape: [10]),
-        ManifestEntry("V/kernel", shape: [10, 1]),
-        ManifestEntry("V/bias", shape: [1]),
+        ManifestEntry("W1/kernel", shape: [16, 10], variableName: "bahdanau_attention/dense/kernel"),
+        ManifestEntry("W1/bias", shape: [10], variableName: "bahdanau_attention/dense/bias"),
+        ManifestEntry("W2/kernel", shape: [16, 10], variableName: "bahdanau_attention/dense_1/kernel"),
+        ManifestEntry("W2/bias", shape: [10], variableName: "bahdanau_attention/dense_1/bias"),
+        ManifestEntry("V/kernel", shape: [10, 1], variableName: "bahdanau_attention/dense_2/kernel"),
+        ManifestEntry("V/bias", shape: [1], variableName: "bahdanau_attention/dense_2/bias"),
     ]
 
     public let units: Int

@@ -9,7 +9,7 @@ import ModelSpecRuntime
 public final class ComputeSum: GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
-        ManifestEntry("total", shape: [2], trainable: false),
+        ManifestEntry("total", shape: [2], trainable: false, variableName: "Variable"),
     ]
 
     public let inputDim: Int

@@ -11,19 +11,22 @@ import ModelSpecRuntime
 /// - `conv_2/bias` [4]
 /// - `conv_3/kernel` [5, 5, 4, 5]
 /// - `conv_3/bias` [5]
-public final class FullyNativeKerasLayersModel: GeneratedModel {
+public final class FullyNativeKerasLayersModel: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them.
     public static let manifest: [ManifestEntry] = [
-        ManifestEntry("conv_1/kernel", shape: [3, 3, 10, 3]),
-        ManifestEntry("conv_1/bias", shape: [3]),
-        ManifestEntry("conv_2/kernel", shape: [4, 4, 3, 4]),
-        ManifestEntry("conv_2/bias", shape: [4]),
-        ManifestEntry("conv_3/kernel", shape: [5, 5, 4, 5]),
-        ManifestEntry("conv_3/bias", shape: [5]),
+        ManifestEntry("conv_1/kernel", shape: [3, 3, 10, 3], variableName: "fully_native_keras_layers_model/model/conv2d/kernel"),
+        ManifestEntry("conv_1/bias", shape: [3], variableName: "fully_native_keras_layers_model/model/conv2d/bias"),
+        ManifestEntry("conv_2/kernel", shape: [4, 4, 3, 4], variableName: "fully_native_keras_layers_model/model/conv2d_1/kernel"),
+        ManifestEntry("conv_2/bias", shape: [4], variableName: "fully_native_keras_layers_model/model/conv2d_1/bias"),
+        ManifestEntry("conv_3/kernel", shape: [5, 5, 4, 5], variableName: "fully_native_keras_layers_model/model/conv2d_2/kernel"),
+        ManifestEntry("conv_3/bias", shape: [5], variableName: "fully_native_keras_layers_model/model/conv2d_2/bias"),
     ]
 
     /// The attribute path this model's native weights are named below (`""` at the top).
     public let path: String
+
+    /// The variable store of the shim (`track_tf1_style_variables`).
+    public let shim = ShimStore()
 
     /// Values loaded before the variables exist, for the next call to give them.
     public let pendingValues = PendingValues()
@@ -37,11 +40,7 @@ public final class FullyNativeKerasLayersModel: GeneratedModel {
     /// `conv_3`: a Keras `Conv2D`, weights named `conv_3/...`.
     let conv3: KerasLayer
 
-    public var ownWeights: [Variable] { [] }
-
     public var sublayers: [any Layer] { [conv1, conv2, conv3] }
-
-    public var ownLosses: [Tensor] { ownWeightLosses }
 
     /// Makes the model and its sublayers.
     public init(path: String = "") {
@@ -65,9 +64,14 @@ public final class FullyNativeKerasLayersModel: GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "FullyNativeKerasLayersModel", ("inputs", inputs.shape, [.symbol("batch"), 10, 10, 10]))
-        let x1 = try conv1(inputs, training: training, context: context)
-        let x2 = try conv2(x1, training: training, context: context)
-        let x3 = try conv3(x2, training: training, context: context)
-        return x3
+        return try shim.call(context: context, training: training) { tf in
+            let x3 = try tf.variableScope("model") {
+                let x1 = try conv1(inputs, training: training, context: tf.context)
+                let x2 = try conv2(x1, training: training, context: tf.context)
+                let x3 = try conv3(x2, training: training, context: tf.context)
+                return x3
+            }
+            return x3
+        }
     }
 }

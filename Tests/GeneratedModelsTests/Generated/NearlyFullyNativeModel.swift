@@ -12,10 +12,10 @@ import ModelSpecRuntime
 public final class NearlyFullyNativeModel: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
-        ManifestEntry("conv_layer/kernel", shape: [3, 3, 5, 3]),
-        ManifestEntry("conv_layer/bias", shape: [3]),
-        ManifestEntry("dense_layer/kernel", shape: [27, 10]),
-        ManifestEntry("dense_layer/bias", shape: [10]),
+        ManifestEntry("conv_layer/kernel", shape: [3, 3, 5, 3], variableName: "nearly_fully_native_model/model/conv2d/kernel"),
+        ManifestEntry("conv_layer/bias", shape: [3], variableName: "nearly_fully_native_model/model/conv2d/bias"),
+        ManifestEntry("dense_layer/kernel", shape: [27, 10], variableName: "nearly_fully_native_model/model/dense/kernel"),
+        ManifestEntry("dense_layer/bias", shape: [10], variableName: "nearly_fully_native_model/model/dense/bias"),
     ]
 
     public let units: Int

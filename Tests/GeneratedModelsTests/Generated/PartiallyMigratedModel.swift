@@ -12,8 +12,8 @@ import ModelSpecRuntime
 public final class PartiallyMigratedModel: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
-        ManifestEntry("conv_layer/kernel", shape: [3, 3, 5, 3]),
-        ManifestEntry("conv_layer/bias", shape: [3]),
+        ManifestEntry("conv_layer/kernel", shape: [3, 3, 5, 3], variableName: "partially_migrated_model/model/conv2d/kernel"),
+        ManifestEntry("conv_layer/bias", shape: [3], variableName: "partially_migrated_model/model/conv2d/bias"),
         ManifestEntry("model/dense/kernel", shape: [27, 10]),
         ManifestEntry("model/dense/bias", shape: [10]),
     ]

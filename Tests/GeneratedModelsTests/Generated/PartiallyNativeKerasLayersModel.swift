@@ -15,10 +15,10 @@ import ModelSpecRuntime
 public final class PartiallyNativeKerasLayersModel: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them.
     public static let manifest: [ManifestEntry] = [
-        ManifestEntry("conv_1/kernel", shape: [3, 3, 10, 3]),
-        ManifestEntry("conv_1/bias", shape: [3]),
-        ManifestEntry("conv_2/kernel", shape: [4, 4, 3, 4]),
-        ManifestEntry("conv_2/bias", shape: [4]),
+        ManifestEntry("conv_1/kernel", shape: [3, 3, 10, 3], variableName: "partially_native_keras_layers_model/model/conv2d/kernel"),
+        ManifestEntry("conv_1/bias", shape: [3], variableName: "partially_native_keras_layers_model/model/conv2d/bias"),
+        ManifestEntry("conv_2/kernel", shape: [4, 4, 3, 4], variableName: "partially_native_keras_layers_model/model/conv2d_1/kernel"),
+        ManifestEntry("conv_2/bias", shape: [4], variableName: "partially_native_keras_layers_model/model/conv2d_1/bias"),
         ManifestEntry("model/conv2d_2/kernel", shape: [5, 5, 4, 5]),
         ManifestEntry("model/conv2d_2/bias", shape: [5]),
     ]

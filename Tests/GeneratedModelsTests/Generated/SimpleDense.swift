@@ -10,8 +10,8 @@ import ModelSpecRuntime
 public final class SimpleDense: GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
-        ManifestEntry("w", shape: [2, 4]),
-        ManifestEntry("b", shape: [4]),
+        ManifestEntry("w", shape: [2, 4], variableName: "simple_dense/Variable"),
+        ManifestEntry("b", shape: [4], variableName: "simple_dense/Variable"),
     ]
 
     public let units: Int
