@@ -342,6 +342,20 @@ class FullyNativeModel(tf.keras.layers.Layer):
     return out
 
 
+class NativeScopedModel(tf.keras.layers.Layer):
+  """Not a seed: a native layer whose call opens TensorFlow scopes. They are
+  part of the variables' names, not of their attribute paths."""
+
+  def __init__(self):
+    super().__init__(name="native_scoped")
+    self.dense_layer = tf.keras.layers.Dense(3)
+
+  def call(self, inputs):
+    with tf.compat.v1.variable_scope("outer"):
+      with tf.name_scope("inner"):
+        return self.dense_layer(inputs)
+
+
 class FunctionalStyleCompatModel(tf.keras.layers.Layer):
 
   @tf.compat.v1.keras.utils.track_tf1_style_variables
@@ -588,6 +602,8 @@ CASES = [
          params={"units": 10}, inputs=[[10, 5, 5, 5]]),
     dict(model="FullyNativeModel", cls=FullyNativeModel, seed="001",
          params={"units": 10}, inputs=[[10, 5, 5, 5]]),
+    dict(model="NativeScopedModel", cls=NativeScopedModel, seed="none (scopes in a native call)",
+         params={}, inputs=[[4, 4]]),
     dict(model="FunctionalStyleCompatModel", cls=FunctionalStyleCompatModel, seed="001",
          params={}, inputs=[[10, 10, 10, 10]], training=True),
     dict(model="OOStyleCompatModel", cls=OOStyleCompatModel, seed="001", params={},

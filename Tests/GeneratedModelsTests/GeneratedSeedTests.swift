@@ -47,6 +47,9 @@ struct GeneratedSeed {
         case "NearlyFullyNativeModel":
             let m = NearlyFullyNativeModel()
             return GeneratedSeed(layer: m, manifest: NearlyFullyNativeModel.manifest) { x, t in [try m(x[0], training: t)] }
+        case "NativeScopedModel":
+            let m = NativeScopedModel()
+            return GeneratedSeed(layer: m, manifest: NativeScopedModel.manifest) { x, t in [try m(x[0], training: t)] }
         case "NestedLayer":
             let m = NestedLayer()
             return GeneratedSeed(layer: m, manifest: NestedLayer.manifest) { x, t in [try m(x[0], training: t)] }
@@ -108,6 +111,9 @@ struct GeneratedSeedTests {
             #expect(entry.name == tf[index].name || entry.name == objectPaths[index], "\(entry.name) vs \(tf[index].name)")
             #expect(entry.shape == tf[index].shape)
             #expect(entry.trainable == tf[index].trainable)
+            if let variableName = entry.variableName {
+                #expect(variableName == tf[index].name, "TensorFlow's variable name of \(entry.name)")
+            }
         }
     }
 

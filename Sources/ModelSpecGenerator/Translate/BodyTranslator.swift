@@ -104,6 +104,8 @@ struct BodyTranslator {
         liveAfterStep = liveAfter
         let inputs = step.inputs.map { operand($0) }
         switch step.operation {
+        case let .variableScope(_, _, body) where !hasShim, let .nameScope(_, body) where !hasShim:
+            try inlineScope(step, body, liveAfter: liveAfter, into: &code)
         case let .variableScope(name, reuse, body):
             var opening: String
             switch name {
@@ -157,6 +159,21 @@ struct BodyTranslator {
 
     private func weightVariable(_ name: String) -> String {
         (weightValues[name] ?? SwiftName.lowerCamel(name)) + "Variable"
+    }
+
+    /// A scope of a native model: it names the variables TensorFlow makes below it
+    /// (the manifest's variable names), but native weights are found by attribute
+    /// path, so the steps run in place.
+    private mutating func inlineScope(_ step: Step, _ body: [Step], liveAfter: LiveValues, into code: inout SwiftCode) throws {
+        let scope = switch step.operation {
+        case let .variableScope(.name(expr), _, _): "variable_scope(\(arguments.string(expr)))"
+        case let .variableScope(.defaultName(prefix), _, _): "variable_scope(default_name: \(SwiftLiteral.string(prefix)))"
+        case let .nameScope(name, _): "name_scope(\(SwiftLiteral.string(name)))"
+        default: "scope"
+        }
+        code.line("// \(scope): part of TensorFlow's variable names (`manifest`), not of the attribute paths")
+        let returned = ValueUses.defines(body).filter { liveAfter.contains($0) }
+        try statements(body, liveAfter: Set(returned), into: &code)
     }
 
     private mutating func scopeBlock(_ opening: String, _ body: [Step], liveAfter: LiveValues, into code: inout SwiftCode) throws {

@@ -79,6 +79,9 @@ struct CraftedSpec {
         single("NewlineVariable", model("NewlineVariable", inputs: "  x: [batch, 4]",
                                         "  - scope: s\n    do:\n      - variable: {name: \"w\\n\", shape: [4], initializer: zeros}\n      - add: [x, \"w\\n\"]"), compiles: true),
         single("KeywordInput", model("KeywordInput", inputs: "  class: [batch, 4]\n  self: [batch, 4]", "  - add: [class, self]"), compiles: true),
+        single("KeywordValues", model("KeywordValues", inputs: "  where: [batch, 4]\n  in: [batch, 4]",
+                                      "  - add: [where, in]\n    as: protocol\n  - multiply: [protocol, 2.0]\n    as: Type")
+                                + "outputs: [Type, protocol]\n", compiles: true),
         single("KeywordParameter", "spec: 1\nmodel: KeywordParameter\nparams:\n  init: {type: Int, default: 2}\n  func: {type: Int, default: 2}\ninputs:\n  x: [batch, 4]\nforward:\n  - scope: s\n    do:\n      - dense: {units: $init}\n", compiles: true),
         deepScopes(254),
     ]
