@@ -1,0 +1,56 @@
+import Foundation
+import ModelSpecRuntime
+import SeedGoldens
+import Testing
+
+/// The generated type of specs/ResidualLoop.yaml (a `repeat` of a nested
+/// ResidualBlock, whose projection shortcut an `if:` chooses; a loop of scopes
+/// named from the index; a shared scope) against TensorFlow 1's loop
+/// (oracle/loops.py, cases residual_loop and residual_loop_one_block).
+@Suite struct ResidualLoopTests {
+    struct Case: Decodable {
+        struct File: Decodable { let name: String; let file: String }
+        let name: String
+        let inputs: [File]
+        let variables: [File]
+        let output: String
+    }
+
+    struct Index: Decodable { let cases: [Case] }
+
+    static let directory = Repo.root.appendingPathComponent("Tests/Goldens/loops")
+
+    func golden(_ name: String) throws -> Case {
+        let data = try Data(contentsOf: Self.directory.appendingPathComponent("cases.json"))
+        return try #require(try JSONDecoder().decode(Index.self, from: data).cases.first { $0.name == name })
+    }
+
+    func tensor(_ file: String) throws -> Tensor {
+        try NumPy.readTensor(contentsOf: Self.directory.appendingPathComponent(file))
+    }
+
+    /// Each case with its `blocks` (TensorFlow's loop count).
+    @Test(arguments: [("residual_loop", 3), ("residual_loop_one_block", 1)])
+    func generatedLoopMatchesTensorFlow(_ name: String, blocks: Int) throws {
+        let golden = try golden(name)
+        let images = try tensor(try #require(golden.inputs.first).file)
+        let model = ResidualLoop(blocks: blocks)
+        // The first call makes the variables; then TensorFlow's values, by name.
+        _ = try model(images)
+        #expect(model.weights.map(\.name).sorted() == golden.variables.map(\.name).sorted())
+        for variable in golden.variables {
+            let weight = try #require(model.weight(named: variable.name), "no variable \(variable.name)")
+            try weight.assign(try tensor(variable.file))
+        }
+        expectClose(try model(images), try tensor(golden.output), name)
+    }
+
+    @Test func staticManifestIsTensorFlowsCreationOrder() throws {
+        #expect(ResidualLoop.manifest.map(\.name) == (try golden("residual_loop")).variables.map(\.name))
+    }
+
+    @Test func aCountBelowOneIsAnErrorNotATrap() throws {
+        let model = ResidualLoop(blocks: 0)
+        #expect(throws: TensorError.self) { try model(Tensor(shape: [1, 5, 5, 3], repeating: 0)) }
+    }
+}
