@@ -22,7 +22,7 @@ extension StepChecker {
         _ node: YAMLNode, _ location: SourceLocation
     ) -> Step? {
         if let entry = modifiers["as"] {
-            reader.error(entry.key, "'as' does not belong to '\(opName)': its body binds the names, and `_` after it is its last value")
+            reader.error(entry.key, "'as' does not belong to '\(opName)': its body binds the names, and '_' after it is its last value")
         }
         guard let body = modifiers["do"] else {
             reader.error(node, "\(opName) needs the steps it runs under 'do:'")
@@ -258,8 +258,10 @@ extension StepChecker {
             }
             let index = String(rest[rest.index(after: open)..<close])
             guard loopIndices.contains(index) else {
+                // Braces are not in TensorFlow's names: say so first, then what they would mean here.
+                let refusal = TensorFlowName.refusal(text, what, topLevel: false).map { $0 + "; and " } ?? ""
                 let known = loopIndices.isEmpty ? "; it is inside no repeat with an 'index'" : Suggestion.didYouMean(index, among: loopIndices)
-                reader.error(node, "'{\(index)}' in the \(what) '\(text)' is not the index of an enclosing repeat" + known)
+                reader.error(node, refusal + "'{\(index)}' in the \(what) '\(text)' is not the index of an enclosing repeat" + known)
                 return nil
             }
             if !literal.isEmpty { pieces.append(.text(literal)) }

@@ -62,6 +62,11 @@ struct StepChecker {
                 guard let key = reader.key(entry) else { return nil }
                 if Self.modifierKeys.contains(key) { modifiers[key] = entry } else { ops.append(entry) }
             }
+            // `- if: $flag` with `do:` is a conditional block: `if` is its operation, not a modifier.
+            if ops.isEmpty, let condition = modifiers["if"], modifiers["do"] != nil {
+                ops = [condition]
+                modifiers["if"] = nil
+            }
             guard ops.count == 1, let key = ops[0].key.scalar?.text else {
                 if ops.isEmpty {
                     reader.error(node, "a step needs an operation, such as '- dense: {units: 10}'")

@@ -38,7 +38,8 @@ struct ExpansionCount {
         steps(model.body, in: model)
     }
 
-    private mutating func steps(_ body: [Step], in model: ModelDescription) -> Int {
+    /// The steps of `body`, a block of `model`, counted as if every block in it ran.
+    mutating func steps(_ body: [Step], in model: ModelDescription) -> Int {
         var total = 0
         for step in body {
             total = Self.sum(total, steps(of: step, in: model))

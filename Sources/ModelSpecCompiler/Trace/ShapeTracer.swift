@@ -31,6 +31,13 @@ final class ShapeTracer {
     /// The name scopes open now, as Keras names the variables a layer builds:
     /// the calling Keras layers' names, `scope:` and `name_scope:` names.
     private var kerasNameScopes: [String] = []
+    /// Counts the steps of conditional blocks that do not run.
+    private lazy var skippedSteps = ExpansionCount(resolveModel: resolveModel)
+
+    private static func sum(_ a: Int, _ b: Int) -> Int {
+        let (result, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : result
+    }
 
     init(limits: ExpansionLimits = ExpansionLimits(), resolveModel: @escaping (String) -> ModelDescription?) {
         self.limits = limits
@@ -293,7 +300,11 @@ final class ShapeTracer {
             case let .repeated(loop, body):
                 return repeated(loop, body, instance, &frame, at: location)
             case let .conditional(condition, body):
-                guard try condition.holds(frame.params) else { return condition.merges.map { frame.values[$0.otherwise] ?? [] } }
+                guard try condition.holds(frame.params) else {
+                    // A block that does not run counts as if it ran, as ExpansionCount counts it from the spec.
+                    expandedSteps = Self.sum(expandedSteps, skippedSteps.steps(body, in: instance.model))
+                    return condition.merges.map { frame.values[$0.otherwise] ?? [] }
+                }
                 guard trace(body, instance, &frame) else { return nil }
                 return condition.merges.map { frame.values[$0.whenRun] ?? [] }
             }
