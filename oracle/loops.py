@@ -117,6 +117,34 @@ def residual_cases():
     run("residual_loop_one_block", specs, "ResidualLoop", {"blocks": 1}, residual_loop(1), [("images", images)])
 
 
+def loop_variants(stages, units, gate, skip_head):
+    def python(x):
+        with v1.variable_scope("net"):
+            h = tf.identity(x)
+            for s in range(1, 1 + stages):
+                for u in range(2):
+                    with v1.variable_scope("stage%d_unit%d" % (s, u)):
+                        h = v1.layers.dense(h, units, activation=tf.tanh) + h
+                if gate:
+                    with v1.variable_scope("gate", reuse=v1.AUTO_REUSE):
+                        h = v1.layers.dense(h, units, activation=tf.sigmoid) * h
+            if not skip_head:
+                with v1.variable_scope("head"):
+                    h = v1.layers.dense(h, 2)
+            return h * 0.5
+    return python
+
+
+def variant_cases():
+    """specs/LoopVariants.yaml: nested loops, a conditional block, a negated flag; with its defaults and others."""
+    rng = np.random.default_rng(17)
+    x = rng.standard_normal((2, 3)).astype(np.float32)
+    specs = {"LoopVariants.yaml": spec_text("LoopVariants")}
+    run("loop_variants", specs, "LoopVariants", {}, loop_variants(2, 3, True, False), [("x", x)])
+    run("loop_variants_ungated_headless", specs, "LoopVariants", {"stages": 1, "gate": False, "skip_head": True},
+        loop_variants(1, 3, False, True), [("x", x)])
+
+
 SCOPES = {
     "default_name": ("scope: {default_name: layer}", lambda i: v1.variable_scope(None, default_name="layer")),
     "formatted": ('scope: "layer_{i}"', lambda i: v1.variable_scope("layer_%d" % i)),
@@ -204,6 +232,7 @@ def main():
     shutil.rmtree(OUT)
     os.makedirs(OUT)
     residual_cases()
+    variant_cases()
     random_cases()
     write_json(os.path.join(OUT, "cases.json"), {"cases": CASES, "formatted_names": formatted_names()})
     print(f"wrote {len(CASES)} loop cases")

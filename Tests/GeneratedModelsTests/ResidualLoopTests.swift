@@ -5,8 +5,8 @@ import Testing
 
 /// The generated type of specs/ResidualLoop.yaml (a `repeat` of a nested
 /// ResidualBlock, whose projection shortcut an `if:` chooses; a loop of scopes
-/// named from the index; a shared scope) against TensorFlow 1's loop
-/// (oracle/loops.py, cases residual_loop and residual_loop_one_block).
+/// named from the index; a shared scope), and of specs/LoopVariants.yaml, against
+/// TensorFlow 1's loops (oracle/loops.py).
 @Suite struct ResidualLoopTests {
     struct Case: Decodable {
         struct File: Decodable { let name: String; let file: String }
@@ -43,6 +43,21 @@ import Testing
             try weight.assign(try tensor(variable.file))
         }
         expectClose(try model(images), try tensor(golden.output), name)
+    }
+
+    /// specs/LoopVariants.yaml: nested loops with two indices, a carried name, a conditional block, a negated flag.
+    @Test(arguments: [("loop_variants", 2, true, false), ("loop_variants_ungated_headless", 1, false, true)])
+    func generatedVariantsMatchTensorFlow(_ name: String, stages: Int, gate: Bool, skipHead: Bool) throws {
+        let golden = try golden(name)
+        let x = try tensor(try #require(golden.inputs.first).file)
+        let model = LoopVariants(stages: stages, gate: gate, skipHead: skipHead)
+        _ = try model(x)
+        #expect(model.weights.map(\.name).sorted() == golden.variables.map(\.name).sorted())
+        for variable in golden.variables {
+            let weight = try #require(model.weight(named: variable.name), "no variable \(variable.name)")
+            try weight.assign(try tensor(variable.file))
+        }
+        expectClose(try model(x), try tensor(golden.output), name)
     }
 
     @Test func staticManifestIsTensorFlowsCreationOrder() throws {

@@ -29,7 +29,7 @@ import Testing
 
     /// Specs of loops and variants: their goldens are in Tests/Goldens/loops
     /// (LoopGoldenTests, ResidualLoopTests).
-    static let loopModels = ["ResidualLoop", "ResidualBlock"]
+    static let loopModels = ["ResidualLoop", "ResidualBlock", "LoopVariants"]
 
     /// Specs that are not seeds.
     static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels)

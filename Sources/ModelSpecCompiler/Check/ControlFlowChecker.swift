@@ -100,7 +100,7 @@ extension StepChecker {
         var results: [String] = []
         if let loopValue, let previousBefore, let last = values.previous {
             carried.append(Carry(name: loopValue, initial: previousBefore, next: last))
-            results.append(values.define(values.freshName(), .init(location: location, origin: "the output of repeat", warnIfUnused: true, isBound: false)))
+            results.append(values.define(values.freshName(), .init(location: location, origin: "the output of repeat", warnIfUnused: false, isBound: false)))
         }
         for carry in carries {
             let next = values.resolve(carry.spec) ?? carry.name
@@ -174,7 +174,7 @@ extension StepChecker {
         var results: [String] = []
         if let previousBefore, let last = values.previous, last != previousBefore {
             merges.append(Merge(whenRun: last, otherwise: previousBefore))
-            results.append(values.define(values.freshName(), .init(location: location, origin: "the output of the conditional block", warnIfUnused: true, isBound: false)))
+            results.append(values.define(values.freshName(), .init(location: location, origin: "the output of the conditional block", warnIfUnused: false, isBound: false)))
         }
         for (name, old) in rebound {
             guard let new = values.resolve(name), new != old else { continue }

@@ -30,7 +30,7 @@ struct BodyTranslator {
     /// Statements for the steps; `liveAfter` are the values read after them.
     mutating func statements(_ steps: [Step], liveAfter: Set<String>, into code: inout SwiftCode) throws {
         for name in ValueUses.defines(steps) where readValues.contains(name) || liveAfter.contains(name) { _ = value(name) }
-        let live = LiveValues(outer: liveAfter, lastReads: LiveValues.lastReads(steps), after: 0)
+        let live = LiveValues(outer: liveAfter, lastReads: LiveValues.lastReads(steps, outer: liveAfter), after: 0)
         var index = 0
         while index < steps.count {
             if hasShim, let block = ConvolutionBlock.match(steps, at: index, live: live) {

@@ -11,8 +11,8 @@ import ModelSpecCompiler
 /// level that makes it assigns it directly (`x = try tf.dense(x, units: 4)`).
 extension BodyTranslator {
     mutating func repeated(_ step: Step, _ loop: Loop, _ body: [Step], liveAfter: LiveValues, into code: inout SwiftCode) throws {
-        let bodyReads = ValueUses.reads(body)
-        let kept = zip(loop.carried, step.results).filter { bodyReads.contains($0.0.name) || liveAfter.contains($0.1) }
+        let keptCarries = Self.keptCarries(loop, body, results: step.results, isLive: liveAfter.contains)
+        let kept = zip(loop.carried, step.results).enumerated().filter { keptCarries.contains($0.offset) }.map(\.element)
         var assignments: [(variable: String, next: String)] = []
         var claimed: Set<String> = []
         for (carry, result) in kept {
@@ -81,6 +81,47 @@ extension BodyTranslator {
         guard !live.isEmpty else { return }
         for (merge, result) in live { code.line("    \(value(result)) = \(operand(merge.otherwise))") }
         code.line("}")
+    }
+
+    /// The carried values a loop's Swift keeps (by position): those read after the loop, and
+    /// those the body needs, counting a read that only feeds another carried or merged value
+    /// nobody needs as none (a loop's `_` that no step reads is not carried through).
+    static func keptCarries(_ loop: Loop, _ body: [Step], results: [String], isLive: (String) -> Bool) -> Set<Int> {
+        var kept = Set(results.indices.filter { isLive(results[$0]) })
+        while true {
+            let needed = neededValues(body, liveOut: Set(kept.map { loop.carried[$0].next }))
+            let more = kept.union(loop.carried.indices.filter { needed.contains(loop.carried[$0].name) })
+            if more == kept { return kept }
+            kept = more
+        }
+    }
+
+    /// The values defined before `steps` that running them needs, when `liveOut` is read after them.
+    /// Every step runs (layers make variables); a loop's or a conditional's hand-over counts only
+    /// for the values it keeps.
+    static func neededValues(_ steps: [Step], liveOut: Set<String>) -> Set<String> {
+        var live = liveOut
+        for step in steps.reversed() {
+            switch step.operation {
+            case let .repeated(loop, body):
+                let kept = keptCarries(loop, body, results: step.results) { live.contains($0) }
+                live.subtract(step.results)
+                let inside = neededValues(body, liveOut: Set(kept.map { loop.carried[$0].next }))
+                live.formUnion(inside.subtracting(loop.carried.map(\.name)))
+                live.formUnion(kept.map { loop.carried[$0].initial })
+            case let .conditional(condition, body):
+                let merged = zip(condition.merges, step.results).filter { live.contains($0.1) }.map(\.0)
+                live.subtract(step.results)
+                live.formUnion(neededValues(body, liveOut: Set(merged.map(\.whenRun))))
+                live.formUnion(merged.map(\.otherwise))
+            case let .variableScope(_, _, body), let .nameScope(_, body):
+                live = neededValues(body, liveOut: live)
+            default:
+                live.subtract(step.results)
+                live.formUnion(ValueUses.reads(step))
+            }
+        }
+        return live
     }
 
     /// Whether a step at the top level of `body` makes `value` as its only result with
