@@ -230,6 +230,15 @@ def catalog_case():
     y = tf.stack([y, y], axis=-1)
     y = tf.pad(y, [[1, 0], [0, 2], [0, 0]], mode="REFLECT")
     y = tf.slice(y, [1, 0, 1], [-1, 5, 1])
+    images = tf.reshape(y, [1, 6, 5, 1])
+    images = tf.compat.v1.image.resize(images, [8, 7])
+    images = tf.image.resize(images, [4, 4], method="nearest")
+    images = tf.nn.conv2d(images, tf.constant([0.5, -1.0, 2.0, 0.25, 1.0, -0.5, 0.75, 1.5, -2.0, 0.125, 1.25, -0.75],
+                                              shape=[2, 2, 1, 3]), 1, "SAME")
+    images = tf.nn.depthwise_conv2d(images, tf.constant(0.25, shape=[2, 2, 3, 2]), [1, 1, 1, 1], "VALID")
+    images = tf.nn.max_pool2d(images, 2, 1, "SAME")
+    images = tf.nn.avg_pool2d(images, 2, 1, "VALID")
+    y = tf.nn.batch_normalization(images, 0.5, 2.0, 0.1, 1.5, 0.001)
     case("operation_catalog", None, {"x": x, "w": w, "b": b, "ids": ids}, y, spec="OperationCatalog")
 
 
@@ -266,13 +275,116 @@ def slicing_cases():
     case("slice_empty", ["{slice: {begin: [1, 4, 0], size: [1, 0, 5]}}"], {"x": x}, tf.slice(x, [1, 4, 0], [1, 0, 5]))
 
 
+def window_cases():
+    """tf.nn convolutions and pooling on tensors, the filter an input as a get_variable filter is."""
+    rng = np.random.default_rng(41)
+    x, w, dw = f32(rng, 2, 7, 6, 3), f32(rng, 3, 2, 3, 4), f32(rng, 3, 3, 3, 2)
+    xw, xdw = {"x": x, "w": w}, {"x": x, "w": dw}
+    explicit = [[0, 0], [1, 2], [0, 1], [0, 0]]
+    case("nn_conv2d_same", ["{nn.conv2d: {inputs: [x, w], padding: same}}"], xw, tf.nn.conv2d(x, w, 1, "SAME"))
+    case("nn_conv2d_valid_strided", ["{nn.conv2d: {inputs: [x, w], strides: [1, 2, 2, 1], padding: VALID}}"], xw,
+         tf.nn.conv2d(x, w, [1, 2, 2, 1], "VALID"))
+    case("nn_conv2d_dilated", ["{nn.conv2d: {inputs: [x, w], padding: same, dilations: 2}}"], xw,
+         tf.nn.conv2d(x, w, 1, "SAME", dilations=2))
+    case("nn_conv2d_explicit", ["{nn.conv2d: {inputs: [x, w], strides: [2, 1], explicit_paddings: %s}}" % explicit], xw,
+         tf.nn.conv2d(x, w, [2, 1], explicit))
+    case("nn_depthwise_same_strided", ["{nn.depthwise_conv2d: {inputs: [x, w], strides: [1, 2, 2, 1], padding: same}}"], xdw,
+         tf.nn.depthwise_conv2d(x, dw, [1, 2, 2, 1], "SAME"))
+    case("nn_depthwise_valid_dilated", ["{nn.depthwise_conv2d: {inputs: [x, w], padding: valid, dilations: [2, 1]}}"], xdw,
+         tf.nn.depthwise_conv2d(x, dw, [1, 1, 1, 1], "VALID", dilations=[2, 1]))
+    case("nn_depthwise_explicit", ["{nn.depthwise_conv2d: {inputs: [x, w], explicit_paddings: %s}}" % explicit], xdw,
+         tf.nn.depthwise_conv2d(x, dw, [1, 1, 1, 1], explicit))
+    case("nn_max_pool_same", ["{nn.max_pool2d: {ksize: 3, strides: 2, padding: same}}"], {"x": x},
+         tf.nn.max_pool2d(x, 3, 2, "SAME"))
+    case("nn_max_pool_valid", ["{nn.max_pool2d: {ksize: [2, 3], strides: [1, 2], padding: valid}}"], {"x": x},
+         tf.nn.max_pool2d(x, [2, 3], [1, 2], "VALID"))
+    case("nn_max_pool_explicit", ["{nn.max_pool2d: {ksize: 3, strides: 1, explicit_paddings: %s}}" % explicit], {"x": x},
+         tf.nn.max_pool2d(x, 3, 1, explicit))
+    case("nn_avg_pool_same", ["{nn.avg_pool2d: {ksize: 3, strides: 2, padding: same}}"], {"x": x},
+         tf.nn.avg_pool2d(x, 3, 2, "SAME"))
+    case("nn_avg_pool_valid", ["{nn.avg_pool2d: {ksize: [1, 2, 2, 1], strides: [1, 1, 2, 1], padding: VALID}}"], {"x": x},
+         tf.nn.avg_pool2d(x, [1, 2, 2, 1], [1, 1, 2, 1], "VALID"))
+    mean, variance, offset, scale = f32(rng, 3), positive(rng, 3), f32(rng, 3), f32(rng, 3)
+    case("nn_batch_normalization", ["{nn.batch_normalization: {inputs: [x, mean, variance, offset, scale], variance_epsilon: 0.001}}"],
+         {"x": x, "mean": mean, "variance": variance, "offset": offset, "scale": scale},
+         tf.nn.batch_normalization(x, mean, variance, offset, scale, 0.001))
+    case("nn_batch_normalization_none", ["{nn.batch_normalization: {inputs: [x, mean, variance, 0, 1], variance_epsilon: 0.01}}"],
+         {"x": x, "mean": mean, "variance": variance}, tf.nn.batch_normalization(x, mean, variance, None, None, 0.01))
+
+
+def resize_cases():
+    """tf.compat.v1.image.resize (legacy pixel mapping, align_corners) and tf.image.resize (half-pixel centers)."""
+    rng = np.random.default_rng(43)
+    x = f32(rng, 2, 5, 4, 3)
+    v1 = tf.compat.v1.image
+    for method, tf_method in (("bilinear", v1.ResizeMethod.BILINEAR), ("nearest", v1.ResizeMethod.NEAREST_NEIGHBOR)):
+        for size in ([8, 7], [3, 2], [5, 9]):
+            tag = f"{method}_{size[0]}x{size[1]}"
+            case(f"resize_v1_{tag}", ["{image.resize: {size: %s, method: %s}}" % (size, method)], {"x": x},
+                 v1.resize(x, size, method=tf_method))
+            case(f"resize_v1_aligned_{tag}", ["{image.resize: {size: %s, method: %s, align_corners: true}}" % (size, method)], {"x": x},
+                 v1.resize(x, size, method=tf_method, align_corners=True))
+            case(f"resize_v2_{tag}", ["{image.resize: {size: %s, method: %s, half_pixel_centers: true}}" % (size, method)], {"x": x},
+                 tf.image.resize(x, size, method=method))
+
+
+def drawn_window_cases():
+    """Convolutions, pooling and resizes with shapes, strides, paddings and dilations drawn with a fixed seed."""
+    rng = np.random.default_rng(47)
+    for number in range(12):
+        op = ["conv2d", "depthwise_conv2d", "max_pool2d", "avg_pool2d"][number % 4]
+        h, w, c = (int(v) for v in rng.integers(3, 10, size=2)), None, None
+        h, w = int(rng.integers(3, 10)), int(rng.integers(3, 10))
+        c = int(rng.integers(1, 5))
+        kh, kw = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        strides = [int(rng.integers(1, 4)), int(rng.integers(1, 4))]
+        padding = str(rng.choice(["same", "valid", "explicit"] if op != "avg_pool2d" else ["same", "valid"]))
+        dilations = [int(rng.integers(1, 3)), int(rng.integers(1, 3))] if op in ("conv2d", "depthwise_conv2d") else [1, 1]
+        if op == "depthwise_conv2d" and padding != "explicit":
+            strides = [strides[0], strides[0]] if dilations != [1, 1] else strides
+        pads = [[0, 0], [int(rng.integers(0, 3)), int(rng.integers(0, 3))], [int(rng.integers(0, 3)), int(rng.integers(0, 3))], [0, 0]]
+        # Keep the window inside the (padded) input with VALID arithmetic.
+        eh, ew = (kh - 1) * dilations[0] + 1, (kw - 1) * dilations[1] + 1
+        ph, pw = (h + pads[1][0] + pads[1][1], w + pads[2][0] + pads[2][1]) if padding == "explicit" else (h, w)
+        if padding != "same" and (eh > ph or ew > pw):
+            padding = "same"
+        x = f32(rng, 2, h, w, c)
+        tf_padding = pads if padding == "explicit" else padding.upper()
+        given = f"explicit_paddings: {pads}" if padding == "explicit" else f"padding: {padding}"
+        name = f"drawn_{number}_{op}_{h}x{w}x{c}_k{kh}x{kw}_s{strides[0]}{strides[1]}_{padding}_d{dilations[0]}{dilations[1]}"
+        if op in ("conv2d", "depthwise_conv2d"):
+            filt = f32(rng, kh, kw, c, int(rng.integers(1, 4)))
+            function = tf.nn.conv2d if op == "conv2d" else tf.nn.depthwise_conv2d
+            tf_strides = strides if op == "conv2d" else [1, strides[0], strides[1], 1]
+            out = function(x, filt, tf_strides, tf_padding, dilations=dilations)
+            case(name, ["{nn.%s: {inputs: [x, w], strides: %s, %s, dilations: %s}}" % (op, strides, given, dilations)],
+                 {"x": x, "w": filt}, out)
+        else:
+            function = tf.nn.max_pool2d if op == "max_pool2d" else tf.nn.avg_pool2d
+            out = function(x, [kh, kw], strides, tf_padding)
+            case(name, ["{nn.%s: {ksize: [%d, %d], strides: %s, %s}}" % (op, kh, kw, strides, given)], {"x": x}, out)
+    for number in range(6):
+        h, w, c = int(rng.integers(1, 8)), int(rng.integers(1, 8)), int(rng.integers(1, 4))
+        size = [int(rng.integers(1, 12)), int(rng.integers(1, 12))]
+        method = ["bilinear", "nearest"][number % 2]
+        flags = [{}, {"align_corners": True}, {"half_pixel_centers": True}][number % 3]
+        x = f32(rng, 1, h, w, c)
+        if "half_pixel_centers" in flags:
+            out = tf.image.resize(x, size, method=method)
+        else:
+            out = tf.compat.v1.image.resize(x, size, method=method, align_corners=flags.get("align_corners", False))
+        given = "".join(f", {key}: true" for key in flags)
+        case(f"drawn_resize_{number}_{h}x{w}_to_{size[0]}x{size[1]}_{method}{''.join('_' + k for k in flags)}",
+             ["{image.resize: {size: %s, method: %s%s}}" % (size, method, given)], {"x": x}, out)
+
+
 def main():
     global OUT
     OUT = golden_dir("spec_ops")
     # Start from an empty directory so renamed cases leave no stale files.
     shutil.rmtree(OUT)
     OUT = golden_dir("spec_ops")
-    for make in (slicing_cases, padding_cases, stacking_cases, catalog_case, layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases, reduction_cases):
+    for make in (window_cases, resize_cases, drawn_window_cases, slicing_cases, padding_cases, stacking_cases, catalog_case, layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases, reduction_cases):
         make()
     write_json(os.path.join(OUT, "cases.json"), {"tensorflow": tf.__version__, "cases": CASES})
     size = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))

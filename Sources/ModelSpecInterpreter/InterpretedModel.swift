@@ -213,6 +213,8 @@ public final class InterpretedModel: ShimLayer {
         /// The integer inputs as given (their `values` are the same as floats), until rebound.
         var indices: [String: IndexTensor] = [:]
         var variables: [String: Variable] = [:]
+        /// The indices of the `repeat` blocks running now.
+        var loopIndices: [String: Int] = [:]
 
         init(bindings: Bindings, training: Bool) {
             self.bindings = bindings
@@ -262,6 +264,8 @@ public final class InterpretedModel: ShimLayer {
                 try tf.variableScope(try frame.bindings.string(expr), reuse: reuse) { try run(body, tf, frame) }
             case let .defaultName(prefix):
                 try tf.variableScope(defaultName: prefix) { try run(body, tf, frame) }
+            case let .formatted(format):
+                try tf.variableScope(format.formatted(frame.loopIndices), reuse: reuse) { try run(body, tf, frame) }
             }
             return []
         case let .nameScope(name, body):
@@ -296,6 +300,21 @@ public final class InterpretedModel: ShimLayer {
             }
             if add { try variable.assignAdd(inputs[1]) } else { try variable.assign(inputs[1]) }
             return [variable.value]
+        case let .repeated(loop, body):
+            let count = try loop.count.evaluated(frame.bindings.params)
+            guard count >= 1 else { throw InterpreterError("repeat runs its steps at least once, but its count is \(count)") }
+            for carry in loop.carried { frame.values[carry.name] = try frame.value(carry.initial) }
+            for iteration in 0..<count {
+                if let index = loop.index { frame.loopIndices[index] = loop.start + iteration }
+                try run(body, tf, frame)
+                for carry in loop.carried { frame.values[carry.name] = try frame.value(carry.next) }
+            }
+            if let index = loop.index { frame.loopIndices[index] = nil }
+            return try loop.carried.map { try frame.value($0.next) }
+        case let .conditional(condition, body):
+            guard try condition.holds(frame.bindings.params) else { return inputs }
+            try run(body, tf, frame)
+            return try condition.merges.map { try frame.value($0.whenRun) }
         }
     }
 

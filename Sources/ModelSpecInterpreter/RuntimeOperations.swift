@@ -85,7 +85,39 @@ enum RuntimeOperations {
         "squared_difference": { x, _ in try squaredDifference(x[0], x[1]) },
         "gather": { x, _ in try gather(x[0], indices: x.ids(1)) },
         "embedding_lookup": { x, _ in try embeddingLookup(x[0], ids: x.ids(1)) },
+        "nn.conv2d": { x, a in
+            try nnConv2d(x[0], x[1], strides: a.ints("strides") ?? [1], padding: padding(a),
+                         explicitPaddings: a.values["explicit_paddings"] == nil ? nil : a.intLists("explicit_paddings"),
+                         dilations: a.ints("dilations") ?? [1])
+        },
+        "nn.depthwise_conv2d": { x, a in
+            try nnDepthwiseConv2d(x[0], x[1], strides: a.ints("strides") ?? [1], padding: padding(a),
+                                  explicitPaddings: a.values["explicit_paddings"] == nil ? nil : a.intLists("explicit_paddings"),
+                                  dilations: a.ints("dilations") ?? [1])
+        },
+        "nn.max_pool2d": { x, a in
+            try nnMaxPool2d(x[0], ksize: a.ints("ksize") ?? [], strides: a.ints("strides") ?? [], padding: padding(a),
+                            explicitPaddings: a.values["explicit_paddings"] == nil ? nil : a.intLists("explicit_paddings"))
+        },
+        "nn.avg_pool2d": { x, a in
+            try nnAvgPool2d(x[0], ksize: a.ints("ksize") ?? [], strides: a.ints("strides") ?? [], padding: padding(a) ?? .valid)
+        },
+        "nn.batch_normalization": { x, a in
+            guard x.tensors.count == 5 else { throw InterpreterError("nn.batch_normalization takes 5 operands") }
+            return try nnBatchNormalization(x[0], x[1], x[2], x[3], x[4], varianceEpsilon: Float(a.float("variance_epsilon")))
+        },
+        "image.resize": { x, a in
+            guard let method = Tensor.ResizeMethod(rawValue: try a.name("method")) else { throw InterpreterError("image.resize has no method '\(try a.name("method"))'") }
+            return try resizeImages(x[0], size: a.ints("size") ?? [], method: method, alignCorners: a.bool("align_corners"),
+                                    halfPixelCenters: a.bool("half_pixel_centers"))
+        },
     ]
+
+    /// A `padding:` attribute given as `valid` or `same`; nil when not given.
+    private static func padding(_ arguments: OperationArguments) throws -> ModelSpecRuntime.Padding? {
+        guard arguments.values["padding"] != nil else { return nil }
+        return try arguments.name("padding") == "same" ? .same : .valid
+    }
 
     /// Runs a step: its operands from the values so far (`indices`: the integer values, for the
     /// operands read as indices), its attributes evaluated with the parameters.

@@ -27,8 +27,12 @@ import Testing
     /// (SpecOperationGoldenTests, OperationCatalogTests).
     static let operationModels = ["OperationCatalog"]
 
+    /// Specs of loops and variants: their goldens are in Tests/Goldens/loops
+    /// (LoopGoldenTests, ResidualLoopTests).
+    static let loopModels = ["ResidualLoop", "ResidualBlock", "LoopVariants"]
+
     /// Specs that are not seeds.
-    static let otherModels = Set(realModels + benchmarkModels + operationModels)
+    static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels)
 
     @Test func everySeedSpecHasAGolden() {
         let specs = PackagePaths.files(in: PackagePaths.specs, suffix: ".yaml").map { String($0.dropLast(5)) }

@@ -17,10 +17,13 @@ struct StepChecker {
     private var scopeDepth = 0
     /// Whether the forward pass's root is a caller's scope (`nested: true`): no warning about auto-named layers there.
     var rootIsCallersScope = false
+    /// The indices of the `repeat` blocks around the current step, innermost last.
+    var loopIndices: [String] = []
 
-    static let modifierKeys = ["as", "do", "reuse"]
+    static let modifierKeys = ["as", "do", "reuse", "if"]
     /// The operations besides layers and those without variables (``OperationDeclaration``).
-    static let builtinOps = ["scope", "name_scope", "record_scope", "variable", "get_or_create_layer", "assign", "assign_add"]
+    static let builtinOps = ["scope", "name_scope", "record_scope", "variable", "get_or_create_layer", "assign", "assign_add",
+                             "repeat", "if"]
 
     init(reader: NodeReader, style: ModelStyle, layers: [String: (LayerDeclaration, Int)],
          templateNames: Set<String>, failedLayers: Set<String> = [], inputs: [(String, SourceLocation)]) {
@@ -45,7 +48,9 @@ struct StepChecker {
         return items.compactMap { step($0) }
     }
 
-    mutating func step(_ node: YAMLNode) -> Step? {
+    /// The step of `node`; `ignoringCondition` checks a step with `if:` as if it had none
+    /// (``conditional(_:_:_:_:)`` wraps it).
+    mutating func step(_ node: YAMLNode, ignoringCondition: Bool = false) -> Step? {
         let opName: String
         var arguments: YAMLNode?
         var modifiers: [String: YAMLMappingEntry] = [:]
@@ -56,6 +61,11 @@ struct StepChecker {
             for entry in entries {
                 guard let key = reader.key(entry) else { return nil }
                 if Self.modifierKeys.contains(key) { modifiers[key] = entry } else { ops.append(entry) }
+            }
+            // `- if: $flag` with `do:` is a conditional block: `if` is its operation, not a modifier.
+            if ops.isEmpty, let condition = modifiers["if"], modifiers["do"] != nil {
+                ops = [condition]
+                modifiers["if"] = nil
             }
             guard ops.count == 1, let key = ops[0].key.scalar?.text else {
                 if ops.isEmpty {
@@ -73,13 +83,19 @@ struct StepChecker {
             return nil
         }
         if opName != "scope", opName != "name_scope" {
-            for key in ["do", "reuse"] {
+            for key in ["do", "reuse"] where key == "reuse" || !Self.blockOps.contains(opName) {
                 if let entry = modifiers[key] {
                     reader.error(entry.key, "'\(key)' belongs to a scope step, not to '\(opName)'")
                 }
             }
         }
         let location = node.mapping?.first(where: { $0.key.scalar?.text == opName })?.key.location ?? node.location
+        if !ignoringCondition, let entry = modifiers["if"] {
+            return conditional(entry, opName, node, location)
+        }
+        if opName == "repeat" || opName == "if" {
+            return controlBlock(opName, arguments, modifiers, node, location)
+        }
         guard let (operation, inputs, resultCount, origin) = operation(opName, arguments, modifiers, node, location) else {
             defineAfterFailure(opName, arguments, modifiers["as"], location)
             return nil
@@ -253,6 +269,8 @@ struct StepChecker {
             } else if arguments["default_name"] == nil {
                 reader.error(arguments, "a scope mapping needs 'default_name', such as scope: {default_name: block}")
             }
+        } else if let arguments, let scalar = arguments.scalar, scalar.text.contains(where: { $0 == "{" || $0 == "}" }) {
+            scopeName = nameFormat(arguments, scalar.text, "scope name").map(ScopeName.formatted)
         } else if let arguments, let expr = reader.stringExpr(arguments, "the scope name") {
             if case let .literal(text) = expr, text.isEmpty || text.contains("/") {
                 reader.error(arguments, "a scope name must be a non-empty name without '/'; nest scopes instead")
@@ -428,6 +446,10 @@ struct StepChecker {
             return nil
         }
         guard let internalName = values.resolve(text) else {
+            if let reason = values.hidden[text] {
+                reader.error(node, "value '\(text)' is not visible here: \(reason)")
+                return nil
+            }
             let hint = layers[text] != nil
                 ? "; '\(text)' is a layer: call it as its own step, then use its result"
                 : Suggestion.didYouMean(text, among: values.allNames.filter { !$0.hasPrefix("_") })

@@ -2,7 +2,8 @@ import LocatedYAML
 
 /// The values visible at a point of a forward pass: the call's inputs, bound
 /// step results and variables, and the previous step's value (`_`). Names bound
-/// inside a `scope` block stay visible after it, as in Python.
+/// inside a `scope` block stay visible after it, as in Python; names first bound
+/// inside a `repeat` or `if` block do not (``hide(_:because:)``).
 struct ValueEnvironment {
     struct Definition {
         var location: SourceLocation
@@ -36,7 +37,8 @@ struct ValueEnvironment {
     @discardableResult
     mutating func define(_ name: String, _ definition: Definition) -> String {
         var internalName = name
-        if current[name] != nil {
+        hidden[name] = nil
+        if current[name] != nil || definitions[name] != nil {
             let count = rebindings[name, default: 1] + 1
             rebindings[name] = count
             internalName = "\(name)#\(count)"
@@ -67,6 +69,15 @@ struct ValueEnvironment {
     }
 
     var allNames: [String] { Array(current.keys).sorted() }
+
+    /// Why a name bound inside a block is not visible after it, by spec name.
+    private(set) var hidden: [String: String] = [:]
+
+    /// Makes a name bound inside a block invisible after it; `reason` says why when it is used.
+    mutating func hide(_ name: String, because reason: String) {
+        current[name] = nil
+        hidden[name] = reason
+    }
 
     /// Values defined but never read, in definition order.
     func unused(excluding kept: Set<String>) -> [(String, Definition)] {

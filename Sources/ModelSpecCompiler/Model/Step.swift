@@ -32,6 +32,12 @@ public indirect enum Operation: Sendable {
     case math(MathOperation)
     /// `variable.assign(value)` or `variable.assign_add(value)`; the result is the new value.
     case assign(variable: String, add: Bool)
+    /// `repeat:` — the body run `count` times, as a Python `for` loop; the step's inputs are the
+    /// carried values' initial values, its results their values after the loop.
+    case repeated(Loop, body: [Step])
+    /// `if:` — the body run when a `Bool` holds; the step's inputs are the merged values'
+    /// `otherwise`, its results the merged values.
+    case conditional(Condition, body: [Step])
 }
 
 /// How a `variable_scope` step names its scope.
@@ -40,6 +46,8 @@ public enum ScopeName: Hashable, Sendable {
     case name(Expr<String>)
     /// `default_name`: made unique in the enclosing scope (`block`, `block_1`).
     case defaultName(String)
+    /// A name formatted from loop indices (`"block_{i}"`), used as given.
+    case formatted(NameFormat)
 }
 
 /// The training flag given to a layer.

@@ -129,6 +129,11 @@ public struct AttributeDeclaration: Sendable {
         return false
     }
 
+    public var isOptional: Bool {
+        if case .optional = presence { return true }
+        return false
+    }
+
     public var defaultValue: ArgumentValue? {
         if case let .defaultValue(value) = presence { return value }
         return nil

@@ -48,7 +48,7 @@ public enum OperationReference {
             case let .defaultValue(value): text += " (\(value))"
             case let .optional(meaning): text += ": \(attribute.type.description) (\(meaning))"
             }
-            if case .choice = attribute.type {
+            if case .choice = attribute.type, !attribute.isOptional {
                 text += ": " + attribute.type.description
             } else if attribute.isRequired, [.shape, .tensor, .sizes, .pairs].contains(attribute.type) {
                 text += ": " + attribute.type.description

@@ -2,8 +2,9 @@ import LocatedYAML
 
 /// The steps one trace of a model runs, counted from the specs alone, before
 /// anything is traced: a step counts 1, plus the steps of its body for a scope,
-/// of the template's body for a call of a template instance, and of one call
-/// of the model for a use of another spec; the tracer counts the same way, step
+/// of the template's body for a call of a template instance, of one call
+/// of the model for a use of another spec, and of a `repeat` body times its count
+/// (a count given by a parameter: its default); the tracer counts the same way, step
 /// by step. Each spec's count is computed once (memoized by model name), so a
 /// diamond of specs that use each other twice is counted in time linear in the
 /// specs' sizes, though it expands to 2^depth steps. Counts saturate at
@@ -37,7 +38,8 @@ struct ExpansionCount {
         steps(model.body, in: model)
     }
 
-    private mutating func steps(_ body: [Step], in model: ModelDescription) -> Int {
+    /// The steps of `body`, a block of `model`, counted as if every block in it ran.
+    mutating func steps(_ body: [Step], in model: ModelDescription) -> Int {
         var total = 0
         for step in body {
             total = Self.sum(total, steps(of: step, in: model))
@@ -47,8 +49,16 @@ struct ExpansionCount {
 
     private mutating func steps(of step: Step, in model: ModelDescription) -> Int {
         switch step.operation {
-        case let .variableScope(_, _, body), let .nameScope(_, body):
+        case let .variableScope(_, _, body), let .nameScope(_, body), let .conditional(_, body):
             return Self.sum(1, steps(body, in: model))
+        case let .repeated(loop, body):
+            // A count given by a parameter counts its default here; the tracer counts the value given.
+            let count: Int = switch loop.count {
+            case let .literal(value): value
+            case let .param(name): if case let .int(value)? = model.param(named: name)?.defaultValue { value } else { 1 }
+            }
+            let (total, overflow) = steps(body, in: model).multipliedReportingOverflow(by: max(count, 1))
+            return Self.sum(1, overflow ? .max : total)
         case let .callLayer(name, _):
             switch model.layer(named: name)?.kind {
             case let .model(modelName, _)?:

@@ -31,6 +31,13 @@ final class ShapeTracer {
     /// The name scopes open now, as Keras names the variables a layer builds:
     /// the calling Keras layers' names, `scope:` and `name_scope:` names.
     private var kerasNameScopes: [String] = []
+    /// Counts the steps of conditional blocks that do not run.
+    private lazy var skippedSteps = ExpansionCount(resolveModel: resolveModel)
+
+    private static func sum(_ a: Int, _ b: Int) -> Int {
+        let (result, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : result
+    }
 
     init(limits: ExpansionLimits = ExpansionLimits(), resolveModel: @escaping (String) -> ModelDescription?) {
         self.limits = limits
@@ -75,6 +82,8 @@ final class ShapeTracer {
         /// The input that gave each symbol its size.
         var symbolSources: [String: String] = [:]
         var params: [String: Literal]
+        /// The indices of the `repeat` blocks running now.
+        var loopIndices: [String: Int] = [:]
     }
 
     /// Makes an instance, creating the weights declared to be made at initialization.
@@ -235,6 +244,10 @@ final class ShapeTracer {
                 case let .defaultName(prefix):
                     guard acceptsName(prefix, "default_name", at: location) else { return nil }
                     scopes.enter(defaultName: prefix)
+                case let .formatted(format):
+                    let text = format.formatted(frame.loopIndices)
+                    guard acceptsName(text, "scope name", at: location) else { return nil }
+                    scopes.enter(text, reuse: reuse)
                 }
                 // A variable scope opens a name scope of its own name (eager: never made unique).
                 kerasNameScopes.append(String(scopes.current.name.split(separator: "/").last ?? ""))
@@ -284,6 +297,16 @@ final class ShapeTracer {
             case .assign:
                 _ = try ShapeRules.broadcast(inputs[0], inputs[1], op: "assign")
                 return [inputs[0]]
+            case let .repeated(loop, body):
+                return repeated(loop, body, instance, &frame, at: location)
+            case let .conditional(condition, body):
+                guard try condition.holds(frame.params) else {
+                    // A block that does not run counts as if it ran, as ExpansionCount counts it from the spec.
+                    expandedSteps = Self.sum(expandedSteps, skippedSteps.steps(body, in: instance.model))
+                    return condition.merges.map { frame.values[$0.otherwise] ?? [] }
+                }
+                guard trace(body, instance, &frame) else { return nil }
+                return condition.merges.map { frame.values[$0.whenRun] ?? [] }
             }
         } catch let mismatch as ShapeMismatch {
             diagnostics.error(location, mismatch.message)
@@ -292,6 +315,26 @@ final class ShapeTracer {
             diagnostics.error(location, "\(error)")
             return nil
         }
+    }
+
+    /// The body traced once per iteration, as TensorFlow runs a Python loop: each
+    /// iteration names its scopes and makes its variables anew. Every traced step
+    /// counts towards ``ExpansionLimits``, so a large count stops at the limit.
+    private func repeated(_ loop: Loop, _ body: [Step], _ instance: Instance, _ frame: inout Frame, at location: SourceLocation) -> [TracedShape]? {
+        guard let count = evaluate(loop.count, frame, at: location) else { return nil }
+        guard count >= 1 else {
+            let given = if case let .param(name) = loop.count { "$\(name) = \(count)" } else { String(count) }
+            diagnostics.error(location, "repeat runs its steps at least once, but its count is \(given)")
+            return nil
+        }
+        for carry in loop.carried { frame.values[carry.name] = frame.values[carry.initial] }
+        for iteration in 0..<count {
+            if let index = loop.index { frame.loopIndices[index] = loop.start + iteration }
+            guard trace(body, instance, &frame) else { return nil }
+            for carry in loop.carried { frame.values[carry.name] = frame.values[carry.next] }
+        }
+        if let index = loop.index { frame.loopIndices[index] = nil }
+        return loop.carried.map { frame.values[$0.next] ?? [] }
     }
 
     private func callLayer(_ name: String, _ inputs: [TracedShape], _ instance: Instance, _ frame: Frame, at location: SourceLocation) throws -> [TracedShape]? {

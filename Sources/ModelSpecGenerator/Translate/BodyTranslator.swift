@@ -20,6 +20,9 @@ struct BodyTranslator {
     var assignedVariables: [String: String] = [:]
     /// Values that are `IndexTensor`s (integer inputs), by spec name.
     var indexValues: Set<String> = []
+    /// Values bound to a Swift variable declared before their step (a loop's carried
+    /// value, a conditional's result): their step assigns it (`x = ...`) instead of `let`.
+    var assignedInPlace: Set<String> = []
 
     /// The expression of the call context.
     var contextExpression: String { hasShim ? "tf.context" : "context" }
@@ -27,7 +30,7 @@ struct BodyTranslator {
     /// Statements for the steps; `liveAfter` are the values read after them.
     mutating func statements(_ steps: [Step], liveAfter: Set<String>, into code: inout SwiftCode) throws {
         for name in ValueUses.defines(steps) where readValues.contains(name) || liveAfter.contains(name) { _ = value(name) }
-        let live = LiveValues(outer: liveAfter, lastReads: LiveValues.lastReads(steps), after: 0)
+        let live = LiveValues(outer: liveAfter, lastReads: LiveValues.lastReads(steps, outer: liveAfter), after: 0)
         var index = 0
         while index < steps.count {
             if hasShim, let block = ConvolutionBlock.match(steps, at: index, live: live) {
@@ -63,7 +66,7 @@ struct BodyTranslator {
 
     /// A value as an operand: an integer input where a `Tensor` is needed is cast (`tf.cast`), and a `Tensor`
     /// where indices are needed (`indices: true`) is truncated to int32.
-    private mutating func operand(_ name: String, indices: Bool = false) -> String {
+    mutating func operand(_ name: String, indices: Bool = false) -> String {
         switch (indexValues.contains(name), indices) {
         case (true, false): "Tensor(\(value(name)))"
         case (false, true): "IndexTensor(truncating: \(value(name)))"
@@ -71,7 +74,7 @@ struct BodyTranslator {
         }
     }
 
-    private mutating func value(_ name: String) -> String {
+    mutating func value(_ name: String) -> String {
         if let weight = weightValues[name] { return weight }
         return names.name(name)
     }
@@ -89,6 +92,7 @@ struct BodyTranslator {
         let results = step.results.map { liveAfterStep.contains($0) ? value($0) : "_" }
         switch results.count {
         case 0: code.line(expression)
+        case 1 where assignedInPlace.contains(step.results[0]): code.line("\(value(step.results[0])) = \(expression)")
         case 1: code.line(results[0] == "_" ? "_ = \(expression)" : "let \(results[0]) = \(expression)")
         default:
             code.line(results.allSatisfy { $0 == "_" } ? "_ = \(expression)" : "let (\(results.joined(separator: ", "))) = \(expression)")
@@ -115,6 +119,10 @@ struct BodyTranslator {
                 opening += ")"
             case let .defaultName(prefix):
                 opening = "tf.variableScope(defaultName: \(SwiftLiteral.string(prefix)))"
+            case let .formatted(format):
+                opening = "tf.variableScope(\(formattedName(format))"
+                if let reuse = arguments.reuse(reuse) { opening += ", reuse: \(reuse)" }
+                opening += ")"
             }
             try scopeBlock(opening, body, liveAfter: liveAfter, into: &code)
         case let .nameScope(name, body):
@@ -154,6 +162,10 @@ struct BodyTranslator {
             let target = assignedVariables[variable] ?? weightVariable(variable)
             code.line("try \(target).\(add ? "assignAdd" : "assign")(\(inputs[1]))")
             bind(step, "\(target).value", into: &code)
+        case let .repeated(loop, body):
+            try repeated(step, loop, body, liveAfter: liveAfter, into: &code)
+        case let .conditional(condition, body):
+            try conditional(step, condition, body, liveAfter: liveAfter, into: &code)
         }
     }
 

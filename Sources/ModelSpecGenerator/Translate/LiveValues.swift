@@ -13,11 +13,25 @@ struct LiveValues {
     /// The step after which values are live.
     var after: Int
 
-    /// Each value's last reading step in `steps`.
-    static func lastReads(_ steps: [Step]) -> [String: Int] {
+    /// Each value's last reading step in `steps`, `outer` being read after them. A loop or a
+    /// conditional reads the value it hands over (`initial`, `otherwise`) only when its result
+    /// at that position is read.
+    static func lastReads(_ steps: [Step], outer: Set<String> = []) -> [String: Int] {
+        let read = outer.union(ValueUses.reads(steps))
         var result: [String: Int] = [:]
         for (index, step) in steps.enumerated() {
-            for value in ValueUses.reads(step) { result[value] = index }
+            var reads = ValueUses.reads(step)
+            let (handedOver, bodySteps): ([(result: String, source: String)], [Step]) = switch step.operation {
+            case let .repeated(loop, body): (zip(step.results, loop.carried.map(\.initial)).map { ($0, $1) }, body)
+            case let .conditional(condition, body): (zip(step.results, condition.merges.map(\.otherwise)).map { ($0, $1) }, body)
+            default: ([], [])
+            }
+            if !handedOver.isEmpty {
+                let body = ValueUses.reads(bodySteps)
+                for (value, source) in handedOver where !read.contains(value) && !body.contains(source) { reads.remove(source) }
+                for (value, source) in handedOver where read.contains(value) { reads.insert(source) }
+            }
+            for value in reads { result[value] = index }
         }
         return result
     }

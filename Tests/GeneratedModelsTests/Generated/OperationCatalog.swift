@@ -109,6 +109,16 @@ public final class OperationCatalog: GeneratedModel {
         let x48 = try stack([x47, x47], axis: -1)
         let x49 = try pad(x48, paddings: [[1, 0], [0, 2], [0, 0]], mode: .reflect)
         let x50 = try slice(x49, begin: [1, 0, 1], size: [-1, 5, 1])
-        return x50
+        let x51 = try reshape(x50, [1, 6, 5, 1])
+        let x52 = try resizeImages(x51, size: [8, 7])
+        let images = try resizeImages(x52, size: [4, 4], method: .nearest, halfPixelCenters: true)
+        let filters = try constant(Tensor([0.5, -1.0, 2.0, 0.25, 1.0, -0.5, 0.75, 1.5, -2.0, 0.125, 1.25, -0.75]), shape: [2, 2, 1, 3])
+        let depthwiseFilter = try constant(Tensor(0.25), shape: [2, 2, 3, 2])
+        let x53 = try nnConv2d(images, filters, padding: .same)
+        let x54 = try nnDepthwiseConv2d(x53, depthwiseFilter, strides: [1, 1, 1, 1], padding: .valid)
+        let x55 = try nnMaxPool2d(x54, ksize: [2], strides: [1], padding: .same)
+        let x56 = try nnAvgPool2d(x55, ksize: [2], strides: [1], padding: .valid)
+        let x57 = try nnBatchNormalization(x56, Tensor(0.5), Tensor(2.0), Tensor(0.1), Tensor(1.5), varianceEpsilon: 0.001)
+        return x57
     }
 }
