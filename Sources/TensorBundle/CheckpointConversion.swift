@@ -59,6 +59,11 @@ public struct CheckpointConversion: Sendable {
         guard match.missing.isEmpty, match.mismatched.isEmpty else {
             throw Failure(message: "the checkpoint does not hold every variable with its shape and dtype")
         }
+        let sourceScheme = CheckpointScheme(keys: checkpoint.entries.lazy.map(\.name))
+        if trainingState, sourceScheme == .objectBased || scheme == .objectBased,
+           let slot = match.skipped.first(where: { if case .slot = $0.reason { true } else { false } }) {
+            throw Failure(message: "the optimizer slot '\(slot.entry.name)' cannot follow its variable: slots are converted between name-based checkpoints only")
+        }
         var graphVariables: [ObjectGraph.Variable] = []
         var newKeyOfVariable: [String: String] = [:]
         for found in match.matched {
@@ -81,13 +86,9 @@ public struct CheckpointConversion: Sendable {
             try writer.add(try ObjectGraph(graphVariables))
         }
         guard trainingState else { return }
-        let sourceScheme = CheckpointScheme(keys: checkpoint.entries.lazy.map(\.name))
         for skip in match.skipped {
             switch skip.reason {
             case let .slot(variable, name):
-                guard sourceScheme == .nameBased, scheme == .nameBased else {
-                    throw Failure(message: "the optimizer slot '\(skip.entry.name)' cannot follow its variable: slots are converted between name-based checkpoints only")
-                }
                 guard match.movingAverages == nil,
                       let oldKey = match.lookupKey(for: variable), let newKey = newKeyOfVariable[variable] else {
                     throw Failure(message: "the slot '\(skip.entry.name)' cannot follow its variable '\(variable)' when loading moving averages")
