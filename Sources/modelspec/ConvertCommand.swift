@@ -86,15 +86,10 @@ struct ConvertCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: cannot convert \(opened.prefix): \(error)\n".utf8))
             throw ExitCode(error is CheckpointConversion.Failure ? 1 : 2)
         }
-        let (index, data) = try conversion.writer.serialized()
-        let files = [CheckpointPath.dataFile(prefix: output, shard: 0, of: 1), CheckpointPath.indexFile(prefix: output)]
         do {
-            for file in files where FileManager.default.fileExists(atPath: file) {
-                throw OutputFileError(path: file, "exists; a converted checkpoint is never written over a file (choose another prefix)")
-            }
             var read = [OutputFiles.ReadFile(path: spec, role: "the spec")]
             read += opened.files.map { OutputFiles.ReadFile(path: $0, role: "a file of the checkpoint,") }
-            try OutputFiles(files, reading: read).write([Data(data), Data(index)])
+            try OutputFiles.writeNewCheckpoint(conversion.writer, prefix: output, reading: read)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)

@@ -232,3 +232,17 @@ struct OutputFileError: Error, CustomStringConvertible {
 
     var description: String { "--output \(path) \(message)" }
 }
+
+extension OutputFiles {
+    /// Writes `writer`'s checkpoint at `prefix` (`PREFIX.data-00000-of-00001`,
+    /// `PREFIX.index`) all or nothing, never over an existing file, and never
+    /// over a file in `reading` (what the command reads).
+    static func writeNewCheckpoint(_ writer: CheckpointWriter, prefix: String, reading: [ReadFile]) throws {
+        let (index, data) = try writer.serialized()
+        let files = [CheckpointPath.dataFile(prefix: prefix, shard: 0, of: 1), CheckpointPath.indexFile(prefix: prefix)]
+        for file in files where FileManager.default.fileExists(atPath: file) {
+            throw OutputFileError(path: file, "exists; a checkpoint is never written over a file (choose another prefix)")
+        }
+        try OutputFiles(files, reading: reading).write([Data(data), Data(index)])
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import ModelSpecCheckpoints
 import ModelSpecCompiler
 import ModelSpecRuntime
+import TensorBundle
 import Testing
 
 /// TensorFlow's starting weights under `DeterministicRandomTestTool`
@@ -97,5 +98,24 @@ import Testing
         _ = try prepared.model(["inputs": inputs])
         #expect(prepared.model.notFromStartingWeights == prepared.manifest.variables.map(\.name))
         #expect(prepared.model.startingWeights == tool)
+    }
+
+    @Test func startingWeightsCommand() throws {
+        guard CLI.available else { return }
+        let dir = try temporaryFolder("starting-weights")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The guide's order: the input drawn first (operation seed 0), then the model.
+        let written = try CLI.run(["starting-weights", Repo.specs + "/DenseLayer.yaml", "--mode", "num_random_ops",
+                                   "--operation-seed", "1", "-o", dir + "/dense"])
+        #expect(written.status == 0, "\(written.err)")
+        let checkpoint = try Checkpoint(path: dir + "/dense")
+        #expect(checkpoint.entries.map(\.name) == ["dense/bias", "dense/kernel"])
+        let kernel = try Tensor(shape: [20, 10], scalars: checkpoint.floats(named: "dense/kernel"))
+        Self.expectRounding(kernel, try tensor(Self.folder + "/DenseLayer/num_random_ops/0.npy"), "dense/kernel")
+        // Keras layers' weights: TensorFlow does not take them from the tool; refused, nothing written.
+        let refused = try CLI.run(["starting-weights", Repo.specs + "/CompatModel.yaml", "-o", dir + "/compat"])
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("model/conv2d/kernel"), "\(refused.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/compat.index"))
     }
 }
