@@ -125,10 +125,11 @@ struct ConvertCommand: ParsableCommand {
 extension Manifest.Entry {
     /// How a converted checkpoint keys the variable: by TensorFlow's variable name
     /// (name-based), or (object-based) by its attribute path when a native layer
-    /// owns it, else by its place in the model's `track_tf1_style_variables`
-    /// store, `_tf1_style_var_store/_vars/<TF1 name>`.
+    /// owns it, else by its place in the `track_tf1_style_variables` store that
+    /// holds it: `[<shim layer's path>/]_tf1_style_var_store/_vars/<TF1 name>`.
     var targetKey: CheckpointConversion.TargetKey {
-        let path = objectPath.map { $0.split(separator: "/").map(String.init) } ?? ["_tf1_style_var_store", "_vars", name]
+        let store = storePath.split(separator: "/").map(String.init)
+        let path = objectPath.map { $0.split(separator: "/").map(String.init) } ?? store + ["_tf1_style_var_store", "_vars", name]
         return CheckpointConversion.TargetKey(variableName: variableName, objectPath: path)
     }
 }
