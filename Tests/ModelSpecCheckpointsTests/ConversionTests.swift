@@ -180,4 +180,27 @@ import Testing
         #expect(missing.out.contains("- conv_layer/kernel"), "\(missing.out)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/x.index") && !FileManager.default.fileExists(atPath: dir + "/y.index"))
     }
+
+    /// Seed models of other shapes (compat layer objects, templates, a nested shim
+    /// layer, batch norm, attention) converted to both schemes of themselves: the
+    /// keys TensorFlow restored from in `oracle/migration.py` (`conversions.json`).
+    @Test func seedConversionsHaveTheKeysTensorFlowRestored() throws {
+        guard CLI.available else { return }
+        struct Record: Decodable { var model: String; var scheme: String; var keys: [String] }
+        struct Conversions: Decodable { var seeds: [Record] }
+        let conversions = try JSONDecoder().decode(Conversions.self, from: Data(contentsOf: URL(fileURLWithPath: Self.folder + "/conversions.json")))
+        #expect(conversions.seeds.count >= 10)
+        let dir = try temporaryFolder("convert-seeds")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for record in conversions.seeds {
+            let prefix = dir + "/\(record.model)-\(record.scheme)/ckpt"
+            var arguments = ["convert", Repo.specs + "/\(record.model).yaml", Repo.seedCheckpoints + "/\(record.model)/checkpoint",
+                             "--to", record.scheme, "-o", prefix]
+            if record.scheme == "object-based" { arguments += ["--output-object-root", "model"] }
+            let result = try CLI.run(arguments)
+            #expect(result.status == 0, "\(record.model): \(result.err)")
+            #expect(try Checkpoint(path: prefix).entries.map(\.name).sorted() == record.keys, "\(record.model) \(record.scheme)")
+        }
+    }
 }
+
