@@ -179,6 +179,11 @@ import Testing
         #expect(missing.status == 1)
         #expect(missing.out.contains("- conv_layer/kernel"), "\(missing.out)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/x.index") && !FileManager.default.fileExists(atPath: dir + "/y.index"))
+        // get_or_create_layer's weights: TensorFlow's object paths are not modelled; refused, not guessed.
+        let nested = try CLI.run(["convert", spec("NestedModel"), Repo.seedCheckpoints + "/NestedModel/checkpoint", "--to", "object-based", "-o", dir + "/z"])
+        #expect(nested.status == 1)
+        #expect(nested.err.contains("dense/kernel"), "\(nested.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/z.index"))
     }
 
     /// Seed models of other shapes (compat layer objects, templates, a nested shim

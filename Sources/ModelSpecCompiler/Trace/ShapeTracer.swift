@@ -275,7 +275,9 @@ final class ShapeTracer {
                 let prefix = scopes.current.qualified(config.name ?? config.kind.baseName)
                 var made: [Int] = []
                 let output = try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
-                    if firstCall { made.append(self.record(prefix + "/" + variableName, shape, .float32, trainable, at: location)) }
+                    if firstCall {
+                        made.append(self.record(prefix + "/" + variableName, shape, .float32, trainable, storePath: nil, at: location))
+                    }
                 }
                 if firstCall { instance.createdLayers.append((key, made)) }
                 return output.map { [$0] }
@@ -519,7 +521,7 @@ final class ShapeTracer {
 
     @discardableResult
     private func record(_ name: String, _ shape: [Int], _ dtype: DType, _ trainable: Bool, naming: Manifest.Naming = .scope,
-                        variableName: String? = nil, storePath: String = "", at location: SourceLocation) -> Int {
+                        variableName: String? = nil, storePath: String? = "", at location: SourceLocation) -> Int {
         do {
             // The runtime holds every variable as Float elements of 4 bytes.
             _ = try CheckedSize.product(shape + [MemoryLayout<Float>.size], "the byte count of variable '\(name)' of shape \(shape)")
