@@ -64,7 +64,9 @@ struct ConvertCommand: ParsableCommand {
         let opened = try Checkpoint.openForCommand(checkpoint)
         var options = try loading.loadOptions()
         if let from {
-            let renames = try migrationRenames(from: from, to: manifest, source: opened)
+            let map = try MigrationMap.forCommand(old: from, new: spec, newManifest: manifest, pins: pins, values: values)
+            let scheme = CheckpointScheme(keys: opened.entries.lazy.map(\.name))
+            let renames = Dictionary(map.renames(keyedFor: scheme).map { ($0.name, $0.key) }, uniquingKeysWith: { first, _ in first })
             // Renames given with --rename or --renames win over the computed ones.
             options.mapping.renames = renames.merging(options.mapping.renames) { _, given in given }
         }
@@ -109,23 +111,6 @@ struct ConvertCommand: ParsableCommand {
             print("\(copy.from) -> \(copy.to)")
         }
         print("wrote \(output) (\(to.rawValue)): \(conversion.copies.count) tensors")
-    }
-
-    /// The rename table that loads the checkpoint of the spec `from` into `manifest`:
-    /// each variable's counterpart found by structure, keyed as the checkpoint keys it.
-    func migrationRenames(from: String, to manifest: Manifest, source: Checkpoint) throws -> [String: String] {
-        let old = try SpecManifest.trace(from, values)
-        let pinned = try pins.map { try RenameFileReading.pairs($0).map { (new: $0.name, old: $0.key) } } ?? []
-        let map: MigrationMap
-        do {
-            map = try MigrationMap(old: old, new: manifest, pins: pinned)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(from) and \(spec) do not correspond: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        let scheme = CheckpointScheme(keys: source.entries.lazy.map(\.name))
-        return Dictionary(map.pairs.map { ($0.new.name, scheme == .nameBased ? $0.old.variableName : $0.old.name) },
-                          uniquingKeysWith: { first, _ in first })
     }
 }
 
