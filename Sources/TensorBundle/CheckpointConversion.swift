@@ -64,6 +64,15 @@ public struct CheckpointConversion: Sendable {
            let slot = match.skipped.first(where: { if case .slot = $0.reason { true } else { false } }) {
             throw Failure(message: "the optimizer slot '\(slot.entry.name)' cannot follow its variable: slots are converted between name-based checkpoints only")
         }
+        if scheme == .nameBased {
+            var owners: [String: String] = [:]
+            for found in match.matched {
+                guard let name = keys[found.variable.name]?.variableName else { continue }
+                if let first = owners.updateValue(found.variable.name, forKey: name) {
+                    throw Failure(message: "'\(first)' and '\(found.variable.name)' have one TensorFlow variable name, '\(name)': a name-based checkpoint cannot hold both (convert to object-based)")
+                }
+            }
+        }
         var graphVariables: [ObjectGraph.Variable] = []
         var newKeyOfVariable: [String: String] = [:]
         for found in match.matched {

@@ -96,6 +96,24 @@ import Testing
         #expect(golden.regularization_loss == walk.per_step["CompatModel"]!.regularization_loss)
     }
 
+    /// The guide's nesting example makes two variables of one TensorFlow name: a
+    /// name-based checkpoint cannot hold both, the object-based one can.
+    @Test func sharedVariableNamesOnlyObjectBased() throws {
+        let (prefix, new) = try Self.converted("FullyNativeModel", to: .objectBased)
+        let source = try Checkpoint(path: prefix)
+        let match = CheckpointMatch(expected: new.expected, entries: source.entries, mapping: NameMapping(objectRoot: "model/"))
+        #expect(match.isExact)
+        var keys: [String: CheckpointConversion.TargetKey] = [:]
+        for entry in new.manifest.variables {
+            keys[entry.name] = .init(variableName: "outer/dense/" + entry.name.split(separator: "/").last!, objectPath: entry.name.split(separator: "/").map(String.init))
+        }
+        let error = try #require(throws: CheckpointConversion.Failure.self) {
+            try CheckpointConversion(from: source, match: match, keys: keys, to: .nameBased)
+        }
+        #expect(error.message.contains("outer/dense/kernel"), "\(error)")
+        #expect(try CheckpointConversion(from: source, match: match, keys: keys, to: .objectBased).copies.count == 4)
+    }
+
     @Test func objectGraphRefusesAmbiguousPaths() throws {
         #expect(throws: CheckpointError.self) {
             try ObjectGraph([.init(path: ["a", "kernel"], fullName: "x"), .init(path: ["a", "kernel"], fullName: "y")])
