@@ -178,6 +178,18 @@ import Testing
         for entry in original.entries {
             #expect(try roundTrip.rawBytes(named: entry.name) == original.rawBytes(named: entry.name))
         }
+        // Through a rename file from `migrate` instead of --from: the same bytes.
+        let renames = dir + "/renames.txt"
+        #expect(try CLI.run(["migrate", spec("CompatModel"), spec("FullyNativeModel"), "-o", renames]).status == 0)
+        let viaFile = try CLI.run(["convert", spec("FullyNativeModel"), compat, "--renames", renames,
+                                   "--to", "object-based", "--output-object-root", "model", "-o", dir + "/native2"])
+        #expect(viaFile.status == 0, "\(viaFile.err)")
+        let native = try Checkpoint(path: dir + "/native"), native2 = try Checkpoint(path: dir + "/native2")
+        #expect(native2.entries.map(\.name) == native.entries.map(\.name))
+        #expect(try native2.strings(named: CheckpointScheme.objectGraphKey) == native.strings(named: CheckpointScheme.objectGraphKey))
+        for entry in native.entries {
+            if entry.dtype != .string { #expect(try native2.rawBytes(named: entry.name) == native.rawBytes(named: entry.name)) }
+        }
         // `diff` agrees with the conversion, with no options.
         let diff = try CLI.run(["diff", spec("FullyNativeModel"), dir + "/native", "--object-root", "model"])
         #expect(diff.status == 0, "\(diff.out)\(diff.err)")
