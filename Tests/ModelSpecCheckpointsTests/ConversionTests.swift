@@ -44,15 +44,20 @@ import Testing
         let source = try Checkpoint(path: tfCheckpoint("CompatModel", .nameBased))
         let match = CheckpointMatch(expected: new.expected, entries: source.entries, mapping: NameMapping(renames: renames))
         #expect(match.isExact)
-        let keys = Dictionary(uniqueKeysWithValues: new.manifest.variables.map { entry in
-            (entry.name, CheckpointConversion.TargetKey(
-                variableName: entry.variableName,
-                objectPath: entry.objectPath.map { $0.split(separator: "/").map(String.init) } ?? ["_tf1_style_var_store", "_vars", entry.name]))
-        })
+        let keys = Self.targetKeys(new.manifest)
         let conversion = try CheckpointConversion(from: source, match: match, keys: keys, to: scheme, objectRoot: root)
         let prefix = try temporaryFolder("convert") + "/ckpt"
         try conversion.writer.write(prefix: prefix)
         return (prefix, new)
+    }
+
+    /// How `convert` keys the variables of a model at the root of its shim store.
+    static func targetKeys(_ manifest: Manifest) -> [String: CheckpointConversion.TargetKey] {
+        Dictionary(uniqueKeysWithValues: manifest.variables.map { entry in
+            (entry.name, CheckpointConversion.TargetKey(
+                variableName: entry.variableName,
+                objectPath: entry.objectPath.map { $0.split(separator: "/").map(String.init) } ?? ["_tf1_style_var_store", "_vars", entry.name]))
+        })
     }
 
     static let schemes: [CheckpointScheme] = [.nameBased, .objectBased]
@@ -112,6 +117,44 @@ import Testing
         }
         #expect(error.message.contains("outer/dense/kernel"), "\(error)")
         #expect(try CheckpointConversion(from: source, match: match, keys: keys, to: .objectBased).copies.count == 4)
+    }
+
+    /// The walk as a user does it: the one TensorFlow checkpoint of CompatModel
+    /// converted step by step, each step's checkpoint made from the previous
+    /// step's (alternating schemes), every step giving the same outputs and loss.
+    @Test func walkStepByStep() throws {
+        let inputs = try tensor(Self.folder + "/inputs.npy")
+        let walk = try Self.walk()
+        var previous = try Self.prepared("CompatModel")
+        var checkpoint = try Checkpoint(path: Self.tfCheckpoint("CompatModel", .nameBased))
+        var root = ""
+        for (index, step) in Self.steps.dropFirst().enumerated() {
+            let new = try Self.prepared(step)
+            let scheme: CheckpointScheme = index % 2 == 0 ? .objectBased : .nameBased
+            let map = try MigrationMap(old: previous.manifest, new: new.manifest)
+            let sourceScheme = CheckpointScheme(keys: checkpoint.entries.map(\.name))
+            let renames = Dictionary(uniqueKeysWithValues: map.pairs.map {
+                ($0.new.name, sourceScheme == .nameBased ? $0.old.variableName : $0.old.name)
+            })
+            let match = CheckpointMatch(expected: new.expected, entries: checkpoint.entries,
+                                        mapping: NameMapping(renames: renames, objectRoot: root))
+            #expect(match.isExact, "\(step)")
+            let keys = Self.targetKeys(new.manifest)
+            let conversion = try CheckpointConversion(from: checkpoint, match: match, keys: keys, to: scheme, objectRoot: ["model"])
+            let prefix = try temporaryFolder("walk-\(step)") + "/ckpt"
+            try conversion.writer.write(prefix: prefix)
+            checkpoint = try Checkpoint(path: prefix)
+            root = scheme == .objectBased ? "model/" : ""
+            // The step loads its own checkpoint with no renames.
+            let loaded = try new.model.load(checkpoint, expecting: new.expected, options: LoadOptions(mapping: NameMapping(objectRoot: root)))
+            #expect(loaded.isExact, "\(step)")
+            let output = try new.model(["inputs": inputs])[0]
+            expectClose(output, try tensor(Self.folder + "/CompatModel/outputs.npy"), "\(step), converted step by step")
+            let loss = new.model.losses.map { $0.scalars[0] }.reduce(0, +)
+            let expected = walk.per_step["CompatModel"]!.regularization_loss
+            #expect(abs(loss - expected) <= 1e-6 * max(1, expected), "\(step): \(loss) vs \(expected)")
+            previous = new
+        }
     }
 
     @Test func objectGraphRefusesAmbiguousPaths() throws {
