@@ -34,11 +34,6 @@ extension Initializer {
         return 1 / Swift.max(1, (fanIn + fanOut) / 2)
     }
 
-    /// `VarianceScaling(mode="fan_in")`'s scale: `1 / max(1, fan_in)` (he: times 2; lecun: as is).
-    static func fanInScale(_ shape: [Int]) -> Double {
-        1 / Swift.max(1, fans(shape).fanIn)
-    }
-
     /// `VarianceScaling(distribution="uniform")`: `U(-limit, limit)`, `limit = √(3 scale)`.
     static func varianceScalingUniform(shape: [Int], scale: Double, tool: inout DeterministicRandomTestTool) throws -> Tensor {
         let limit = (3 * scale).squareRoot()
