@@ -9,8 +9,10 @@ extension Initializer {
     /// The value TensorFlow gives a variable of `shape` made with this
     /// initializer under `tool`, advancing the tool as TensorFlow's random op
     /// does; nil for an initializer whose TensorFlow transform is not
-    /// reproduced (the tool is then left as it was). A new initializer adds
-    /// its case here, beside its transform.
+    /// reproduced. Such a case still takes the operation seeds of the random ops
+    /// TensorFlow's initializer makes (`_ = tool.nextSeeds()` for one), so that
+    /// the variables made after it stay in step. A new initializer adds its case
+    /// here, beside its transform.
     public func tensorFlowValue(shape: [Int], tool: inout DeterministicRandomTestTool) throws -> Tensor? {
         switch self {
         case .zeros, .ones, .constant:
