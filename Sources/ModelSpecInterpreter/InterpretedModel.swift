@@ -38,6 +38,12 @@ public final class InterpretedModel: ShimLayer {
     private let log: CreationLog
     /// Values to give variables when they are created (restoring before the first call).
     private var pendingValues: [String: Tensor] = [:]
+    /// TensorFlow's starting weights for the variables the next calls make
+    /// (``CallContext/startingWeights``): set it before the first call to start
+    /// where TensorFlow starts under `DeterministicRandomTestTool`.
+    public var startingWeights: DeterministicRandomTestTool?
+    /// The variables made with ``startingWeights`` set that did not take TensorFlow's values.
+    public private(set) var notFromStartingWeights: [String] = []
 
     /// The variables of this model and its sublayers, in creation order (the manifest's order).
     public var createdVariables: [Variable] { log.variables }
@@ -137,8 +143,11 @@ public final class InterpretedModel: ShimLayer {
             throw InterpreterError("\(description.name) has no input '\(name)'")
         }
         let context = CallContext(training: training, substituting: substituting, seed: seed, initialValues: pendingValues)
+        context.startingWeights = startingWeights
         let outputs = try call(ordered, indices: indices, context: context, training: training)
         pendingValues = context.initialValues
+        startingWeights = context.startingWeights
+        notFromStartingWeights += context.notFromStartingWeights
         log.variables += context.created
         let unused = context.unusedSubstitutions
         if !unused.isEmpty {

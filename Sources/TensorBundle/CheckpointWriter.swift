@@ -88,8 +88,9 @@ public struct CheckpointWriter: Sendable {
         try insert(name, Pending(dtype: .string, shape: shape, bytes: bytes, crc: crc))
     }
 
-    /// The index and data-shard bytes of the bundle.
-    func serialized() throws -> (index: [UInt8], data: [UInt8]) {
+    /// The index and data-shard bytes of the bundle, for a caller that writes
+    /// the files itself (`PREFIX.index`, `PREFIX.data-00000-of-00001`).
+    public func serialized() throws -> (index: [UInt8], data: [UInt8]) {
         var data: [UInt8] = []
         var table = TableBuilder(blockSize: blockSize)
         var header = Tensorflow_BundleHeaderProto()

@@ -39,22 +39,9 @@ struct MigrateCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let oldManifest = try SpecManifest.trace(old, values)
-        let newManifest = try SpecManifest.trace(new, values)
-        var pinned: [(new: String, old: String)] = []
-        if let pins {
-            pinned = try RenameFileReading.pairs(pins).map { ($0.name, $0.key) }
-        }
-        let map: MigrationMap
-        do {
-            map = try MigrationMap(old: oldManifest, new: newManifest, pins: pinned)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(old) and \(new) do not correspond: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        let pairs = map.pairs.map { pair in
-            (name: pair.new.name, key: oldScheme.scheme == .nameBased ? pair.old.variableName : pair.old.name)
-        }
+        let map = try MigrationMap.forCommand(old: old, new: new, newManifest: try SpecManifest.trace(new, values),
+                                              pins: pins, values: values)
+        let pairs = map.renames(keyedFor: oldScheme.scheme)
         let text = RenameFile.render(pairs, header: [
             "modelspec migrate \(old) \(new) (\(oldScheme.scheme.rawValue) checkpoint of the old model)",
             "new variable=old checkpoint key",
@@ -64,6 +51,30 @@ struct MigrateCommand: ParsableCommand {
         } else {
             print(text, terminator: "")
         }
+    }
+}
+
+extension MigrationMap {
+    /// The map from the spec `old` to `new` (whose manifest is given), with the
+    /// pins of the rename file `pins`; exit 1, naming the first divergence, when
+    /// the specs do not correspond.
+    static func forCommand(old: String, new: String, newManifest: Manifest, pins: String?,
+                           values: SpecValueOptions) throws -> MigrationMap {
+        let oldManifest = try SpecManifest.trace(old, values)
+        let pinned = try pins.map { try RenameFileReading.pairs($0).map { (new: $0.name, old: $0.key) } } ?? []
+        do {
+            return try MigrationMap(old: oldManifest, new: newManifest, pins: pinned)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(old) and \(new) do not correspond: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// Each new variable with the key of its old counterpart in a checkpoint of
+    /// `scheme`: TensorFlow's variable name (name-based) or the name the loader
+    /// reads an object-based key as (the object path, or the shim store's TF1 name).
+    func renames(keyedFor scheme: CheckpointScheme) -> [(name: String, key: String)] {
+        pairs.map { (name: $0.new.name, key: scheme == .nameBased ? $0.old.variableName : $0.old.name) }
     }
 }
 

@@ -232,3 +232,26 @@ struct OutputFileError: Error, CustomStringConvertible {
 
     var description: String { "--output \(path) \(message)" }
 }
+
+extension OutputFiles {
+    /// Writes `writer`'s checkpoint at `prefix` (`PREFIX.data-00000-of-00001`,
+    /// `PREFIX.index`) all or nothing, never over an existing file, and never
+    /// over a file in `reading` (what the command reads); the prefix's folder is
+    /// made when missing, as TensorFlow's savers make it.
+    static func writeNewCheckpoint(_ writer: CheckpointWriter, prefix: String, reading: [ReadFile]) throws {
+        let (index, data) = try writer.serialized()
+        let folder = (prefix as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw OutputFileError(path: prefix, "cannot be written: its folder cannot be made: \(error.localizedDescription)")
+            }
+        }
+        let files = [CheckpointPath.dataFile(prefix: prefix, shard: 0, of: 1), CheckpointPath.indexFile(prefix: prefix)]
+        for file in files where FileManager.default.fileExists(atPath: file) {
+            throw OutputFileError(path: file, "exists; a checkpoint is never written over a file (choose another prefix)")
+        }
+        try OutputFiles(files, reading: reading).write([Data(data), Data(index)])
+    }
+}

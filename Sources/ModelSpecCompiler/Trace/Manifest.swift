@@ -30,6 +30,12 @@ public struct Manifest: Hashable, Sendable {
         /// (`conv_layer/kernel`): `name` for an attribute-path variable; nil for one
         /// reached only through the shim's store.
         public var objectPath: String? { naming == .attributePath ? name : nil }
+        /// For a scope-named variable, the attribute path (below the model) of the
+        /// shim layer whose `track_tf1_style_variables` store holds it: `""` for the
+        /// model's own store, `dense_layer` for a nested spec's; nil for the weights
+        /// of a `get_or_create_layer` layer, which the store keeps in its `_layers`
+        /// by an object path ModelSpec does not model. Not part of the JSON form.
+        public var storePath: String? = ""
 
         public init(name: String, shape: [Int], dtype: String, trainable: Bool, naming: Naming = .scope, variableName: String? = nil) {
             self.name = name

@@ -288,7 +288,9 @@ final class ShapeTracer {
                 let prefix = scopes.current.qualified(config.name ?? config.kind.baseName)
                 var made: [Int] = []
                 let output = try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
-                    if firstCall { made.append(self.record(prefix + "/" + variableName, shape, .float32, trainable, at: location)) }
+                    if firstCall {
+                        made.append(self.record(prefix + "/" + variableName, shape, .float32, trainable, storePath: nil, at: location))
+                    }
                 }
                 if firstCall { instance.createdLayers.append((key, made)) }
                 return output.map { [$0] }
@@ -495,11 +497,13 @@ final class ShapeTracer {
             }
             switch result.lookup {
             case .created:
-                let index = record(result.description.name, shape, declaration.dtype, declaration.trainable, at: location)
+                let index = record(result.description.name, shape, declaration.dtype, declaration.trainable,
+                                   storePath: String(instance.path.dropLast()), at: location)
                 instance.storeVariables.append(index)
                 return index
             case .createdDespiteReuse:
-                let index = record(result.description.name, shape, declaration.dtype, declaration.trainable, at: location)
+                let index = record(result.description.name, shape, declaration.dtype, declaration.trainable,
+                                   storePath: String(instance.path.dropLast()), at: location)
                 instance.storeVariables.append(index)
                 diagnostics.error(location, "variable '\(result.description.name)' does not exist, but its scope has reuse: true; TensorFlow 1 refuses this (\"Variable \(result.description.name) does not exist, or was not created with tf.get_variable()\"), while the shim (track_tf1_style_variables) silently creates it; use 'reuse: auto' to create it when missing")
                 return index
@@ -522,14 +526,16 @@ final class ShapeTracer {
 
     @discardableResult
     private func record(_ name: String, _ shape: [Int], _ dtype: DType, _ trainable: Bool, naming: Manifest.Naming = .scope,
-                        variableName: String? = nil, at location: SourceLocation) -> Int {
+                        variableName: String? = nil, storePath: String? = "", at location: SourceLocation) -> Int {
         do {
             // The runtime holds every variable as Float elements of 4 bytes.
             _ = try CheckedSize.product(shape + [MemoryLayout<Float>.size], "the byte count of variable '\(name)' of shape \(shape)")
         } catch {
             diagnostics.error(location, error.message)
         }
-        created.append(Manifest.Entry(name: name, shape: shape, dtype: dtype.rawValue, trainable: trainable, naming: naming, variableName: variableName))
+        var entry = Manifest.Entry(name: name, shape: shape, dtype: dtype.rawValue, trainable: trainable, naming: naming, variableName: variableName)
+        entry.storePath = storePath
+        created.append(entry)
         memory.addVariable(name, shape, at: location)
         return created.count - 1
     }

@@ -26,6 +26,15 @@ public final class CallContext {
     public var initialValues: [String: Tensor]
     /// The variables created during the call, in creation order.
     public private(set) var created: [Variable] = []
+    /// TensorFlow's starting weights: when set, the variables `get_variable`
+    /// makes (and that no restored value is waiting for) take the values
+    /// TensorFlow gives them under this `DeterministicRandomTestTool`, in
+    /// creation order; the tool advances as TensorFlow's does.
+    public var startingWeights: DeterministicRandomTestTool?
+    /// Variables made while ``startingWeights`` was set that do not take
+    /// TensorFlow's values: Keras layers' weights (TensorFlow does not seed
+    /// them through the tool) and initializers whose transform is not reproduced.
+    public private(set) var notFromStartingWeights: [String] = []
 
     /// - Parameters:
     ///   - training: the training flag.
@@ -70,9 +79,11 @@ public final class CallContext {
     }
 
     /// Makes a variable, with its pending restored value if any, and records its creation.
-    /// Every path that creates a variable during a call goes through here.
+    /// Every path that creates a variable during a call goes through here;
+    /// `getVariable` says it is made by `get_variable` (not by a Keras layer),
+    /// so that ``startingWeights`` gives it TensorFlow's value.
     public func makeVariable(name: String, shape: [Int], initializer: Initializer?, regularizer: Regularizer?,
-                      trainable: Bool) throws -> Variable {
+                             trainable: Bool, getVariable: Bool = false) throws -> Variable {
         let value: Tensor
         if let restored = initialValues.removeValue(forKey: name) {
             guard restored.shape == shape else {
@@ -80,7 +91,11 @@ public final class CallContext {
                                   reason: "do not fit: the value given for '\(name)' must have the variable's shape")
             }
             value = restored
+        } else if startingWeights != nil, getVariable,
+                  let seeded = try (initializer ?? .default).tensorFlowValue(shape: shape, tool: &startingWeights!) {
+            value = seeded
         } else {
+            if startingWeights != nil { notFromStartingWeights.append(name) }
             value = try (initializer ?? .default).makeValue(shape: shape, name: name)
         }
         let variable = Variable(name: name, value: value, trainable: trainable, regularizer: regularizer)

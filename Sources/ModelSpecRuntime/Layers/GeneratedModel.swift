@@ -32,17 +32,26 @@ extension GeneratedModel {
 /// Values for variables not created yet, handed to the variables by the next call.
 public final class PendingValues {
     public fileprivate(set) var values: [String: Tensor] = [:]
+    /// TensorFlow's starting weights for the variables the next call makes
+    /// (``CallContext/startingWeights``); set it before the first call.
+    public var startingWeights: DeterministicRandomTestTool?
+    /// The variables made with ``startingWeights`` set that did not take TensorFlow's values.
+    public private(set) var notFromStartingWeights: [String] = []
 
     public init() {}
 
     /// The context of a top-level call: it gives the pending values to the
     /// variables the call creates. Call ``keep(after:)`` when the call ends.
     public func context(training: Bool, substituting substitutions: [String: Tensor]) -> CallContext {
-        CallContext(training: training, substituting: substitutions, initialValues: values)
+        let context = CallContext(training: training, substituting: substitutions, initialValues: values)
+        context.startingWeights = startingWeights
+        return context
     }
 
     /// Keeps the values the call did not use (for variables still to come).
     public func keep(after context: CallContext) {
         values = context.initialValues
+        startingWeights = context.startingWeights
+        notFromStartingWeights += context.notFromStartingWeights
     }
 }

@@ -72,10 +72,17 @@ public struct TF1 {
     /// `tf.compat.v1.get_variable` returning the variable itself (for `assign`).
     public func variable(_ name: String, shape: [Int], dtype: DType = .float32, initializer: Initializer? = nil,
                          regularizer: Regularizer? = nil, trainable: Bool = true) throws -> Variable {
+        try variable(name, shape: shape, dtype: dtype, initializer: initializer, regularizer: regularizer,
+                     trainable: trainable, getVariable: true)
+    }
+
+    /// A variable of the store: made by `get_variable` itself, or by a compat layer (`getVariable` false).
+    func variable(_ name: String, shape: [Int], dtype: DType = .float32, initializer: Initializer?,
+                  regularizer: Regularizer?, trainable: Bool, getVariable: Bool) throws -> Variable {
         let result = try store.store.getVariable(name, in: context.scopes.current,
                                                  VariableRequest(shape: shape, dtype: dtype, trainable: trainable)) { d in
             try context.makeVariable(name: d.name, shape: d.shape, initializer: initializer,
-                                     regularizer: regularizer, trainable: d.trainable)
+                                     regularizer: regularizer, trainable: d.trainable, getVariable: getVariable)
         }
         switch result.lookup {
         case .created, .createdDespiteReuse: store.didCreate(result.value)
@@ -113,7 +120,7 @@ public struct TF1 {
         defer { context.scopes.exit() }
         return try body(configuration.layerWeight { request in
             try variable(request.name, shape: request.shape, initializer: request.initializer,
-                         regularizer: request.regularizer, trainable: request.trainable)
+                         regularizer: request.regularizer, trainable: request.trainable, getVariable: false)
         })
     }
 

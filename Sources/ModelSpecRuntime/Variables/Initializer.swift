@@ -16,6 +16,8 @@ import Foundation
 /// one, from a hash of the variable's full name. **The random streams are not
 /// TensorFlow's** (TensorFlow uses Philox): only the distributions agree, so
 /// weights are loaded from a checkpoint to reproduce a TensorFlow model.
+/// TensorFlow's own starting values under `DeterministicRandomTestTool` are
+/// ``tensorFlowValue(shape:tool:)`` (`Initializer+TensorFlowRandom.swift`).
 public enum Initializer: Hashable, Sendable {
     case zeros
     case ones

@@ -1,0 +1,243 @@
+"""The guide's migration walk and checkpoint conversion (Tests/Goldens/migration/).
+
+The second half of TensorFlow's guide to the shim walks CompatModel ->
+PartiallyMigratedModel -> NearlyFullyNativeModel -> FullyNativeModel, checking
+with `DeterministicRandomTestTool(mode='num_random_ops')` that every step starts
+from the same weights and gives the same outputs and regularization losses.
+This area does that walk in TensorFlow (see `walk` for what the tool still does
+under TensorFlow 2.21) and writes, for each step:
+
+    <Step>/name_based/model.ckpt.*    what `tf.compat.v1.train.Saver(var_list=layer.weights)`
+                                      writes (TensorFlow's variable names)
+    <Step>/object_based/ckpt.*        what `tf.train.Checkpoint(model=layer).write` writes
+                                      (object paths, the object graph)
+    walk.json                         per step: the variables (creation order: name,
+                                      object key), the regularization loss, the output
+                                      file; the inputs file
+    inputs.npy, <Step>/outputs.npy
+
+Every step's checkpoints hold the same values: the walk's starting weights.
+
+Then, when the Swift CLI is built (`.build/debug/modelspec`, or $MODELSPEC_CLI),
+it converts CompatModel's name-based checkpoint to every step in both schemes
+and FullyNativeModel's object-based checkpoint back to CompatModel's names, and
+TensorFlow restores each conversion into a fresh model (`Saver.restore` for
+names, `tf.train.Checkpoint(model=layer).read(...).assert_consumed()` for object
+paths) and must reproduce the step's outputs; `conversions.json` records each
+command and TensorFlow's verdict. The Swift tests (ConversionTests) convert the
+same way and compare keys and values with the checkpoints TensorFlow wrote.
+"""
+import json
+import os
+import random
+import shutil
+import subprocess
+import tempfile
+
+import numpy as np
+import tensorflow as tf
+
+import seeds
+from common import ROOT, golden_dir, write_json, write_npy
+
+AREA = "migration"
+STEPS = ["CompatModel", "PartiallyMigratedModel", "NearlyFullyNativeModel", "FullyNativeModel"]
+CLASSES = {name: getattr(seeds, name) for name in STEPS}
+TAKES_TRAINING = {"CompatModel", "PartiallyMigratedModel"}
+SUFFIX = "/.ATTRIBUTES/VARIABLE_VALUE"
+
+
+def strip0(name):
+    return name.rsplit(":", 1)[0]
+
+
+def call(step, layer, inputs):
+    if step in TAKES_TRAINING:
+        return layer(inputs, training=False)
+    return layer(inputs)
+
+
+def fresh(step, inputs):
+    """A new, built instance (Keras names as in a fresh process)."""
+    tf.keras.backend.clear_session()
+    layer = CLASSES[step](10)
+    call(step, layer, inputs)
+    return layer
+
+
+def walk(out):
+    """The guide's walk. CompatModel is made under the tool, as the guide makes it;
+    each later step gets CompatModel's weights (assigned in creation order, the
+    map `modelspec migrate` finds) and must give its outputs and regularization
+    loss. Under TensorFlow 2.21 the tool alone no longer gives the steps one
+    start: tf_keras' native initializers draw their seeds from Python's `random`
+    (stateless ops), not from the tool's `get_seed`; `tool_only_losses` records
+    what each step gives under the tool alone."""
+    steps = {}
+    tool_only = {}
+    reference = None
+    for step in STEPS:
+        tf.keras.backend.clear_session()
+        random.seed(1234)  # tf_keras seeds Keras layers' initializers from here, not from the tool
+        tool = tf.compat.v1.keras.utils.DeterministicRandomTestTool(mode="num_random_ops")
+        created = []
+
+        def creator(next_creator, **kw):
+            created.append(next_creator(**kw))
+            return created[-1]
+
+        with tool.scope(), tf.variable_creator_scope(creator):
+            layer = CLASSES[step](10)
+            inputs = tf.random.normal(shape=(10, 5, 5, 5))
+            call(step, layer, inputs)
+            tool_only[step] = float(tf.math.add_n(layer.losses).numpy())
+        if reference is None:
+            reference = (inputs.numpy(), [v.numpy() for v in created])
+            write_npy(os.path.join(out, "inputs.npy"), reference[0])
+        np.testing.assert_allclose(inputs.numpy(), reference[0])
+        # In creation order, the order `modelspec migrate` matches them in.
+        for variable, value in zip(created, reference[1]):
+            assert tuple(variable.shape) == value.shape, (step, variable.name, value.shape)
+            variable.assign(value)
+        output = call(step, layer, inputs)
+        loss = tf.math.add_n(layer.losses)
+        step_dir = golden_dir(AREA, step)
+        write_npy(os.path.join(step_dir, "outputs.npy"), output.numpy())
+        # Name-based: a Saver over the layer's weights keys them by variable.name.
+        saver = tf.compat.v1.train.Saver(var_list=layer.weights, save_relative_paths=True)
+        saver.save(None, os.path.join(step_dir, "name_based", "model.ckpt"), write_meta_graph=False)
+        os.remove(os.path.join(step_dir, "name_based", "checkpoint"))
+        tf.train.Checkpoint(model=layer).write(os.path.join(step_dir, "object_based", "ckpt"))
+        steps[step] = {
+            "variables": [{"name": strip0(v.name), "shape": list(v.shape)} for v in layer.weights],
+            "regularization_loss": float(loss.numpy()),
+            "outputs": f"{step}/outputs.npy",
+        }
+    losses = {s: steps[s]["regularization_loss"] for s in STEPS}
+    assert len(set(losses.values())) == 1, losses
+    for step in STEPS[1:]:
+        np.testing.assert_allclose(np.load(os.path.join(out, step, "outputs.npy")),
+                                   np.load(os.path.join(out, STEPS[0], "outputs.npy")), rtol=1e-6, atol=1e-6)
+    write_json(os.path.join(out, "walk.json"), {"steps": STEPS, "inputs": "inputs.npy", "per_step": steps,
+                                                "tool_only_losses": tool_only})
+    return reference[0]
+
+
+def cli():
+    path = os.environ.get("MODELSPEC_CLI", os.path.join(ROOT, ".build", "debug", "modelspec"))
+    return path if os.path.exists(path) else None
+
+
+def restore_and_check(step, scheme, prefix, inputs, expected):
+    """TensorFlow restores a converted checkpoint into a fresh `step`; its outputs."""
+    layer = fresh(step, tf.constant(inputs))
+    if scheme == "name-based":
+        saver = tf.compat.v1.train.Saver(var_list=layer.weights)
+        saver.restore(None, prefix)
+        how = "tf.compat.v1.train.Saver(var_list=layer.weights).restore"
+    else:
+        status = tf.train.Checkpoint(model=layer).read(prefix)
+        status.assert_consumed()
+        how = "tf.train.Checkpoint(model=layer).read(...).assert_consumed()"
+    got = call(step, layer, tf.constant(inputs)).numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+    return how, float(np.max(np.abs(got - expected)))
+
+
+def conversions(out, inputs):
+    binary = cli()
+    if binary is None:
+        print("  (no Swift CLI built: conversions not verified; run `swift build --product modelspec` first)")
+        return
+    compat = os.path.join(out, "CompatModel", "name_based", "model.ckpt")
+    fully = os.path.join(out, "FullyNativeModel", "object_based", "ckpt")
+    spec = lambda s: os.path.join(ROOT, "specs", s + ".yaml")
+    cases = []
+    for step in STEPS:
+        for scheme in ("name-based", "object-based"):
+            cases.append((step, scheme, compat, "CompatModel", []))
+    cases.append(("CompatModel", "name-based", fully, "FullyNativeModel", ["--object-root", "model"]))
+    cases.append(("PartiallyMigratedModel", "object-based", fully, "FullyNativeModel", ["--object-root", "model"]))
+    records = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, (step, scheme, source, source_spec, extra) in enumerate(cases):
+            prefix = os.path.join(tmp, f"c{index}", "ckpt")
+            os.makedirs(os.path.dirname(prefix))
+            args = ["convert", spec(step), source, "--from", spec(source_spec), "--to", scheme, "-o", prefix]
+            if scheme == "object-based":
+                args += ["--output-object-root", "model"]
+            args += extra
+            result = subprocess.run([binary] + args, capture_output=True, text=True)
+            assert result.returncode == 0, (args, result.stdout, result.stderr)
+            expected = np.load(os.path.join(out, step, "outputs.npy"))
+            how, diff = restore_and_check(step, scheme, prefix, inputs, expected)
+            rel = lambda p: os.path.relpath(p, ROOT)
+            records.append({
+                "command": ["modelspec", "convert", rel(spec(step)), rel(source), "--from", rel(spec(source_spec)),
+                            "--to", scheme, "-o", "OUT"] + (["--output-object-root", "model"] if scheme == "object-based" else []) + extra,
+                "step": step, "scheme": scheme,
+                "keys": sorted(k for k, _ in tf.train.list_variables(prefix)),
+                "restored_by": how, "max_abs_output_difference": diff,
+            })
+            print(f"  TensorFlow restored {step} ({scheme}) converted from {source_spec}")
+    write_json(os.path.join(out, "conversions.json"), {"chain": records, "seeds": seed_conversions(binary)})
+
+
+# Seed models converted to both schemes of themselves (beyond the chain): compat
+# layer objects kept as attributes, templates, a nested shim layer, batch norm,
+# functional compat layers, native layers beside compat ones.
+SEED_CONVERSIONS = ["OOStyleCompatModel", "CompatV1TemplateScaleByY", "WrappedDenseLayer", "CompatV1BatchNorm",
+                    "FunctionalStyleCompatModel", "PartiallyNativeKerasLayersModel", "WrappedDoubleDenseLayer",
+                    "CompatV1LayerModel", "BahdanauAttention"]
+
+
+def seed_instance(model):
+    case = next(c for c in seeds.CASES if c["model"] == model)
+    layer = case["cls"](**case["params"])
+    if model == "WrappedDenseLayer":
+        # The spec names the nested shim layer `dense_layer`; the guide's class keeps it as `_dense_layer`.
+        layer.dense_layer = layer._dense_layer
+    return layer
+
+
+def seed_conversions(binary):
+    records = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for model in SEED_CONVERSIONS:
+            seed_dir = os.path.join(ROOT, "Tests", "Goldens", "seeds", model)
+            with open(os.path.join(seed_dir, "case.json")) as f:
+                case = json.load(f)
+            inputs = [np.load(os.path.join(seed_dir, i["file"])) for i in case["inputs"]]
+            with open(os.path.join(ROOT, "Tests", "Goldens", "seeds_checkpoints", model, "checkpoint.json")) as f:
+                outputs = [np.load(os.path.join(seed_dir, o)) for o in json.load(f)["outputs"]]
+            source = os.path.join(ROOT, "Tests", "Goldens", "seeds_checkpoints", model, "checkpoint", "model.ckpt")
+            for scheme in ("name-based", "object-based"):
+                prefix = os.path.join(tmp, model, scheme, "ckpt")
+                args = ["convert", os.path.join(ROOT, "specs", model + ".yaml"), source, "--to", scheme, "-o", prefix]
+                if scheme == "object-based":
+                    args += ["--output-object-root", "model"]
+                result = subprocess.run([binary] + args, capture_output=True, text=True)
+                assert result.returncode == 0, (args, result.stdout, result.stderr)
+                tf.keras.backend.clear_session()
+                layer = seed_instance(model)
+                layer(*[tf.constant(x) for x in inputs], **case["call_kwargs"])
+                if scheme == "name-based":
+                    tf.compat.v1.train.Saver(var_list=layer.weights).restore(None, prefix)
+                else:
+                    tf.train.Checkpoint(model=layer).read(prefix).assert_consumed()
+                got = layer(*[tf.constant(x) for x in inputs], **case["call_kwargs"])
+                got = list(got) if isinstance(got, (tuple, list)) else [got]
+                for g, e in zip(got, outputs):
+                    np.testing.assert_allclose(np.array(g), e, rtol=1e-5, atol=1e-5)
+                records.append({"model": model, "scheme": scheme,
+                                "keys": sorted(k for k, _ in tf.train.list_variables(prefix))})
+                print(f"  TensorFlow restored {model} ({scheme}) converted from its Saver checkpoint")
+    return records
+
+
+def main():
+    out = os.path.join(os.path.dirname(golden_dir(AREA)), AREA)
+    shutil.rmtree(out)
+    out = golden_dir(AREA)
+    inputs = walk(out)
+    conversions(out, inputs)
