@@ -27,8 +27,11 @@ import Testing
     /// (SpecOperationGoldenTests, OperationCatalogTests).
     static let operationModels = ["OperationCatalog"]
 
+    /// Specs of the layers: their goldens are in Tests/Goldens/layers (LayerGoldenTests, LayerCatalogTests).
+    static let layerModels = ["LayerCatalog", "NativeLayerCatalog"]
+
     /// Specs that are not seeds.
-    static let otherModels = Set(realModels + benchmarkModels + operationModels)
+    static let otherModels = Set(realModels + benchmarkModels + operationModels + layerModels)
 
     @Test func everySeedSpecHasAGolden() {
         let specs = PackagePaths.files(in: PackagePaths.specs, suffix: ".yaml").map { String($0.dropLast(5)) }

@@ -1,7 +1,8 @@
 extension LayerKind {
     /// Every declared layer kind, in the reference's order.
     public static let allCases: [LayerKind] = [
-        .dense, .conv2d, .batchNormalization, .flatten, .dropout, .maxPooling2d, .averagePooling2d,
+        .dense, .conv1d, .conv2d, .conv3d, .conv2dTranspose, .separableConv2d, .depthwiseConv2d,
+        .batchNormalization, .layerNormalization, .flatten, .dropout, .maxPooling2d, .averagePooling2d,
     ]
 
     /// TensorFlow's names of a layer that has all three forms: `tf.compat.v1.layers.conv2d`,
