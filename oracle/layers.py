@@ -174,6 +174,21 @@ def normalization_cases():
          [2, 3, 2, 2, 2], native(lambda: tf.keras.layers.BatchNormalization(fused=True, momentum=0.5)), training=True)
 
 
+def activity_cases():
+    # The activity loss, regularizer(output) / batch size: in a Keras layer's or v1 object's losses
+    # before its weights' (a shim layer lists its store's losses, then the object's), and not kept
+    # at all for a functional step.
+    l1, l2 = tf.keras.regularizers.l1(0.01), tf.keras.regularizers.l2(0.01)
+    case("activity_regularizer_keras", native_spec([4, 3], "{Dense: {units: 2, activity_regularizer: l2, kernel_regularizer: l1}}"),
+         [4, 3], native(lambda: tf.keras.layers.Dense(2, activity_regularizer="l2", kernel_regularizer="l1")))
+    case("activity_regularizer_object", legacy_spec([2, 5, 5, 2], ["conv"], {"conv": "{v1.Conv2D: {filters: 2, kernel_size: 3, activity_regularizer: {l2: 0.05}, kernel_regularizer: l1}}"}),
+         [2, 5, 5, 2], object_form(lambda: v1.layers.Conv2D(2, 3, activity_regularizer=tf.keras.regularizers.l2(0.05), kernel_regularizer=l1)))
+    case("activity_regularizer_functional", legacy_spec([3, 4], ["dense: {units: 2, activity_regularizer: l2, kernel_regularizer: l1}"]),
+         [3, 4], functional(lambda x, t: v1.layers.dense(x, 2, activity_regularizer=l2, kernel_regularizer=l1)))
+    case("activity_regularizer_separable_keras", native_spec([2, 5, 5, 2], "{SeparableConv2D: {filters: 3, kernel_size: 2, activity_regularizer: {l1: 0.02}}}"),
+         [2, 5, 5, 2], native(lambda: tf.keras.layers.SeparableConv2D(3, 2, activity_regularizer=tf.keras.regularizers.l1(0.02))))
+
+
 def spec_file(model):
     with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "specs", model + ".yaml")) as f:
         return f.read()
@@ -249,5 +264,6 @@ def main():
     transposed_cases()
     depthwise_cases()
     normalization_cases()
+    activity_cases()
     catalog_cases()
     write_json(os.path.join(OUT, "cases.json"), {"tensorflow": tf.__version__, "cases": CASES})

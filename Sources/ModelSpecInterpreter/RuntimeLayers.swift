@@ -24,7 +24,8 @@ enum RuntimeLayers {
         "depthwise_conv2d": { a in
             let weights = try weights(a)
             return DepthwiseConv2DKernel(depthwise: depthwise(a), activation: weights.activation, useBias: weights.useBias,
-                                         biasInitializer: weights.biasInitializer, biasRegularizer: weights.biasRegularizer)
+                                         biasInitializer: weights.biasInitializer, biasRegularizer: weights.biasRegularizer,
+                                         activityRegularizer: weights.activityRegularizer)
         },
         "batch_normalization": { a in
             BatchNormalizationKernel(axis: a.int("axis"), momentum: Float(a.double("momentum")),
@@ -60,7 +61,8 @@ enum RuntimeLayers {
                         kernelInitializer: a.initializer("kernel_initializer").map(initializer),
                         biasInitializer: a.initializer("bias_initializer").map(initializer) ?? .zeros,
                         kernelRegularizer: a.regularizer("kernel_regularizer").map(regularizer),
-                        biasRegularizer: a.regularizer("bias_regularizer").map(regularizer))
+                        biasRegularizer: a.regularizer("bias_regularizer").map(regularizer),
+                        activityRegularizer: a.regularizer("activity_regularizer").map(regularizer))
     }
 
     static func padding(_ a: LayerArguments) -> ModelSpecRuntime.Padding {

@@ -56,6 +56,7 @@ extension LayerKind {
             LayerArgument("depthwise_regularizer", .regularizer, .absent("none"), swift: "depthwiseRegularizer"),
             LayerArgument("pointwise_regularizer", .regularizer, .absent("none"), swift: "pointwiseRegularizer"),
             LayerArgument("bias_regularizer", .regularizer, .absent("none"), swift: "biasRegularizer"),
+            activityRegularizer,
         ],
         variables: [
             depthwiseKernel,
@@ -91,6 +92,7 @@ extension LayerKind {
             LayerArgument("bias_initializer", .initializer, .value(.initializer(.zeros)), swift: "biasInitializer"),
             LayerArgument("depthwise_regularizer", .regularizer, .absent("none"), swift: "depthwiseRegularizer"),
             LayerArgument("bias_regularizer", .regularizer, .absent("none"), swift: "biasRegularizer"),
+            activityRegularizer,
         ],
         variables: [
             depthwiseKernel,

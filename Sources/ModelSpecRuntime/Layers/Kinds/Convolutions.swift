@@ -25,6 +25,7 @@ public struct ConvolutionKernel: LayerKernel {
 
     public var baseName: String { "conv\(rank)d" }
     public var makesVariables: Bool { true }
+    public var activityRegularizer: Regularizer? { weights.activityRegularizer }
 
     public func apply(_ x: Tensor, training: Bool, context: CallContext,
                       weight: (WeightRequest) throws -> Variable) throws -> Tensor {
@@ -57,13 +58,13 @@ extension LayerConfiguration {
     public static func conv2d(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
                               dilationRate: [Int] = [1, 1], activation: Activation = .linear, useBias: Bool = true,
                               kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                               trainable: Bool = true, name: String? = nil) -> LayerConfiguration {
         LayerConfiguration(ConvolutionKernel(
             rank: 2, filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
             dilationRate: dilationRate, weights: WeightArguments(
                 activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
-                biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer)),
+                biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer)),
             name: name, trainable: trainable)
     }
 }
@@ -73,12 +74,12 @@ extension TF1 {
     public func conv2d(_ x: Tensor, filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
                        dilationRate: [Int] = [1, 1], activation: Activation = .linear, useBias: Bool = true,
                        kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                        trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
         try layer(.conv2d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                           dilationRate: dilationRate, activation: activation, useBias: useBias,
                           kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                          kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+                          kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
                           trainable: trainable, name: name), x, reuse: reuse)
     }
 }
@@ -88,12 +89,12 @@ extension v1 {
     public static func Conv2D(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
                               dilationRate: [Int] = [1, 1], activation: Activation = .linear, useBias: Bool = true,
                               kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                               trainable: Bool = true, name: String? = nil) -> CompatLayer {
         CompatLayer(.conv2d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                             dilationRate: dilationRate, activation: activation, useBias: useBias,
                             kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                            kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+                            kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
                             trainable: trainable, name: name))
     }
 }
@@ -103,12 +104,12 @@ extension keras {
     public static func Conv2D(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
                               dilationRate: [Int] = [1, 1], activation: Activation = .linear, useBias: Bool = true,
                               kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                               trainable: Bool = true, path: String) -> KerasLayer {
         KerasLayer(.conv2d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                            dilationRate: dilationRate, activation: activation, useBias: useBias,
                            kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                           kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+                           kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
                            trainable: trainable), path: path)
     }
 }
@@ -117,13 +118,13 @@ extension LayerConfiguration {
     public static func conv1d(filters: Int, kernelSize: [Int], strides: [Int] = [1], padding: Padding = .valid,
                               dilationRate: [Int] = [1], activation: Activation = .linear, useBias: Bool = true,
                               kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                               trainable: Bool = true, name: String? = nil) -> LayerConfiguration {
         LayerConfiguration(ConvolutionKernel(
             rank: 1, filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
             dilationRate: dilationRate, weights: WeightArguments(
                 activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
-                biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer)),
+                biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer)),
             name: name, trainable: trainable)
     }
 }
@@ -133,12 +134,12 @@ extension TF1 {
     public func conv1d(_ x: Tensor, filters: Int, kernelSize: [Int], strides: [Int] = [1], padding: Padding = .valid,
                        dilationRate: [Int] = [1], activation: Activation = .linear, useBias: Bool = true,
                        kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                        trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
         try layer(.conv1d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                           dilationRate: dilationRate, activation: activation, useBias: useBias,
                           kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                          kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+                          kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
                           trainable: trainable, name: name), x, reuse: reuse)
     }
 }
@@ -148,12 +149,12 @@ extension v1 {
     public static func Conv1D(filters: Int, kernelSize: [Int], strides: [Int] = [1], padding: Padding = .valid,
                               dilationRate: [Int] = [1], activation: Activation = .linear, useBias: Bool = true,
                               kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                               trainable: Bool = true, name: String? = nil) -> CompatLayer {
         CompatLayer(.conv1d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                             dilationRate: dilationRate, activation: activation, useBias: useBias,
                             kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                            kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+                            kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
                             trainable: trainable, name: name))
     }
 }
@@ -163,12 +164,12 @@ extension keras {
     public static func Conv1D(filters: Int, kernelSize: [Int], strides: [Int] = [1], padding: Padding = .valid,
                               dilationRate: [Int] = [1], activation: Activation = .linear, useBias: Bool = true,
                               kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                               trainable: Bool = true, path: String) -> KerasLayer {
         KerasLayer(.conv1d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                            dilationRate: dilationRate, activation: activation, useBias: useBias,
                            kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                           kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+                           kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
                            trainable: trainable), path: path)
     }
 }
@@ -177,13 +178,13 @@ extension LayerConfiguration {
     public static func conv3d(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1, 1], padding: Padding = .valid,
                               dilationRate: [Int] = [1, 1, 1], activation: Activation = .linear, useBias: Bool = true,
                               kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                               trainable: Bool = true, name: String? = nil) -> LayerConfiguration {
         LayerConfiguration(ConvolutionKernel(
             rank: 3, filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
             dilationRate: dilationRate, weights: WeightArguments(
                 activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
-                biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer)),
+                biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer)),
             name: name, trainable: trainable)
     }
 }
@@ -193,12 +194,12 @@ extension TF1 {
     public func conv3d(_ x: Tensor, filters: Int, kernelSize: [Int], strides: [Int] = [1, 1, 1], padding: Padding = .valid,
                        dilationRate: [Int] = [1, 1, 1], activation: Activation = .linear, useBias: Bool = true,
                        kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                        trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
         try layer(.conv3d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                           dilationRate: dilationRate, activation: activation, useBias: useBias,
                           kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                          kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+                          kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
                           trainable: trainable, name: name), x, reuse: reuse)
     }
 }
@@ -208,12 +209,12 @@ extension v1 {
     public static func Conv3D(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1, 1], padding: Padding = .valid,
                               dilationRate: [Int] = [1, 1, 1], activation: Activation = .linear, useBias: Bool = true,
                               kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                               trainable: Bool = true, name: String? = nil) -> CompatLayer {
         CompatLayer(.conv3d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                             dilationRate: dilationRate, activation: activation, useBias: useBias,
                             kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                            kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+                            kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
                             trainable: trainable, name: name))
     }
 }
@@ -223,12 +224,12 @@ extension keras {
     public static func Conv3D(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1, 1], padding: Padding = .valid,
                               dilationRate: [Int] = [1, 1, 1], activation: Activation = .linear, useBias: Bool = true,
                               kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                               trainable: Bool = true, path: String) -> KerasLayer {
         KerasLayer(.conv3d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                            dilationRate: dilationRate, activation: activation, useBias: useBias,
                            kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                           kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+                           kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
                            trainable: trainable), path: path)
     }
 }

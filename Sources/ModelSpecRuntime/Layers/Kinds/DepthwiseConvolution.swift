@@ -42,14 +42,17 @@ public struct DepthwiseConv2DKernel: LayerKernel {
     public var useBias: Bool
     public var biasInitializer: Initializer
     public var biasRegularizer: Regularizer?
+    public var activityRegularizer: Regularizer?
 
     public init(depthwise: DepthwiseArguments, activation: Activation = .linear, useBias: Bool = true,
-                biasInitializer: Initializer = .zeros, biasRegularizer: Regularizer? = nil) {
+                biasInitializer: Initializer = .zeros, biasRegularizer: Regularizer? = nil,
+                activityRegularizer: Regularizer? = nil) {
         self.depthwise = depthwise
         self.activation = activation
         self.useBias = useBias
         self.biasInitializer = biasInitializer
         self.biasRegularizer = biasRegularizer
+        self.activityRegularizer = activityRegularizer
     }
 
     public var baseName: String { "depthwise_conv2d" }
@@ -87,6 +90,7 @@ public struct SeparableConv2DKernel: LayerKernel {
 
     public var baseName: String { "separable_conv2d" }
     public var makesVariables: Bool { true }
+    public var activityRegularizer: Regularizer? { weights.activityRegularizer }
 
     public func apply(_ x: Tensor, training: Bool, context: CallContext,
                       weight: (WeightRequest) throws -> Variable) throws -> Tensor {
@@ -110,7 +114,7 @@ extension LayerConfiguration {
                                        activation: Activation = .linear, useBias: Bool = true,
                                        depthwiseInitializer: Initializer? = nil, pointwiseInitializer: Initializer? = nil,
                                        biasInitializer: Initializer = .zeros, depthwiseRegularizer: Regularizer? = nil,
-                                       pointwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                                       pointwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                                        trainable: Bool = true, name: String? = nil) -> LayerConfiguration {
         LayerConfiguration(SeparableConv2DKernel(
             filters: filters,
@@ -119,7 +123,7 @@ extension LayerConfiguration {
                                           regularizer: depthwiseRegularizer),
             pointwiseInitializer: pointwiseInitializer, pointwiseRegularizer: pointwiseRegularizer,
             weights: WeightArguments(activation: activation, useBias: useBias, biasInitializer: biasInitializer,
-                                     biasRegularizer: biasRegularizer)),
+                                     biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer)),
             name: name, trainable: trainable)
     }
 
@@ -127,13 +131,13 @@ extension LayerConfiguration {
                                        depthMultiplier: Int = 1, dilationRate: [Int] = [1, 1],
                                        activation: Activation = .linear, useBias: Bool = true,
                                        depthwiseInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                                       depthwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                                       depthwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                                        trainable: Bool = true) -> LayerConfiguration {
         LayerConfiguration(DepthwiseConv2DKernel(
             depthwise: DepthwiseArguments(kernelSize: kernelSize, strides: strides, padding: padding, dilationRate: dilationRate,
                                           depthMultiplier: depthMultiplier, initializer: depthwiseInitializer,
                                           regularizer: depthwiseRegularizer),
-            activation: activation, useBias: useBias, biasInitializer: biasInitializer, biasRegularizer: biasRegularizer),
+            activation: activation, useBias: useBias, biasInitializer: biasInitializer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer),
             trainable: trainable)
     }
 }
@@ -145,14 +149,14 @@ extension TF1 {
                                 activation: Activation = .linear, useBias: Bool = true,
                                 depthwiseInitializer: Initializer? = nil, pointwiseInitializer: Initializer? = nil,
                                 biasInitializer: Initializer = .zeros, depthwiseRegularizer: Regularizer? = nil,
-                                pointwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                                pointwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                                 trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
         try layer(.separableConv2d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                                    dilationRate: dilationRate, depthMultiplier: depthMultiplier, activation: activation,
                                    useBias: useBias, depthwiseInitializer: depthwiseInitializer,
                                    pointwiseInitializer: pointwiseInitializer, biasInitializer: biasInitializer,
                                    depthwiseRegularizer: depthwiseRegularizer, pointwiseRegularizer: pointwiseRegularizer,
-                                   biasRegularizer: biasRegularizer, trainable: trainable, name: name), x, reuse: reuse)
+                                   biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer, trainable: trainable, name: name), x, reuse: reuse)
     }
 }
 
@@ -163,14 +167,14 @@ extension v1 {
                                        activation: Activation = .linear, useBias: Bool = true,
                                        depthwiseInitializer: Initializer? = nil, pointwiseInitializer: Initializer? = nil,
                                        biasInitializer: Initializer = .zeros, depthwiseRegularizer: Regularizer? = nil,
-                                       pointwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                                       pointwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                                        trainable: Bool = true, name: String? = nil) -> CompatLayer {
         CompatLayer(.separableConv2d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                                      dilationRate: dilationRate, depthMultiplier: depthMultiplier, activation: activation,
                                      useBias: useBias, depthwiseInitializer: depthwiseInitializer,
                                      pointwiseInitializer: pointwiseInitializer, biasInitializer: biasInitializer,
                                      depthwiseRegularizer: depthwiseRegularizer, pointwiseRegularizer: pointwiseRegularizer,
-                                     biasRegularizer: biasRegularizer, trainable: trainable, name: name))
+                                     biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer, trainable: trainable, name: name))
     }
 }
 
@@ -181,14 +185,14 @@ extension keras {
                                        activation: Activation = .linear, useBias: Bool = true,
                                        depthwiseInitializer: Initializer? = nil, pointwiseInitializer: Initializer? = nil,
                                        biasInitializer: Initializer = .zeros, depthwiseRegularizer: Regularizer? = nil,
-                                       pointwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                                       pointwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                                        trainable: Bool = true, path: String) -> KerasLayer {
         KerasLayer(.separableConv2d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                                     dilationRate: dilationRate, depthMultiplier: depthMultiplier, activation: activation,
                                     useBias: useBias, depthwiseInitializer: depthwiseInitializer,
                                     pointwiseInitializer: pointwiseInitializer, biasInitializer: biasInitializer,
                                     depthwiseRegularizer: depthwiseRegularizer, pointwiseRegularizer: pointwiseRegularizer,
-                                    biasRegularizer: biasRegularizer, trainable: trainable), path: path)
+                                    biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer, trainable: trainable), path: path)
     }
 
     /// `tf.keras.layers.DepthwiseConv2D` (`tf.compat.v1.layers` has none).
@@ -196,12 +200,12 @@ extension keras {
                                        depthMultiplier: Int = 1, dilationRate: [Int] = [1, 1],
                                        activation: Activation = .linear, useBias: Bool = true,
                                        depthwiseInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                                       depthwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                                       depthwiseRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                                        trainable: Bool = true, path: String) -> KerasLayer {
         KerasLayer(.depthwiseConv2d(kernelSize: kernelSize, strides: strides, padding: padding,
                                     depthMultiplier: depthMultiplier, dilationRate: dilationRate, activation: activation,
                                     useBias: useBias, depthwiseInitializer: depthwiseInitializer,
                                     biasInitializer: biasInitializer, depthwiseRegularizer: depthwiseRegularizer,
-                                    biasRegularizer: biasRegularizer, trainable: trainable), path: path)
+                                    biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer, trainable: trainable), path: path)
     }
 }

@@ -21,6 +21,7 @@ public struct Conv2DTransposeKernel: LayerKernel {
 
     public var baseName: String { "conv2d_transpose" }
     public var makesVariables: Bool { true }
+    public var activityRegularizer: Regularizer? { weights.activityRegularizer }
 
     public func apply(_ x: Tensor, training: Bool, context: CallContext,
                       weight: (WeightRequest) throws -> Variable) throws -> Tensor {
@@ -38,13 +39,13 @@ extension LayerConfiguration {
     public static func conv2dTranspose(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
                                        dilationRate: [Int] = [1, 1], activation: Activation = .linear, useBias: Bool = true,
                                        kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                                        trainable: Bool = true, name: String? = nil) -> LayerConfiguration {
         LayerConfiguration(Conv2DTransposeKernel(
             filters: filters, kernelSize: kernelSize, strides: strides, padding: padding, dilationRate: dilationRate,
             weights: WeightArguments(activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
                                      biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
-                                     biasRegularizer: biasRegularizer)),
+                                     biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer)),
             name: name, trainable: trainable)
     }
 }
@@ -54,12 +55,12 @@ extension TF1 {
     public func conv2dTranspose(_ x: Tensor, filters: Int, kernelSize: [Int], strides: [Int] = [1, 1],
                                 padding: Padding = .valid, activation: Activation = .linear, useBias: Bool = true,
                                 kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                                kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                                kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                                 trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
         try layer(.conv2dTranspose(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                                    activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
                                    biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
-                                   biasRegularizer: biasRegularizer, trainable: trainable, name: name), x, reuse: reuse)
+                                   biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer, trainable: trainable, name: name), x, reuse: reuse)
     }
 }
 
@@ -68,12 +69,12 @@ extension v1 {
     public static func Conv2DTranspose(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
                                        activation: Activation = .linear, useBias: Bool = true,
                                        kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                                        trainable: Bool = true, name: String? = nil) -> CompatLayer {
         CompatLayer(.conv2dTranspose(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                                      activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
                                      biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
-                                     biasRegularizer: biasRegularizer, trainable: trainable, name: name))
+                                     biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer, trainable: trainable, name: name))
     }
 }
 
@@ -82,12 +83,12 @@ extension keras {
     public static func Conv2DTranspose(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
                                        dilationRate: [Int] = [1, 1], activation: Activation = .linear, useBias: Bool = true,
                                        kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                                        trainable: Bool = true, path: String) -> KerasLayer {
         KerasLayer(.conv2dTranspose(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
                                     dilationRate: dilationRate, activation: activation, useBias: useBias,
                                     kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                                    kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
+                                    kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer,
                                     trainable: trainable), path: path)
     }
 }
