@@ -200,7 +200,7 @@ class LayerCatalog(tf.keras.layers.Layer):
     def __init__(self):
         super().__init__()
         self.separable = v1.layers.SeparableConv2D(4, 3, depth_multiplier=2, padding="same")
-        self.conv_1d = v1.layers.Conv1D(2, 2, dilation_rate=2, activation=tf.nn.relu)
+        self.conv_1d = v1.layers.Conv1D(2, 2, dilation_rate=2, activation=tf.nn.relu, activity_regularizer=tf.keras.regularizers.l1(0.01))
         self.conv_3d = v1.layers.Conv3D(2, 1, use_bias=False)
         self.deconv = v1.layers.Conv2DTranspose(2, 2, strides=2)
         self.norm = v1.layers.BatchNormalization(fused=True, momentum=0.9)
@@ -214,7 +214,7 @@ class LayerCatalog(tf.keras.layers.Layer):
             x = v1.layers.conv2d_transpose(x, 2, 3, strides=2, padding="same", kernel_regularizer=tf.keras.regularizers.l2(0.01))
             x = v1.layers.separable_conv2d(x, 3, 3, strides=2, pointwise_regularizer=tf.keras.regularizers.l2(0.01))
             x = tf.reshape(x, [-1, 49, 3])
-            x = v1.layers.conv1d(x, 4, 3, strides=2)
+            x = v1.layers.conv1d(x, 4, 3, strides=2, kernel_initializer=v1.initializers.lecun_normal())
             x = self.conv_1d(x)
             x = tf.reshape(x, [-1, 2, 11, 2, 2])
             x = v1.layers.conv3d(x, 3, (1, 3, 2), padding="same")
@@ -229,12 +229,14 @@ class NativeLayerCatalog(tf.keras.layers.Layer):
 
     def __init__(self):
         super().__init__()
-        self.deconv = tf.keras.layers.Conv2DTranspose(2, 3, strides=2, padding="same", activation="relu")
+        self.deconv = tf.keras.layers.Conv2DTranspose(
+            2, 3, strides=2, padding="same", activation="relu",
+            kernel_initializer=tf.keras.initializers.VarianceScaling(2.0, mode="fan_out", distribution="uniform"))
         self.depthwise = tf.keras.layers.DepthwiseConv2D(3, depth_multiplier=2, strides=2)
-        self.separable = tf.keras.layers.SeparableConv2D(3, 2, depthwise_regularizer="l2")
+        self.separable = tf.keras.layers.SeparableConv2D(3, 2, depthwise_regularizer="l2", depthwise_initializer="he_uniform")
         self.layer_norm = tf.keras.layers.LayerNormalization(axis=[1, 2, 3])
         self.batch_norm = tf.keras.layers.BatchNormalization(fused=False, momentum=0.9)
-        self.conv_1d = tf.keras.layers.Conv1D(4, 3, padding="same")
+        self.conv_1d = tf.keras.layers.Conv1D(4, 3, padding="same", kernel_initializer="orthogonal", activity_regularizer="l2")
         self.conv_3d = tf.keras.layers.Conv3D(2, 2)
 
     def call(self, inputs, training=None):

@@ -86,7 +86,7 @@ public final class LayerCatalog: ShimLayer, GeneratedModel {
     /// Makes the model and its sublayers.
     public init() {
         separable = v1.SeparableConv2D(filters: 4, kernelSize: [3, 3], padding: .same, depthMultiplier: 2)
-        conv1d = v1.Conv1D(filters: 2, kernelSize: [2], dilationRate: [2], activation: .relu)
+        conv1d = v1.Conv1D(filters: 2, kernelSize: [2], dilationRate: [2], activation: .relu, activityRegularizer: .l1(0.01))
         conv3d = v1.Conv3D(filters: 2, kernelSize: [1, 1, 1], useBias: false)
         deconv = v1.Conv2DTranspose(filters: 2, kernelSize: [2, 2], strides: [2, 2])
         norm = v1.BatchNormalization(momentum: 0.9, fused: true)
@@ -114,7 +114,7 @@ public final class LayerCatalog: ShimLayer, GeneratedModel {
                 let x4 = try tf.conv2dTranspose(x3, filters: 2, kernelSize: [3, 3], strides: [2, 2], padding: .same, kernelRegularizer: .l2(0.01))
                 let x5 = try tf.separableConv2d(x4, filters: 3, kernelSize: [3, 3], strides: [2, 2], pointwiseRegularizer: .l2(0.01))
                 let x6 = try reshape(x5, [-1, 49, 3])
-                let x7 = try tf.conv1d(x6, filters: 4, kernelSize: [3], strides: [2])
+                let x7 = try tf.conv1d(x6, filters: 4, kernelSize: [3], strides: [2], kernelInitializer: .lecunNormal())
                 let x8 = try conv1d(x7, training: training, in: tf)
                 let x9 = try reshape(x8, [-1, 2, 11, 2, 2])
                 let x10 = try tf.conv3d(x9, filters: 3, kernelSize: [1, 3, 2], padding: .same)

@@ -80,12 +80,12 @@ public final class NativeLayerCatalog: GeneratedModel {
     /// Makes the model and its sublayers.
     public init(path: String = "") {
         self.path = path
-        deconv = keras.Conv2DTranspose(filters: 2, kernelSize: [3, 3], strides: [2, 2], padding: .same, activation: .relu, path: path + "deconv")
+        deconv = keras.Conv2DTranspose(filters: 2, kernelSize: [3, 3], strides: [2, 2], padding: .same, activation: .relu, kernelInitializer: .varianceScaling(scale: 2.0, mode: .fanOut, distribution: .uniform), path: path + "deconv")
         depthwise = keras.DepthwiseConv2D(kernelSize: [3, 3], strides: [2, 2], depthMultiplier: 2, path: path + "depthwise")
-        separable = keras.SeparableConv2D(filters: 3, kernelSize: [2, 2], depthwiseRegularizer: .l2(0.01), path: path + "separable")
+        separable = keras.SeparableConv2D(filters: 3, kernelSize: [2, 2], depthwiseInitializer: .heUniform(), depthwiseRegularizer: .l2(0.01), path: path + "separable")
         layerNorm = keras.LayerNormalization(axis: [1, 2, 3], path: path + "layer_norm")
         batchNorm = keras.BatchNormalization(momentum: 0.9, fused: false, path: path + "batch_norm")
-        conv1d = keras.Conv1D(filters: 4, kernelSize: [3], padding: .same, path: path + "conv_1d")
+        conv1d = keras.Conv1D(filters: 4, kernelSize: [3], padding: .same, kernelInitializer: .orthogonal(), activityRegularizer: .l2(0.01), path: path + "conv_1d")
         conv3d = keras.Conv3D(filters: 2, kernelSize: [2, 2, 2], path: path + "conv_3d")
     }
 
