@@ -21,12 +21,7 @@ enum RuntimeLayers {
                                   pointwiseRegularizer: a.regularizer("pointwise_regularizer").map(regularizer),
                                   weights: try weights(a))
         },
-        "depthwise_conv2d": { a in
-            let weights = try weights(a)
-            return DepthwiseConv2DKernel(depthwise: depthwise(a), activation: weights.activation, useBias: weights.useBias,
-                                         biasInitializer: weights.biasInitializer, biasRegularizer: weights.biasRegularizer,
-                                         activityRegularizer: weights.activityRegularizer)
-        },
+        "depthwise_conv2d": { a in DepthwiseConv2DKernel(depthwise: depthwise(a), weights: try weights(a)) },
         "batch_normalization": { a in
             BatchNormalizationKernel(axis: a.int("axis"), momentum: Float(a.double("momentum")),
                                      epsilon: Float(a.double("epsilon")), center: a.bool("center"), scale: a.bool("scale"),

@@ -8,31 +8,9 @@ import Testing
 /// (oracle/layers.py, cases layer_catalog and native_layer_catalog): manifest, outputs in
 /// inference and training, losses, and the moving statistics after the training call.
 @Suite struct LayerCatalogTests {
-    struct Case: Decodable {
-        struct Variable: Decodable { let name: String; let shape: [Int] }
-        struct After: Decodable { let index: Int; let file: String }
-        let name: String
-        let input: String
-        let variables: [Variable]
-        let weights: [String]
-        let output: String
-        let losses: [Float]
-        let training_output: String?
-        let after_training: [After]?
-    }
-
-    struct Index: Decodable { let cases: [Case] }
-
-    static let directory = Repo.root.appendingPathComponent("Tests/Goldens/layers")
-
-    static func tensor(_ file: String) throws -> Tensor {
-        try NumPy.readTensor(contentsOf: directory.appendingPathComponent(file))
-    }
-
     @Test(arguments: ["layer_catalog", "native_layer_catalog"])
     func generatedCatalogMatchesTensorFlow(_ name: String) throws {
-        let index = try JSONDecoder().decode(Index.self, from: Data(contentsOf: Self.directory.appendingPathComponent("cases.json")))
-        let golden = try #require(index.cases.first { $0.name == name })
+        let golden = try #require(LayerGolden.named(name))
         let (layer, manifest, call): (any Layer, [ManifestEntry], (Tensor, Bool) throws -> Tensor)
         if name == "layer_catalog" {
             let model = LayerCatalog()
@@ -43,20 +21,20 @@ import Testing
         }
         #expect(manifest.map { $0.variableName ?? $0.name } == golden.variables.map(\.name))
         #expect(manifest.map(\.shape) == golden.variables.map(\.shape))
-        let x = try Self.tensor(golden.input)
+        let x = try golden.tensor(golden.input)
         _ = try call(x, false)
         for (entry, file) in zip(manifest, golden.weights) {
-            try #require(layer.weight(named: entry.name), "no weight \(entry.name)").assign(try Self.tensor(file))
+            try #require(layer.weight(named: entry.name), "no weight \(entry.name)").assign(try golden.tensor(file))
         }
-        expectClose(try call(x, false), try Self.tensor(golden.output), "\(name) output")
+        expectClose(try call(x, false), try golden.tensor(golden.output), "\(name) output")
         let losses = layer.losses.map { $0.scalar ?? .nan }
         try #require(losses.count == golden.losses.count, "losses \(losses), TensorFlow \(golden.losses)")
         for (mine, theirs) in zip(losses, golden.losses) { expectClose(Tensor(mine), Tensor(theirs), "\(name) loss") }
-        let training = try #require(golden.training_output)
-        expectClose(try call(x, true), try Self.tensor(training), "\(name) training output")
-        for entry in golden.after_training ?? [] {
+        let training = try #require(golden.trainingOutput)
+        expectClose(try call(x, true), try golden.tensor(training), "\(name) training output")
+        for entry in golden.afterTraining ?? [] {
             let variable = try #require(layer.weight(named: manifest[entry.index].name))
-            expectClose(variable.value, try Self.tensor(entry.file), "\(name) \(variable.name) after training")
+            expectClose(variable.value, try golden.tensor(entry.file), "\(name) \(variable.name) after training")
         }
     }
 }

@@ -5,62 +5,19 @@ import ModelSpecRuntime
 import SeedGoldens
 import Testing
 
-/// One case of Tests/Goldens/layers/cases.json (oracle/layers.py): a spec beside
-/// the TensorFlow model it mirrors, and what TensorFlow made of it.
-struct LayerCase: Decodable, Sendable, CustomStringConvertible {
-    struct Variable: Decodable, Sendable {
-        let name: String
-        let shape: [Int]
-        let trainable: Bool
-    }
-
-    struct After: Decodable, Sendable {
-        let index: Int
-        let file: String
-    }
-
-    let name: String
-    let spec: String
-    let input: String
-    /// In TensorFlow's creation order.
-    let variables: [Variable]
-    /// The values set after the first call, by creation index.
-    let weights: [String]
-    /// The output of an inference call with those values, and the losses after it.
-    let output: String
-    let losses: [Float]
-    /// The output of a training call after it, and the non-trainable variables after that.
-    let training_output: String?
-    let after_training: [After]?
-
-    var description: String { name }
-
-    static let directory = Repo.root.appendingPathComponent("Tests/Goldens/layers")
-
-    static let all: [LayerCase] = {
-        struct Index: Decodable { let cases: [LayerCase] }
-        guard let data = try? Data(contentsOf: directory.appendingPathComponent("cases.json")) else { return [] }
-        return (try? JSONDecoder().decode(Index.self, from: data).cases) ?? []
-    }()
-
-    func tensor(_ file: String) throws -> Tensor {
-        try NumPy.readTensor(contentsOf: Self.directory.appendingPathComponent(file))
-    }
-}
-
 /// The layers of issue 14 in each form TensorFlow has, against TensorFlow: the
 /// manifest (names, shapes, trainability, creation order), outputs, losses and
 /// the moving statistics after a training call.
 @Suite struct LayerGoldenTests {
     @Test func casesArePresent() {
-        #expect(LayerCase.all.count >= 20)
+        #expect(LayerGolden.all.count >= 20)
     }
 
     /// Every declared layer kind has a golden case in each form TensorFlow has, but those the
     /// seeds and runtime goldens already cover.
     @Test func everyNewLayerHasACaseInEachForm() {
         let covered: Set<String> = ["dense", "conv2d", "flatten", "dropout", "max_pooling2d", "average_pooling2d"]
-        let specs = LayerCase.all.map(\.spec)
+        let specs = LayerGolden.all.map(\.spec)
         for kind in LayerKind.allCases where !covered.contains(kind.name) {
             if kind.tensorflow[.functional] != nil {
                 #expect(specs.contains { $0.contains("- \(kind.name): ") }, "no functional case of \(kind.name)")
@@ -73,8 +30,8 @@ struct LayerCase: Decodable, Sendable, CustomStringConvertible {
         }
     }
 
-    @Test(arguments: LayerCase.all)
-    func matchesTensorFlow(_ golden: LayerCase) throws {
+    @Test(arguments: LayerGolden.all)
+    func matchesTensorFlow(_ golden: LayerGolden) throws {
         let (description, compiler) = try SpecOperationGoldenTests.check(golden.spec)
         let x = try golden.tensor(golden.input)
         let traced = compiler.manifest(of: description, inputs: ["inputs": x.shape.map(Optional.some)])
@@ -99,9 +56,9 @@ struct LayerCase: Decodable, Sendable, CustomStringConvertible {
         try #require(losses.count == golden.losses.count, "losses \(losses), TensorFlow \(golden.losses)")
         for (mine, theirs) in zip(losses, golden.losses) { expectClose(Tensor(mine), Tensor(theirs), "\(golden.name) loss") }
 
-        if let training = golden.training_output {
+        if let training = golden.trainingOutput {
             expectClose(try model(["inputs": x], training: true)[0], try golden.tensor(training), "\(golden.name) training output")
-            for entry in golden.after_training ?? [] {
+            for entry in golden.afterTraining ?? [] {
                 expectClose(created[entry.index].value, try golden.tensor(entry.file), "\(golden.name) \(created[entry.index].name) after training")
             }
         }

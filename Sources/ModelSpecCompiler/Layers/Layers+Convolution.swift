@@ -10,13 +10,9 @@ extension LayerKind {
     /// before input channels), `bias` [filters]. Keras's class also takes `dilation_rate`.
     public static let conv2dTranspose = LayerKind(
         "conv2d_transpose", className: "Conv2DTranspose", tensorflow: everyForm("conv2d_transpose", "Conv2DTranspose"),
-        arguments: [
-            LayerArgument("filters", .size, .required, swift: "filters"),
-            LayerArgument("kernel_size", .sizes(rank: 2), .required, swift: "kernelSize"),
-            LayerArgument("strides", .sizes(rank: 2), .ones(2), swift: "strides"),
-            LayerArgument("padding", .padding, .value(.padding(.valid)), swift: "padding"),
-            LayerArgument("dilation_rate", .sizes(rank: 2), compatV1: nil, keras: .ones(2), swift: "dilationRate"),
-        ] + weightArguments,
+        arguments: [LayerArgument("filters", .size, .required, swift: "filters")]
+            + windowArguments(rank: 2) + [LayerArgument("dilation_rate", .sizes(rank: 2), compatV1: nil, keras: .ones(2), swift: "dilationRate")]
+            + weightArguments,
         variables: [
             kernel("[kh, kw, filters, in]") { input, arguments in
                 arguments.ints("kernel_size") + [arguments.int("filters"), input[3].size!]
@@ -41,13 +37,9 @@ extension LayerKind {
     /// [kh, kw, in, depth_multiplier], `pointwise_kernel` [1, 1, in·depth_multiplier, filters], `bias` [filters].
     public static let separableConv2d = LayerKind(
         "separable_conv2d", className: "SeparableConv2D", tensorflow: everyForm("separable_conv2d", "SeparableConv2D"),
-        arguments: [
-            LayerArgument("filters", .size, .required, swift: "filters"),
-            LayerArgument("kernel_size", .sizes(rank: 2), .required, swift: "kernelSize"),
-            LayerArgument("strides", .sizes(rank: 2), .ones(2), swift: "strides"),
-            LayerArgument("padding", .padding, .value(.padding(.valid)), swift: "padding"),
-            LayerArgument("dilation_rate", .sizes(rank: 2), .ones(2), swift: "dilationRate"),
-            LayerArgument("depth_multiplier", .size, .value(.int(.literal(1))), swift: "depthMultiplier"),
+        arguments: [LayerArgument("filters", .size, .required, swift: "filters")] + windowArguments(rank: 2) + [
+            dilationRate(rank: 2),
+            depthMultiplier,
             LayerArgument("activation", .activation, .value(.activation(.linear)), swift: "activation"),
             LayerArgument("use_bias", .bool, .value(.bool(true)), swift: "useBias"),
             LayerArgument("depthwise_initializer", .initializer, .absent("glorot_uniform"), swift: "depthwiseInitializer"),
@@ -80,12 +72,9 @@ extension LayerKind {
     /// [kh, kw, in, depth_multiplier], then `bias` [in·depth_multiplier].
     public static let depthwiseConv2d = LayerKind(
         "depthwise_conv2d", className: "DepthwiseConv2D", tensorflow: [.native: "tf.keras.layers.DepthwiseConv2D"],
-        arguments: [
-            LayerArgument("kernel_size", .sizes(rank: 2), .required, swift: "kernelSize"),
-            LayerArgument("strides", .sizes(rank: 2), .ones(2), swift: "strides"),
-            LayerArgument("padding", .padding, .value(.padding(.valid)), swift: "padding"),
-            LayerArgument("depth_multiplier", .size, .value(.int(.literal(1))), swift: "depthMultiplier"),
-            LayerArgument("dilation_rate", .sizes(rank: 2), .ones(2), swift: "dilationRate"),
+        arguments: windowArguments(rank: 2) + [
+            depthMultiplier,
+            dilationRate(rank: 2),
             LayerArgument("activation", .activation, .value(.activation(.linear)), swift: "activation"),
             LayerArgument("use_bias", .bool, .value(.bool(true)), swift: "useBias"),
             LayerArgument("depthwise_initializer", .initializer, .absent("glorot_uniform"), swift: "depthwiseInitializer"),
@@ -125,13 +114,8 @@ extension LayerKind {
         let window = ["[kw", "[kh, kw", "[kd, kh, kw"][rank - 1]
         return LayerKind(
             name, className: className, tensorflow: everyForm(name, className),
-            arguments: [
-                LayerArgument("filters", .size, .required, swift: "filters"),
-                LayerArgument("kernel_size", .sizes(rank: rank), .required, swift: "kernelSize"),
-                LayerArgument("strides", .sizes(rank: rank), .ones(rank), swift: "strides"),
-                LayerArgument("padding", .padding, .value(.padding(.valid)), swift: "padding"),
-                LayerArgument("dilation_rate", .sizes(rank: rank), .ones(rank), swift: "dilationRate"),
-            ] + weightArguments,
+            arguments: [LayerArgument("filters", .size, .required, swift: "filters")] + windowArguments(rank: rank)
+                + [dilationRate(rank: rank)] + weightArguments,
             variables: [
                 kernel(window + ", in, filters]") { input, arguments in
                     arguments.ints("kernel_size") + [input[rank + 1].size!, arguments.int("filters")]
@@ -148,6 +132,22 @@ extension LayerKind {
             return [input[0]] + spatial + [.known(arguments.int("filters"))]
         }
     }
+
+    /// `kernel_size` (required), `strides` (1) and `padding` (valid) of a window of `rank` axes.
+    static func windowArguments(rank: Int) -> [LayerArgument] {
+        [
+            LayerArgument("kernel_size", .sizes(rank: rank), .required, swift: "kernelSize"),
+            LayerArgument("strides", .sizes(rank: rank), .ones(rank), swift: "strides"),
+            LayerArgument("padding", .padding, .value(.padding(.valid)), swift: "padding"),
+        ]
+    }
+
+    static func dilationRate(rank: Int) -> LayerArgument {
+        LayerArgument("dilation_rate", .sizes(rank: rank), .ones(rank), swift: "dilationRate")
+    }
+
+    /// `depth_multiplier` (1): the outputs of each input channel in a depthwise step.
+    private static let depthMultiplier = LayerArgument("depth_multiplier", .size, .value(.int(.literal(1))), swift: "depthMultiplier")
 
     /// The channels-last layouts by spatial rank.
     private static let layouts = ["NWC", "NHWC", "NDHWC"]

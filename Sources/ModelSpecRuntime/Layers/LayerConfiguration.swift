@@ -124,8 +124,11 @@ public struct WeightArguments: Sendable, Equatable {
                               weight: (WeightRequest) throws -> Variable) throws -> (kernel: Variable, bias: Variable?) {
         let kernel = try weight(WeightRequest(name: "kernel", shape: kernelShape, initializer: kernelInitializer ?? .default,
                                               regularizer: kernelRegularizer))
-        let bias = try useBias ? weight(WeightRequest(name: "bias", shape: [size], initializer: biasInitializer,
-                                                      regularizer: biasRegularizer)) : nil
-        return (kernel, bias)
+        return (kernel, try bias(size, weight: weight))
+    }
+
+    /// `bias` `[size]` when `useBias`.
+    public func bias(_ size: Int, weight: (WeightRequest) throws -> Variable) throws -> Variable? {
+        try useBias ? weight(WeightRequest(name: "bias", shape: [size], initializer: biasInitializer, regularizer: biasRegularizer)) : nil
     }
 }

@@ -12,16 +12,18 @@ struct WindowAxis {
     /// Output position `o`, tap `t` reads input `o·stride + t·dilation − before`.
     var before: Int
 
+    /// The window's span, dilated: `(window − 1)·dilation + 1`, after checking the sizes.
+    private static func span(window: Int, stride: Int, dilation: Int, op: String) throws -> Int {
+        guard window > 0, stride > 0, dilation > 0 else {
+            throw TensorError(op: op, shapes: [[window, stride, dilation]], reason: "needs positive window sizes, strides and dilations")
+        }
+        return (window - 1) * dilation + 1
+    }
+
     /// The axis of a forward convolution over `input`.
     init(input: Int, window: Int, stride: Int, dilation: Int, padding: Padding, op: String) throws {
-        guard window > 0, stride > 0, dilation > 0 else {
-            throw TensorError(op: op, shapes: [[input, window]], reason: "needs positive window sizes, strides and dilations")
-        }
-        let effective = (window - 1) * dilation + 1
-        self.input = input
-        self.window = window
-        self.stride = stride
-        self.dilation = dilation
+        let effective = try Self.span(window: window, stride: stride, dilation: dilation, op: op)
+        (self.input, self.window, self.stride, self.dilation) = (input, window, stride, dilation)
         switch padding {
         case .valid:
             output = input >= effective ? (input - effective) / stride + 1 : 0
@@ -35,14 +37,8 @@ struct WindowAxis {
     /// The axis of a transposed convolution whose output has `output` positions (Keras's
     /// `deconv_output_length`): the forward convolution of that output gives `input`.
     init(transposedInput input: Int, window: Int, stride: Int, dilation: Int, padding: Padding, op: String) throws {
-        guard window > 0, stride > 0, dilation > 0 else {
-            throw TensorError(op: op, shapes: [[input, window]], reason: "needs positive window sizes, strides and dilations")
-        }
-        let effective = (window - 1) * dilation + 1
-        self.input = input
-        self.window = window
-        self.stride = stride
-        self.dilation = dilation
+        let effective = try Self.span(window: window, stride: stride, dilation: dilation, op: op)
+        (self.input, self.window, self.stride, self.dilation) = (input, window, stride, dilation)
         switch padding {
         case .valid:
             output = input * stride + Swift.max(effective - stride, 0)

@@ -38,34 +38,25 @@ public struct DepthwiseArguments: Sendable, Equatable {
 /// Keras's `DepthwiseConv2D` (NHWC): `depthwise_kernel` [kh, kw, in, multiplier], `bias` [in·multiplier].
 public struct DepthwiseConv2DKernel: LayerKernel {
     public var depthwise: DepthwiseArguments
-    public var activation: Activation
-    public var useBias: Bool
-    public var biasInitializer: Initializer
-    public var biasRegularizer: Regularizer?
-    public var activityRegularizer: Regularizer?
+    /// The bias, activation and activity regularizer (the `kernel*` ones are unused: the kernel is the depthwise one).
+    public var weights: WeightArguments
 
-    public init(depthwise: DepthwiseArguments, activation: Activation = .linear, useBias: Bool = true,
-                biasInitializer: Initializer = .zeros, biasRegularizer: Regularizer? = nil,
-                activityRegularizer: Regularizer? = nil) {
+    public init(depthwise: DepthwiseArguments, weights: WeightArguments = WeightArguments()) {
         self.depthwise = depthwise
-        self.activation = activation
-        self.useBias = useBias
-        self.biasInitializer = biasInitializer
-        self.biasRegularizer = biasRegularizer
-        self.activityRegularizer = activityRegularizer
+        self.weights = weights
     }
 
     public var baseName: String { "depthwise_conv2d" }
     public var makesVariables: Bool { true }
+    public var activityRegularizer: Regularizer? { weights.activityRegularizer }
 
     public func apply(_ x: Tensor, training: Bool, context: CallContext,
                       weight: (WeightRequest) throws -> Variable) throws -> Tensor {
         guard x.rank == 4 else { throw TensorError(op: baseName, shapes: [x.shape], reason: "is not NHWC (rank 4)") }
         let kernel = try depthwise.kernel(channels: x.shape[3], weight: weight)
-        let bias = try useBias ? weight(WeightRequest(name: "bias", shape: [x.shape[3] * depthwise.depthMultiplier],
-                                                      initializer: biasInitializer, regularizer: biasRegularizer)) : nil
+        let bias = try weights.bias(x.shape[3] * depthwise.depthMultiplier, weight: weight)
         return try depthwise.convolve(x, context.value(of: kernel), bias: bias.map { try context.value(of: $0) },
-                                      activation: activation)
+                                      activation: weights.activation)
     }
 }
 
@@ -100,8 +91,7 @@ public struct SeparableConv2DKernel: LayerKernel {
         let pointwise = try weight(WeightRequest(name: "pointwise_kernel", shape: [1, 1, channels, filters],
                                                  initializer: pointwiseInitializer ?? .default,
                                                  regularizer: pointwiseRegularizer))
-        let bias = try weights.useBias ? weight(WeightRequest(name: "bias", shape: [filters], initializer: weights.biasInitializer,
-                                                              regularizer: weights.biasRegularizer)) : nil
+        let bias = try weights.bias(filters, weight: weight)
         let spread = try depthwise.convolve(x, context.value(of: depthwiseKernel))
         return try conv2d(spread, filter: context.value(of: pointwise), bias: bias.map { try context.value(of: $0) },
                           activation: weights.activation)
@@ -137,7 +127,8 @@ extension LayerConfiguration {
             depthwise: DepthwiseArguments(kernelSize: kernelSize, strides: strides, padding: padding, dilationRate: dilationRate,
                                           depthMultiplier: depthMultiplier, initializer: depthwiseInitializer,
                                           regularizer: depthwiseRegularizer),
-            activation: activation, useBias: useBias, biasInitializer: biasInitializer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer),
+            weights: WeightArguments(activation: activation, useBias: useBias, biasInitializer: biasInitializer,
+                                     biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer)),
             trainable: trainable)
     }
 }
