@@ -30,7 +30,14 @@ import Testing
             try generate(try SpecFuzzTests.write(spec, in: fuzzCase), fuzzCase)
         }
         var rng = SplitMix64(seed: FuzzSettings.seed, family: "swift-tokens", index: -1)
-        for (index, chosen) in Repo.shippedSpecs.shuffled(using: &rng).prefix(Self.mutatedCount).enumerated() {
+        let chosenSpecs = Repo.shippedSpecs.shuffled(using: &rng).prefix(Self.mutatedCount)
+        // One of them unmutated as well, so that the batch is never empty whatever the mutations do.
+        if let control = chosenSpecs.first {
+            var fuzzCase = try FuzzCase(family: "swift-control", index: 0)
+            fuzzCase.mutation = "\(control), unmutated"
+            try generate(try fuzzCase.copy(Repo.specs + "/" + control), fuzzCase)
+        }
+        for (index, chosen) in chosenSpecs.enumerated() {
             var fuzzCase = try FuzzCase(family: "swift-tokens", index: index)
             let spec = try fuzzCase.copy(Repo.specs + "/" + chosen)
             let edit = TokenMutator.mutate(try String(contentsOfFile: spec, encoding: .utf8), using: &fuzzCase.rng)
