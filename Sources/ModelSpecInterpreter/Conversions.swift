@@ -96,6 +96,26 @@ func initializer(_ initializer: ModelSpecCompiler.Initializer) -> ModelSpecRunti
     case let .randomUniform(minval, maxval, seed): .randomUniform(minval: Float(minval), maxval: Float(maxval), seed: seed)
     case let .glorotUniform(seed): .glorotUniform(seed: seed)
     case let .glorotNormal(seed): .glorotNormal(seed: seed)
+    case let .varianceScaling(scale, mode, distribution, seed):
+        .varianceScaling(scale: Float(scale), mode: fanMode(mode), distribution: scalingDistribution(distribution), seed: seed)
+    case let .orthogonal(gain, seed): .orthogonal(gain: Float(gain), seed: seed)
+    case let .identity(gain): .identity(gain: Float(gain))
+    }
+}
+
+func fanMode(_ mode: ModelSpecCompiler.FanMode) -> ModelSpecRuntime.Initializer.FanMode {
+    switch mode {
+    case .fanIn: .fanIn
+    case .fanOut: .fanOut
+    case .fanAvg: .fanAvg
+    }
+}
+
+func scalingDistribution(_ distribution: ModelSpecCompiler.ScalingDistribution) -> ModelSpecRuntime.Initializer.ScalingDistribution {
+    switch distribution {
+    case .truncatedNormal: .truncatedNormal
+    case .untruncatedNormal: .untruncatedNormal
+    case .uniform: .uniform
     }
 }
 

@@ -7,13 +7,29 @@ import ModelSpecRuntime
 enum RuntimeLayers {
     static let kernels: [String: @Sendable (LayerArguments) throws -> any LayerKernel] = [
         "dense": { a in DenseKernel(units: a.int("units"), weights: try weights(a)) },
-        "conv2d": { a in
-            Conv2DKernel(filters: a.int("filters"), kernelSize: a.ints("kernel_size"), strides: a.ints("strides"),
-                         padding: padding(a), dilationRate: a.ints("dilation_rate"), weights: try weights(a))
+        "conv1d": { a in try convolution(rank: 1, a) },
+        "conv2d": { a in try convolution(rank: 2, a) },
+        "conv3d": { a in try convolution(rank: 3, a) },
+        "conv2d_transpose": { a in
+            Conv2DTransposeKernel(filters: a.int("filters"), kernelSize: a.ints("kernel_size"), strides: a.ints("strides"),
+                                  padding: padding(a), dilationRate: a.optionalInts("dilation_rate") ?? [1, 1],
+                                  weights: try weights(a))
         },
+        "separable_conv2d": { a in
+            SeparableConv2DKernel(filters: a.int("filters"), depthwise: depthwise(a),
+                                  pointwiseInitializer: a.initializer("pointwise_initializer").map(initializer),
+                                  pointwiseRegularizer: a.regularizer("pointwise_regularizer").map(regularizer),
+                                  weights: try weights(a))
+        },
+        "depthwise_conv2d": { a in DepthwiseConv2DKernel(depthwise: depthwise(a), weights: try weights(a)) },
         "batch_normalization": { a in
             BatchNormalizationKernel(axis: a.int("axis"), momentum: Float(a.double("momentum")),
-                                     epsilon: Float(a.double("epsilon")), center: a.bool("center"), scale: a.bool("scale"))
+                                     epsilon: Float(a.double("epsilon")), center: a.bool("center"), scale: a.bool("scale"),
+                                     fused: a.has("fused") ? a.bool("fused") : nil)
+        },
+        "layer_normalization": { a in
+            LayerNormalizationKernel(axis: a.ints("axis"), epsilon: Float(a.double("epsilon")), center: a.bool("center"),
+                                     scale: a.bool("scale"))
         },
         "flatten": { _ in FlattenKernel() },
         "dropout": { a in DropoutKernel(rate: Float(a.double("rate"))) },
@@ -21,13 +37,27 @@ enum RuntimeLayers {
         "average_pooling2d": { a in pooling(.average, a) },
     ]
 
+    static func convolution(rank: Int, _ a: LayerArguments) throws -> ConvolutionKernel {
+        ConvolutionKernel(rank: rank, filters: a.int("filters"), kernelSize: a.ints("kernel_size"), strides: a.ints("strides"),
+                          padding: padding(a), dilationRate: a.ints("dilation_rate"), weights: try weights(a))
+    }
+
+    /// The depthwise step of a separable or depthwise convolution.
+    static func depthwise(_ a: LayerArguments) -> DepthwiseArguments {
+        DepthwiseArguments(kernelSize: a.ints("kernel_size"), strides: a.ints("strides"), padding: padding(a),
+                           dilationRate: a.ints("dilation_rate"), depthMultiplier: a.int("depth_multiplier"),
+                           initializer: a.initializer("depthwise_initializer").map(initializer),
+                           regularizer: a.regularizer("depthwise_regularizer").map(regularizer))
+    }
+
     /// `activation`, `use_bias`, the initializers and regularizers of a layer with a kernel and a bias.
     static func weights(_ a: LayerArguments) throws -> WeightArguments {
         WeightArguments(activation: try activation(a.activation()), useBias: a.bool("use_bias"),
                         kernelInitializer: a.initializer("kernel_initializer").map(initializer),
                         biasInitializer: a.initializer("bias_initializer").map(initializer) ?? .zeros,
                         kernelRegularizer: a.regularizer("kernel_regularizer").map(regularizer),
-                        biasRegularizer: a.regularizer("bias_regularizer").map(regularizer))
+                        biasRegularizer: a.regularizer("bias_regularizer").map(regularizer),
+                        activityRegularizer: a.regularizer("activity_regularizer").map(regularizer))
     }
 
     static func padding(_ a: LayerArguments) -> ModelSpecRuntime.Padding {

@@ -31,8 +31,11 @@ import Testing
     /// (LoopGoldenTests, ResidualLoopTests).
     static let loopModels = ["ResidualLoop", "ResidualBlock", "LoopVariants"]
 
+    /// Specs of the layers: their goldens are in Tests/Goldens/layers (LayerGoldenTests, LayerCatalogTests).
+    static let layerModels = ["LayerCatalog", "NativeLayerCatalog"]
+
     /// Specs that are not seeds.
-    static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels)
+    static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels + layerModels)
 
     @Test func everySeedSpecHasAGolden() {
         let specs = PackagePaths.files(in: PackagePaths.specs, suffix: ".yaml").map { String($0.dropLast(5)) }

@@ -10,7 +10,8 @@ enum InitializerDefaults {
 extension NodeReader {
     static let initializerNames = [
         "zeros", "ones", "constant", "random_normal", "truncated_normal", "random_uniform",
-        "glorot_uniform", "glorot_normal",
+        "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform",
+        "variance_scaling", "orthogonal", "identity",
     ]
 
     /// `zeros`, `{constant: 1.5}`, `{random_normal: {stddev: 0.1, seed: 3}}`, ...
@@ -48,7 +49,10 @@ extension NodeReader {
             let allowed: [String] = switch name {
             case "random_normal", "truncated_normal": ["mean", "stddev", "seed"]
             case "random_uniform": ["minval", "maxval", "seed"]
-            case "glorot_uniform", "glorot_normal": ["seed"]
+            case "glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform": ["seed"]
+            case "variance_scaling": ["scale", "mode", "distribution", "seed"]
+            case "orthogonal": ["gain", "seed"]
+            case "identity": ["gain"]
             default: []
             }
             rejectUnknownKeys(entries, allowed: allowed, in: "the \(name) initializer")
@@ -71,8 +75,44 @@ extension NodeReader {
         case "random_uniform":
             return .randomUniform(minval: number("minval", keras ? -0.05 : 0), maxval: number("maxval", keras ? 0.05 : 1), seed: seed)
         case "glorot_uniform": return .glorotUniform(seed: seed)
-        default: return .glorotNormal(seed: seed)
+        case "glorot_normal": return .glorotNormal(seed: seed)
+        case "he_normal": return .heNormal(seed: seed)
+        case "he_uniform": return .heUniform(seed: seed)
+        case "lecun_normal": return .lecunNormal(seed: seed)
+        case "lecun_uniform": return .lecunUniform(seed: seed)
+        case "orthogonal": return .orthogonal(gain: number("gain", 1), seed: seed)
+        case "identity": return .identity(gain: number("gain", 1))
+        default: return varianceScaling(options, seed: seed)
         }
+    }
+
+    /// `{variance_scaling: {scale: 2.0, mode: fan_out, distribution: uniform}}`, with TensorFlow's
+    /// defaults (1.0, `fan_in`, `truncated_normal`) and checks (a positive scale; `normal` is
+    /// `truncated_normal`, as TensorFlow reads it).
+    private mutating func varianceScaling(_ options: [String: YAMLNode], seed: Int?) -> Initializer? {
+        let scale = options["scale"].flatMap { double($0, "scale") } ?? 1
+        if scale <= 0, let node = options["scale"] {
+            error(node, "the variance_scaling scale must be positive, not \(scale)")
+            return nil
+        }
+        var mode = FanMode.fanIn
+        if let node = options["mode"], let text = string(node, "mode") {
+            guard let given = FanMode(rawValue: text.lowercased()) else {
+                error(node, "mode must be fan_in, fan_out or fan_avg, not '\(text)'")
+                return nil
+            }
+            mode = given
+        }
+        var distribution = ScalingDistribution.truncatedNormal
+        if let node = options["distribution"], let text = string(node, "distribution") {
+            let name = text.lowercased() == "normal" ? "truncated_normal" : text.lowercased()
+            guard let given = ScalingDistribution(rawValue: name) else {
+                error(node, "distribution must be truncated_normal (or normal), untruncated_normal or uniform, not '\(text)'")
+                return nil
+            }
+            distribution = given
+        }
+        return .varianceScaling(scale: scale, mode: mode, distribution: distribution, seed: seed)
     }
 
     /// `l2` (factor 0.01, as Keras), `{l2: 0.001}`, `{l1_l2: {l1: 0.01, l2: 0.01}}`.

@@ -70,7 +70,9 @@ enum ReservedTypeName {
     static let runtimeTypes: Set<String> = [
         "ModelSpecRuntime", "Activation", "BLASThreads", "CallContext", "CompatLayer", "DeterministicRandomTestTool", "GeneratedModel", "IndexTensor", "InputDimension", "InputShapeError",
         "Initializer", "KerasLayer", "Layer", "LayerConfiguration", "LayerKernel", "ManifestEntry", "NpyArray", "NpyError",
-        "BatchNormalizationKernel", "Conv2DKernel", "DenseKernel", "DropoutKernel", "FlattenKernel", "Pooling2DKernel", "WeightArguments",
+        "BatchNormalizationKernel", "Conv2DTransposeKernel", "ConvolutionKernel", "DenseKernel", "DepthwiseArguments",
+        "DepthwiseConv2DKernel", "DropoutKernel", "FlattenKernel", "LayerNormalizationKernel", "Pooling2DKernel",
+        "SeparableConv2DKernel", "WeightArguments",
         "NpyIntegerType", "NumPy", "PadMode", "Padding", "PendingValues", "Philox", "Regularizer", "RestorableLayer", "SeededGenerator",
         "ShimLayer", "ShimStore", "TF1", "Template", "Tensor", "TensorAllocation", "TensorError", "TensorFlowRandomOps", "TensorMemory", "TensorVariable",
         "Variable", "WeightRequest",

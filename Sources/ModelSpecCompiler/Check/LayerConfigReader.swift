@@ -58,6 +58,11 @@ extension NodeReader {
         case let .sizes(rank):
             requirePositive(node, key)
             return intExprs(node, key, count: rank).map(LayerValue.ints)
+        case .axes:
+            guard let items = node.sequence else { return intExpr(node, key).map { .ints([$0]) } }
+            if items.isEmpty { error(node, "\(key) needs at least one axis") }
+            let axes = items.compactMap { intExpr($0, "each item of \(key)") }
+            return axes.count == items.count && !axes.isEmpty ? .ints(axes) : nil
         case .float: return doubleExpr(node, key).map(LayerValue.float)
         case .rate:
             let rate = doubleExpr(node, key)

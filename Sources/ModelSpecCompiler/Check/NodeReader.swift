@@ -162,11 +162,11 @@ struct NodeReader {
             return intExpr(node, what).map { Array(repeating: $0, count: count) }
         }
         guard let items = node.sequence else {
-            error(node, "\(what) must be an integer or a list of \(count) integers, not \(node.kindDescription)")
+            error(node, "\(what) must be an integer or a list of \(count) integer\(count == 1 ? "" : "s"), not \(node.kindDescription)")
             return nil
         }
         guard items.count == count else {
-            error(node, "\(what) must have \(count) items, not \(items.count)")
+            error(node, "\(what) must have \(count) item\(count == 1 ? "" : "s"), not \(items.count)")
             return nil
         }
         let values = items.compactMap { intExpr($0, "each item of \(what)") }

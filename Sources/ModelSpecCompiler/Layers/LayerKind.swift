@@ -38,7 +38,8 @@ public struct LayerKind: Sendable, Hashable, CustomStringConvertible {
         self.name = name
         self.className = className
         self.tensorflow = tensorflow
-        self.arguments = arguments
+        // An argument is taken in the forms the layer has.
+        self.arguments = arguments.map { $0.restricted(to: Set(tensorflow.keys)) }
         self.variables = variables
         self.takesTraining = takesTraining
         self.result = result
@@ -104,7 +105,7 @@ public struct LayerArgument: Sendable {
     public let key: String
     public let type: LayerArgumentType
     /// The default in each form that takes the argument.
-    public let defaults: [LayerForm: LayerDefault]
+    public private(set) var defaults: [LayerForm: LayerDefault]
     /// TensorFlow's keyword argument.
     public let tensorflow: String
     /// The runtime's argument label (`kernelSize`).
@@ -130,6 +131,15 @@ public struct LayerArgument: Sendable {
     }
 }
 
+extension LayerArgument {
+    /// The argument in those forms only.
+    func restricted(to forms: Set<LayerForm>) -> LayerArgument {
+        var copy = self
+        copy.defaults = defaults.filter { forms.contains($0.key) }
+        return copy
+    }
+}
+
 /// What a layer argument is when a spec leaves it out.
 public enum LayerDefault: Hashable, Sendable {
     /// It must be given.
@@ -148,6 +158,8 @@ public enum LayerArgumentType: Hashable, Sendable {
     case size
     /// A positive integer for every spatial axis, or a list of `rank` of them (`kernel_size`).
     case sizes(rank: Int)
+    /// An axis or a list of axes (each an integer or an Int `$param`; negative counts from the end).
+    case axes
     /// A number or a Float `$param`.
     case float
     /// A rate: at least 0 and less than 1.
@@ -165,6 +177,7 @@ public enum LayerArgumentType: Hashable, Sendable {
         case .int: "int"
         case .size: "positive int"
         case let .sizes(rank): rank == 1 ? "positive int" : "int or list of \(rank)"
+        case .axes: "int or list"
         case .float: "number"
         case .rate: "0 to below 1"
         case .bool: "true or false"

@@ -100,6 +100,9 @@ extension Initializer {
         case .randomUniform: "random_uniform"
         case .glorotUniform: "glorot_uniform"
         case .glorotNormal: "glorot_normal"
+        case .varianceScaling: "variance_scaling"
+        case .orthogonal: "orthogonal"
+        case .identity: "identity"
         }
     }
 }

@@ -1,7 +1,8 @@
 extension LayerKind {
     /// Every declared layer kind, in the reference's order.
     public static let allCases: [LayerKind] = [
-        .dense, .conv2d, .batchNormalization, .flatten, .dropout, .maxPooling2d, .averagePooling2d,
+        .dense, .conv1d, .conv2d, .conv3d, .conv2dTranspose, .separableConv2d, .depthwiseConv2d,
+        .batchNormalization, .layerNormalization, .flatten, .dropout, .maxPooling2d, .averagePooling2d,
     ]
 
     /// TensorFlow's names of a layer that has all three forms: `tf.compat.v1.layers.conv2d`,
@@ -12,7 +13,7 @@ extension LayerKind {
     }
 
     /// The arguments of a layer with a kernel and a bias, after its own: `activation`, `use_bias`,
-    /// the initializers and the regularizers, with TensorFlow's defaults (the same in every API).
+    /// the initializers and the regularizers, with TensorFlow's defaults (the same in every API), and `activity_regularizer`.
     static let weightArguments: [LayerArgument] = [
         LayerArgument("activation", .activation, .value(.activation(.linear)), swift: "activation"),
         LayerArgument("use_bias", .bool, .value(.bool(true)), swift: "useBias"),
@@ -20,7 +21,14 @@ extension LayerKind {
         LayerArgument("bias_initializer", .initializer, .value(.initializer(.zeros)), swift: "biasInitializer"),
         LayerArgument("kernel_regularizer", .regularizer, .absent("none"), swift: "kernelRegularizer"),
         LayerArgument("bias_regularizer", .regularizer, .absent("none"), swift: "biasRegularizer"),
+        activityRegularizer,
     ]
+
+    /// `activity_regularizer`: its loss, `regularizer(output) / batch size`, is in the `losses` of a
+    /// Keras layer or a `v1.` object after each call, before its weights' losses; TensorFlow drops it
+    /// for a functional step.
+    static let activityRegularizer = LayerArgument("activity_regularizer", .regularizer, .absent("none"),
+                                                   swift: "activityRegularizer")
 
     /// `kernel`, of the shape `rule` gives, initialized and regularized by the kernel arguments.
     static func kernel(_ shape: String,

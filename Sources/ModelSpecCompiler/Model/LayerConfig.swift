@@ -46,6 +46,29 @@ public enum Initializer: Hashable, Sendable {
     case randomUniform(minval: Double, maxval: Double, seed: Int?)
     case glorotUniform(seed: Int?)
     case glorotNormal(seed: Int?)
+    /// `variance_scaling`, and `he_normal`, `he_uniform`, `lecun_normal`, `lecun_uniform` (its presets).
+    case varianceScaling(scale: Double, mode: FanMode, distribution: ScalingDistribution, seed: Int?)
+    case orthogonal(gain: Double, seed: Int?)
+    case identity(gain: Double)
+
+    /// `he_normal`: variance scaling by 2 over the fan-in, truncated normal.
+    public static func heNormal(seed: Int?) -> Initializer { .varianceScaling(scale: 2, mode: .fanIn, distribution: .truncatedNormal, seed: seed) }
+    /// `he_uniform`: variance scaling by 2 over the fan-in, uniform.
+    public static func heUniform(seed: Int?) -> Initializer { .varianceScaling(scale: 2, mode: .fanIn, distribution: .uniform, seed: seed) }
+    /// `lecun_normal`: variance scaling by 1 over the fan-in, truncated normal.
+    public static func lecunNormal(seed: Int?) -> Initializer { .varianceScaling(scale: 1, mode: .fanIn, distribution: .truncatedNormal, seed: seed) }
+    /// `lecun_uniform`: variance scaling by 1 over the fan-in, uniform.
+    public static func lecunUniform(seed: Int?) -> Initializer { .varianceScaling(scale: 1, mode: .fanIn, distribution: .uniform, seed: seed) }
+}
+
+/// Which fan a variance-scaling initializer divides by.
+public enum FanMode: String, Hashable, Sendable, CaseIterable {
+    case fanIn = "fan_in", fanOut = "fan_out", fanAvg = "fan_avg"
+}
+
+/// What a variance-scaling initializer draws from (`normal` is TensorFlow's alias of `truncated_normal`).
+public enum ScalingDistribution: String, Hashable, Sendable, CaseIterable {
+    case truncatedNormal = "truncated_normal", untruncatedNormal = "untruncated_normal", uniform
 }
 
 /// A weight regularizer; its loss is added to the layer's `losses` on each call.

@@ -169,4 +169,18 @@ enum ShapeRules {
         }
         return sizes
     }
+
+    /// The output size of a transposed convolution along one axis, as Keras's `deconv_output_length`
+    /// (no `output_padding`): `valid` `size·stride + max(window − stride, 0)`, `same` `size·stride`,
+    /// the window dilated first.
+    static func transposedWindowOutput(_ size: TracedDim, window: Int, stride: Int, dilation: Int, padding: Padding) throws -> TracedDim {
+        guard let size = size.size, window > 0, stride > 0, dilation > 0 else { return .unknown }
+        let spread = try CheckedSize.product(window - 1, dilation, "a window of \(window) with dilation \(dilation)")
+        let effective = try CheckedSize.sum(spread, 1, "a window of \(window) with dilation \(dilation)")
+        let scaled = try CheckedSize.product(size, stride, "an input of \(size) with stride \(stride)")
+        switch padding {
+        case .valid: return .known(try CheckedSize.sum(scaled, max(effective - stride, 0), "the output of a transposed convolution"))
+        case .same: return .known(scaled)
+        }
+    }
 }

@@ -93,8 +93,23 @@ struct ArgumentRendering {
             return call("randomUniform", [number("minval", minval, default: -0.05), number("maxval", maxval, default: 0.05), seed(s)])
         case let .glorotUniform(s): return call("glorotUniform", [seed(s)])
         case let .glorotNormal(s): return call("glorotNormal", [seed(s)])
+        case let .varianceScaling(scale, mode, distribution, s):
+            if let preset = Self.varianceScalingPresets.first(where: { $0.0 == .varianceScaling(scale: scale, mode: mode, distribution: distribution, seed: s) }) {
+                return call(preset.1, [seed(s)])
+            }
+            return call("varianceScaling", [number("scale", scale, default: 1), mode == .fanIn ? nil : "mode: .\(SwiftName.lowerCamel(mode.rawValue))",
+                                            distribution == .truncatedNormal ? nil : "distribution: .\(SwiftName.lowerCamel(distribution.rawValue))",
+                                            seed(s)])
+        case let .orthogonal(gain, s): return call("orthogonal", [number("gain", gain, default: 1), seed(s)])
+        case let .identity(gain): return call("identity", [number("gain", gain, default: 1)])
         }
     }
+
+    /// The runtime's names of variance scaling's presets.
+    static let varianceScalingPresets: [(ModelSpecCompiler.Initializer, String)] = [
+        (.heNormal(seed: nil), "heNormal"), (.heUniform(seed: nil), "heUniform"),
+        (.lecunNormal(seed: nil), "lecunNormal"), (.lecunUniform(seed: nil), "lecunUniform"),
+    ]
 
     func regularizer(_ regularizer: Regularizer) -> String {
         switch regularizer {

@@ -11,7 +11,10 @@ public final class KerasLayer: Layer {
     public private(set) var ownWeights: [Variable] = []
     public var sublayers: [any Layer] { [] }
     public var trainable: Bool { configuration.trainable }
-    public var ownLosses: [Tensor] { ownWeightLosses }
+    /// Keras's order: the activity loss of the last call (added during the call), then the weights'.
+    public var ownLosses: [Tensor] { (activityLoss.map { [$0] } ?? []) + ownWeightLosses }
+    /// `activity_regularizer`'s loss on the last call's output.
+    public private(set) var activityLoss: Tensor?
     public private(set) var isBuilt = false
 
     /// - Parameters:
@@ -25,6 +28,12 @@ public final class KerasLayer: Layer {
     /// Calls the layer. `training` defaults to the context's flag.
     public func callAsFunction(_ x: Tensor, training: Bool? = nil, context: CallContext) throws -> Tensor {
         let training = training ?? context.training
+        let output = try run(x, training: training, context: context)
+        activityLoss = configuration.kernel.activityLoss(output)
+        return output
+    }
+
+    private func run(_ x: Tensor, training: Bool, context: CallContext) throws -> Tensor {
         if isBuilt {
             var next = 0
             return try configuration.apply(x, training: training, context: context) { request in

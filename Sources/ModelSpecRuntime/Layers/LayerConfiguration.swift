@@ -16,6 +16,21 @@ public protocol LayerKernel: Sendable {
     /// trains (`moving_mean`), true for one that follows the layer's `trainable`.
     func apply(_ x: Tensor, training: Bool, context: CallContext,
                weight: (WeightRequest) throws -> Variable) throws -> Tensor
+    /// `activity_regularizer`: a layer object (``KerasLayer``, ``CompatLayer``) adds
+    /// `regularizer(output) / batch size` to its losses after each call, as Keras does;
+    /// a functional call does not (TensorFlow drops it there).
+    var activityRegularizer: Regularizer? { get }
+}
+
+extension LayerKernel {
+    public var activityRegularizer: Regularizer? { nil }
+
+    /// The activity loss of `output`: the regularizer's penalty divided by the batch size.
+    func activityLoss(_ output: Tensor) -> Tensor? {
+        guard let activityRegularizer else { return nil }
+        let batch = Float(Swift.max(output.shape.first ?? 1, 1))
+        return activityRegularizer.loss(output) / batch
+    }
 }
 
 /// A layer kind's kernel, with the arguments every layer has: its `name` and `trainable`.
@@ -89,16 +104,19 @@ public struct WeightArguments: Sendable, Equatable {
     public var biasInitializer: Initializer = .zeros
     public var kernelRegularizer: Regularizer?
     public var biasRegularizer: Regularizer?
+    /// Its loss on the layer's output; see ``LayerKernel/activityRegularizer``.
+    public var activityRegularizer: Regularizer?
 
     public init(activation: Activation = .linear, useBias: Bool = true, kernelInitializer: Initializer? = nil,
                 biasInitializer: Initializer = .zeros, kernelRegularizer: Regularizer? = nil,
-                biasRegularizer: Regularizer? = nil) {
+                biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil) {
         self.activation = activation
         self.useBias = useBias
         self.kernelInitializer = kernelInitializer
         self.biasInitializer = biasInitializer
         self.kernelRegularizer = kernelRegularizer
         self.biasRegularizer = biasRegularizer
+        self.activityRegularizer = activityRegularizer
     }
 
     /// The variables, in creation order: `kernel` of `kernelShape`, then `bias` `[size]` when `useBias`.
@@ -106,8 +124,11 @@ public struct WeightArguments: Sendable, Equatable {
                               weight: (WeightRequest) throws -> Variable) throws -> (kernel: Variable, bias: Variable?) {
         let kernel = try weight(WeightRequest(name: "kernel", shape: kernelShape, initializer: kernelInitializer ?? .default,
                                               regularizer: kernelRegularizer))
-        let bias = try useBias ? weight(WeightRequest(name: "bias", shape: [size], initializer: biasInitializer,
-                                                      regularizer: biasRegularizer)) : nil
-        return (kernel, bias)
+        return (kernel, try bias(size, weight: weight))
+    }
+
+    /// `bias` `[size]` when `useBias`.
+    public func bias(_ size: Int, weight: (WeightRequest) throws -> Variable) throws -> Variable? {
+        try useBias ? weight(WeightRequest(name: "bias", shape: [size], initializer: biasInitializer, regularizer: biasRegularizer)) : nil
     }
 }

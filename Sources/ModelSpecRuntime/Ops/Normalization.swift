@@ -55,3 +55,25 @@ public func l2Normalize(_ x: Tensor, axes: [Int]? = nil, epsilon: Float = 1e-12)
     let sum = try reduceSum(square(x), axes: axes, keepDims: true)
     return try multiply(x, sum.map { 1 / Swift.max($0, epsilon).squareRoot() })
 }
+
+/// Layer normalization over `axes` (Keras's `LayerNormalization`): each example
+/// normalized by its own mean and (biased) variance over those axes, then
+/// `scale` and `offset`, which have the input's sizes along `axes` (in order).
+public func layerNormalization(_ x: Tensor, axes: [Int], scale: Tensor? = nil, offset: Tensor? = nil,
+                               epsilon: Float = 0.001) throws -> Tensor {
+    let rank = x.rank
+    let resolved = try axes.map { axis in
+        let a = axis < 0 ? axis + rank : axis
+        guard a >= 0, a < rank else {
+            throw TensorError(op: "layerNormalization", shapes: [x.shape], reason: "has no axis \(axis)")
+        }
+        return a
+    }.sorted()
+    let (mean, variance) = try moments(x, axes: resolved, keepDims: true)
+    // The parameters broadcast with 1 along the other axes.
+    var parameterShape = [Int](repeating: 1, count: rank)
+    for axis in resolved { parameterShape[axis] = x.shape[axis] }
+    return try batchNormalization(x, mean: mean, variance: variance,
+                                  offset: offset.map { try reshape($0, parameterShape) },
+                                  scale: scale.map { try reshape($0, parameterShape) }, epsilon: epsilon)
+}

@@ -14,7 +14,10 @@ public final class CompatLayer: Layer {
     public private(set) var ownWeights: [Variable] = []
     public var sublayers: [any Layer] { [] }
     public var trainable: Bool { configuration.trainable }
-    public var ownLosses: [Tensor] { ownWeightLosses }
+    /// Keras's order, as for a native layer: the activity loss of the last call, then the weights'.
+    public var ownLosses: [Tensor] { (activityLoss.map { [$0] } ?? []) + ownWeightLosses }
+    /// `activity_regularizer`'s loss on the last call's output.
+    public private(set) var activityLoss: Tensor?
 
     public init(_ configuration: LayerConfiguration) {
         self.configuration = configuration
@@ -25,6 +28,12 @@ public final class CompatLayer: Layer {
 
     /// Calls the layer in a shim call. `training` defaults to the call's flag.
     public func callAsFunction(_ x: Tensor, training: Bool? = nil, in tf: TF1) throws -> Tensor {
+        let output = try run(x, training: training, in: tf)
+        activityLoss = configuration.kernel.activityLoss(output)
+        return output
+    }
+
+    private func run(_ x: Tensor, training: Bool?, in tf: TF1) throws -> Tensor {
         let context = tf.context
         if naming == nil {
             naming = LegacyLayerNaming(className: configuration.baseName, name: configuration.name,

@@ -13,7 +13,7 @@ extension TF1 {
     public func conv2dBatchNormalization(_ x: Tensor, _ convolution: LayerConfiguration,
                                          _ normalization: LayerConfiguration, activation: Activation = .linear,
                                          training: Bool = false) throws -> Tensor {
-        guard let conv = convolution.kernel as? Conv2DKernel, let norm = normalization.kernel as? BatchNormalizationKernel,
+        guard let conv = convolution.kernel as? ConvolutionKernel, conv.rank == 2, let norm = normalization.kernel as? BatchNormalizationKernel,
               !training, x.rank == 4, conv.weights.activation == .linear, norm.axis == -1 || norm.axis == 3,
               activation == .linear || activation == .relu else {
             let convolved = try layer(convolution, x)

@@ -27,6 +27,15 @@ extension Initializer {
             return try Self.varianceScalingUniform(shape: shape, scale: Self.fanAverageScale(shape), tool: &tool)
         case .glorotNormal:
             return try Self.varianceScalingTruncated(shape: shape, scale: Self.fanAverageScale(shape), tool: &tool)
+        case let .varianceScaling(scale, mode, distribution, seed):
+            return try Self.varianceScalingBase(shape: shape, scale: scale, mode: mode, distribution: distribution, seed: seed)
+                .tensorFlowValue(shape: shape, tool: &tool)
+        case .identity:
+            return try makeValue(shape: shape, name: "")
+        case .orthogonal:
+            // One random_normal op, then a QR decomposition: not reproduced.
+            _ = tool.nextSeeds()
+            return nil
         }
     }
 

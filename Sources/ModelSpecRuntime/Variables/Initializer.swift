@@ -27,6 +27,92 @@ public enum Initializer: Hashable, Sendable {
     case randomUniform(minval: Float = -0.05, maxval: Float = 0.05, seed: Int? = nil)
     case glorotUniform(seed: Int? = nil)
     case glorotNormal(seed: Int? = nil)
+    /// TensorFlow's `VarianceScaling`: `scale / n` is the variance, `n` the fan of `mode`
+    /// (at least 1); see ``varianceScalingBase(shape:scale:mode:distribution:seed:)``.
+    case varianceScaling(scale: Float = 1, mode: FanMode = .fanIn, distribution: ScalingDistribution = .truncatedNormal,
+                         seed: Int? = nil)
+    /// A (semi-)orthogonal matrix times `gain`, for a shape of rank 2 or more flattened to
+    /// `[product of all but the last, last]`; see ``orthogonalMatrix(_:rows:columns:)``.
+    case orthogonal(gain: Float = 1, seed: Int? = nil)
+    /// `gain` on the diagonal of a rank-2 shape, zeros elsewhere.
+    case identity(gain: Float = 1)
+
+    /// `he_normal`: variance scaling by 2 over the fan-in, truncated normal.
+    public static func heNormal(seed: Int? = nil) -> Initializer {
+        .varianceScaling(scale: 2, mode: .fanIn, distribution: .truncatedNormal, seed: seed)
+    }
+
+    /// `he_uniform`: variance scaling by 2 over the fan-in, uniform.
+    public static func heUniform(seed: Int? = nil) -> Initializer {
+        .varianceScaling(scale: 2, mode: .fanIn, distribution: .uniform, seed: seed)
+    }
+
+    /// `lecun_normal`: variance scaling by 1 over the fan-in, truncated normal.
+    public static func lecunNormal(seed: Int? = nil) -> Initializer {
+        .varianceScaling(scale: 1, mode: .fanIn, distribution: .truncatedNormal, seed: seed)
+    }
+
+    /// `lecun_uniform`: variance scaling by 1 over the fan-in, uniform.
+    public static func lecunUniform(seed: Int? = nil) -> Initializer {
+        .varianceScaling(scale: 1, mode: .fanIn, distribution: .uniform, seed: seed)
+    }
+
+    /// Which fan a variance-scaling initializer divides by.
+    public enum FanMode: Hashable, Sendable { case fanIn, fanOut, fanAvg }
+
+    /// What a variance-scaling initializer draws from.
+    public enum ScalingDistribution: Hashable, Sendable { case truncatedNormal, untruncatedNormal, uniform }
+
+    /// TensorFlow's correction of a normal truncated at two standard deviations: the standard
+    /// deviation of the truncated standard normal, by which the wanted one is divided.
+    public static let truncationCorrection = 0.87962566103423978
+
+    /// The plain distribution `VarianceScaling` draws from for `shape`: `n` the fan of `mode`
+    /// (at least 1), a truncated normal of standard deviation `√(scale/n) / 0.8796…`, a normal of
+    /// `√(scale/n)`, or a uniform on `±√(3·scale/n)`.
+    public static func varianceScalingBase(shape: [Int], scale: Float, mode: FanMode, distribution: ScalingDistribution,
+                                           seed: Int?) -> Initializer {
+        let (fanIn, fanOut) = fans(shape)
+        let n = switch mode {
+        case .fanIn: fanIn
+        case .fanOut: fanOut
+        case .fanAvg: (fanIn + fanOut) / 2
+        }
+        let variance = Double(scale) / Swift.max(1, n)
+        switch distribution {
+        case .truncatedNormal:
+            return .truncatedNormal(mean: 0, stddev: Float(variance.squareRoot() / truncationCorrection), seed: seed)
+        case .untruncatedNormal:
+            return .randomNormal(mean: 0, stddev: Float(variance.squareRoot()), seed: seed)
+        case .uniform:
+            let limit = Float((3 * variance).squareRoot())
+            return .randomUniform(minval: -limit, maxval: limit, seed: seed)
+        }
+    }
+
+    /// TensorFlow's orthogonal matrix from a `max(rows, columns) × min(rows, columns)` standard
+    /// normal sample (row-major): the `Q` of its QR decomposition with `R`'s diagonal made
+    /// positive (modified Gram–Schmidt gives that `Q`), transposed when `rows < columns`;
+    /// `rows × columns`, row-major.
+    public static func orthogonalMatrix(_ sample: [Double], rows: Int, columns: Int) -> [Double] {
+        let (m, n) = (Swift.max(rows, columns), Swift.min(rows, columns))
+        var q = sample
+        for j in 0..<n {
+            for k in 0..<j {
+                var dot = 0.0
+                for i in 0..<m { dot += q[i * n + k] * q[i * n + j] }
+                for i in 0..<m { q[i * n + j] -= dot * q[i * n + k] }
+            }
+            var norm = 0.0
+            for i in 0..<m { norm += q[i * n + j] * q[i * n + j] }
+            norm = norm.squareRoot()
+            for i in 0..<m { q[i * n + j] = norm > 0 ? q[i * n + j] / norm : 0 }
+        }
+        guard rows < columns else { return q }
+        var transposed = [Double](repeating: 0, count: q.count)
+        for i in 0..<m { for j in 0..<n { transposed[j * m + i] = q[i * n + j] } }
+        return transposed
+    }
 
     /// The default of `get_variable` and of Keras' `add_weight` for floats.
     public static let `default`: Initializer = .glorotUniform(seed: nil)
@@ -71,9 +157,28 @@ public enum Initializer: Hashable, Sendable {
                 .makeValue(shape: shape, name: name)
         case let .glorotNormal(seed):
             let (fanIn, fanOut) = Self.fans(shape)
-            let stddev = (2 / Swift.max(1, fanIn + fanOut)).squareRoot() / 0.87962566103423978
+            let stddev = (2 / Swift.max(1, fanIn + fanOut)).squareRoot() / Self.truncationCorrection
             return try Initializer.truncatedNormal(mean: 0, stddev: Float(stddev), seed: seed)
                 .makeValue(shape: shape, name: name)
+        case let .varianceScaling(scale, mode, distribution, seed):
+            return try Self.varianceScalingBase(shape: shape, scale: scale, mode: mode, distribution: distribution, seed: seed)
+                .makeValue(shape: shape, name: name)
+        case let .orthogonal(gain, seed):
+            guard shape.count >= 2 else {
+                throw TensorError(op: "orthogonal initializer", shapes: [shape], reason: "is not of rank 2 or more, which it needs")
+            }
+            let columns = shape[shape.count - 1], rows = shape.dropLast().reduce(1, *)
+            var g = Self.generator(seed, name)
+            let sample = (0..<(rows * columns)).map { _ in Self.normal(&g) }
+            let q = Self.orthogonalMatrix(sample, rows: rows, columns: columns)
+            return try Tensor(shape: shape, scalars: q.map { Float($0) * gain })
+        case let .identity(gain):
+            guard shape.count == 2 else {
+                throw TensorError(op: "identity initializer", shapes: [shape], reason: "is not of rank 2, which it needs")
+            }
+            return try Tensor(shape: shape) { p in
+                for i in p.indices { p[i] = i / shape[1] == i % shape[1] ? gain : 0 }
+            }
         }
     }
 

@@ -10,13 +10,19 @@ public struct BatchNormalizationKernel: LayerKernel {
     public var epsilon: Float = 0.001
     public var center = true
     public var scale = true
+    /// TensorFlow's fused kernel, which moves the moving variance by the unbiased (n/(n−1))
+    /// batch variance; the other path moves it by the biased one. nil: fused when the input
+    /// has rank 4 or 5 and is normalized along its channel axis (first or last), as TensorFlow picks.
+    public var fused: Bool?
 
-    public init(axis: Int = -1, momentum: Float = 0.99, epsilon: Float = 0.001, center: Bool = true, scale: Bool = true) {
+    public init(axis: Int = -1, momentum: Float = 0.99, epsilon: Float = 0.001, center: Bool = true, scale: Bool = true,
+                fused: Bool? = nil) {
         self.axis = axis
         self.momentum = momentum
         self.epsilon = epsilon
         self.center = center
         self.scale = scale
+        self.fused = fused
     }
 
     public var baseName: String { "batch_normalization" }
@@ -40,6 +46,9 @@ public struct BatchNormalizationKernel: LayerKernel {
         guard axis >= 0, axis < rank else {
             throw TensorError(op: "batch_normalization", shapes: [x.shape], reason: "has no axis \(self.axis)")
         }
+        if fused == true, rank != 4, rank != 5 {
+            throw TensorError(op: "batch_normalization", shapes: [x.shape], reason: "is not of rank 4 or 5, which fused: true needs")
+        }
         let channels = x.shape[axis]
         let (gamma, beta, movingMean, movingVariance) = try variables(channels: channels, weight: weight)
         // Statistics broadcast along `axis`.
@@ -57,10 +66,7 @@ public struct BatchNormalizationKernel: LayerKernel {
         let (mean, variance) = try moments(x, axes: reduced)
         let output = try ModelSpecRuntime.batchNormalization(
             x, mean: shaped(mean), variance: shaped(variance), offset: offset, scale: scaleValue, epsilon: epsilon)
-        // Keras uses the fused kernel for rank-4 (and rank-5) inputs normalized along
-        // the channel axis; it updates the moving variance with the unbiased (n/(n-1))
-        // batch variance, the other path with the biased one.
-        let fused = (rank == 4 && (axis == 1 || axis == 3)) || (rank == 5 && (axis == 1 || axis == 4))
+        let fused = self.fused ?? ((rank == 4 && (axis == 1 || axis == 3)) || (rank == 5 && (axis == 1 || axis == 4)))
         let count = channels == 0 ? 0 : x.scalarCount / channels
         let update = fused && count > 1 ? variance * Float(Double(count) / Double(count - 1)) : variance
         let decay = 1 - momentum
@@ -76,9 +82,10 @@ public struct BatchNormalizationKernel: LayerKernel {
 
 extension LayerConfiguration {
     public static func batchNormalization(axis: Int = -1, momentum: Float = 0.99, epsilon: Float = 0.001,
-                                          center: Bool = true, scale: Bool = true, trainable: Bool = true,
+                                          center: Bool = true, scale: Bool = true, fused: Bool? = nil, trainable: Bool = true,
                                           name: String? = nil) -> LayerConfiguration {
-        LayerConfiguration(BatchNormalizationKernel(axis: axis, momentum: momentum, epsilon: epsilon, center: center, scale: scale),
+        LayerConfiguration(BatchNormalizationKernel(axis: axis, momentum: momentum, epsilon: epsilon, center: center, scale: scale,
+                                                    fused: fused),
                            name: name, trainable: trainable)
     }
 }
@@ -86,29 +93,29 @@ extension LayerConfiguration {
 extension TF1 {
     /// `tf.compat.v1.layers.batch_normalization`; `training` defaults to false, as in TensorFlow.
     public func batchNormalization(_ x: Tensor, axis: Int = -1, momentum: Float = 0.99, epsilon: Float = 0.001,
-                                   center: Bool = true, scale: Bool = true, training: Bool = false,
+                                   center: Bool = true, scale: Bool = true, fused: Bool? = nil, training: Bool = false,
                                    trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
         try layer(.batchNormalization(axis: axis, momentum: momentum, epsilon: epsilon, center: center, scale: scale,
-                                      trainable: trainable, name: name), x, training: training, reuse: reuse)
+                                      fused: fused, trainable: trainable, name: name), x, training: training, reuse: reuse)
     }
 }
 
 extension v1 {
     /// `tf.compat.v1.layers.BatchNormalization`.
     public static func BatchNormalization(axis: Int = -1, momentum: Float = 0.99, epsilon: Float = 0.001,
-                                          center: Bool = true, scale: Bool = true, trainable: Bool = true,
+                                          center: Bool = true, scale: Bool = true, fused: Bool? = nil, trainable: Bool = true,
                                           name: String? = nil) -> CompatLayer {
         CompatLayer(.batchNormalization(axis: axis, momentum: momentum, epsilon: epsilon, center: center,
-                                        scale: scale, trainable: trainable, name: name))
+                                        scale: scale, fused: fused, trainable: trainable, name: name))
     }
 }
 
 extension keras {
     /// `tf.keras.layers.BatchNormalization`.
     public static func BatchNormalization(axis: Int = -1, momentum: Float = 0.99, epsilon: Float = 0.001,
-                                          center: Bool = true, scale: Bool = true, trainable: Bool = true,
+                                          center: Bool = true, scale: Bool = true, fused: Bool? = nil, trainable: Bool = true,
                                           path: String) -> KerasLayer {
         KerasLayer(.batchNormalization(axis: axis, momentum: momentum, epsilon: epsilon, center: center,
-                                       scale: scale, trainable: trainable), path: path)
+                                       scale: scale, fused: fused, trainable: trainable), path: path)
     }
 }

@@ -12,6 +12,7 @@ public struct DenseKernel: LayerKernel {
 
     public var baseName: String { "dense" }
     public var makesVariables: Bool { true }
+    public var activityRegularizer: Regularizer? { weights.activityRegularizer }
 
     public func apply(_ x: Tensor, training: Bool, context: CallContext,
                       weight: (WeightRequest) throws -> Variable) throws -> Tensor {
@@ -27,11 +28,11 @@ public struct DenseKernel: LayerKernel {
 extension LayerConfiguration {
     public static func dense(units: Int, activation: Activation = .linear, useBias: Bool = true,
                              kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                             kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                             kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                              trainable: Bool = true, name: String? = nil) -> LayerConfiguration {
         LayerConfiguration(DenseKernel(units: units, weights: WeightArguments(
             activation: activation, useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-            kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer)), name: name, trainable: trainable)
+            kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer)), name: name, trainable: trainable)
     }
 }
 
@@ -39,11 +40,11 @@ extension TF1 {
     /// `tf.compat.v1.layers.dense`.
     public func dense(_ x: Tensor, units: Int, activation: Activation = .linear, useBias: Bool = true,
                       kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                      kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                      kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                       trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
         try layer(.dense(units: units, activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
                          biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
-                         biasRegularizer: biasRegularizer, trainable: trainable, name: name), x, reuse: reuse)
+                         biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer, trainable: trainable, name: name), x, reuse: reuse)
     }
 }
 
@@ -51,11 +52,11 @@ extension v1 {
     /// `tf.compat.v1.layers.Dense`.
     public static func Dense(units: Int, activation: Activation = .linear, useBias: Bool = true,
                              kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                             kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                             kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                              trainable: Bool = true, name: String? = nil) -> CompatLayer {
         CompatLayer(.dense(units: units, activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
                            biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
-                           biasRegularizer: biasRegularizer, trainable: trainable, name: name))
+                           biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer, trainable: trainable, name: name))
     }
 }
 
@@ -63,10 +64,10 @@ extension keras {
     /// `tf.keras.layers.Dense`.
     public static func Dense(units: Int, activation: Activation = .linear, useBias: Bool = true,
                              kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                             kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
+                             kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                              trainable: Bool = true, path: String) -> KerasLayer {
         KerasLayer(.dense(units: units, activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
                           biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
-                          biasRegularizer: biasRegularizer, trainable: trainable), path: path)
+                          biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer, trainable: trainable), path: path)
     }
 }
