@@ -1,4 +1,5 @@
 import LocatedYAML
+import TFNaming
 
 /// The values visible at a point of a forward pass: the call's inputs, bound
 /// step results and variables, and the previous step's value (`_`). Names bound
@@ -12,6 +13,8 @@ struct ValueEnvironment {
         var warnIfUnused: Bool
         /// Whether the name was given by the spec (`as:`) rather than generated.
         var isBound: Bool
+        /// Its dtype; nil when an earlier error left it unknown.
+        var dtype: DType? = .float32
     }
 
     private(set) var definitions: [String: Definition] = [:]

@@ -347,7 +347,7 @@ struct ModelTranslator {
     private func outputs(_ body: inout BodyTranslator) -> String {
         let values = model.outputs.map { name -> String in
             if let weight = model.weights.first(where: { $0.name == name }) { return SwiftName.lowerCamel(weight.name) }
-            if body.indexValues.contains(name) { return "Tensor(\(body.names.name(name)))" }
+            if body.indexValues.contains(name) || body.boolValues.contains(name) { return "Tensor(\(body.names.name(name)))" }
             return body.names.name(name)
         }
         if values.count == 1 { return values[0] }

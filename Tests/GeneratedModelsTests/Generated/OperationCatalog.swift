@@ -108,7 +108,49 @@ public final class OperationCatalog: GeneratedModel {
         let x47 = try tile(x46, multiples: [2, 1])
         let x48 = try stack([x47, x47], axis: -1)
         let x49 = try pad(x48, paddings: [[1, 0], [0, 2], [0, 0]], mode: .reflect)
-        let x50 = try slice(x49, begin: [1, 0, 1], size: [-1, 5, 1])
-        return x50
+        let s = try slice(x49, begin: [1, 0, 1], size: [-1, 5, 1])
+        let x50 = try stridedSlice(s, begin: [0, 1, 0], end: [0, 0, 1], strides: [-2, 1, 1], beginMask: 1, endMask: 3, shrinkAxisMask: 4)
+        let r = x50
+        let leftParts = try split(r, count: 2, axis: 1)
+        let left = leftParts[0]
+        let right = leftParts[1]
+        let firstParts = try split(r, sizes: [1, -1], axis: -1)
+        let first = firstParts[0]
+        let rest = firstParts[1]
+        let u0Parts = try unstack(rest, axis: 1)
+        let u0 = u0Parts[0]
+        let u1 = u0Parts[1]
+        let u2 = u0Parts[2]
+        let bigger = try greater(u0, u1)
+        let x51 = try less(u1, u2)
+        let either = try logicalOr(bigger, x51)
+        let x52 = try greaterEqual(u2, Tensor(0.5))
+        let x53 = try logicalAnd(either, x52)
+        let mask = logicalNot(x53)
+        let same = try equal(left, right)
+        let differs = try notEqual(first, rest)
+        let small = try lessEqual(u0, Tensor(1.0))
+        let best = try argmax(r, axis: 1)
+        let worst = try argmin(r, axis: 1)
+        let hot = try oneHot(best, depth: 4, onValue: 2.0, offValue: -1.0)
+        let cold = try cast(oneHot(worst, depth: 4), to: IndexTensor.self)
+        let k = try cast(Tensor([1.0, 2.0, 3.0]), to: IndexTensor.self)
+        let chosen = try select(mask, best, k)
+        let flags = try cast(Tensor([1.0, 0.0, 1.0]), to: BoolTensor.self)
+        let picked = try select(flags, u0, u2)
+        let smallCount = try cast(small, to: IndexTensor.self)
+        let x54 = try cast(r, to: IndexTensor.self)
+        let x55 = try cast(x54, to: Tensor.self)
+        let x56 = try add(x55, hot)
+        let x57 = try add(x56, Tensor(cold))
+        let x58 = try stridedSlice(Tensor(chosen), begin: [0, 0], end: [0, 0], strides: [1, 1], beginMask: 1, endMask: 1, newAxisMask: 2)
+        let grid = try add(x57, x58)
+        let differences = try cast(differs, to: Tensor.self)
+        let x59 = try stack([picked, Tensor(smallCount), Tensor(chosen)], axis: 1)
+        let mixed = try add(x59, differences)
+        let x60 = try cast(same, to: Tensor.self)
+        let x61 = try concat([grid, mixed, x60], axis: 1)
+        let x62 = try stridedSlice(x61, begin: [0, 1], end: [0, 9], strides: [1, 2], beginMask: 1, endMask: 1)
+        return x62
     }
 }
