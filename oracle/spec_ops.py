@@ -385,6 +385,11 @@ def splitting_cases():
                          '{subtract: [_, "p[:, 0]"]}'], {"x": x}, tf.reduce_sum(r, axis=1) - tf.squeeze(p, 1))
     u = tf.unstack(x, axis=2)
     case("unstack_named", ["{unstack: {axis: 2}, as: [u, v, w]}", "{subtract: [u, w]}"], {"x": x}, u[0] - u[2])
+    case("split_group", ["{split: {num_or_size_splits: 3, axis: 1}, as: parts}", '{concat: {inputs: ["parts[2]", "parts[-3]"], axis: 1}}'],
+         {"x": x}, tf.concat([parts[2], parts[0]], axis=1))
+    u = tf.unstack(x, axis=1)
+    case("unstack_group", ["{unstack: {num: 6, axis: 1}, as: steps}", '{add: ["steps[0]", "steps[5]"]}', '{multiply: [_, "steps[3]"]}'],
+         {"x": x}, (u[0] + u[5]) * u[3])
     u = tf.unstack(x)
     case("unstack_num", ["{unstack: {num: 2}, as: [first, second]}", "{multiply: [first, second]}"], {"x": x}, u[0] * u[1])
 

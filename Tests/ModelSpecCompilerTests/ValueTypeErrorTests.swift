@@ -115,4 +115,24 @@ import Testing
                 """) == ["A.yaml:6:11: error: strided_slice of [batch, 4]: \(message)"])
         }
     }
+
+    @Test func groupsArePickedFromByAnIndexInRange() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 6]
+            forward:
+              - split: {input: x, num_or_size_splits: 3, axis: 1}
+                as: parts
+              - relu: parts
+              - relu: parts[3]
+              - relu: parts[:1]
+              - relu: parts[-1]
+            """) == [
+                "A.yaml:8:11: error: 'parts' is the 3 values of split; use one of them, such as parts[0]",
+                "A.yaml:9:11: error: 'parts' holds 3 values; pick one with an index from 0 to 2 (or -3 to -1), such as parts[0]",
+                "A.yaml:10:11: error: 'parts' holds 3 values; pick one with an index from 0 to 2 (or -3 to -1), such as parts[0]",
+            ])
+    }
 }

@@ -30,6 +30,16 @@ extension StepChecker {
             reader.error(node, "the index of '\(text)' has more than one '...'")
             return nil
         }
+        if let group = values.groups[baseText] {
+            // One of a group's values (`parts[1]`, `parts[-1]`), as a Python list is indexed.
+            let count = group.values.count
+            guard items.count == 1, case let .index(.literal(index)) = items[0], index >= -count, index < count else {
+                reader.error(node, "'\(baseText)' holds \(count) values; pick one with an index from 0 to \(count - 1) (or -\(count) to -1), such as \(baseText)[0]")
+                return nil
+            }
+            let member = group.values[index < 0 ? index + count : index]
+            return member
+        }
         guard let base = valueReference(node, named: baseText) else { return nil }
         var begin: [Expr<Int>] = [], end: [Expr<Int>] = [], strides: [Expr<Int>] = []
         var masks = (begin: 0, end: 0, ellipsis: 0, newAxis: 0, shrink: 0)
@@ -41,7 +51,8 @@ extension StepChecker {
                     reader.error(node, "an index of '\(text)' that removes its dimension is a number, not a $param; write a range such as $i:$j")
                     return nil
                 }
-                begin.append(.literal(value)); end.append(.literal(value + 1)); strides.append(.literal(1))
+                // The end is not read for a removed dimension; Python writes index + 1.
+                begin.append(.literal(value)); end.append(.literal(value == .max ? value : value + 1)); strides.append(.literal(1))
                 masks.shrink |= bit
             case let .range(start, stop, step):
                 begin.append(start ?? .literal(0)); end.append(stop ?? .literal(0)); strides.append(step ?? .literal(1))

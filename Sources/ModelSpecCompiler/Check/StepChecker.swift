@@ -106,7 +106,17 @@ struct StepChecker {
         }
         // Results: bound by `as:`, else a generated name (variables bind their own name).
         var results: [String] = []
-        if let binding = modifiers["as"] {
+        if let binding = modifiers["as"], binding.value.scalar != nil, resultCount > 1 {
+            // One name for several values: a group, whose values are picked as name[0], name[1], ...
+            guard let name = reader.identifier(binding.value, "a value name") else {
+                defineAfterFailure(opName, arguments, binding, location)
+                return nil
+            }
+            results = types.enumerated().map { index, dtype in
+                values.define("\(name)_\(index)", .init(location: binding.value.location, origin: origin, warnIfUnused: false, isBound: true, dtype: dtype))
+            }
+            values.defineGroup(name, results, origin: origin)
+        } else if let binding = modifiers["as"] {
             guard let names = bindings(binding.value, count: resultCount) else {
                 defineAfterFailure(opName, arguments, binding, location)
                 return nil
@@ -218,7 +228,7 @@ struct StepChecker {
             return functionalLayer(kind, arguments, at)
         }
         if let declaration = OperationDeclaration.named[name] {
-            return mathOperation(declaration, arguments, at, bound: modifiers["as"].map { $0.value.sequence?.count ?? 1 })
+            return mathOperation(declaration, arguments, at, bound: modifiers["as"]?.value.sequence?.count)
         }
         if name.contains("["), let identity = OperationDeclaration.named["identity"] {
             // A slice as a step of its own (`- h[:, -1]`): its value.
@@ -451,6 +461,10 @@ struct StepChecker {
         }
         if text.hasPrefix("$") {
             reader.error(node, "'\(text)' is a parameter, but a tensor value is needed here")
+            return nil
+        }
+        if let group = values.groups[text] {
+            reader.error(node, "'\(text)' is the \(group.values.count) values of \(group.origin.replacingOccurrences(of: "the result of ", with: "")); use one of them, such as \(text)[0]")
             return nil
         }
         guard let internalName = values.resolve(text) else {

@@ -29,8 +29,10 @@ struct ValueEnvironment {
     /// its own internal name (`kernel#2`), so that every value has one definition.
     private var current: [String: String] = [:]
     private var rebindings: [String: Int] = [:]
+    /// The values of a step bound to one name (`as: parts` for `split`), by that name: `parts[0]`, ...
+    private(set) var groups: [String: (values: [String], origin: String)] = [:]
 
-    func isDefined(_ name: String) -> Bool { current[name] != nil }
+    func isDefined(_ name: String) -> Bool { current[name] != nil || groups[name] != nil }
 
     /// The internal name of the value a spec name refers to now.
     func resolve(_ name: String) -> String? { current[name] }
@@ -47,7 +49,14 @@ struct ValueEnvironment {
         order.append(internalName)
         definitions[internalName] = definition
         current[name] = internalName
+        groups[name] = nil
         return internalName
+    }
+
+    /// Binds `name` to the values `members` (internal names) of one step, picked as `name[i]`.
+    mutating func defineGroup(_ name: String, _ members: [String], origin: String) {
+        current[name] = nil
+        groups[name] = (members, origin)
     }
 
     /// The spec name of an internalName name (`kernel#2` is `kernel`).
@@ -69,7 +78,7 @@ struct ValueEnvironment {
         return "_\(generated)"
     }
 
-    var allNames: [String] { Array(current.keys).sorted() }
+    var allNames: [String] { Set(current.keys).union(groups.keys).sorted() }
 
     /// Values defined but never read, in definition order.
     func unused(excluding kept: Set<String>) -> [(String, Definition)] {

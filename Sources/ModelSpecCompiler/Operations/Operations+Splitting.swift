@@ -12,7 +12,9 @@ extension OperationDeclaration {
             switch attributes["num_or_size_splits"] {
             case let .ints(sizes)?: return sizes.count
             case let .int(.literal(count))?:
-                guard count > 0 else { throw TypeMismatch("split needs a positive count, not \(count)") }
+                guard count > 0, count <= maximumValues else {
+                    throw TypeMismatch("split needs a positive count of at most \(maximumValues), not \(count)")
+                }
                 return count
             default:
                 guard let bound else { throw TypeMismatch("split by a $param count makes as many values as 'as:' names; name them, as: [a, b, ...]") }
@@ -26,7 +28,10 @@ extension OperationDeclaration {
             AttributeDeclaration("axis", .int, .defaultValue(.int(0)), swift: "axis"),
         ], results: [], result: "N values (`as: [a, b, ...]`), the slices along `axis`, each without it; N is the dimension's size",
            swift: .call("unstack"), count: { attributes, bound in
-            if case let .int(.literal(count))? = attributes["num"] { return count }
+            if case let .int(.literal(count))? = attributes["num"] {
+                guard count >= 0, count <= maximumValues else { throw TypeMismatch("unstack's num must be 0 to \(maximumValues), not \(count)") }
+                return count
+            }
             guard let bound else { throw TypeMismatch("unstack makes one value for each entry of its axis; name them, as: [a, b, ...], or give num") }
             return bound
         }) { shapes, arguments in
@@ -52,6 +57,9 @@ extension OperationDeclaration {
             try StridedSliceRule(arguments).shape(shapes[0])
         },
     ]
+
+    /// The most values one step makes (`split`'s count, `unstack`'s num).
+    static let maximumValues = 10_000
 
     /// `tf.split`: equal parts of a divisible dimension, or the sizes given (adding up to it, one -1 taking the rest).
     private static func splitShapes(_ shape: TracedShape, _ arguments: OperationArguments) throws -> [TracedShape] {
@@ -109,6 +117,7 @@ struct StridedSliceRule {
         guard begin.count == end.count, end.count == strides.count else {
             throw fail("begin \(begin), end \(end) and strides \(strides) need one length")
         }
+        guard [beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask].allSatisfy({ $0 >= 0 }) else { throw fail("a mask cannot be negative") }
         guard ellipsisMask & (ellipsisMask - 1) == 0 else { throw fail("an index has at most one ellipsis (...)") }
         var items = begin.count
         var ellipsis = ellipsisMask
@@ -128,7 +137,7 @@ struct StridedSliceRule {
             let stride = strides[i]
             let dim = shape[dimension]
             dimension += 1
-            guard stride != 0 else { throw fail("stride 0 at item \(i)") }
+            guard stride != 0, stride != .min else { throw fail("stride \(stride) at item \(i)") }
             guard let size = dim.size else {
                 if !bit(shrinkAxisMask, i) { result.append(bit(beginMask, i) && bit(endMask, i) && abs(stride) == 1 ? dim : .unknown) }
                 continue
@@ -145,7 +154,7 @@ struct StridedSliceRule {
             let first = position(begin[i], masked: bit(beginMask, i), whole: stride > 0 ? low : high)
             let last = position(end[i], masked: bit(endMask, i), whole: stride > 0 ? high : low)
             let span = stride > 0 ? last - first : first - last
-            result.append(.known(span <= 0 ? 0 : (span + abs(stride) - 1) / abs(stride)))
+            result.append(.known(span <= 0 ? 0 : (span - 1) / abs(stride) + 1))
         }
         return result + shape[dimension...]
     }

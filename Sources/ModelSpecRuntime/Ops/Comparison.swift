@@ -85,18 +85,11 @@ private func selectLayout(_ c: [Int], _ x: [Int], _ y: [Int]) throws -> ([Int], 
     let (sc, sx, sy) = (strides(c), strides(x), strides(y))
     var offsets: [(Int, Int, Int)] = []
     offsets.reserveCapacity(elementCount(of: shape))
-    var index = [Int](repeating: 0, count: shape.count)
-    for _ in 0..<elementCount(of: shape) {
+    guard elementCount(of: shape) > 0 else { return (shape, offsets) }
+    forEachIndex(of: shape) { _, index in
         var o = (0, 0, 0)
         for d in index.indices { o.0 += index[d] * sc[d]; o.1 += index[d] * sx[d]; o.2 += index[d] * sy[d] }
         offsets.append(o)
-        var d = shape.count - 1
-        while d >= 0 {
-            index[d] += 1
-            if index[d] < shape[d] { break }
-            index[d] = 0
-            d -= 1
-        }
     }
     return (shape, offsets)
 }

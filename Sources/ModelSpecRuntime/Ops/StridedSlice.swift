@@ -19,6 +19,7 @@ public func stridedSlice(_ x: Tensor, begin: [Int], end: [Int], strides: [Int]? 
     guard begin.count == end.count, end.count == strides.count else {
         throw fail("needs begin \(begin), end \(end) and strides \(strides) of one length")
     }
+    guard [beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask].allSatisfy({ $0 >= 0 }) else { throw fail("has a negative mask") }
     guard ellipsisMask & (ellipsisMask - 1) == 0 else { throw fail("has more than one ellipsis") }
     var items = begin.count
     var ellipsis = ellipsisMask
@@ -40,7 +41,7 @@ public func stridedSlice(_ x: Tensor, begin: [Int], end: [Int], strides: [Int]? 
         if bit(newAxisMask, i) { shape.append(1); continue }
         let size = x.shape[dimension], stride = strides[i]
         dimension += 1
-        guard stride != 0 else { throw fail("has stride 0 at item \(i)") }
+        guard stride != 0, stride != .min else { throw fail("has stride \(stride) at item \(i)") }
         if bit(shrinkAxisMask, i) {
             let index = begin[i] < 0 ? begin[i] + size : begin[i]
             guard index >= 0, index < size else { throw fail("has index \(begin[i]) outside dimension \(dimension - 1) of size \(size)") }
@@ -55,7 +56,7 @@ public func stridedSlice(_ x: Tensor, begin: [Int], end: [Int], strides: [Int]? 
         let first = position(begin[i], masked: bit(beginMask, i), whole: stride > 0 ? low : high)
         let last = position(end[i], masked: bit(endMask, i), whole: stride > 0 ? high : low)
         let span = stride > 0 ? last - first : first - last
-        let count = span <= 0 ? 0 : (span + Swift.abs(stride) - 1) / Swift.abs(stride)
+        let count = span <= 0 ? 0 : (span - 1) / Swift.abs(stride) + 1
         starts.append(first); steps.append(stride); counts.append(count); shape.append(count)
     }
     while dimension < x.rank {  // dimensions after the items: whole
@@ -67,18 +68,10 @@ public func stridedSlice(_ x: Tensor, begin: [Int], end: [Int], strides: [Int]? 
     guard total > 0 else { return out }
     let sourceStrides = rowMajorStrides(x.shape)
     let src = x.storage.base, dst = out.storage.base
-    var index = [Int](repeating: 0, count: counts.count)
-    for o in 0..<total {
+    forEachIndex(of: counts) { o, index in
         var offset = 0
         for d in counts.indices { offset += (starts[d] + index[d] * steps[d]) * sourceStrides[d] }
         dst[o] = src[offset]
-        var d = counts.count - 1
-        while d >= 0 {
-            index[d] += 1
-            if index[d] < counts[d] { break }
-            index[d] = 0
-            d -= 1
-        }
     }
     return out
 }
