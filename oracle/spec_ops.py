@@ -76,6 +76,9 @@ def literal_cases():
     q, k = f32(rng, 2, 4, 16), f32(rng, 2, 5, 16)
     case("scaled_dot_product", ["{matmul: {inputs: [q, k], transpose_b: true}}", "{multiply: [_, 0.25]}"],
          {"q": q, "k": k}, tf.matmul(q, k, transpose_b=True) * (1 / np.sqrt(16.0)))
+    case("scaled_dot_product_constant", ["{constant: {value: 0.25}, as: scale}", "{matmul: {inputs: [q, k], transpose_b: true}}",
+                                         "{multiply: [_, scale]}"],
+         {"q": q, "k": k}, tf.matmul(q, k, transpose_b=True) * tf.constant(1 / np.sqrt(16.0), dtype=tf.float32))
 
 
 def elementwise_cases():

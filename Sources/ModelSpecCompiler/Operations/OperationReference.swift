@@ -53,8 +53,8 @@ public enum OperationReference {
             switch attribute.type {
             case .choice, .dtype:
                 text += ": " + attribute.type.description
-            case .shape, .tensor, .sizes, .pairs where attribute.isRequired:
-                text += ": " + attribute.type.description
+            case .shape, .tensor, .sizes, .pairs, .countOrSizes:
+                if attribute.isRequired { text += ": " + attribute.type.description }
             default:
                 break
             }

@@ -3,7 +3,7 @@ extension OperationDeclaration {
         OperationDeclaration("split", tensorflow: "tf.split", operands: .one, attributes: [
             AttributeDeclaration("num_or_size_splits", .countOrSizes, .required, swift: nil),
             AttributeDeclaration("axis", .int, .defaultValue(.int(0)), swift: "axis"),
-        ], results: [], result: "N values (`as: [a, b, ...]`): a count splits `axis` evenly; sizes (one may be -1, the rest) give each part's",
+        ], results: [], result: "N values (`as: [a, b, ...]`, or `as: parts` picked as `parts[i]`): a count splits `axis` evenly; sizes (one may be -1, the rest) give each part's",
            swift: .custom("split") { operands, arguments, function in
                // A count or a list of sizes, told apart by the runtime's labels.
                let parts = arguments[0].hasPrefix("[") ? "sizes: " + arguments[0] : "count: " + arguments[0]
@@ -26,7 +26,7 @@ extension OperationDeclaration {
         OperationDeclaration("unstack", tensorflow: "tf.unstack", operands: .one, attributes: [
             AttributeDeclaration("num", .int, .optional("the number of `as:` names"), swift: nil),
             AttributeDeclaration("axis", .int, .defaultValue(.int(0)), swift: "axis"),
-        ], results: [], result: "N values (`as: [a, b, ...]`), the slices along `axis`, each without it; N is the dimension's size",
+        ], results: [], result: "N values (`as: [a, b, ...]`, or `as: parts` picked as `parts[i]`), the slices along `axis`, each without it; N is the dimension's size",
            swift: .call("unstack"), count: { attributes, bound in
             if case let .int(.literal(count))? = attributes["num"] {
                 guard count >= 0, count <= maximumValues else { throw TypeMismatch("unstack's num must be 0 to \(maximumValues), not \(count)") }
