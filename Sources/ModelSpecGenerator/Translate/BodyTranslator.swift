@@ -236,7 +236,10 @@ struct BodyTranslator {
     private mutating func bindParts(_ step: Step, _ expression: String, into code: inout SwiftCode) {
         let live = step.results.enumerated().filter { liveAfterStep.contains($0.element) }
         guard !live.isEmpty else { return code.line("_ = \(expression)") }
-        let parts = names.fresh(value(step.results[0]) + "Parts")
+        // Values bound to one name (`as: halves`: halves_0, halves_1, ...) are elements of an array of that name.
+        let group = step.results[0].hasSuffix("_0") ? String(step.results[0].dropLast(2)) : nil
+        let isGroup = group.map { name in step.results.indices.allSatisfy { step.results[$0] == "\(name)_\($0)" } } ?? false
+        let parts = names.fresh(isGroup ? SwiftName.lowerCamel(group ?? "") : value(step.results[0]) + "Parts")
         code.line("let \(parts) = \(expression)")
         for (position, name) in live { code.line("let \(value(name)) = \(parts)[\(position)]") }
     }

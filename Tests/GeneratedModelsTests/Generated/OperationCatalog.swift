@@ -111,9 +111,9 @@ public final class OperationCatalog: GeneratedModel {
         let s = try slice(x49, begin: [1, 0, 1], size: [-1, 5, 1])
         let x50 = try stridedSlice(s, begin: [0, 1, 0], end: [0, 0, 1], strides: [-2, 1, 1], beginMask: 1, endMask: 3, shrinkAxisMask: 4)
         let r = x50
-        let leftParts = try split(r, count: 2, axis: 1)
-        let left = leftParts[0]
-        let right = leftParts[1]
+        let halves = try split(r, count: 2, axis: 1)
+        let halves0 = halves[0]
+        let halves1 = halves[1]
         let firstParts = try split(r, sizes: [1, -1], axis: -1)
         let first = firstParts[0]
         let rest = firstParts[1]
@@ -127,7 +127,7 @@ public final class OperationCatalog: GeneratedModel {
         let x52 = try greaterEqual(u2, Tensor(0.5))
         let x53 = try logicalAnd(either, x52)
         let mask = logicalNot(x53)
-        let same = try equal(left, right)
+        let same = try equal(halves0, halves1)
         let differs = try notEqual(first, rest)
         let small = try lessEqual(u0, Tensor(1.0))
         let best = try argmax(r, axis: 1)
