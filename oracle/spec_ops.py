@@ -43,8 +43,8 @@ def case(name, steps, inputs, output, spec=None):
         assert key != "y", f"{name}: an input named y would share the output's file"
         file = f"{name}.{key}.npy"
         record = {"name": key, "file": file}
-        # Integer arrays are int32 inputs (dtype: int32 in the spec), except for a spec of specs/, which declares its own.
-        integer = not spec and np.issubdtype(np.asarray(value).dtype, np.integer)
+        # Integer arrays are int32 inputs (dtype: int32 in the spec).
+        integer = np.issubdtype(np.asarray(value).dtype, np.integer)
         if integer:
             record["dtype"] = "int32"
         np.save(os.path.join(OUT, file), np.array(value, dtype=np.int32 if integer else np.float32, order="C"), allow_pickle=False)
@@ -268,7 +268,24 @@ def catalog_case():
     mixed = tf.stack([picked, tf.cast(small_count, tf.float32), tf.cast(chosen, tf.float32)], axis=1) + differences
     y = tf.concat([grid, mixed, tf.cast(same, tf.float32)], axis=1)
     y = tf.strided_slice(y, [0, 1], [0, 9], strides=[1, 2], begin_mask=1, end_mask=1)
-    case("operation_catalog", None, {"x": x, "w": w, "b": b, "ids": ids}, y, spec="OperationCatalog")
+    # The catalog declares ids as a float32 input (embedding_lookup and gather truncate it).
+    case("operation_catalog", None, {"x": x, "w": w, "b": b, "ids": ids.astype(np.float32)}, y, spec="OperationCatalog")
+
+
+def integer_values_case():
+    """specs/IntegerValues.yaml in TensorFlow: integer and bool values across a template, a scope and the outputs."""
+    rng = np.random.default_rng(37)
+    x = f32(rng, 5, 4)
+    ids = rng.integers(0, 9, size=(5,)).astype(np.int32)
+    classify = tf.compat.v1.make_template("classify", lambda v: tf.math.argmax(v, axis=1, output_type=tf.int32))
+    with tf.compat.v1.variable_scope("model"):
+        positive = tf.greater(x, 0.0)
+        classes = classify(x)
+        smallest = tf.math.argmin(x, axis=1)
+    chosen = tf.where(positive[:, 0], tf.cast(ids, tf.int64), smallest)
+    total = tf.reduce_sum(tf.cast(tf.cast(positive, tf.int32), tf.float32), axis=1)
+    total = total + tf.cast(classes, tf.float32) + tf.cast(chosen, tf.float32)
+    case("integer_values", None, {"x": x, "ids": ids}, total, spec="IntegerValues")
 
 
 def stacking_cases():
@@ -417,6 +434,9 @@ def strided_slice_cases():
     }
     for label, (text, fn) in slices.items():
         case(f"slice_operand_{label}", [f'{{identity: "{text}"}}'], {"x": x}, fn(tf.constant(x)))
+    ids = rng.integers(-5, 5, size=(3, 4)).astype(np.int32)
+    case("slice_integers", ['{identity: "ids[::-1, 1:]"}'], {"ids": ids}, tf.constant(ids)[::-1, 1:])
+    case("slice_booleans", ["{greater: [x, 0]}", '{identity: "_[:, -1, ::2]"}'], {"x": x}, tf.greater(x, 0.0)[:, -1, ::2])
     case("slice_operands_added", ['{add: ["x[:, 0]", "x[:, -1]"]}'], {"x": x}, x[:, 0] + x[:, -1])
     case("slice_as_a_step", ["x[:, 1:3]", "relu"], {"x": x}, tf.nn.relu(x[:, 1:3]))
     case("slice_previous_value", ["{multiply: [x, 2]}", '{identity: "_[1:, :2]"}'], {"x": x}, (x * 2)[1:, :2])
@@ -524,7 +544,7 @@ def main():
     shutil.rmtree(OUT)
     OUT = golden_dir("spec_ops")
     for make in (slicing_cases, padding_cases, stacking_cases, catalog_case, layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases, reduction_cases,
-                 integer_cases, comparison_cases, splitting_cases, strided_slice_cases, random_cases):
+                 integer_cases, integer_values_case, comparison_cases, splitting_cases, strided_slice_cases, random_cases):
         make()
     write_json(os.path.join(OUT, "cases.json"), {"tensorflow": tf.__version__, "cases": CASES})
     size = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))

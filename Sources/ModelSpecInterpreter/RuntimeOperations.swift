@@ -84,6 +84,21 @@ enum RuntimeOperations {
         "logical_and": { x, _ in .bool(try logicalAnd(x.booleans(0), x.booleans(1))) },
         "logical_or": { x, _ in .bool(try logicalOr(x.booleans(0), x.booleans(1))) },
         "logical_not": { x, _ in .bool(logicalNot(try x.booleans(0))) },
+        "strided_slice": { x, a in
+            let (begin, end, strides) = (try a.ints("begin") ?? [], try a.ints("end") ?? [], try a.ints("strides"))
+            let masks = try ["begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask"].map { try a.int($0) }
+            switch x.values[0] {
+            case let .float(t):
+                return .float(try stridedSlice(t, begin: begin, end: end, strides: strides, beginMask: masks[0], endMask: masks[1],
+                                               ellipsisMask: masks[2], newAxisMask: masks[3], shrinkAxisMask: masks[4]))
+            case let .integer(t):
+                return .integer(try stridedSlice(t, begin: begin, end: end, strides: strides, beginMask: masks[0], endMask: masks[1],
+                                                 ellipsisMask: masks[2], newAxisMask: masks[3], shrinkAxisMask: masks[4]))
+            case let .bool(t):
+                return .bool(try stridedSlice(t, begin: begin, end: end, strides: strides, beginMask: masks[0], endMask: masks[1],
+                                              ellipsisMask: masks[2], newAxisMask: masks[3], shrinkAxisMask: masks[4]))
+            }
+        },
         "where": { x, _ in
             if case let .integer(a) = x.values[1], case let .integer(b) = x.values[2] {
                 return .integer(try select(x.booleans(0), a, b))
@@ -162,11 +177,6 @@ enum RuntimeOperations {
         "one_hot": { x, a in
             try oneHot(x.ids(0), depth: a.int("depth"), onValue: Float(a.float("on_value")), offValue: Float(a.float("off_value")),
                        axis: a.int("axis"))
-        },
-        "strided_slice": { x, a in
-            try stridedSlice(x[0], begin: a.ints("begin") ?? [], end: a.ints("end") ?? [], strides: a.ints("strides"),
-                             beginMask: a.int("begin_mask"), endMask: a.int("end_mask"), ellipsisMask: a.int("ellipsis_mask"),
-                             newAxisMask: a.int("new_axis_mask"), shrinkAxisMask: a.int("shrink_axis_mask"))
         },
     ]
 

@@ -53,7 +53,7 @@ extension OperationDeclaration {
             AttributeDeclaration("new_axis_mask", .int, .defaultValue(.int(0)), swift: "newAxisMask"),
             AttributeDeclaration("shrink_axis_mask", .int, .defaultValue(.int(0)), swift: "shrinkAxisMask"),
         ], result: "TensorFlow's: ranges clamped, indices inside their dimension; written as an operand `x[1:, ::-1, None, ..., 0]` (see slicing)",
-           swift: .call("stridedSlice")) { shapes, arguments in
+           swift: SwiftCall.call("stridedSlice").returning(.operand(0)), types: .sameAsOperand) { shapes, arguments in
             try StridedSliceRule(arguments).shape(shapes[0])
         },
     ]
