@@ -25,7 +25,7 @@ import Testing
 
     /// Specs of the operations without variables: their goldens are in Tests/Goldens/spec_ops
     /// (SpecOperationGoldenTests, OperationCatalogTests).
-    static let operationModels = ["OperationCatalog"]
+    static let operationModels = ["OperationCatalog", "IntegerValues"]
 
     /// Specs that are not seeds.
     static let otherModels = Set(realModels + benchmarkModels + operationModels)
