@@ -40,11 +40,22 @@ def case(name, steps, inputs, output, spec=None):
     else:
         entry["steps"] = steps
     for key, value in inputs.items():
+        assert key != "y", f"{name}: an input named y would share the output's file"
         file = f"{name}.{key}.npy"
-        np.save(os.path.join(OUT, file), np.array(value, dtype=np.float32, order="C"), allow_pickle=False)
-        entry["inputs"].append({"name": key, "file": file})
+        record = {"name": key, "file": file}
+        # Integer arrays are int32 inputs (dtype: int32 in the spec).
+        integer = np.issubdtype(np.asarray(value).dtype, np.integer)
+        if integer:
+            record["dtype"] = "int32"
+        np.save(os.path.join(OUT, file), np.array(value, dtype=np.int32 if integer else np.float32, order="C"), allow_pickle=False)
+        entry["inputs"].append(record)
     value = output.numpy() if hasattr(output, "numpy") else np.asarray(output)
-    np.save(os.path.join(OUT, entry["output"]), np.array(value, dtype=np.float32, order="C"), allow_pickle=False)
+    if value.dtype == np.bool_ or np.issubdtype(value.dtype, np.integer):
+        # Integer and bool results are compared exactly: saved as int32 (bool as 1 and 0).
+        entry["exact"] = True
+        np.save(os.path.join(OUT, entry["output"]), np.array(value, dtype=np.int32, order="C"), allow_pickle=False)
+    else:
+        np.save(os.path.join(OUT, entry["output"]), np.array(value, dtype=np.float32, order="C"), allow_pickle=False)
     CASES.append(entry)
 
 
@@ -65,6 +76,9 @@ def literal_cases():
     q, k = f32(rng, 2, 4, 16), f32(rng, 2, 5, 16)
     case("scaled_dot_product", ["{matmul: {inputs: [q, k], transpose_b: true}}", "{multiply: [_, 0.25]}"],
          {"q": q, "k": k}, tf.matmul(q, k, transpose_b=True) * (1 / np.sqrt(16.0)))
+    case("scaled_dot_product_constant", ["{constant: {value: 0.25}, as: scale}", "{matmul: {inputs: [q, k], transpose_b: true}}",
+                                         "{multiply: [_, scale]}"],
+         {"q": q, "k": k}, tf.matmul(q, k, transpose_b=True) * tf.constant(1 / np.sqrt(16.0), dtype=tf.float32))
 
 
 def elementwise_cases():
@@ -229,8 +243,33 @@ def catalog_case():
     y = tf.tile(y, [2, 1])
     y = tf.stack([y, y], axis=-1)
     y = tf.pad(y, [[1, 0], [0, 2], [0, 0]], mode="REFLECT")
-    y = tf.slice(y, [1, 0, 1], [-1, 5, 1])
-    images = tf.reshape(y, [1, 6, 5, 1])
+    s = tf.slice(y, [1, 0, 1], [-1, 5, 1])
+    r = s[::-2, 1:, 0]
+    left, right = tf.split(r, 2, axis=1)
+    first, rest = tf.split(r, [1, -1], axis=-1)
+    u0, u1, u2 = tf.unstack(rest, axis=1)
+    either = tf.math.logical_or(tf.math.greater(u0, u1), tf.math.less(u1, u2))
+    mask = tf.math.logical_not(tf.math.logical_and(either, tf.math.greater_equal(u2, 0.5)))
+    same = tf.math.equal(left, right)
+    differs = tf.math.not_equal(first, rest)
+    small = tf.math.less_equal(u0, 1.0)
+    best = tf.math.argmax(r, axis=1)
+    worst = tf.math.argmin(r, axis=1, output_type=tf.int32)
+    hot = tf.one_hot(best, 4, on_value=2.0, off_value=-1.0)
+    cold = tf.one_hot(worst, 4, dtype=tf.int32)
+    k = tf.constant([1, 2, 3], dtype=tf.int32)
+    chosen = tf.where(mask, best, tf.cast(k, tf.int64))
+    flags = tf.constant([True, False, True])
+    picked = tf.where(flags, u0, u2)
+    small_count = tf.cast(small, tf.int64)
+    v = tf.cast(tf.cast(r, tf.int32), tf.float32) + hot + tf.cast(cold, tf.float32)
+    grid = v + tf.cast(chosen, tf.float32)[:, None]
+    differences = tf.cast(differs, tf.float32)
+    mixed = tf.stack([picked, tf.cast(small_count, tf.float32), tf.cast(chosen, tf.float32)], axis=1) + differences
+    y = tf.concat([grid, mixed, tf.cast(same, tf.float32)], axis=1)
+    y = tf.strided_slice(y, [0, 1], [0, 9], strides=[1, 2], begin_mask=1, end_mask=1)
+    int_part = y
+    images = tf.reshape(s, [1, 6, 5, 1])
     images = tf.compat.v1.image.resize(images, [8, 7])
     images = tf.image.resize(images, [4, 4], method="nearest")
     images = tf.nn.conv2d(images, tf.constant([0.5, -1.0, 2.0, 0.25, 1.0, -0.5, 0.75, 1.5, -2.0, 0.125, 1.25, -0.75],
@@ -238,8 +277,26 @@ def catalog_case():
     images = tf.nn.depthwise_conv2d(images, tf.constant(0.25, shape=[2, 2, 3, 2]), [1, 1, 1, 1], "VALID")
     images = tf.nn.max_pool2d(images, 2, 1, "SAME")
     images = tf.nn.avg_pool2d(images, 2, 1, "VALID")
-    y = tf.nn.batch_normalization(images, 0.5, 2.0, 0.1, 1.5, 0.001)
-    case("operation_catalog", None, {"x": x, "w": w, "b": b, "ids": ids}, y, spec="OperationCatalog")
+    normalized = tf.nn.batch_normalization(images, 0.5, 2.0, 0.1, 1.5, 0.001)
+    y = tf.concat([tf.reshape(int_part, [-1]), tf.reshape(normalized, [-1])], axis=0)
+    # The catalog declares ids as a float32 input (embedding_lookup and gather truncate it).
+    case("operation_catalog", None, {"x": x, "w": w, "b": b, "ids": ids.astype(np.float32)}, y, spec="OperationCatalog")
+
+
+def integer_values_case():
+    """specs/IntegerValues.yaml in TensorFlow: integer and bool values across a template, a scope and the outputs."""
+    rng = np.random.default_rng(37)
+    x = f32(rng, 5, 4)
+    ids = rng.integers(0, 9, size=(5,)).astype(np.int32)
+    classify = tf.compat.v1.make_template("classify", lambda v: tf.math.argmax(v, axis=1, output_type=tf.int32))
+    with tf.compat.v1.variable_scope("model"):
+        positive = tf.greater(x, 0.0)
+        classes = classify(x)
+        smallest = tf.math.argmin(x, axis=1)
+    chosen = tf.where(positive[:, 0], tf.cast(ids, tf.int64), smallest)
+    total = tf.reduce_sum(tf.cast(tf.cast(positive, tf.int32), tf.float32), axis=1)
+    total = total + tf.cast(classes, tf.float32) + tf.cast(chosen, tf.float32)
+    case("integer_values", None, {"x": x, "ids": ids}, total, spec="IntegerValues")
 
 
 def stacking_cases():
@@ -378,13 +435,232 @@ def drawn_window_cases():
              ["{image.resize: {size: %s, method: %s%s}}" % (size, method, given)], {"x": x}, out)
 
 
+def integer_cases():
+    """argmax, argmin, cast, one_hot and constants of other dtypes: integer and bool results compared exactly."""
+    rng = np.random.default_rng(32)
+    x = f32(rng, 3, 5, 4, scale=2.0)
+    case("argmax_default_axis", ["argmax"], {"x": x}, tf.math.argmax(x))
+    case("argmax_last", ["{argmax: {axis: -1}}"], {"x": x}, tf.math.argmax(x, axis=-1))
+    case("argmin_axis1_int32", ["{argmin: {axis: 1, output_type: int32}}"], {"x": x},
+         tf.math.argmin(x, axis=1, output_type=tf.int32))
+    ties = np.array([[1, 3, 3, 0], [2, 2, 1, 1]], dtype=np.float32)
+    case("argmax_ties_first", ["{argmax: {axis: 1}}"], {"x": ties}, tf.math.argmax(ties, axis=1))
+    case("argmin_ties_first", ["{argmin: {axis: 1}}"], {"x": ties}, tf.math.argmin(ties, axis=1))
+    ids = np.array([[4, 1, 7], [0, 2, 2]], dtype=np.int32)
+    case("argmax_of_integers", ["{argmax: {axis: 1}}"], {"ids": ids}, tf.math.argmax(ids, axis=1))
+    y = np.array([[-2.7, -0.5, 0.0, 0.5, 2.7, 9.99]], dtype=np.float32)
+    case("cast_float_to_int32", ["{cast: {dtype: int32}}"], {"x": y}, tf.cast(y, tf.int32))
+    case("cast_float_to_int64", ["{cast: {dtype: int64}}"], {"x": y}, tf.cast(y, tf.int64))
+    case("cast_float_to_bool", ["{cast: {dtype: bool}}"], {"x": y}, tf.cast(y, tf.bool))
+    case("cast_int_to_float", ["{cast: {dtype: float32}}", "{multiply: [_, 0.5]}"], {"ids": ids},
+         tf.cast(ids, tf.float32) * 0.5)
+    case("cast_int_to_bool", ["{subtract: [ids, 2]}", "{cast: {dtype: int32}}", "{cast: {dtype: bool}}"], {"ids": ids},
+         tf.cast(tf.cast(tf.subtract(tf.cast(ids, tf.float32), 2.0), tf.int32), tf.bool))
+    case("cast_bool_to_int64", ["{greater: [x, 0]}", "{cast: {dtype: int64}}"], {"x": x},
+         tf.cast(tf.greater(x, 0.0), tf.int64))
+    labels = np.array([[0, 2], [5, -1], [3, 1]], dtype=np.int32)
+    case("one_hot", ["{one_hot: {depth: 4}}"], {"labels": labels}, tf.one_hot(labels, 4))
+    case("one_hot_axis0_values", ["{one_hot: {depth: 5, axis: 0, on_value: 2.5, off_value: -1}}"], {"labels": labels},
+         tf.one_hot(labels, 5, on_value=2.5, off_value=-1.0, axis=0))
+    case("one_hot_axis1_int32", ["{one_hot: {depth: 3, axis: 1, dtype: int32}}"], {"labels": labels},
+         tf.one_hot(labels, 3, axis=1, dtype=tf.int32))
+    case("one_hot_of_argmax", ["{argmax: {input: x, axis: -1}}", "{one_hot: {depth: 4}}"], {"x": x},
+         tf.one_hot(tf.math.argmax(x, axis=-1), 4))
+    case("constant_int32", ["{constant: {value: [[1, -2], [3, 4]], dtype: int32}}"], {},
+         tf.constant([[1, -2], [3, 4]], dtype=tf.int32))
+    case("constant_int64_fill", ["{constant: {value: 7, shape: [2, 3], dtype: int64}}"], {},
+         tf.constant(7, shape=[2, 3], dtype=tf.int64))
+    case("constant_bool", ["{constant: {value: [true, false, true], dtype: bool}}"], {},
+         tf.constant([True, False, True], dtype=tf.bool))
+    case("identity_keeps_integers", ["{identity: ids}"], {"ids": ids}, tf.identity(ids))
+
+
+def comparison_cases():
+    """Comparisons (bool, with broadcasting), logical operations, and where (TensorFlow 2's tf.where)."""
+    rng = np.random.default_rng(33)
+    a = rng.integers(-2, 3, size=(3, 4)).astype(np.float32)
+    b = rng.integers(-2, 3, size=(4,)).astype(np.float32)
+    ops = {"greater": tf.math.greater, "greater_equal": tf.math.greater_equal, "less": tf.math.less,
+           "less_equal": tf.math.less_equal, "equal": tf.math.equal, "not_equal": tf.math.not_equal}
+    for op, fn in ops.items():
+        case(f"{op}_broadcast", [f"{{{op}: [a, b]}}"], {"a": a, "b": b}, fn(a, b))
+    case("greater_number", ["{greater: [a, 0.5]}"], {"a": a}, tf.math.greater(a, 0.5))
+    ids = rng.integers(0, 4, size=(2, 3)).astype(np.int32)
+    case("equal_integers", ["{equal: [ids, 2]}"], {"ids": ids}, tf.math.equal(ids, 2))
+    case("logical_and", ["{greater: [a, 0]}", "{less: [a, 2], as: small}", "{logical_and: [_1, small]}"], {"a": a},
+         tf.math.logical_and(a > 0, a < 2))
+    case("logical_or_not", ["{less: [a, b], as: p}", "{equal: [a, 0], as: q}", "{logical_or: [p, q]}", "logical_not"],
+         {"a": a, "b": b}, tf.math.logical_not(tf.math.logical_or(a < b, tf.equal(a, 0.0))))
+    x, z = f32(rng, 3, 4), f32(rng, 3, 4)
+    case("where_same_shape", ["{greater: [x, z], as: c}", "{where: [c, x, z]}"], {"x": x, "z": z},
+         tf.compat.v1.where(x > z, x, z))
+    row = f32(rng, 4)
+    case("where_broadcast", ["{greater: [row, 0], as: c}", "{where: [c, x, 0]}"], {"x": x, "row": row},
+         tf.where(row > 0, x, 0.0))
+    case("where_integers", ["{greater: [ids, 1], as: c}", "{where: [c, ids, other]}"],
+         {"ids": ids, "other": (ids * 10).astype(np.int32)}, tf.where(ids > 1, ids, ids * 10))
+    # tf.abs(a - b) as where: the issue's second workaround, written with a comparison.
+    case("where_abs_difference", ["{subtract: [x, z], as: d}", "{less: [d, 0], as: negative}", "{negative: d}",
+                                  "{where: [negative, _, d]}"], {"x": x, "z": z}, tf.abs(x - z))
+
+
+def splitting_cases():
+    """split and unstack: several values, named by as:."""
+    rng = np.random.default_rng(34)
+    x = f32(rng, 2, 6, 3)
+    parts = tf.split(x, 3, axis=1)
+    case("split_count", ["{split: {num_or_size_splits: 3, axis: 1}, as: [a, b, c]}", "{concat: {inputs: [c, a], axis: 1}}"],
+         {"x": x}, tf.concat([parts[2], parts[0]], axis=1))
+    first, rest = tf.split(x, [2, -1], axis=-1)
+    case("split_sizes_rest", ["{split: {num_or_size_splits: [2, -1], axis: -1}, as: [first, rest]}", "{multiply: [rest, 2]}",
+                              "{concat: {inputs: [_, first], axis: 2}}"], {"x": x}, tf.concat([rest * 2, first], axis=2))
+    p, q, r = tf.split(x, [1, 2, 3], axis=1)
+    case("split_sizes", ["{split: {num_or_size_splits: [1, 2, 3], axis: 1}, as: [p, q, r]}", "{reduce_sum: {input: r, axis: 1}}",
+                         '{subtract: [_, "p[:, 0]"]}'], {"x": x}, tf.reduce_sum(r, axis=1) - tf.squeeze(p, 1))
+    u = tf.unstack(x, axis=2)
+    case("unstack_named", ["{unstack: {axis: 2}, as: [u, v, w]}", "{subtract: [u, w]}"], {"x": x}, u[0] - u[2])
+    case("split_group", ["{split: {num_or_size_splits: 3, axis: 1}, as: parts}", '{concat: {inputs: ["parts[2]", "parts[-3]"], axis: 1}}'],
+         {"x": x}, tf.concat([parts[2], parts[0]], axis=1))
+    u = tf.unstack(x, axis=1)
+    case("unstack_group", ["{unstack: {num: 6, axis: 1}, as: steps}", '{add: ["steps[0]", "steps[5]"]}', '{multiply: [_, "steps[3]"]}'],
+         {"x": x}, (u[0] + u[5]) * u[3])
+    u = tf.unstack(x)
+    case("unstack_num", ["{unstack: {num: 2}, as: [first, second]}", "{multiply: [first, second]}"], {"x": x}, u[0] * u[1])
+
+
+def strided_slice_cases():
+    """Python's slicing as operands (x[...]) and tf.strided_slice itself."""
+    rng = np.random.default_rng(35)
+    x = f32(rng, 3, 4, 5)
+    slices = {
+        "columns": ("x[:, 1:3]", lambda t: t[:, 1:3]),
+        "last_row": ("x[-1]", lambda t: t[-1]),
+        "reversed": ("x[::-1]", lambda t: t[::-1]),
+        "steps_new_axis": ("x[1:, ::-2, None]", lambda t: t[1:, ::-2, None]),
+        "ellipsis_index": ("x[..., 0]", lambda t: t[..., 0]),
+        "ellipsis_new_axis": ("x[..., None, 1:]", lambda t: t[..., None, 1:]),
+        "new_axis_first": ("x[None, :, -2:]", lambda t: t[None, :, -2:]),
+        "clamped": ("x[:, -10:10, 4:100]", lambda t: t[:, -10:10, 4:100]),
+        "empty": ("x[2:1]", lambda t: t[2:1]),
+        "scalar": ("x[0, 1, 2]", lambda t: t[0, 1, 2]),
+        "negative_steps": ("x[-1:0:-2, 3::-3]", lambda t: t[-1:0:-2, 3::-3]),
+        "newaxis_names": ("x[tf.newaxis, 1, newaxis]", lambda t: t[tf.newaxis, 1, tf.newaxis]),
+    }
+    for label, (text, fn) in slices.items():
+        case(f"slice_operand_{label}", [f'{{identity: "{text}"}}'], {"x": x}, fn(tf.constant(x)))
+    ids = rng.integers(-5, 5, size=(3, 4)).astype(np.int32)
+    case("slice_integers", ['{identity: "ids[::-1, 1:]"}'], {"ids": ids}, tf.constant(ids)[::-1, 1:])
+    case("slice_booleans", ["{greater: [x, 0]}", '{identity: "_[:, -1, ::2]"}'], {"x": x}, tf.greater(x, 0.0)[:, -1, ::2])
+    case("slice_operands_added", ['{add: ["x[:, 0]", "x[:, -1]"]}'], {"x": x}, x[:, 0] + x[:, -1])
+    case("slice_as_a_step", ["x[:, 1:3]", "relu"], {"x": x}, tf.nn.relu(x[:, 1:3]))
+    case("slice_previous_value", ["{multiply: [x, 2]}", '{identity: "_[1:, :2]"}'], {"x": x}, (x * 2)[1:, :2])
+    case("strided_slice_masks",
+         ["{strided_slice: {begin: [0, 1, 0], end: [0, 3, 4], strides: [1, 1, 2], begin_mask: 1, end_mask: 1, shrink_axis_mask: 0}}"],
+         {"x": x}, tf.strided_slice(x, [0, 1, 0], [0, 3, 4], strides=[1, 1, 2], begin_mask=1, end_mask=1))
+    case("strided_slice_ellipsis_shrink",
+         ["{strided_slice: {begin: [0, -1], end: [0, 0], ellipsis_mask: 1, shrink_axis_mask: 2}}"],
+         {"x": x}, tf.strided_slice(x, [0, -1], [0, 0], ellipsis_mask=1, shrink_axis_mask=2))
+
+
+def random_cases():
+    """Cases drawn with a fixed seed, so that the general rule is checked, not only the examples above:
+    slices, splits, comparisons and where, argmax/argmin, one_hot and cast on shapes, axes and
+    negative indices the examples do not have."""
+    rng = np.random.default_rng(36)
+
+    def shape(low=1, high=4, smallest=1, largest=5):
+        return tuple(int(d) for d in rng.integers(smallest, largest + 1, size=int(rng.integers(low, high + 1))))
+
+    def item(size):
+        kind = rng.integers(0, 5)
+        if kind == 0:
+            index = int(rng.integers(-size, size))
+            return str(index), index
+        if kind == 1:
+            return "None", None
+        start, stop = [int(v) if rng.random() < 0.7 else None for v in rng.integers(-size - 1, size + 2, size=2)]
+        step = int(rng.choice([-3, -2, -1, 1, 1, 2, 3])) if rng.random() < 0.6 else None
+        text = ("" if start is None else str(start)) + ":" + ("" if stop is None else str(stop))
+        if step is not None:
+            text += f":{step}"
+        return text, slice(start, stop, step)
+
+    for i in range(8):
+        x = f32(rng, *shape())
+        texts, keys, dim = [], [], 0
+        while dim < x.ndim and rng.random() < 0.85:
+            if rng.random() < 0.15 and "..." not in texts:
+                texts.append("..."); keys.append(Ellipsis)
+                dim = x.ndim
+                continue
+            text, key = item(x.shape[dim])
+            texts.append(text); keys.append(key)
+            if key is not None:
+                dim += 1
+        if not texts:
+            texts, keys = [":"], [slice(None)]
+        text = "x[" + ", ".join(texts) + "]"
+        case(f"random_slice_{i}", [f'{{identity: "{text}"}}'], {"x": x}, tf.constant(x)[tuple(keys)])
+    for i in range(5):
+        dims = list(shape(1, 3))
+        axis = int(rng.integers(-len(dims), len(dims)))
+        count = int(rng.integers(1, 4))
+        dims[axis] *= count
+        x = f32(rng, *dims)
+        names = [f"p{k}" for k in range(count)]
+        parts = tf.split(x, count, axis=axis)
+        case(f"random_split_{i}", [f"{{split: {{num_or_size_splits: {count}, axis: {axis}}}, as: [{', '.join(names)}]}}",
+                                   f"{{concat: {{inputs: [{', '.join(reversed(names))}], axis: {axis}}}}}"],
+             {"x": x}, tf.concat(parts[::-1], axis=axis))
+        axis = int(rng.integers(-len(dims), len(dims)))
+        size = dims[axis]
+        sizes = [int(v) for v in rng.multinomial(size, [1 / 3] * 3)]
+        sizes[int(rng.integers(0, 3))] = -1
+        parts = tf.split(x, sizes, axis=axis)
+        case(f"random_split_sizes_{i}", [f"{{split: {{num_or_size_splits: {sizes}, axis: {axis}}}, as: [a, b, c]}}",
+                                         f"{{concat: {{inputs: [c, b, a], axis: {axis}}}}}"],
+             {"x": x}, tf.concat(parts[::-1], axis=axis))
+        axis = int(rng.integers(-len(dims), len(dims)))
+        names = [f"u{k}" for k in range(dims[axis])]
+        slices = tf.unstack(x, axis=axis)
+        case(f"random_unstack_{i}", [f"{{unstack: {{axis: {axis}}}, as: [{', '.join(names)}]}}",
+                                     f"{{stack: {{inputs: [{', '.join(reversed(names))}], axis: {axis}}}}}"],
+             {"x": x}, tf.stack(slices[::-1], axis=axis))
+    comparisons = {"greater": tf.math.greater, "less_equal": tf.math.less_equal, "not_equal": tf.math.not_equal}
+    for i in range(5):
+        full = shape(2, 4)
+        other = tuple(d if rng.random() < 0.5 else 1 for d in full[int(rng.integers(0, len(full))):])
+        a = rng.integers(-2, 3, size=full).astype(np.float32)
+        b = rng.integers(-2, 3, size=other).astype(np.float32)
+        op = list(comparisons)[i % 3]
+        case(f"random_{op}_{i}", [f"{{{op}: [a, b]}}"], {"a": a, "b": b}, comparisons[op](a, b))
+        z = f32(rng, *other)
+        case(f"random_where_{i}", [f"{{{op}: [a, b], as: c}}", "{where: [c, a, z]}"], {"a": a, "b": b, "z": z},
+             tf.where(comparisons[op](a, b), a, z))
+    for i in range(5):
+        x = f32(rng, *shape(1, 4, 2, 5))
+        axis = int(rng.integers(-x.ndim, x.ndim))
+        op, fn = (("argmax", tf.math.argmax), ("argmin", tf.math.argmin))[i % 2]
+        case(f"random_{op}_{i}", [f"{{{op}: {{axis: {axis}}}}}"], {"x": x}, fn(x, axis=axis))
+        labels = rng.integers(-1, 6, size=shape(1, 2)).astype(np.int32)
+        depth = int(rng.integers(1, 6))
+        axis = int(rng.integers(-1, labels.ndim + 1))
+        case(f"random_one_hot_{i}", [f"{{one_hot: {{depth: {depth}, axis: {axis}}}}}"], {"labels": labels},
+             tf.one_hot(labels, depth, axis=axis))
+        x = f32(rng, *shape(1, 3), scale=5.0)
+        case(f"random_cast_{i}", ["{cast: {dtype: int32}}"], {"x": x}, tf.cast(x, tf.int32))
+
+
 def main():
     global OUT
     OUT = golden_dir("spec_ops")
     # Start from an empty directory so renamed cases leave no stale files.
     shutil.rmtree(OUT)
     OUT = golden_dir("spec_ops")
-    for make in (window_cases, resize_cases, drawn_window_cases, slicing_cases, padding_cases, stacking_cases, catalog_case, layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases, reduction_cases):
+    for make in (window_cases, resize_cases, drawn_window_cases, slicing_cases, padding_cases, stacking_cases, catalog_case,
+                 layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases,
+                 reduction_cases, integer_cases, integer_values_case, comparison_cases, splitting_cases, strided_slice_cases,
+                 random_cases):
         make()
     write_json(os.path.join(OUT, "cases.json"), {"tensorflow": tf.__version__, "cases": CASES})
     size = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))

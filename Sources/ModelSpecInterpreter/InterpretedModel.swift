@@ -219,8 +219,10 @@ public final class InterpretedModel: ShimLayer {
         var bindings: Bindings
         var training: Bool
         var values: [String: Tensor] = [:]
-        /// The integer inputs as given (their `values` are the same as floats), until rebound.
+        /// The integer values as they are (their `values` are the same as floats), until rebound.
         var indices: [String: IndexTensor] = [:]
+        /// The bool values as they are (their `values` are 1 and 0), until rebound.
+        var booleans: [String: BoolTensor] = [:]
         var variables: [String: Variable] = [:]
         /// The indices of the `repeat` blocks running now.
         var loopIndices: [String: Int] = [:]
@@ -246,17 +248,28 @@ public final class InterpretedModel: ShimLayer {
 
     private func run(_ steps: [Step], _ tf: TF1, _ frame: Frame) throws {
         for step in steps {
-            let outputs = try run(step, tf, frame)
+            let outputs = try located(step) { () throws -> [RuntimeOperations.Value] in
+                guard case let .math(operation) = step.operation else { return try execute(step, tf, frame).map { .float($0) } }
+                return try RuntimeOperations.run(operation, frame.values, indices: frame.indices, booleans: frame.booleans,
+                                                 params: frame.bindings.params, types: step.types)
+            }
             for (name, value) in zip(step.results, outputs) {
-                frame.values[name] = value
+                frame.values[name] = value.floats
                 frame.indices[name] = nil
+                frame.booleans[name] = nil
+                switch value {
+                case let .integer(ids): frame.indices[name] = ids
+                case let .bool(mask): frame.booleans[name] = mask
+                case .float: break
+                }
             }
         }
     }
 
-    private func run(_ step: Step, _ tf: TF1, _ frame: Frame) throws -> [Tensor] {
+    /// Runs `body` for `step`, its errors located at the step.
+    private func located<T>(_ step: Step, _ body: () throws -> T) throws -> T {
         do {
-            return try execute(step, tf, frame)
+            return try body()
         } catch let error as InterpreterError {
             throw error
         } catch {
@@ -301,8 +314,8 @@ public final class InterpretedModel: ShimLayer {
                 KerasLayer(configuration, path: tf.currentScope.qualified(config.name ?? config.kind.baseName))
             }
             return [try layer(inputs[0], training: frame.training, context: tf.context)]
-        case let .math(operation):
-            return try RuntimeOperations.run(operation, frame.values, indices: frame.indices, params: frame.bindings.params)
+        case .math:
+            throw InterpreterError("an operation step runs through RuntimeOperations")
         case let .assign(name, add):
             guard let variable = frame.variables[name] else {
                 throw InterpreterError("'\(name)' is not a variable and cannot be assigned")

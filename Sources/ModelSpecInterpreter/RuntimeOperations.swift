@@ -1,5 +1,6 @@
 import ModelSpecCompiler
 import ModelSpecRuntime
+import TFNaming
 
 /// The runtime function of each declared operation without variables
 /// (``OperationDeclaration``), the functions generated code calls. A test checks
@@ -7,12 +8,52 @@ import ModelSpecRuntime
 enum RuntimeOperations {
     typealias Function = @Sendable (_ operands: Operands, _ arguments: OperationArguments) throws -> Tensor
     typealias SeveralResults = @Sendable (_ operands: Operands, _ arguments: OperationArguments) throws -> [Tensor]
+    /// A function whose result is not always a `Tensor` (comparisons, `argmax`, `cast`).
+    typealias TypedFunction = @Sendable (_ operands: Operands, _ arguments: OperationArguments) throws -> Value
+
+    /// A value as the interpreter holds it: the runtime type of its dtype (``ValueKind``).
+    enum Value {
+        case float(Tensor)
+        case integer(IndexTensor)
+        case bool(BoolTensor)
+
+        var kind: ValueKind {
+            switch self {
+            case .float: .float
+            case .integer: .integer
+            case .bool: .bool
+            }
+        }
+
+        /// The numbers as float32 (`tf.cast`), which float operations read.
+        var floats: Tensor {
+            switch self {
+            case let .float(tensor): tensor
+            case let .integer(ids): Tensor(ids)
+            case let .bool(mask): Tensor(mask)
+            }
+        }
+
+        /// The value as the runtime type of `kind` (`tf.cast`: floats truncated to integers, nonzero to true).
+        func converted(to kind: ValueKind) throws -> Value {
+            switch (self, kind) {
+            case (_, .float): .float(floats)
+            case let (.float(x), .integer): .integer(try cast(x, to: IndexTensor.self))
+            case let (.bool(x), .integer): .integer(try cast(x, to: IndexTensor.self))
+            case let (.float(x), .bool): .bool(try cast(x, to: BoolTensor.self))
+            case let (.integer(x), .bool): .bool(try cast(x, to: BoolTensor.self))
+            case (.integer, .integer), (.bool, .bool): self
+            }
+        }
+    }
 
     /// A step's operands: tensors, and integer tensors where the operation reads indices.
     struct Operands {
         let tensors: [Tensor]
         /// The integer tensors given for the operands read as indices, by position.
         let indices: [Int: IndexTensor]
+        /// Every operand as it is (integers and booleans as such), by position.
+        var values: [Value] = []
 
         subscript(position: Int) -> Tensor { tensors[position] }
 
@@ -20,7 +61,51 @@ enum RuntimeOperations {
         func ids(_ position: Int) throws -> IndexTensor {
             try indices[position] ?? IndexTensor(truncating: tensors[position])
         }
+
+        /// The operand as booleans (the checker gives bool operands only where they are read).
+        func booleans(_ position: Int) throws -> BoolTensor {
+            guard case let .bool(mask) = try values[position].converted(to: .bool) else { throw InterpreterError("not a bool operand") }
+            return mask
+        }
     }
+
+    /// The operations whose runtime function returns an integer or bool tensor, or the type of its operand.
+    static let typedFunctions: [String: TypedFunction] = [
+        "identity": { x, _ in x.values[0] },
+        "cast": { x, _ in x.values[0] },
+        "argmax": { x, a in .integer(try argmax(x[0], axis: a.int("axis"))) },
+        "argmin": { x, a in .integer(try argmin(x[0], axis: a.int("axis"))) },
+        "greater": { x, _ in .bool(try greater(x[0], x[1])) },
+        "greater_equal": { x, _ in .bool(try greaterEqual(x[0], x[1])) },
+        "less": { x, _ in .bool(try less(x[0], x[1])) },
+        "less_equal": { x, _ in .bool(try lessEqual(x[0], x[1])) },
+        "equal": { x, _ in .bool(try equal(x[0], x[1])) },
+        "not_equal": { x, _ in .bool(try notEqual(x[0], x[1])) },
+        "logical_and": { x, _ in .bool(try logicalAnd(x.booleans(0), x.booleans(1))) },
+        "logical_or": { x, _ in .bool(try logicalOr(x.booleans(0), x.booleans(1))) },
+        "logical_not": { x, _ in .bool(logicalNot(try x.booleans(0))) },
+        "strided_slice": { x, a in
+            let (begin, end, strides) = (try a.ints("begin") ?? [], try a.ints("end") ?? [], try a.ints("strides"))
+            let masks = try ["begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask"].map { try a.int($0) }
+            switch x.values[0] {
+            case let .float(t):
+                return .float(try stridedSlice(t, begin: begin, end: end, strides: strides, beginMask: masks[0], endMask: masks[1],
+                                               ellipsisMask: masks[2], newAxisMask: masks[3], shrinkAxisMask: masks[4]))
+            case let .integer(t):
+                return .integer(try stridedSlice(t, begin: begin, end: end, strides: strides, beginMask: masks[0], endMask: masks[1],
+                                                 ellipsisMask: masks[2], newAxisMask: masks[3], shrinkAxisMask: masks[4]))
+            case let .bool(t):
+                return .bool(try stridedSlice(t, begin: begin, end: end, strides: strides, beginMask: masks[0], endMask: masks[1],
+                                              ellipsisMask: masks[2], newAxisMask: masks[3], shrinkAxisMask: masks[4]))
+            }
+        },
+        "where": { x, _ in
+            if case let .integer(a) = x.values[1], case let .integer(b) = x.values[2] {
+                return .integer(try select(x.booleans(0), a, b))
+            }
+            return .float(try select(x.booleans(0), x[1], x[2]))
+        },
+    ]
 
     /// The operations that make several values (``OperationDeclaration/results``).
     static let severalResults: [String: SeveralResults] = [
@@ -28,6 +113,11 @@ enum RuntimeOperations {
             let (mean, variance) = try moments(x[0], axes: a.ints("axes") ?? [], keepDims: a.bool("keepdims"))
             return [mean, variance]
         },
+        "split": { x, a in
+            if case let .ints(sizes)? = a.values["num_or_size_splits"] { return try split(x[0], sizes: sizes, axis: a.int("axis")) }
+            return try split(x[0], count: a.int("num_or_size_splits"), axis: a.int("axis"))
+        },
+        "unstack": { x, a in try unstack(x[0], axis: a.int("axis")) },
     ]
 
     static let functions: [String: Function] = [
@@ -61,7 +151,6 @@ enum RuntimeOperations {
         "swish": { x, _ in swish(x[0]) },
         "leaky_relu": { x, a in leakyRelu(x[0], alpha: Float(try a.float("alpha"))) },
         "gelu": { x, a in gelu(x[0], approximate: try a.bool("approximate")) },
-        "identity": { x, _ in x[0] },
         "softmax": { x, a in try softmax(x[0], axis: a.int("axis")) },
         "log_softmax": { x, a in try logSoftmax(x[0], axis: a.int("axis")) },
         "reshape": { x, a in try reshape(x[0], a.ints("shape") ?? []) },
@@ -111,6 +200,10 @@ enum RuntimeOperations {
             return try resizeImages(x[0], size: a.ints("size") ?? [], method: method, alignCorners: a.bool("align_corners"),
                                     halfPixelCenters: a.bool("half_pixel_centers"))
         },
+        "one_hot": { x, a in
+            try oneHot(x.ids(0), depth: a.int("depth"), onValue: Float(a.float("on_value")), offValue: Float(a.float("off_value")),
+                       axis: a.int("axis"))
+        },
     ]
 
     /// A `padding:` attribute given as `valid` or `same`; nil when not given.
@@ -119,32 +212,44 @@ enum RuntimeOperations {
         return try arguments.name("padding") == "same" ? .same : .valid
     }
 
-    /// Runs a step: its operands from the values so far (`indices`: the integer values, for the
-    /// operands read as indices), its attributes evaluated with the parameters.
+
+    /// Runs a step: its operands from the values so far (`indices`, `booleans`: the integer and bool values,
+    /// whose float copies are in `values`), its attributes evaluated with the parameters; each result
+    /// as the runtime type of its dtype (`types`, the step's; float32 where not given).
     static func run(_ operation: MathOperation, _ values: [String: Tensor], indices: [String: IndexTensor] = [:],
-                    params: [String: Literal]) throws -> [Tensor] {
-        let function: SeveralResults
+                    booleans: [String: BoolTensor] = [:], params: [String: Literal], types: [DType] = []) throws -> [Value] {
+        let function: @Sendable (Operands, OperationArguments) throws -> [Value]
         if let one = functions[operation.name] {
-            function = { [try one($0, $1)] }
+            function = { [.float(try one($0, $1))] }
+        } else if let typed = typedFunctions[operation.name] {
+            function = { [try typed($0, $1)] }
         } else if let several = severalResults[operation.name] {
-            function = several
+            function = { try several($0, $1).map(Value.float) }
         } else {
             throw InterpreterError("the runtime has no function for operation '\(operation.name)'")
         }
-        let tensors = try operation.operands.map { operand in
+        var given: [Value] = []
+        var tensors: [Tensor] = []
+        for operand in operation.operands {
             switch operand {
             case let .value(name):
                 guard let value = values[name] else { throw InterpreterError("value '\(name)' is not defined here") }
-                return value
+                tensors.append(value)
+                given.append(indices[name].map(Value.integer) ?? booleans[name].map(Value.bool) ?? .float(value))
             case let .literal(literal):
-                return try tensor(literal.evaluated(params))
+                let value = try tensor(literal.evaluated(params))
+                tensors.append(value)
+                given.append(.float(value))
             }
         }
-        var given: [Int: IndexTensor] = [:]
+        var ids: [Int: IndexTensor] = [:]
         for position in operation.declaration.indexOperands where position < operation.operands.count {
-            if let name = operation.operands[position].valueName, let ids = indices[name] { given[position] = ids }
+            if case let .integer(value) = given[position] { ids[position] = value }
         }
-        return try function(Operands(tensors: tensors, indices: given), operation.arguments(params))
+        let results = try function(Operands(tensors: tensors, indices: ids, values: given), operation.arguments(params))
+        return try results.enumerated().map { position, value in
+            try value.converted(to: ValueKind(position < types.count ? types[position] : .float32))
+        }
     }
 
     static func tensor(_ value: TensorValue) throws -> Tensor {

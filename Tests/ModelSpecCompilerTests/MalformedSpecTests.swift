@@ -190,7 +190,7 @@ import Testing
               x: [batch, 3]
             forward:
               - cumsum
-            """) == ["A.yaml:6:5: error: unknown operation 'cumsum'; the closest operations are 'matmul', 'maximum', 'minimum'; every operation is in the operation reference, docs/spec-language.md#operation-reference"])
+            """) == ["A.yaml:6:5: error: unknown operation 'cumsum'; the closest operations are 'cast', 'matmul', 'maximum'; every operation is in the operation reference, docs/spec-language.md#operation-reference"])
     }
 
     @Test func numberWhereAValueNameIsNeeded() throws {
@@ -330,13 +330,13 @@ import Testing
             forward:
               - constant
               - constant: 0.5
-              - constant: {value: 1, dtype: int32}
+              - constant: {value: 1, dtype: string}
               - constant: {value: [1, 2], shape: [2, -3]}
               - constant: {value: [1, 2], shape: 3}
             """) == [
                 "A.yaml:4:5: error: constant needs 'value'",
                 "A.yaml:5:15: error: constant takes its arguments as a mapping such as constant: {value: ...}",
-                "A.yaml:6:33: error: constant makes float32 tensors only; integer and other dtypes are not in the language yet",
+                "A.yaml:6:33: error: constant takes dtype float32, int32, int64, bool, not string",
                 "A.yaml:7:38: error: a size in shape cannot be negative (-3)",
                 "A.yaml:8:38: error: shape must be a list such as [2, 3], not '3'",
             ])

@@ -25,7 +25,7 @@ import Testing
 
     /// Specs of the operations without variables: their goldens are in Tests/Goldens/spec_ops
     /// (SpecOperationGoldenTests, OperationCatalogTests).
-    static let operationModels = ["OperationCatalog"]
+    static let operationModels = ["OperationCatalog", "IntegerValues"]
 
     /// Specs of loops and variants: their goldens are in Tests/Goldens/loops
     /// (LoopGoldenTests, ResidualLoopTests).

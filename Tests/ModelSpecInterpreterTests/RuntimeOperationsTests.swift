@@ -7,9 +7,10 @@ import Testing
 @Suite struct RuntimeOperationsTests {
     @Test func everyDeclaredOperationHasExactlyOneRuntimeFunction() {
         let declared = Set(OperationDeclaration.all.map(\.name))
-        let bound = Set(RuntimeOperations.functions.keys).union(RuntimeOperations.severalResults.keys)
-        #expect(Set(RuntimeOperations.functions.keys).isDisjoint(with: RuntimeOperations.severalResults.keys))
-        let several = Set(OperationDeclaration.all.filter { $0.resultCount > 1 }.map(\.name))
+        let tables = [Set(RuntimeOperations.functions.keys), Set(RuntimeOperations.typedFunctions.keys), Set(RuntimeOperations.severalResults.keys)]
+        let bound = tables.reduce(Set<String>()) { $0.union($1) }
+        #expect(tables.map(\.count).reduce(0, +) == bound.count, "an operation bound in two tables")
+        let several = Set(OperationDeclaration.all.filter { $0.resultCount > 1 || $0.makesCountedResults }.map(\.name))
         #expect(several == Set(RuntimeOperations.severalResults.keys), "operations of several results bound as one, or the reverse")
         #expect(declared.subtracting(bound).isEmpty, "declared without a runtime function: \(declared.subtracting(bound).sorted())")
         #expect(bound.subtracting(declared).isEmpty, "runtime functions without a declaration: \(bound.subtracting(declared).sorted())")
@@ -35,9 +36,9 @@ extension RuntimeOperationsTests {
         #expect(operation.declaration.indexOperands == [1])
         let table = try Tensor(shape: [4, 2], scalars: [0, 1, 10, 11, 20, 21, 30, 31])
         let values = ["table": table, "ids": Tensor([0, 0])]
-        let truncated = try RuntimeOperations.run(operation, values, params: [:])
+        let truncated = try RuntimeOperations.run(operation, values, params: [:]).map(\.floats)
         #expect(truncated[0].scalars == [0, 1, 0, 1])
-        let given = try RuntimeOperations.run(operation, values, indices: ["ids": IndexTensor([3, 1])], params: [:])
+        let given = try RuntimeOperations.run(operation, values, indices: ["ids": IndexTensor([3, 1])], params: [:]).map(\.floats)
         #expect(given[0].scalars == [30, 31, 10, 11])
     }
 }

@@ -11,6 +11,8 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
     struct Input: Decodable, Sendable {
         let name: String
         let file: String
+        /// `int32` for an integer input (an `.npy` of int32), else float32.
+        let dtype: String?
     }
 
     let name: String
@@ -20,6 +22,8 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
     let spec: String?
     let inputs: [Input]
     let output: String
+    /// The output holds integers or booleans (an int32 `.npy`, bool as 0 and 1), compared exactly.
+    let exact: Bool?
 
     var description: String { name }
 
@@ -35,6 +39,19 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
         try NumPy.readTensor(contentsOf: Self.directory.appendingPathComponent(file))
     }
 
+    func indices(_ file: String) throws -> IndexTensor {
+        try NumPy.readIndexTensor(contentsOf: Self.directory.appendingPathComponent(file))
+    }
+
+    /// The float and integer inputs, by name.
+    func inputValues() throws -> (floats: [String: Tensor], integers: [String: IndexTensor]) {
+        var floats: [String: Tensor] = [:], integers: [String: IndexTensor] = [:]
+        for input in inputs {
+            if input.dtype == nil { floats[input.name] = try tensor(input.file) } else { integers[input.name] = try indices(input.file) }
+        }
+        return (floats, integers)
+    }
+
     /// The spec: the one named, or the inputs with their golden shapes and the steps as given.
     func specText() throws -> String {
         if let spec {
@@ -44,8 +61,9 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
         if !inputs.isEmpty {
             lines.append("inputs:")
             for input in inputs {
-                let shape = try tensor(input.file).shape.map(String.init).joined(separator: ", ")
-                lines.append("  \(input.name): [\(shape)]")
+                let shape = try (input.dtype == nil ? tensor(input.file).shape : indices(input.file).shape)
+                    .map(String.init).joined(separator: ", ")
+                lines.append(input.dtype.map { "  \(input.name): {shape: [\(shape)], dtype: \($0)}" } ?? "  \(input.name): [\(shape)]")
             }
         }
         lines.append("forward:")
@@ -75,14 +93,21 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
     @Test("each case's spec gives TensorFlow's output, and the tracer its shape", arguments: SpecOperationCase.all)
     func matchesTensorFlow(_ golden: SpecOperationCase) throws {
         let (model, compiler) = try Self.check(try golden.specText())
-        let expected = try golden.tensor(golden.output)
-        var inputs: [String: Tensor] = [:]
-        for input in golden.inputs { inputs[input.name] = try golden.tensor(input.file) }
-        let traced = compiler.manifest(of: model, inputs: inputs.mapValues { $0.shape.map(Optional.some) })
+        let (inputs, integers) = try golden.inputValues()
+        let shapes = inputs.mapValues(\.shape).merging(integers.mapValues(\.shape)) { a, _ in a }
+        let traced = compiler.manifest(of: model, inputs: shapes.mapValues { $0.map(Optional.some) })
         #expect(traced.diagnostics.isEmpty, "\(traced.diagnostics)")
-        #expect(traced.outputShapes.first?.map(\.size) == expected.shape.map(Optional.some), "traced shape \(traced.outputShapes)")
-        let outputs = try InterpretedModel(model)(inputs)
-        expectClose(outputs[0], expected, golden.name)
+        let outputs = try InterpretedModel(model)(inputs, indices: integers)
+        if golden.exact == true {
+            let expected = try golden.indices(golden.output)
+            #expect(traced.outputShapes.first?.map(\.size) == expected.shape.map(Optional.some), "traced shape \(traced.outputShapes)")
+            #expect(outputs[0].shape == expected.shape)
+            #expect(outputs[0].scalars == expected.scalars.map(Float.init), "\(golden.name): integers differ")
+        } else {
+            let expected = try golden.tensor(golden.output)
+            #expect(traced.outputShapes.first?.map(\.size) == expected.shape.map(Optional.some), "traced shape \(traced.outputShapes)")
+            expectClose(outputs[0], expected, golden.name)
+        }
     }
 
     @Test func everyDeclaredOperationHasACase() throws {

@@ -16,6 +16,14 @@ extension NodeReader {
             }
             let values = items.compactMap { intExpr($0, "each item of \(key)") }
             return values.count == items.count ? .ints(values) : nil
+        case .countOrSizes:
+            if node.scalar != nil { return intExpr(node, key).map(AttributeValue.int) }
+            guard let items = node.sequence else {
+                error(node, "\(key) must be a count or a list of sizes, not \(node.kindDescription)")
+                return nil
+            }
+            let values = items.compactMap { intExpr($0, "each item of \(key)") }
+            return values.count == items.count ? .ints(values) : nil
         case .shape, .sizes:
             guard let items = node.sequence else {
                 let given = node.scalar.map { _ in describe(node) } ?? node.kindDescription
@@ -66,10 +74,10 @@ extension NodeReader {
             return doubleExpr(node, key).map(AttributeValue.float)
         case .tensor:
             return tensorLiteral(node, key).map(AttributeValue.tensor)
-        case .dtype:
+        case let .dtype(allowed):
             guard let dtype = dtype(node) else { return nil }
-            guard dtype == .float32 else {
-                error(node, "\(op) makes float32 tensors only; integer and other dtypes are not in the language yet")
+            guard allowed.contains(dtype) else {
+                error(node, "\(op) takes \(key) " + allowed.map(\.rawValue).joined(separator: ", ") + ", not \(dtype.rawValue)")
                 return nil
             }
             return .dtype(dtype)
@@ -78,6 +86,9 @@ extension NodeReader {
 
     /// `0.5`, `$scale`, `[1, 2]`, `[[1, 0], [0, 1]]`: numbers as a tensor.
     mutating func tensorLiteral(_ node: YAMLNode, _ what: String) -> TensorLiteral? {
+        if let scalar = node.scalar, scalar.double == nil, let value = scalar.bool {
+            return TensorLiteral(shape: [], scalars: [.literal(value ? 1 : 0)], isBoolean: true)
+        }
         if node.scalar != nil {
             return doubleExpr(node, what).map { TensorLiteral(shape: [], scalars: [$0]) }
         }
@@ -88,12 +99,17 @@ extension NodeReader {
         var parts: [TensorLiteral] = []
         for item in items {
             guard let part = tensorLiteral(item, what) else { return nil }
+            if let first = parts.first, first.isBoolean != part.isBoolean {
+                error(item, "\(what) mixes true/false with numbers; write one or the other")
+                return nil
+            }
             if let first = parts.first, first.shape != part.shape {
                 error(item, "\(what) must be rectangular: an item of shape \(part.shape) beside one of shape \(first.shape)")
                 return nil
             }
             parts.append(part)
         }
-        return TensorLiteral(shape: [items.count] + (parts.first?.shape ?? []), scalars: parts.flatMap(\.scalars))
+        return TensorLiteral(shape: [items.count] + (parts.first?.shape ?? []), scalars: parts.flatMap(\.scalars),
+                             isBoolean: parts.first?.isBoolean ?? false)
     }
 }

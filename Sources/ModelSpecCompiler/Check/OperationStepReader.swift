@@ -1,9 +1,11 @@
 import LocatedYAML
+import TFNaming
 
 /// Reads a step of a declared operation (``OperationDeclaration``): its operands
 /// in the list, single or mapping form, and its attributes by their declared types.
 extension StepChecker {
-    mutating func mathOperation(_ declaration: OperationDeclaration, _ arguments: YAMLNode?, _ at: YAMLNode) -> (Operation, [String], Int, String)? {
+    mutating func mathOperation(_ declaration: OperationDeclaration, _ arguments: YAMLNode?, _ at: YAMLNode,
+                                bound: Int? = nil) -> (Operation, [String], Int, String)? {
         let name = declaration.name
         let signature = declaration.operands
         var attributeNodes: [String: YAMLNode] = [:]
@@ -56,8 +58,55 @@ extension StepChecker {
             }
         }
         guard !failed else { return nil }
-        let operation = MathOperation(declaration: declaration, operands: operands, attributes: attributes)
-        return (.math(operation), operands.compactMap(\.valueName), declaration.resultCount, "the result of \(name)")
+        var operation = MathOperation(declaration: declaration, operands: operands, attributes: attributes)
+        do {
+            operation.resultCount = try declaration.resultCount(attributes, bound: bound)
+        } catch {
+            reader.error(at, "\(error)")
+            return nil
+        }
+        return (.math(operation), operands.compactMap(\.valueName), operation.resultCount, "the result of \(name)")
+    }
+
+    /// The dtypes of a step's results, by the declaration's ``ValueTypes``; nil after reporting an
+    /// operand of a dtype the operation does not take.
+    mutating func resultTypes(_ operation: MathOperation, count: Int, at location: SourceLocation) -> [DType]? {
+        let name = operation.name
+        var types: [DType?] = []
+        for (position, operand) in operation.operands.enumerated() {
+            let dtype: DType?
+            let shown: String
+            switch operand {
+            case let .value(value):
+                dtype = values.definitions[value]?.dtype
+                shown = "'\(ValueEnvironment.specName(value))'"
+            case let .literal(literal):
+                dtype = literal.isBoolean ? .bool : .float32
+                shown = "the literal"
+            }
+            types.append(dtype)
+            guard let dtype else { continue }
+            switch operation.declaration.types.operand(position) {
+            case .numbers, .result:
+                if dtype == .bool {
+                    reader.diagnostics.error(location, "\(name) takes numbers, but \(shown) is bool; cast it first, such as cast: {input: \(operand.valueName.map(ValueEnvironment.specName) ?? "_"), dtype: float32}")
+                    return nil
+                }
+            case .booleans:
+                if dtype != .bool {
+                    reader.diagnostics.error(location, "\(name) takes bool operands (a comparison, such as greater: [x, 0]), but \(shown) is \(dtype.rawValue)")
+                    return nil
+                }
+            case .any:
+                break
+            }
+        }
+        do {
+            return try operation.declaration.resultTypes(types, operation.attributes, count: count)
+        } catch {
+            reader.diagnostics.error(location, "\(error)")
+            return nil
+        }
     }
 
     /// A value name or `_`, or numbers written in place (`0.5`, `[1, 2]`, `$scale`).

@@ -19,6 +19,8 @@ struct StepChecker {
     var rootIsCallersScope = false
     /// The indices of the `repeat` blocks around the current step, innermost last.
     var loopIndices: [String] = []
+    /// Steps made by the step being checked for its slice operands (`x[:, 1:3]`), which run before it.
+    var pendingSteps: [Step] = []
 
     static let modifierKeys = ["as", "do", "reuse", "if"]
     /// The operations besides layers and those without variables (``OperationDeclaration``).
@@ -26,7 +28,8 @@ struct StepChecker {
                              "repeat", "if"]
 
     init(reader: NodeReader, style: ModelStyle, layers: [String: (LayerDeclaration, Int)],
-         templateNames: Set<String>, failedLayers: Set<String> = [], inputs: [(String, SourceLocation)]) {
+         templateNames: Set<String>, failedLayers: Set<String> = [], inputs: [(String, SourceLocation)],
+         inputTypes: [String: DType] = [:]) {
         self.reader = reader
         self.style = style
         self.layers = layers.mapValues { (declaration: $0.0, outputCount: $0.1) }
@@ -34,7 +37,8 @@ struct StepChecker {
         self.failedLayers = failedLayers
         self.firstInput = inputs.first?.0
         for (name, location) in inputs {
-            values.define(name, .init(location: location, origin: "input '\(name)'", warnIfUnused: true, isBound: true))
+            values.define(name, .init(location: location, origin: "input '\(name)'", warnIfUnused: true, isBound: true,
+                                      dtype: inputTypes[name] ?? .float32))
         }
     }
 
@@ -45,7 +49,14 @@ struct StepChecker {
             reader.error(node, "\(what) must be a list of steps, not \(node.kindDescription)")
             return []
         }
-        return items.compactMap { step($0) }
+        var result: [Step] = []
+        for item in items {
+            let checked = step(item)
+            result += pendingSteps
+            pendingSteps = []
+            if let checked { result.append(checked) }
+        }
+        return result
     }
 
     /// The step of `node`; `ignoringCondition` checks a step with `if:` as if it had none
@@ -101,28 +112,46 @@ struct StepChecker {
             return nil
         }
         for input in inputs { values.markUsed(input) }
+        var types = Array(repeating: DType.float32, count: resultCount)
+        if case let .math(math) = operation {
+            guard let given = resultTypes(math, count: resultCount, at: location) else {
+                defineAfterFailure(opName, arguments, modifiers["as"], location)
+                return nil
+            }
+            types = given
+        }
         // Results: bound by `as:`, else a generated name (variables bind their own name).
         var results: [String] = []
-        if let binding = modifiers["as"] {
+        if let binding = modifiers["as"], binding.value.scalar != nil, resultCount > 1 {
+            // One name for several values: a group, whose values are picked as name[0], name[1], ...
+            guard let name = reader.identifier(binding.value, "a value name") else {
+                defineAfterFailure(opName, arguments, binding, location)
+                return nil
+            }
+            results = types.enumerated().map { index, dtype in
+                values.define("\(name)_\(index)", .init(location: binding.value.location, origin: origin, warnIfUnused: false, isBound: true, dtype: dtype))
+            }
+            values.defineGroup(name, results, origin: origin)
+        } else if let binding = modifiers["as"] {
             guard let names = bindings(binding.value, count: resultCount) else {
                 defineAfterFailure(opName, arguments, binding, location)
                 return nil
             }
-            results = names.map { name in
-                values.define(name, .init(location: binding.value.location, origin: origin, warnIfUnused: true, isBound: true))
+            results = zip(names, types).map { name, dtype in
+                values.define(name, .init(location: binding.value.location, origin: origin, warnIfUnused: true, isBound: true, dtype: dtype))
             }
         } else if case let .variable(declaration) = operation, case let .literal(name) = declaration.name,
                   Identifier.isValid(name) {
             results = [values.define(name, .init(location: location, origin: "variable '\(name)'", warnIfUnused: false, isBound: true))]
         } else {
-            for _ in 0..<resultCount {
+            for dtype in types {
                 let name = values.freshName()
-                values.define(name, .init(location: location, origin: origin, warnIfUnused: warnsWhenUnused(operation), isBound: false))
+                values.define(name, .init(location: location, origin: origin, warnIfUnused: warnsWhenUnused(operation), isBound: false, dtype: dtype))
                 results.append(name)
             }
         }
         if let first = results.first { values.setPrevious(first) }
-        return Step(operation: operation, inputs: inputs, results: results, location: location)
+        return Step(operation: operation, inputs: inputs, results: results, location: location, types: types)
     }
 
     /// After a step fails, the names it would have made (its `as:` names, a variable's
@@ -139,7 +168,7 @@ struct StepChecker {
         }
         if names.isEmpty { names = [values.freshName()] }
         for name in names {
-            values.define(name, .init(location: location, origin: "the failed step '\(opName)'", warnIfUnused: false, isBound: true))
+            values.define(name, .init(location: location, origin: "the failed step '\(opName)'", warnIfUnused: false, isBound: true, dtype: nil))
         }
         values.setPrevious(names[0])
     }
@@ -219,7 +248,12 @@ struct StepChecker {
             return functionalLayer(kind, arguments, at)
         }
         if let declaration = OperationDeclaration.named[name] {
-            return mathOperation(declaration, arguments, at)
+            return mathOperation(declaration, arguments, at, bound: modifiers["as"]?.value.sequence?.count)
+        }
+        if name.contains("["), let identity = OperationDeclaration.named["identity"] {
+            // A slice as a step of its own (`- h[:, -1]`): its value.
+            let key = node.mapping?.first(where: { $0.key.scalar?.text == name })?.key ?? node
+            return mathOperation(identity, key, key)
         }
         if let layer = layers[name] {
             return layerCall(name, layer.declaration, layer.outputCount, arguments, at)
@@ -429,7 +463,16 @@ struct StepChecker {
             reader.error(node, "expected a value name, not \(node.kindDescription)")
             return nil
         }
-        let text = scalar.text
+        if scalar.int != nil || scalar.double != nil {
+            reader.error(node, "'\(scalar.text)' is a number, but this operand is a value name: an input, an 'as:' name, a variable, a weight, or '_' (the previous step's value); numbers are operands of operations without variables only (add: [x, 1]), and a 'constant' step makes a tensor of them")
+            return nil
+        }
+        if scalar.text.contains("[") { return sliceOperand(scalar.text, node) }
+        return valueReference(node, named: scalar.text)
+    }
+
+    /// The value `text` names at `node`: a name or `_`, checked to be defined.
+    mutating func valueReference(_ node: YAMLNode, named text: String) -> String? {
         if text == "_" {
             guard let previous = values.previous else {
                 reader.error(node, "'_' is the previous step's value, but there is no previous step")
@@ -441,8 +484,8 @@ struct StepChecker {
             reader.error(node, "'\(text)' is a parameter, but a tensor value is needed here")
             return nil
         }
-        if scalar.int != nil || scalar.double != nil {
-            reader.error(node, "'\(text)' is a number, but this operand is a value name: an input, an 'as:' name, a variable, a weight, or '_' (the previous step's value); numbers are operands of operations without variables only (add: [x, 1]), and a 'constant' step makes a tensor of them")
+        if let group = values.groups[text] {
+            reader.error(node, "'\(text)' is the \(group.values.count) values of \(group.origin.replacingOccurrences(of: "the result of ", with: "")); use one of them, such as \(text)[0]")
             return nil
         }
         guard let internalName = values.resolve(text) else {

@@ -1,4 +1,5 @@
 import LocatedYAML
+import TFNaming
 
 /// The values visible at a point of a forward pass: the call's inputs, bound
 /// step results and variables, and the previous step's value (`_`). Names bound
@@ -13,6 +14,8 @@ struct ValueEnvironment {
         var warnIfUnused: Bool
         /// Whether the name was given by the spec (`as:`) rather than generated.
         var isBound: Bool
+        /// Its dtype; nil when an earlier error left it unknown.
+        var dtype: DType? = .float32
     }
 
     private(set) var definitions: [String: Definition] = [:]
@@ -27,8 +30,10 @@ struct ValueEnvironment {
     /// its own internal name (`kernel#2`), so that every value has one definition.
     private var current: [String: String] = [:]
     private var rebindings: [String: Int] = [:]
+    /// The values of a step bound to one name (`as: parts` for `split`), by that name: `parts[0]`, ...
+    private(set) var groups: [String: (values: [String], origin: String)] = [:]
 
-    func isDefined(_ name: String) -> Bool { current[name] != nil }
+    func isDefined(_ name: String) -> Bool { current[name] != nil || groups[name] != nil }
 
     /// The internal name of the value a spec name refers to now.
     func resolve(_ name: String) -> String? { current[name] }
@@ -46,7 +51,14 @@ struct ValueEnvironment {
         order.append(internalName)
         definitions[internalName] = definition
         current[name] = internalName
+        groups[name] = nil
         return internalName
+    }
+
+    /// Binds `name` to the values `members` (internal names) of one step, picked as `name[i]`.
+    mutating func defineGroup(_ name: String, _ members: [String], origin: String) {
+        current[name] = nil
+        groups[name] = (members, origin)
     }
 
     /// The spec name of an internalName name (`kernel#2` is `kernel`).
@@ -68,7 +80,7 @@ struct ValueEnvironment {
         return "_\(generated)"
     }
 
-    var allNames: [String] { Array(current.keys).sorted() }
+    var allNames: [String] { Set(current.keys).union(groups.keys).sorted() }
 
     /// Why a name bound inside a block is not visible after it, by spec name.
     private(set) var hidden: [String: String] = [:]

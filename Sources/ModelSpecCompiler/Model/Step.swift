@@ -10,6 +10,13 @@ public struct Step: Sendable {
     /// The names of the values the step makes (a bound name, or a generated `_N`).
     public var results: [String]
     public var location: SourceLocation
+    /// The dtypes of the results, by position (``ValueTypes``); float32 where not given.
+    public var types: [DType] = []
+
+    /// The dtype of result `position`.
+    public func type(_ position: Int) -> DType {
+        position < types.count ? types[position] : .float32
+    }
 }
 
 /// What a step does.

@@ -55,12 +55,15 @@ public enum ArgumentValue: Hashable, Sendable, CustomStringConvertible {
 /// Numbers written in a spec as a tensor: `0.5`, `[1, 2]`, `[[1, 0], [0, 1]]`, `$scale`.
 public struct TensorLiteral: Hashable, Sendable {
     public var shape: [Int]
-    /// The scalars in row-major order.
+    /// The scalars in row-major order (`true` and `false` as 1 and 0).
     public var scalars: [Expr<Double>]
+    /// Written as `true` and `false` (a bool constant).
+    public var isBoolean: Bool
 
-    public init(shape: [Int], scalars: [Expr<Double>]) {
+    public init(shape: [Int], scalars: [Expr<Double>], isBoolean: Bool = false) {
         self.shape = shape
         self.scalars = scalars
+        self.isBoolean = isBoolean
     }
 
     public func evaluated(_ params: [String: Literal]) throws -> TensorValue {
@@ -140,10 +143,13 @@ extension ParameterValueError {
 public struct OperationArguments: Sendable {
     public let operation: String
     public var values: [String: ArgumentValue]
+    /// How many values the step makes (`split`'s parts, `unstack`'s slices).
+    public var resultCount: Int
 
-    public init(operation: String, values: [String: ArgumentValue]) {
+    public init(operation: String, values: [String: ArgumentValue], resultCount: Int = 1) {
         self.operation = operation
         self.values = values
+        self.resultCount = resultCount
     }
 
     private func value(_ key: String) throws -> ArgumentValue {
@@ -203,6 +209,8 @@ public struct MathOperation: Sendable {
     public var operands: [Operand]
     /// The attributes the spec gives, by key; the others take their defaults.
     public var attributes: [String: AttributeValue]
+    /// How many values the step makes.
+    public var resultCount = 1
 
     public var name: String { declaration.name }
 
@@ -216,6 +224,6 @@ public struct MathOperation: Sendable {
                 values[attribute.name] = value
             }
         }
-        return OperationArguments(operation: declaration.name, values: values)
+        return OperationArguments(operation: declaration.name, values: values, resultCount: resultCount)
     }
 }

@@ -28,18 +28,25 @@ public struct OperationDeclaration: Sendable {
     let shapes: @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape]
     /// The Swift the generator writes for a step of it.
     public let swift: SwiftCall
+    /// The dtypes its operands take and its results have (``ValueTypes/float``: numbers in, float32 out).
+    public let types: ValueTypes
+    /// How many values a step makes when the attributes say (`split`'s `num_or_size_splits`), from the
+    /// attributes as written and the number of `as:` names (nil without `as:`); throws when it cannot be known.
+    let count: (@Sendable (_ attributes: [String: AttributeValue], _ bound: Int?) throws -> Int)?
 
     /// An operation that makes one value.
     init(_ name: String, tensorflow: String, operands: OperandSignature, indexOperands: Set<Int> = [],
-         attributes: [AttributeDeclaration] = [], result: String, swift: SwiftCall,
+         attributes: [AttributeDeclaration] = [], result: String, swift: SwiftCall, types: ValueTypes = .float,
          shape: @escaping @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> TracedShape) {
         self.init(name, tensorflow: tensorflow, operands: operands, indexOperands: indexOperands, attributes: attributes,
-                  results: [], result: result, swift: swift) { [try shape($0, $1)] }
+                  results: [], result: result, swift: swift, types: types) { [try shape($0, $1)] }
     }
 
-    /// An operation that makes several values, such as `moments`: its runtime function returns a tuple.
+    /// An operation that makes several values: named (`moments`: its runtime function returns a tuple), or
+    /// as many as `count` says (`split`: its runtime function returns an array).
     init(_ name: String, tensorflow: String, operands: OperandSignature, indexOperands: Set<Int> = [],
-         attributes: [AttributeDeclaration] = [], results: [String], result: String, swift: SwiftCall,
+         attributes: [AttributeDeclaration] = [], results: [String], result: String, swift: SwiftCall, types: ValueTypes = .float,
+         count: (@Sendable (_ attributes: [String: AttributeValue], _ bound: Int?) throws -> Int)? = nil,
          shapes: @escaping @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape]) {
         self.name = name
         self.tensorflow = tensorflow
@@ -49,11 +56,32 @@ public struct OperationDeclaration: Sendable {
         self.results = results
         self.result = result
         self.swift = swift
+        self.types = types
+        self.count = count
         self.shapes = shapes
     }
 
-    /// How many values a step of it makes.
+    /// How many values a step of it makes, when that does not depend on its attributes.
     public var resultCount: Int { max(results.count, 1) }
+
+    /// Whether the number of values depends on the step (`split`, `unstack`): the runtime function returns an array.
+    public var makesCountedResults: Bool { count != nil }
+
+    /// How many values a step with these attributes and `bound` `as:` names makes.
+    public func resultCount(_ attributes: [String: AttributeValue], bound: Int?) throws -> Int {
+        try count?(attributes, bound) ?? resultCount
+    }
+
+    /// The dtypes of a step's results from its operands' dtypes; each result has the first's
+    /// when the rule gives one for several.
+    public func resultTypes(_ operands: [DType?], _ attributes: [String: AttributeValue], count: Int) throws -> [DType] {
+        var given = attributes
+        for attribute in self.attributes where given[attribute.name] == nil {
+            if case let .dtype(dtype)? = attribute.defaultValue { given[attribute.name] = .dtype(dtype) }
+        }
+        let types = try self.types.results(operands, given)
+        return (0..<count).map { $0 < types.count ? types[$0] : types.first ?? .float32 }
+    }
 
     public func attribute(named name: String) -> AttributeDeclaration? {
         attributes.first { $0.name == name }
@@ -73,6 +101,8 @@ public enum OperandSignature: Hashable, Sendable {
     case one
     /// Two, with their roles when they differ (`value`, `bias`); `inputs:` in the mapping form.
     case two([String])
+    /// Three, with their roles (`where`'s `condition`, `x`, `y`); `inputs:` in the mapping form.
+    case three([String])
     /// One or more (`concat`); `inputs:` in the mapping form.
     case many
 
@@ -82,6 +112,7 @@ public enum OperandSignature: Hashable, Sendable {
         case .none: 0
         case .one: 1
         case .two: 2
+        case .three: 3
         case .many: nil
         }
     }
@@ -91,7 +122,7 @@ public enum OperandSignature: Hashable, Sendable {
         switch self {
         case .none: nil
         case .one: "input"
-        case .two, .many: "inputs"
+        case .two, .three, .many: "inputs"
         }
     }
 }
@@ -146,6 +177,8 @@ public enum AttributeType: Hashable, Sendable {
     case int
     /// An integer or a list of integers (an axis or axes).
     case ints
+    /// An integer (a count) or a list of integers (sizes), told apart (`split`'s `num_or_size_splits`).
+    case countOrSizes
     /// A list of integers or `$params`, at most one of them -1 (reshape's shape).
     case shape
     /// A list of sizes (a constant's shape).
@@ -159,14 +192,15 @@ public enum AttributeType: Hashable, Sendable {
     case float
     /// A number, a list of numbers (nested for more dimensions) or a Float `$param`.
     case tensor
-    /// A dtype name.
-    case dtype
+    /// One of these dtypes, by name.
+    case dtype([DType])
 
     /// How the reference describes a value of this type.
     public var description: String {
         switch self {
         case .int: "int"
         case .ints: "int or list"
+        case .countOrSizes: "a count or a list of sizes"
         case .shape: "integers or `$params`, at most one `-1`"
         case .sizes: "a list of sizes"
         case .pairs: "`[before, after]` for each dimension"
@@ -174,15 +208,24 @@ public enum AttributeType: Hashable, Sendable {
         case .bool: "true or false"
         case .float: "number"
         case .tensor: "a number, a list of numbers or a `$param`"
-        case .dtype: "`float32`"
+        case let .dtype(dtypes): dtypes.map { "`\($0.rawValue)`" }.joined(separator: ", ")
         }
     }
 }
 
 /// How the generator writes a step of an operation as a runtime call.
 public struct SwiftCall: Sendable {
+    /// What the runtime function returns, when the step's dtype calls for another runtime
+    /// type the generator converts it (`try cast(..., to: IndexTensor.self)`).
+    public enum Returns: Hashable, Sendable {
+        case kind(ValueKind)
+        /// The runtime type of the operand at this position (`identity`, `where`'s `x`).
+        case operand(Int)
+    }
+
     /// The runtime function (`reduceMax`); nil when the call is written otherwise (identity).
     public let function: String?
+    public var returns: Returns = .kind(.float)
     public let throwing: Bool
     /// Operands as one array argument (`concat([a, b], axis: 1)`) rather than one argument each.
     public let operandsAsArray: Bool
@@ -198,6 +241,13 @@ public struct SwiftCall: Sendable {
     static func custom(_ function: String?,
                        _ render: @escaping @Sendable (_ operands: [String], _ arguments: [String], _ function: String) -> String) -> SwiftCall {
         SwiftCall(function: function, throwing: true, operandsAsArray: false, custom: render)
+    }
+
+    /// The same call, returning `returns`.
+    public func returning(_ returns: Returns) -> SwiftCall {
+        var call = self
+        call.returns = returns
+        return call
     }
 
     /// The expression, from the operands and the attribute arguments (`axis: 1`) as Swift.

@@ -7,7 +7,8 @@ public enum OperationReference {
         var rows: [(names: [String], tensorflow: [String], cells: [String])] = []
         for declaration in OperationDeclaration.all {
             let made = declaration.results.isEmpty ? "" : "\(declaration.results.count) values, " + code(declaration.results) + ": "
-            let cells = [operands(declaration.operands), attributes(declaration.attributes), made + declaration.result]
+            let cells = [operands(declaration.operands), attributes(declaration.attributes), made + declaration.result,
+                         declaration.types.description ?? "float32"]
             if let last = rows.last, last.cells == cells {
                 rows[rows.count - 1].names.append(declaration.name)
                 rows[rows.count - 1].tensorflow.append(declaration.tensorflow)
@@ -16,11 +17,11 @@ public enum OperationReference {
             }
         }
         var lines = [
-            "| step | operands | attributes (default) | TensorFlow | result shape |",
-            "| --- | --- | --- | --- | --- |",
+            "| step | operands | attributes (default) | TensorFlow | result shape | result dtype |",
+            "| --- | --- | --- | --- | --- | --- |",
         ]
         for row in rows {
-            let cells = [code(row.names), row.cells[0], row.cells[1], code(row.tensorflow), row.cells[2]]
+            let cells = [code(row.names), row.cells[0], row.cells[1], code(row.tensorflow), row.cells[2], row.cells[3]]
             lines.append("| " + cells.joined(separator: " | ") + " |")
         }
         return lines.joined(separator: "\n") + "\n"
@@ -35,6 +36,7 @@ public enum OperationReference {
         case .none: "—"
         case .one: "1, implicit"
         case let .two(roles): roles.isEmpty ? "2" : "2: " + roles.joined(separator: ", ")
+        case let .three(roles): "3: " + roles.joined(separator: ", ")
         case .many: "1 or more (`inputs:`)"
         }
     }
@@ -48,10 +50,13 @@ public enum OperationReference {
             case let .defaultValue(value): text += " (\(value))"
             case let .optional(meaning): text += ": \(attribute.type.description) (\(meaning))"
             }
-            if case .choice = attribute.type, !attribute.isOptional {
-                text += ": " + attribute.type.description
-            } else if attribute.isRequired, [.shape, .tensor, .sizes, .pairs].contains(attribute.type) {
-                text += ": " + attribute.type.description
+            switch attribute.type {
+            case .choice, .dtype:
+                if !attribute.isOptional { text += ": " + attribute.type.description }
+            case .shape, .tensor, .sizes, .pairs, .countOrSizes:
+                if attribute.isRequired { text += ": " + attribute.type.description }
+            default:
+                break
             }
             if attribute.tensorflow != attribute.name { text += ", TensorFlow's `\(attribute.tensorflow)`" }
             return text

@@ -3,15 +3,40 @@ extension OperationDeclaration {
         OperationDeclaration("constant", tensorflow: "tf.constant", operands: .none, attributes: [
             AttributeDeclaration("value", .tensor, .required, swift: nil),
             AttributeDeclaration("shape", .sizes, .optional("the value's"), swift: "shape"),
-            AttributeDeclaration("dtype", .dtype, .defaultValue(.dtype(.float32)), swift: "dtype"),
+            AttributeDeclaration("dtype", .dtype([.float32, .int32, .int64, .bool]), .defaultValue(.dtype(.float32)), swift: nil),
         ], result: "`shape`: one number fills it, more are reshaped to it (the counts must agree)",
            swift: .custom("constant") { _, arguments, function in
                // Without a shape the value is the tensor: `Tensor([1.0, 2.0])`.
                arguments.count == 1 ? arguments[0] : "try \(function)(" + arguments.joined(separator: ", ") + ")"
-           }) { _, arguments in
+           }, types: constantTypes) { _, arguments in
             try constantShape(arguments.tensor("value"), shape: arguments.ints("shape"))
         },
+        OperationDeclaration("cast", tensorflow: "tf.cast", operands: .one, attributes: [
+            AttributeDeclaration("dtype", .dtype([.float32, .int32, .int64, .bool]), .required, swift: nil),
+        ], result: "the input's; floats to integers truncated toward zero, numbers to bool by being nonzero",
+           swift: SwiftCall.custom("cast") { operands, _, _ in operands[0] }.returning(.operand(0)),
+           types: .attribute("dtype", operands: [.any], differentiable: true)) { shapes, _ in shapes[0] },
     ]
+
+    /// `tf.constant`'s dtype, and the value written as that dtype takes it: integers for int32 and int64,
+    /// `true`/`false` for bool (TensorFlow refuses `1.5` as an int32 and `1` as a bool).
+    private static let constantTypes = ValueTypes(operands: [], results: { _, attributes in
+        guard case let .dtype(dtype) = attributes["dtype"] ?? .dtype(.float32), case let .tensor(literal)? = attributes["value"] else {
+            return [.float32]
+        }
+        if dtype == .bool, !literal.isBoolean {
+            throw TypeMismatch("constant of dtype bool takes true and false, not numbers")
+        }
+        if dtype != .bool, literal.isBoolean {
+            throw TypeMismatch("constant of dtype \(dtype.rawValue) takes numbers, not true and false (use dtype: bool)")
+        }
+        if ValueKind(dtype) == .integer {
+            for case let .literal(number) in literal.scalars where number.rounded() != number || Swift.abs(number) >= 2_147_483_648 {
+                throw TypeMismatch("constant of dtype \(dtype.rawValue) takes integers (of int32's range here), not \(number)")
+            }
+        }
+        return [dtype]
+    }, differentiable: false, description: "`dtype`")
 
     /// `tf.constant(value, shape)`: one number fills the shape; otherwise the counts must agree.
     private static func constantShape(_ value: TensorValue, shape: [Int]?) throws -> TracedShape {

@@ -17,5 +17,23 @@ extension OperationDeclaration {
             }
             return shapes[1] + shapes[0].dropFirst()
         },
+        OperationDeclaration("one_hot", tensorflow: "tf.one_hot", operands: .one, indexOperands: [0], attributes: [
+            AttributeDeclaration("depth", .int, .required, swift: "depth"),
+            AttributeDeclaration("on_value", .float, .defaultValue(.float(1)), swift: "onValue"),
+            AttributeDeclaration("off_value", .float, .defaultValue(.float(0)), swift: "offValue"),
+            AttributeDeclaration("axis", .int, .defaultValue(.int(-1)), swift: "axis"),
+            AttributeDeclaration("dtype", .dtype([.float32, .int32, .int64, .bool]), .defaultValue(.dtype(.float32)), swift: nil),
+        ], result: "`depth` inserted at `axis` (-1: last); indices outside `0..<depth` give `off_value` only; indices are truncated to integers",
+           swift: .call("oneHot"), types: .attribute("dtype", differentiable: false)) { shapes, arguments in
+            let depth = try arguments.int("depth"), axis = try arguments.int("axis")
+            guard depth >= 0 else { throw ShapeMismatch(message: "one_hot: depth \(depth) is negative") }
+            guard axis >= -1, axis <= shapes[0].count else {
+                throw ShapeMismatch(message: "one_hot: axis \(axis) must be -1 or in 0...\(shapes[0].count) for indices of shape \(shapes[0].shapeDescription)")
+            }
+            var result = shapes[0]
+            result.insert(.known(depth), at: axis == -1 ? result.count : axis)
+            return result
+        },
     ]
 }
+

@@ -18,11 +18,13 @@ struct BodyTranslator {
     var names: ValueNames
     /// Variables created by `variable` steps that `assign` steps change: spec name -> Swift `Variable` name.
     var assignedVariables: [String: String] = [:]
-    /// Values that are `IndexTensor`s (integer inputs), by spec name.
+    /// Values that are `IndexTensor`s (integer inputs and results), by spec name.
     var indexValues: Set<String> = []
     /// Values bound to a Swift variable declared before their step (a loop's carried
     /// value, a conditional's result): their step assigns it (`x = ...`) instead of `let`.
     var assignedInPlace: Set<String> = []
+    /// Values that are `BoolTensor`s (comparisons), by spec name.
+    var boolValues: Set<String> = []
 
     /// The expression of the call context.
     var contextExpression: String { hasShim ? "tf.context" : "context" }
@@ -64,14 +66,19 @@ struct BodyTranslator {
         if !rest.isEmpty { code.line("    " + rest.joined(separator: ", ") + ")") }
     }
 
-    /// A value as an operand: an integer input where a `Tensor` is needed is cast (`tf.cast`), and a `Tensor`
+    /// A value as an operand: an integer or bool value where a `Tensor` is needed is cast (`tf.cast`), and a `Tensor`
     /// where indices are needed (`indices: true`) is truncated to int32.
     mutating func operand(_ name: String, indices: Bool = false) -> String {
-        switch (indexValues.contains(name), indices) {
-        case (true, false): "Tensor(\(value(name)))"
-        case (false, true): "IndexTensor(truncating: \(value(name)))"
+        switch (kind(of: name), indices) {
+        case (.integer, false), (.bool, _): "Tensor(\(value(name)))"
+        case (.float, true): "IndexTensor(truncating: \(value(name)))"
         default: value(name)
         }
+    }
+
+    /// The runtime type a value has.
+    private func kind(of name: String) -> ValueKind {
+        indexValues.contains(name) ? .integer : boolValues.contains(name) ? .bool : .float
     }
 
     mutating func value(_ name: String) -> String {
@@ -157,7 +164,19 @@ struct BodyTranslator {
             }
             bind(step, "try \(value(step.results[0]))Layer(\(inputs[0]), training: training, context: tf.context)", into: &code)
         case let .math(operation):
-            bind(step, math(operation), into: &code)
+            for (position, name) in step.results.enumerated() {
+                switch ValueKind(step.type(position)) {
+                case .integer: indexValues.insert(name)
+                case .bool: boolValues.insert(name)
+                case .float: break
+                }
+            }
+            let expression = math(operation, resultKind: ValueKind(step.type(0)))
+            if operation.declaration.makesCountedResults {
+                bindParts(step, expression, into: &code)
+            } else {
+                bind(step, expression, into: &code)
+            }
         case let .assign(variable, add):
             let target = assignedVariables[variable] ?? weightVariable(variable)
             code.line("try \(target).\(add ? "assignAdd" : "assign")(\(inputs[1]))")
@@ -242,25 +261,52 @@ struct BodyTranslator {
         }
     }
 
+    /// The values of a step that makes an array of them (`split`): `let parts = try split(...)`, then each.
+    private mutating func bindParts(_ step: Step, _ expression: String, into code: inout SwiftCode) {
+        let live = step.results.enumerated().filter { liveAfterStep.contains($0.element) }
+        guard !live.isEmpty else { return code.line("_ = \(expression)") }
+        // Values bound to one name (`as: halves`: halves_0, halves_1, ...) are elements of an array of that name.
+        let group = step.results[0].hasSuffix("_0") ? String(step.results[0].dropLast(2)) : nil
+        let isGroup = group.map { name in step.results.indices.allSatisfy { step.results[$0] == "\(name)_\($0)" } } ?? false
+        let parts = names.fresh(isGroup ? SwiftName.lowerCamel(group ?? "") : value(step.results[0]) + "Parts")
+        code.line("let \(parts) = \(expression)")
+        for (position, name) in live { code.line("let \(value(name)) = \(parts)[\(position)]") }
+    }
+
     /// The operation's declared runtime call, its attributes written as the spec gives them
-    /// (those equal to their defaults left out).
-    private mutating func math(_ operation: MathOperation) -> String {
+    /// (those equal to their defaults left out, dtypes given by the result's type), converted
+    /// to the runtime type of the step's dtype when the function returns another.
+    private mutating func math(_ operation: MathOperation, resultKind: ValueKind) -> String {
+        let declaration = operation.declaration
         let operands = operation.operands.enumerated().map { index, operand in
-            switch operand {
-            case let .value(name): self.operand(name, indices: operation.declaration.indexOperands.contains(index))
-            case let .literal(literal):
-                operation.declaration.indexOperands.contains(index)
-                    ? "IndexTensor(truncating: \(arguments.tensor(literal)))" : arguments.tensor(literal)
+            let indices = declaration.indexOperands.contains(index)
+            switch (operand, declaration.types.operand(index)) {
+            case let (.value(name), .any), let (.value(name), .booleans): return value(name)
+            case let (.value(name), .result) where resultKind == .integer: return value(name)
+            case let (.value(name), _): return self.operand(name, indices: indices)
+            case let (.literal(literal), _):
+                return indices ? "IndexTensor(truncating: \(arguments.tensor(literal)))" : arguments.tensor(literal)
             }
         }
         var passed: [String] = []
-        for attribute in operation.declaration.attributes {
+        for attribute in declaration.attributes {
+            if case .dtype = attribute.type { continue }
             guard let given = operation.attributes[attribute.name],
                   attribute.defaultValue == nil || (try? given.evaluated([:])) != attribute.defaultValue else { continue }
             let swift = arguments.attribute(given)
             passed.append(attribute.swiftLabel.map { "\($0): \(swift)" } ?? swift)
         }
-        return operation.declaration.swift.expression(operands: operands, arguments: passed)
+        let call = declaration.swift.expression(operands: operands, arguments: passed)
+        let returned: ValueKind
+        switch declaration.swift.returns {
+        case let .kind(kind): returned = kind
+        case let .operand(position):
+            guard case let .value(name) = operation.operands[position] else { returned = .float; break }
+            // An operand converted to the result's type (`where`'s x) returns that type.
+            returned = declaration.types.operand(position) == .result ? resultKind : kind(of: name)
+        }
+        guard returned != resultKind else { return call }
+        return "try cast(\(call.hasPrefix("try ") ? String(call.dropFirst(4)) : call), to: \(resultKind.swiftType).self)"
     }
 
     /// A variable's shape: numbers, parameters, and symbols read from the inputs' shapes.

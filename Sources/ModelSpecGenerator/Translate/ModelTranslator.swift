@@ -347,7 +347,7 @@ struct ModelTranslator {
     private func outputs(_ body: inout BodyTranslator) -> String {
         let values = model.outputs.map { name -> String in
             if let weight = model.weights.first(where: { $0.name == name }) { return SwiftName.lowerCamel(weight.name) }
-            if body.indexValues.contains(name) { return "Tensor(\(body.names.name(name)))" }
+            if body.indexValues.contains(name) || body.boolValues.contains(name) { return "Tensor(\(body.names.name(name)))" }
             return body.names.name(name)
         }
         if values.count == 1 { return values[0] }
@@ -428,7 +428,9 @@ struct ModelTranslator {
         body.readValues = ValueUses.reads(template.body).union([result])
         try code.block("private func \(Self.templateFunctionName(template.name))(\(parameters.joined(separator: ", "))) throws -> Tensor") { code in
             try body.statements(template.body, liveAfter: [result], into: &code)
-            code.line("return " + body.names.name(result))
+            // A template returns a Tensor: an integer or bool result as its numbers, as the interpreter does.
+            let converted = body.indexValues.contains(result) || body.boolValues.contains(result)
+            code.line("return " + (converted ? "Tensor(\(body.names.name(result)))" : body.names.name(result)))
         }
         return code
     }

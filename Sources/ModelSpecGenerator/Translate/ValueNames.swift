@@ -50,6 +50,18 @@ struct ValueNames {
         return candidate
     }
 
+    /// A Swift name for a value the generated code makes itself (`x3Parts`): `base`, or `base2`, ... when taken.
+    mutating func fresh(_ base: String) -> String {
+        var candidate = base
+        var suffix = 2
+        while taken.contains(candidate) {
+            candidate = base + String(suffix)
+            suffix += 1
+        }
+        taken.insert(candidate)
+        return candidate
+    }
+
     /// Gives a spec value a fixed Swift name (inputs, parameters of a template).
     mutating func assign(_ value: String, to swiftName: String) {
         names[value] = swiftName

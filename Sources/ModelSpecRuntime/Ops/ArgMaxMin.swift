@@ -7,10 +7,22 @@
 ///     print(classes.scalars)                   // [7, 2, 1, ...]
 /// - Throws: `TensorError` when the axis does not exist or has size 0.
 public func argmax(_ x: Tensor, axis: Int = -1) throws -> IndexTensor {
-    let a = try normalizeAxis(axis, rank: x.rank, op: "argmax", shape: x.shape)
+    try argExtreme(x, axis: axis, op: "argmax", before: >)
+}
+
+/// The index of the smallest entry along `axis` (default: the last), as
+/// `tf.math.argmin`: the first of equal smallest entries; a NaN counts as the smallest.
+/// - Throws: `TensorError` when the axis does not exist or has size 0.
+public func argmin(_ x: Tensor, axis: Int = -1) throws -> IndexTensor {
+    try argExtreme(x, axis: axis, op: "argmin", before: <)
+}
+
+/// The index along `axis` of the entry that comes `before` every other (the first of equals; NaN first).
+private func argExtreme(_ x: Tensor, axis: Int, op: String, before: (Float, Float) -> Bool) throws -> IndexTensor {
+    let a = try normalizeAxis(axis, rank: x.rank, op: op, shape: x.shape)
     let n = x.shape[a]
     guard n > 0 else {
-        throw TensorError(op: "argmax", shapes: [x.shape], reason: "has no entries on axis \(axis)")
+        throw TensorError(op: op, shapes: [x.shape], reason: "has no entries on axis \(axis)")
     }
     let outer = product(x.shape, 0..<a), inner = product(x.shape, (a + 1)..<x.rank)
     var shape = x.shape
@@ -25,7 +37,7 @@ public func argmax(_ x: Tensor, axis: Int = -1) throws -> IndexTensor {
                     for k in 1..<n {
                         let v = base[k * inner]
                         if v.isNaN { best = k; break }
-                        if v > bestValue { best = k; bestValue = v }
+                        if before(v, bestValue) { best = k; bestValue = v }
                     }
                 }
                 dst[o * inner + i] = Int32(best)

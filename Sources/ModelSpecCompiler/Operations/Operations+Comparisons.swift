@@ -1,0 +1,42 @@
+import TFNaming
+
+extension OperationDeclaration {
+    static let comparisons: [OperationDeclaration] = [
+        comparison("greater", tensorflow: "tf.math.greater", swift: "greater"),
+        comparison("greater_equal", tensorflow: "tf.math.greater_equal", swift: "greaterEqual"),
+        comparison("less", tensorflow: "tf.math.less", swift: "less"),
+        comparison("less_equal", tensorflow: "tf.math.less_equal", swift: "lessEqual"),
+        comparison("equal", tensorflow: "tf.math.equal", swift: "equal"),
+        comparison("not_equal", tensorflow: "tf.math.not_equal", swift: "notEqual"),
+        OperationDeclaration("logical_and", tensorflow: "tf.math.logical_and", operands: .two([]), result: "NumPy broadcasting",
+                             swift: SwiftCall.call("logicalAnd").returning(.kind(.bool)), types: .logical) { shapes, _ in
+            try ShapeRules.broadcast(shapes[0], shapes[1], op: "logical_and")
+        },
+        OperationDeclaration("logical_or", tensorflow: "tf.math.logical_or", operands: .two([]), result: "NumPy broadcasting",
+                             swift: SwiftCall.call("logicalOr").returning(.kind(.bool)), types: .logical) { shapes, _ in
+            try ShapeRules.broadcast(shapes[0], shapes[1], op: "logical_or")
+        },
+        OperationDeclaration("logical_not", tensorflow: "tf.math.logical_not", operands: .one, result: "the input's",
+                             swift: SwiftCall.call("logicalNot", throwing: false).returning(.kind(.bool)), types: .logical) { shapes, _ in
+            shapes[0]
+        },
+        OperationDeclaration("where", tensorflow: "tf.where", operands: .three(["condition", "x", "y"]), result: "the three broadcast (TensorFlow 2's `tf.where`)",
+                             swift: SwiftCall.call("select").returning(.operand(1)), types: selection) { shapes, _ in
+            try ShapeRules.broadcast(ShapeRules.broadcast(shapes[0], shapes[1], op: "where"), shapes[2], op: "where")
+        },
+    ]
+
+    /// Two numbers compared elementwise with broadcasting: a bool tensor.
+    private static func comparison(_ name: String, tensorflow: String, swift function: String) -> OperationDeclaration {
+        OperationDeclaration(name, tensorflow: tensorflow, operands: .two([]), result: "NumPy broadcasting",
+                             swift: SwiftCall.call(function).returning(.kind(.bool)), types: .comparison) { shapes, _ in
+            try ShapeRules.broadcast(shapes[0], shapes[1], op: name)
+        }
+    }
+
+    /// `where(condition, x, y)`: a bool condition; integers when `x` and `y` are both integers, else float32.
+    private static let selection = ValueTypes(operands: [.booleans, .result], results: { types, _ in
+        let values = types.dropFirst().compactMap { $0 }
+        return [values.count == 2 && values.allSatisfy { ValueKind($0) == .integer } ? values[0] : .float32]
+    }, differentiable: true, description: "`x`'s and `y`'s when both are integers, else float32")
+}

@@ -1,0 +1,138 @@
+import ModelSpecCompiler
+import Testing
+
+/// What the checker and the tracer refuse about dtypes, several values and slices, each at its place.
+@Suite struct ValueTypeErrorTests {
+    private func lines(_ text: String, params: [String: Literal] = [:]) throws -> [String] {
+        try MalformedSpec.diagnostics(text, params: params)
+    }
+
+    @Test func boolWhereNumbersAreNeededAndNumbersWhereBoolIs() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 3]
+            forward:
+              - greater: [x, 0]
+                as: mask
+              - add: [mask, 1]
+              - logical_and: [mask, x]
+            """) == [
+                "A.yaml:8:5: error: add takes numbers, but 'mask' is bool; cast it first, such as cast: {input: mask, dtype: float32}",
+                "A.yaml:9:5: error: logical_and takes bool operands (a comparison, such as greater: [x, 0]), but 'x' is float32",
+            ])
+    }
+
+    @Test func dtypesAnOperationDoesNotMakeAndConstantsThatDoNotFitTheirs() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 3]
+            forward:
+              - argmax: {input: x, output_type: float32}
+              - constant: {value: [1, 2.5], dtype: int32}
+              - constant: {value: 1, dtype: bool}
+              - constant: {value: [true, 2]}
+            """) == [
+                "A.yaml:6:37: error: argmax takes output_type int64, int32, not float32",
+                "A.yaml:7:5: error: constant of dtype int32 takes integers (of int32's range here), not 2.5",
+                "A.yaml:8:5: error: constant of dtype bool takes true and false, not numbers",
+                "A.yaml:9:30: error: value mixes true/false with numbers; write one or the other",
+            ])
+    }
+
+    @Test func countsOfValuesThatCannotBeKnownOrDoNotFit() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            params:
+              n: {type: Int, default: 2}
+            inputs:
+              x: [batch, 6, 3]
+            forward:
+              - unstack: {input: x, axis: 2}
+              - split: {input: x, num_or_size_splits: $n}
+              - split: {input: x, num_or_size_splits: 3, axis: 1}
+                as: [a, b]
+            """) == [
+                "A.yaml:8:14: error: unstack makes one value for each entry of its axis; name them, as: [a, b, ...], or give num",
+                "A.yaml:9:12: error: split by a $param count makes as many values as 'as:' names; name them, as: [a, b, ...]",
+                "A.yaml:11:9: error: this step makes 3 values, but 'as' names 2",
+            ])
+        // Found when tracing shapes.
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 6, 3]
+            forward:
+              - unstack: {input: x, axis: 2}
+                as: [u, v]
+            outputs: [u, v]
+            """) == ["A.yaml:6:5: error: unstack of [batch, 6, 3] on axis 2 makes 3 values, but 2 are named"])
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 6, 3]
+            forward:
+              - split: {input: x, num_or_size_splits: [2, 2], axis: 1}
+                as: [c, d]
+            outputs: [c, d]
+            """) == ["A.yaml:6:5: error: split of [batch, 6, 3]: sizes [2, 2] do not add up to dimension 1 of size 6"])
+    }
+
+    @Test func slicesThatCannotBeReadOrDoNotFit() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 4]
+            forward:
+              - relu: x[1:2:3:4]
+              - relu: x[::0]
+              - relu: x[..., 1, ...]
+              - relu: x[a]
+              - relu: y[0]
+            """) == [
+                "A.yaml:6:11: error: '1:2:3:4' in 'x[1:2:3:4]' has more than start:stop:step",
+                "A.yaml:7:11: error: '::0' in 'x[::0]' has step 0; a slice's step is not 0",
+                "A.yaml:8:11: error: the index of 'x[..., 1, ...]' has more than one '...'",
+                "A.yaml:9:11: error: 'a' in 'x[a]' is not an index: write a number, start:stop:step (each optional), '...', None or newaxis",
+                "A.yaml:10:11: error: undefined value 'y'",
+            ])
+        // Found when tracing shapes, at the operand.
+        for (slice, message) in [("x[:, 5]", "index 5 is outside dimension 1 of size 4"), ("x[0, 1, 2]", "3 indices for 2 dimensions")] {
+            #expect(try lines("""
+                spec: 1
+                model: A
+                inputs:
+                  x: [batch, 4]
+                forward:
+                  - relu: \(slice)
+                """) == ["A.yaml:6:11: error: strided_slice of [batch, 4]: \(message)"])
+        }
+    }
+
+    @Test func groupsArePickedFromByAnIndexInRange() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 6]
+            forward:
+              - split: {input: x, num_or_size_splits: 3, axis: 1}
+                as: parts
+              - relu: parts
+              - relu: parts[3]
+              - relu: parts[:1]
+              - relu: parts[-1]
+            """) == [
+                "A.yaml:8:11: error: 'parts' is the 3 values of split; use one of them, such as parts[0]",
+                "A.yaml:9:11: error: 'parts' holds 3 values; pick one with an index from 0 to 2 (or -3 to -1), such as parts[0]",
+                "A.yaml:10:11: error: 'parts' holds 3 values; pick one with an index from 0 to 2 (or -3 to -1), such as parts[0]",
+            ])
+    }
+}
