@@ -110,7 +110,7 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
         for step in steps {
             switch step.operation {
             case let .math(operation): names.insert(operation.name)
-            case let .variableScope(_, _, body), let .nameScope(_, body): names.formUnion(operations(body))
+            case let .variableScope(_, _, _, body), let .nameScope(_, body): names.formUnion(operations(body))
             default: break
             }
         }

@@ -18,7 +18,7 @@ struct StepChecker {
     /// Whether the forward pass's root is a caller's scope (`nested: true`): no warning about auto-named layers there.
     var rootIsCallersScope = false
 
-    static let modifierKeys = ["as", "do", "reuse"]
+    static let modifierKeys = ["as", "do", "reuse"] + NodeReader.scopeDefaultKeys
     /// The operations besides layers and those without variables (``OperationDeclaration``).
     static let builtinOps = ["scope", "name_scope", "record_scope", "variable", "get_or_create_layer", "assign", "assign_add"]
 
@@ -73,7 +73,7 @@ struct StepChecker {
             return nil
         }
         if opName != "scope", opName != "name_scope" {
-            for key in ["do", "reuse"] {
+            for key in ["do", "reuse"] + NodeReader.scopeDefaultKeys {
                 if let entry = modifiers[key] {
                     reader.error(entry.key, "'\(key)' belongs to a scope step, not to '\(opName)'")
                 }
@@ -233,8 +233,10 @@ struct StepChecker {
         // when they have errors, so that those steps' own errors are reported too.
         var scopeName: ScopeName?
         if name == "name_scope" {
-            if let entry = modifiers["reuse"] {
-                reader.error(entry.key, "name_scope has no reuse; use scope for variable reuse")
+            for key in ["reuse"] + NodeReader.scopeDefaultKeys {
+                if let entry = modifiers[key] {
+                    reader.error(entry.key, "name_scope has no \(key); use scope for variable \(key == "reuse" ? "reuse" : "defaults")")
+                }
             }
             if let arguments, let text = reader.string(arguments, "the name of name_scope"),
                reader.requireTensorFlowName(text, "name_scope name", at: arguments) {
@@ -268,6 +270,7 @@ struct StepChecker {
                 reuse = nil
             }
         }
+        let defaults = name == "scope" ? reader.scopeDefaults(modifiers) : ScopeDefaults.none
         guard let body = modifiers["do"] else {
             reader.error(node, "\(name) needs the steps inside it under 'do:'")
             return nil
@@ -276,9 +279,9 @@ struct StepChecker {
         if isVariableScope { scopeDepth += 1 }
         let inner = steps(body.value, "'do'")
         if isVariableScope { scopeDepth -= 1 }
-        guard let scopeName, let reuse else { return nil }
+        guard let scopeName, let reuse, let defaults else { return nil }
         if isVariableScope {
-            return .variableScope(scopeName, reuse: reuse, body: inner)
+            return .variableScope(scopeName, reuse: reuse, defaults: defaults, body: inner)
         }
         guard case let .name(.literal(text)) = scopeName else { return nil }
         return .nameScope(text, body: inner)
@@ -303,7 +306,7 @@ struct StepChecker {
             return nil
         }
         if case let .literal(text) = name, !reader.requireTensorFlowName(text, "variable name", at: nameNode) { return nil }
-        let dtype = node["dtype"].flatMap { reader.dtype($0) } ?? .float32
+        let dtype = node["dtype"].flatMap { reader.dtype($0) }
         let initializer = node["initializer"].flatMap { reader.initializer($0, defaults: .compatV1) }
         let regularizer = node["regularizer"].flatMap { reader.regularizer($0) }
         let trainable = node["trainable"].flatMap { reader.bool($0, "trainable") } ?? true

@@ -47,7 +47,7 @@ struct ExpansionCount {
 
     private mutating func steps(of step: Step, in model: ModelDescription) -> Int {
         switch step.operation {
-        case let .variableScope(_, _, body), let .nameScope(_, body):
+        case let .variableScope(_, _, _, body), let .nameScope(_, body):
             return Self.sum(1, steps(body, in: model))
         case let .callLayer(name, _):
             switch model.layer(named: name)?.kind {

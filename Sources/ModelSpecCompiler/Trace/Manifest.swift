@@ -30,6 +30,11 @@ public struct Manifest: Hashable, Sendable {
         /// (`conv_layer/kernel`): `name` for an attribute-path variable; nil for one
         /// reached only through the shim's store.
         public var objectPath: String? { naming == .attributePath ? name : nil }
+        /// The parts graph-mode TensorFlow 1 makes of a variable created under a scope's
+        /// partitioner (`kernel/part_0`, ...), in order; nil when it is not partitioned.
+        /// The variable itself is whole: `name` and `shape` are the checkpoint's key and
+        /// full shape, which a `Saver` writes the parts into as slices.
+        public var partitions: [VariablePart]?
 
         public init(name: String, shape: [Int], dtype: String, trainable: Bool, naming: Naming = .scope, variableName: String? = nil) {
             self.name = name
@@ -44,6 +49,7 @@ public struct Manifest: Hashable, Sendable {
             case name, shape, dtype, trainable
             case variableName = "variable_name"
             case objectPath = "object_path"
+            case partitions
         }
 
         public init(from decoder: any Decoder) throws {
@@ -55,6 +61,7 @@ public struct Manifest: Hashable, Sendable {
             let objectPath = try container.decodeIfPresent(String.self, forKey: .objectPath)
             naming = objectPath == nil ? .scope : .attributePath
             variableName = try container.decodeIfPresent(String.self, forKey: .variableName) ?? name
+            partitions = try container.decodeIfPresent([VariablePart].self, forKey: .partitions)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -65,6 +72,7 @@ public struct Manifest: Hashable, Sendable {
             try container.encode(trainable, forKey: .trainable)
             try container.encode(variableName, forKey: .variableName)
             try container.encode(objectPath, forKey: .objectPath)
+            try container.encodeIfPresent(partitions, forKey: .partitions)
         }
     }
 

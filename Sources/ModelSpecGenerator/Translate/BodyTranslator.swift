@@ -104,16 +104,20 @@ struct BodyTranslator {
         liveAfterStep = liveAfter
         let inputs = step.inputs.map { operand($0) }
         switch step.operation {
-        case let .variableScope(name, reuse, body):
+        case let .variableScope(name, reuse, defaults, body):
             var opening: String
             switch name {
             case let .name(expr):
                 opening = "tf.variableScope(\(arguments.string(expr))"
                 if let reuse = arguments.reuse(reuse) { opening += ", reuse: \(reuse)" }
-                opening += ")"
             case let .defaultName(prefix):
-                opening = "tf.variableScope(defaultName: \(SwiftLiteral.string(prefix)))"
+                opening = "tf.variableScope(defaultName: \(SwiftLiteral.string(prefix))"
             }
+            // The partitioner only changes how graph mode stores variables; the runtime keeps them whole.
+            if let initializer = defaults.initializer { opening += ", initializer: \(arguments.initializer(initializer))" }
+            if let regularizer = defaults.regularizer { opening += ", regularizer: \(arguments.regularizer(regularizer))" }
+            if let dtype = defaults.dtype { opening += ", dtype: .\(dtype.rawValue)" }
+            opening += ")"
             try scopeBlock(opening, body, liveAfter: liveAfter, into: &code)
         case let .nameScope(name, body):
             try scopeBlock("tf.nameScope(\(SwiftLiteral.string(name)))", body, liveAfter: liveAfter, into: &code)
@@ -121,7 +125,7 @@ struct BodyTranslator {
             code.line("tf.recordScope(\(SwiftLiteral.string(name)))")
         case let .variable(declaration):
             var call = "tf.variable(\(arguments.string(declaration.name)), shape: \(shape(declaration.shape))"
-            if declaration.dtype != .float32 { call += ", dtype: .\(declaration.dtype.rawValue)" }
+            if let dtype = declaration.dtype { call += ", dtype: .\(dtype.rawValue)" }
             if let initializer = declaration.initializer { call += ", initializer: \(arguments.initializer(initializer))" }
             if let regularizer = declaration.regularizer { call += ", regularizer: \(arguments.regularizer(regularizer))" }
             if !declaration.trainable { call += ", trainable: false" }

@@ -365,7 +365,7 @@ struct ModelTranslator {
             for step in steps {
                 switch step.operation {
                 case let .variable(declaration): collect(declaration.shape)
-                case let .variableScope(_, _, body), let .nameScope(_, body): walk(body)
+                case let .variableScope(_, _, _, body), let .nameScope(_, body): walk(body)
                 default: break
                 }
             }
@@ -441,7 +441,7 @@ struct ModelTranslator {
         for step in steps {
             switch step.operation {
             case let .assign(variable, _): result.insert(variable)
-            case let .variableScope(_, _, body), let .nameScope(_, body): result.formUnion(assignedNames(body))
+            case let .variableScope(_, _, _, body), let .nameScope(_, body): result.formUnion(assignedNames(body))
             default: break
             }
         }
@@ -457,7 +457,7 @@ struct ModelTranslator {
                 switch step.operation {
                 case .variable where assigned.contains(step.results.first ?? ""):
                     result[step.results[0]] = names.name(step.results[0]) + "Variable"
-                case let .variableScope(_, _, body), let .nameScope(_, body): walk(body)
+                case let .variableScope(_, _, _, body), let .nameScope(_, body): walk(body)
                 default: break
                 }
             }

@@ -114,7 +114,9 @@ public struct LayerConfiguration: Equatable, Sendable {
 public struct WeightRequest {
     public var name: String
     public var shape: [Int]
-    public var initializer: Initializer
+    /// nil: `get_variable`'s default, the enclosing variable scope's initializer if it
+    /// has one (a `tf.compat.v1.layers` kernel without `kernel_initializer`), else glorot uniform.
+    public var initializer: Initializer?
     public var regularizer: Regularizer?
     public var trainable: Bool
 }
@@ -132,7 +134,7 @@ extension LayerConfiguration {
                 throw TensorError(op: "dense", shapes: [x.shape], reason: "needs an input of rank 1 or more")
             }
             let kernel = try weight(WeightRequest(name: "kernel", shape: [inputSize, units],
-                                                  initializer: kernelInitializer ?? .default,
+                                                  initializer: kernelInitializer,
                                                   regularizer: kernelRegularizer, trainable: trainable))
             let bias = try useBias ? weight(WeightRequest(name: "bias", shape: [units], initializer: biasInitializer,
                                                           regularizer: biasRegularizer, trainable: trainable)) : nil
@@ -166,7 +168,7 @@ extension LayerConfiguration {
     func convolutionWeights(inputChannels: Int, weight: (WeightRequest) throws -> Variable) throws
         -> (kernel: Variable, bias: Variable?) {
         let kernel = try weight(WeightRequest(name: "kernel", shape: [kernelSize[0], kernelSize[1], inputChannels, filters],
-                                              initializer: kernelInitializer ?? .default,
+                                              initializer: kernelInitializer,
                                               regularizer: kernelRegularizer, trainable: trainable))
         let bias = try useBias ? weight(WeightRequest(name: "bias", shape: [filters], initializer: biasInitializer,
                                                       regularizer: biasRegularizer, trainable: trainable)) : nil
