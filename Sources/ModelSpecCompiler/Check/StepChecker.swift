@@ -17,6 +17,8 @@ struct StepChecker {
     private var scopeDepth = 0
     /// Whether the forward pass's root is a caller's scope (`nested: true`): no warning about auto-named layers there.
     var rootIsCallersScope = false
+    /// The defaults of the `arg_scope`s open now, by slim op and key (the innermost merged over the outer).
+    var argScopes: [[String: [String: YAMLNode]]] = []
 
     static let modifierKeys = ["as", "do", "reuse"] + NodeReader.scopeDefaultKeys
     /// The operations besides layers and those without variables (``OperationDeclaration``).
@@ -42,7 +44,11 @@ struct StepChecker {
             reader.error(node, "\(what) must be a list of steps, not \(node.kindDescription)")
             return []
         }
-        return items.compactMap { step($0) }
+        return items.flatMap { item -> [Step] in
+            // An arg_scope gives defaults to the slim steps inside it and is no step itself.
+            if item.mapping?.contains(where: { $0.key.scalar?.text == "arg_scope" }) == true { return argScope(item) }
+            return step(item).map { [$0] } ?? []
+        }
     }
 
     mutating func step(_ node: YAMLNode) -> Step? {
@@ -191,6 +197,9 @@ struct StepChecker {
         default:
             break
         }
+        if name.hasPrefix("slim.") {
+            return slimOperation(name, arguments, at)
+        }
         if let kind = LayerKind(rawValue: name) {
             guard kind.tensorflow[.functional] != nil else {
                 reader.error(node, "'\(name)' has no tf.compat.v1.layers function; declare a native \(kind.className) under 'layers:' and call it")
@@ -216,7 +225,7 @@ struct StepChecker {
             return nil
         }
         let known = OperationDeclaration.all.map(\.name) + LayerKind.allCases.map(\.name) + layers.keys.sorted()
-            + Self.builtinOps
+            + Self.builtinOps + Self.slimSteps + ["arg_scope"]
         reader.error(node, "unknown operation '\(name)'" + Suggestion.closeOperations(name, among: known))
         return nil
     }

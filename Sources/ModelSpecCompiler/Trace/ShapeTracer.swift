@@ -401,7 +401,7 @@ final class ShapeTracer {
             }
         }
         let output = try kind.outputShape(input, arguments)
-        for variable in kind.variables where variable.isMade(arguments) {
+        for variable in kind.variables where variable.isMade(arguments, inputRank: input.count) {
             makeVariable(variable.name, try variable.shape(input, arguments), variable.trainable && config.trainable,
                          variable.regularizer.flatMap(arguments.regularizer) != nil)
         }
