@@ -107,6 +107,77 @@ def slim_inception_block(inputs, is_training):
     return net
 
 
+def repeat_and_stack_without_scope(inputs, is_training):
+    with v1.variable_scope("m"):
+        net = slim.repeat(inputs, 2, slim.conv2d, 4, [3, 3])
+        net = slim.repeat(net, 1, slim.conv2d, 4, [1, 1])
+        net = slim.flatten(net)
+        net = slim.stack(net, slim.fully_connected, [6, 5])
+    return net
+
+
+def counters_and_batch_norm_order(inputs, is_training):
+    with v1.variable_scope("m"):
+        net = slim.conv2d(inputs, 4, [3, 3])
+        net = slim.conv2d(net, 4, [3, 3], normalizer_fn=slim.batch_norm, normalizer_params={"scale": True})
+        net = slim.conv2d(net, 4, [1, 1], activation_fn=None)
+        net = slim.batch_norm(net, scale=True, center=False)
+        net = slim.flatten(net)
+        net = slim.fully_connected(net, 6, normalizer_fn=slim.batch_norm, normalizer_params={"scale": True})
+        net = slim.fully_connected(net, 5)
+        net = slim.batch_norm(net, scale=True)
+    return net
+
+
+def arg_scope_nested_overrides(inputs, is_training):
+    with v1.variable_scope("m"):
+        with slim.arg_scope([slim.conv2d, slim.fully_connected], normalizer_fn=slim.batch_norm,
+                            weights_regularizer=slim.l2_regularizer(0.1)):
+            with slim.arg_scope([slim.conv2d], normalizer_fn=None, biases_initializer=None):
+                net = slim.conv2d(inputs, 4, [3, 3], scope="no_biases")
+                net = slim.conv2d(net, 4, [3, 3], biases_initializer=v1.zeros_initializer(), scope="biases_again")
+            net = slim.conv2d(net, 4, [1, 1], scope="normalized")
+            net = slim.flatten(net)
+            net = slim.fully_connected(net, 3, normalizer_fn=None, scope="logits")
+    return net
+
+
+def reuse_by_scope(inputs, is_training):
+    with v1.variable_scope("m"):
+        a = slim.conv2d(inputs, 4, [3, 3], scope="shared")
+        b = slim.conv2d(inputs, 4, [3, 3], scope="shared", reuse=True)
+        net = tf.concat([a, b], 3)
+        net = slim.conv2d(net, 2, [1, 1])
+    return net
+
+
+NAME_CASES = [
+    ("repeat_and_stack_without_scope", repeat_and_stack_without_scope, [2, 6, 6, 3]),
+    ("counters_and_batch_norm_order", counters_and_batch_norm_order, [2, 6, 6, 3]),
+    ("arg_scope_nested_overrides", arg_scope_nested_overrides, [2, 6, 6, 3]),
+    ("reuse_by_scope", reuse_by_scope, [2, 6, 6, 3]),
+]
+
+
+def write_name_cases():
+    """Tests/Goldens/slim/cases/<case>.json: `variables` (name, shape, trainable) in creation
+    order and the `losses` count, for a spec of the same name in
+    Tests/ModelSpecCheckpointsTests/Specs/Slim/."""
+    directory = golden_dir(AREA, "cases")
+    for name, body, shape in NAME_CASES:
+        graph = tf.Graph()
+        with graph.as_default():
+            body(v1.placeholder(tf.float32, shape), False)
+            trainable = set(v.name for v in v1.trainable_variables())
+            write_json(os.path.join(directory, name + ".json"), {
+                "case": name, "source": inspect.getsource(body), "input_shape": shape,
+                "variables": [{"name": v.name[:-2], "shape": v.shape.as_list(), "trainable": v.name in trainable}
+                              for v in v1.global_variables()],
+                "losses": len(v1.get_collection(v1.GraphKeys.REGULARIZATION_LOSSES)),
+            })
+        print(" ", name)
+
+
 CASES = [
     ("SlimVGGSmall", slim_vgg_small, [2, 16, 16, 3], False),
     ("SlimInceptionBlock", slim_inception_block, [2, 11, 11, 4], True),
@@ -114,6 +185,7 @@ CASES = [
 
 
 def main():
+    write_name_cases()
     for model, body, shape, compare_training in CASES:
         directory = golden_dir(AREA, model)
         shutil.rmtree(directory)
