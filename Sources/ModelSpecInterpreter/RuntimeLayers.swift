@@ -32,10 +32,9 @@ enum RuntimeLayers {
 
     /// TF-Slim's `conv2d` or `fully_connected`, with its normalizer.
     static func slim(_ operation: SlimLayerKernel.Operation, _ a: LayerArguments) throws -> SlimLayerKernel {
-        let normalizer = a.bool("batch_norm")
-            ? SlimBatchNormKernel(decay: Float(a.double("batch_norm_decay")), epsilon: Float(a.double("batch_norm_epsilon")),
-                                  center: a.bool("batch_norm_beta"), scale: a.bool("batch_norm_gamma"))
-            : nil
+        let normalizer = SlimBatchNormKernel.normalizer(
+            a.bool("batch_norm"), decay: Float(a.double("batch_norm_decay")), epsilon: Float(a.double("batch_norm_epsilon")),
+            center: a.bool("batch_norm_beta"), scale: a.bool("batch_norm_gamma"))
         return SlimLayerKernel(operation, numOutputs: a.int("num_outputs"), activation: try activation(a.activation("activation_fn")),
                                weightsInitializer: a.initializer("weights_initializer").map(initializer),
                                weightsRegularizer: a.regularizer("weights_regularizer").map(regularizer),

@@ -27,8 +27,11 @@ import Testing
     /// (SpecOperationGoldenTests, OperationCatalogTests).
     static let operationModels = ["OperationCatalog"]
 
+    /// Specs of TF-Slim networks: their goldens are in Tests/Goldens/slim (SlimModelTests, SlimRunTests).
+    static let slimModels = ["SlimVGGSmall", "SlimInceptionBlock"]
+
     /// Specs that are not seeds.
-    static let otherModels = Set(realModels + benchmarkModels + operationModels)
+    static let otherModels = Set(realModels + benchmarkModels + operationModels + slimModels)
 
     @Test func everySeedSpecHasAGolden() {
         let specs = PackagePaths.files(in: PackagePaths.specs, suffix: ".yaml").map { String($0.dropLast(5)) }

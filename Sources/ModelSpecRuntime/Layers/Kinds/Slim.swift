@@ -100,6 +100,11 @@ public struct SlimBatchNormKernel: LayerKernel {
         self.activation = activation
     }
 
+    /// A layer's `normalizer_fn=slim.batch_norm` with its `normalizer_params`, when `batchNorm`.
+    public static func normalizer(_ batchNorm: Bool, decay: Float, epsilon: Float, center: Bool, scale: Bool) -> SlimBatchNormKernel? {
+        batchNorm ? SlimBatchNormKernel(decay: decay, epsilon: epsilon, center: center, scale: scale) : nil
+    }
+
     public var baseName: String { "BatchNorm" }
     public var makesVariables: Bool { true }
 
@@ -149,8 +154,8 @@ public struct Slim {
                        batchNormScale: Bool = false, batchNormCenter: Bool = false, batchNormDecay: Float = 0.999,
                        batchNormEpsilon: Float = 0.001, training: Bool = false, trainable: Bool = true, name: String? = nil,
                        reuse: Reuse = .inherit) throws -> Tensor {
-        let normalizer = batchNorm ? SlimBatchNormKernel(decay: batchNormDecay, epsilon: batchNormEpsilon, center: batchNormCenter,
-                                                         scale: batchNormScale) : nil
+        let normalizer = SlimBatchNormKernel.normalizer(batchNorm, decay: batchNormDecay, epsilon: batchNormEpsilon,
+                                                        center: batchNormCenter, scale: batchNormScale)
         let kernel = SlimLayerKernel(.conv2d(kernelSize: LayerConfiguration.pair(kernelSize), stride: LayerConfiguration.pair(stride),
                                              padding: padding, rate: LayerConfiguration.pair(rate)),
                                      numOutputs: numOutputs, activation: activation, weightsInitializer: weightsInitializer,
@@ -166,8 +171,8 @@ public struct Slim {
                                batchNormScale: Bool = false, batchNormCenter: Bool = false, batchNormDecay: Float = 0.999,
                                batchNormEpsilon: Float = 0.001, training: Bool = false, trainable: Bool = true,
                                name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
-        let normalizer = batchNorm ? SlimBatchNormKernel(decay: batchNormDecay, epsilon: batchNormEpsilon, center: batchNormCenter,
-                                                         scale: batchNormScale) : nil
+        let normalizer = SlimBatchNormKernel.normalizer(batchNorm, decay: batchNormDecay, epsilon: batchNormEpsilon,
+                                                        center: batchNormCenter, scale: batchNormScale)
         let kernel = SlimLayerKernel(.fullyConnected, numOutputs: numOutputs, activation: activation,
                                      weightsInitializer: weightsInitializer, weightsRegularizer: weightsRegularizer,
                                      biasesInitializer: biasesInitializer, biasesRegularizer: biasesRegularizer,
