@@ -151,30 +151,51 @@ def reuse_by_scope(inputs, is_training):
     return net
 
 
+def layer_norm_axes(inputs, is_training):
+    with v1.variable_scope("m"):
+        net = slim.layer_norm(inputs)
+        net = slim.layer_norm(net, begin_norm_axis=-1, begin_params_axis=1, center=False, activation_fn=tf.nn.relu, scope="ln2")
+        net = slim.layer_norm(net, begin_norm_axis=2, scale=False)
+    return net
+
+
 NAME_CASES = [
     ("repeat_and_stack_without_scope", repeat_and_stack_without_scope, [2, 6, 6, 3]),
     ("counters_and_batch_norm_order", counters_and_batch_norm_order, [2, 6, 6, 3]),
     ("arg_scope_nested_overrides", arg_scope_nested_overrides, [2, 6, 6, 3]),
     ("reuse_by_scope", reuse_by_scope, [2, 6, 6, 3]),
+    ("layer_norm_axes", layer_norm_axes, [2, 3, 4, 5]),
 ]
+
+# Cases whose variables all start as constants: their output is recorded too.
+DETERMINISTIC = {"layer_norm_axes"}
 
 
 def write_name_cases():
     """Tests/Goldens/slim/cases/<case>.json: `variables` (name, shape, trainable) in creation
-    order and the `losses` count, for a spec of the same name in
+    order, the `losses` count, and for DETERMINISTIC cases an `input` and its `output`, for a
+    spec of the same name in
     Tests/ModelSpecCheckpointsTests/Specs/Slim/."""
     directory = golden_dir(AREA, "cases")
     for name, body, shape in NAME_CASES:
         graph = tf.Graph()
         with graph.as_default():
-            body(v1.placeholder(tf.float32, shape), False)
+            inputs = v1.placeholder(tf.float32, shape)
+            output = body(inputs, False)
             trainable = set(v.name for v in v1.trainable_variables())
-            write_json(os.path.join(directory, name + ".json"), {
+            record = {
                 "case": name, "source": inspect.getsource(body), "input_shape": shape,
                 "variables": [{"name": v.name[:-2], "shape": v.shape.as_list(), "trainable": v.name in trainable}
                               for v in v1.global_variables()],
                 "losses": len(v1.get_collection(v1.GraphKeys.REGULARIZATION_LOSSES)),
-            })
+            }
+            if name in DETERMINISTIC:
+                x = np.random.RandomState(3).uniform(-1, 1, shape).astype(np.float32)
+                with v1.Session() as session:
+                    session.run(v1.global_variables_initializer())
+                    record["input"] = x.ravel().tolist()
+                    record["output"] = np.asarray(session.run(output, {inputs: x})).ravel().tolist()
+            write_json(os.path.join(directory, name + ".json"), record)
         print(" ", name)
 
 

@@ -23,6 +23,10 @@ enum RuntimeLayers {
             try slim(.conv2d(kernelSize: a.ints("kernel_size"), stride: a.ints("stride"), padding: padding(a), rate: a.ints("rate")), a)
         },
         "slim.fully_connected": { a in try slim(.fullyConnected, a) },
+        "slim.layer_norm": { a in
+            SlimLayerNormKernel(center: a.bool("center"), scale: a.bool("scale"), activation: try activation(a.activation("activation_fn")),
+                                beginNormAxis: a.int("begin_norm_axis"), beginParamsAxis: a.int("begin_params_axis"))
+        },
         "slim.batch_norm": { a in
             SlimBatchNormKernel(decay: Float(a.double("batch_norm_decay")), epsilon: Float(a.double("batch_norm_epsilon")),
                                 center: a.bool("batch_norm_beta"), scale: a.bool("batch_norm_gamma"),

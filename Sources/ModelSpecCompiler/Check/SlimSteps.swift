@@ -31,6 +31,7 @@ extension StepChecker {
             "slim.batch_norm": ["decay", "center", "scale", "epsilon", "activation_fn", "is_training", "trainable", "reuse", "scope"],
             "slim.max_pool2d": pooling,
             "slim.avg_pool2d": pooling,
+            "slim.layer_norm": ["center", "scale", "activation_fn", "begin_norm_axis", "begin_params_axis", "trainable", "reuse", "scope"],
             "slim.flatten": ["scope"],
             "slim.dropout": ["keep_prob", "is_training", "scope"],
         ]
@@ -40,7 +41,7 @@ extension StepChecker {
     /// layers without a `scope` (`slim.conv2d` is `convolution2d`).
     static let slimFunctionNames: [String: String] = [
         "slim.conv2d": "convolution2d", "slim.fully_connected": "fully_connected", "slim.batch_norm": "batch_norm",
-        "slim.max_pool2d": "max_pool2d", "slim.avg_pool2d": "avg_pool2d", "slim.flatten": "flatten", "slim.dropout": "dropout",
+        "slim.max_pool2d": "max_pool2d", "slim.layer_norm": "layer_norm", "slim.avg_pool2d": "avg_pool2d", "slim.flatten": "flatten", "slim.dropout": "dropout",
     ]
 
     static let slimSteps = slimLayerKeys.keys.sorted() + ["slim.repeat", "slim.stack"]
@@ -214,6 +215,8 @@ extension StepChecker {
             config = LayerConfig(kind: name == "slim.conv2d" ? .slimConv2d : name == "slim.fully_connected" ? .slimFullyConnected : .slimBatchNorm,
                                  form: .functional)
             config.training = .constant(true)  // Slim's is_training defaults to True.
+        case "slim.layer_norm":
+            config = LayerConfig(kind: .slimLayerNorm, form: .functional)
         case "slim.max_pool2d", "slim.avg_pool2d":
             config = LayerConfig(kind: name == "slim.max_pool2d" ? .maxPooling2d : .averagePooling2d, form: .functional)
             config.arguments["strides"] = .ints([.literal(2), .literal(2)])
@@ -252,6 +255,10 @@ extension StepChecker {
                     break
                 }
                 config.arguments["rate"] = .float(.literal(1 - keep))
+            case "center" where config.kind == .slimLayerNorm, "scale" where config.kind == .slimLayerNorm:
+                set(key, reader.bool(value, key).map(LayerValue.bool))
+            case "begin_norm_axis", "begin_params_axis":
+                set(key, reader.intExpr(value, key).map(LayerValue.int))
             case "decay", "epsilon", "center", "scale":
                 batchNormParameter(key, value, into: &config)
             case "normalizer_fn":

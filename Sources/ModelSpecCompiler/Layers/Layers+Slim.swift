@@ -12,7 +12,7 @@
 /// of their own (``allCases``): only `slim.*` steps make them.
 extension LayerKind {
     /// The TF-Slim kinds, by their `slim.*` step names.
-    public static let slimCases: [LayerKind] = [.slimConv2d, .slimFullyConnected, .slimBatchNorm]
+    public static let slimCases: [LayerKind] = [.slimConv2d, .slimFullyConnected, .slimBatchNorm, .slimLayerNorm]
 
     /// `tf_slim.conv2d`: `weights` [kh, kw, in, num_outputs], `biases` [num_outputs] (without a normalizer).
     public static let slimConv2d = LayerKind(
@@ -75,6 +75,45 @@ extension LayerKind {
             throw ShapeMismatch(message: "slim.batch_norm needs an input of rank 2 or more with a known last dimension, but got shape \(input.shapeDescription)")
         }
         return input
+    }
+
+    /// `tf_slim.layer_norm`: normalizes over the axes from `begin_norm_axis` (1: all but the batch) with
+    /// epsilon 1e-12; `beta` (if center), `gamma` (if scale) of the input's shape from `begin_params_axis` (-1).
+    public static let slimLayerNorm = LayerKind(
+        "slim.layer_norm", className: "SlimLayerNorm", baseName: "LayerNorm", tensorflow: [.functional: "tf_slim.layer_norm"],
+        arguments: [
+            LayerArgument("center", .bool, .value(.bool(true)), swift: "center"),
+            LayerArgument("scale", .bool, .value(.bool(true)), swift: "scale"),
+            LayerArgument("activation_fn", .activation, .value(.activation(.linear)), swift: "activation"),
+            LayerArgument("begin_norm_axis", .int, .value(.int(.literal(1))), swift: "beginNormAxis"),
+            LayerArgument("begin_params_axis", .int, .value(.int(.literal(-1))), swift: "beginParamsAxis"),
+        ],
+        variables: [
+            LayerVariable("beta", "shape[begin_params_axis:]", if: "center", initializer: .fixed(.zeros), rule: layerNormParameters),
+            LayerVariable("gamma", "shape[begin_params_axis:]", if: "scale", initializer: .fixed(.ones), rule: layerNormParameters),
+        ],
+        result: "the input's", swift: "slim.layerNorm"
+    ) { input, arguments in
+        for key in ["begin_norm_axis", "begin_params_axis"] {
+            let axis = arguments.int(key)
+            guard axis < input.count, axis >= -input.count else {
+                throw ShapeMismatch(message: "slim.layer_norm: begin_params_axis (\(arguments.int("begin_params_axis"))) and begin_norm_axis (\(arguments.int("begin_norm_axis"))) must be < rank(inputs) (\(input.count)), as TF-Slim requires; the input has shape \(input.shapeDescription)")
+            }
+        }
+        _ = try layerNormParameters(input, arguments)
+        return input
+    }
+
+    /// `shape[begin_params_axis:]`, which must be known.
+    @Sendable static func layerNormParameters(_ input: TracedShape, _ arguments: LayerArguments) throws -> [Int] {
+        let given = arguments.int("begin_params_axis")
+        let start = given < 0 ? given + input.count : given
+        return try input[start...].map { dimension in
+            guard let size = dimension.size else {
+                throw ShapeMismatch(message: "slim.layer_norm needs the input's shape from begin_params_axis (\(given)) known, but the input has shape \(input.shapeDescription)")
+            }
+            return size
+        }
     }
 
     /// Slim's weight arguments and its normalizer's, with Slim's defaults.

@@ -140,6 +140,48 @@ public struct SlimBatchNormKernel: LayerKernel {
     }
 }
 
+/// TF-Slim's `layer_norm`: the moments over the axes from `beginNormAxis` (all but the
+/// batch by default), epsilon 1e-12, then `beta` and `gamma` of the input's shape from
+/// `beginParamsAxis` (the last axis by default), made in that order.
+public struct SlimLayerNormKernel: LayerKernel {
+    public var center: Bool
+    public var scale: Bool
+    public var activation: Activation
+    public var beginNormAxis: Int
+    public var beginParamsAxis: Int
+
+    public init(center: Bool = true, scale: Bool = true, activation: Activation = .linear, beginNormAxis: Int = 1,
+                beginParamsAxis: Int = -1) {
+        self.center = center
+        self.scale = scale
+        self.activation = activation
+        self.beginNormAxis = beginNormAxis
+        self.beginParamsAxis = beginParamsAxis
+    }
+
+    public var baseName: String { "LayerNorm" }
+    public var makesVariables: Bool { true }
+
+    public func apply(_ x: Tensor, training: Bool, context: CallContext,
+                      weight: (WeightRequest) throws -> Variable) throws -> Tensor {
+        let rank = x.rank
+        let normStart = beginNormAxis < 0 ? beginNormAxis + rank : beginNormAxis
+        let paramsStart = beginParamsAxis < 0 ? beginParamsAxis + rank : beginParamsAxis
+        guard (0..<rank).contains(normStart), (0..<rank).contains(paramsStart) else {
+            throw TensorError(op: "slim.layer_norm", shapes: [x.shape],
+                              reason: "needs begin_norm_axis (\(beginNormAxis)) and begin_params_axis (\(beginParamsAxis)) below its rank")
+        }
+        let parameters = Array(x.shape[paramsStart...])
+        let beta = try center ? weight(WeightRequest(name: "beta", shape: parameters, initializer: .zeros)) : nil
+        let gamma = try scale ? weight(WeightRequest(name: "gamma", shape: parameters, initializer: .ones)) : nil
+        let (mean, variance) = try moments(x, axes: Array(normStart..<rank), keepDims: true)
+        let normalized = try ModelSpecRuntime.batchNormalization(x, mean: mean, variance: variance,
+                                                                 offset: beta.map { try context.value(of: $0) },
+                                                                 scale: gamma.map { try context.value(of: $0) }, epsilon: 1e-12)
+        return activate(normalized, activation)
+    }
+}
+
 /// TF-Slim's layers inside a shim call, as generated code calls them: `tf.slim.conv2d(x, ...)`.
 /// `name` is Slim's `scope`; `training` its `is_training` (the generator always passes it,
 /// Slim's default being true).
@@ -188,6 +230,17 @@ public struct Slim {
         let kernel = SlimBatchNormKernel(decay: batchNormDecay, epsilon: batchNormEpsilon, center: center, scale: scale,
                                          activation: activation)
         return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse)
+    }
+}
+
+extension Slim {
+    /// `tf_slim.layer_norm`.
+    public func layerNorm(_ x: Tensor, center: Bool = true, scale: Bool = true, activation: Activation = .linear,
+                          beginNormAxis: Int = 1, beginParamsAxis: Int = -1, trainable: Bool = true, name: String? = nil,
+                          reuse: Reuse = .inherit) throws -> Tensor {
+        let kernel = SlimLayerNormKernel(center: center, scale: scale, activation: activation, beginNormAxis: beginNormAxis,
+                                         beginParamsAxis: beginParamsAxis)
+        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, reuse: reuse)
     }
 }
 
