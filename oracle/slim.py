@@ -159,12 +159,23 @@ def layer_norm_axes(inputs, is_training):
     return net
 
 
+def scope_defaults_reach_slim(inputs, is_training):
+    with v1.variable_scope("s", initializer=v1.constant_initializer(0.5), regularizer=tf.keras.regularizers.l1(1.0)):
+        net = slim.conv2d(inputs, 2, [1, 1], normalizer_fn=slim.batch_norm)
+        net = slim.flatten(net)
+        net = slim.fully_connected(net, 3)
+        net = slim.batch_norm(net)
+        net = slim.layer_norm(net)
+    return net
+
+
 NAME_CASES = [
     ("repeat_and_stack_without_scope", repeat_and_stack_without_scope, [2, 6, 6, 3]),
     ("counters_and_batch_norm_order", counters_and_batch_norm_order, [2, 6, 6, 3]),
     ("arg_scope_nested_overrides", arg_scope_nested_overrides, [2, 6, 6, 3]),
     ("reuse_by_scope", reuse_by_scope, [2, 6, 6, 3]),
     ("layer_norm_axes", layer_norm_axes, [2, 3, 4, 5]),
+    ("scope_defaults_reach_slim", scope_defaults_reach_slim, [2, 4, 4, 3]),
 ]
 
 # Cases whose variables all start as constants: their output is recorded too.
@@ -173,7 +184,8 @@ DETERMINISTIC = {"layer_norm_axes"}
 
 def write_name_cases():
     """Tests/Goldens/slim/cases/<case>.json: `variables` (name, shape, trainable) in creation
-    order, the `losses` count, and for DETERMINISTIC cases an `input` and its `output`, for a
+    order (with `constant`: the initial value of a variable whose elements all start equal, else
+    null), the `losses` count, and for DETERMINISTIC cases an `input` and its `output`, for a
     spec of the same name in
     Tests/ModelSpecCheckpointsTests/Specs/Slim/."""
     directory = golden_dir(AREA, "cases")
@@ -189,10 +201,14 @@ def write_name_cases():
                               for v in v1.global_variables()],
                 "losses": len(v1.get_collection(v1.GraphKeys.REGULARIZATION_LOSSES)),
             }
-            if name in DETERMINISTIC:
-                x = np.random.RandomState(3).uniform(-1, 1, shape).astype(np.float32)
-                with v1.Session() as session:
-                    session.run(v1.global_variables_initializer())
+            with v1.Session() as session:
+                session.run(v1.global_variables_initializer())
+                # Which initializer applied: each variable's initial value when all its elements are one constant.
+                for entry, value in zip(record["variables"], session.run(v1.global_variables())):
+                    flat = np.asarray(value).ravel()
+                    entry["constant"] = float(flat[0]) if flat.size > 1 and np.all(flat == flat[0]) else None
+                if name in DETERMINISTIC:
+                    x = np.random.RandomState(3).uniform(-1, 1, shape).astype(np.float32)
                     record["input"] = x.ravel().tolist()
                     record["output"] = np.asarray(session.run(output, {inputs: x})).ravel().tolist()
             write_json(os.path.join(directory, name + ".json"), record)

@@ -48,6 +48,17 @@ struct SlimNamingCaseTests {
             expectClose(output, try Tensor(shape: output.shape, scalars: expected.map(Float.init)), "\(name) output")
         }
         #expect(spec.model.createdVariables.map { $0.name } == spec.manifest.variables.map { $0.name })
+        // Which initializer applied: a constant where TensorFlow's start is one constant, random elsewhere
+        // (moving statistics left out: Slim's is_training defaults to true, so the call moved them).
+        for (variable, entry) in zip(spec.model.createdVariables, json["variables"] as! [[String: Any]])
+        where variable.shape.reduce(1, *) > 1 && !variable.name.contains("moving_") {
+            let scalars = variable.value.scalars
+            if let constant = entry["constant"] as? Double {
+                #expect(scalars.allSatisfy { $0 == Float(constant) }, "\(variable.name) starts at \(constant) in TensorFlow")
+            } else {
+                #expect(!scalars.allSatisfy { $0 == scalars[0] }, "\(variable.name) starts random in TensorFlow")
+            }
+        }
         #expect(spec.model.losses.count == json["losses"] as! Int)
     }
 }

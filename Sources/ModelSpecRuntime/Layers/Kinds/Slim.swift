@@ -52,7 +52,8 @@ public struct SlimLayerKernel: LayerKernel {
             guard x.rank >= 2 else { throw TensorError(op: "slim.fully_connected", shapes: [x.shape], reason: "needs an input of rank 2 or more") }
             weightsShape = [x.shape[x.rank - 1], numOutputs]
         }
-        let weights = try weight(WeightRequest(name: "weights", shape: weightsShape, initializer: weightsInitializer,
+        // Slim passes xavier_initializer() itself: a scope's initializer never reaches its weights.
+        let weights = try weight(WeightRequest(name: "weights", shape: weightsShape, initializer: weightsInitializer ?? .glorotUniform(),
                                                regularizer: weightsRegularizer))
         let bias = try normalizer == nil && biases
             ? weight(WeightRequest(name: "biases", shape: [numOutputs], initializer: biasesInitializer, regularizer: biasesRegularizer))
