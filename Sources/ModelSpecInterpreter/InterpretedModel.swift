@@ -280,14 +280,19 @@ public final class InterpretedModel: ShimLayer {
     private func execute(_ step: Step, _ tf: TF1, _ frame: Frame) throws -> [Tensor] {
         let inputs = try step.inputs.map { try frame.value($0) }
         switch step.operation {
-        case let .variableScope(name, reuse, body):
+        case let .variableScope(name, reuse, defaults, body):
+            let scopeInitializer = defaults.initializer.map(initializer)
+            let scopeRegularizer = defaults.regularizer.map(regularizer)
             switch name {
             case let .name(expr):
-                try tf.variableScope(try frame.bindings.string(expr), reuse: reuse) { try run(body, tf, frame) }
+                try tf.variableScope(try frame.bindings.string(expr), reuse: reuse, initializer: scopeInitializer,
+                                     regularizer: scopeRegularizer, dtype: defaults.dtype) { try run(body, tf, frame) }
             case let .defaultName(prefix):
-                try tf.variableScope(defaultName: prefix) { try run(body, tf, frame) }
+                try tf.variableScope(defaultName: prefix, initializer: scopeInitializer, regularizer: scopeRegularizer,
+                                     dtype: defaults.dtype) { try run(body, tf, frame) }
             case let .formatted(format):
-                try tf.variableScope(format.formatted(frame.loopIndices), reuse: reuse) { try run(body, tf, frame) }
+                try tf.variableScope(format.formatted(frame.loopIndices), reuse: reuse, initializer: scopeInitializer,
+                                     regularizer: scopeRegularizer, dtype: defaults.dtype) { try run(body, tf, frame) }
             }
             return []
         case let .nameScope(name, body):

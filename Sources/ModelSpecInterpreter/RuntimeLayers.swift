@@ -35,6 +35,19 @@ enum RuntimeLayers {
         "dropout": { a in DropoutKernel(rate: Float(a.double("rate"))) },
         "max_pooling2d": { a in pooling(.max, a) },
         "average_pooling2d": { a in pooling(.average, a) },
+        "slim.conv2d": { a in
+            try slim(.conv2d(kernelSize: a.ints("kernel_size"), stride: a.ints("stride"), padding: padding(a), rate: a.ints("rate")), a)
+        },
+        "slim.fully_connected": { a in try slim(.fullyConnected, a) },
+        "slim.layer_norm": { a in
+            SlimLayerNormKernel(center: a.bool("center"), scale: a.bool("scale"), activation: try activation(a.activation("activation_fn")),
+                                beginNormAxis: a.int("begin_norm_axis"), beginParamsAxis: a.int("begin_params_axis"))
+        },
+        "slim.batch_norm": { a in
+            SlimBatchNormKernel(decay: Float(a.double("batch_norm_decay")), epsilon: Float(a.double("batch_norm_epsilon")),
+                                center: a.bool("batch_norm_beta"), scale: a.bool("batch_norm_gamma"),
+                                activation: try activation(a.activation("activation_fn")))
+        },
     ]
 
     static func convolution(rank: Int, _ a: LayerArguments) throws -> ConvolutionKernel {
@@ -48,6 +61,19 @@ enum RuntimeLayers {
                            dilationRate: a.ints("dilation_rate"), depthMultiplier: a.int("depth_multiplier"),
                            initializer: a.initializer("depthwise_initializer").map(initializer),
                            regularizer: a.regularizer("depthwise_regularizer").map(regularizer))
+    }
+
+    /// TF-Slim's `conv2d` or `fully_connected`, with its normalizer.
+    static func slim(_ operation: SlimLayerKernel.Operation, _ a: LayerArguments) throws -> SlimLayerKernel {
+        let normalizer = SlimBatchNormKernel.normalizer(
+            a.bool("batch_norm"), decay: Float(a.double("batch_norm_decay")), epsilon: Float(a.double("batch_norm_epsilon")),
+            center: a.bool("batch_norm_beta"), scale: a.bool("batch_norm_gamma"))
+        return SlimLayerKernel(operation, numOutputs: a.int("num_outputs"), activation: try activation(a.activation("activation_fn")),
+                               weightsInitializer: a.initializer("weights_initializer").map(initializer),
+                               weightsRegularizer: a.regularizer("weights_regularizer").map(regularizer),
+                               biasesInitializer: a.initializer("biases_initializer").map(initializer) ?? .zeros,
+                               biasesRegularizer: a.regularizer("biases_regularizer").map(regularizer),
+                               biases: a.bool("biases"), normalizer: normalizer)
     }
 
     /// `activation`, `use_bias`, the initializers and regularizers of a layer with a kernel and a bias.

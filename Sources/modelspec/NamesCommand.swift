@@ -57,20 +57,24 @@ enum VariableOrder: String, ExpressibleByArgument, CaseIterable {
 /// The manifest as an aligned text table. A variable named by object path
 /// (a native layer's, `conv_layer/kernel`) also shows TensorFlow's variable
 /// name, the key of a name-based checkpoint (`variable fully_native_model/conv2d/kernel`).
+/// A partitioned variable is followed by the parts graph mode makes of it, indented
+/// (`  p/w/part_1  [1, 7]  float32  trainable  slice at [1, 0]`).
 enum ManifestTable {
     static func render(_ entries: [Manifest.Entry]) -> String {
-        let rows = entries.map { entry in
-            [entry.name, "[" + entry.shape.map(String.init).joined(separator: ", ") + "]", entry.dtype,
-             entry.trainable ? "trainable" : "non-trainable",
-             entry.objectPath == nil ? "" : "variable " + entry.variableName]
+        func shape(_ dimensions: [Int]) -> String { "[" + dimensions.map(String.init).joined(separator: ", ") + "]" }
+        let rows = entries.flatMap { entry in
+            let trainable = entry.trainable ? "trainable" : "non-trainable"
+            return [[entry.name, shape(entry.shape), entry.dtype, trainable,
+                     entry.objectPath == nil ? "" : "variable " + entry.variableName]]
+                + (entry.partitions ?? []).map { ["  " + $0.name, shape($0.shape), entry.dtype, trainable, "slice at " + shape($0.offset)] }
         }
         guard !rows.isEmpty else { return "(no variables)" }
         let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
         let lastPadded = rows.contains { !$0[4].isEmpty }
         return rows.map { row in
             let columns = (0..<(lastPadded ? 4 : 3)).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-            return (columns + [lastPadded ? row[4] : row[3]]).joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces)
+            let line = (columns + [lastPadded ? row[4] : row[3]]).joined(separator: "  ")
+            return String(line.reversed().drop { $0 == " " }.reversed())
         }.joined(separator: "\n")
     }
 }

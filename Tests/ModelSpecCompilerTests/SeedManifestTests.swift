@@ -34,8 +34,11 @@ import Testing
     /// Specs of the layers: their goldens are in Tests/Goldens/layers (LayerGoldenTests, LayerCatalogTests).
     static let layerModels = ["LayerCatalog", "NativeLayerCatalog"]
 
+    /// Specs of TF-Slim networks: their goldens are in Tests/Goldens/slim (SlimModelTests, SlimRunTests).
+    static let slimModels = ["SlimVGGSmall", "SlimInceptionBlock"]
+
     /// Specs that are not seeds.
-    static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels + layerModels)
+    static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels + layerModels + slimModels)
 
     @Test func everySeedSpecHasAGolden() {
         let specs = PackagePaths.files(in: PackagePaths.specs, suffix: ".yaml").map { String($0.dropLast(5)) }

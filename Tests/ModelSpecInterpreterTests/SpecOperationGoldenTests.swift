@@ -135,7 +135,7 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
         for step in steps {
             switch step.operation {
             case let .math(operation): names.insert(operation.name)
-            case let .variableScope(_, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body): names.formUnion(operations(body))
+            case let .variableScope(_, _, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body): names.formUnion(operations(body))
             default: break
             }
         }

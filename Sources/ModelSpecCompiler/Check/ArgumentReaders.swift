@@ -132,6 +132,7 @@ extension NodeReader {
             return nil
         }
         let value = entries[0].value
+        if let slim = slimRegularizer(name, value) { return slim }
         switch name {
         case "l1": return double(value, "the l1 factor").map(Regularizer.l1)
         case "l2": return double(value, "the l2 factor").map(Regularizer.l2)
@@ -142,9 +143,23 @@ extension NodeReader {
             let l2 = value["l2"].flatMap { double($0, "l2") } ?? 0
             return .l1l2(l1: l1, l2: l2)
         default:
-            error(entries[0].key, "unknown regularizer '\(name)'; use l1, l2 or l1_l2, such as {l2: 0.001}")
+            error(entries[0].key, "unknown regularizer '\(name)'; use l1, l2 or l1_l2, such as {l2: 0.001}, or TF-Slim's {l2_regularizer: 0.0005}")
             return nil
         }
+    }
+
+    /// TF-Slim's (and `tf.contrib.layers`') `l2_regularizer(scale)`, `scale · Σx² / 2`
+    /// (`scale · tf.nn.l2_loss`), and `l1_regularizer(scale)`, `scale · Σ|x|`, as the
+    /// Keras-form factors: `{l2_regularizer: 0.0005}` is `{l2: 0.00025}`. Nil for other names.
+    private mutating func slimRegularizer(_ name: String, _ value: YAMLNode) -> Regularizer?? {
+        let bare = name.hasPrefix("slim.") ? String(name.dropFirst(5)) : name
+        guard bare == "l1_regularizer" || bare == "l2_regularizer" else { return nil }
+        guard let scale = double(value, "the scale of \(bare)") else { return .some(nil) }
+        guard scale > 0 else {
+            error(value, "\(bare) with scale \(scale) makes no regularizer in TF-Slim (a scale of 0 disables it; a negative one is refused); leave the regularizer out")
+            return .some(nil)
+        }
+        return bare == "l2_regularizer" ? .l2(scale / 2) : .l1(scale)
     }
 
     mutating func activation(_ node: YAMLNode) -> Activation? {

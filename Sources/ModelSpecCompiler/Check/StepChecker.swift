@@ -21,8 +21,10 @@ struct StepChecker {
     var loopIndices: [String] = []
     /// Steps made by the step being checked for its slice operands (`x[:, 1:3]`), which run before it.
     var pendingSteps: [Step] = []
+    /// The defaults of the `arg_scope`s open now, by slim op and key (the innermost merged over the outer).
+    var argScopes: [[String: [String: YAMLNode]]] = []
 
-    static let modifierKeys = ["as", "do", "reuse", "if"]
+    static let modifierKeys = ["as", "do", "reuse", "if"] + NodeReader.scopeDefaultKeys
     /// The operations besides layers and those without variables (``OperationDeclaration``).
     static let builtinOps = ["scope", "name_scope", "record_scope", "variable", "get_or_create_layer", "assign", "assign_add",
                              "repeat", "if"]
@@ -51,6 +53,11 @@ struct StepChecker {
         }
         var result: [Step] = []
         for item in items {
+            // An arg_scope gives defaults to the slim steps inside it and is no step itself.
+            if item.mapping?.contains(where: { $0.key.scalar?.text == "arg_scope" }) == true {
+                result += argScope(item)
+                continue
+            }
             let checked = step(item)
             result += pendingSteps
             pendingSteps = []
@@ -94,7 +101,7 @@ struct StepChecker {
             return nil
         }
         if opName != "scope", opName != "name_scope" {
-            for key in ["do", "reuse"] where key == "reuse" || !Self.blockOps.contains(opName) {
+            for key in ["do", "reuse"] + NodeReader.scopeDefaultKeys where key != "do" || !Self.blockOps.contains(opName) {
                 if let entry = modifiers[key] {
                     reader.error(entry.key, "'\(key)' belongs to a scope step, not to '\(opName)'")
                 }
@@ -236,6 +243,9 @@ struct StepChecker {
         default:
             break
         }
+        if name.hasPrefix("slim.") {
+            return slimOperation(name, arguments, at)
+        }
         if let kind = LayerKind(rawValue: name) {
             guard kind.tensorflow[.functional] != nil else {
                 reader.error(node, "'\(name)' has no tf.compat.v1.layers function; declare a native \(kind.className) under 'layers:' and call it")
@@ -266,7 +276,7 @@ struct StepChecker {
             return nil
         }
         let known = OperationDeclaration.all.map(\.name) + LayerKind.allCases.map(\.name) + layers.keys.sorted()
-            + Self.builtinOps
+            + Self.builtinOps + Self.slimSteps + ["arg_scope"]
         reader.error(node, "unknown operation '\(name)'" + Suggestion.closeOperations(name, among: known))
         return nil
     }
@@ -287,8 +297,10 @@ struct StepChecker {
         // when they have errors, so that those steps' own errors are reported too.
         var scopeName: ScopeName?
         if name == "name_scope" {
-            if let entry = modifiers["reuse"] {
-                reader.error(entry.key, "name_scope has no reuse; use scope for variable reuse")
+            for key in ["reuse"] + NodeReader.scopeDefaultKeys {
+                if let entry = modifiers[key] {
+                    reader.error(entry.key, "name_scope has no \(key); use scope for variable \(key == "reuse" ? "reuse" : "defaults")")
+                }
             }
             if let arguments, let text = reader.string(arguments, "the name of name_scope"),
                reader.requireTensorFlowName(text, "name_scope name", at: arguments) {
@@ -324,6 +336,7 @@ struct StepChecker {
                 reuse = nil
             }
         }
+        let defaults = name == "scope" ? reader.scopeDefaults(modifiers) : ScopeDefaults.none
         guard let body = modifiers["do"] else {
             reader.error(node, "\(name) needs the steps inside it under 'do:'")
             return nil
@@ -332,9 +345,9 @@ struct StepChecker {
         if isVariableScope { scopeDepth += 1 }
         let inner = steps(body.value, "'do'")
         if isVariableScope { scopeDepth -= 1 }
-        guard let scopeName, let reuse else { return nil }
+        guard let scopeName, let reuse, let defaults else { return nil }
         if isVariableScope {
-            return .variableScope(scopeName, reuse: reuse, body: inner)
+            return .variableScope(scopeName, reuse: reuse, defaults: defaults, body: inner)
         }
         guard case let .name(.literal(text)) = scopeName else { return nil }
         return .nameScope(text, body: inner)
@@ -359,7 +372,7 @@ struct StepChecker {
             return nil
         }
         if case let .literal(text) = name, !reader.requireTensorFlowName(text, "variable name", at: nameNode) { return nil }
-        let dtype = node["dtype"].flatMap { reader.dtype($0) } ?? .float32
+        let dtype = node["dtype"].flatMap { reader.dtype($0) }
         let initializer = node["initializer"].flatMap { reader.initializer($0, defaults: .compatV1) }
         let regularizer = node["regularizer"].flatMap { reader.regularizer($0) }
         let trainable = node["trainable"].flatMap { reader.bool($0, "trainable") } ?? true

@@ -31,11 +31,15 @@ public struct LayerKind: Sendable, Hashable, CustomStringConvertible {
     let output: @Sendable (_ input: TracedShape, _ arguments: LayerArguments) throws -> TracedShape
     /// The runtime's functional method (`tf.conv2d(x, ...)`); its classes are ``className``.
     public let swiftFunction: String
+    /// TensorFlow's default scope name of an unnamed call, made unique (`conv2d`, `conv2d_1`;
+    /// TF-Slim's `Conv`, `Conv_1`).
+    public let baseName: String
 
-    init(_ name: String, className: String, tensorflow: [LayerForm: String], arguments: [LayerArgument],
+    init(_ name: String, className: String, baseName: String? = nil, tensorflow: [LayerForm: String], arguments: [LayerArgument],
          variables: [LayerVariable] = [], takesTraining: Bool = false, result: String, swift function: String,
          output: @escaping @Sendable (_ input: TracedShape, _ arguments: LayerArguments) throws -> TracedShape) {
         self.name = name
+        self.baseName = baseName ?? name
         self.className = className
         self.tensorflow = tensorflow
         // An argument is taken in the forms the layer has.
@@ -46,9 +50,6 @@ public struct LayerKind: Sendable, Hashable, CustomStringConvertible {
         self.output = output
         self.swiftFunction = function
     }
-
-    /// The snake-case base name of auto-names (``name``).
-    public var baseName: String { name }
 
     public var description: String { name }
 
@@ -197,6 +198,9 @@ public struct LayerVariable: Sendable {
     public let shape: String
     /// The argument that must be true for it to be made (`use_bias`); nil: always made.
     public let condition: String?
+    /// What the input's rank must satisfy for it to be made here (TF-Slim's batch norm makes
+    /// `beta` before `gamma` on a rank-2 input, after it otherwise); nil: any rank.
+    public let rankCondition: (@Sendable (Int) -> Bool)?
     /// Where its initializer comes from.
     public let initializer: VariableInitializer
     /// The argument that gives its regularizer (`kernel_regularizer`); nil: none applies.
@@ -206,12 +210,13 @@ public struct LayerVariable: Sendable {
     /// Its shape from the input's and the evaluated arguments (the input was accepted by the output rule).
     let rule: @Sendable (_ input: TracedShape, _ arguments: LayerArguments) throws -> [Int]
 
-    init(_ name: String, _ shape: String, if condition: String? = nil, initializer: VariableInitializer,
-         regularizer: String? = nil, trainable: Bool = true,
+    init(_ name: String, _ shape: String, if condition: String? = nil, ifRank rankCondition: (@Sendable (Int) -> Bool)? = nil,
+         initializer: VariableInitializer, regularizer: String? = nil, trainable: Bool = true,
          rule: @escaping @Sendable (_ input: TracedShape, _ arguments: LayerArguments) throws -> [Int]) {
         self.name = name
         self.shape = shape
         self.condition = condition
+        self.rankCondition = rankCondition
         self.initializer = initializer
         self.regularizer = regularizer
         self.trainable = trainable
@@ -219,8 +224,8 @@ public struct LayerVariable: Sendable {
     }
 
     /// Whether a call with these arguments makes it.
-    public func isMade(_ arguments: LayerArguments) -> Bool {
-        condition.map { arguments.bool($0) } ?? true
+    public func isMade(_ arguments: LayerArguments, inputRank: Int) -> Bool {
+        (condition.map { arguments.bool($0) } ?? true) && (rankCondition?(inputRank) ?? true)
     }
 
     /// Its shape for a call on `input`.

@@ -21,8 +21,8 @@ public struct Step: Sendable {
 
 /// What a step does.
 public indirect enum Operation: Sendable {
-    /// `tf.compat.v1.variable_scope(name or default_name, reuse:)` around `body`.
-    case variableScope(ScopeName, reuse: Reuse, body: [Step])
+    /// `tf.compat.v1.variable_scope(name or default_name, reuse:, initializer: ...)` around `body`.
+    case variableScope(ScopeName, reuse: Reuse, defaults: ScopeDefaults, body: [Step])
     /// `tf.compat.v1.name_scope(name)` around `body`; it does not change variable names.
     case nameScope(String, body: [Step])
     /// Opens and closes `variable_scope(name)` at once, to keep a removed layer's auto-name taken.
@@ -69,7 +69,8 @@ public enum TrainingFlag: Hashable, Sendable {
 public struct VariableDeclaration: Hashable, Sendable {
     public var name: Expr<String>
     public var shape: [Dimension]
-    public var dtype: DType
+    /// nil: the enclosing scope's dtype (`float32` by default).
+    public var dtype: DType?
     public var initializer: Initializer?
     public var regularizer: Regularizer?
     public var trainable: Bool

@@ -49,7 +49,7 @@ struct ExpansionCount {
 
     private mutating func steps(of step: Step, in model: ModelDescription) -> Int {
         switch step.operation {
-        case let .variableScope(_, _, body), let .nameScope(_, body), let .conditional(_, body):
+        case let .variableScope(_, _, _, body), let .nameScope(_, body), let .conditional(_, body):
             return Self.sum(1, steps(body, in: model))
         case let .repeated(loop, body):
             // A count given by a parameter counts its default here; the tracer counts the value given.

@@ -36,6 +36,11 @@ public struct Manifest: Hashable, Sendable {
         /// of a `get_or_create_layer` layer, which the store keeps in its `_layers`
         /// by an object path ModelSpec does not model. Not part of the JSON form.
         public var storePath: String? = ""
+        /// The parts graph-mode TensorFlow 1 makes of a variable created under a scope's
+        /// partitioner (`kernel/part_0`, ...), in order; nil when it is not partitioned.
+        /// The variable itself is whole: `name` and `shape` are the checkpoint's key and
+        /// full shape, which a `Saver` writes the parts into as slices.
+        public var partitions: [VariablePart]?
 
         public init(name: String, shape: [Int], dtype: String, trainable: Bool, naming: Naming = .scope, variableName: String? = nil) {
             self.name = name
@@ -50,6 +55,7 @@ public struct Manifest: Hashable, Sendable {
             case name, shape, dtype, trainable
             case variableName = "variable_name"
             case objectPath = "object_path"
+            case partitions
         }
 
         public init(from decoder: any Decoder) throws {
@@ -61,6 +67,7 @@ public struct Manifest: Hashable, Sendable {
             let objectPath = try container.decodeIfPresent(String.self, forKey: .objectPath)
             naming = objectPath == nil ? .scope : .attributePath
             variableName = try container.decodeIfPresent(String.self, forKey: .variableName) ?? name
+            partitions = try container.decodeIfPresent([VariablePart].self, forKey: .partitions)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -71,6 +78,7 @@ public struct Manifest: Hashable, Sendable {
             try container.encode(trainable, forKey: .trainable)
             try container.encode(variableName, forKey: .variableName)
             try container.encode(objectPath, forKey: .objectPath)
+            try container.encodeIfPresent(partitions, forKey: .partitions)
         }
     }
 

@@ -13,6 +13,8 @@ final class ShapeTracer {
     private(set) var memory = MemoryNeed()
     /// TensorFlow's scope stack and counters, shared by nested shim layers as in TensorFlow.
     private var scopes = ScopeStore()
+    /// The defaults of the variable scopes open now (initializer, dtype, partitioner, ...), inherited inward.
+    private var scopeDefaults = ScopeDefaults.none
     private let resolveModel: (String) -> ModelDescription?
     private let limits: ExpansionLimits
     /// Steps traced so far, in every nested model, and how deep nested models are now.
@@ -235,7 +237,7 @@ final class ShapeTracer {
         }
         do {
             switch step.operation {
-            case let .variableScope(name, reuse, body):
+            case let .variableScope(name, reuse, defaults, body):
                 switch name {
                 case let .name(expr):
                     guard let text = evaluate(expr, frame, at: location),
@@ -251,7 +253,9 @@ final class ShapeTracer {
                 }
                 // A variable scope opens a name scope of its own name (eager: never made unique).
                 kerasNameScopes.append(String(scopes.current.name.split(separator: "/").last ?? ""))
-                defer { scopes.exit(); kerasNameScopes.removeLast() }
+                let enclosingDefaults = scopeDefaults
+                scopeDefaults = defaults.inheriting(from: enclosingDefaults)
+                defer { scopes.exit(); kerasNameScopes.removeLast(); scopeDefaults = enclosingDefaults }
                 return trace(body, instance, &frame) ? [] : nil
             case let .nameScope(name, body):
                 guard acceptsName(name, "name_scope name", at: location) else { return nil }
@@ -442,7 +446,7 @@ final class ShapeTracer {
             }
         }
         let output = try kind.outputShape(input, arguments)
-        for variable in kind.variables where variable.isMade(arguments) {
+        for variable in kind.variables where variable.isMade(arguments, inputRank: input.count) {
             makeVariable(variable.name, try variable.shape(input, arguments), variable.trainable && config.trainable,
                          variable.regularizer.flatMap(arguments.regularizer) != nil)
         }
@@ -487,7 +491,9 @@ final class ShapeTracer {
     /// `get_variable` in the instance's store; the index of the variable in `created` if it was created now.
     @discardableResult
     private func getVariable(_ name: String, _ shape: [Int], _ declaration: VariableDeclaration, _ instance: Instance, at location: SourceLocation) -> Int? {
-        let request = VariableRequest(shape: shape, dtype: declaration.dtype, trainable: declaration.trainable)
+        // get_variable's dtype, else the scope's, else float32; a layer passes its own.
+        let dtype = declaration.dtype ?? scopeDefaults.dtype ?? .float32
+        let request = VariableRequest(shape: shape, dtype: dtype, trainable: declaration.trainable)
         do {
             let result = try instance.store.getVariable(name, in: scopes.current, request) { _ in }
             if result.lookup == .created || result.lookup == .createdDespiteReuse,
@@ -497,13 +503,15 @@ final class ShapeTracer {
             }
             switch result.lookup {
             case .created:
-                let index = record(result.description.name, shape, declaration.dtype, declaration.trainable,
+                let index = record(result.description.name, shape, dtype, declaration.trainable,
                                    storePath: String(instance.path.dropLast()), at: location)
+                partition(index, at: location)
                 instance.storeVariables.append(index)
                 return index
             case .createdDespiteReuse:
-                let index = record(result.description.name, shape, declaration.dtype, declaration.trainable,
+                let index = record(result.description.name, shape, dtype, declaration.trainable,
                                    storePath: String(instance.path.dropLast()), at: location)
+                partition(index, at: location)
                 instance.storeVariables.append(index)
                 diagnostics.error(location, "variable '\(result.description.name)' does not exist, but its scope has reuse: true; TensorFlow 1 refuses this (\"Variable \(result.description.name) does not exist, or was not created with tf.get_variable()\"), while the shim (track_tf1_style_variables) silently creates it; use 'reuse: auto' to create it when missing")
                 return index
@@ -519,9 +527,24 @@ final class ShapeTracer {
         }
     }
 
+    /// Lists the parts graph mode makes of a variable created under a scope's partitioner,
+    /// or reports why TensorFlow refuses to partition it.
+    private func partition(_ index: Int, at location: SourceLocation) {
+        guard let partitioner = scopeDefaults.partitioner else { return }
+        let entry = created[index]
+        switch partitioner.partCount(shape: entry.shape, dtype: DType(rawValue: entry.dtype) ?? .float32) {
+        case nil:
+            break
+        case let .success(count)?:
+            created[index].partitions = Partitioner.parts(of: entry.name, shape: entry.shape, count: count, axis: partitioner.axis)
+        case let .failure(error)?:
+            diagnostics.error(location, "variable '\(entry.name)': \(error.message), as TensorFlow refuses it")
+        }
+    }
+
     private func createAttributeVariable(_ name: String, variableName: String, _ declaration: VariableDeclaration, frame: Frame, at location: SourceLocation) -> Int? {
         guard let shape = evaluate(declaration.shape, of: name, frame, at: location) else { return nil }
-        return record(name, shape, declaration.dtype, declaration.trainable, naming: .attributePath, variableName: variableName, at: location)
+        return record(name, shape, declaration.dtype ?? .float32, declaration.trainable, naming: .attributePath, variableName: variableName, at: location)
     }
 
     @discardableResult

@@ -115,22 +115,25 @@ struct BodyTranslator {
         liveAfterStep = liveAfter
         let inputs = step.inputs.map { operand($0) }
         switch step.operation {
-        case let .variableScope(_, _, body) where !hasShim, let .nameScope(_, body) where !hasShim:
+        case let .variableScope(_, _, _, body) where !hasShim, let .nameScope(_, body) where !hasShim:
             try inlineScope(step, body, liveAfter: liveAfter, into: &code)
-        case let .variableScope(name, reuse, body):
+        case let .variableScope(name, reuse, defaults, body):
             var opening: String
             switch name {
             case let .name(expr):
                 opening = "tf.variableScope(\(arguments.string(expr))"
                 if let reuse = arguments.reuse(reuse) { opening += ", reuse: \(reuse)" }
-                opening += ")"
             case let .defaultName(prefix):
-                opening = "tf.variableScope(defaultName: \(SwiftLiteral.string(prefix)))"
+                opening = "tf.variableScope(defaultName: \(SwiftLiteral.string(prefix))"
             case let .formatted(format):
                 opening = "tf.variableScope(\(formattedName(format))"
                 if let reuse = arguments.reuse(reuse) { opening += ", reuse: \(reuse)" }
-                opening += ")"
             }
+            // The partitioner only changes how graph mode stores variables; the runtime keeps them whole.
+            if let initializer = defaults.initializer { opening += ", initializer: \(arguments.initializer(initializer))" }
+            if let regularizer = defaults.regularizer { opening += ", regularizer: \(arguments.regularizer(regularizer))" }
+            if let dtype = defaults.dtype { opening += ", dtype: .\(dtype.rawValue)" }
+            opening += ")"
             try scopeBlock(opening, body, liveAfter: liveAfter, into: &code)
         case let .nameScope(name, body):
             try scopeBlock("tf.nameScope(\(SwiftLiteral.string(name)))", body, liveAfter: liveAfter, into: &code)
@@ -138,7 +141,7 @@ struct BodyTranslator {
             code.line("tf.recordScope(\(SwiftLiteral.string(name)))")
         case let .variable(declaration):
             var call = "tf.variable(\(arguments.string(declaration.name)), shape: \(shape(declaration.shape))"
-            if declaration.dtype != .float32 { call += ", dtype: .\(declaration.dtype.rawValue)" }
+            if let dtype = declaration.dtype { call += ", dtype: .\(dtype.rawValue)" }
             if let initializer = declaration.initializer { call += ", initializer: \(arguments.initializer(initializer))" }
             if let regularizer = declaration.regularizer { call += ", regularizer: \(arguments.regularizer(regularizer))" }
             if !declaration.trainable { call += ", trainable: false" }
@@ -197,8 +200,9 @@ struct BodyTranslator {
     /// path, so the steps run in place.
     private mutating func inlineScope(_ step: Step, _ body: [Step], liveAfter: LiveValues, into code: inout SwiftCode) throws {
         let scope = switch step.operation {
-        case let .variableScope(.name(expr), _, _): "variable_scope(\(arguments.string(expr)))"
-        case let .variableScope(.defaultName(prefix), _, _): "variable_scope(default_name: \(SwiftLiteral.string(prefix)))"
+        case let .variableScope(.name(expr), _, _, _): "variable_scope(\(arguments.string(expr)))"
+        case let .variableScope(.defaultName(prefix), _, _, _): "variable_scope(default_name: \(SwiftLiteral.string(prefix)))"
+        case let .variableScope(.formatted(format), _, _, _): "variable_scope(\(formattedName(format)))"
         case let .nameScope(name, _): "name_scope(\(SwiftLiteral.string(name)))"
         default: "scope"
         }

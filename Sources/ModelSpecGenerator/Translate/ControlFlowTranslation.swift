@@ -114,7 +114,7 @@ extension BodyTranslator {
                 live.subtract(step.results)
                 live.formUnion(neededValues(body, liveOut: Set(merged.map(\.whenRun))))
                 live.formUnion(merged.map(\.otherwise))
-            case let .variableScope(_, _, body), let .nameScope(_, body):
+            case let .variableScope(_, _, _, body), let .nameScope(_, body):
                 live = neededValues(body, liveOut: live)
             default:
                 live.subtract(step.results)

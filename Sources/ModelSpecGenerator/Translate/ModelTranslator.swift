@@ -365,7 +365,7 @@ struct ModelTranslator {
             for step in steps {
                 switch step.operation {
                 case let .variable(declaration): collect(declaration.shape)
-                case let .variableScope(_, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body): walk(body)
+                case let .variableScope(_, _, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body): walk(body)
                 default: break
                 }
             }
@@ -443,7 +443,7 @@ struct ModelTranslator {
         for step in steps {
             switch step.operation {
             case let .assign(variable, _): result.insert(variable)
-            case let .variableScope(_, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body): result.formUnion(assignedNames(body))
+            case let .variableScope(_, _, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body): result.formUnion(assignedNames(body))
             default: break
             }
         }
@@ -459,7 +459,7 @@ struct ModelTranslator {
                 switch step.operation {
                 case .variable where assigned.contains(step.results.first ?? ""):
                     result[step.results[0]] = names.name(step.results[0]) + "Variable"
-                case let .variableScope(_, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body): walk(body)
+                case let .variableScope(_, _, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body): walk(body)
                 default: break
                 }
             }

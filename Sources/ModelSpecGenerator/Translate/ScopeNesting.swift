@@ -17,7 +17,7 @@ enum ScopeNesting {
     private static func firstTooDeep(_ steps: [Step], depth: Int) -> Step? {
         for step in steps {
             switch step.operation {
-            case let .variableScope(_, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body):
+            case let .variableScope(_, _, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body):
                 if depth + 1 > maximumDepth { return step }
                 if let found = firstTooDeep(body, depth: depth + 1) { return found }
             default:

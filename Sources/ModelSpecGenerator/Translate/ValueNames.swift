@@ -80,7 +80,7 @@ enum ValueUses {
     static func reads(_ step: Step) -> Set<String> {
         var result = Set(step.inputs)
         switch step.operation {
-        case let .variableScope(_, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body): result.formUnion(reads(body))
+        case let .variableScope(_, _, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body): result.formUnion(reads(body))
         default: break
         }
         return result
@@ -92,7 +92,7 @@ enum ValueUses {
         for step in steps {
             switch step.operation {
             case .assign: result.formUnion(step.inputs.dropFirst())
-            case let .variableScope(_, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body): result.formUnion(valueReads(body))
+            case let .variableScope(_, _, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body): result.formUnion(valueReads(body))
             default: result.formUnion(step.inputs)
             }
         }
@@ -105,7 +105,7 @@ enum ValueUses {
         for step in steps {
             result += step.results
             switch step.operation {
-            case let .variableScope(_, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body): result += defines(body)
+            case let .variableScope(_, _, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body): result += defines(body)
             default: break
             }
         }

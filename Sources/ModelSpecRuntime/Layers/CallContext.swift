@@ -14,6 +14,8 @@ import TFNaming
 public final class CallContext {
     /// `variable_scope` state.
     public var scopes = ScopeStore()
+    /// The defaults of the variable scopes open now (`variable_scope(initializer=...)`), inherited inward.
+    public var scopeDefaults = ScopeDefaults()
     /// The call's training flag, the default of the layers it reaches.
     public let training: Bool
     /// Tensors used instead of the variables of these full names, for this call only.

@@ -82,11 +82,13 @@ public struct LayerConfiguration: Sendable {
 public struct WeightRequest {
     public var name: String
     public var shape: [Int]
-    public var initializer: Initializer
+    /// nil: `get_variable`'s default, the enclosing variable scope's initializer if it
+    /// has one (a `tf.compat.v1.layers` kernel without `kernel_initializer`), else glorot uniform.
+    public var initializer: Initializer?
     public var regularizer: Regularizer?
     public var trainable: Bool
 
-    public init(name: String, shape: [Int], initializer: Initializer, regularizer: Regularizer? = nil, trainable: Bool = true) {
+    public init(name: String, shape: [Int], initializer: Initializer?, regularizer: Regularizer? = nil, trainable: Bool = true) {
         self.name = name
         self.shape = shape
         self.initializer = initializer
@@ -122,7 +124,7 @@ public struct WeightArguments: Sendable, Equatable {
     /// The variables, in creation order: `kernel` of `kernelShape`, then `bias` `[size]` when `useBias`.
     public func kernelAndBias(_ kernelShape: [Int], bias size: Int,
                               weight: (WeightRequest) throws -> Variable) throws -> (kernel: Variable, bias: Variable?) {
-        let kernel = try weight(WeightRequest(name: "kernel", shape: kernelShape, initializer: kernelInitializer ?? .default,
+        let kernel = try weight(WeightRequest(name: "kernel", shape: kernelShape, initializer: kernelInitializer,
                                               regularizer: kernelRegularizer))
         return (kernel, try bias(size, weight: weight))
     }

@@ -55,7 +55,7 @@ public final class CompatLayer: Layer {
             }
         }
         return try configuration.apply(x, training: training ?? tf.training, context: context) { request in
-            let variable = try tf.variable(request.name, shape: request.shape, initializer: request.initializer,
+            let variable = try tf.variable(request.name, shape: request.shape, dtype: .float32, initializer: request.initializer,
                                            regularizer: request.regularizer, trainable: request.trainable, getVariable: false)
             if !ownWeights.contains(where: { $0 === variable }) { ownWeights.append(variable) }
             return variable

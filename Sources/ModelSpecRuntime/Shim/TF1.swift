@@ -34,17 +34,26 @@ public struct TF1 {
     /// The current variable scope.
     public var currentScope: VariableScope { context.scopes.current }
 
-    /// `with tf.compat.v1.variable_scope(name, reuse=reuse):`
-    public func variableScope<R>(_ name: String, reuse: Reuse = .inherit, _ body: () throws -> R) rethrows -> R {
+    /// `with tf.compat.v1.variable_scope(name, reuse=reuse, initializer=..., regularizer=..., dtype=...):`
+    /// the defaults given replace the enclosing scope's for the `get_variable` calls inside.
+    public func variableScope<R>(_ name: String, reuse: Reuse = .inherit, initializer: Initializer? = nil,
+                                 regularizer: Regularizer? = nil, dtype: DType? = nil, _ body: () throws -> R) rethrows -> R {
         context.scopes.enter(name, reuse: reuse)
-        defer { context.scopes.exit() }
+        let enclosing = context.scopeDefaults
+        context.scopeDefaults = ScopeDefaults(initializer: initializer, regularizer: regularizer, dtype: dtype)
+            .inheriting(from: enclosing)
+        defer { context.scopes.exit(); context.scopeDefaults = enclosing }
         return try body()
     }
 
-    /// `with tf.compat.v1.variable_scope(None, default_name=defaultName):` (`block`, `block_1`, ...).
-    public func variableScope<R>(defaultName: String, _ body: () throws -> R) rethrows -> R {
+    /// `with tf.compat.v1.variable_scope(None, default_name=defaultName, initializer=...):` (`block`, `block_1`, ...).
+    public func variableScope<R>(defaultName: String, initializer: Initializer? = nil, regularizer: Regularizer? = nil,
+                                 dtype: DType? = nil, _ body: () throws -> R) rethrows -> R {
         context.scopes.enter(defaultName: defaultName)
-        defer { context.scopes.exit() }
+        let enclosing = context.scopeDefaults
+        context.scopeDefaults = ScopeDefaults(initializer: initializer, regularizer: regularizer, dtype: dtype)
+            .inheriting(from: enclosing)
+        defer { context.scopes.exit(); context.scopeDefaults = enclosing }
         return try body()
     }
 
@@ -69,20 +78,24 @@ public struct TF1 {
 
     // MARK: Variables
 
-    /// `tf.compat.v1.get_variable` returning the variable itself (for `assign`).
-    public func variable(_ name: String, shape: [Int], dtype: DType = .float32, initializer: Initializer? = nil,
+    /// `tf.compat.v1.get_variable` returning the variable itself (for `assign`). An argument
+    /// not given is the enclosing scope's default (``ScopeDefaults``), else get_variable's own.
+    public func variable(_ name: String, shape: [Int], dtype: DType? = nil, initializer: Initializer? = nil,
                          regularizer: Regularizer? = nil, trainable: Bool = true) throws -> Variable {
         try variable(name, shape: shape, dtype: dtype, initializer: initializer, regularizer: regularizer,
                      trainable: trainable, getVariable: true)
     }
 
     /// A variable of the store: made by `get_variable` itself, or by a compat layer (`getVariable` false).
-    func variable(_ name: String, shape: [Int], dtype: DType = .float32, initializer: Initializer?,
+    /// An argument not given is the enclosing scope's default (``ScopeDefaults``).
+    func variable(_ name: String, shape: [Int], dtype: DType?, initializer: Initializer?,
                   regularizer: Regularizer?, trainable: Bool, getVariable: Bool) throws -> Variable {
-        let result = try store.store.getVariable(name, in: context.scopes.current,
-                                                 VariableRequest(shape: shape, dtype: dtype, trainable: trainable)) { d in
-            try context.makeVariable(name: d.name, shape: d.shape, initializer: initializer,
-                                     regularizer: regularizer, trainable: d.trainable, getVariable: getVariable)
+        let defaults = context.scopeDefaults
+        let request = VariableRequest(shape: shape, dtype: dtype ?? defaults.dtype ?? .float32, trainable: trainable)
+        let result = try store.store.getVariable(name, in: context.scopes.current, request) { d in
+            try context.makeVariable(name: d.name, shape: d.shape, initializer: initializer ?? defaults.initializer,
+                                     regularizer: regularizer ?? defaults.regularizer, trainable: d.trainable,
+                                     getVariable: getVariable)
         }
         switch result.lookup {
         case .created, .createdDespiteReuse: store.didCreate(result.value)
@@ -93,7 +106,7 @@ public struct TF1 {
 
     /// `tf.compat.v1.get_variable(name, shape, initializer=..., regularizer=..., trainable=...)`:
     /// the value to compute with (a substitute when the call gives one).
-    public func getVariable(_ name: String, shape: [Int], dtype: DType = .float32, initializer: Initializer? = nil,
+    public func getVariable(_ name: String, shape: [Int], dtype: DType? = nil, initializer: Initializer? = nil,
                             regularizer: Regularizer? = nil, trainable: Bool = true) throws -> Tensor {
         try context.value(of: variable(name, shape: shape, dtype: dtype, initializer: initializer,
                                        regularizer: regularizer, trainable: trainable))
@@ -119,7 +132,7 @@ public struct TF1 {
         naming.enterCall(&context.scopes)
         defer { context.scopes.exit() }
         return try body(configuration.layerWeight { request in
-            try variable(request.name, shape: request.shape, initializer: request.initializer,
+            try variable(request.name, shape: request.shape, dtype: .float32, initializer: request.initializer,
                          regularizer: request.regularizer, trainable: request.trainable, getVariable: false)
         })
     }

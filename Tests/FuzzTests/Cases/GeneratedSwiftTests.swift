@@ -29,6 +29,10 @@ import Testing
             fuzzCase.mutation = "crafted spec \(spec.name)"
             try generate(try SpecFuzzTests.write(spec, in: fuzzCase), fuzzCase)
         }
+        // One shipped spec as it is, so that the batch is never empty when every mutation breaks its spec.
+        var control = try FuzzCase(family: "swift-shipped", index: 0)
+        control.mutation = "shipped spec \(Repo.shippedSpecs[0]), unmutated"
+        try generate(try control.copy(Repo.specs + "/" + Repo.shippedSpecs[0]), control)
         var rng = SplitMix64(seed: FuzzSettings.seed, family: "swift-tokens", index: -1)
         // Most token mutations make a spec that `generate` refuses; mutations are drawn, over the specs in
         // turn, until `mutatedCount` of them generate (or 10 times as many were tried).

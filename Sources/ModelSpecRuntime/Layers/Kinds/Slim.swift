@@ -1,0 +1,251 @@
+import TFNaming
+
+/// TF-Slim's `conv2d` and `fully_connected` (tf-slim 1.1.0): `weights`, then `biases`
+/// unless a normalizer replaces them (or `biases_initializer=None`), then the
+/// normalizer's variables under `BatchNorm/`; the activation (ReLU by default) comes
+/// after the normalizer.
+public struct SlimLayerKernel: LayerKernel {
+    public enum Operation: Sendable, Equatable {
+        /// `slim.conv2d` (NHWC): `weights` [kh, kw, in, num_outputs].
+        case conv2d(kernelSize: [Int], stride: [Int], padding: Padding, rate: [Int])
+        /// `slim.fully_connected`, on the last dimension: `weights` [in, num_outputs].
+        case fullyConnected
+    }
+
+    public var operation: Operation
+    public var numOutputs: Int
+    public var activation: Activation
+    public var weightsInitializer: Initializer?
+    public var weightsRegularizer: Regularizer?
+    public var biasesInitializer: Initializer
+    public var biasesRegularizer: Regularizer?
+    /// False for `biases_initializer=None`.
+    public var biases: Bool
+    /// `normalizer_fn=slim.batch_norm` with its `normalizer_params`.
+    public var normalizer: SlimBatchNormKernel?
+
+    public init(_ operation: Operation, numOutputs: Int, activation: Activation = .relu, weightsInitializer: Initializer? = nil,
+                weightsRegularizer: Regularizer? = nil, biasesInitializer: Initializer = .zeros,
+                biasesRegularizer: Regularizer? = nil, biases: Bool = true, normalizer: SlimBatchNormKernel? = nil) {
+        self.operation = operation
+        self.numOutputs = numOutputs
+        self.activation = activation
+        self.weightsInitializer = weightsInitializer
+        self.weightsRegularizer = weightsRegularizer
+        self.biasesInitializer = biasesInitializer
+        self.biasesRegularizer = biasesRegularizer
+        self.biases = biases
+        self.normalizer = normalizer
+    }
+
+    public var baseName: String { operation == .fullyConnected ? "fully_connected" : "Conv" }
+    public var makesVariables: Bool { true }
+
+    public func apply(_ x: Tensor, training: Bool, context: CallContext,
+                      weight: (WeightRequest) throws -> Variable) throws -> Tensor {
+        let weightsShape: [Int]
+        switch operation {
+        case let .conv2d(kernelSize, _, _, _):
+            guard x.rank == 4 else { throw TensorError(op: "slim.conv2d", shapes: [x.shape], reason: "is not NHWC (rank 4)") }
+            weightsShape = kernelSize + [x.shape[3], numOutputs]
+        case .fullyConnected:
+            guard x.rank >= 2 else { throw TensorError(op: "slim.fully_connected", shapes: [x.shape], reason: "needs an input of rank 2 or more") }
+            weightsShape = [x.shape[x.rank - 1], numOutputs]
+        }
+        // Slim passes xavier_initializer() itself: a scope's initializer never reaches its weights.
+        let weights = try weight(WeightRequest(name: "weights", shape: weightsShape, initializer: weightsInitializer ?? .glorotUniform(),
+                                               regularizer: weightsRegularizer))
+        let bias = try normalizer == nil && biases
+            ? weight(WeightRequest(name: "biases", shape: [numOutputs], initializer: biasesInitializer, regularizer: biasesRegularizer))
+            : nil
+        // Without a normalizer the activation is fused into the layer's kernel.
+        let fused = normalizer == nil ? activation : .linear
+        var y: Tensor
+        switch operation {
+        case let .conv2d(_, stride, padding, rate):
+            y = try ModelSpecRuntime.conv2d(x, filter: context.value(of: weights), strides: (stride[0], stride[1]), padding: padding,
+                                            dilations: (rate[0], rate[1]), bias: bias.map { try context.value(of: $0) },
+                                            activation: fused)
+        case .fullyConnected:
+            y = try ModelSpecRuntime.dense(x, kernel: context.value(of: weights), bias: bias.map { try context.value(of: $0) },
+                                           activation: fused)
+        }
+        guard let normalizer else { return y }
+        y = try normalizer.normalize(y, training: training, context: context) { request in
+            var request = request
+            request.name = "BatchNorm/" + request.name
+            return try weight(request)
+        }
+        return activate(y, activation)
+    }
+}
+
+/// TF-Slim's `batch_norm`: `beta` (if center), `gamma` (if scale; Slim's default is
+/// false), `moving_mean`, `moving_variance`, decay 0.999, epsilon 0.001, no activation.
+/// On a rank-2 input Slim takes its fused path (the input as `[n, 1, 1, c]`), which
+/// makes `beta` before `gamma`; every other rank goes through the core layer (`gamma`
+/// first). Rank 2 and 4 update the moving variance with the unbiased batch variance.
+public struct SlimBatchNormKernel: LayerKernel {
+    public var decay: Float
+    public var epsilon: Float
+    public var center: Bool
+    public var scale: Bool
+    public var activation: Activation
+
+    public init(decay: Float = 0.999, epsilon: Float = 0.001, center: Bool = true, scale: Bool = false,
+                activation: Activation = .linear) {
+        self.decay = decay
+        self.epsilon = epsilon
+        self.center = center
+        self.scale = scale
+        self.activation = activation
+    }
+
+    /// A layer's `normalizer_fn=slim.batch_norm` with its `normalizer_params`, when `batchNorm`.
+    public static func normalizer(_ batchNorm: Bool, decay: Float, epsilon: Float, center: Bool, scale: Bool) -> SlimBatchNormKernel? {
+        batchNorm ? SlimBatchNormKernel(decay: decay, epsilon: epsilon, center: center, scale: scale) : nil
+    }
+
+    public var baseName: String { "BatchNorm" }
+    public var makesVariables: Bool { true }
+
+    public func apply(_ x: Tensor, training: Bool, context: CallContext,
+                      weight: (WeightRequest) throws -> Variable) throws -> Tensor {
+        activate(try normalize(x, training: training, context: context, weight: weight), activation)
+    }
+
+    /// The normalization without the activation (as a layer's `normalizer_fn`).
+    func normalize(_ x: Tensor, training: Bool, context: CallContext, weight: (WeightRequest) throws -> Variable) throws -> Tensor {
+        guard x.rank >= 2, let channels = x.shape.last else {
+            throw TensorError(op: "slim.batch_norm", shapes: [x.shape], reason: "needs an input of rank 2 or more")
+        }
+        let fusedRank2 = x.rank == 2
+        var made: [String: Variable] = [:]
+        func make(_ name: String, _ initializer: Initializer, trainable: Bool = true) throws {
+            made[name] = try weight(WeightRequest(name: name, shape: [channels], initializer: initializer, trainable: trainable))
+        }
+        if scale, !fusedRank2 { try make("gamma", .ones) }
+        if center { try make("beta", .zeros) }
+        if scale, fusedRank2 { try make("gamma", .ones) }
+        try make("moving_mean", .zeros, trainable: false)
+        try make("moving_variance", .ones, trainable: false)
+        let core = BatchNormalizationKernel(axis: -1, momentum: decay, epsilon: epsilon, center: center, scale: scale)
+        let input = fusedRank2 ? try reshape(x, [x.shape[0], 1, 1, channels]) : x
+        let output = try core.apply(input, training: training, context: context) { request in
+            guard let variable = made[request.name] else {
+                throw TensorError(op: "slim.batch_norm", shapes: [x.shape], reason: "has no variable \(request.name)")
+            }
+            return variable
+        }
+        return fusedRank2 ? try reshape(output, x.shape) : output
+    }
+}
+
+/// TF-Slim's `layer_norm`: the moments over the axes from `beginNormAxis` (all but the
+/// batch by default), epsilon 1e-12, then `beta` and `gamma` of the input's shape from
+/// `beginParamsAxis` (the last axis by default), made in that order.
+public struct SlimLayerNormKernel: LayerKernel {
+    public var center: Bool
+    public var scale: Bool
+    public var activation: Activation
+    public var beginNormAxis: Int
+    public var beginParamsAxis: Int
+
+    public init(center: Bool = true, scale: Bool = true, activation: Activation = .linear, beginNormAxis: Int = 1,
+                beginParamsAxis: Int = -1) {
+        self.center = center
+        self.scale = scale
+        self.activation = activation
+        self.beginNormAxis = beginNormAxis
+        self.beginParamsAxis = beginParamsAxis
+    }
+
+    public var baseName: String { "LayerNorm" }
+    public var makesVariables: Bool { true }
+
+    public func apply(_ x: Tensor, training: Bool, context: CallContext,
+                      weight: (WeightRequest) throws -> Variable) throws -> Tensor {
+        let rank = x.rank
+        let normStart = beginNormAxis < 0 ? beginNormAxis + rank : beginNormAxis
+        let paramsStart = beginParamsAxis < 0 ? beginParamsAxis + rank : beginParamsAxis
+        guard (0..<rank).contains(normStart), (0..<rank).contains(paramsStart) else {
+            throw TensorError(op: "slim.layer_norm", shapes: [x.shape],
+                              reason: "needs begin_norm_axis (\(beginNormAxis)) and begin_params_axis (\(beginParamsAxis)) below its rank")
+        }
+        let parameters = Array(x.shape[paramsStart...])
+        let beta = try center ? weight(WeightRequest(name: "beta", shape: parameters, initializer: .zeros)) : nil
+        let gamma = try scale ? weight(WeightRequest(name: "gamma", shape: parameters, initializer: .ones)) : nil
+        let (mean, variance) = try moments(x, axes: Array(normStart..<rank), keepDims: true)
+        let normalized = try ModelSpecRuntime.batchNormalization(x, mean: mean, variance: variance,
+                                                                 offset: beta.map { try context.value(of: $0) },
+                                                                 scale: gamma.map { try context.value(of: $0) }, epsilon: 1e-12)
+        return activate(normalized, activation)
+    }
+}
+
+/// TF-Slim's layers inside a shim call, as generated code calls them: `tf.slim.conv2d(x, ...)`.
+/// `name` is Slim's `scope`; `training` its `is_training` (the generator always passes it,
+/// Slim's default being true).
+public struct Slim {
+    let tf: TF1
+
+    /// `tf_slim.conv2d`.
+    public func conv2d(_ x: Tensor, numOutputs: Int, kernelSize: [Int], stride: [Int] = [1, 1], padding: Padding = .same,
+                       rate: [Int] = [1, 1], activation: Activation = .relu, weightsInitializer: Initializer? = nil,
+                       weightsRegularizer: Regularizer? = nil, biasesInitializer: Initializer = .zeros,
+                       biasesRegularizer: Regularizer? = nil, biases: Bool = true, batchNorm: Bool = false,
+                       batchNormScale: Bool = false, batchNormCenter: Bool = false, batchNormDecay: Float = 0.999,
+                       batchNormEpsilon: Float = 0.001, training: Bool = false, trainable: Bool = true, name: String? = nil,
+                       reuse: Reuse = .inherit) throws -> Tensor {
+        let normalizer = SlimBatchNormKernel.normalizer(batchNorm, decay: batchNormDecay, epsilon: batchNormEpsilon,
+                                                        center: batchNormCenter, scale: batchNormScale)
+        let kernel = SlimLayerKernel(.conv2d(kernelSize: LayerConfiguration.pair(kernelSize), stride: LayerConfiguration.pair(stride),
+                                             padding: padding, rate: LayerConfiguration.pair(rate)),
+                                     numOutputs: numOutputs, activation: activation, weightsInitializer: weightsInitializer,
+                                     weightsRegularizer: weightsRegularizer, biasesInitializer: biasesInitializer,
+                                     biasesRegularizer: biasesRegularizer, biases: biases, normalizer: normalizer)
+        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse)
+    }
+
+    /// `tf_slim.fully_connected`.
+    public func fullyConnected(_ x: Tensor, numOutputs: Int, activation: Activation = .relu, weightsInitializer: Initializer? = nil,
+                               weightsRegularizer: Regularizer? = nil, biasesInitializer: Initializer = .zeros,
+                               biasesRegularizer: Regularizer? = nil, biases: Bool = true, batchNorm: Bool = false,
+                               batchNormScale: Bool = false, batchNormCenter: Bool = false, batchNormDecay: Float = 0.999,
+                               batchNormEpsilon: Float = 0.001, training: Bool = false, trainable: Bool = true,
+                               name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
+        let normalizer = SlimBatchNormKernel.normalizer(batchNorm, decay: batchNormDecay, epsilon: batchNormEpsilon,
+                                                        center: batchNormCenter, scale: batchNormScale)
+        let kernel = SlimLayerKernel(.fullyConnected, numOutputs: numOutputs, activation: activation,
+                                     weightsInitializer: weightsInitializer, weightsRegularizer: weightsRegularizer,
+                                     biasesInitializer: biasesInitializer, biasesRegularizer: biasesRegularizer,
+                                     biases: biases, normalizer: normalizer)
+        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse)
+    }
+
+    /// `tf_slim.batch_norm`.
+    public func batchNorm(_ x: Tensor, batchNormDecay: Float = 0.999, batchNormEpsilon: Float = 0.001,
+                          activation: Activation = .linear, scale: Bool = false, center: Bool = true, normalizes: Bool = true,
+                          training: Bool = false, trainable: Bool = true, name: String? = nil,
+                          reuse: Reuse = .inherit) throws -> Tensor {
+        let kernel = SlimBatchNormKernel(decay: batchNormDecay, epsilon: batchNormEpsilon, center: center, scale: scale,
+                                         activation: activation)
+        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse)
+    }
+}
+
+extension Slim {
+    /// `tf_slim.layer_norm`.
+    public func layerNorm(_ x: Tensor, center: Bool = true, scale: Bool = true, activation: Activation = .linear,
+                          beginNormAxis: Int = 1, beginParamsAxis: Int = -1, trainable: Bool = true, name: String? = nil,
+                          reuse: Reuse = .inherit) throws -> Tensor {
+        let kernel = SlimLayerNormKernel(center: center, scale: scale, activation: activation, beginNormAxis: beginNormAxis,
+                                         beginParamsAxis: beginParamsAxis)
+        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, reuse: reuse)
+    }
+}
+
+extension TF1 {
+    /// TF-Slim's layers: `tf.slim.conv2d(x, numOutputs: 64, kernelSize: [3, 3], name: "conv1")`.
+    public var slim: Slim { Slim(tf: self) }
+}

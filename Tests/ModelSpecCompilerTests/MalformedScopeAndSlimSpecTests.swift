@@ -1,0 +1,79 @@
+import Foundation
+import ModelSpecCompiler
+import Testing
+
+/// The exact diagnostics of malformed scope defaults, partitioners and TF-Slim steps.
+@Suite struct MalformedScopeAndSlimSpecTests {
+    @Test func scopeDefaults() throws {
+        #expect(try MalformedSpec.diagnostics("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 3]
+            forward:
+              - scope: s
+                partitioner: {fixed_sized: 3}
+                initializer: {constant: 0.5}
+                do:
+                  - dense: {units: 2}
+                    initializer: zeros
+              - name_scope: n
+                regularizer: l2
+                do:
+                  - relu: x
+            """) == [
+                "A.yaml:7:19: error: unknown partitioner 'fixed_sized'; did you mean 'fixed_size'?",
+                "A.yaml:11:9: error: 'initializer' belongs to a scope step, not to 'dense'",
+                "A.yaml:13:5: error: name_scope has no regularizer; use scope for variable defaults",
+            ])
+    }
+
+    @Test func partitionerTensorFlowRefuses() throws {
+        #expect(try MalformedSpec.diagnostics("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 3]
+            forward:
+              - scope: s
+                partitioner: {fixed_size: {shards: 2, axis: 2}}
+                do:
+                  - variable: {name: w, shape: [3, 4]}
+                  - matmul: [x, w]
+            """) == [
+                "A.yaml:7:18: warning: the shim (track_tf1_style_variables) refuses partitioners (TensorFlow 2 raises \"`partitioner` arg for `get_variable` is unsupported in TF2\"); ModelSpec makes each variable whole, named and saved as graph-mode TensorFlow 1 saves its parts (slices of one checkpoint key), and lists the parts",
+                "A.yaml:9:9: error: variable 's/w': cannot partition variable along axis 2 when shape is only [3, 4], as TensorFlow refuses it",
+            ])
+    }
+
+    @Test func slimSteps() throws {
+        #expect(try MalformedSpec.diagnostics("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 6, 6, 3]
+            forward:
+              - scope: m
+                do:
+                  - arg_scope:
+                      ops: [slim.conv2d, slim.conv3d]
+                      keep_prob: 0.5
+                    do:
+                      - slim.conv2d: {kernel_size: 3}
+                      - slim.conv2d: {num_outputs: 3, kernel_size: 3, normalizer_fn: layer_norm}
+                      - slim.dropout: {keep_prob: 1.5}
+                      - slim.convolution: {num_outputs: 3}
+                      - slim.repeat: {layer: slim.conv2d, num_outputs: 3, kernel_size: 1}
+                      - slim.conv2d: {num_outputs: 3, kernel_size: 1, weights_regularizer: {l2_regularizer: 0}}
+            """) == [
+                "A.yaml:9:30: error: arg_scope takes the slim layers it applies to, not 'slim.conv3d'; did you mean 'slim.conv2d'?",
+                "A.yaml:10:11: error: slim.conv2d takes no 'keep_prob', so this arg_scope cannot give it",
+                "A.yaml:12:26: error: slim.conv2d needs 'num_outputs'",
+                "A.yaml:13:74: error: normalizer_fn can be batch_norm (slim.batch_norm) or null, not 'layer_norm'",
+                "A.yaml:14:39: error: keep_prob must be more than 0 and at most 1, not 1.5",
+                "A.yaml:15:31: error: unknown TF-Slim step 'slim.convolution'",
+                "A.yaml:16:26: error: slim.repeat needs 'repetitions'",
+                "A.yaml:17:97: error: l2_regularizer with scale 0.0 makes no regularizer in TF-Slim (a scale of 0 disables it; a negative one is refused); leave the regularizer out",
+            ])
+    }
+}
