@@ -290,6 +290,8 @@ public final class InterpretedModel: ShimLayer {
             return [try layer(inputs[0], training: frame.training, context: tf.context)]
         case let .math(operation):
             return try RuntimeOperations.run(operation, frame.values, indices: frame.indices, params: frame.bindings.params)
+        case let .recurrent(loop):
+            return try RecurrentLoops.run(loop, inputs, operands: step.inputs, indices: frame.indices, bindings: frame.bindings, tf: tf)
         case let .assign(name, add):
             guard let variable = frame.variables[name] else {
                 throw InterpreterError("'\(name)' is not a variable and cannot be assigned")

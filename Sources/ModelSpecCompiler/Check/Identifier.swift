@@ -70,7 +70,7 @@ enum ReservedTypeName {
     static let runtimeTypes: Set<String> = [
         "ModelSpecRuntime", "Activation", "BLASThreads", "CallContext", "CompatLayer", "GeneratedModel", "IndexTensor", "InputDimension", "InputShapeError",
         "Initializer", "KerasLayer", "Layer", "LayerConfiguration", "LayerType", "ManifestEntry", "NpyArray", "NpyError",
-        "NpyIntegerType", "NumPy", "PadMode", "Padding", "PendingValues", "Regularizer", "RestorableLayer", "SeededGenerator",
+        "NpyIntegerType", "NumPy", "PadMode", "Padding", "PendingValues", "RNNCell", "RecurrentCell", "Regularizer", "RestorableLayer", "SeededGenerator",
         "ShimLayer", "ShimStore", "TF1", "Template", "Tensor", "TensorAllocation", "TensorError", "TensorMemory", "TensorVariable",
         "Variable", "WeightRequest",
     ]

@@ -201,6 +201,10 @@ struct StepChecker {
         if let declaration = OperationDeclaration.named[name] {
             return mathOperation(declaration, arguments, at)
         }
+        if let function = RecurrentLoop.Function(rawValue: name) {
+            guard style == .legacy else { return legacyOnly(name, node) }
+            return recurrentLoop(function, arguments, at)
+        }
         if let layer = layers[name] {
             return layerCall(name, layer.declaration, layer.outputCount, arguments, at)
         }
@@ -212,6 +216,7 @@ struct StepChecker {
             return nil
         }
         let known = OperationDeclaration.all.map(\.name) + LayerKind.allCases.map(\.rawValue) + layers.keys.sorted()
+            + RecurrentLoop.Function.allCases.map(\.rawValue)
             + Self.builtinOps
         reader.error(node, "unknown operation '\(name)'" + Suggestion.closeOperations(name, among: known))
         return nil

@@ -12,7 +12,7 @@ final class ShapeTracer {
     /// The bytes of the variables and of the largest value traced so far.
     private(set) var memory = MemoryNeed()
     /// TensorFlow's scope stack and counters, shared by nested shim layers as in TensorFlow.
-    private var scopes = ScopeStore()
+    var scopes = ScopeStore()
     private let resolveModel: (String) -> ModelDescription?
     private let limits: ExpansionLimits
     /// Steps traced so far, in every nested model, and how deep nested models are now.
@@ -281,6 +281,8 @@ final class ShapeTracer {
                 return output.map { [$0] }
             case let .math(operation):
                 return try math(operation, frame)
+            case let .recurrent(loop):
+                return try recurrent(loop, inputs, instance, frame, at: location)
             case .assign:
                 _ = try ShapeRules.broadcast(inputs[0], inputs[1], op: "assign")
                 return [inputs[0]]
@@ -479,7 +481,7 @@ final class ShapeTracer {
 
     /// `get_variable` in the instance's store; the index of the variable in `created` if it was created now.
     @discardableResult
-    private func getVariable(_ name: String, _ shape: [Int], _ declaration: VariableDeclaration, _ instance: Instance, at location: SourceLocation) -> Int? {
+    func getVariable(_ name: String, _ shape: [Int], _ declaration: VariableDeclaration, _ instance: Instance, at location: SourceLocation) -> Int? {
         let request = VariableRequest(shape: shape, dtype: declaration.dtype, trainable: declaration.trainable)
         do {
             let result = try instance.store.getVariable(name, in: scopes.current, request) { _ in }

@@ -148,6 +148,11 @@ struct BodyTranslator {
             bind(step, "try \(value(step.results[0]))Layer(\(inputs[0]), training: training, context: tf.context)", into: &code)
         case let .math(operation):
             bind(step, math(operation), into: &code)
+        case let .recurrent(loop):
+            let operands = step.inputs.enumerated().map { operand($1, indices: loop.hasSequenceLength && $0 == 1) }
+            let result = value(step.results[0]) + "RNN"
+            code.line("let \(result) = \(RecurrentLoopTranslation.call(loop, operands: operands, arguments))")
+            bind(step, "(" + RecurrentLoopTranslation.results(loop, of: result).joined(separator: ", ") + ")", into: &code)
         case let .assign(variable, add):
             let target = assignedVariables[variable] ?? weightVariable(variable)
             code.line("try \(target).\(add ? "assignAdd" : "assign")(\(inputs[1]))")
