@@ -59,34 +59,12 @@ struct Bindings {
         }
     }
 
-    /// The runtime's configuration of a checked layer.
+    /// The runtime's configuration of a checked layer: its kernel from ``RuntimeLayers``.
     func configuration(_ config: LayerConfig) throws -> LayerConfiguration {
-        guard let type = LayerType(rawValue: config.kind.rawValue) else {
-            throw InterpreterError("the runtime has no layer \(config.kind.rawValue)")
+        guard let kernel = RuntimeLayers.kernels[config.kind.name] else {
+            throw InterpreterError("the runtime has no layer \(config.kind.name)")
         }
-        var c = LayerConfiguration(type)
-        c.name = config.name
-        if let units = config.units { c.units = try int(units) }
-        if let filters = config.filters { c.filters = try int(filters) }
-        if let size = config.kernelSize { c.kernelSize = LayerConfiguration.pair(try ints(size)) }
-        if let strides = config.strides { c.strides = LayerConfiguration.pair(try ints(strides)) }
-        if let dilation = config.dilationRate { c.dilationRate = LayerConfiguration.pair(try ints(dilation)) }
-        if let pool = config.poolSize { c.poolSize = LayerConfiguration.pair(try ints(pool)) }
-        c.padding = config.padding == .same ? .same : .valid
-        c.activation = try activation(config.activation)
-        c.useBias = config.useBias
-        c.kernelInitializer = config.kernelInitializer.map(initializer)
-        if let bias = config.biasInitializer { c.biasInitializer = initializer(bias) }
-        c.kernelRegularizer = config.kernelRegularizer.map(regularizer)
-        c.biasRegularizer = config.biasRegularizer.map(regularizer)
-        c.trainable = config.trainable
-        if let rate = config.rate { c.rate = Float(try double(rate)) }
-        c.momentum = Float(config.momentum)
-        c.epsilon = Float(config.epsilon)
-        c.center = config.center
-        c.scale = config.scale
-        c.axis = config.axis
-        return c
+        return LayerConfiguration(try kernel(try config.evaluated(params)), name: config.name, trainable: config.trainable)
     }
 }
 

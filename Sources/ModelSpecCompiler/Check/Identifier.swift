@@ -69,7 +69,8 @@ enum ReservedTypeName {
     /// The public types of ModelSpecRuntime, which the generated file imports (a test keeps this list in step).
     static let runtimeTypes: Set<String> = [
         "ModelSpecRuntime", "Activation", "BLASThreads", "CallContext", "CompatLayer", "GeneratedModel", "IndexTensor", "InputDimension", "InputShapeError",
-        "Initializer", "KerasLayer", "Layer", "LayerConfiguration", "LayerType", "ManifestEntry", "NpyArray", "NpyError",
+        "Initializer", "KerasLayer", "Layer", "LayerConfiguration", "LayerKernel", "ManifestEntry", "NpyArray", "NpyError",
+        "BatchNormalizationKernel", "Conv2DKernel", "DenseKernel", "DropoutKernel", "FlattenKernel", "Pooling2DKernel", "WeightArguments",
         "NpyIntegerType", "NumPy", "PadMode", "Padding", "PendingValues", "RNNCell", "RecurrentCell", "Regularizer", "RestorableLayer", "SeededGenerator",
         "ShimLayer", "ShimStore", "TF1", "Template", "Tensor", "TensorAllocation", "TensorError", "TensorMemory", "TensorVariable",
         "Variable", "WeightRequest",

@@ -339,14 +339,14 @@ struct SpecChecker {
         }
         if className.hasPrefix("v1.") {
             let base = String(className.dropFirst(3))
-            guard let kind = LayerKind(className: base) else {
-                reader.error(classNode, "unknown tf.compat.v1.layers class '\(base)'" + Suggestion.didYouMean(base, among: LayerKind.allCases.map(\.className)))
+            guard let kind = LayerKind(className: base), kind.tensorflow[.legacyObject] != nil else {
+                reader.error(classNode, "unknown tf.compat.v1.layers class '\(base)'" + Suggestion.didYouMean(base, among: LayerKind.allCases.filter { $0.tensorflow[.legacyObject] != nil }.map(\.className)))
                 return nil
             }
             return reader.layerConfig(kind, arguments, form: .legacyObject, at: node)
                 .map { LayerDeclaration(name: name, kind: .legacy($0.config), location: classNode.location) }
         }
-        if let kind = LayerKind(className: className) {
+        if let kind = LayerKind(className: className), kind.tensorflow[.native] != nil {
             return reader.layerConfig(kind, arguments, form: .native, at: node)
                 .map { LayerDeclaration(name: name, kind: .native($0.config), location: classNode.location) }
         }

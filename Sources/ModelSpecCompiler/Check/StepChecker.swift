@@ -192,6 +192,10 @@ struct StepChecker {
             break
         }
         if let kind = LayerKind(rawValue: name) {
+            guard kind.tensorflow[.functional] != nil else {
+                reader.error(node, "'\(name)' has no tf.compat.v1.layers function; declare a native \(kind.className) under 'layers:' and call it")
+                return nil
+            }
             guard style == .legacy else {
                 reader.error(node, "'\(name)' is a tf.compat.v1.layers function, which belongs to legacy models; declare a native \(kind.className) under 'layers:' and call it")
                 return nil
@@ -215,7 +219,7 @@ struct StepChecker {
             reader.error(node, "template '\(name)' must be made once under 'layers:' (\(name): {template: \(name), ...}) and called by that name, as make_template is called once in __init__")
             return nil
         }
-        let known = OperationDeclaration.all.map(\.name) + LayerKind.allCases.map(\.rawValue) + layers.keys.sorted()
+        let known = OperationDeclaration.all.map(\.name) + LayerKind.allCases.map(\.name) + layers.keys.sorted()
             + RecurrentLoop.Function.allCases.map(\.rawValue)
             + Self.builtinOps
         reader.error(node, "unknown operation '\(name)'" + Suggestion.closeOperations(name, among: known))
@@ -329,8 +333,8 @@ struct StepChecker {
             reader.error(node["layer"] ?? node, "get_or_create_layer needs 'layer', a native layer such as {Dense: {units: 10}}")
             return nil
         }
-        guard let kind = LayerKind(className: className) else {
-            reader.error(layerEntries[0].key, "unknown layer class '\(className)'" + Suggestion.didYouMean(className, among: LayerKind.allCases.map(\.className)))
+        guard let kind = LayerKind(className: className), kind.tensorflow[.native] != nil else {
+            reader.error(layerEntries[0].key, "unknown layer class '\(className)'" + Suggestion.didYouMean(className, among: LayerKind.allCases.filter { $0.tensorflow[.native] != nil }.map(\.className)))
             return nil
         }
         guard let (config, _) = reader.layerConfig(kind, layerEntries[0].value, form: .native, at: layerNode) else { return nil }
@@ -340,15 +344,14 @@ struct StepChecker {
 
     private mutating func functionalLayer(_ kind: LayerKind, _ arguments: YAMLNode?, _ at: YAMLNode) -> (Operation, [String], Int, String)? {
         guard let (config, inputNode) = reader.layerConfig(kind, arguments, form: .functional, at: at) else { return nil }
-        if config.name == nil, config.reuse == .inherit, scopeDepth == 0, !rootIsCallersScope, kind != .flatten, kind != .dropout,
-           kind != .maxPooling2d, kind != .averagePooling2d {
-            reader.diagnostics.warning(at.location, "auto-named \(kind.rawValue) outside any variable scope: TensorFlow's counter for it never resets there, so every call makes new variables (\(kind.rawValue), then \(kind.rawValue)_1, ...); put it inside a 'scope' or give it a name")
+        if config.name == nil, config.reuse == .inherit, scopeDepth == 0, !rootIsCallersScope, kind.hasVariables {
+            reader.diagnostics.warning(at.location, "auto-named \(kind.name) outside any variable scope: TensorFlow's counter for it never resets there, so every call makes new variables (\(kind.name), then \(kind.name)_1, ...); put it inside a 'scope' or give it a name")
         }
         if let training = config.training, training == .callFlag {
             values.markUsed("training")
         }
-        guard let input = implicitOperand(inputNode, at: at, op: kind.rawValue) else { return nil }
-        return (.legacyLayer(config), [input], 1, "the output of \(kind.rawValue)")
+        guard let input = implicitOperand(inputNode, at: at, op: kind.name) else { return nil }
+        return (.legacyLayer(config), [input], 1, "the output of \(kind.name)")
     }
 
     private mutating func layerCall(

@@ -154,4 +154,19 @@ enum ShapeRules {
         case .same: return .known(size > 0 ? (size - 1) / stride + 1 : 0)
         }
     }
+
+    /// The spatial output sizes of a channels-last convolution or pooling (the dimensions between
+    /// batch and channels); a window that leaves no output is refused, naming the layer and its `what`.
+    static func windows(_ input: TracedShape, window: [Int], strides: [Int], dilation: [Int], padding: Padding,
+                        layer: String, what: String) throws -> [TracedDim] {
+        var sizes: [TracedDim] = []
+        for axis in window.indices {
+            sizes.append(try windowOutput(input[axis + 1], window: window[axis], stride: strides[axis],
+                                          dilation: dilation[axis], padding: padding))
+        }
+        if sizes.contains(where: { $0.size == 0 }) {
+            throw fail("\(layer) with a \(window.map(String.init).joined(separator: "x")) \(what) and \(padding.rawValue) padding on input \(input.shapeDescription) leaves no output")
+        }
+        return sizes
+    }
 }

@@ -376,72 +376,34 @@ final class ShapeTracer {
 
     // MARK: Layers
 
-    /// The output shape of a layer, calling `makeVariable(name, shape, trainable, regularized)`
-    /// for each of its variables in TensorFlow's creation order.
+    /// The output shape of a layer by its declaration (``LayerKind``), calling
+    /// `makeVariable(name, shape, trainable, regularized)` for each of its variables
+    /// in TensorFlow's creation order.
     private func layer(
         _ config: LayerConfig, input: TracedShape, _ frame: Frame, at location: SourceLocation,
         makeVariable: (String, [Int], Bool, Bool) -> Void
     ) throws -> TracedShape? {
-        let kind = config.kind.rawValue
-        switch config.kind {
-        case .dense:
-            guard let units = evaluate(config.units!, frame, at: location) else { return nil }
-            try requirePositive([units], "units", kind)
-            guard let last = input.last else { throw ShapeMismatch(message: "dense needs an input of rank 1 or more, but got shape []") }
-            guard let inputSize = last.size else {
-                throw ShapeMismatch(message: "dense needs the last dimension of its input to be known, but the input has shape \(input.shapeDescription); give the input's shape with a number there")
-            }
-            makeVariable("kernel", [inputSize, units], config.trainable, config.kernelRegularizer != nil)
-            if config.useBias { makeVariable("bias", [units], config.trainable, config.biasRegularizer != nil) }
-            return input.dropLast() + [.known(units)]
-        case .conv2d:
-            guard input.count == 4 else { throw ShapeMismatch(message: "conv2d needs an NHWC input of rank 4, but got shape \(input.shapeDescription)") }
-            guard let channels = input[3].size else {
-                throw ShapeMismatch(message: "conv2d needs the channel dimension of its input to be known, but the input has shape \(input.shapeDescription)")
-            }
-            guard let filters = evaluate(config.filters!, frame, at: location),
-                  let kernel = evaluate(config.kernelSize!, frame, at: location),
-                  let strides = evaluate(config.strides ?? [.literal(1), .literal(1)], frame, at: location),
-                  let dilation = evaluate(config.dilationRate ?? [.literal(1), .literal(1)], frame, at: location) else { return nil }
-            try requirePositive([filters], "filters", kind)
-            try requirePositive(kernel, "kernel_size", kind)
-            try requirePositive(strides, "strides", kind)
-            try requirePositive(dilation, "dilation_rate", kind)
-            makeVariable("kernel", [kernel[0], kernel[1], channels, filters], config.trainable, config.kernelRegularizer != nil)
-            if config.useBias { makeVariable("bias", [filters], config.trainable, config.biasRegularizer != nil) }
-            let height = try ShapeRules.windowOutput(input[1], window: kernel[0], stride: strides[0], dilation: dilation[0], padding: config.padding)
-            let width = try ShapeRules.windowOutput(input[2], window: kernel[1], stride: strides[1], dilation: dilation[1], padding: config.padding)
-            if height.size == 0 || width.size == 0 {
-                throw ShapeMismatch(message: "conv2d with a \(kernel[0])x\(kernel[1]) kernel and \(config.padding.rawValue) padding on input \(input.shapeDescription) leaves no output")
-            }
-            return [input[0], height, width, .known(filters)]
-        case .maxPooling2d, .averagePooling2d:
-            guard input.count == 4 else { throw ShapeMismatch(message: "\(kind) needs an NHWC input of rank 4, but got shape \(input.shapeDescription)") }
-            guard let pool = evaluate(config.poolSize!, frame, at: location),
-                  let strides = evaluate(config.strides ?? config.poolSize!, frame, at: location) else { return nil }
-            try requirePositive(pool, "pool_size", kind)
-            try requirePositive(strides, "strides", kind)
-            let height = try ShapeRules.windowOutput(input[1], window: pool[0], stride: strides[0], dilation: 1, padding: config.padding)
-            let width = try ShapeRules.windowOutput(input[2], window: pool[1], stride: strides[1], dilation: 1, padding: config.padding)
-            if height.size == 0 || width.size == 0 {
-                throw ShapeMismatch(message: "\(kind) with a \(pool[0])x\(pool[1]) window and \(config.padding.rawValue) padding on input \(input.shapeDescription) leaves no output")
-            }
-            return [input[0], height, width, input[3]]
-        case .batchNormalization:
-            let axis = try ShapeRules.axis(config.axis, rank: input.count, op: kind, shape: input)
-            guard let channels = input[axis].size else {
-                throw ShapeMismatch(message: "batch_normalization needs dimension \(config.axis) of its input to be known, but the input has shape \(input.shapeDescription)")
-            }
-            if config.scale { makeVariable("gamma", [channels], config.trainable, false) }
-            if config.center { makeVariable("beta", [channels], config.trainable, false) }
-            makeVariable("moving_mean", [channels], false, false)
-            makeVariable("moving_variance", [channels], false, false)
-            return input
-        case .flatten:
-            return try ShapeRules.flatten(input)
-        case .dropout:
-            return input
+        let kind = config.kind
+        let arguments: LayerArguments
+        do {
+            arguments = try config.evaluated(frame.params)
+        } catch {
+            diagnostics.error(location, "\(error)")
+            return nil
         }
+        for argument in kind.arguments {
+            switch argument.type {
+            case .size: if arguments.has(argument.key) { try requirePositive([arguments.int(argument.key)], argument.key, kind.name) }
+            case .sizes: try requirePositive(arguments.optionalInts(argument.key) ?? [], argument.key, kind.name)
+            default: break
+            }
+        }
+        let output = try kind.outputShape(input, arguments)
+        for variable in kind.variables where variable.isMade(arguments) {
+            makeVariable(variable.name, try variable.shape(input, arguments), variable.trainable && config.trainable,
+                         variable.regularizer.flatMap(arguments.regularizer) != nil)
+        }
+        return output
     }
 
     /// Sizes given through `$params` are known only now; literals were checked by the checker.

@@ -112,81 +112,46 @@ struct ArgumentRendering {
         }
     }
 
-    /// The arguments of a layer, after its input, in the runtime's parameter order.
+    /// The arguments of a layer, after its input, in the runtime's parameter order (its
+    /// declaration's): those given and not equal to the runtime's default, then `training`,
+    /// `trainable`, `name` and `reuse` where the form's runtime call takes them.
     /// - Parameters:
     ///   - training: the Swift expression of the training flag, for layers that take one.
-    ///   - form: which runtime API the call goes to.
-    func layerArguments(_ config: LayerConfig, training: String?, form: LayerCallForm) throws -> [String] {
+    ///   - form: which runtime API the call goes to (a functional step joined into a
+    ///     convolution block is written as a configuration, `.legacyObject`).
+    func layerArguments(_ config: LayerConfig, training: String?, form: LayerForm) throws -> [String] {
+        let kind = config.kind
         var arguments: [String] = []
-        func add(_ label: String, _ value: String?) {
-            if let value { arguments.append("\(label): \(value)") }
+        for argument in kind.arguments(in: config.form) {
+            guard let given = config.arguments[argument.key] else { continue }
+            if case let .value(fallback)? = argument.defaults[config.form], Self.same(given, fallback) { continue }
+            arguments.append("\(argument.swiftLabel): \(layerValue(given))")
         }
-        let pair: ([Expr<Int>]?) -> String? = { $0.map(ints) }
-        switch config.kind {
-        case .dense:
-            add("units", config.units.map(int))
-        case .conv2d:
-            add("filters", config.filters.map(int))
-            add("kernelSize", pair(config.kernelSize))
-            if let strides = config.strides, strides != [.literal(1), .literal(1)] { add("strides", ints(strides)) }
-            if config.padding == .same { add("padding", ".same") }
-            if let dilation = config.dilationRate, dilation != [.literal(1), .literal(1)] { add("dilationRate", ints(dilation)) }
-        case .maxPooling2d, .averagePooling2d:
-            add("poolSize", pair(config.poolSize))
-            add("strides", pair(config.strides))
-            if config.padding == .same { add("padding", ".same") }
-        case .batchNormalization:
-            if config.axis != -1 { add("axis", String(config.axis)) }
-            if Float(config.momentum) != 0.99 { add("momentum", SwiftLiteral.float(config.momentum)) }
-            if Float(config.epsilon) != 0.001 { add("epsilon", SwiftLiteral.float(config.epsilon)) }
-            if !config.center { add("center", "false") }
-            if !config.scale { add("scale", "false") }
-        case .dropout:
-            if let rate = config.rate, rate != .literal(0.5) || form == .native { add("rate", double(rate)) }
-        case .flatten:
-            break
-        }
-        if config.kind == .dense || config.kind == .conv2d {
-            if config.activation != .linear { add("activation", config.activation.swiftCase) }
-            if !config.useBias { add("useBias", "false") }
-            add("kernelInitializer", config.kernelInitializer.map(initializer))
-            if let bias = config.biasInitializer, bias != .zeros { add("biasInitializer", initializer(bias)) }
-            add("kernelRegularizer", config.kernelRegularizer.map(regularizer))
-            add("biasRegularizer", config.biasRegularizer.map(regularizer))
-        }
-        if form == .functional, let training, config.kind == .batchNormalization || config.kind == .dropout {
-            add("training", training)
-        }
-        let hasTrainable = [.dense, .conv2d, .batchNormalization].contains(config.kind)
-        if hasTrainable, !config.trainable { add("trainable", "false") }
-        if form != .native { add("name", config.name.map(SwiftLiteral.string)) }
-        if form == .functional, hasTrainable || config.kind == .batchNormalization { add("reuse", reuse(config.reuse)) }
+        if form == .functional, let training, kind.takesTraining { arguments.append("training: \(training)") }
+        if kind.hasVariables, !config.trainable { arguments.append("trainable: false") }
+        if form != .native, let name = config.name { arguments.append("name: \(SwiftLiteral.string(name))") }
+        if form == .functional, kind.hasVariables, let reuse = reuse(config.reuse) { arguments.append("reuse: \(reuse)") }
         return arguments
     }
-}
 
-/// Which runtime API a layer is written against.
-enum LayerCallForm {
-    /// `tf.dense(x, ...)`: a functional `tf.compat.v1.layers` call.
-    case functional
-    /// `v1.Dense(...)`: a compat layer object.
-    case legacyObject
-    /// `keras.Dense(..., path:)`: a Keras-native layer.
-    case native
-}
-
-/// The runtime function of each layer kind, as `tf.` methods and as `keras.`/`v1.` classes.
-extension LayerKind {
-    var functionName: String {
-        switch self {
-        case .dense: "dense"
-        case .conv2d: "conv2d"
-        case .batchNormalization: "batchNormalization"
-        case .flatten: "flatten"
-        case .dropout: "dropout"
-        case .maxPooling2d: "maxPooling2d"
-        case .averagePooling2d: "averagePooling2d"
+    /// A layer argument as the runtime takes it.
+    func layerValue(_ value: LayerValue) -> String {
+        switch value {
+        case let .int(expr): int(expr)
+        case let .ints(exprs): ints(exprs)
+        case let .float(expr): double(expr)
+        case let .bool(bool): String(bool)
+        case let .padding(padding): "." + padding.rawValue
+        case let .activation(activation): activation.swiftCase
+        case let .initializer(value): initializer(value)
+        case let .regularizer(value): regularizer(value)
         }
+    }
+
+    /// Whether a given value is the default, as the runtime's `Float` arguments see it.
+    static func same(_ given: LayerValue, _ fallback: LayerValue) -> Bool {
+        if case let .float(.literal(a)) = given, case let .float(.literal(b)) = fallback { return Float(a) == Float(b) }
+        return given == fallback
     }
 }
 

@@ -136,7 +136,7 @@ struct BodyTranslator {
         case let .legacyLayer(config):
             let trainingFlag = training(config.training, default: "false")
             let rest = try arguments.layerArguments(config, training: trainingFlag == "false" ? nil : trainingFlag, form: .functional)
-            bind(step, "try tf.\(config.kind.functionName)(" + ([inputs[0]] + rest).joined(separator: ", ") + ")", into: &code)
+            bind(step, "try tf.\(config.kind.swiftFunction)(" + ([inputs[0]] + rest).joined(separator: ", ") + ")", into: &code)
         case let .callLayer(name, flag):
             try layerCall(step, name, inputs, training: training(flag, default: "training"), into: &code)
         case let .getOrCreateLayer(name, config):

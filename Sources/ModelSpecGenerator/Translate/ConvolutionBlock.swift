@@ -19,10 +19,10 @@ struct ConvolutionBlock {
     static func match(_ steps: [Step], at index: Int, live: LiveValues) -> ConvolutionBlock? {
         guard index + 1 < steps.count,
               case let .legacyLayer(convolution) = steps[index].operation,
-              convolution.kind == .conv2d, convolution.activation == .linear, convolution.reuse == .inherit,
+              convolution.kind == .conv2d, convolution.value("activation") == .activation(.linear), convolution.reuse == .inherit,
               case let .legacyLayer(normalization) = steps[index + 1].operation,
               normalization.kind == .batchNormalization, normalization.reuse == .inherit,
-              normalization.axis == -1 || normalization.axis == 3,
+              [.int(.literal(-1)), .int(.literal(3))].contains(normalization.value("axis")),
               normalization.training != .constant(true),
               steps[index].results.count == 1, steps[index + 1].results.count == 1,
               steps[index + 1].inputs == steps[index].results,

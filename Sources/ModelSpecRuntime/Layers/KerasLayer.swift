@@ -31,7 +31,7 @@ public final class KerasLayer: Layer {
                 defer { next += 1 }
                 let variable = ownWeights[next]
                 guard variable.shape == request.shape else {
-                    throw TensorError(op: configuration.type.baseName, shapes: [variable.shape, request.shape],
+                    throw TensorError(op: configuration.baseName, shapes: [variable.shape, request.shape],
                                       reason: "do not fit: '\(variable.name)' was built for another input shape")
                 }
                 return variable
@@ -54,47 +54,6 @@ public final class KerasLayer: Layer {
     }
 }
 
-/// Keras-native layers, spelled as in Python: `keras.Dense(units: 10, path: "dense_layer")`.
-public enum keras {
-    public static func Dense(units: Int, activation: Activation = .linear, useBias: Bool = true,
-                             kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                             kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
-                             trainable: Bool = true, path: String) -> KerasLayer {
-        KerasLayer(.dense(units: units, activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
-                          biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
-                          biasRegularizer: biasRegularizer, trainable: trainable), path: path)
-    }
-
-    public static func Conv2D(filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
-                              dilationRate: [Int] = [1, 1], activation: Activation = .linear, useBias: Bool = true,
-                              kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                              kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
-                              trainable: Bool = true, path: String) -> KerasLayer {
-        KerasLayer(.conv2d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
-                           dilationRate: dilationRate, activation: activation, useBias: useBias,
-                           kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                           kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
-                           trainable: trainable), path: path)
-    }
-
-    public static func BatchNormalization(axis: Int = -1, momentum: Float = 0.99, epsilon: Float = 0.001,
-                                          center: Bool = true, scale: Bool = true, trainable: Bool = true,
-                                          path: String) -> KerasLayer {
-        KerasLayer(.batchNormalization(axis: axis, momentum: momentum, epsilon: epsilon, center: center,
-                                       scale: scale, trainable: trainable), path: path)
-    }
-
-    public static func Flatten(path: String) -> KerasLayer { KerasLayer(.flatten(), path: path) }
-
-    public static func Dropout(rate: Float, path: String) -> KerasLayer { KerasLayer(.dropout(rate: rate), path: path) }
-
-    public static func MaxPooling2D(poolSize: [Int] = [2, 2], strides: [Int]? = nil, padding: Padding = .valid,
-                                    path: String) -> KerasLayer {
-        KerasLayer(.maxPooling2d(poolSize: poolSize, strides: strides, padding: padding), path: path)
-    }
-
-    public static func AveragePooling2D(poolSize: [Int] = [2, 2], strides: [Int]? = nil, padding: Padding = .valid,
-                                        path: String) -> KerasLayer {
-        KerasLayer(.averagePooling2d(poolSize: poolSize, strides: strides, padding: padding), path: path)
-    }
-}
+/// Keras-native layers, spelled as in Python: `keras.Dense(units: 10, path: "dense_layer")`;
+/// each kind's spelling is in its file of `Layers/Kinds/`.
+public enum keras {}

@@ -13,28 +13,25 @@ extension TF1 {
     public func conv2dBatchNormalization(_ x: Tensor, _ convolution: LayerConfiguration,
                                          _ normalization: LayerConfiguration, activation: Activation = .linear,
                                          training: Bool = false) throws -> Tensor {
-        let foldable = !training && x.rank == 4 && convolution.activation == .linear
-            && (normalization.axis == -1 || normalization.axis == 3)
-            && (activation == .linear || activation == .relu)
-        guard foldable else {
+        guard let conv = convolution.kernel as? Conv2DKernel, let norm = normalization.kernel as? BatchNormalizationKernel,
+              !training, x.rank == 4, conv.weights.activation == .linear, norm.axis == -1 || norm.axis == 3,
+              activation == .linear || activation == .relu else {
             let convolved = try layer(convolution, x)
             return activate(try layer(normalization, convolved, training: training), activation)
         }
         let (kernel, bias) = try inLayerScope(convolution) { weight in
-            try convolution.convolutionWeights(inputChannels: x.shape[3], weight: weight)
+            try conv.variables(inputChannels: x.shape[3], weight: weight)
         }
         let statistics = try inLayerScope(normalization) { weight in
-            try normalization.normalizationWeights(channels: convolution.filters, weight: weight)
+            try norm.variables(channels: conv.filters, weight: weight)
         }
-        var scale = rsqrt(try context.value(of: statistics.movingVariance) + normalization.epsilon)
+        var scale = rsqrt(try context.value(of: statistics.movingVariance) + norm.epsilon)
         if let gamma = statistics.gamma { scale = try multiply(scale, context.value(of: gamma)) }
         var shift = -(try multiply(context.value(of: statistics.movingMean), scale))
         if let beta = statistics.beta { shift = try add(shift, context.value(of: beta)) }
         if let bias { shift = try add(shift, multiply(context.value(of: bias), scale)) }
-        let strides = convolution.strides ?? [1, 1]
-        return try ModelSpecRuntime.conv2d(x, filter: context.value(of: kernel), strides: (strides[0], strides[1]),
-                          padding: convolution.padding,
-                          dilations: (convolution.dilationRate[0], convolution.dilationRate[1]),
+        return try ModelSpecRuntime.conv2d(x, filter: context.value(of: kernel), strides: (conv.strides[0], conv.strides[1]),
+                          padding: conv.padding, dilations: (conv.dilationRate[0], conv.dilationRate[1]),
                           scale: scale, shift: shift, activation: activation)
     }
 }

@@ -99,7 +99,7 @@ public struct TF1 {
     public func layer(_ configuration: LayerConfiguration, _ x: Tensor, training: Bool = false,
                       reuse: Reuse = .inherit) throws -> Tensor {
         try inLayerScope(configuration, reuse: reuse) { weight in
-            try configuration.apply(x, training: training, context: context, weight: weight)
+            try configuration.kernel.apply(x, training: training, context: context, weight: weight)
         }
     }
 
@@ -107,68 +107,14 @@ public struct TF1 {
     /// names it), with the function that gives the layer its variables there.
     func inLayerScope<R>(_ configuration: LayerConfiguration, reuse: Reuse = .inherit,
                          _ body: (_ weight: (WeightRequest) throws -> Variable) throws -> R) throws -> R {
-        var naming = LegacyLayerNaming(className: configuration.type.baseName, name: configuration.name,
+        var naming = LegacyLayerNaming(className: configuration.baseName, name: configuration.name,
                                        functional: true, reuse: reuse, scopes: &context.scopes)
         naming.enterCall(&context.scopes)
         defer { context.scopes.exit() }
-        return try body { request in
-            guard !configuration.type.hasNoWeights else { preconditionFailure("\(configuration.type) has no weights") }
-            return try variable(request.name, shape: request.shape, initializer: request.initializer,
-                                regularizer: request.regularizer, trainable: request.trainable)
-        }
-    }
-
-    /// `tf.compat.v1.layers.dense`.
-    public func dense(_ x: Tensor, units: Int, activation: Activation = .linear, useBias: Bool = true,
-                      kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                      kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
-                      trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
-        try layer(.dense(units: units, activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
-                         biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
-                         biasRegularizer: biasRegularizer, trainable: trainable, name: name), x, reuse: reuse)
-    }
-
-    /// `tf.compat.v1.layers.conv2d` (NHWC).
-    public func conv2d(_ x: Tensor, filters: Int, kernelSize: [Int], strides: [Int] = [1, 1], padding: Padding = .valid,
-                       dilationRate: [Int] = [1, 1], activation: Activation = .linear, useBias: Bool = true,
-                       kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
-                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
-                       trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
-        try layer(.conv2d(filters: filters, kernelSize: kernelSize, strides: strides, padding: padding,
-                          dilationRate: dilationRate, activation: activation, useBias: useBias,
-                          kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
-                          kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer,
-                          trainable: trainable, name: name), x, reuse: reuse)
-    }
-
-    /// `tf.compat.v1.layers.batch_normalization`; `training` defaults to false, as in TensorFlow.
-    public func batchNormalization(_ x: Tensor, axis: Int = -1, momentum: Float = 0.99, epsilon: Float = 0.001,
-                                   center: Bool = true, scale: Bool = true, training: Bool = false,
-                                   trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
-        try layer(.batchNormalization(axis: axis, momentum: momentum, epsilon: epsilon, center: center, scale: scale,
-                                      trainable: trainable, name: name), x, training: training, reuse: reuse)
-    }
-
-    /// `tf.compat.v1.layers.dropout`; `rate` 0.5 and `training` false by default, as in TensorFlow.
-    public func dropout(_ x: Tensor, rate: Float = 0.5, training: Bool = false, name: String? = nil) throws -> Tensor {
-        try layer(.dropout(rate: rate, name: name), x, training: training)
-    }
-
-    /// `tf.compat.v1.layers.flatten`.
-    public func flatten(_ x: Tensor, name: String? = nil) throws -> Tensor {
-        try layer(.flatten(name: name), x)
-    }
-
-    /// `tf.compat.v1.layers.max_pooling2d`.
-    public func maxPooling2d(_ x: Tensor, poolSize: [Int], strides: [Int], padding: Padding = .valid,
-                             name: String? = nil) throws -> Tensor {
-        try layer(.maxPooling2d(poolSize: poolSize, strides: strides, padding: padding, name: name), x)
-    }
-
-    /// `tf.compat.v1.layers.average_pooling2d`.
-    public func averagePooling2d(_ x: Tensor, poolSize: [Int], strides: [Int], padding: Padding = .valid,
-                                 name: String? = nil) throws -> Tensor {
-        try layer(.averagePooling2d(poolSize: poolSize, strides: strides, padding: padding, name: name), x)
+        return try body(configuration.layerWeight { request in
+            try variable(request.name, shape: request.shape, initializer: request.initializer,
+                         regularizer: request.regularizer, trainable: request.trainable)
+        })
     }
 
     // MARK: Layers made once by name
