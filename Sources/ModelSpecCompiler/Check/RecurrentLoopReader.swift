@@ -59,7 +59,7 @@ extension StepChecker {
                                  timeMajor: timeMajor, scope: scope, hasSequenceLength: arguments["sequence_length"] != nil,
                                  initialStateCount: stateCounts.first ?? 0, backwardInitialStateCount: stateCounts.dropFirst().first ?? 0)
         let results = loop.outputCount + cells.reduce(0) { $0 + $1.stateCount }
-        return (.recurrent(loop), operands, results, "the outputs of \(op)")
+        return (.recurrent(loop), operands, results, "the output of \(op)")
     }
 
     /// `{LSTMCell: {num_units: 128, ...}}` or `{MultiRNNCell: [cells]}`.
