@@ -10,7 +10,7 @@ Each case is a directory with case.json and .npy files:
 | `source` | the TensorFlow code the case ran (for reading) |
 | `config` | the cell and loop as data, for the runtime's own tests |
 | `inputs` | `[{"name", "file", "dtype"}]` in the spec's input order |
-| `variables` | `[{"name", "shape", "file", "object_path"}]` in creation order; `name` is TensorFlow's variable name without `:0`; `object_path` the TF2 checkpoint key (Keras layers) |
+| `variables` | `[{"name", "shape", "file", "object_path"}]` in creation order (the decoder: `layer.weights` order, `config.variables_order`); `name` is TensorFlow's variable name without `:0`; `object_path` the TF2 checkpoint key (Keras layers) |
 | `outputs` | `[{"name", "file"}]` in the spec's output order: the outputs, then the final states flattened as `tf.nest.flatten` orders them (an LSTM state: `c`, then `h`) |
 
 Variables hold seeded uniform values in [-0.5, 0.5) (not the initializers'), so
@@ -317,10 +317,86 @@ def keras_cases():
                ids=ids, embedding={"input_dim": 10, "output_dim": 3, "mask_zero": True}, seed=31)
 
 
+class BahdanauAttention(tf.keras.layers.Layer):
+    """Seed 004, as written there."""
+
+    def __init__(self, units):
+        super(BahdanauAttention, self).__init__()
+        self.W1 = tf.keras.layers.Dense(units)
+        self.W2 = tf.keras.layers.Dense(units)
+        self.V = tf.keras.layers.Dense(1)
+
+    def call(self, query, values):
+        query_with_time_axis = tf.expand_dims(query, 1)
+        score = self.V(tf.nn.tanh(self.W1(query_with_time_axis) + self.W2(values)))
+        attention_weights = tf.nn.softmax(score, axis=1)
+        context_vector = attention_weights * values
+        context_vector = tf.reduce_sum(context_vector, axis=1)
+        return context_vector, attention_weights
+
+
+class Decoder(tf.keras.Model):
+    """Seed 004, as written there."""
+
+    def __init__(self, vocab_size, embedding_dim, dec_units, batch_sz):
+        super(Decoder, self).__init__()
+        self.batch_sz = batch_sz
+        self.dec_units = dec_units
+        self.embedding = tf.keras.layers.Embedding(vocab_size, embedding_dim)
+        self.gru = tf.keras.layers.GRU(self.dec_units, return_sequences=True, return_state=True,
+                                       recurrent_initializer='glorot_uniform')
+        self.fc = tf.keras.layers.Dense(vocab_size)
+        self.attention = BahdanauAttention(self.dec_units)
+
+    def call(self, x, hidden, enc_output):
+        context_vector, attention_weights = self.attention(hidden, enc_output)
+        x = self.embedding(x)
+        x = tf.concat([tf.expand_dims(context_vector, 1), x], axis=-1)
+        output, state = self.gru(x)
+        output = tf.reshape(output, (-1, output.shape[2]))
+        x = self.fc(output)
+        return x, state, attention_weights
+
+
+def decoder_case(steps=4, seed=40):
+    """specs/Decoder.yaml: one call, and greedy decoding for `steps` steps from token 1,
+    carrying the state (the tutorial's evaluate loop, with argmax)."""
+    tf.keras.backend.clear_session()
+    rng = np.random.default_rng(seed)
+    decoder = Decoder(20, 8, 16, 3)
+    x = np.array([[1], [4], [7]], dtype=np.int32)
+    hidden = f32(rng, 3, 16, scale=0.5)
+    enc_output = f32(rng, 3, 7, 16)
+    decoder(x, hidden, enc_output)
+    owners = [("attention/W1", decoder.attention.W1), ("attention/W2", decoder.attention.W2),
+              ("attention/V", decoder.attention.V), ("embedding", decoder.embedding), ("gru/cell", decoder.gru),
+              ("fc", decoder.fc)]
+    variables = []
+    for v in decoder.weights:
+        value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
+        v.assign(value)
+        owner = next(path for path, layer in owners if any(v is w for w in layer.weights))
+        variables.append((v.name[:-2], value, owner + "/" + v.name[:-2].split("/")[-1]))
+    logits, state, weights = decoder(x, hidden, enc_output)
+    tokens, token, h = [], x, hidden
+    for _ in range(steps):
+        step_logits, h, _ = decoder(token, h, enc_output)
+        token = tf.expand_dims(tf.argmax(step_logits, axis=1, output_type=tf.int32), 1).numpy()
+        tokens.append(token[:, 0])
+    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "specs", "Decoder.yaml")) as f:
+        spec = f.read()
+    write_case("decoder", spec, "Decoder(20, 8, 16, 3)(x, hidden, enc_output); then greedy steps",
+               {"api": "spec", "spec_file": "Decoder", "greedy_steps": steps, "variables_order": "weights"},
+               [("x", x), ("hidden", hidden), ("enc_output", enc_output)], variables,
+               [("logits", logits.numpy()), ("state", state.numpy()), ("attention_weights", weights.numpy()),
+                ("greedy_tokens", np.stack(tokens, axis=1).astype(np.float32)), ("greedy_state", h.numpy())])
+
+
 def main():
     shutil.rmtree(golden_dir(AREA))
     tf1_cases()
     keras_cases()
+    decoder_case()
     total = 0
     for root, _, files in os.walk(golden_dir(AREA)):
         total += sum(os.path.getsize(os.path.join(root, f)) for f in files)

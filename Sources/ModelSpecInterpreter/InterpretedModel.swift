@@ -305,6 +305,8 @@ public final class InterpretedModel: ShimLayer {
                            _ frame: Frame) throws -> [Tensor] {
         guard let sublayer = sublayersByName[name] else { throw InterpreterError("no layer '\(name)'") }
         switch sublayer {
+        case let .native(layer) where inputs.count > 1 || layer.configuration.kernel is RecurrentKernel:
+            return try layer(inputs, training: training, context: tf.context)
         case let .native(layer):
             return [try layer(inputs[0], training: training, context: tf.context)]
         case let .legacy(layer):

@@ -106,4 +106,11 @@ public enum RNNLoopNaming {
     public static let multiCellBaseName = "multi_rnn_cell"
 
     public static func multiCellScope(_ index: Int) -> String { "cell_\(index)" }
+
+    /// Enters the scope of a cell object's first call, `variable_scope(None, default_name: baseName)`
+    /// (a new cell, as each loop step of a spec makes); leave it with `scopes.exit()`.
+    public static func enterCell(_ baseName: String, _ scopes: inout ScopeStore) {
+        var naming = LegacyLayerNaming(className: baseName, name: nil, functional: false, scopes: &scopes)
+        naming.enterCall(&scopes)
+    }
 }

@@ -71,7 +71,7 @@ enum ReservedTypeName {
         "ModelSpecRuntime", "Activation", "BLASThreads", "CallContext", "CompatLayer", "GeneratedModel", "IndexTensor", "InputDimension", "InputShapeError",
         "Initializer", "KerasLayer", "Layer", "LayerConfiguration", "LayerKernel", "ManifestEntry", "NpyArray", "NpyError",
         "BatchNormalizationKernel", "Conv2DKernel", "DenseKernel", "DropoutKernel", "FlattenKernel", "Pooling2DKernel", "WeightArguments",
-        "NpyIntegerType", "NumPy", "PadMode", "Padding", "PendingValues", "RNNCell", "RecurrentCell", "Regularizer", "RestorableLayer", "SeededGenerator",
+        "NpyIntegerType", "NumPy", "PadMode", "Padding", "PendingValues", "RNNCell", "RecurrentCell", "RecurrentKernel", "EmbeddingKernel", "Regularizer", "RestorableLayer", "SeededGenerator",
         "ShimLayer", "ShimStore", "TF1", "Template", "Tensor", "TensorAllocation", "TensorError", "TensorMemory", "TensorVariable",
         "Variable", "WeightRequest",
     ]

@@ -191,7 +191,8 @@ struct StepChecker {
         default:
             break
         }
-        if let kind = LayerKind(rawValue: name) {
+        // A layer named like a kind without a functional form (`embedding`, `gru`) is the layer.
+        if let kind = LayerKind(rawValue: name), kind.tensorflow[.functional] != nil || (layers[name] == nil && !failedLayers.contains(name)) {
             guard kind.tensorflow[.functional] != nil else {
                 reader.error(node, "'\(name)' has no tf.compat.v1.layers function; declare a native \(kind.className) under 'layers:' and call it")
                 return nil

@@ -2,6 +2,7 @@ extension LayerKind {
     /// Every declared layer kind, in the reference's order.
     public static let allCases: [LayerKind] = [
         .dense, .conv2d, .batchNormalization, .flatten, .dropout, .maxPooling2d, .averagePooling2d,
+        .embedding, .simpleRNN, .gru, .lstm,
     ]
 
     /// TensorFlow's names of a layer that has all three forms: `tf.compat.v1.layers.conv2d`,

@@ -80,23 +80,44 @@ extension ShapeTracer {
             }
             next += stateCount
             let width = TracedDim.known(shapes.last!.outputSize)
-            outputs.append(loop.timeMajor ? [input[0], input[1], width] : [input[0], input[1], width])
+            outputs.append([input[0], input[1], width])   // [batch, time, ...] or [time, batch, ...], as the input
             states += sizes.map { [batch, .known($0)] }
         }
         return outputs + states
     }
 
     /// Two sizes that may be equal: either unknown, or the same.
-    private func compatible(_ a: TracedDim, _ b: TracedDim) -> Bool {
+    func compatible(_ a: TracedDim, _ b: TracedDim) -> Bool {
         guard let x = a.size, let y = b.size else { return true }
         return x == y
     }
 
     /// A cell object's first call: `variable_scope(None, default_name: baseName)`.
     private func inCellScope<R>(_ baseName: String, _ body: () throws -> R) rethrows -> R {
-        var naming = LegacyLayerNaming(className: baseName, name: nil, functional: false, scopes: &scopes)
-        naming.enterCall(&scopes)
+        RNNLoopNaming.enterCell(baseName, &scopes)
         defer { scopes.exit() }
         return try body()
+    }
+}
+
+extension ShapeTracer {
+    /// A native layer's values: its output, then a Keras recurrent layer's state with
+    /// `return_state`, after checking the initial state it is given (`[batch, units]` each).
+    func recurrentResults(_ config: LayerConfig, output: TracedShape, inputs: [TracedShape], _ frame: Frame) throws -> [TracedShape] {
+        let kind = config.kind
+        guard kind.recurrentStates > 0 else { return [output] }
+        guard let units = config.arguments["units"].flatMap({ try? $0.evaluated(frame.params) }),
+              case let .int(size) = units else { return [output] }
+        let state: TracedShape = [inputs[0][0], .known(size)]
+        let given = inputs.dropFirst()
+        guard given.isEmpty || given.count == kind.recurrentStates else {
+            throw ShapeMismatch(message: "\(kind.className) takes its input and \(kind.recurrentStates == 1 ? "1 initial state tensor" : "\(kind.recurrentStates) initial state tensors (h, c)"), but \(inputs.count) values are given")
+        }
+        for (index, shape) in given.enumerated() {
+            guard shape.count == 2, compatible(shape[0], state[0]), compatible(shape[1], state[1]) else {
+                throw ShapeMismatch(message: "\(kind.className)'s initial state tensor \(index + 1) must have shape \(state.shapeDescription), but has shape \(shape.shapeDescription)")
+            }
+        }
+        return [output] + (config.returnsState ? Array(repeating: state, count: kind.recurrentStates) : [])
     }
 }

@@ -304,13 +304,15 @@ final class ShapeTracer {
             instance.builtNative.insert(name)
             let prefix = instance.path + name + "/"
             let kerasName = kerasLayerNames[instance.path + name] ?? name
-            return try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
+            let output = try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
                 if firstCall {
                     let index = self.record(prefix + variableName, shape, .float32, trainable, naming: .attributePath,
-                                            variableName: self.kerasVariableName(variableName, layer: kerasName), at: location)
+                                            variableName: self.kerasVariableName(config.kind.kerasVariableName(variableName), layer: kerasName),
+                                            at: location)
                     instance.attributeWeights[name, default: []].append(index)
                 }
-            }.map { [$0] }
+            }
+            return try output.map { try recurrentResults(config, output: $0, inputs: inputs, frame) }
         case let .legacy(config):
             if let name = config.name, !acceptsName(name, "layer name", at: location) { return nil }
             var naming = instance.legacyLayers[name]

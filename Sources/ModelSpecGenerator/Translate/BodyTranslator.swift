@@ -193,6 +193,11 @@ struct BodyTranslator {
             throw GeneratorError("layer '\(name)' is not declared")
         }
         switch declaration.kind {
+        case .native where inputs.count > 1 || step.results.count > 1:
+            // A recurrent layer with its initial state, or with its final state: tensors in, tensors out.
+            let result = value(step.results[0]) + "Values"
+            code.line("let \(result) = try \(property)([\(inputs.joined(separator: ", "))], training: \(training), context: \(contextExpression))")
+            bind(step, step.results.count == 1 ? "\(result)[0]" : "(" + step.results.indices.map { "\(result)[\($0)]" }.joined(separator: ", ") + ")", into: &code)
         case .native:
             bind(step, "try \(property)(\(inputs[0]), training: \(training), context: \(contextExpression))", into: &code)
         case .legacy:

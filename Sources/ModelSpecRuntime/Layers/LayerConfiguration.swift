@@ -16,6 +16,18 @@ public protocol LayerKernel: Sendable {
     /// trains (`moving_mean`), true for one that follows the layer's `trainable`.
     func apply(_ x: Tensor, training: Bool, context: CallContext,
                weight: (WeightRequest) throws -> Variable) throws -> Tensor
+    /// Runs a layer that takes more than its input or makes more than one value (a Keras
+    /// recurrent layer: the initial state, the final state); by default, ``apply(_:training:context:weight:)``
+    /// on the first input.
+    func apply(_ inputs: [Tensor], training: Bool, context: CallContext,
+               weight: (WeightRequest) throws -> Variable) throws -> [Tensor]
+}
+
+extension LayerKernel {
+    public func apply(_ inputs: [Tensor], training: Bool, context: CallContext,
+                      weight: (WeightRequest) throws -> Variable) throws -> [Tensor] {
+        [try apply(inputs[0], training: training, context: context, weight: weight)]
+    }
 }
 
 /// A layer kind's kernel, with the arguments every layer has: its `name` and `trainable`.
@@ -39,6 +51,14 @@ public struct LayerConfiguration: Sendable {
                       weight: (WeightRequest) throws -> Variable) throws -> Tensor {
         try withoutActuallyEscaping(weight) { weight in
             try kernel.apply(x, training: training, context: context, weight: layerWeight(weight))
+        }
+    }
+
+    /// Runs the kernel on several inputs, making several values (``LayerKernel/apply(_:training:context:weight:)-([Tensor])``).
+    public func apply(_ inputs: [Tensor], training: Bool, context: CallContext,
+                      weight: (WeightRequest) throws -> Variable) throws -> [Tensor] {
+        try withoutActuallyEscaping(weight) { weight in
+            try kernel.apply(inputs, training: training, context: context, weight: layerWeight(weight))
         }
     }
 

@@ -117,8 +117,7 @@ extension TF1 {
 
     /// A cell object's first call: `variable_scope(None, default_name: baseName)`.
     private func inCellScope<R>(_ baseName: String, _ body: () throws -> R) throws -> R {
-        var naming = LegacyLayerNaming(className: baseName, name: nil, functional: false, scopes: &context.scopes)
-        naming.enterCall(&context.scopes)
+        RNNLoopNaming.enterCell(baseName, &context.scopes)
         defer { context.scopes.exit() }
         return try body()
     }
