@@ -220,7 +220,8 @@ struct StepChecker {
             reader.error(node, "template '\(name)' must be made once under 'layers:' (\(name): {template: \(name), ...}) and called by that name, as make_template is called once in __init__")
             return nil
         }
-        let known = OperationDeclaration.all.map(\.name) + LayerKind.allCases.map(\.name) + layers.keys.sorted()
+        let known = OperationDeclaration.all.map(\.name) + LayerKind.allCases.filter { $0.tensorflow[.functional] != nil }.map(\.name)
+            + layers.keys.sorted()
             + RecurrentLoop.Function.allCases.map(\.rawValue)
             + Self.builtinOps
         reader.error(node, "unknown operation '\(name)'" + Suggestion.closeOperations(name, among: known))

@@ -39,7 +39,7 @@ extension ShapeTracer {
                 }
                 let shape = RNNCellShape(kind: arguments.kind, units: units, usePeepholes: arguments.usePeepholes,
                                          numProj: arguments.kind == .lstm ? numProj : nil)
-                try inCellScope(shape.kind.baseName) {
+                inCellScope(shape.kind.baseName) {
                     for variable in shape.variables(inputSize: inputSize) {
                         let declaration = VariableDeclaration(name: .literal(variable.name), shape: [], dtype: .float32,
                                                               initializer: nil, regularizer: nil, trainable: true)
