@@ -1,3 +1,5 @@
+import CConvolution
+
 /// Which steps of which sequences a loop computes, and what it writes for the others.
 enum StepMask {
     /// Every step of every sequence.
@@ -64,9 +66,11 @@ struct RecurrentLoop {
         let lengths: [Int]
         if case .lengths(let l) = mask { lengths = l } else { lengths = [] }
 
+        let packed = packedRecurrentKernel()
         for s in 0..<time {
             let hPrev = current[hIndex].storage.base
-            multiply(hPrev, lda: recurrentInput, rows: batch, cell.recurrent, into: product.storage.base, ldc: recurrentWidth)
+            csgemm_run(Int32(batch), Int32(recurrentWidth), Int32(recurrentInput), hPrev, Int32(recurrentInput),
+                       packed.base, nil, 0, product.storage.base, Int32(recurrentWidth))
             // The step of each sequence, or nil where it is past its end or masked.
             func stepOf(_ b: Int) -> Int? {
                 switch mask {
@@ -125,7 +129,7 @@ struct RecurrentLoop {
             }
             swap(&current, &next)
         }
-        withExtendedLifetime((input, cell, projection, product, scratch, candidate, held)) {}
+        withExtendedLifetime((input, cell, projection, product, scratch, candidate, held, packed)) {}
         return (outputs, current)
     }
 
@@ -202,6 +206,23 @@ struct RecurrentLoop {
             for k in 0..<u { hn[k] = z[k] * hp[k] + (1 - z[k]) * c[k] }
         }
         withExtendedLifetime(m) {}
+    }
+
+    /// The state's kernel packed once for `csgemm_run`, which each step streams without
+    /// packing it again (`cblas_sgemm` would, every step): kept with the tensor's buffer when
+    /// the block is a whole tensor (Keras's `recurrent_kernel`), packed for this call when it is
+    /// rows of TF1's `[input + state, gates]` kernel.
+    private func packedRecurrentKernel() -> TensorBuffer<Float> {
+        let block = cell.recurrent
+        let k = block.rows, n = block.columns
+        if block.firstRow == 0, block.offset == 0, block.tensor.shape == [k, n] {
+            return PackedWeights.matrix(block.tensor, k: k, n: n)
+        }
+        let packed = TensorBuffer<Float>(uninitializedCount: csgemm_packed_count(Int32(k), Int32(n)))
+        csgemm_pack(Int32(k), Int32(n), block.tensor.storage.base + block.firstRow * block.stride + block.offset,
+                    Int32(block.stride), packed.base)
+        withExtendedLifetime(block.tensor) {}
+        return packed
     }
 
     /// `c[rows, block.columns] = a[rows, block.rows] · block` (leading dimensions `lda`, `ldc`).
