@@ -209,20 +209,12 @@ struct RecurrentLoop {
     }
 
     /// The state's kernel packed once for `csgemm_run`, which each step streams without
-    /// packing it again (`cblas_sgemm` would, every step): kept with the tensor's buffer when
-    /// the block is a whole tensor (Keras's `recurrent_kernel`), packed for this call when it is
-    /// rows of TF1's `[input + state, gates]` kernel.
+    /// packing it again (`cblas_sgemm` would, every step), and kept with the weight's buffer
+    /// (``PackedWeights``) for later calls.
     private func packedRecurrentKernel() -> TensorBuffer<Float> {
         let block = cell.recurrent
-        let k = block.rows, n = block.columns
-        if block.firstRow == 0, block.offset == 0, block.tensor.shape == [k, n] {
-            return PackedWeights.matrix(block.tensor, k: k, n: n)
-        }
-        let packed = TensorBuffer<Float>(uninitializedCount: csgemm_packed_count(Int32(k), Int32(n)))
-        csgemm_pack(Int32(k), Int32(n), block.tensor.storage.base + block.firstRow * block.stride + block.offset,
-                    Int32(block.stride), packed.base)
-        withExtendedLifetime(block.tensor) {}
-        return packed
+        return PackedWeights.block(block.tensor, start: block.firstRow * block.stride + block.offset, stride: block.stride,
+                                   rows: block.rows, n: block.columns)
     }
 
     /// `c[rows, block.columns] = a[rows, block.rows] · block` (leading dimensions `lda`, `ldc`).
