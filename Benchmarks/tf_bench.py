@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """TensorFlow's side of the benchmarks (docs/performance.md).
 
-The same models as specs/BenchMLP.yaml, BenchCNNSmall.yaml, BenchCNNBN.yaml and
-CompatV1LayerModel.yaml, written as TF1-style code (variable_scope,
+The same models as specs/BenchMLP.yaml, BenchCNNSmall.yaml, BenchCNNBN.yaml,
+BenchLSTM.yaml and CompatV1LayerModel.yaml, written as TF1-style code (variable_scope,
 tf.compat.v1.layers) inside a layer decorated with track_tf1_style_variables,
 called through tf.function, on one thread (intra- and inter-op parallelism 1).
 Independent of the oracle: nothing here reads ModelSpec's specs or goldens.
@@ -69,11 +69,18 @@ def compat_v1_layer(x, training):
         return v1.layers.dense(x, 10, kernel_regularizer=tf.keras.regularizers.l2(0.01))
 
 
+def lstm(x, training):
+    cell = v1.nn.rnn_cell.MultiRNNCell([v1.nn.rnn_cell.LSTMCell(256), v1.nn.rnn_cell.LSTMCell(256)])
+    outputs, _ = v1.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+    return outputs
+
+
 MODELS = {
     "mlp": (mlp, lambda b: [b, 784]),
     "cnn_small": (cnn_small, lambda b: [b, 28, 28, 1]),
     "cnn_bn": (cnn_bn, lambda b: [b, 32, 32, 3]),
     "compat_v1_layer": (compat_v1_layer, lambda b: [b, 5, 5, 5]),
+    "lstm": (lstm, lambda b: [b, 50, 256]),
 }
 
 

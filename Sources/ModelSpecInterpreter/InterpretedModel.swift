@@ -321,6 +321,8 @@ public final class InterpretedModel: ShimLayer {
             return [try layer(inputs[0], training: frame.training, context: tf.context)]
         case .math:
             throw InterpreterError("an operation step runs through RuntimeOperations")
+        case let .recurrent(loop):
+            return try RecurrentLoops.run(loop, inputs, operands: step.inputs, indices: frame.indices, bindings: frame.bindings, tf: tf)
         case let .assign(name, add):
             guard let variable = frame.variables[name] else {
                 throw InterpreterError("'\(name)' is not a variable and cannot be assigned")
@@ -349,6 +351,8 @@ public final class InterpretedModel: ShimLayer {
                            _ frame: Frame) throws -> [Tensor] {
         guard let sublayer = sublayersByName[name] else { throw InterpreterError("no layer '\(name)'") }
         switch sublayer {
+        case let .native(layer) where inputs.count > 1 || layer.configuration.kernel is RecurrentKernel:
+            return try layer(inputs, training: training, context: tf.context)
         case let .native(layer):
             return [try layer(inputs[0], training: training, context: tf.context)]
         case let .legacy(layer):

@@ -48,6 +48,14 @@ enum RuntimeLayers {
                                 center: a.bool("batch_norm_beta"), scale: a.bool("batch_norm_gamma"),
                                 activation: try activation(a.activation("activation_fn")))
         },
+        "embedding": { a in
+            EmbeddingKernel(inputDim: a.int("input_dim"), outputDim: a.int("output_dim"),
+                            embeddingsInitializer: a.initializer("embeddings_initializer").map(initializer) ?? .randomUniform(),
+                            embeddingsRegularizer: a.regularizer("embeddings_regularizer").map(regularizer))
+        },
+        "simple_rnn": { a in try recurrent(.simpleRNN, a) },
+        "gru": { a in try recurrent(.gru(resetAfter: a.bool("reset_after")), a) },
+        "lstm": { a in try recurrent(.lstm, a) },
     ]
 
     static func convolution(rank: Int, _ a: LayerArguments) throws -> ConvolutionKernel {
@@ -74,6 +82,20 @@ enum RuntimeLayers {
                                biasesInitializer: a.initializer("biases_initializer").map(initializer) ?? .zeros,
                                biasesRegularizer: a.regularizer("biases_regularizer").map(regularizer),
                                biases: a.bool("biases"), normalizer: normalizer)
+    }
+
+    /// A Keras recurrent layer's kernel; `recurrent_activation` is sigmoid where the layer has none.
+    static func recurrent(_ cell: RecurrentKernel.Cell, _ a: LayerArguments) throws -> RecurrentKernel {
+        RecurrentKernel(cell: cell, units: a.int("units"), activation: try activation(a.activation()),
+                        recurrentActivation: a.has("recurrent_activation") ? try activation(a.activation("recurrent_activation")) : .sigmoid,
+                        useBias: a.bool("use_bias"),
+                        kernelInitializer: a.initializer("kernel_initializer").map(initializer),
+                        recurrentInitializer: a.initializer("recurrent_initializer").map(initializer),
+                        biasInitializer: a.initializer("bias_initializer").map(initializer) ?? .zeros,
+                        kernelRegularizer: a.regularizer("kernel_regularizer").map(regularizer),
+                        recurrentRegularizer: a.regularizer("recurrent_regularizer").map(regularizer),
+                        biasRegularizer: a.regularizer("bias_regularizer").map(regularizer),
+                        returnSequences: a.bool("return_sequences"), returnState: a.bool("return_state"))
     }
 
     /// `activation`, `use_bias`, the initializers and regularizers of a layer with a kernel and a bias.

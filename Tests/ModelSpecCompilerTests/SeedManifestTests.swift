@@ -21,7 +21,11 @@ import Testing
 
     /// Specs of the benchmarks (bench/, docs/performance.md): no golden; their names are
     /// plain `tf.compat.v1.layers` auto-names, covered by the seeds.
-    static let benchmarkModels = ["BenchMLP", "BenchCNNSmall", "BenchCNNBN"]
+    static let benchmarkModels = ["BenchMLP", "BenchCNNSmall", "BenchCNNBN", "BenchLSTM"]
+
+    /// Specs of recurrent models: their goldens are in Tests/Goldens/recurrent
+    /// (RecurrentSpecGoldenTests, GreedyDecodingTests).
+    static let recurrentModels = ["Decoder"]
 
     /// Specs of the operations without variables: their goldens are in Tests/Goldens/spec_ops
     /// (SpecOperationGoldenTests, OperationCatalogTests).
@@ -38,7 +42,7 @@ import Testing
     static let slimModels = ["SlimVGGSmall", "SlimInceptionBlock"]
 
     /// Specs that are not seeds.
-    static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels + layerModels + slimModels)
+    static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels + layerModels + slimModels + recurrentModels)
 
     @Test func everySeedSpecHasAGolden() {
         let specs = PackagePaths.files(in: PackagePaths.specs, suffix: ".yaml").map { String($0.dropLast(5)) }

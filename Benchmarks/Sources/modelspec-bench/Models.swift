@@ -1,6 +1,6 @@
 import ModelSpecRuntime
 
-// BenchMLP, BenchCNNSmall, BenchCNNBN and CompatV1LayerModel are generated at
+// BenchMLP, BenchCNNSmall, BenchCNNBN, BenchLSTM and CompatV1LayerModel are generated at
 // build time from Specs/*.yaml (symlinks into specs/) by ModelSpecPlugin.
 
 /// One benchmarked model: its key (shared with Benchmarks/tf_bench.py), its input
@@ -14,6 +14,10 @@ struct BenchModel {
     let flopsPerSample: Double
     /// Bytes of the model's variables (from its generated manifest): what a call must read at least once.
     let weightBytes: Int
+    /// The batch sizes it runs at instead of the command line's (nil: those).
+    var batches: [Int]? = nil
+    /// Whether Benchmarks/onnx_bench.py builds its graph.
+    var onnx = true
 
     static var all: [BenchModel] { [
         BenchModel(key: "mlp", inputShape: { [$0, 784] }, make: {
@@ -32,6 +36,12 @@ struct BenchModel {
             let model = CompatV1LayerModel()
             return BenchInstance(call: { try model($0) }, variables: { model.createdVariables })
         }, flopsPerSample: 2 * Double(3 * 3 * 3 * 5 * 3 + 27 * 10), weightBytes: bytes(of: CompatV1LayerModel.manifest)),
+        // Two LSTM layers of 256 over 50 steps: per step and layer, [x, h] (512) times a [512, 1024] kernel.
+        BenchModel(key: "lstm", inputShape: { [$0, 50, 256] }, make: {
+            let model = BenchLSTM()
+            return BenchInstance(call: { try model($0).outputs }, variables: { model.createdVariables })
+        }, flopsPerSample: 2 * Double(2 * 50 * 512 * 1024), weightBytes: bytes(of: BenchLSTM.manifest),
+           batches: [1, 64], onnx: false),
     ] }
 }
 

@@ -131,12 +131,15 @@ func run() throws {
         + options.moreThreads.filter { $0 != options.threads }.map { (largest, $0) }
     for key in options.models {
         let model = BenchModel.all.first { $0.key == key }!
-        for (batch, threads) in configurations {
+        let modelConfigurations = model.batches.map { batches in
+            batches.map { ($0, options.threads) } + options.moreThreads.filter { $0 != options.threads }.map { (batches.max() ?? 1, $0) }
+        } ?? configurations
+        for (batch, threads) in modelConfigurations {
             let instance = model.make()
             let x = try randomTensor(model.inputShape(batch))
             _ = try instance.call(x)
             try perturbVariables(instance.variables())
-            if let onnxServer {
+            if let onnxServer, model.onnx {
                 try loadONNX(onnxServer, model: key, batch: batch, threads: threads, instance: instance, input: x)
             }
             rows.append(Row(model: key, batch: batch, threads: threads))
@@ -161,7 +164,7 @@ func run() throws {
                                                         seconds: options.seconds, minimumRuns: minimumRuns)
                 }
             }
-            if let onnxServer {
+            if let onnxServer, BenchModel.all.first(where: { $0.key == row.model })?.onnx ?? false {
                 sides.append {
                     rows[index].onnx += try onnxServer.time(model: row.model, batch: row.batch, threads: row.threads,
                                                             seconds: options.seconds, minimumRuns: minimumRuns)

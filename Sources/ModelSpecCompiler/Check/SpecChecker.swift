@@ -84,6 +84,7 @@ struct SpecChecker {
             if case let .model(modelName, _) = layer.kind {
                 if case let .found(model) = resolveModel(modelName, layer.location) { outputs = model.outputs.count }
             }
+            if case let .native(config) = layer.kind { outputs = config.resultCount }
             layerTable[layer.name] = (layer, outputs)
         }
         var stepChecker = StepChecker(
@@ -300,7 +301,7 @@ struct SpecChecker {
         var result: [LayerDeclaration] = []
         for entry in entries {
             guard let name = reader.identifier(entry.key, "a layer name") else { continue }
-            if let kind = LayerKind(rawValue: name) {
+            if let kind = LayerKind(rawValue: name), kind.tensorflow[.functional] != nil {
                 reader.error(entry.key, "layer name '\(name)' is also the tf.compat.v1.layers function \(name), which a step '- \(name)' calls; choose another name, such as \(name)_layer (\(kind.className) is the class)")
                 continue
             }

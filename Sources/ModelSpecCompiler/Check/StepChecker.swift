@@ -246,7 +246,8 @@ struct StepChecker {
         if name.hasPrefix("slim.") {
             return slimOperation(name, arguments, at)
         }
-        if let kind = LayerKind(rawValue: name) {
+        // A layer named like a kind without a functional form (`embedding`, `gru`) is the layer.
+        if let kind = LayerKind(rawValue: name), kind.tensorflow[.functional] != nil || (layers[name] == nil && !failedLayers.contains(name)) {
             guard kind.tensorflow[.functional] != nil else {
                 reader.error(node, "'\(name)' has no tf.compat.v1.layers function; declare a native \(kind.className) under 'layers:' and call it")
                 return nil
@@ -265,6 +266,10 @@ struct StepChecker {
             let key = node.mapping?.first(where: { $0.key.scalar?.text == name })?.key ?? node
             return mathOperation(identity, key, key)
         }
+        if let function = RecurrentLoop.Function(rawValue: name) {
+            guard style == .legacy else { return legacyOnly(name, node) }
+            return recurrentLoop(function, arguments, at)
+        }
         if let layer = layers[name] {
             return layerCall(name, layer.declaration, layer.outputCount, arguments, at)
         }
@@ -275,7 +280,9 @@ struct StepChecker {
             reader.error(node, "template '\(name)' must be made once under 'layers:' (\(name): {template: \(name), ...}) and called by that name, as make_template is called once in __init__")
             return nil
         }
-        let known = OperationDeclaration.all.map(\.name) + LayerKind.allCases.map(\.name) + layers.keys.sorted()
+        let known = OperationDeclaration.all.map(\.name) + LayerKind.allCases.filter { $0.tensorflow[.functional] != nil }.map(\.name)
+            + layers.keys.sorted()
+            + RecurrentLoop.Function.allCases.map(\.rawValue)
             + Self.builtinOps + Self.slimSteps + ["arg_scope"]
         reader.error(node, "unknown operation '\(name)'" + Suggestion.closeOperations(name, among: known))
         return nil

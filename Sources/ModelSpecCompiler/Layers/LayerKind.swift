@@ -34,10 +34,21 @@ public struct LayerKind: Sendable, Hashable, CustomStringConvertible {
     /// TensorFlow's default scope name of an unnamed call, made unique (`conv2d`, `conv2d_1`;
     /// TF-Slim's `Conv`, `Conv_1`).
     public let baseName: String
+    /// A Keras recurrent layer's state: how many `[batch, units]` tensors it takes after
+    /// its input (the initial state) and makes after its output with `return_state`; 0 for
+    /// every other layer, which takes one input and makes one value.
+    public let recurrentStates: Int
+    /// The Keras name of the sublayer that owns the variables (a recurrent layer's cell,
+    /// `gru_cell`): a variable declared `cell/kernel` is `gru/cell/kernel` by object path
+    /// and `.../gru/gru_cell/kernel` by TensorFlow's variable name.
+    public let cellName: String?
 
     init(_ name: String, className: String, baseName: String? = nil, tensorflow: [LayerForm: String], arguments: [LayerArgument],
          variables: [LayerVariable] = [], takesTraining: Bool = false, result: String, swift function: String,
+         recurrentStates: Int = 0, cellName: String? = nil,
          output: @escaping @Sendable (_ input: TracedShape, _ arguments: LayerArguments) throws -> TracedShape) {
+        self.recurrentStates = recurrentStates
+        self.cellName = cellName
         self.name = name
         self.baseName = baseName ?? name
         self.className = className
@@ -63,6 +74,13 @@ public struct LayerKind: Sendable, Hashable, CustomStringConvertible {
     /// The arguments a layer written in `form` takes.
     public func arguments(in form: LayerForm) -> [LayerArgument] {
         arguments.filter { $0.defaults[form] != nil }
+    }
+
+    /// TensorFlow's variable name of a declared variable below the layer's name: the
+    /// cell's Keras name for `cell/` (``cellName``).
+    public func kerasVariableName(_ variable: String) -> String {
+        guard let cellName, variable.hasPrefix("cell/") else { return variable }
+        return cellName + variable.dropFirst(4)
     }
 
     /// The output shape of a call on `input`.

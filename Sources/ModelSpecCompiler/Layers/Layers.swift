@@ -3,6 +3,7 @@ extension LayerKind {
     public static let allCases: [LayerKind] = [
         .dense, .conv1d, .conv2d, .conv3d, .conv2dTranspose, .separableConv2d, .depthwiseConv2d,
         .batchNormalization, .layerNormalization, .flatten, .dropout, .maxPooling2d, .averagePooling2d,
+        .embedding, .simpleRNN, .gru, .lstm,
     ]
 
     /// TensorFlow's names of a layer that has all three forms: `tf.compat.v1.layers.conv2d`,

@@ -22,6 +22,12 @@ public struct LayerConfig: Hashable, Sendable {
         self.kind = kind
         self.form = form
     }
+
+    /// Whether a recurrent layer returns its final state after its output (`return_state`).
+    public var returnsState: Bool { kind.recurrentStates > 0 && arguments["return_state"] == .bool(true) }
+
+    /// How many values a call makes: the output, then the state tensors with `return_state`.
+    public var resultCount: Int { 1 + (returnsState ? kind.recurrentStates : 0) }
 }
 
 public enum Padding: String, Hashable, Sendable {

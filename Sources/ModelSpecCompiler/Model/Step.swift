@@ -37,6 +37,8 @@ public indirect enum Operation: Sendable {
     case getOrCreateLayer(name: String, LayerConfig)
     /// An operation without variables (``OperationDeclaration``).
     case math(MathOperation)
+    /// A TF1 recurrent loop (`dynamic_rnn`, `static_rnn`, `bidirectional_dynamic_rnn`) and its cells.
+    case recurrent(RecurrentLoop)
     /// `variable.assign(value)` or `variable.assign_add(value)`; the result is the new value.
     case assign(variable: String, add: Bool)
     /// `repeat:` — the body run `count` times, as a Python `for` loop; the step's inputs are the

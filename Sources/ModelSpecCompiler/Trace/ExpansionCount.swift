@@ -68,7 +68,7 @@ struct ExpansionCount {
             case .native?, .legacy?, nil:
                 return 1
             }
-        case .recordScope, .variable, .legacyLayer, .getOrCreateLayer, .math, .assign:
+        case .recordScope, .variable, .legacyLayer, .getOrCreateLayer, .math, .assign, .recurrent:
             return 1
         }
     }

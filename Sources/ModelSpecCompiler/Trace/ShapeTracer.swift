@@ -12,7 +12,7 @@ final class ShapeTracer {
     /// The bytes of the variables and of the largest value traced so far.
     private(set) var memory = MemoryNeed()
     /// TensorFlow's scope stack and counters, shared by nested shim layers as in TensorFlow.
-    private var scopes = ScopeStore()
+    var scopes = ScopeStore()
     /// The defaults of the variable scopes open now (initializer, dtype, partitioner, ...), inherited inward.
     private var scopeDefaults = ScopeDefaults.none
     private let resolveModel: (String) -> ModelDescription?
@@ -300,6 +300,8 @@ final class ShapeTracer {
                 return output.map { [$0] }
             case let .math(operation):
                 return try math(operation, frame)
+            case let .recurrent(loop):
+                return try recurrent(loop, inputs, instance, frame, at: location)
             case .assign:
                 _ = try ShapeRules.broadcast(inputs[0], inputs[1], op: "assign")
                 return [inputs[0]]
@@ -351,13 +353,15 @@ final class ShapeTracer {
             instance.builtNative.insert(name)
             let prefix = instance.path + name + "/"
             let kerasName = kerasLayerNames[instance.path + name] ?? name
-            return try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
+            let output = try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
                 if firstCall {
                     let index = self.record(prefix + variableName, shape, .float32, trainable, naming: .attributePath,
-                                            variableName: self.kerasVariableName(variableName, layer: kerasName), at: location)
+                                            variableName: self.kerasVariableName(config.kind.kerasVariableName(variableName), layer: kerasName),
+                                            at: location)
                     instance.attributeWeights[name, default: []].append(index)
                 }
-            }.map { [$0] }
+            }
+            return try output.map { try recurrentResults(config, output: $0, inputs: inputs, frame) }
         case let .legacy(config):
             if let name = config.name, !acceptsName(name, "layer name", at: location) { return nil }
             var naming = instance.legacyLayers[name]
@@ -490,7 +494,7 @@ final class ShapeTracer {
 
     /// `get_variable` in the instance's store; the index of the variable in `created` if it was created now.
     @discardableResult
-    private func getVariable(_ name: String, _ shape: [Int], _ declaration: VariableDeclaration, _ instance: Instance, at location: SourceLocation) -> Int? {
+    func getVariable(_ name: String, _ shape: [Int], _ declaration: VariableDeclaration, _ instance: Instance, at location: SourceLocation) -> Int? {
         // get_variable's dtype, else the scope's, else float32; a layer passes its own.
         let dtype = declaration.dtype ?? scopeDefaults.dtype ?? .float32
         let request = VariableRequest(shape: shape, dtype: dtype, trainable: declaration.trainable)

@@ -180,6 +180,11 @@ struct BodyTranslator {
             } else {
                 bind(step, expression, into: &code)
             }
+        case let .recurrent(loop):
+            let operands = step.inputs.enumerated().map { operand($1, indices: loop.hasSequenceLength && $0 == 1) }
+            let result = value(step.results[0]) + "RNN"
+            code.line("let \(result) = \(RecurrentLoopTranslation.call(loop, operands: operands, arguments))")
+            bind(step, "(" + RecurrentLoopTranslation.results(loop, of: result).joined(separator: ", ") + ")", into: &code)
         case let .assign(variable, add):
             let target = assignedVariables[variable] ?? weightVariable(variable)
             code.line("try \(target).\(add ? "assignAdd" : "assign")(\(inputs[1]))")
@@ -240,6 +245,11 @@ struct BodyTranslator {
             throw GeneratorError("layer '\(name)' is not declared")
         }
         switch declaration.kind {
+        case .native where inputs.count > 1 || step.results.count > 1:
+            // A recurrent layer with its initial state, or with its final state: tensors in, tensors out.
+            let result = value(step.results[0]) + "Values"
+            code.line("let \(result) = try \(property)([\(inputs.joined(separator: ", "))], training: \(training), context: \(contextExpression))")
+            bind(step, step.results.count == 1 ? "\(result)[0]" : "(" + step.results.indices.map { "\(result)[\($0)]" }.joined(separator: ", ") + ")", into: &code)
         case .native:
             bind(step, "try \(property)(\(inputs[0]), training: \(training), context: \(contextExpression))", into: &code)
         case .legacy:

@@ -27,16 +27,27 @@ public final class KerasLayer: Layer {
 
     /// Calls the layer. `training` defaults to the context's flag.
     public func callAsFunction(_ x: Tensor, training: Bool? = nil, context: CallContext) throws -> Tensor {
-        let training = training ?? context.training
-        let output = try run(x, training: training, context: context)
+        let output = try withWeights(context: context) { weight in
+            try configuration.apply(x, training: training ?? context.training, context: context, weight: weight)
+        }
         activityLoss = configuration.kernel.activityLoss(output)
         return output
     }
 
-    private func run(_ x: Tensor, training: Bool, context: CallContext) throws -> Tensor {
+    /// Calls a layer that takes more than one tensor or makes more than one (a recurrent
+    /// layer with its initial state, or with `returnState`).
+    public func callAsFunction(_ inputs: [Tensor], training: Bool? = nil, context: CallContext) throws -> [Tensor] {
+        try withWeights(context: context) { weight in
+            try configuration.apply(inputs, training: training ?? context.training, context: context, weight: weight)
+        }
+    }
+
+    /// Runs `body` with the function that gives the layer its weights: made on the first
+    /// call (named by the attribute path), the same ones on every later call.
+    private func withWeights<R>(context: CallContext, _ body: ((WeightRequest) throws -> Variable) throws -> R) throws -> R {
         if isBuilt {
             var next = 0
-            return try configuration.apply(x, training: training, context: context) { request in
+            return try body { request in
                 defer { next += 1 }
                 let variable = ownWeights[next]
                 guard variable.shape == request.shape else {
@@ -46,7 +57,7 @@ public final class KerasLayer: Layer {
                 return variable
             }
         }
-        let output = try configuration.apply(x, training: training, context: context) { request in
+        let output = try body { request in
             let variable = try context.makeVariable(
                 name: path.isEmpty ? request.name : path + "/" + request.name, shape: request.shape,
                 initializer: request.initializer, regularizer: request.regularizer, trainable: request.trainable)

@@ -20,6 +20,11 @@ public protocol LayerKernel: Sendable {
     /// `regularizer(output) / batch size` to its losses after each call, as Keras does;
     /// a functional call does not (TensorFlow drops it there).
     var activityRegularizer: Regularizer? { get }
+    /// Runs a layer that takes more than its input or makes more than one value (a Keras
+    /// recurrent layer: the initial state, the final state); by default, ``apply(_:training:context:weight:)``
+    /// on the first input.
+    func apply(_ inputs: [Tensor], training: Bool, context: CallContext,
+               weight: (WeightRequest) throws -> Variable) throws -> [Tensor]
 }
 
 extension LayerKernel {
@@ -30,6 +35,11 @@ extension LayerKernel {
         guard let activityRegularizer else { return nil }
         let batch = Float(Swift.max(output.shape.first ?? 1, 1))
         return activityRegularizer.loss(output) / batch
+    }
+
+    public func apply(_ inputs: [Tensor], training: Bool, context: CallContext,
+                      weight: (WeightRequest) throws -> Variable) throws -> [Tensor] {
+        [try apply(inputs[0], training: training, context: context, weight: weight)]
     }
 }
 
@@ -54,6 +64,14 @@ public struct LayerConfiguration: Sendable {
                       weight: (WeightRequest) throws -> Variable) throws -> Tensor {
         try withoutActuallyEscaping(weight) { weight in
             try kernel.apply(x, training: training, context: context, weight: layerWeight(weight))
+        }
+    }
+
+    /// Runs the kernel on several inputs, making several values (``LayerKernel/apply(_:training:context:weight:)-([Tensor])``).
+    public func apply(_ inputs: [Tensor], training: Bool, context: CallContext,
+                      weight: (WeightRequest) throws -> Variable) throws -> [Tensor] {
+        try withoutActuallyEscaping(weight) { weight in
+            try kernel.apply(inputs, training: training, context: context, weight: layerWeight(weight))
         }
     }
 

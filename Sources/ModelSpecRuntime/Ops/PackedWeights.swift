@@ -26,6 +26,15 @@ enum PackedWeights {
         }
     }
 
+    /// A `rows × n` block of the row-major scalars of `matrix`, from scalar `start`, rows
+    /// `stride` scalars apart, packed for `csgemm_run`: the state's part of a recurrent kernel
+    /// (rows of TF1's `[input + state, gates]`, columns of a Keras GRU's `recurrent_kernel`).
+    static func block(_ matrix: Tensor, start: Int, stride: Int, rows: Int, n: Int) -> TensorBuffer<Float> {
+        return packed(matrix, key: PackedForm.Key(rows, n, -2 - stride, start), count: csgemm_packed_count(Int32(rows), Int32(n))) { source, packed in
+            csgemm_pack(Int32(rows), Int32(n), source + start, Int32(stride), packed)
+        }
+    }
+
     /// An HWIO `filter` packed for `cconv_run` with `geometry`'s channel counts.
     static func filter(_ filter: Tensor, geometry: cconv_geometry) -> TensorBuffer<Float> {
         var g = geometry
@@ -51,8 +60,9 @@ enum PackedWeights {
 
 /// Packed scalars and the shape they were packed for.
 private final class PackedForm {
-    /// A matrix's `[k, n, -1, -1]` or a filter's `[kh, kw, c, o]` (channel counts
-    /// are never negative, so the two never meet), without allocating on every call.
+    /// A matrix's `[k, n, -1, -1]`, a block's `[rows, n, -2 - stride, start]` or a filter's
+    /// `[kh, kw, c, o]` (channel counts are never negative, so they never meet), without
+    /// allocating on every call.
     struct Key: Equatable {
         var a: Int, b: Int, c: Int, d: Int
         init(_ a: Int, _ b: Int, _ c: Int, _ d: Int) { (self.a, self.b, self.c, self.d) = (a, b, c, d) }

@@ -1,0 +1,141 @@
+/// Recurrent loops as TensorFlow runs them: `tf.compat.v1.nn.dynamic_rnn` (and
+/// `static_rnn`, which computes the same), `bidirectional_dynamic_rnn`, and the
+/// Keras recurrent layers' call.
+///
+/// A list of cells is a `MultiRNNCell`: each cell runs over the whole sequence of
+/// the one before it (the same values as running them step by step), and the
+/// state is every cell's state in turn.
+
+/// `tf.compat.v1.nn.dynamic_rnn(cell, input, sequence_length:, initial_state:, time_major:)`.
+///
+/// - Parameters:
+///   - cells: one cell, or the cells of a `MultiRNNCell`, first to last.
+///   - input: `[batch, time, features]`, or `[time, batch, features]` when `timeMajor`.
+///   - sequenceLength: `[batch]`: from each sequence's end on, outputs are zero and
+///     the state is carried, so the final state is the state at each sequence's end.
+///   - initialState: every cell's state tensors in TensorFlow's order (`c, h` for an
+///     LSTM), each `[batch, size]`; zeros when nil.
+/// - Returns: the top cell's outputs in the input's layout, and the final state as
+///   `initialState` is ordered.
+public func dynamicRNN(_ cells: [RecurrentCell], input: Tensor, sequenceLength: IndexTensor? = nil,
+                       initialState: [Tensor]? = nil, timeMajor: Bool = false) throws -> (outputs: Tensor, state: [Tensor]) {
+    let (batch, time) = try sequenceShape(input, cells, timeMajor: timeMajor, op: "dynamic_rnn")
+    let mask = try lengthMask(sequenceLength, batch: batch, time: time, op: "dynamic_rnn")
+    return try runStack(cells, input: input, batch: batch, time: time, timeMajor: timeMajor, mask: mask,
+                        reverse: false, initialState: initialState, op: "dynamic_rnn")
+}
+
+/// `tf.compat.v1.nn.bidirectional_dynamic_rnn`: the forward cells as `dynamicRNN`, the
+/// backward cells over each sequence reversed (within its length when `sequenceLength`
+/// is given, as `tf.reverse_sequence`), their outputs put back in time order.
+public func bidirectionalDynamicRNN(forward: [RecurrentCell], backward: [RecurrentCell], input: Tensor,
+                                    sequenceLength: IndexTensor? = nil, initialStateForward: [Tensor]? = nil,
+                                    initialStateBackward: [Tensor]? = nil, timeMajor: Bool = false) throws
+    -> (outputForward: Tensor, outputBackward: Tensor, stateForward: [Tensor], stateBackward: [Tensor]) {
+    let op = "bidirectional_dynamic_rnn"
+    let (batch, time) = try sequenceShape(input, forward, timeMajor: timeMajor, op: op)
+    _ = try sequenceShape(input, backward, timeMajor: timeMajor, op: op)
+    let mask = try lengthMask(sequenceLength, batch: batch, time: time, op: op)
+    let fw = try runStack(forward, input: input, batch: batch, time: time, timeMajor: timeMajor, mask: mask,
+                          reverse: false, initialState: initialStateForward, op: op)
+    let bw = try runStack(backward, input: input, batch: batch, time: time, timeMajor: timeMajor, mask: mask,
+                          reverse: true, initialState: initialStateBackward, op: op)
+    return (fw.outputs, bw.outputs, fw.state, bw.state)
+}
+
+/// The call of a Keras recurrent layer (`SimpleRNN`, `GRU`, `LSTM`) on a batch-major
+/// `[batch, time, features]` input.
+///
+/// - Parameters:
+///   - initialState: the cell's state in Keras's order (`[h, c]` for an LSTM); zeros when nil.
+///   - mask: `[batch, time]`, a step kept where nonzero (the ids of an `Embedding` with
+///     `mask_zero=True` are its mask): at a masked step the state is carried and the
+///     output repeats the previous one.
+///   - returnSequences: every step's output (`[batch, time, units]`), or only the last (`[batch, units]`).
+/// - Returns: the output and the final state, in Keras's order.
+public func kerasRecurrent(_ cell: RecurrentCell, input: Tensor, initialState: [Tensor]? = nil,
+                           mask: IndexTensor? = nil, returnSequences: Bool = false) throws -> (output: Tensor, state: [Tensor]) {
+    let op = "recurrent layer"
+    let (batch, time) = try sequenceShape(input, [cell], timeMajor: false, op: op)
+    var stepMask = StepMask.none
+    if let mask {
+        guard mask.shape == [batch, time] else {
+            throw TensorError(op: op, shapes: [input.shape, mask.shape], reason: "do not fit: the mask must be [batch, time]")
+        }
+        stepMask = .keras(mask.scalars.map { $0 != 0 })
+    }
+    let (outputs, state) = try runStack([cell], input: input, batch: batch, time: time, timeMajor: false, mask: stepMask,
+                                        reverse: false, initialState: initialState, op: op)
+    guard !returnSequences else { return (outputs, state) }
+    let o = cell.outputSize
+    let last = Tensor(uninitializedShape: [batch, o])
+    if time == 0 {
+        last.storage.base.update(repeating: 0, count: batch * o)
+    } else {
+        for b in 0..<batch {
+            (last.storage.base + b * o).update(from: outputs.storage.base + (b * time + time - 1) * o, count: o)
+        }
+    }
+    return (last, state)
+}
+
+/// The batch and time of a rank-3 input whose features fit the first cell.
+private func sequenceShape(_ input: Tensor, _ cells: [RecurrentCell], timeMajor: Bool, op: String) throws -> (batch: Int, time: Int) {
+    guard let first = cells.first else {
+        throw TensorError(op: op, shapes: [input.shape], reason: "needs at least one cell")
+    }
+    guard input.rank == 3 else {
+        throw TensorError(op: op, shapes: [input.shape],
+                          reason: "is not a sequence (\(timeMajor ? "[time, batch, features]" : "[batch, time, features]"))")
+    }
+    guard input.shape[2] == first.inputSize else {
+        throw TensorError(op: op, shapes: [input.shape],
+                          reason: "has \(input.shape[2]) features, but the cell's kernel takes \(first.inputSize)")
+    }
+    return timeMajor ? (input.shape[1], input.shape[0]) : (input.shape[0], input.shape[1])
+}
+
+private func lengthMask(_ lengths: IndexTensor?, batch: Int, time: Int, op: String) throws -> StepMask {
+    guard let lengths else { return .none }
+    guard lengths.shape == [batch] else {
+        throw TensorError(op: op, shapes: [lengths.shape], reason: "is not the [\(batch)] of sequence_length")
+    }
+    let values = lengths.scalars.map(Int.init)
+    if let bad = values.firstIndex(where: { $0 < 0 || $0 > time }) {
+        throw TensorError(op: op, shapes: [lengths.shape],
+                          reason: "holds sequence_length \(values[bad]) at \(bad), outside [0, \(time)]")
+    }
+    return .lengths(values)
+}
+
+/// Runs each cell on the outputs of the one before; splits and joins the flat state.
+private func runStack(_ cells: [RecurrentCell], input: Tensor, batch: Int, time: Int, timeMajor: Bool, mask: StepMask,
+                      reverse: Bool, initialState: [Tensor]?, op: String) throws -> (outputs: Tensor, state: [Tensor]) {
+    let expected = cells.flatMap(\.stateSizes).map { [batch, $0] }
+    if let initialState {
+        guard initialState.map(\.shape) == expected else {
+            throw TensorError(op: op, shapes: initialState.map(\.shape),
+                              reason: "are not the initial state the cells take: \(expected.map(describe).joined(separator: ", "))")
+        }
+    }
+    var flat = try initialState ?? expected.map { try Tensor.zeros($0) }
+    var sequence = input
+    var finalState: [Tensor] = []
+    for (index, cell) in cells.enumerated() {
+        if index > 0, cells[index - 1].outputSize != cell.inputSize {
+            throw TensorError(op: op, shapes: [[cells[index - 1].outputSize], [cell.inputSize]],
+                              reason: "do not fit: cell \(index - 1) outputs \(cells[index - 1].outputSize) features, cell \(index) takes \(cell.inputSize)")
+        }
+        let count = cell.stateSizes.count
+        let given = Array(flat.prefix(count))
+        flat.removeFirst(count)
+        // TensorFlow's order to the kernels' (`order[i]` is where state i goes).
+        var internalState = given
+        for (i, position) in cell.order.enumerated() { internalState[position] = given[i] }
+        let loop = RecurrentLoop(cell: cell, batch: batch, time: time, timeMajor: timeMajor, mask: mask, reverse: reverse)
+        let (outputs, state) = loop.run(sequence, state: internalState)
+        finalState += cell.order.map { state[$0] }
+        sequence = outputs
+    }
+    return (sequence, finalState)
+}

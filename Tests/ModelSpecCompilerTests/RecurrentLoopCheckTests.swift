@@ -1,0 +1,83 @@
+import Foundation
+import ModelSpecCompiler
+import Testing
+
+/// The checker's and tracer's answers to TF1 recurrent loop steps that TensorFlow
+/// would refuse or that cannot mean anything, each at its place.
+@Suite struct RecurrentLoopCheckTests {
+    @Test func cellsAndStatesAreCheckedAtTheirPlace() throws {
+        let lines = try MalformedSpec.diagnostics("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, time, 4]
+            forward:
+              - dynamic_rnn:
+                  cell: {LSTMcell: {num_units: 5}}
+              - dynamic_rnn:
+                  cell: {LSTMCell: {num_units: 5, num_proj: 0, peepholes: true}}
+                  initial_state: [x]
+              - bidirectional_dynamic_rnn: {cell_fw: {GRUCell: {num_units: 2}}}
+              - static_rnn: {cell: {MultiRNNCell: []}}
+            """)
+        #expect(lines == [
+                "A.yaml:7:14: error: unknown cell class 'LSTMcell'; did you mean 'LSTMCell'?",
+                "A.yaml:9:52: error: unknown key 'peepholes' in LSTMCell",
+                "A.yaml:9:49: error: num_proj must be positive, not 0",
+                "A.yaml:10:22: error: initial_state has 1 tensor, but the cell's state has 2 (an LSTM cell's state is c, then h; a MultiRNNCell's is each cell's in turn)",
+                "A.yaml:11:32: error: bidirectional_dynamic_rnn needs 'cell_bw', a cell such as {LSTMCell: {num_units: 128}}",
+                "A.yaml:12:39: error: MultiRNNCell needs a list of cells, such as [{LSTMCell: {num_units: 128}}, {LSTMCell: {num_units: 128}}]",
+            ], "\(lines)")
+    }
+
+    @Test func aNativeModelHasNoTF1Loops() throws {
+        let lines = try MalformedSpec.diagnostics("""
+            spec: 1
+            model: A
+            style: native
+            inputs:
+              x: [batch, time, 4]
+            forward:
+              - dynamic_rnn: {cell: {GRUCell: {num_units: 2}}}
+            """)
+        #expect(lines == ["A.yaml:7:5: error: 'dynamic_rnn' belongs to legacy models (style: legacy)"])
+    }
+
+    @Test func shapesThatDoNotFitAreTracedErrors() throws {
+        func lines(_ inputs: String, _ step: String) throws -> [String] {
+            try MalformedSpec.diagnostics("""
+                spec: 1
+                model: A
+                inputs:
+                \(inputs)
+                forward:
+                  - \(step)
+                    as: [o, s]
+                outputs: [o, s]
+                """)
+        }
+        #expect(try lines("  x: [batch, 4]", "dynamic_rnn: {cell: {GRUCell: {num_units: 2}}, input: x}")
+            == ["A.yaml:6:5: error: dynamic_rnn needs a sequence of rank 3 ([batch, time, features]), but got shape [batch, 4]"])
+        #expect(try lines("  y: [2, 7, 3]\n  lengths: {shape: [3], dtype: int32}",
+                          "dynamic_rnn: {cell: {GRUCell: {num_units: 2}}, input: y, sequence_length: lengths}")
+            == ["A.yaml:7:5: error: dynamic_rnn's sequence_length must have shape [batch] (2), but has shape [3]"])
+        #expect(try lines("  y: [2, 7, 3]\n  h: [2, 5]", "dynamic_rnn: {cell: {GRUCell: {num_units: 2}}, input: y, initial_state: h}")
+            == ["A.yaml:7:5: error: dynamic_rnn's initial state tensor 1 must have shape [2, 2], but has shape [2, 5]"])
+    }
+
+    @Test func twoLoopsInOneScopeMakeTheirVariablesTwice() throws {
+        let lines = try MalformedSpec.diagnostics("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 6, 4]
+            forward:
+              - dynamic_rnn: {cell: {GRUCell: {num_units: 4}}, input: x}
+                as: [a, s]
+              - dynamic_rnn: {cell: {GRUCell: {num_units: 4}}, input: a}
+                as: [b, t]
+            outputs: [b, s, t]
+            """)
+        #expect(lines.first?.hasPrefix("A.yaml:8:5: error: variable 'rnn/gru_cell/gates/kernel' is created twice in one call without reuse") == true, "\(lines)")
+    }
+}

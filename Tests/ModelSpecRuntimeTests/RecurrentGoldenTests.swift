@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+@testable import ModelSpecRuntime
+
+/// The recurrent kernels against TensorFlow (Tests/Goldens/recurrent, oracle/recurrent.py):
+/// each case's cells are made from its configuration and TensorFlow's variables in
+/// creation order, run by the loop the case names, and every output and final
+/// state compared within 1e-5.
+@Suite struct RecurrentGoldenTests {
+    static let directory = Goldens.directory.deletingLastPathComponent().appendingPathComponent("recurrent")
+
+    static var caseNames: [String] {
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent("index.json")),
+              let index = try? JSONDecoder().decode(RecurrentIndex.self, from: data) else { return [] }
+        // The decoder's case is a whole spec (specs/Decoder.yaml), run by the interpreter's tests.
+        return index.cases.filter { $0 != "decoder" }
+    }
+
+    @Test func everyGoldenCaseIsListed() {
+        #expect(Self.caseNames.count >= 20)
+    }
+
+    @Test("each case matches TensorFlow", arguments: caseNames)
+    func matchesTensorFlow(name: String) throws {
+        let golden = try RecurrentCase(directory: Self.directory.appendingPathComponent(name))
+        let results = try golden.run()
+        #expect(results.count == golden.outputs.count)
+        for (result, expected) in zip(results, golden.outputs) {
+            expectClose(result, try golden.tensor(expected.file), "\(name) \(expected.name)")
+        }
+    }
+
+    @Test func aMaskedStepCarriesTheStateAndRepeatsTheOutput() throws {
+        let cell = try RecurrentCell.kerasSimpleRNN(kernel: Tensor(shape: [1, 1], scalars: [1]),
+                                                    recurrentKernel: Tensor(shape: [1, 1], scalars: [0.5]), bias: nil)
+        let x = try Tensor(shape: [1, 3, 1], scalars: [1, 2, 3])
+        let (out, state) = try kerasRecurrent(cell, input: x, mask: IndexTensor(shape: [1, 3], scalars: [1, 0, 1]),
+                                              returnSequences: true)
+        let h1 = tanhf(1), h3 = tanhf(3 + 0.5 * h1)
+        expectClose(out, try Tensor(shape: [1, 3, 1], scalars: [h1, h1, h3]), "outputs")
+        expectClose(state[0], try Tensor(shape: [1, 1], scalars: [h3]), "state")
+    }
+
+    @Test func badShapesAreRefusedWithTheReason() throws {
+        let cell = try RecurrentCell.basicRNN(kernel: Tensor.zeros([5, 2]), bias: Tensor.zeros([2]))
+        #expect(throws: TensorError.self) { try dynamicRNN([cell], input: Tensor.zeros([2, 4, 4])) }
+        do {
+            _ = try dynamicRNN([cell], input: Tensor.zeros([2, 4, 3]), sequenceLength: IndexTensor([1, 5]))
+            Issue.record("a sequence_length beyond the time steps was accepted")
+        } catch let error as TensorError {
+            #expect(error.description.contains("sequence_length 5 at 1, outside [0, 4]"))
+        }
+        #expect(throws: TensorError.self) { try RecurrentCell.lstm(kernel: Tensor.zeros([5, 6]), bias: Tensor.zeros([6])) }
+        #expect(throws: TensorError.self) {
+            try dynamicRNN([cell], input: Tensor.zeros([2, 4, 3]), initialState: [Tensor.zeros([2, 3])])
+        }
+    }
+}
+
+struct RecurrentIndex: Decodable {
+    let cases: [String]
+}
+
+/// One case of Tests/Goldens/recurrent.
+struct RecurrentCase: Decodable {
+    struct File: Decodable { let name: String; let file: String }
+    struct Variable: Decodable { let name: String; let shape: [Int]; let file: String }
+    let name: String
+    let config: [String: JSONValue]
+    let inputs: [File]
+    let variables: [Variable]
+    let outputs: [File]
+    var directory = URL(fileURLWithPath: "/")
+
+    enum CodingKeys: String, CodingKey { case name, config, inputs, variables, outputs }
+
+    init(directory: URL) throws {
+        self = try JSONDecoder().decode(Self.self, from: Data(contentsOf: directory.appendingPathComponent("case.json")))
+        self.directory = directory
+    }
+
+    func tensor(_ file: String) throws -> Tensor {
+        try NumPy.readTensor(contentsOf: directory.appendingPathComponent(file))
+    }
+
+    func input(_ name: String) throws -> Tensor {
+        guard let file = inputs.first(where: { $0.name == name }) else { throw GoldenError("\(self.name): no input \(name)") }
+        return try tensor(file.file)
+    }
+
+    func ids(_ name: String) throws -> IndexTensor {
+        guard let file = inputs.first(where: { $0.name == name }) else { throw GoldenError("\(self.name): no input \(name)") }
+        return try NumPy.readIndexTensor(contentsOf: directory.appendingPathComponent(file.file))
+    }
+
+    /// Runs the case's loop on its inputs: outputs then flat final states, as the golden lists them.
+    func run() throws -> [Tensor] {
+        var weights = WeightQueue(case: self)
+        let initial = try config["initial_state"]?.strings.map { try $0.map(input) }
+        let initialState = initial?.isEmpty == false ? initial : nil
+        switch config["api"]?.string {
+        case "dynamic_rnn", "static_rnn":
+            let cells = try tf1Cells(config["cell"]!, &weights)
+            let lengths = config["sequence_length"]?.bool == true ? try ids("lengths") : nil
+            let (outputs, state) = try dynamicRNN(cells, input: input("x"), sequenceLength: lengths,
+                                                  initialState: initialState, timeMajor: config["time_major"]?.bool ?? false)
+            return [outputs] + state
+        case "bidirectional_dynamic_rnn":
+            guard case .array(let pair)? = config["cell"], pair.count == 2 else { throw GoldenError("\(name): no cell pair") }
+            let fw = try tf1Cells(pair[0], &weights), bw = try tf1Cells(pair[1], &weights)
+            let lengths = config["sequence_length"]?.bool == true ? try ids("lengths") : nil
+            let r = try bidirectionalDynamicRNN(forward: fw, backward: bw, input: input("x"), sequenceLength: lengths,
+                                                timeMajor: config["time_major"]?.bool ?? false)
+            return [r.outputForward, r.outputBackward] + r.stateForward + r.stateBackward
+        case "keras":
+            var x: Tensor
+            var mask: IndexTensor?
+            if case .object(let embedding)? = config["embedding"] {
+                let ids = try ids("x")
+                x = try embeddingLookup(weights.next("embeddings"), ids: ids)
+                if embedding["mask_zero"]?.bool == true { mask = ids }
+            } else {
+                x = try input("x")
+            }
+            guard case .object(let arguments)? = config["arguments"] else { throw GoldenError("\(name): no arguments") }
+            let cell = try kerasCell(config["layer"]?.string ?? "", arguments, &weights)
+            let (output, state) = try kerasRecurrent(cell, input: x, initialState: initialState, mask: mask,
+                                                     returnSequences: arguments["return_sequences"]?.bool ?? false)
+            return [output] + (arguments["return_state"]?.bool == true ? state : [])
+        default:
+            throw GoldenError("\(name): unknown api")
+        }
+    }
+
+    private func tf1Cells(_ config: JSONValue, _ weights: inout WeightQueue) throws -> [RecurrentCell] {
+        guard case .object(let object) = config, let (kind, arguments) = object.first else { throw GoldenError("\(name): bad cell") }
+        if kind == "MultiRNNCell", case .array(let cells) = arguments {
+            return try cells.flatMap { try tf1Cells($0, &weights) }
+        }
+        guard case .object(let a) = arguments else { throw GoldenError("\(name): bad cell arguments") }
+        let activation: Activation = a["activation"]?.string == "relu" ? .relu : .tanh
+        switch kind {
+        case "BasicRNNCell":
+            return [try .basicRNN(kernel: weights.next("kernel"), bias: weights.next("bias"), activation: activation)]
+        case "BasicLSTMCell", "LSTMCell":
+            let kernel = try weights.next("kernel"), bias = try weights.next("bias")
+            let peepholes = a["use_peepholes"]?.bool == true
+                ? (f: try weights.next("w_f_diag"), i: try weights.next("w_i_diag"), o: try weights.next("w_o_diag")) : nil
+            let projection = a["num_proj"] == nil ? nil : try weights.next("projection/kernel")
+            return [try .lstm(kernel: kernel, bias: bias, forgetBias: a["forget_bias"]?.float ?? 1, activation: activation,
+                              peepholes: peepholes, cellClip: a["cell_clip"]?.float, projection: projection,
+                              projectionClip: a["proj_clip"]?.float)]
+        case "GRUCell":
+            return [try .gru(gatesKernel: weights.next("gates/kernel"), gatesBias: weights.next("gates/bias"),
+                             candidateKernel: weights.next("candidate/kernel"), candidateBias: weights.next("candidate/bias"),
+                             activation: activation)]
+        default:
+            throw GoldenError("\(name): unknown cell \(kind)")
+        }
+    }
+
+    private func kerasCell(_ layer: String, _ a: [String: JSONValue], _ weights: inout WeightQueue) throws -> RecurrentCell {
+        let kernel = try weights.next("kernel"), recurrent = try weights.next("recurrent_kernel")
+        let bias = a["use_bias"]?.bool == false ? nil : try weights.next("bias")
+        let activation: Activation = a["activation"]?.string == "relu" ? .relu : .tanh
+        switch layer {
+        case "SimpleRNN": return try .kerasSimpleRNN(kernel: kernel, recurrentKernel: recurrent, bias: bias, activation: activation)
+        case "LSTM": return try .kerasLSTM(kernel: kernel, recurrentKernel: recurrent, bias: bias, activation: activation)
+        case "GRU":
+            return try .kerasGRU(kernel: kernel, recurrentKernel: recurrent, bias: bias,
+                                 resetAfter: a["reset_after"]?.bool ?? true, activation: activation)
+        default: throw GoldenError("\(name): unknown layer \(layer)")
+        }
+    }
+}
+
+/// The case's variables in creation order, each taken by the name TensorFlow ends it with.
+struct WeightQueue {
+    let `case`: RecurrentCase
+    var position = 0
+
+    mutating func next(_ suffix: String) throws -> Tensor {
+        guard position < `case`.variables.count else { throw GoldenError("\(`case`.name): no variable left for \(suffix)") }
+        let variable = `case`.variables[position]
+        guard variable.name.hasSuffix("/" + suffix) else {
+            throw GoldenError("\(`case`.name): variable \(position) is \(variable.name), expected .../\(suffix)")
+        }
+        position += 1
+        return try `case`.tensor(variable.file)
+    }
+}
+
+extension JSONValue {
+    var strings: [String]? { if case .array(let a) = self { return a.compactMap(\.string) } else { return nil } }
+}

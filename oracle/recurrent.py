@@ -1,0 +1,387 @@
+"""Goldens for recurrent models (Tests/Goldens/recurrent/): TF1 cells run by
+dynamic_rnn, static_rnn and bidirectional_dynamic_rnn, and the Keras recurrent
+layers, each beside the spec that stands for it.
+
+Each case is a directory with case.json and .npy files:
+
+| key | meaning |
+| --- | --- |
+| `spec` | the spec (YAML text) that stands for the TensorFlow code of `source` |
+| `source` | the TensorFlow code the case ran (for reading) |
+| `config` | the cell and loop as data, for the runtime's own tests |
+| `inputs` | `[{"name", "file", "dtype"}]` in the spec's input order |
+| `variables` | `[{"name", "shape", "file", "object_path"}]` in creation order (the decoder: `layer.weights` order, `config.variables_order`); `name` is TensorFlow's variable name without `:0`; `object_path` the TF2 checkpoint key (Keras layers) |
+| `outputs` | `[{"name", "file"}]` in the spec's output order: the outputs, then the final states flattened as `tf.nest.flatten` orders them (an LSTM state: `c`, then `h`) |
+
+Variables hold seeded uniform values in [-0.5, 0.5) (not the initializers'), so
+biases and peepholes count. Shapes are small (batch 3, time 5) to keep the files
+at a few KB.
+"""
+import os
+import shutil
+import textwrap
+
+import numpy as np
+import tensorflow as tf
+
+from common import golden_dir, write_json, write_npy
+from seeds import BahdanauAttention  # seed 004's, as the seeds' goldens run it
+
+v1 = tf.compat.v1
+AREA = "recurrent"
+CASES = []
+
+
+def f32(rng, *shape, scale=1.0):
+    return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+
+def write_case(name, spec, source, config, inputs, variables, outputs):
+    """inputs: [(name, array)]; variables: [(name, array, object_path)]; outputs: [(name, array)]."""
+    out = golden_dir(AREA, name)
+    entry = {"name": name, "spec": textwrap.dedent(spec).strip() + "\n", "source": textwrap.dedent(source).strip(),
+             "config": config, "inputs": [], "variables": [], "outputs": []}
+    for key, value in inputs:
+        value = np.asarray(value)
+        value = value.astype(np.int32) if value.dtype.kind in "iu" else value.astype(np.float32)
+        write_npy(os.path.join(out, f"in_{key}.npy"), value)
+        entry["inputs"].append({"name": key, "file": f"in_{key}.npy", "dtype": str(value.dtype)})
+    for i, (var_name, value, object_path) in enumerate(variables):
+        write_npy(os.path.join(out, f"var_{i}.npy"), np.asarray(value, dtype=np.float32))
+        entry["variables"].append({"name": var_name, "shape": list(np.shape(value)), "file": f"var_{i}.npy",
+                                   "object_path": object_path})
+    for key, value in outputs:
+        write_npy(os.path.join(out, f"out_{key}.npy"), np.asarray(value, dtype=np.float32))
+        entry["outputs"].append({"name": key, "file": f"out_{key}.npy"})
+    write_json(os.path.join(out, "case.json"), entry)
+    CASES.append(name)
+
+
+def run_graph(build, feeds, seed):
+    """Builds a TF1 graph (build(placeholders) -> {name: tensor}), gives every variable
+    seeded values, runs it. Returns ([(name, value)] in creation order, {name: value})."""
+    rng = np.random.default_rng(seed)
+    graph = tf.Graph()
+    with graph.as_default():
+        placeholders = {k: v1.placeholder(tf.as_dtype(v.dtype), v.shape, name=k) for k, v in feeds.items()}
+        fetches = build(placeholders)
+        variables = v1.global_variables()
+        with v1.Session(graph=graph) as session:
+            session.run(v1.global_variables_initializer())
+            values = []
+            for v in variables:
+                value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
+                v.load(value, session)
+                values.append((v.name[:-2], value))
+            results = session.run(fetches, {placeholders[k]: v for k, v in feeds.items()})
+    return values, results
+
+
+def flat_state(prefix, state):
+    """[(name, tensor)] of a state in tf.nest.flatten order: LSTM states as c, h."""
+    if isinstance(state, v1.nn.rnn_cell.LSTMStateTuple):
+        return [(f"{prefix}_c", state.c), (f"{prefix}_h", state.h)]
+    if isinstance(state, (tuple, list)):
+        return [item for i, s in enumerate(state) for item in flat_state(f"{prefix}_{i}", s)]
+    return [(prefix, state)]
+
+
+CELLS = {
+    "BasicRNNCell": lambda c: v1.nn.rnn_cell.BasicRNNCell(**c),
+    "BasicLSTMCell": lambda c: v1.nn.rnn_cell.BasicLSTMCell(**c),
+    "LSTMCell": lambda c: v1.nn.rnn_cell.LSTMCell(**c),
+    "GRUCell": lambda c: v1.nn.rnn_cell.GRUCell(**c),
+}
+
+
+def make_cell(config):
+    """A cell from {"MultiRNNCell": [cells]} or {"LSTMCell": {arguments}}."""
+    (kind, arguments), = config.items()
+    if kind == "MultiRNNCell":
+        return v1.nn.rnn_cell.MultiRNNCell([make_cell(c) for c in arguments])
+    return CELLS[kind](dict(arguments))
+
+
+def yaml_cell(config):
+    """The spec's spelling of a cell configuration (flow YAML)."""
+    (kind, arguments), = config.items()
+    if kind == "MultiRNNCell":
+        return "{MultiRNNCell: [" + ", ".join(yaml_cell(c) for c in arguments) + "]}"
+    return "{" + kind + ": {" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in arguments.items()) + "}}"
+
+
+def yaml_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def tf1_case(name, api, cell, batch=3, time=5, features=4, time_major=False, lengths=None,
+             initial_state=False, seed=0, scope=None):
+    """dynamic_rnn / static_rnn of `cell`, or bidirectional_dynamic_rnn of cell = (fw, bw)."""
+    rng = np.random.default_rng(seed)
+    x = f32(rng, *((time, batch, features) if time_major else (batch, time, features)))
+    feeds = {"x": x}
+    if lengths is not None:
+        feeds["lengths"] = np.array(lengths, dtype=np.int32)
+    state_inputs = []
+
+    def build(p):
+        nonlocal state_inputs
+        kwargs = {"dtype": tf.float32}
+        if "lengths" in p:
+            kwargs["sequence_length"] = p["lengths"]
+        if scope:
+            kwargs["scope"] = scope
+        if api == "bidirectional_dynamic_rnn":
+            fw, bw = make_cell(cell[0]), make_cell(cell[1])
+            (out_fw, out_bw), (st_fw, st_bw) = v1.nn.bidirectional_dynamic_rnn(
+                fw, bw, p["x"], time_major=time_major, **kwargs)
+            return dict([("output_fw", out_fw), ("output_bw", out_bw)] + flat_state("state_fw", st_fw)
+                        + flat_state("state_bw", st_bw))
+        rnn_cell = make_cell(cell)
+        if initial_state:
+            zero = rnn_cell.zero_state(batch, tf.float32)
+            flat = tf.nest.flatten(zero)
+            names = [n for n, _ in flat_state("initial", zero)]
+            values = [f32(rng, *t.shape.as_list(), scale=0.5) for t in flat]
+            state_inputs = list(zip(names, values))
+            kwargs["initial_state"] = tf.nest.pack_sequence_as(zero, [tf.constant(v) for v in values])
+        if api == "dynamic_rnn":
+            outputs, state = v1.nn.dynamic_rnn(rnn_cell, p["x"], time_major=time_major, **kwargs)
+        else:
+            steps = tf.unstack(p["x"], axis=0 if time_major else 1)
+            outputs, state = v1.nn.static_rnn(rnn_cell, steps, **kwargs)
+            outputs = tf.stack(outputs, axis=0 if time_major else 1)
+        return dict([("outputs", outputs)] + flat_state("state", state))
+
+    variables, results = run_graph(build, feeds, seed + 100)
+    inputs = [("x", x)] + ([("lengths", feeds["lengths"])] if lengths is not None else []) + state_inputs
+    outputs = list(results.items())
+    shape = "[time, batch, %d]" % features if time_major else "[batch, time, %d]" % features
+    lines = [f"  x: {shape}"]
+    if lengths is not None:
+        lines.append("  lengths: {shape: [batch], dtype: int32}")
+    for state_name, value in state_inputs:
+        lines.append(f"  {state_name}: [batch, {value.shape[1]}]")
+    arguments = []
+    if api == "bidirectional_dynamic_rnn":
+        arguments += [f"cell_fw: {yaml_cell(cell[0])}", f"cell_bw: {yaml_cell(cell[1])}"]
+    else:
+        arguments.append(f"cell: {yaml_cell(cell)}")
+    arguments.append("input: x")
+    if lengths is not None:
+        arguments.append("sequence_length: lengths")
+    if time_major:
+        arguments.append("time_major: true")
+    if initial_state:
+        arguments.append("initial_state: [" + ", ".join(n for n, _ in state_inputs) + "]")
+    if scope:
+        arguments.append(f"scope: {scope}")
+    names = [n for n, _ in outputs]
+    spec = (f"spec: 1\nmodel: {camel(name)}\ninputs:\n" + "\n".join(lines) + "\nforward:\n"
+            + f"  - {api}:\n" + "".join(f"      {a}\n" for a in arguments)
+            + f"    as: [{', '.join(names)}]\noutputs: [{', '.join(names)}]\n")
+    config = {"api": api, "cell": cell, "time_major": time_major, "sequence_length": lengths is not None,
+              "initial_state": [n for n, _ in state_inputs], "scope": scope}
+    source = f"{api}({cell}, x, time_major={time_major}, sequence_length={lengths}, initial_state={initial_state})"
+    write_case(name, spec, source, config, inputs, [(n, v, None) for n, v in variables], outputs)
+
+
+def camel(name):
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+def tf1_cases():
+    tf1_case("basic_rnn", "dynamic_rnn", {"BasicRNNCell": {"num_units": 5}}, seed=1)
+    tf1_case("basic_rnn_relu_lengths", "dynamic_rnn", {"BasicRNNCell": {"num_units": 3, "activation": "relu"}},
+             lengths=[5, 2, 0], seed=2)
+    tf1_case("basic_lstm_lengths", "dynamic_rnn", {"BasicLSTMCell": {"num_units": 4, "forget_bias": 0.5}},
+             lengths=[5, 2, 3], seed=3)
+    tf1_case("lstm_cell", "dynamic_rnn", {"LSTMCell": {"num_units": 4}}, initial_state=True, seed=4)
+    tf1_case("lstm_peepholes_projection_time_major", "dynamic_rnn",
+             {"LSTMCell": {"num_units": 6, "use_peepholes": True, "num_proj": 3, "cell_clip": 0.4,
+                           "forget_bias": 2.0}},
+             time_major=True, lengths=[4, 5, 1], seed=5)
+    tf1_case("lstm_proj_clip", "dynamic_rnn",
+             {"LSTMCell": {"num_units": 5, "num_proj": 4, "proj_clip": 0.3}}, seed=6)
+    tf1_case("gru_initial_state", "dynamic_rnn", {"GRUCell": {"num_units": 4}}, initial_state=True,
+             lengths=[3, 5, 2], seed=7)
+    tf1_case("multi_rnn", "dynamic_rnn",
+             {"MultiRNNCell": [{"LSTMCell": {"num_units": 5, "use_peepholes": True}}, {"GRUCell": {"num_units": 3}},
+                               {"BasicLSTMCell": {"num_units": 2}}]},
+             lengths=[2, 5, 4], initial_state=True, seed=8, scope="encoder")
+    tf1_case("static_rnn_lstm", "static_rnn", {"BasicLSTMCell": {"num_units": 3}}, lengths=[5, 1, 3], seed=9)
+    tf1_case("static_rnn_gru_time_major", "static_rnn", {"GRUCell": {"num_units": 3}}, time_major=True, seed=10)
+    tf1_case("bidirectional_lengths", "bidirectional_dynamic_rnn",
+             ({"LSTMCell": {"num_units": 3}}, {"GRUCell": {"num_units": 4}}), lengths=[5, 3, 1], seed=11)
+    tf1_case("bidirectional_time_major", "bidirectional_dynamic_rnn",
+             ({"BasicRNNCell": {"num_units": 2}},
+              {"MultiRNNCell": [{"BasicLSTMCell": {"num_units": 3}}, {"BasicLSTMCell": {"num_units": 2}}]}),
+             time_major=True, seed=12)
+
+
+class KerasCase(tf.keras.Model):
+    """A model holding one Keras recurrent layer (and an Embedding before it), called
+    on x (float features or int ids) and optional initial states."""
+
+    def __init__(self, layer, embedding=None, **kwargs):
+        super().__init__(**kwargs)
+        if embedding is not None:
+            self.embedding = embedding
+        self.rnn = layer
+
+    def call(self, x, states=None):
+        if hasattr(self, "embedding"):
+            x = self.embedding(x)
+        return self.rnn(x, initial_state=states) if states else self.rnn(x)
+
+
+KERAS = {"SimpleRNN": tf.keras.layers.SimpleRNN, "GRU": tf.keras.layers.GRU, "LSTM": tf.keras.layers.LSTM}
+
+
+def object_paths(model):
+    """Variable name -> TF2 checkpoint key (less /.ATTRIBUTES/VARIABLE_VALUE)."""
+    paths = {}
+    for key, _ in tf.train.list_variables(tf.train.Checkpoint(root=model).write("/tmp/modelspec_recurrent/ckpt")):
+        if key.endswith("/.ATTRIBUTES/VARIABLE_VALUE"):
+            paths[key[:-len("/.ATTRIBUTES/VARIABLE_VALUE")]] = True
+    return paths
+
+
+def keras_case(name, kind, arguments, states=0, ids=None, embedding=None, seed=0, batch=3, time=5, features=4):
+    tf.keras.backend.clear_session()
+    rng = np.random.default_rng(seed)
+    layer = KERAS[kind](**arguments)
+    emb = tf.keras.layers.Embedding(**embedding) if embedding else None
+    model = KerasCase(layer, emb, name=name)
+    x = np.array(ids, dtype=np.int32) if ids is not None else f32(rng, batch, time, features)
+    units = arguments["units"]
+    state_values = [f32(rng, x.shape[0], units, scale=0.5) for _ in range(states)]
+    model(x, [tf.constant(s) for s in state_values] if states else None)
+    variables = []
+    paths = object_paths(model)
+    for v in model.weights:
+        value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
+        v.assign(value)
+        # The object path: the attribute (embedding, rnn), `cell` for a recurrent layer's weights.
+        leaf = v.name[:-2].split("/")[-1]
+        owner = "embedding" if emb is not None and any(v is w for w in emb.weights) else "rnn"
+        path = next(p for p in paths if p.split("/")[-1] == leaf and p.split("/")[0] == owner)
+        variables.append((v.name[:-2], value, path))
+    result = model(x, [tf.constant(s) for s in state_values] if states else None)
+    result = result if isinstance(result, (list, tuple)) else [result]
+    names = ["outputs"] + [f"state_{i}" for i in range(len(result) - 1)]
+    state_names = [f"initial_{i}" for i in range(states)]
+    inputs = [("x", x)] + list(zip(state_names, state_values))
+    lines = ["  x: {shape: [batch, time], dtype: int32}" if ids is not None else f"  x: [batch, time, {features}]"]
+    lines += [f"  {n}: [batch, {units}]" for n in state_names]
+    layer_lines = []
+    if embedding:
+        layer_lines.append("  embedding: {Embedding: {" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in embedding.items()) + "}}")
+    layer_lines.append(f"  rnn: {{{kind}: {{" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in arguments.items()) + "}}")
+    steps = []
+    if embedding:
+        steps.append("  - embedding: x")
+        operand = "_"
+    else:
+        operand = "x"
+    call = f"  - rnn: [{', '.join([operand] + state_names)}]" if states else f"  - rnn: {operand}"
+    steps.append(call)
+    steps.append(f"    as: [{', '.join(names)}]")
+    spec = (f"spec: 1\nmodel: {camel(name)}\nname: {name}\nstyle: native\ninputs:\n" + "\n".join(lines)
+            + "\nlayers:\n" + "\n".join(layer_lines) + "\nforward:\n" + "\n".join(steps)
+            + f"\noutputs: [{', '.join(names)}]\n")
+    config = {"api": "keras", "layer": kind, "arguments": arguments, "embedding": embedding,
+              "initial_state": state_names}
+    source = f"{kind}(**{arguments})(x, initial_state=states)"
+    write_case(name, spec, source, config, inputs, variables, list(zip(names, [r.numpy() for r in result])))
+
+
+def keras_cases():
+    keras_case("keras_simple_rnn", "SimpleRNN", {"units": 3, "return_sequences": True}, seed=21)
+    keras_case("keras_simple_rnn_state", "SimpleRNN", {"units": 3, "return_state": True, "activation": "relu"},
+               states=1, seed=22)
+    keras_case("keras_gru", "GRU", {"units": 4, "return_sequences": True, "return_state": True}, seed=23)
+    keras_case("keras_gru_initial_state", "GRU", {"units": 4, "return_state": True}, states=1, seed=24)
+    keras_case("keras_gru_reset_before", "GRU", {"units": 3, "reset_after": False, "return_sequences": True},
+               states=1, seed=25)
+    keras_case("keras_gru_no_bias", "GRU", {"units": 3, "use_bias": False}, seed=26)
+    keras_case("keras_lstm", "LSTM", {"units": 4, "return_sequences": True, "return_state": True}, seed=27)
+    keras_case("keras_lstm_initial_state", "LSTM", {"units": 3, "return_state": True}, states=2, seed=28)
+    ids = [[3, 1, 4, 1, 5], [9, 2, 6, 0, 0], [5, 0, 0, 0, 0]]
+    keras_case("keras_embedding_lstm", "LSTM", {"units": 3, "return_sequences": True},
+               ids=ids, embedding={"input_dim": 10, "output_dim": 4}, seed=29)
+    keras_case("keras_embedding_mask_gru", "GRU", {"units": 3, "return_sequences": True, "return_state": True},
+               ids=ids, embedding={"input_dim": 10, "output_dim": 4, "mask_zero": True}, seed=30)
+    keras_case("keras_embedding_mask_lstm", "LSTM", {"units": 2, "return_state": True},
+               ids=ids, embedding={"input_dim": 10, "output_dim": 3, "mask_zero": True}, seed=31)
+
+
+class Decoder(tf.keras.Model):
+    """Seed 004, as written there."""
+
+    def __init__(self, vocab_size, embedding_dim, dec_units, batch_sz):
+        super(Decoder, self).__init__()
+        self.batch_sz = batch_sz
+        self.dec_units = dec_units
+        self.embedding = tf.keras.layers.Embedding(vocab_size, embedding_dim)
+        self.gru = tf.keras.layers.GRU(self.dec_units, return_sequences=True, return_state=True,
+                                       recurrent_initializer='glorot_uniform')
+        self.fc = tf.keras.layers.Dense(vocab_size)
+        self.attention = BahdanauAttention(self.dec_units)
+
+    def call(self, x, hidden, enc_output):
+        context_vector, attention_weights = self.attention(hidden, enc_output)
+        x = self.embedding(x)
+        x = tf.concat([tf.expand_dims(context_vector, 1), x], axis=-1)
+        output, state = self.gru(x)
+        output = tf.reshape(output, (-1, output.shape[2]))
+        x = self.fc(output)
+        return x, state, attention_weights
+
+
+def decoder_case(steps=4, seed=40):
+    """specs/Decoder.yaml: one call, and greedy decoding for `steps` steps from token 1,
+    carrying the state (the tutorial's evaluate loop, with argmax)."""
+    tf.keras.backend.clear_session()
+    rng = np.random.default_rng(seed)
+    decoder = Decoder(20, 8, 16, 3)
+    x = np.array([[1], [4], [7]], dtype=np.int32)
+    hidden = f32(rng, 3, 16, scale=0.5)
+    enc_output = f32(rng, 3, 7, 16)
+    decoder(x, hidden, enc_output)
+    owners = [("attention/W1", decoder.attention.W1), ("attention/W2", decoder.attention.W2),
+              ("attention/V", decoder.attention.V), ("embedding", decoder.embedding), ("gru/cell", decoder.gru),
+              ("fc", decoder.fc)]
+    variables = []
+    for v in decoder.weights:
+        value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
+        v.assign(value)
+        owner = next(path for path, layer in owners if any(v is w for w in layer.weights))
+        variables.append((v.name[:-2], value, owner + "/" + v.name[:-2].split("/")[-1]))
+    logits, state, weights = decoder(x, hidden, enc_output)
+    tokens, token, h = [], x, hidden
+    for _ in range(steps):
+        step_logits, h, _ = decoder(token, h, enc_output)
+        token = tf.expand_dims(tf.argmax(step_logits, axis=1, output_type=tf.int32), 1).numpy()
+        tokens.append(token[:, 0])
+    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "specs", "Decoder.yaml")) as f:
+        spec = f.read()
+    write_case("decoder", spec, "Decoder(20, 8, 16, 3)(x, hidden, enc_output); then greedy steps",
+               {"api": "spec", "spec_file": "Decoder", "greedy_steps": steps, "variables_order": "weights"},
+               [("x", x), ("hidden", hidden), ("enc_output", enc_output)], variables,
+               [("logits", logits.numpy()), ("state", state.numpy()), ("attention_weights", weights.numpy()),
+                ("greedy_tokens", np.stack(tokens, axis=1).astype(np.float32)), ("greedy_state", h.numpy())])
+
+
+def main():
+    shutil.rmtree(golden_dir(AREA))
+    tf1_cases()
+    keras_cases()
+    decoder_case()
+    total = 0
+    for root, _, files in os.walk(golden_dir(AREA)):
+        total += sum(os.path.getsize(os.path.join(root, f)) for f in files)
+    write_json(os.path.join(golden_dir(AREA), "index.json"), {"tensorflow": tf.__version__, "cases": CASES})
+    print(f"recurrent: {len(CASES)} cases, {total / 1024:.0f} KiB")
