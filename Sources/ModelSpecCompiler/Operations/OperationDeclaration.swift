@@ -28,18 +28,23 @@ public struct OperationDeclaration: Sendable {
     let shapes: @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape]
     /// The Swift the generator writes for a step of it.
     public let swift: SwiftCall
+    /// Whether gradients flow through it (training, docs/architecture.md#training): the backward
+    /// rule is written beside the runtime kernel, and a test differentiates every declared
+    /// operation against finite differences.
+    public let gradient: GradientRule
 
     /// An operation that makes one value.
     init(_ name: String, tensorflow: String, operands: OperandSignature, indexOperands: Set<Int> = [],
-         attributes: [AttributeDeclaration] = [], result: String, swift: SwiftCall,
+         attributes: [AttributeDeclaration] = [], result: String, swift: SwiftCall, gradient: GradientRule = .differentiable,
          shape: @escaping @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> TracedShape) {
         self.init(name, tensorflow: tensorflow, operands: operands, indexOperands: indexOperands, attributes: attributes,
-                  results: [], result: result, swift: swift) { [try shape($0, $1)] }
+                  results: [], result: result, swift: swift, gradient: gradient) { [try shape($0, $1)] }
     }
 
     /// An operation that makes several values, such as `moments`: its runtime function returns a tuple.
     init(_ name: String, tensorflow: String, operands: OperandSignature, indexOperands: Set<Int> = [],
          attributes: [AttributeDeclaration] = [], results: [String], result: String, swift: SwiftCall,
+         gradient: GradientRule = .differentiable,
          shapes: @escaping @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape]) {
         self.name = name
         self.tensorflow = tensorflow
@@ -49,6 +54,7 @@ public struct OperationDeclaration: Sendable {
         self.results = results
         self.result = result
         self.swift = swift
+        self.gradient = gradient
         self.shapes = shapes
     }
 
@@ -63,6 +69,14 @@ public struct OperationDeclaration: Sendable {
     public func resultShapes(_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape] {
         try shapes(operands, arguments)
     }
+}
+
+/// How gradients pass through an operation.
+public enum GradientRule: Hashable, Sendable {
+    /// To every operand that is not read as indices, by the backward rule its runtime kernel records.
+    case differentiable
+    /// Nowhere, and why (a constant has no operands; an index is not differentiable).
+    case none(String)
 }
 
 /// The tensor operands an operation takes.

@@ -23,6 +23,19 @@ public func tile(_ x: Tensor, multiples: [Int]) throws -> Tensor {
         for d in 0..<x.rank { offset += (index[d] % x.shape[d]) * strides[d] }
         dst[flat] = src[offset]
     }
+    if let tape = GradientTape.active {
+        tape.record("tile", out, [x]) { g, _ in
+            // Every copy's gradient added into the element it copied.
+            let result = try Tensor(shape: x.shape, repeating: 0)
+            let pg = g.storage.base, pr = result.storage.base
+            forEachIndex(of: shape) { flat, index in
+                var offset = 0
+                for d in 0..<x.rank { offset += (index[d] % x.shape[d]) * strides[d] }
+                pr[offset] += pg[flat]
+            }
+            return [result]
+        }
+    }
     return out
 }
 
@@ -73,6 +86,33 @@ public func pad(_ x: Tensor, paddings: [[Int]], mode: Tensor.PadMode = .constant
     guard count > 0 else { return out }
     let src = x.storage.base, dst = out.storage.base
     let strides = rowMajorStrides(x.shape)
+    /// The input element an output element is (or mirrors), nil for a constant one.
+    func source(_ index: [Int]) -> Int? {
+        var offset = 0
+        for d in 0..<x.rank {
+            let n = x.shape[d]
+            var i = index[d] - paddings[d][0]
+            if i < 0 || i >= n {
+                switch mode {
+                case .constant: return nil
+                case .reflect: i = i < 0 ? -i : 2 * (n - 1) - i
+                case .symmetric: i = i < 0 ? -i - 1 : 2 * n - 1 - i
+                }
+            }
+            offset += i * strides[d]
+        }
+        return offset
+    }
+    if let tape = GradientTape.active {
+        tape.record("pad", out, [x]) { g, _ in
+            let result = try Tensor(shape: x.shape, repeating: 0)
+            let pg = g.storage.base, pr = result.storage.base
+            forEachIndex(of: shape) { flat, index in
+                if let offset = source(index) { pr[offset] += pg[flat] }
+            }
+            return [result]
+        }
+    }
     forEachIndex(of: shape) { flat, index in
         var offset = 0
         var inside = true
@@ -116,6 +156,18 @@ public func slice(_ x: Tensor, begin: [Int], size: [Int]) throws -> Tensor {
         var offset = 0
         for d in 0..<x.rank { offset += (begin[d] + index[d]) * strides[d] }
         dst[flat] = src[offset]
+    }
+    if let tape = GradientTape.active {
+        tape.record("slice", out, [x]) { g, _ in
+            let result = try Tensor(shape: x.shape, repeating: 0)
+            let pg = g.storage.base, pr = result.storage.base
+            forEachIndex(of: shape) { flat, index in
+                var offset = 0
+                for d in 0..<x.rank { offset += (begin[d] + index[d]) * strides[d] }
+                pr[offset] = pg[flat]
+            }
+            return [result]
+        }
     }
     return out
 }
