@@ -68,7 +68,7 @@ enum ReservedTypeName {
     ]
     /// The public types of ModelSpecRuntime, which the generated file imports (a test keeps this list in step).
     static let runtimeTypes: Set<String> = [
-        "ModelSpecRuntime", "Activation", "BLASThreads", "CallContext", "CompatLayer", "GeneratedModel", "GradientCheck", "GradientTape", "IndexTensor", "InputDimension", "InputShapeError",
+        "ModelSpecRuntime", "Activation", "BLASThreads", "CallContext", "CompatLayer", "GeneratedModel", "GradientCheck", "GradientTape", "Optimizer", "OptimizerSlots", "GlobalStep", "Losses", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer", "AdagradOptimizer", "IndexTensor", "InputDimension", "InputShapeError",
         "Initializer", "KerasLayer", "Layer", "LayerConfiguration", "LayerType", "ManifestEntry", "NpyArray", "NpyError",
         "NpyIntegerType", "NumPy", "PadMode", "Padding", "PendingValues", "Regularizer", "RestorableLayer", "SeededGenerator",
         "ShimLayer", "ShimStore", "TF1", "Template", "Tensor", "TensorAllocation", "TensorError", "TensorMemory", "TensorVariable",

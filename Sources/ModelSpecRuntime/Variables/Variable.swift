@@ -52,6 +52,13 @@ public final class Variable {
     }
 }
 
+extension Variable {
+    /// Writes the value in place (an optimizer's update), copying first if another tensor shares it.
+    func updateInPlace(_ body: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
+        try value.withUnsafeMutableBufferPointer(body)
+    }
+}
+
 extension Variable: CustomStringConvertible {
     public var description: String {
         "Variable('\(name)', shape: \(value.shape)\(trainable ? "" : ", trainable: false"))"
