@@ -181,6 +181,72 @@ def layer_cases():
          [("model/dense/kernel", f32(rng, 75, 2, scale=0.2)), ("model/dense/bias", f32(rng, 2))])
 
 
+R = tf.compat.v1.losses.Reduction
+REDUCTIONS = {"none": R.NONE, "sum": R.SUM, "mean": R.MEAN, "sum_over_batch_size": R.SUM_OVER_BATCH_SIZE,
+              "sum_by_nonzero_weights": R.SUM_BY_NONZERO_WEIGHTS}
+
+
+def loss_cases():
+    """tf.compat.v1.losses with weights and each reduction: the value, and tf.GradientTape's gradient
+    of sum(value * w) with respect to the logits (predictions) and, where TensorFlow has one, the labels."""
+    rng = np.random.default_rng(43)
+    losses = tf.compat.v1.losses
+    cases = []
+
+    def add(name, kind, labels, logits, fn, weights=None, reduction="sum_by_nonzero_weights", smoothing=0.0):
+        lt, xt = tf.constant(labels), tf.constant(logits)
+        kwargs = {"reduction": REDUCTIONS[reduction]}
+        if weights is not None:
+            kwargs["weights"] = tf.constant(weights)
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(xt)
+            if labels.dtype == np.float32:
+                tape.watch(lt)
+            value = fn(lt, xt, smoothing, kwargs)
+            w = (0.5 + np.arange(int(np.prod(value.shape))).reshape(value.shape) % 7 / 7.0).astype(np.float32)
+            total = tf.reduce_sum(value * w)
+        g_logits = tape.gradient(total, xt)
+        g_labels = tape.gradient(total, lt) if labels.dtype == np.float32 else None
+        cases.append({"name": name, "loss": kind, "reduction": reduction, "label_smoothing": smoothing,
+                      "labels": {"shape": list(labels.shape), "values": labels.ravel().tolist()},
+                      "logits": {"shape": list(logits.shape), "values": logits.ravel().tolist()},
+                      "weights": None if weights is None else {"shape": list(np.shape(weights)),
+                                                               "values": np.ravel(weights).tolist()},
+                      "value": {"shape": list(value.shape), "values": value.numpy().ravel().tolist()},
+                      "w": w.ravel().tolist(),
+                      "logits_gradient": g_logits.numpy().ravel().tolist(),
+                      "labels_gradient": None if g_labels is None else g_labels.numpy().ravel().tolist()})
+
+    sparse = lambda l, x, s, k: losses.sparse_softmax_cross_entropy(l, x, **k)
+    dense = lambda l, x, s, k: losses.softmax_cross_entropy(l, x, label_smoothing=s, **k)
+    sigmoid = lambda l, x, s, k: losses.sigmoid_cross_entropy(l, x, label_smoothing=s, **k)
+    mse = lambda l, x, s, k: losses.mean_squared_error(l, x, **k)
+    logits = f32(rng, 5, 4, scale=2.0)
+    ids = np.array([0, 3, 1, 1, 2], dtype=np.int32)
+    example_weights = np.array([1.0, 0.0, 2.0, 0.5, 0.0], dtype=np.float32)
+    for reduction in REDUCTIONS:
+        add(f"sparse_softmax_{reduction}", "sparse_softmax_cross_entropy", ids, logits, sparse, example_weights, reduction)
+    add("sparse_softmax_default", "sparse_softmax_cross_entropy", ids, logits, sparse)
+    onehot = np.eye(4, dtype=np.float32)[ids]
+    add("softmax_onehot_default", "softmax_cross_entropy", onehot, logits, dense)
+    add("softmax_smoothing_weighted", "softmax_cross_entropy", onehot, logits, dense, example_weights, "mean", 0.1)
+    soft = np.abs(f32(rng, 5, 4))  # not normalized: TensorFlow's gradients differ from the naive ones
+    add("softmax_soft_labels_sum", "softmax_cross_entropy", soft, logits, dense, None, "sum")
+    bits = (rng.uniform(size=(3, 4)) > 0.5).astype(np.float32)
+    xs = f32(rng, 3, 4, scale=3.0)
+    add("sigmoid_default", "sigmoid_cross_entropy", bits, xs, sigmoid)
+    add("sigmoid_smoothing_row_weights", "sigmoid_cross_entropy", bits, xs, sigmoid,
+        np.array([[1.0], [0.0], [3.0]], dtype=np.float32), "sum_by_nonzero_weights", 0.2)
+    add("sigmoid_none", "sigmoid_cross_entropy", np.abs(f32(rng, 3, 4)) % 1, xs, sigmoid, None, "none")
+    targets = f32(rng, 3, 4)
+    add("mse_default", "mean_squared_error", targets, xs, mse)
+    for reduction in ("sum", "mean", "sum_over_batch_size"):
+        add(f"mse_{reduction}_weighted", "mean_squared_error", targets, xs, mse,
+            np.array([[1.0], [0.0], [2.0]], dtype=np.float32), reduction)
+    write_json(os.path.join(OUT, "losses.json"), {"cases": cases})
+    print(f"  {len(cases)} loss cases")
+
+
 def main():
     global OUT
     OUT = golden_dir("gradients")
@@ -189,5 +255,6 @@ def main():
     CASES.clear()
     operation_cases()
     layer_cases()
+    loss_cases()
     write_json(os.path.join(OUT, "cases.json"), {"cases": CASES})
     print(f"  {len(CASES)} cases")
