@@ -230,6 +230,13 @@ def catalog_case():
     y = tf.stack([y, y], axis=-1)
     y = tf.pad(y, [[1, 0], [0, 2], [0, 0]], mode="REFLECT")
     y = tf.slice(y, [1, 0, 1], [-1, 5, 1])
+    losses, reduction = tf.compat.v1.losses, tf.compat.v1.losses.Reduction
+    z = tf.reshape(y, [-1, 5])
+    s = losses.sigmoid_cross_entropy(z, z, label_smoothing=0.1, reduction=reduction.NONE)
+    mse = losses.mean_squared_error(z, s)
+    dense_loss = losses.softmax_cross_entropy(z, z, reduction=reduction.SUM)
+    t = tf.tile(tf.slice(z, [0, 0], [3, -1]), [1, 2])
+    y = losses.sparse_softmax_cross_entropy(ids, t, reduction=reduction.SUM_OVER_BATCH_SIZE) + mse + dense_loss
     case("operation_catalog", None, {"x": x, "w": w, "b": b, "ids": ids}, y, spec="OperationCatalog")
 
 
@@ -266,13 +273,41 @@ def slicing_cases():
     case("slice_empty", ["{slice: {begin: [1, 4, 0], size: [1, 0, 5]}}"], {"x": x}, tf.slice(x, [1, 4, 0], [1, 0, 5]))
 
 
+def loss_cases():
+    """tf.compat.v1.losses: labels first, then logits or predictions; each reduction."""
+    rng = np.random.default_rng(33)
+    losses, reduction = tf.compat.v1.losses, tf.compat.v1.losses.Reduction
+    logits = f32(rng, 4, 3, scale=2.0)
+    ids = np.array([2, 0, 1, 1], dtype=np.int32)
+    case("sparse_softmax_cross_entropy", ["{sparse_softmax_cross_entropy: [labels, logits]}"],
+         {"labels": ids, "logits": logits}, losses.sparse_softmax_cross_entropy(ids, logits))
+    case("sparse_softmax_cross_entropy_none", ["{sparse_softmax_cross_entropy: {inputs: [labels, logits], reduction: none}}"],
+         {"labels": ids, "logits": logits}, losses.sparse_softmax_cross_entropy(ids, logits, reduction=reduction.NONE))
+    onehot = np.eye(3, dtype=np.float32)[ids]
+    case("softmax_cross_entropy_smoothing_sum",
+         ["{softmax_cross_entropy: {inputs: [labels, logits], label_smoothing: 0.1, reduction: sum}}"],
+         {"labels": onehot, "logits": logits},
+         losses.softmax_cross_entropy(onehot, logits, label_smoothing=0.1, reduction=reduction.SUM))
+    bits = (rng.uniform(size=(4, 3)) > 0.5).astype(np.float32)
+    case("sigmoid_cross_entropy", ["{sigmoid_cross_entropy: [labels, logits]}"], {"labels": bits, "logits": logits},
+         losses.sigmoid_cross_entropy(bits, logits))
+    case("sigmoid_cross_entropy_none", ["{sigmoid_cross_entropy: {inputs: [labels, logits], reduction: none, label_smoothing: 0.2}}"],
+         {"labels": bits, "logits": logits},
+         losses.sigmoid_cross_entropy(bits, logits, label_smoothing=0.2, reduction=reduction.NONE))
+    targets = f32(rng, 4, 3)
+    case("mean_squared_error", ["{mean_squared_error: [labels, predictions]}"], {"labels": targets, "predictions": logits},
+         losses.mean_squared_error(targets, logits))
+    case("mean_squared_error_mean", ["{mean_squared_error: {inputs: [labels, predictions], reduction: mean}}"],
+         {"labels": targets, "predictions": logits}, losses.mean_squared_error(targets, logits, reduction=reduction.MEAN))
+
+
 def main():
     global OUT
     OUT = golden_dir("spec_ops")
     # Start from an empty directory so renamed cases leave no stale files.
     shutil.rmtree(OUT)
     OUT = golden_dir("spec_ops")
-    for make in (slicing_cases, padding_cases, stacking_cases, catalog_case, layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases, reduction_cases):
+    for make in (slicing_cases, padding_cases, stacking_cases, catalog_case, layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases, reduction_cases, loss_cases):
         make()
     write_json(os.path.join(OUT, "cases.json"), {"tensorflow": tf.__version__, "cases": CASES})
     size = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))

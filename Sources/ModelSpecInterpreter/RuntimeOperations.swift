@@ -85,7 +85,26 @@ enum RuntimeOperations {
         "squared_difference": { x, _ in try squaredDifference(x[0], x[1]) },
         "gather": { x, _ in try gather(x[0], indices: x.ids(1)) },
         "embedding_lookup": { x, _ in try embeddingLookup(x[0], ids: x.ids(1)) },
+        "sparse_softmax_cross_entropy": { x, a in
+            try Losses.sparseSoftmaxCrossEntropy(labels: x.ids(0), logits: x[1], reduction: reduction(a))
+        },
+        "softmax_cross_entropy": { x, a in
+            try Losses.softmaxCrossEntropy(onehotLabels: x[0], logits: x[1], labelSmoothing: Float(a.float("label_smoothing")),
+                                           reduction: reduction(a))
+        },
+        "sigmoid_cross_entropy": { x, a in
+            try Losses.sigmoidCrossEntropy(multiClassLabels: x[0], logits: x[1], labelSmoothing: Float(a.float("label_smoothing")),
+                                           reduction: reduction(a))
+        },
+        "mean_squared_error": { x, a in try Losses.meanSquaredError(labels: x[0], predictions: x[1], reduction: reduction(a)) },
     ]
+
+    /// A loss's `reduction` attribute, as the runtime's `Losses.Reduction`.
+    static func reduction(_ arguments: OperationArguments) throws -> Losses.Reduction {
+        let name = try arguments.name("reduction")
+        guard let reduction = Losses.Reduction(rawValue: name) else { throw InterpreterError("there is no loss reduction '\(name)'") }
+        return reduction
+    }
 
     /// Runs a step: its operands from the values so far (`indices`: the integer values, for the
     /// operands read as indices), its attributes evaluated with the parameters.

@@ -75,8 +75,21 @@ public struct OperationDeclaration: Sendable {
 public enum GradientRule: Hashable, Sendable {
     /// To every operand that is not read as indices, by the backward rule its runtime kernel records.
     case differentiable
+    /// Only to the operands at these positions, and why not to the others (TensorFlow stops it there).
+    case only(Set<Int>, String)
     /// Nowhere, and why (a constant has no operands; an index is not differentiable).
     case none(String)
+}
+
+extension OperationDeclaration {
+    /// The operand positions no gradient reaches: those read as indices, and those the rule leaves out.
+    public func nonDifferentiableOperands(count: Int) -> Set<Int> {
+        switch gradient {
+        case .differentiable: indexOperands
+        case let .only(positions, _): indexOperands.union(Set(0..<count).subtracting(positions))
+        case .none: Set(0..<count)
+        }
+    }
 }
 
 /// The tensor operands an operation takes.

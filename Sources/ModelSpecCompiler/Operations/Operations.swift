@@ -1,6 +1,6 @@
 extension OperationDeclaration {
     /// Every operation without variables, in the order of the reference.
-    public static let all: [OperationDeclaration] = constants + arithmetic + activations + shaping + reductions + lookups
+    public static let all: [OperationDeclaration] = constants + arithmetic + activations + shaping + reductions + lookups + losses
 
     /// The declarations by spec name.
     public static let named: [String: OperationDeclaration] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

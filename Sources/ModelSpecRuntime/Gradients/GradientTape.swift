@@ -175,6 +175,13 @@ extension GradientTape {
     static var active: GradientTape? { current }
 }
 
+/// `tf.stop_gradient`: the same values, which a tape does not differentiate through
+/// (a copy when a tape is recording, the tensor itself otherwise).
+public func stopGradient(_ x: Tensor) -> Tensor {
+    guard let tape = GradientTape.active, tape.isFollowing(x) else { return x }
+    return Tensor(shape: x.shape, storage: TensorBuffer(copying: x.storage))
+}
+
 extension Variable {
     /// Gives the value storage of its own (same scalars), before a tape follows it.
     func detachStorage() {

@@ -23,7 +23,7 @@ public enum Losses {
 
     /// `tf.compat.v1.losses.softmax_cross_entropy`: `−Σ labels·log softmax(logits)` over the last axis
     /// for each example, with `label_smoothing` mixing the labels with the uniform distribution
-    /// (`labels·(1 − s) + s/classes`).
+    /// (`labels·(1 − s) + s/classes`). As in TensorFlow, no gradient flows to the labels.
     public static func softmaxCrossEntropy(onehotLabels labels: Tensor, logits: Tensor, weights: Tensor? = nil,
                                            labelSmoothing: Float = 0,
                                            reduction: Reduction = .sumByNonzeroWeights) throws -> Tensor {
@@ -31,10 +31,10 @@ public enum Losses {
             throw TensorError(op: "softmaxCrossEntropy", shapes: [labels.shape, logits.shape],
                               reason: "do not fit: labels and logits need one shape with a class axis")
         }
-        var smoothed = labels
+        var smoothed = stopGradient(labels)
         if labelSmoothing > 0 {
             let classes = Float(logits.shape[logits.rank - 1])
-            smoothed = labels * (1 - labelSmoothing) + labelSmoothing / classes
+            smoothed = smoothed * (1 - labelSmoothing) + labelSmoothing / classes
         }
         return try reduce(softmaxCrossEntropyWithLogits(labels: smoothed, logits: logits), weights: weights, reduction)
     }

@@ -109,6 +109,15 @@ public final class OperationCatalog: GeneratedModel {
         let x48 = try stack([x47, x47], axis: -1)
         let x49 = try pad(x48, paddings: [[1, 0], [0, 2], [0, 0]], mode: .reflect)
         let x50 = try slice(x49, begin: [1, 0, 1], size: [-1, 5, 1])
-        return x50
+        let z = try reshape(x50, [-1, 5])
+        let x51 = try Losses.sigmoidCrossEntropy(multiClassLabels: z, logits: z, labelSmoothing: 0.1, reduction: .none)
+        let mse = try Losses.meanSquaredError(labels: z, predictions: x51)
+        let denseLoss = try Losses.softmaxCrossEntropy(onehotLabels: z, logits: z, reduction: .sum)
+        let x52 = try slice(z, begin: [0, 0], size: [3, -1])
+        let x53 = try tile(x52, multiples: [1, 2])
+        let x54 = try Losses.sparseSoftmaxCrossEntropy(labels: IndexTensor(truncating: ids), logits: x53, reduction: .sumOverBatchSize)
+        let x55 = try add(x54, mse)
+        let x56 = try add(x55, denseLoss)
+        return x56
     }
 }
