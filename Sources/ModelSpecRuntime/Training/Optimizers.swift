@@ -20,8 +20,8 @@ public final class GradientDescentOptimizer: Optimizer {
         let lr = learningRate
         for (g, variable) in gradients {
             try checkShape(g, variable)
-            try g.withUnsafeBufferPointer { g in
-                try variable.updateInPlace { v in for i in v.indices { v[i] -= g[i] * lr } }
+            g.withUnsafeBufferPointer { g in
+                variable.updateInPlace { v in for i in v.indices { v[i] -= g[i] * lr } }
             }
         }
     }
@@ -50,9 +50,9 @@ public final class MomentumOptimizer: Optimizer {
         for (g, variable) in gradients {
             try checkShape(g, variable)
             let accum = try slots.slots(of: variable, initial: [0])[0]
-            try g.withUnsafeBufferPointer { g in
-                try accum.updateInPlace { a in
-                    try variable.updateInPlace { v in
+            g.withUnsafeBufferPointer { g in
+                accum.updateInPlace { a in
+                    variable.updateInPlace { v in
                         for i in v.indices {
                             a[i] = a[i] * m + g[i]
                             v[i] -= nesterov ? g[i] * lr + a[i] * m * lr : a[i] * lr
@@ -93,10 +93,10 @@ public final class AdamOptimizer: Optimizer {
         for (g, variable) in gradients {
             try checkShape(g, variable)
             let state = try slots.slots(of: variable, initial: [0, 0])
-            try g.withUnsafeBufferPointer { g in
-                try state[0].updateInPlace { m in
-                    try state[1].updateInPlace { v in
-                        try variable.updateInPlace { x in
+            g.withUnsafeBufferPointer { g in
+                state[0].updateInPlace { m in
+                    state[1].updateInPlace { v in
+                        variable.updateInPlace { x in
                             for i in x.indices {
                                 m[i] += (g[i] - m[i]) * (1 - b1)
                                 v[i] += (g[i] * g[i] - v[i]) * (1 - b2)
@@ -141,10 +141,10 @@ public final class RMSPropOptimizer: Optimizer {
             let state = try slots.slots(of: variable, initial: centered ? [1, 0, 0] : [1, 0])
             let meanSquare = state[0], meanGradient = centered ? state[1] : nil, moment = state[centered ? 2 : 1]
             var mg = meanGradient?.value ?? Tensor(0)
-            try g.withUnsafeBufferPointer { g in
-                try meanSquare.updateInPlace { ms in
-                    try moment.updateInPlace { mom in
-                        try variable.updateInPlace { x in
+            g.withUnsafeBufferPointer { g in
+                meanSquare.updateInPlace { ms in
+                    moment.updateInPlace { mom in
+                        variable.updateInPlace { x in
                             mg.withUnsafeMutableBufferPointer { mg in
                                 for i in x.indices {
                                     ms[i] += (g[i] * g[i] - ms[i]) * (1 - rho)
@@ -186,9 +186,9 @@ public final class AdagradOptimizer: Optimizer {
         for (g, variable) in gradients {
             try checkShape(g, variable)
             let accum = try slots.slots(of: variable, initial: [initialAccumulatorValue])[0]
-            try g.withUnsafeBufferPointer { g in
-                try accum.updateInPlace { a in
-                    try variable.updateInPlace { v in
+            g.withUnsafeBufferPointer { g in
+                accum.updateInPlace { a in
+                    variable.updateInPlace { v in
                         for i in v.indices {
                             a[i] += g[i] * g[i]
                             v[i] -= g[i] * lr * (1 / a[i].squareRoot())
