@@ -278,7 +278,14 @@ def catalog_case():
     images = tf.nn.max_pool2d(images, 2, 1, "SAME")
     images = tf.nn.avg_pool2d(images, 2, 1, "VALID")
     normalized = tf.nn.batch_normalization(images, 0.5, 2.0, 0.1, 1.5, 0.001)
-    y = tf.concat([tf.reshape(int_part, [-1]), tf.reshape(normalized, [-1])], axis=0)
+    losses, reduction = tf.compat.v1.losses, tf.compat.v1.losses.Reduction
+    z = tf.reshape(s, [-1, 5])
+    smoothed = losses.sigmoid_cross_entropy(z, z, label_smoothing=0.1, reduction=reduction.NONE)
+    mse = losses.mean_squared_error(z, smoothed)
+    dense_loss = losses.softmax_cross_entropy(z, z, reduction=reduction.SUM)
+    t = tf.tile(tf.slice(z, [0, 0], [3, -1]), [1, 2])
+    loss = losses.sparse_softmax_cross_entropy(ids, t, reduction=reduction.SUM_OVER_BATCH_SIZE) + mse + dense_loss
+    y = tf.concat([tf.reshape(int_part, [-1]), tf.reshape(normalized, [-1]), tf.reshape(loss, [1])], axis=0)
     # The catalog declares ids as a float32 input (embedding_lookup and gather truncate it).
     case("operation_catalog", None, {"x": x, "w": w, "b": b, "ids": ids.astype(np.float32)}, y, spec="OperationCatalog")
 
@@ -651,6 +658,34 @@ def random_cases():
         case(f"random_cast_{i}", ["{cast: {dtype: int32}}"], {"x": x}, tf.cast(x, tf.int32))
 
 
+def loss_cases():
+    """tf.compat.v1.losses: labels first, then logits or predictions; each reduction."""
+    rng = np.random.default_rng(33)
+    losses, reduction = tf.compat.v1.losses, tf.compat.v1.losses.Reduction
+    logits = f32(rng, 4, 3, scale=2.0)
+    ids = np.array([2, 0, 1, 1], dtype=np.int32)
+    case("sparse_softmax_cross_entropy", ["{sparse_softmax_cross_entropy: [labels, logits]}"],
+         {"labels": ids, "logits": logits}, losses.sparse_softmax_cross_entropy(ids, logits))
+    case("sparse_softmax_cross_entropy_none", ["{sparse_softmax_cross_entropy: {inputs: [labels, logits], reduction: none}}"],
+         {"labels": ids, "logits": logits}, losses.sparse_softmax_cross_entropy(ids, logits, reduction=reduction.NONE))
+    onehot = np.eye(3, dtype=np.float32)[ids]
+    case("softmax_cross_entropy_smoothing_sum",
+         ["{softmax_cross_entropy: {inputs: [labels, logits], label_smoothing: 0.1, reduction: sum}}"],
+         {"labels": onehot, "logits": logits},
+         losses.softmax_cross_entropy(onehot, logits, label_smoothing=0.1, reduction=reduction.SUM))
+    bits = (rng.uniform(size=(4, 3)) > 0.5).astype(np.float32)
+    case("sigmoid_cross_entropy", ["{sigmoid_cross_entropy: [labels, logits]}"], {"labels": bits, "logits": logits},
+         losses.sigmoid_cross_entropy(bits, logits))
+    case("sigmoid_cross_entropy_none", ["{sigmoid_cross_entropy: {inputs: [labels, logits], reduction: none, label_smoothing: 0.2}}"],
+         {"labels": bits, "logits": logits},
+         losses.sigmoid_cross_entropy(bits, logits, label_smoothing=0.2, reduction=reduction.NONE))
+    targets = f32(rng, 4, 3)
+    case("mean_squared_error", ["{mean_squared_error: [labels, predictions]}"], {"labels": targets, "predictions": logits},
+         losses.mean_squared_error(targets, logits))
+    case("mean_squared_error_mean", ["{mean_squared_error: {inputs: [labels, predictions], reduction: mean}}"],
+         {"labels": targets, "predictions": logits}, losses.mean_squared_error(targets, logits, reduction=reduction.MEAN))
+
+
 def main():
     global OUT
     OUT = golden_dir("spec_ops")
@@ -660,7 +695,7 @@ def main():
     for make in (window_cases, resize_cases, drawn_window_cases, slicing_cases, padding_cases, stacking_cases, catalog_case,
                  layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases,
                  reduction_cases, integer_cases, integer_values_case, comparison_cases, splitting_cases, strided_slice_cases,
-                 random_cases):
+                 random_cases, loss_cases):
         make()
     write_json(os.path.join(OUT, "cases.json"), {"tensorflow": tf.__version__, "cases": CASES})
     size = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))

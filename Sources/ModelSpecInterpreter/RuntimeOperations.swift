@@ -204,6 +204,18 @@ enum RuntimeOperations {
             try oneHot(x.ids(0), depth: a.int("depth"), onValue: Float(a.float("on_value")), offValue: Float(a.float("off_value")),
                        axis: a.int("axis"))
         },
+        "sparse_softmax_cross_entropy": { x, a in
+            try Losses.sparseSoftmaxCrossEntropy(labels: x.ids(0), logits: x[1], reduction: reduction(a))
+        },
+        "softmax_cross_entropy": { x, a in
+            try Losses.softmaxCrossEntropy(onehotLabels: x[0], logits: x[1], labelSmoothing: Float(a.float("label_smoothing")),
+                                           reduction: reduction(a))
+        },
+        "sigmoid_cross_entropy": { x, a in
+            try Losses.sigmoidCrossEntropy(multiClassLabels: x[0], logits: x[1], labelSmoothing: Float(a.float("label_smoothing")),
+                                           reduction: reduction(a))
+        },
+        "mean_squared_error": { x, a in try Losses.meanSquaredError(labels: x[0], predictions: x[1], reduction: reduction(a)) },
     ]
 
     /// A `padding:` attribute given as `valid` or `same`; nil when not given.
@@ -212,6 +224,12 @@ enum RuntimeOperations {
         return try arguments.name("padding") == "same" ? .same : .valid
     }
 
+    /// A loss's `reduction` attribute, as the runtime's `Losses.Reduction`.
+    static func reduction(_ arguments: OperationArguments) throws -> Losses.Reduction {
+        let name = try arguments.name("reduction")
+        guard let reduction = Losses.Reduction(rawValue: name) else { throw InterpreterError("there is no loss reduction '\(name)'") }
+        return reduction
+    }
 
     /// Runs a step: its operands from the values so far (`indices`, `booleans`: the integer and bool values,
     /// whose float copies are in `values`), its attributes evaluated with the parameters; each result

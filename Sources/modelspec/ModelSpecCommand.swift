@@ -13,7 +13,8 @@ struct ModelSpecCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelspec",
         abstract: "Compile YAML model specs that reproduce TensorFlow 1 variable names.",
-        subcommands: [CheckCommand.self, NamesCommand.self, GenerateCommand.self, InspectCommand.self, DiffCommand.self, RunCommand.self, MigrateCommand.self, ConvertCommand.self, StartingWeightsCommand.self]
+        subcommands: [CheckCommand.self, NamesCommand.self, GenerateCommand.self, InspectCommand.self, DiffCommand.self, RunCommand.self,
+                      TrainCommand.self, MigrateCommand.self, ConvertCommand.self, StartingWeightsCommand.self]
     )
 
     static func main() {

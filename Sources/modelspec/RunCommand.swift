@@ -150,36 +150,7 @@ struct RunCommand: ParsableCommand {
 
     /// The `--input` files as tensors by input name.
     func readInputs(_ model: ModelDescription) throws -> [String: Tensor] {
-        var result: [String: Tensor] = [:]
-        for text in inputFiles {
-            let name: String, file: String
-            if let equals = text.firstIndex(of: "="), !text[..<equals].contains("/") {
-                name = String(text[..<equals])
-                file = String(text[text.index(after: equals)...])
-            } else if model.inputs.count == 1 {
-                name = model.inputs[0].name
-                file = text
-            } else {
-                throw ValidationError("--input \(text): expected NAME=FILE.npy (\(model.name) has inputs \(model.inputs.map(\.name).joined(separator: ", ")))")
-            }
-            guard model.inputs.contains(where: { $0.name == name }) else {
-                throw ValidationError("--input \(text): \(model.name) has no input '\(name)'; its inputs are \(model.inputs.map(\.name).joined(separator: ", "))")
-            }
-            guard result[name] == nil else { throw ValidationError("--input \(name) is given twice") }
-            do {
-                switch try NumPy.read(contentsOf: URL(fileURLWithPath: file)) {
-                case .float32(let tensor): result[name] = tensor
-                case .int32(let ids), .int64(let ids): result[name] = try Tensor(shape: ids.shape, scalars: ids.scalars.map(Float.init))
-                }
-            } catch {
-                fail("\(error)")
-            }
-        }
-        let missing = model.inputs.map(\.name).filter { result[$0] == nil }
-        if !missing.isEmpty {
-            throw ValidationError("missing --input for \(missing.joined(separator: ", ")) (\(model.name) takes \(model.inputs.map(\.name).joined(separator: ", ")))")
-        }
-        return result
+        try SpecInputFiles.read(inputFiles, for: model)
     }
 
     func fail(_ message: String) -> Never {

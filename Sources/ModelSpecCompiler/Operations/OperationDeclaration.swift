@@ -33,13 +33,19 @@ public struct OperationDeclaration: Sendable {
     /// How many values a step makes when the attributes say (`split`'s `num_or_size_splits`), from the
     /// attributes as written and the number of `as:` names (nil without `as:`); throws when it cannot be known.
     let count: (@Sendable (_ attributes: [String: AttributeValue], _ bound: Int?) throws -> Int)?
+    /// Whether gradients flow through it (training, docs/architecture.md#training): the backward
+    /// rule is written beside the runtime kernel, and a test differentiates every declared
+    /// operation against finite differences. Not given, it follows ``types``: an operation
+    /// whose results are integers or bools has none.
+    public let gradient: GradientRule
 
     /// An operation that makes one value.
     init(_ name: String, tensorflow: String, operands: OperandSignature, indexOperands: Set<Int> = [],
          attributes: [AttributeDeclaration] = [], result: String, swift: SwiftCall, types: ValueTypes = .float,
+         gradient: GradientRule? = nil,
          shape: @escaping @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> TracedShape) {
         self.init(name, tensorflow: tensorflow, operands: operands, indexOperands: indexOperands, attributes: attributes,
-                  results: [], result: result, swift: swift, types: types) { [try shape($0, $1)] }
+                  results: [], result: result, swift: swift, types: types, gradient: gradient) { [try shape($0, $1)] }
     }
 
     /// An operation that makes several values: named (`moments`: its runtime function returns a tuple), or
@@ -47,6 +53,7 @@ public struct OperationDeclaration: Sendable {
     init(_ name: String, tensorflow: String, operands: OperandSignature, indexOperands: Set<Int> = [],
          attributes: [AttributeDeclaration] = [], results: [String], result: String, swift: SwiftCall, types: ValueTypes = .float,
          count: (@Sendable (_ attributes: [String: AttributeValue], _ bound: Int?) throws -> Int)? = nil,
+         gradient: GradientRule? = nil,
          shapes: @escaping @Sendable (_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape]) {
         self.name = name
         self.tensorflow = tensorflow
@@ -58,6 +65,7 @@ public struct OperationDeclaration: Sendable {
         self.swift = swift
         self.types = types
         self.count = count
+        self.gradient = gradient ?? (types.differentiable ? .differentiable : .none("its results are integers or bools"))
         self.shapes = shapes
     }
 
@@ -90,6 +98,27 @@ public struct OperationDeclaration: Sendable {
     /// The result shapes of a step of this operation.
     public func resultShapes(_ operands: [TracedShape], _ arguments: OperationArguments) throws -> [TracedShape] {
         try shapes(operands, arguments)
+    }
+}
+
+/// How gradients pass through an operation.
+public enum GradientRule: Hashable, Sendable {
+    /// To every operand that is not read as indices, by the backward rule its runtime kernel records.
+    case differentiable
+    /// Only to the operands at these positions, and why not to the others (TensorFlow stops it there).
+    case only(Set<Int>, String)
+    /// Nowhere, and why (a constant has no operands; an index is not differentiable).
+    case none(String)
+}
+
+extension OperationDeclaration {
+    /// The operand positions no gradient reaches: those read as indices, and those the rule leaves out.
+    public func nonDifferentiableOperands(count: Int) -> Set<Int> {
+        switch gradient {
+        case .differentiable: indexOperands
+        case let .only(positions, _): indexOperands.union(Set(0..<count).subtracting(positions))
+        case .none: Set(0..<count)
+        }
     }
 }
 

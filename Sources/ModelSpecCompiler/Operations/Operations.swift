@@ -1,7 +1,7 @@
 extension OperationDeclaration {
     /// Every operation without variables, in the order of the reference.
     public static let all: [OperationDeclaration] = constants + arithmetic + comparisons + activations + shaping + splitting
-        + reductions + lookups + neuralNetwork + images
+        + reductions + lookups + neuralNetwork + images + losses
 
     /// The declarations by spec name.
     public static let named: [String: OperationDeclaration] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

@@ -56,12 +56,20 @@ public final class CallContext {
     /// variable, else its value.
     @inline(__always)
     public func value(of variable: Variable) throws -> Tensor {
-        if substitutions.isEmpty { return variable.value }
+        if substitutions.isEmpty { return read(variable) }
         return try substitutedValue(of: variable)
     }
 
+    /// The variable's value; a trainable variable read while a tape records is watched by it,
+    /// as TensorFlow's tape watches the trainable variables it sees read.
+    @inline(__always)
+    private func read(_ variable: Variable) -> Tensor {
+        if variable.trainable, let tape = GradientTape.active { tape.watch(variable) }
+        return variable.value
+    }
+
     private func substitutedValue(of variable: Variable) throws -> Tensor {
-        guard let tensor = substitutions[variable.name] else { return variable.value }
+        guard let tensor = substitutions[variable.name] else { return read(variable) }
         guard tensor.shape == variable.shape else {
             throw TensorError(op: "substitute", shapes: [variable.shape, tensor.shape],
                               reason: "do not fit: the tensor given for '\(variable.name)' must have the variable's shape")

@@ -93,7 +93,11 @@ public func activate(_ x: Tensor, _ activation: Activation) -> Tensor {
     case .softmax:
         let out = Tensor(uninitializedShape: x.shape)
         out.storage.base.update(from: x.storage.base, count: x.scalarCount)
-        activation.apply(to: out.storage.base, count: x.scalarCount, channels: x.shape.last ?? x.scalarCount)
+        let channels = x.shape.last ?? x.scalarCount
+        activation.apply(to: out.storage.base, count: x.scalarCount, channels: channels)
+        if let tape = GradientTape.active {
+            tape.record("softmax", out, [x]) { g, _ in [softmaxBackward(g, out, outer: x.scalarCount / Swift.max(channels, 1), n: channels, inner: 1)] }
+        }
         return out
     case .softplus: return softplus(x)
     case .softsign: return softsign(x)
@@ -106,31 +110,55 @@ public func activate(_ x: Tensor, _ activation: Activation) -> Tensor {
         let n = x.scalarCount
         if activation == .elu { vectorElu(x.storage.base, out.storage.base, n) }
         else { vectorSigmoid(x.storage.base, out.storage.base, n) }
+        if let tape = GradientTape.active {
+            if activation == .elu {
+                // TensorFlow's EluGrad, from the output: g·(y + 1) where y < 0.
+                tape.record("elu", out, [x]) { g, _ in [zipMap(g, out) { $1 < 0 ? $0 * ($1 + 1) : $0 }] }
+            } else {
+                tape.record("sigmoid", out, [x]) { g, _ in [zipMap(g, out) { $0 * $1 * (1 - $1) }] }
+            }
+        }
         return out
     }
 }
 
-/// max(x, 0) elementwise (`tf.nn.relu`).
-public func relu(_ x: Tensor) -> Tensor { x.map(reluScalar) }
+/// `transform` of each element, recorded with the derivative `derivative(x, y)`
+/// (the gradient is `g · derivative`).
+@inline(__always)
+private func activation(_ name: StaticString, _ x: Tensor, _ transform: (Float) -> Float,
+                        derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
+    let out = x.map(transform)
+    if let tape = GradientTape.active {
+        tape.record(name, out, [x]) { g, _ in [zipMap(g, x, out) { g, x, y in g * derivative(x, y) }] }
+    }
+    return out
+}
 
-/// min(max(x, 0), 6) elementwise (`tf.nn.relu6`).
-public func relu6(_ x: Tensor) -> Tensor { x.map(relu6Scalar) }
+/// max(x, 0) elementwise (`tf.nn.relu`); the gradient passes where the output is positive.
+public func relu(_ x: Tensor) -> Tensor { activation("relu", x, reluScalar) { _, y in y > 0 ? 1 : 0 } }
+
+/// min(max(x, 0), 6) elementwise (`tf.nn.relu6`); the gradient passes where 0 < x < 6.
+public func relu6(_ x: Tensor) -> Tensor { activation("relu6", x, relu6Scalar) { x, _ in x > 0 && x < 6 ? 1 : 0 } }
 
 /// Exponential linear unit: x for x > 0, else eˣ − 1 (`tf.nn.elu`).
 public func elu(_ x: Tensor) -> Tensor { activate(x, .elu) }
 
 /// x for x > 0, else `alpha`·x (`tf.nn.leaky_relu`).
-public func leakyRelu(_ x: Tensor, alpha: Float = 0.2) -> Tensor { x.map { $0 > 0 ? $0 : alpha * $0 } }
+public func leakyRelu(_ x: Tensor, alpha: Float = 0.2) -> Tensor {
+    activation("leakyRelu", x, { $0 > 0 ? $0 : alpha * $0 }) { x, _ in x > 0 ? 1 : alpha }
+}
 
 /// Hyperbolic tangent elementwise (`tf.math.tanh`).
-public func tanh(_ x: Tensor) -> Tensor { x.map { Foundation.tanhf($0) } }
+public func tanh(_ x: Tensor) -> Tensor { activation("tanh", x, { Foundation.tanhf($0) }) { _, y in 1 - y * y } }
 
 /// Logistic sigmoid 1 / (1 + e⁻ˣ) elementwise (`tf.math.sigmoid`).
 public func sigmoid(_ x: Tensor) -> Tensor { activate(x, .sigmoid) }
 
 /// log(1 + eˣ) elementwise (`tf.math.softplus`), with TensorFlow's thresholds:
 /// x itself above −log(ε) − 2, eˣ below log(ε) + 2.
-public func softplus(_ x: Tensor) -> Tensor { x.map(softplusScalar) }
+public func softplus(_ x: Tensor) -> Tensor {
+    activation("softplus", x, softplusScalar) { x, _ in 1 / (1 + Foundation.expf(-x)) }
+}
 
 @inline(__always) func softplusScalar(_ x: Float) -> Float {
     let threshold = Foundation.logf(Float.ulpOfOne) + 2
@@ -140,28 +168,48 @@ public func softplus(_ x: Tensor) -> Tensor { x.map(softplusScalar) }
 }
 
 /// x / (1 + |x|) elementwise (`tf.nn.softsign`).
-public func softsign(_ x: Tensor) -> Tensor { x.map(softsignScalar) }
+public func softsign(_ x: Tensor) -> Tensor {
+    activation("softsign", x, softsignScalar) { x, _ in 1 / ((1 + Swift.abs(x)) * (1 + Swift.abs(x))) }
+}
 
 @inline(__always) func softsignScalar(_ x: Float) -> Float { x / (1 + Swift.abs(x)) }
 
+private let seluScale: Float = 1.0507009873554804934193349852946
+private let seluAlpha: Float = 1.6732632423543772848170429916717
+
 /// Scaled exponential linear unit (`tf.nn.selu`): scale·x for x > 0, else scale·α·(eˣ − 1).
-public func selu(_ x: Tensor) -> Tensor { x.map(seluScalar) }
+public func selu(_ x: Tensor) -> Tensor {
+    // TensorFlow's SeluGrad, from the output: g·(y + scale·α) where y < 0, g·scale elsewhere.
+    activation("selu", x, seluScalar) { _, y in y < 0 ? y + seluScale * seluAlpha : seluScale }
+}
 
 @inline(__always) func seluScalar(_ x: Float) -> Float {
-    let scale: Float = 1.0507009873554804934193349852946
-    let alpha: Float = 1.6732632423543772848170429916717
-    return x > 0 ? scale * x : scale * alpha * Foundation.expm1f(x)
+    x > 0 ? seluScale * x : seluScale * seluAlpha * Foundation.expm1f(x)
 }
 
 /// x · sigmoid(x) elementwise (`tf.nn.silu`, `tf.nn.swish`).
-public func swish(_ x: Tensor) -> Tensor { x.map(swishScalar) }
+public func swish(_ x: Tensor) -> Tensor {
+    activation("swish", x, swishScalar) { x, _ in
+        let s = 1 / (1 + Foundation.expf(-x))
+        return s * (1 + x * (1 - s))
+    }
+}
 
 @inline(__always) func swishScalar(_ x: Float) -> Float { x / (1 + Foundation.expf(-x)) }
 
 /// Gaussian error linear unit (`tf.nn.gelu`): x·Φ(x) = x/2·(1 + erf(x/√2)), or with
 /// `approximate`, x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
 public func gelu(_ x: Tensor, approximate: Bool = false) -> Tensor {
-    x.map { approximate ? geluTanhScalar($0) : geluScalar($0) }
+    if approximate {
+        return activation("gelu", x, geluTanhScalar) { x, _ in
+            let c: Float = 0.7978845608028654
+            let t = Foundation.tanhf(c * (x + 0.044715 * x * x * x))
+            return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+        }
+    }
+    return activation("gelu", x, geluScalar) { x, _ in
+        0.5 * (1 + Foundation.erff(x * 0.70710678118654752440)) + x * 0.3989422804014327 * Foundation.expf(-0.5 * x * x)
+    }
 }
 
 @inline(__always) func geluScalar(_ x: Float) -> Float {

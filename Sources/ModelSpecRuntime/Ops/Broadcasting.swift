@@ -107,6 +107,10 @@ enum MinimumKernel: BinaryKernel {
 enum PowKernel: BinaryKernel {
     @inline(__always) static func apply(_ x: Float, _ y: Float) -> Float { Foundation.powf(x, y) }
 }
+/// 1 where `x >= y` (the gradient mask of `maximum`), else 0.
+enum GreaterEqualKernel: BinaryKernel { @inline(__always) static func apply(_ x: Float, _ y: Float) -> Float { x >= y ? 1 : 0 } }
+/// 1 where `x <= y` (the gradient mask of `minimum`), else 0.
+enum LessEqualKernel: BinaryKernel { @inline(__always) static func apply(_ x: Float, _ y: Float) -> Float { x <= y ? 1 : 0 } }
 enum SquaredDifferenceKernel: BinaryKernel {
     @inline(__always) static func apply(_ x: Float, _ y: Float) -> Float { (x - y) * (x - y) }
 }

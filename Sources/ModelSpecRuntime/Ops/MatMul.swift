@@ -59,7 +59,42 @@ public func matmul(_ a: Tensor, _ b: Tensor,
     let plan = try MatMulPlan(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB, op: "matmul")
     let out = Tensor(uninitializedShape: plan.outShape)
     plan.run(a.storage.base, b.storage.base, out.storage.base)
+    if let tape = GradientTape.active {
+        tape.record("matmul", out, [a, b]) { g, needed in
+            try matmulBackward(g, a, b, transposeA: transposeA, transposeB: transposeB, needed: needed)
+        }
+    }
     return out
+}
+
+/// The gradients of `matmul(a, b)`: products of the output's gradient with the other operand,
+/// transposed as the forward product was.
+func matmulBackward(_ g: Tensor, _ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool,
+                    needed: [Bool]) throws -> [Tensor?] {
+    if b.rank == 2 && a.rank > 2 {
+        // The leading dimensions of `a` were one batch of rows.
+        let k = a.shape[a.rank - 1], rows = a.scalarCount / Swift.max(k, 1)
+        let a2 = a.viewed(as: [rows, k]), g2 = g.viewed(as: [rows, g.shape[g.rank - 1]])
+        let ga = needed[0] ? try matmul(g2, b, transposeB: !transposeB).viewed(as: a.shape) : nil
+        let gb = needed[1] ? (transposeB ? try matmul(g2, a2, transposeA: true) : try matmul(a2, g2, transposeA: true)) : nil
+        return [ga, gb]
+    }
+    let ga: Tensor?, gb: Tensor?
+    switch (transposeA, transposeB) {
+    case (false, false):
+        ga = needed[0] ? try matmul(g, b, transposeB: true) : nil
+        gb = needed[1] ? try matmul(a, g, transposeA: true) : nil
+    case (true, false):
+        ga = needed[0] ? try matmul(b, g, transposeB: true) : nil
+        gb = needed[1] ? try matmul(a, g) : nil
+    case (false, true):
+        ga = needed[0] ? try matmul(g, b) : nil
+        gb = needed[1] ? try matmul(g, a, transposeA: true) : nil
+    case (true, true):
+        ga = needed[0] ? try matmul(b, g, transposeA: true, transposeB: true) : nil
+        gb = needed[1] ? try matmul(g, a, transposeA: true, transposeB: true) : nil
+    }
+    return [ga, gb]
 }
 
 /// A dense layer's computation in one pass over the output: `activation(x·kernel + bias)`.
@@ -71,6 +106,23 @@ public func matmul(_ a: Tensor, _ b: Tensor,
 /// columns. With several ``BLASThreads``, large batches are split by rows.
 public func dense(_ x: Tensor, kernel: Tensor, bias: Tensor? = nil,
                   activation: Activation = .linear) throws -> Tensor {
+    guard let tape = GradientTape.active, tape.follows(x, kernel, bias) else {
+        return try denseKernel(x, kernel: kernel, bias: bias, activation: activation)
+    }
+    // Differentiated: the product and bias, then the activation as an operation of its own.
+    let out = try denseKernel(x, kernel: kernel, bias: bias, activation: .linear)
+    tape.record("dense", out, [x, kernel, bias]) { g, needed in
+        let k = kernel.shape[0], n = kernel.shape[1], rows = x.scalarCount / Swift.max(k, 1)
+        let x2 = x.viewed(as: [rows, k]), g2 = g.viewed(as: [rows, n])
+        return [needed[0] ? try matmul(g2, kernel, transposeB: true).viewed(as: x.shape) : nil,
+                needed[1] ? try matmul(x2, g2, transposeA: true) : nil,
+                needed[2] ? try reduceSum(g2, axes: [0]) : nil]
+    }
+    return activate(out, activation)
+}
+
+/// `dense` computed in one pass, bias and activation fused.
+private func denseKernel(_ x: Tensor, kernel: Tensor, bias: Tensor?, activation: Activation) throws -> Tensor {
     guard kernel.rank == 2 else {
         throw TensorError(op: "dense", shapes: [x.shape, kernel.shape],
                           reason: "do not fit: the kernel must have rank 2")
@@ -146,6 +198,11 @@ public func biasAdd(_ x: Tensor, _ bias: Tensor) throws -> Tensor {
     for r in 0..<rows {
         let s = src + r * n, d = dst + r * n
         for j in 0..<n { d[j] = s[j] + bp[j] }
+    }
+    if let tape = GradientTape.active {
+        tape.record("biasAdd", out, [x, bias]) { g, needed in
+            [g, needed[1] ? try reduceSum(g.viewed(as: [rows, n]), axes: [0]) : nil]
+        }
     }
     return out
 }

@@ -14,7 +14,9 @@ public func batchNormalization(_ x: Tensor, mean: Tensor, variance: Tensor,
     if let scale { inv = try multiply(inv, scale) }
     let shift = try offset.map { try subtract($0, multiply(mean, inv)) } ?? -(try multiply(mean, inv))
     let channels = x.shape.last ?? 0
-    if x.rank >= 1, inv.shape == [channels], shift.shape == [channels] {
+    // The fused pass is not recorded: when differentiated, the product and sum below are.
+    let differentiated = GradientTape.active?.follows(x, mean, variance, offset, scale) ?? false
+    if x.rank >= 1, inv.shape == [channels], shift.shape == [channels], !differentiated {
         let out = Tensor(uninitializedShape: x.shape)
         let src = x.storage.base, dst = out.storage.base
         let ip = inv.storage.base, sp = shift.storage.base
@@ -53,7 +55,7 @@ public func batchMoments(_ x: Tensor) throws -> (mean: Tensor, variance: Tensor)
 /// `x / √max(Σx², epsilon)` over `axes` (all when nil), as `tf.math.l2_normalize`.
 public func l2Normalize(_ x: Tensor, axes: [Int]? = nil, epsilon: Float = 1e-12) throws -> Tensor {
     let sum = try reduceSum(square(x), axes: axes, keepDims: true)
-    return try multiply(x, sum.map { 1 / Swift.max($0, epsilon).squareRoot() })
+    return try multiply(x, rsqrt(maximum(sum, Tensor(epsilon))))
 }
 
 /// Layer normalization over `axes` (Keras's `LayerNormalization`): each example

@@ -24,6 +24,63 @@ public func avgPool2d(_ input: Tensor, windowSize: (Int, Int), strides: (Int, In
 
 func pool2d(_ input: Tensor, windowSize: (Int, Int), strides: (Int, Int), padding: Padding,
             op: String, average: Bool) throws -> Tensor {
+    let out = try poolKernel(input, windowSize: windowSize, strides: strides, padding: padding, op: op, average: average)
+    if let tape = GradientTape.active {
+        tape.record("pool2d", out, [input]) { g, _ in
+            [try poolBackward(g, input: input, output: out, windowSize: windowSize, strides: strides,
+                              padding: padding, average: average)]
+        }
+    }
+    return out
+}
+
+/// The gradient of a pooling: each output's gradient to the first position of its window that
+/// holds the maximum (max), or shared equally by the window's positions inside the input (average).
+private func poolBackward(_ g: Tensor, input: Tensor, output: Tensor, windowSize: (Int, Int), strides: (Int, Int),
+                          padding: Padding, average: Bool) throws -> Tensor {
+    let (n, h, w, c) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+    let (gh, gw) = try windowGeometry(op: "pool2d", shapes: [input.shape], height: h, width: w, window: windowSize,
+                                      strides: strides, dilations: (1, 1), padding: padding)
+    let (oh, ow) = (gh.outputSize, gw.outputSize)
+    let result = try Tensor(shape: input.shape, repeating: 0)
+    let src = input.storage.base, dst = result.storage.base, pg = g.storage.base, py = output.storage.base
+    for b in 0..<n {
+        for y in 0..<oh {
+            let y0 = y * strides.0 - gh.padBefore
+            let yLo = Swift.max(y0, 0), yHi = Swift.min(y0 + windowSize.0, h)
+            for x in 0..<ow {
+                let x0 = x * strides.1 - gw.padBefore
+                let xLo = Swift.max(x0, 0), xHi = Swift.min(x0 + windowSize.1, w)
+                let o = ((b * oh + y) * ow + x) * c
+                if average {
+                    let share = 1 / Float((yHi - yLo) * (xHi - xLo))
+                    for iy in yLo..<yHi {
+                        for ix in xLo..<xHi {
+                            let d = dst + ((b * h + iy) * w + ix) * c
+                            for k in 0..<c { d[k] += pg[o + k] * share }
+                        }
+                    }
+                } else {
+                    for k in 0..<c {
+                        search: for iy in yLo..<yHi {
+                            for ix in xLo..<xHi {
+                                let i = ((b * h + iy) * w + ix) * c + k
+                                if src[i] == py[o + k] || (src[i].isNaN && py[o + k].isNaN) {
+                                    dst[i] += pg[o + k]
+                                    break search
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return result
+}
+
+private func poolKernel(_ input: Tensor, windowSize: (Int, Int), strides: (Int, Int), padding: Padding,
+                        op: String, average: Bool) throws -> Tensor {
     guard input.rank == 4 else {
         throw TensorError(op: op, shapes: [input.shape], reason: "is not NHWC (rank 4)")
     }

@@ -71,7 +71,49 @@ func reduce(_ x: Tensor, axes: [Int]?, keepDims: Bool, kind: ReductionKind, op: 
             }
         }
     }
+    if let tape = GradientTape.active {
+        let result = out
+        tape.record("reduce", result, [x]) { g, _ in
+            [try reductionBackward(g, x: x, y: result, axes: list, count: count, kind: kind)]
+        }
+    }
     return out
+}
+
+/// The gradient of a reduction over `axes` (normalized): the output's gradient repeated over each
+/// group, divided by the count for a mean, to the maxima (minima) shared equally among ties as
+/// TensorFlow does, and times the product of the other elements for a product.
+private func reductionBackward(_ g: Tensor, x: Tensor, y: Tensor, axes: [Int], count: Int,
+                               kind: ReductionKind) throws -> Tensor {
+    let spread = try broadcast(g, to: x.shape, axes: axes)
+    switch kind {
+    case .sum:
+        return spread
+    case .mean:
+        return spread / Float(count)
+    case .max, .min:
+        let chosen = zipMap(x, try broadcast(y, to: x.shape, axes: axes)) { $0 == $1 ? 1 : 0 }
+        let ties = try broadcast(reduceSum(chosen, axes: axes, keepDims: true), to: x.shape, axes: axes)
+        return zipMap(spread, chosen, ties) { g, c, t in c == 0 ? 0 : g / t }
+    case .prod:
+        // The reduced axes last, one row per group: each element's gradient is the product of
+        // the others in its row (prefix · suffix, exact with zeros).
+        let kept = (0..<x.rank).filter { !axes.contains($0) }
+        let perm = kept + axes
+        var inverse = perm
+        for (i, p) in perm.enumerated() { inverse[p] = i }
+        let rows = try transpose(x, perm: perm)
+        let n = Swift.max(count, 1), groups = x.scalarCount / n
+        let others = Tensor(uninitializedShape: rows.shape)
+        let src = rows.storage.base, dst = others.storage.base
+        for r in 0..<groups where count > 0 {
+            var prefix: Float = 1
+            for i in 0..<n { dst[r * n + i] = prefix; prefix *= src[r * n + i] }
+            var suffix: Float = 1
+            for i in stride(from: n - 1, through: 0, by: -1) { dst[r * n + i] *= suffix; suffix *= src[r * n + i] }
+        }
+        return try multiply(spread, transpose(others, perm: inverse))
+    }
 }
 
 /// `dst[o, j] = reduce_i src[o, i, j]` for a contiguous `[outer, n, inner]` block.

@@ -83,6 +83,11 @@ public func transpose(_ x: Tensor, perm: [Int]? = nil) throws -> Tensor {
     }
     let outShape = perm.map { x.shape[$0] }
     let out = Tensor(uninitializedShape: outShape)
+    if let tape = GradientTape.active {
+        var inverse = perm
+        for (i, p) in perm.enumerated() { inverse[p] = i }
+        tape.record("transpose", out, [x]) { g, _ in [try transpose(g, perm: inverse)] }
+    }
     if perm == Array(0..<x.rank) {
         out.storage.base.update(from: x.storage.base, count: x.scalarCount)
         return out
@@ -141,6 +146,16 @@ public func concat(_ tensors: [Tensor], axis: Int) throws -> Tensor {
             let chunk = t.shape[a] * inner
             dst.update(from: t.storage.base + o * chunk, count: chunk)
             dst += chunk
+        }
+    }
+    if let tape = GradientTape.active {
+        tape.record("concat", out, tensors) { g, needed in
+            // Each operand's part of the gradient, sliced back out along the axis.
+            var begin = [Int](repeating: 0, count: outShape.count)
+            return try tensors.indices.map { i in
+                defer { begin[a] += tensors[i].shape[a] }
+                return needed[i] ? try slice(g, begin: begin, size: tensors[i].shape) : nil
+            }
         }
     }
     return out

@@ -11,6 +11,17 @@ public func slice(_ x: Tensor, _ range: Range<Int>, axis: Int = 0) throws -> Ten
     let (shape, layout) = try sliceLayout(x.shape, range, axis: axis)
     let out = Tensor(uninitializedShape: shape)
     copySlice(from: x.storage.base, to: out.storage.base, layout)
+    if let tape = GradientTape.active {
+        tape.record("slice", out, [x]) { g, _ in
+            // The gradient written back into zeros where the slice came from.
+            let result = try Tensor(shape: x.shape, repeating: 0)
+            for block in 0..<layout.outer where layout.count > 0 {
+                (result.storage.base + block * layout.stride + layout.start)
+                    .update(from: g.storage.base + block * layout.count, count: layout.count)
+            }
+            return [result]
+        }
+    }
     return out
 }
 

@@ -4,12 +4,59 @@ import Foundation
 /// TensorFlow does: `e = exp(x − max)`, then `e · (1 / sum(e))`, so that large
 /// logits (1e4 and beyond) neither overflow nor lose the result.
 public func softmax(_ x: Tensor, axis: Int = -1) throws -> Tensor {
-    try softmaxLike(x, axis: axis, op: "softmax", log: false)
+    let out = try softmaxLike(x, axis: axis, op: "softmax", log: false)
+    if let tape = GradientTape.active {
+        let (outer, n, inner) = try softmaxGroups(x.shape, axis: axis)
+        // (g − Σ g·y) · y along the axis.
+        tape.record("softmax", out, [x]) { g, _ in [softmaxBackward(g, out, outer: outer, n: n, inner: inner)] }
+    }
+    return out
 }
 
 /// `(x − max) − log(sum(exp(x − max)))` along `axis` (`tf.nn.log_softmax`).
 public func logSoftmax(_ x: Tensor, axis: Int = -1) throws -> Tensor {
-    try softmaxLike(x, axis: axis, op: "logSoftmax", log: true)
+    let out = try softmaxLike(x, axis: axis, op: "logSoftmax", log: true)
+    if let tape = GradientTape.active {
+        let (outer, n, inner) = try softmaxGroups(x.shape, axis: axis)
+        // g − eʸ · Σ g along the axis.
+        tape.record("logSoftmax", out, [x]) { g, _ in
+            [groupBackward(g, out, outer: outer, n: n, inner: inner) { g, y, sums in g - Foundation.expf(y) * sums.0 }]
+        }
+    }
+    return out
+}
+
+/// The sizes around a softmax axis: groups, the axis, the contiguous inner block.
+func softmaxGroups(_ shape: [Int], axis: Int) throws -> (outer: Int, n: Int, inner: Int) {
+    let a = try normalizeAxis(axis, rank: shape.count, op: "softmax", shape: shape)
+    return (product(shape, 0..<a), shape[a], product(shape, (a + 1)..<shape.count))
+}
+
+/// The gradient of softmax from its output `y`: `(g − Σ g·y) · y` along the axis.
+func softmaxBackward(_ g: Tensor, _ y: Tensor, outer: Int, n: Int, inner: Int) -> Tensor {
+    groupBackward(g, y, outer: outer, n: n, inner: inner) { g, y, sums in (g - sums.1) * y }
+}
+
+/// For each group along the axis, the sums Σg and Σg·y, then `rule(g, y, sums)` per element.
+private func groupBackward(_ g: Tensor, _ y: Tensor, outer: Int, n: Int, inner: Int,
+                           _ rule: (Float, Float, (Float, Float)) -> Float) -> Tensor {
+    let out = Tensor(uninitializedShape: y.shape)
+    let pg = g.storage.base, py = y.storage.base, po = out.storage.base
+    for o in 0..<outer {
+        for j in 0..<inner {
+            var sum = 0.0, dot = 0.0
+            for i in 0..<n {
+                let k = (o * n + i) * inner + j
+                sum += Double(pg[k]); dot += Double(pg[k]) * Double(py[k])
+            }
+            let sums = (Float(sum), Float(dot))
+            for i in 0..<n {
+                let k = (o * n + i) * inner + j
+                po[k] = rule(pg[k], py[k], sums)
+            }
+        }
+    }
+    return out
 }
 
 func softmaxLike(_ x: Tensor, axis: Int, op: String, log: Bool) throws -> Tensor {

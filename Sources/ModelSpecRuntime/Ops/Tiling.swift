@@ -18,12 +18,28 @@ public func tile(_ x: Tensor, multiples: [Int]) throws -> Tensor {
     let src = x.storage.base, dst = out.storage.base
     let strides = rowMajorStrides(x.shape)
     // Each source index is the output's modulo the input's shape.
-    forEachIndex(of: shape) { flat, index in
+    func source(_ index: [Int]) -> Int? {
         var offset = 0
         for d in 0..<x.rank { offset += (index[d] % x.shape[d]) * strides[d] }
-        dst[flat] = src[offset]
+        return offset
+    }
+    forEachIndex(of: shape) { flat, index in dst[flat] = src[source(index)!] }
+    if let tape = GradientTape.active {
+        // Every copy's gradient added into the element it copied.
+        tape.record("tile", out, [x]) { g, _ in [try gathered(g, into: x.shape, from: source)] }
     }
     return out
+}
+
+/// The gradient of an operation whose every output element copies the input element `source(index)`
+/// (nil: a constant): each output's gradient added into its source, zeros elsewhere.
+private func gathered(_ g: Tensor, into shape: [Int], from source: ([Int]) -> Int?) throws -> Tensor {
+    let result = try Tensor(shape: shape, repeating: 0)
+    let pg = g.storage.base, pr = result.storage.base
+    forEachIndex(of: g.shape) { flat, index in
+        if let offset = source(index) { pr[offset] += pg[flat] }
+    }
+    return result
 }
 
 /// Tensors of one shape stacked along a new dimension at `axis` (in `-rank-1 ... rank`), as `tf.stack`.
@@ -73,23 +89,27 @@ public func pad(_ x: Tensor, paddings: [[Int]], mode: Tensor.PadMode = .constant
     guard count > 0 else { return out }
     let src = x.storage.base, dst = out.storage.base
     let strides = rowMajorStrides(x.shape)
-    forEachIndex(of: shape) { flat, index in
+    /// The input element an output element is (or mirrors), nil for a constant one.
+    func source(_ index: [Int]) -> Int? {
         var offset = 0
-        var inside = true
         for d in 0..<x.rank {
             let n = x.shape[d]
             var i = index[d] - paddings[d][0]
             if i < 0 || i >= n {
                 switch mode {
-                case .constant: inside = false
+                case .constant: return nil
                 case .reflect: i = i < 0 ? -i : 2 * (n - 1) - i
                 case .symmetric: i = i < 0 ? -i - 1 : 2 * n - 1 - i
                 }
             }
             offset += i * strides[d]
         }
-        dst[flat] = inside ? src[offset] : constantValue
+        return offset
     }
+    if let tape = GradientTape.active {
+        tape.record("pad", out, [x]) { g, _ in [try gathered(g, into: x.shape, from: source)] }
+    }
+    forEachIndex(of: shape) { flat, index in dst[flat] = source(index).map { src[$0] } ?? constantValue }
     return out
 }
 
@@ -112,10 +132,14 @@ public func slice(_ x: Tensor, begin: [Int], size: [Int]) throws -> Tensor {
     guard out.scalarCount > 0 else { return out }
     let src = x.storage.base, dst = out.storage.base
     let strides = rowMajorStrides(x.shape)
-    forEachIndex(of: shape) { flat, index in
+    func source(_ index: [Int]) -> Int? {
         var offset = 0
         for d in 0..<x.rank { offset += (begin[d] + index[d]) * strides[d] }
-        dst[flat] = src[offset]
+        return offset
+    }
+    forEachIndex(of: shape) { flat, index in dst[flat] = src[source(index)!] }
+    if let tape = GradientTape.active {
+        tape.record("slice", out, [x]) { g, _ in [try gathered(g, into: x.shape, from: source)] }
     }
     return out
 }

@@ -44,8 +44,18 @@ public final class Variable {
     }
 
     /// The regularization loss of the current value, if the variable has a regularizer.
+    /// Read while a tape records, a trainable variable is watched (its gradient takes the loss in).
     public var regularizationLoss: Tensor? {
-        regularizer.map { $0.loss(value) }
+        guard let regularizer else { return nil }
+        if trainable, let tape = GradientTape.active { tape.watch(self) }
+        return regularizer.loss(value)
+    }
+}
+
+extension Variable {
+    /// Writes the value in place (an optimizer's update), copying first if another tensor shares it.
+    func updateInPlace(_ body: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
+        try value.withUnsafeMutableBufferPointer(body)
     }
 }
 
@@ -81,6 +91,13 @@ public enum Regularizer: Hashable, Sendable {
         var total: Float = 0
         if l1 != 0 { total += l1 * Float(absSum) }
         if l2 != 0 { total += l2 * Float(squareSum) }
-        return Tensor(total)
+        let result = Tensor(total)
+        if let tape = GradientTape.active {
+            tape.record("regularizer", result, [x]) { g, _ in
+                let scale = g.scalar ?? 0
+                return [x.map { v in scale * (l1 * (v > 0 ? 1 : (v < 0 ? -1 : 0)) + 2 * l2 * v) }]
+            }
+        }
+        return result
     }
 }

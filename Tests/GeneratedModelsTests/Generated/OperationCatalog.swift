@@ -162,8 +162,18 @@ public final class OperationCatalog: GeneratedModel {
         let x67 = try nnAvgPool2d(x66, ksize: [2], strides: [1], padding: .valid)
         let normalized = try nnBatchNormalization(x67, Tensor(0.5), Tensor(2.0), Tensor(0.1), Tensor(1.5), varianceEpsilon: 0.001)
         let intFlat = try reshape(intPart, [-1])
-        let x68 = try reshape(normalized, [-1])
-        let x69 = try concat([intFlat, x68], axis: 0)
-        return x69
+        let normalizedFlat = try reshape(normalized, [-1])
+        let z = try reshape(s, [-1, 5])
+        let x68 = try Losses.sigmoidCrossEntropy(multiClassLabels: z, logits: z, labelSmoothing: 0.1, reduction: .none)
+        let mse = try Losses.meanSquaredError(labels: z, predictions: x68)
+        let denseLoss = try Losses.softmaxCrossEntropy(onehotLabels: z, logits: z, reduction: .sum)
+        let x69 = try slice(z, begin: [0, 0], size: [3, -1])
+        let x70 = try tile(x69, multiples: [1, 2])
+        let x71 = try Losses.sparseSoftmaxCrossEntropy(labels: IndexTensor(truncating: ids), logits: x70, reduction: .sumOverBatchSize)
+        let x72 = try add(x71, mse)
+        let x73 = try add(x72, denseLoss)
+        let loss = try reshape(x73, [1])
+        let x74 = try concat([intFlat, normalizedFlat, loss], axis: 0)
+        return x74
     }
 }

@@ -1,0 +1,190 @@
+/// Reverse-mode differentiation of runtime calls, as `tf.GradientTape`.
+///
+/// While `record` runs its body, every runtime function (`matmul`, `conv2d`,
+/// `relu`, `reduceSum`, a layer's kernels, ...) that is given a tensor the tape
+/// follows writes one entry: its output, which inputs it was given, and its
+/// backward rule, the function written beside its kernel. `gradient(of:withRespectTo:)`
+/// then walks the entries backwards. Generated models and the interpreter call
+/// the same runtime functions, so both are differentiated without backward code
+/// of their own.
+///
+///     let tape = GradientTape()
+///     let loss = try tape.record {
+///         try meanSquaredError(labels: y, predictions: model(x, training: true))
+///     }
+///     let grads = try tape.gradient(of: loss, withRespectTo: model.trainableWeights)
+///
+/// What the tape follows: trainable variables read by a layer during `record`
+/// (as TensorFlow's tape watches accessed variables), anything given to
+/// `watch` (an input, a tensor substituted for a variable, a variable), and
+/// every output of a recorded operation. Operations on other tensors are not
+/// recorded, and outside `record` nothing is: the forward path only reads one
+/// task-local value per operation.
+///
+/// A tensor is known by its storage: operations that only reshape (`reshape`,
+/// `flatten`, `expandDims`, `squeeze`) share the input's storage and need no
+/// entry, their gradients add up in row-major order. The tape keeps every
+/// tensor it follows alive until it is released.
+///
+/// Not `Sendable` in use: confine a tape to the task that records on it.
+public final class GradientTape: @unchecked Sendable {
+    /// The backward rule of one recorded call: the gradient of each input from the
+    /// gradient of the output (`needed[i]`: whether input i is followed; an input
+    /// that is not may get nil).
+    public typealias Backward = (_ gradient: Tensor, _ needed: [Bool]) throws -> [Tensor?]
+
+    struct Entry {
+        let operation: StaticString
+        let output: Tensor
+        /// The storage of each followed input; nil for the others.
+        let inputs: [ObjectIdentifier?]
+        let inputShapes: [[Int]]
+        let backward: Backward
+    }
+
+    /// The tape whose `record` is running in this task.
+    @TaskLocal static var current: GradientTape?
+
+    private(set) var entries: [Entry] = []
+    /// The storage of every followed tensor.
+    private var followed = Set<ObjectIdentifier>()
+    /// Watched tensors, kept alive so that their storage is not reused.
+    private var sources: [Tensor] = []
+    /// The storage each watched variable had when it was watched.
+    private var variables: [ObjectIdentifier: ObjectIdentifier] = [:]
+
+    public init() {}
+
+    /// Runs `body` with this tape recording.
+    public func record<R>(_ body: () throws -> R) rethrows -> R {
+        try GradientTape.$current.withValue(self, operation: body)
+    }
+
+    /// Follows `tensor`: gradients with respect to it (an input, or a tensor given in
+    /// `substituting:` for a variable) can be asked for.
+    public func watch(_ tensor: Tensor) {
+        if followed.insert(ObjectIdentifier(tensor.storage)).inserted { sources.append(tensor) }
+    }
+
+    /// Follows the variables' values. Trainable variables read by a layer during
+    /// `record` are watched without this.
+    public func watch(_ variables: [Variable]) {
+        for variable in variables { watch(variable) }
+    }
+
+    /// Follows one variable's value.
+    public func watch(_ variable: Variable) {
+        let key = ObjectIdentifier(variable)
+        guard variables[key] == nil else { return }
+        if followed.contains(ObjectIdentifier(variable.value.storage)) {
+            // Its storage is shared with another followed tensor: give it its own,
+            // so that the two gradients stay apart.
+            variable.detachStorage()
+        }
+        variables[key] = ObjectIdentifier(variable.value.storage)
+        watch(variable.value)
+    }
+
+    /// Whether the tape follows this tensor.
+    public func isFollowing(_ tensor: Tensor) -> Bool {
+        followed.contains(ObjectIdentifier(tensor.storage))
+    }
+
+    /// Whether the tape follows one of these tensors.
+    public func follows(_ tensors: Tensor?...) -> Bool {
+        tensors.contains { $0.map(isFollowing) ?? false }
+    }
+
+    /// Records one call of an operation when one of its inputs is followed.
+    func record(_ operation: StaticString, _ output: Tensor, _ inputs: [Tensor?], _ backward: @escaping Backward) {
+        var ids: [ObjectIdentifier?] = []
+        ids.reserveCapacity(inputs.count)
+        var any = false
+        for input in inputs {
+            if let input, followed.contains(ObjectIdentifier(input.storage)) {
+                ids.append(ObjectIdentifier(input.storage))
+                any = true
+            } else {
+                ids.append(nil)
+            }
+        }
+        let out = ObjectIdentifier(output.storage)
+        // An output that shares an input's storage is a view of it: nothing to record.
+        guard any, !ids.contains(out) else { return }
+        guard followed.insert(out).inserted else { return }
+        entries.append(Entry(operation: operation, output: output, inputs: ids,
+                             inputShapes: inputs.map { $0?.shape ?? [] }, backward: backward))
+    }
+
+    /// The gradients of `target` (summed over its elements when it is not a scalar)
+    /// with respect to each source; nil for a source the target does not depend on
+    /// (as TensorFlow's `None`).
+    public func gradient(of target: Tensor, withRespectTo sources: [Tensor]) throws -> [Tensor?] {
+        let grads = try backpropagate(target)
+        return sources.map { source in
+            grads[ObjectIdentifier(source.storage)].map { $0.viewed(as: source.shape) }
+        }
+    }
+
+    /// The gradient of `target` with respect to one tensor.
+    public func gradient(of target: Tensor, withRespectTo source: Tensor) throws -> Tensor? {
+        try gradient(of: target, withRespectTo: [source])[0]
+    }
+
+    /// The gradients of `target` with respect to variables' values (watched, or read
+    /// by a layer during `record`); nil for a variable the target does not depend on.
+    public func gradient(of target: Tensor, withRespectTo variables: [Variable]) throws -> [Tensor?] {
+        let grads = try backpropagate(target)
+        return variables.map { variable in
+            self.variables[ObjectIdentifier(variable)].flatMap { grads[$0] }.map { $0.viewed(as: variable.shape) }
+        }
+    }
+
+    /// Every followed storage's gradient, walking the entries from the last.
+    private func backpropagate(_ target: Tensor) throws -> [ObjectIdentifier: Tensor] {
+        let targetID = ObjectIdentifier(target.storage)
+        guard followed.contains(targetID) else { return [:] }
+        var grads: [ObjectIdentifier: Tensor] = [targetID: try Tensor(shape: target.shape, repeating: 1)]
+        // The backward rules call runtime functions: nothing of theirs is recorded.
+        try GradientTape.$current.withValue(nil) {
+            for entry in entries.reversed() {
+                guard let upstream = grads[ObjectIdentifier(entry.output.storage)] else { continue }
+                let needed = entry.inputs.map { $0 != nil }
+                let inputGrads = try entry.backward(upstream.viewed(as: entry.output.shape), needed)
+                for (i, id) in entry.inputs.enumerated() {
+                    guard let id, i < inputGrads.count, let g = inputGrads[i] else { continue }
+                    guard g.scalarCount == elementCount(of: entry.inputShapes[i]) else {
+                        throw TensorError(op: "gradient", shapes: [entry.inputShapes[i], g.shape],
+                                          reason: "do not fit: the backward rule of \(entry.operation) gave input \(i) a gradient of another size")
+                    }
+                    if let sum = grads[id] {
+                        grads[id] = try add(sum.viewed(as: g.shape), g)
+                    } else {
+                        grads[id] = g
+                    }
+                }
+            }
+        }
+        return grads
+    }
+}
+
+extension GradientTape {
+    /// The tape recording in this task, if any: the one check every operation makes.
+    @inline(__always)
+    static var active: GradientTape? { current }
+}
+
+/// `tf.stop_gradient`: the same values, which a tape does not differentiate through
+/// (a copy when a tape is recording, the tensor itself otherwise).
+public func stopGradient(_ x: Tensor) -> Tensor {
+    guard let tape = GradientTape.active, tape.isFollowing(x) else { return x }
+    return Tensor(shape: x.shape, storage: TensorBuffer(copying: x.storage))
+}
+
+extension Variable {
+    /// Gives the value storage of its own (same scalars), before a tape follows it.
+    func detachStorage() {
+        try? assign(Tensor(shape: value.shape, storage: TensorBuffer(copying: value.storage)))
+    }
+}

@@ -1,0 +1,74 @@
+import ModelSpecCompiler
+import ModelSpecInterpreter
+import ModelSpecRuntime
+import Testing
+
+/// Every declared operation's gradient, through the interpreter (the runtime functions
+/// generated code calls), against finite differences at the inputs of its TensorFlow
+/// golden cases (Tests/Goldens/spec_ops). An operation declared differentiable whose
+/// kernel records no backward rule, or a wrong one, fails here.
+@Suite struct OperationGradientTests {
+    struct Outcome {
+        var checkedOperations = Set<String>()
+        var failures: [String] = []
+    }
+
+    /// The value names a case's steps read as indices, or pass where the declaration's gradient
+    /// rule sends no gradient (TensorFlow's stop_gradient).
+    static func indexNames(_ steps: [Step]) -> Set<String> {
+        var names = Set<String>()
+        for step in steps {
+            switch step.operation {
+            case let .math(operation):
+                for position in operation.declaration.nonDifferentiableOperands(count: operation.operands.count)
+                where position < operation.operands.count {
+                    if let name = operation.operands[position].valueName { names.insert(name) }
+                }
+            case let .variableScope(_, _, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body):
+                names.formUnion(indexNames(body))
+            default: break
+            }
+        }
+        return names
+    }
+
+    static let outcome: Outcome = {
+        var outcome = Outcome()
+        for golden in SpecOperationCase.all where golden.steps != nil && !golden.inputs.isEmpty {
+            do {
+                let (model, _) = try SpecOperationGoldenTests.check(try golden.specText())
+                let inputs = try golden.inputs.map { try golden.tensor($0.file) }
+                guard inputs.allSatisfy({ $0.scalars.allSatisfy(\.isFinite) }) else { continue }
+                let indices = indexNames(model.body)
+                let skipped = Set(golden.inputs.indices.filter { indices.contains(golden.inputs[$0].name) })
+                let interpreted = try InterpretedModel(model)
+                let report = try GradientCheck.compare(at: inputs, skipping: skipped) { values in
+                    var named: [String: Tensor] = [:]
+                    for (input, value) in zip(golden.inputs, values) { named[input.name] = value }
+                    return try interpreted(named)
+                }
+                if !report.mismatches.isEmpty || !report.missing.isEmpty {
+                    outcome.failures.append("\(golden.name): \(report)")
+                } else if report.checked > 0 {
+                    outcome.checkedOperations.formUnion(SpecOperationGoldenTests.operations(model.body))
+                }
+            } catch {
+                outcome.failures.append("\(golden.name): \(error)")
+            }
+        }
+        return outcome
+    }()
+
+    @Test func gradientsMatchFiniteDifferences() {
+        #expect(Self.outcome.failures.isEmpty, "\(Self.outcome.failures.joined(separator: "\n"))")
+    }
+
+    @Test func everyDifferentiableOperationIsChecked() {
+        let differentiable = OperationDeclaration.all.filter {
+            if case .none = $0.gradient { return false }
+            return true
+        }.map(\.name)
+        let unchecked = Set(differentiable).subtracting(Self.outcome.checkedOperations)
+        #expect(unchecked.isEmpty, "operations declared differentiable whose gradient no case checked: \(unchecked.sorted())")
+    }
+}
