@@ -107,6 +107,20 @@ def slim_inception_block(inputs, is_training):
     return net
 
 
+def slim_separable_decoder(inputs, is_training):
+    with v1.variable_scope("separable_decoder"):
+        with slim.arg_scope([slim.separable_conv2d, slim.conv2d_transpose], weights_regularizer=slim.l2_regularizer(0.001)):
+            net = slim.separable_conv2d(inputs, 8, [3, 3], depth_multiplier=2, scope="sep1")
+            net = slim.separable_conv2d(net, None, [3, 3], stride=2, normalizer_fn=slim.batch_norm,
+                                        normalizer_params={"is_training": is_training, "scale": True, "decay": 0.9},
+                                        scope="dw2")
+            net = slim.separable_conv2d(net, 6, [3, 3], rate=2, activation_fn=tf.nn.relu6)
+            net = slim.conv2d_transpose(net, 4, [3, 3], stride=2, normalizer_fn=slim.batch_norm,
+                                        normalizer_params={"is_training": is_training, "decay": 0.9}, scope="up1")
+            net = slim.conv2d_transpose(net, 3, [2, 2], stride=2, padding="VALID", activation_fn=None)
+    return net
+
+
 def repeat_and_stack_without_scope(inputs, is_training):
     with v1.variable_scope("m"):
         net = slim.repeat(inputs, 2, slim.conv2d, 4, [3, 3])
@@ -246,6 +260,7 @@ def write_name_cases():
 CASES = [
     ("SlimVGGSmall", slim_vgg_small, [2, 16, 16, 3], False),
     ("SlimInceptionBlock", slim_inception_block, [2, 11, 11, 4], True),
+    ("SlimSeparableDecoder", slim_separable_decoder, [2, 8, 8, 3], True),
 ]
 
 
