@@ -238,14 +238,14 @@ public struct Slim {
                        batchNormScale: Bool = false, batchNormCenter: Bool = false, batchNormDecay: Float = 0.999,
                        batchNormEpsilon: Float = 0.001, training: Bool = false, trainable: Bool = true, name: String? = nil,
                        reuse: Reuse = .inherit) throws -> Tensor {
-        let normalizer = SlimBatchNormKernel.normalizer(batchNorm, decay: batchNormDecay, epsilon: batchNormEpsilon,
-                                                        center: batchNormCenter, scale: batchNormScale)
         let kernel = SlimLayerKernel(.conv2d(kernelSize: LayerConfiguration.pair(kernelSize), stride: LayerConfiguration.pair(stride),
                                              padding: padding, rate: LayerConfiguration.pair(rate)),
                                      numOutputs: numOutputs, activation: activation, weightsInitializer: weightsInitializer,
                                      weightsRegularizer: weightsRegularizer, biasesInitializer: biasesInitializer,
-                                     biasesRegularizer: biasesRegularizer, biases: biases, normalizer: normalizer)
-        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse)
+                                     biasesRegularizer: biasesRegularizer, biases: biases)
+        return try call(kernel, x, batchNorm: batchNorm, batchNormScale: batchNormScale, batchNormCenter: batchNormCenter,
+                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon, training: training,
+                        trainable: trainable, name: name, reuse: reuse)
     }
 
     /// `tf_slim.fully_connected`.
@@ -255,13 +255,13 @@ public struct Slim {
                                batchNormScale: Bool = false, batchNormCenter: Bool = false, batchNormDecay: Float = 0.999,
                                batchNormEpsilon: Float = 0.001, training: Bool = false, trainable: Bool = true,
                                name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
-        let normalizer = SlimBatchNormKernel.normalizer(batchNorm, decay: batchNormDecay, epsilon: batchNormEpsilon,
-                                                        center: batchNormCenter, scale: batchNormScale)
         let kernel = SlimLayerKernel(.fullyConnected, numOutputs: numOutputs, activation: activation,
                                      weightsInitializer: weightsInitializer, weightsRegularizer: weightsRegularizer,
                                      biasesInitializer: biasesInitializer, biasesRegularizer: biasesRegularizer,
-                                     biases: biases, normalizer: normalizer)
-        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse)
+                                     biases: biases)
+        return try call(kernel, x, batchNorm: batchNorm, batchNormScale: batchNormScale, batchNormCenter: batchNormCenter,
+                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon, training: training,
+                        trainable: trainable, name: name, reuse: reuse)
     }
 
     /// `tf_slim.batch_norm`.
@@ -286,16 +286,16 @@ extension Slim {
                                 batchNorm: Bool = false, batchNormScale: Bool = false, batchNormCenter: Bool = false,
                                 batchNormDecay: Float = 0.999, batchNormEpsilon: Float = 0.001, training: Bool = false,
                                 trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
-        let normalizer = SlimBatchNormKernel.normalizer(batchNorm, decay: batchNormDecay, epsilon: batchNormEpsilon,
-                                                        center: batchNormCenter, scale: batchNormScale)
         let operation = SlimLayerKernel.Operation.separableConv2d(
             kernelSize: LayerConfiguration.pair(kernelSize), depthMultiplier: depthMultiplier,
             stride: LayerConfiguration.pair(stride), padding: padding, rate: LayerConfiguration.pair(rate))
         let kernel = SlimLayerKernel(operation, numOutputs: pointwise ? numOutputs : nil, activation: activation,
                                      weightsInitializer: weightsInitializer, weightsRegularizer: weightsRegularizer,
                                      biasesInitializer: biasesInitializer, biasesRegularizer: biasesRegularizer, biases: biases,
-                                     normalizer: normalizer, pointwiseInitializer: pointwiseInitializer)
-        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse)
+                                     pointwiseInitializer: pointwiseInitializer)
+        return try call(kernel, x, batchNorm: batchNorm, batchNormScale: batchNormScale, batchNormCenter: batchNormCenter,
+                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon, training: training,
+                        trainable: trainable, name: name, reuse: reuse)
     }
 
     /// `tf_slim.conv2d_transpose`.
@@ -306,13 +306,23 @@ extension Slim {
                                 batchNormScale: Bool = false, batchNormCenter: Bool = false, batchNormDecay: Float = 0.999,
                                 batchNormEpsilon: Float = 0.001, training: Bool = false, trainable: Bool = true,
                                 name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
-        let normalizer = SlimBatchNormKernel.normalizer(batchNorm, decay: batchNormDecay, epsilon: batchNormEpsilon,
-                                                        center: batchNormCenter, scale: batchNormScale)
         let operation = SlimLayerKernel.Operation.conv2dTranspose(kernelSize: LayerConfiguration.pair(kernelSize),
                                                                   stride: LayerConfiguration.pair(stride), padding: padding)
         let kernel = SlimLayerKernel(operation, numOutputs: numOutputs, activation: activation, weightsInitializer: weightsInitializer,
                                      weightsRegularizer: weightsRegularizer, biasesInitializer: biasesInitializer,
-                                     biasesRegularizer: biasesRegularizer, biases: biases, normalizer: normalizer)
+                                     biasesRegularizer: biasesRegularizer, biases: biases)
+        return try call(kernel, x, batchNorm: batchNorm, batchNormScale: batchNormScale, batchNormCenter: batchNormCenter,
+                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon, training: training,
+                        trainable: trainable, name: name, reuse: reuse)
+    }
+
+    /// A layer with weights, with `normalizer_fn=slim.batch_norm` and its `normalizer_params` when `batchNorm`.
+    private func call(_ kernel: SlimLayerKernel, _ x: Tensor, batchNorm: Bool, batchNormScale: Bool, batchNormCenter: Bool,
+                      batchNormDecay: Float, batchNormEpsilon: Float, training: Bool, trainable: Bool, name: String?,
+                      reuse: Reuse) throws -> Tensor {
+        var kernel = kernel
+        kernel.normalizer = SlimBatchNormKernel.normalizer(batchNorm, decay: batchNormDecay, epsilon: batchNormEpsilon,
+                                                           center: batchNormCenter, scale: batchNormScale)
         return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse)
     }
 
