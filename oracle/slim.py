@@ -107,6 +107,20 @@ def slim_inception_block(inputs, is_training):
     return net
 
 
+def slim_separable_decoder(inputs, is_training):
+    with v1.variable_scope("separable_decoder"):
+        with slim.arg_scope([slim.separable_conv2d, slim.conv2d_transpose], weights_regularizer=slim.l2_regularizer(0.001)):
+            net = slim.separable_conv2d(inputs, 8, [3, 3], depth_multiplier=2, scope="sep1")
+            net = slim.separable_conv2d(net, None, [3, 3], stride=2, normalizer_fn=slim.batch_norm,
+                                        normalizer_params={"is_training": is_training, "scale": True, "decay": 0.9},
+                                        scope="dw2")
+            net = slim.separable_conv2d(net, 6, [3, 3], rate=2, activation_fn=tf.nn.relu6)
+            net = slim.conv2d_transpose(net, 4, [3, 3], stride=2, normalizer_fn=slim.batch_norm,
+                                        normalizer_params={"is_training": is_training, "decay": 0.9}, scope="up1")
+            net = slim.conv2d_transpose(net, 3, [2, 2], stride=2, padding="VALID", activation_fn=None)
+    return net
+
+
 def repeat_and_stack_without_scope(inputs, is_training):
     with v1.variable_scope("m"):
         net = slim.repeat(inputs, 2, slim.conv2d, 4, [3, 3])
@@ -169,6 +183,32 @@ def scope_defaults_reach_slim(inputs, is_training):
     return net
 
 
+def separable_and_transpose_names(inputs, is_training):
+    with v1.variable_scope("m"):
+        with slim.arg_scope([slim.separable_conv2d, slim.conv2d_transpose], weights_regularizer=slim.l2_regularizer(0.01)):
+            net = slim.separable_conv2d(inputs, 4, [3, 3])
+            net = slim.separable_conv2d(net, None, [3, 3], depth_multiplier=2)
+            net = slim.separable_conv2d(net, 6, [3, 3], stride=2, normalizer_fn=slim.batch_norm,
+                                        normalizer_params={"scale": True}, scope="sep_bn")
+            net = slim.separable_conv2d(net, None, [1, 1], normalizer_fn=slim.batch_norm)
+            net = slim.conv2d_transpose(net, 4, [3, 3], stride=2)
+            net = slim.conv2d_transpose(net, 3, [2, 2], stride=2, padding="VALID", normalizer_fn=slim.batch_norm)
+            net = slim.repeat(net, 2, slim.conv2d_transpose, 2, [1, 1])
+    return net
+
+
+def separable_and_transpose_outputs(inputs, is_training):
+    with v1.variable_scope("d"):
+        with slim.arg_scope([slim.separable_conv2d, slim.conv2d_transpose], weights_initializer=v1.constant_initializer(0.1),
+                            biases_initializer=v1.constant_initializer(0.05)):
+            net = slim.separable_conv2d(inputs, 4, [3, 3], depth_multiplier=2,
+                                        pointwise_initializer=v1.constant_initializer(-0.2), activation_fn=None)
+            net = slim.separable_conv2d(net, None, [3, 3], rate=2, padding="VALID", biases_initializer=None)
+            net = slim.conv2d_transpose(net, 3, [3, 3], stride=2, padding="VALID", activation_fn=tf.nn.relu6)
+            net = slim.conv2d_transpose(net, 2, [2, 3], stride=[2, 1], activation_fn=None)
+    return net
+
+
 NAME_CASES = [
     ("repeat_and_stack_without_scope", repeat_and_stack_without_scope, [2, 6, 6, 3]),
     ("counters_and_batch_norm_order", counters_and_batch_norm_order, [2, 6, 6, 3]),
@@ -176,10 +216,12 @@ NAME_CASES = [
     ("reuse_by_scope", reuse_by_scope, [2, 6, 6, 3]),
     ("layer_norm_axes", layer_norm_axes, [2, 3, 4, 5]),
     ("scope_defaults_reach_slim", scope_defaults_reach_slim, [2, 4, 4, 3]),
+    ("separable_and_transpose_names", separable_and_transpose_names, [2, 8, 8, 3]),
+    ("separable_and_transpose_outputs", separable_and_transpose_outputs, [2, 7, 7, 3]),
 ]
 
 # Cases whose variables all start as constants: their output is recorded too.
-DETERMINISTIC = {"layer_norm_axes"}
+DETERMINISTIC = {"layer_norm_axes", "separable_and_transpose_outputs"}
 
 
 def write_name_cases():
@@ -218,6 +260,7 @@ def write_name_cases():
 CASES = [
     ("SlimVGGSmall", slim_vgg_small, [2, 16, 16, 3], False),
     ("SlimInceptionBlock", slim_inception_block, [2, 11, 11, 4], True),
+    ("SlimSeparableDecoder", slim_separable_decoder, [2, 8, 8, 3], True),
 ]
 
 

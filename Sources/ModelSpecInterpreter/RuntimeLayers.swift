@@ -39,6 +39,13 @@ enum RuntimeLayers {
             try slim(.conv2d(kernelSize: a.ints("kernel_size"), stride: a.ints("stride"), padding: padding(a), rate: a.ints("rate")), a)
         },
         "slim.fully_connected": { a in try slim(.fullyConnected, a) },
+        "slim.separable_conv2d": { a in
+            try slim(.separableConv2d(kernelSize: a.ints("kernel_size"), depthMultiplier: a.int("depth_multiplier"),
+                                      stride: a.ints("stride"), padding: padding(a), rate: a.ints("rate")), a)
+        },
+        "slim.conv2d_transpose": { a in
+            try slim(.conv2dTranspose(kernelSize: a.ints("kernel_size"), stride: a.ints("stride"), padding: padding(a)), a)
+        },
         "slim.layer_norm": { a in
             SlimLayerNormKernel(center: a.bool("center"), scale: a.bool("scale"), activation: try activation(a.activation("activation_fn")),
                                 beginNormAxis: a.int("begin_norm_axis"), beginParamsAxis: a.int("begin_params_axis"))
@@ -71,17 +78,18 @@ enum RuntimeLayers {
                            regularizer: a.regularizer("depthwise_regularizer").map(regularizer))
     }
 
-    /// TF-Slim's `conv2d` or `fully_connected`, with its normalizer.
+    /// TF-Slim's `conv2d`, `fully_connected`, `separable_conv2d` or `conv2d_transpose`, with its normalizer.
     static func slim(_ operation: SlimLayerKernel.Operation, _ a: LayerArguments) throws -> SlimLayerKernel {
         let normalizer = SlimBatchNormKernel.normalizer(
             a.bool("batch_norm"), decay: Float(a.double("batch_norm_decay")), epsilon: Float(a.double("batch_norm_epsilon")),
             center: a.bool("batch_norm_beta"), scale: a.bool("batch_norm_gamma"))
-        return SlimLayerKernel(operation, numOutputs: a.int("num_outputs"), activation: try activation(a.activation("activation_fn")),
+        return SlimLayerKernel(operation, numOutputs: a.has("num_outputs") ? a.int("num_outputs") : nil, activation: try activation(a.activation("activation_fn")),
                                weightsInitializer: a.initializer("weights_initializer").map(initializer),
                                weightsRegularizer: a.regularizer("weights_regularizer").map(regularizer),
                                biasesInitializer: a.initializer("biases_initializer").map(initializer) ?? .zeros,
                                biasesRegularizer: a.regularizer("biases_regularizer").map(regularizer),
-                               biases: a.bool("biases"), normalizer: normalizer)
+                               biases: a.bool("biases"), normalizer: normalizer,
+                               pointwiseInitializer: a.initializer("pointwise_initializer").map(initializer))
     }
 
     /// A Keras recurrent layer's kernel; `recurrent_activation` is sigmoid where the layer has none.

@@ -5,7 +5,8 @@ import SeedGoldens
 import TensorBundle
 import Testing
 
-/// The TF-Slim specs (`specs/SlimVGGSmall.yaml`, `specs/SlimInceptionBlock.yaml`), generated as
+/// The TF-Slim specs (`specs/SlimVGGSmall.yaml`, `specs/SlimInceptionBlock.yaml`,
+/// `specs/SlimSeparableDecoder.yaml`), generated as
 /// the build plugin generates them, against TF-Slim itself (oracle/slim.py): Slim's names
 /// in creation order, its checkpoint loaded strictly, inference outputs, regularization
 /// losses, and the moving statistics (and output) after one training call.
@@ -71,5 +72,10 @@ struct SlimModelTests {
     @Test func inceptionStyleBlock() throws {
         let model = SlimInceptionBlock()
         try check(model, "SlimInceptionBlock") { x, training in try model(x, training: training) }
+    }
+
+    @Test func separableAndTransposedConvolutions() throws {
+        let model = SlimSeparableDecoder()
+        try check(model, "SlimSeparableDecoder") { x, training in try model(x, training: training) }
     }
 }

@@ -6,7 +6,7 @@ import Testing
 /// (oracle/slim.py) strictly by name and writes TF-Slim's inference output.
 @Suite("TF-Slim specs through modelspec run")
 struct SlimRunTests {
-    @Test(arguments: ["SlimVGGSmall", "SlimInceptionBlock"])
+    @Test(arguments: ["SlimVGGSmall", "SlimInceptionBlock", "SlimSeparableDecoder"])
     func runReproducesSlim(_ model: String) throws {
         guard CLI.available else { return }
         let golden = Repo.root + "/Tests/Goldens/slim/\(model)"

@@ -39,7 +39,7 @@ import Testing
     static let layerModels = ["LayerCatalog", "NativeLayerCatalog"]
 
     /// Specs of TF-Slim networks: their goldens are in Tests/Goldens/slim (SlimModelTests, SlimRunTests).
-    static let slimModels = ["SlimVGGSmall", "SlimInceptionBlock"]
+    static let slimModels = ["SlimVGGSmall", "SlimInceptionBlock", "SlimSeparableDecoder"]
 
     /// Specs that are not seeds.
     static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels + layerModels + slimModels + recurrentModels)

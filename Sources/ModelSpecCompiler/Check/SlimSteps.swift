@@ -28,6 +28,9 @@ extension StepChecker {
         return [
             "slim.conv2d": ["num_outputs", "kernel_size", "stride", "padding", "rate"] + weights,
             "slim.fully_connected": ["num_outputs"] + weights,
+            "slim.separable_conv2d": ["num_outputs", "kernel_size", "depth_multiplier", "stride", "padding", "rate",
+                                      "pointwise_initializer"] + weights,
+            "slim.conv2d_transpose": ["num_outputs", "kernel_size", "stride", "padding"] + weights,
             "slim.batch_norm": ["decay", "center", "scale", "epsilon", "activation_fn", "is_training", "trainable", "reuse", "scope"],
             "slim.max_pool2d": pooling,
             "slim.avg_pool2d": pooling,
@@ -41,6 +44,7 @@ extension StepChecker {
     /// layers without a `scope` (`slim.conv2d` is `convolution2d`).
     static let slimFunctionNames: [String: String] = [
         "slim.conv2d": "convolution2d", "slim.fully_connected": "fully_connected", "slim.batch_norm": "batch_norm",
+        "slim.separable_conv2d": "separable_convolution2d", "slim.conv2d_transpose": "convolution2d_transpose",
         "slim.max_pool2d": "max_pool2d", "slim.layer_norm": "layer_norm", "slim.avg_pool2d": "avg_pool2d", "slim.flatten": "flatten", "slim.dropout": "dropout",
     ]
 
@@ -211,9 +215,8 @@ extension StepChecker {
         var config: LayerConfig
         func set(_ key: String, _ value: LayerValue?) { if let value { config.arguments[key] = value } }
         switch name {
-        case "slim.conv2d", "slim.fully_connected", "slim.batch_norm":
-            config = LayerConfig(kind: name == "slim.conv2d" ? .slimConv2d : name == "slim.fully_connected" ? .slimFullyConnected : .slimBatchNorm,
-                                 form: .functional)
+        case "slim.conv2d", "slim.fully_connected", "slim.separable_conv2d", "slim.conv2d_transpose", "slim.batch_norm":
+            config = LayerConfig(kind: LayerKind.slimCases.first { $0.name == name }!, form: .functional)
             config.training = .constant(true)  // Slim's is_training defaults to True.
         case "slim.layer_norm":
             config = LayerConfig(kind: .slimLayerNorm, form: .functional)
@@ -228,7 +231,9 @@ extension StepChecker {
         }
         for (key, value) in given.sorted(by: { $0.key < $1.key }) {
             switch key {
-            case "num_outputs":
+            case "num_outputs" where value.isNull && config.kind == .slimSeparableConv2d:
+                config.arguments["pointwise"] = .bool(false)  // Slim's depthwise-only form.
+            case "num_outputs", "depth_multiplier":
                 set(key, reader.intExpr(value, key).map(LayerValue.int))
                 reader.requirePositive(value, key)
             case "kernel_size", "stride", "rate":
@@ -237,7 +242,7 @@ extension StepChecker {
                 reader.requirePositive(value, key)
             case "padding": set(key, reader.padding(value).map(LayerValue.padding))
             case "activation_fn": set(key, reader.activation(value).map(LayerValue.activation))
-            case "weights_initializer": set(key, reader.initializer(value, defaults: .compatV1).map(LayerValue.initializer))
+            case "weights_initializer", "pointwise_initializer": set(key, reader.initializer(value, defaults: .compatV1).map(LayerValue.initializer))
             case "weights_regularizer", "biases_regularizer": set(key, reader.regularizer(value).map(LayerValue.regularizer))
             case "biases_initializer":
                 if value.isNull { config.arguments["biases"] = .bool(false) }
@@ -284,8 +289,8 @@ extension StepChecker {
             }
         }
         if let scope { config.name = scope }
-        if config.kind == .slimConv2d || config.kind == .slimFullyConnected {
-            let required = config.kind == .slimConv2d ? ["num_outputs", "kernel_size"] : ["num_outputs"]
+        if [.slimConv2d, .slimFullyConnected, .slimSeparableConv2d, .slimConv2dTranspose].contains(config.kind) {
+            let required = config.kind == .slimFullyConnected ? ["num_outputs"] : ["num_outputs", "kernel_size"]
             for key in required where config.arguments[key] == nil && given[key] == nil {
                 reader.error(node, "\(name) needs '\(key)'")
             }

@@ -1,4 +1,5 @@
-/// TF-Slim's layers with variables (`tf_slim.conv2d`, `fully_connected`, `batch_norm`),
+/// TF-Slim's layers with variables (`tf_slim.conv2d`, `fully_connected`, `separable_conv2d`,
+/// `conv2d_transpose`, `batch_norm`, `layer_norm`),
 /// as tf-slim 1.1.0 makes them: each opens `variable_scope(scope, default_name=Conv)`
 /// (`Conv`, `Conv_1`; an explicit `scope` as given), names its variables `weights` and
 /// `biases`, applies `normalizer_fn` (only `batch_norm`) in a `BatchNorm` scope inside
@@ -12,7 +13,8 @@
 /// of their own (``allCases``): only `slim.*` steps make them.
 extension LayerKind {
     /// The TF-Slim kinds, by their `slim.*` step names.
-    public static let slimCases: [LayerKind] = [.slimConv2d, .slimFullyConnected, .slimBatchNorm, .slimLayerNorm]
+    public static let slimCases: [LayerKind] = [.slimConv2d, .slimFullyConnected, .slimSeparableConv2d, .slimConv2dTranspose,
+                                                .slimBatchNorm, .slimLayerNorm]
 
     /// `tf_slim.conv2d`: `weights` [kh, kw, in, num_outputs], `biases` [num_outputs] (without a normalizer).
     public static let slimConv2d = LayerKind(
@@ -58,6 +60,84 @@ extension LayerKind {
         return input.dropLast() + [.known(arguments.int("num_outputs"))]
     }
 
+    /// `tf_slim.separable_conv2d`: `depthwise_weights` [kh, kw, in, depth_multiplier], `pointwise_weights`
+    /// [1, 1, in·depth_multiplier, num_outputs] and `biases` [num_outputs]; with `num_outputs: null` only the
+    /// depthwise convolution, `biases` [in·depth_multiplier].
+    public static let slimSeparableConv2d = LayerKind(
+        "slim.separable_conv2d", className: "SlimSeparableConv2D", baseName: "SeparableConv2d",
+        tensorflow: [.functional: "tf_slim.separable_conv2d"],
+        arguments: [
+            LayerArgument("num_outputs", .size, .absent("None: the depthwise convolution only"), swift: "numOutputs"),
+            LayerArgument("kernel_size", .sizes(rank: 2), .required, swift: "kernelSize"),
+            LayerArgument("depth_multiplier", .size, .value(.int(.literal(1))), swift: "depthMultiplier"),
+            LayerArgument("stride", .sizes(rank: 2), .ones(2), swift: "stride"),
+            LayerArgument("padding", .padding, .value(.padding(.same)), swift: "padding"),
+            LayerArgument("rate", .sizes(rank: 2), .ones(2), swift: "rate"),
+            // False for `num_outputs: null` (set by the checker): no `pointwise_weights`.
+            LayerArgument("pointwise", .bool, .value(.bool(true)), swift: "pointwise"),
+        ] + slimWeightArguments.prefix(2)
+          + [LayerArgument("pointwise_initializer", .initializer, .absent("weights_initializer"), swift: "pointwiseInitializer")]
+          + slimWeightArguments.dropFirst(2),
+        variables: [
+            LayerVariable("depthwise_weights", "[kh, kw, in, depth_multiplier]", initializer: .argument("weights_initializer"),
+                          regularizer: "weights_regularizer") { input, arguments in
+                arguments.ints("kernel_size") + [input[3].size!, arguments.int("depth_multiplier")]
+            },
+            LayerVariable("pointwise_weights", "[1, 1, in·depth_multiplier, num_outputs]", if: "pointwise",
+                          initializer: .argument("pointwise_initializer"), regularizer: "weights_regularizer") { input, arguments in
+                [1, 1, input[3].size! * arguments.int("depth_multiplier"), arguments.int("num_outputs")]
+            },
+        ] + slimBiasesAndNormalizer(separableOutputs),
+        takesTraining: true,
+        result: "NHWC: `[batch, out_h, out_w, num_outputs]` (depthwise only: `in·depth_multiplier` channels), each spatial size by `padding`, `stride` and `rate`",
+        swift: "slim.separableConv2d"
+    ) { input, arguments in
+        try slimChannelsLast(input, "slim.separable_conv2d")
+        let spatial = try ShapeRules.windows(input, window: arguments.ints("kernel_size"), strides: arguments.ints("stride"),
+                                             dilation: arguments.ints("rate"), padding: arguments.padding(),
+                                             layer: "slim.separable_conv2d", what: "kernel")
+        return [input[0]] + spatial + [.known(try separableOutputs(input, arguments)[0])]
+    }
+
+    /// `tf_slim.conv2d_transpose`: `weights` [kh, kw, num_outputs, in], `biases` [num_outputs].
+    public static let slimConv2dTranspose = LayerKind(
+        "slim.conv2d_transpose", className: "SlimConv2DTranspose", baseName: "Conv2d_transpose",
+        tensorflow: [.functional: "tf_slim.conv2d_transpose"],
+        arguments: [
+            LayerArgument("num_outputs", .size, .required, swift: "numOutputs"),
+            LayerArgument("kernel_size", .sizes(rank: 2), .required, swift: "kernelSize"),
+            LayerArgument("stride", .sizes(rank: 2), .ones(2), swift: "stride"),
+            LayerArgument("padding", .padding, .value(.padding(.same)), swift: "padding"),
+        ] + slimWeightArguments,
+        variables: slimVariables("[kh, kw, num_outputs, in]") { input, arguments in
+            arguments.ints("kernel_size") + [arguments.int("num_outputs"), input[3].size!]
+        },
+        takesTraining: true,
+        result: "NHWC: `[batch, out_h, out_w, num_outputs]`; `VALID`: `in·stride + max(k − stride, 0)`, `SAME`: `in·stride`",
+        swift: "slim.conv2dTranspose"
+    ) { input, arguments in
+        try slimChannelsLast(input, "slim.conv2d_transpose")
+        let kernel = arguments.ints("kernel_size"), stride = arguments.ints("stride")
+        let spatial = try (0..<2).map { axis in
+            try ShapeRules.transposedWindowOutput(input[axis + 1], window: kernel[axis], stride: stride[axis], dilation: 1,
+                                                  padding: arguments.padding())
+        }
+        return [input[0]] + spatial + [.known(arguments.int("num_outputs"))]
+    }
+
+    /// An NHWC input with known channels.
+    static func slimChannelsLast(_ input: TracedShape, _ layer: String) throws {
+        guard input.count == 4 else { throw ShapeMismatch(message: "\(layer) needs an NHWC input of rank 4, but got shape \(input.shapeDescription)") }
+        guard input[3].size != nil else {
+            throw ShapeMismatch(message: "\(layer) needs the channel dimension of its input to be known, but the input has shape \(input.shapeDescription)")
+        }
+    }
+
+    /// A separable convolution's output channels: `num_outputs`, or in·depth_multiplier when depthwise only.
+    @Sendable static func separableOutputs(_ input: TracedShape, _ arguments: LayerArguments) throws -> [Int] {
+        [arguments.has("num_outputs") ? arguments.int("num_outputs") : input[3].size! * arguments.int("depth_multiplier")]
+    }
+
     /// `tf_slim.batch_norm`: `beta` (if center), `gamma` (if scale), `moving_mean`, `moving_variance`;
     /// `beta` before `gamma` on a rank-2 input (Slim's fused path), after it otherwise.
     public static let slimBatchNorm = LayerKind(
@@ -68,7 +148,7 @@ extension LayerKind {
             LayerArgument("batch_norm_beta", .bool, .value(.bool(true)), swift: "center"),
             LayerArgument("batch_norm", .bool, .value(.bool(true)), swift: "normalizes"),
         ],
-        variables: batchNormVariables(prefix: ""),
+        variables: batchNormVariables(prefix: "") { input, _ in [input.last!.size!] },
         takesTraining: true, result: "the input's", swift: "slim.batchNorm"
     ) { input, _ in
         guard input.count >= 2, input.last?.size != nil else {
@@ -138,19 +218,22 @@ extension LayerKind {
     /// `weights`, `biases` (when no normalizer), then the normalizer's variables in `BatchNorm/`.
     static func slimVariables(_ shape: String,
                               _ rule: @escaping @Sendable (TracedShape, LayerArguments) throws -> [Int]) -> [LayerVariable] {
+        [LayerVariable("weights", shape, initializer: .argument("weights_initializer"), regularizer: "weights_regularizer", rule: rule)]
+            + slimBiasesAndNormalizer { _, arguments in [arguments.int("num_outputs")] }
+    }
+
+    /// `biases` of the output channels (when no normalizer), then the normalizer's variables in `BatchNorm/`.
+    static func slimBiasesAndNormalizer(_ outputs: @escaping @Sendable (TracedShape, LayerArguments) throws -> [Int]) -> [LayerVariable] {
         [
-            LayerVariable("weights", shape, initializer: .argument("weights_initializer"), regularizer: "weights_regularizer", rule: rule),
             LayerVariable("biases", "[num_outputs]", if: "biases", initializer: .argument("biases_initializer"),
-                          regularizer: "biases_regularizer") { _, arguments in [arguments.int("num_outputs")] },
-        ] + batchNormVariables(prefix: "BatchNorm/")
+                          regularizer: "biases_regularizer", rule: outputs),
+        ] + batchNormVariables(prefix: "BatchNorm/", channels: outputs)
     }
 
     /// Slim's batch norm variables of the last dimension, in its creation order for the input's rank.
-    static func batchNormVariables(prefix: String) -> [LayerVariable] {
-        let channels: @Sendable (TracedShape, LayerArguments) throws -> [Int] = { input, arguments in
-            [arguments.has("num_outputs") ? arguments.int("num_outputs") : input.last!.size!]
-        }
-        return [
+    static func batchNormVariables(prefix: String,
+                                   channels: @escaping @Sendable (TracedShape, LayerArguments) throws -> [Int]) -> [LayerVariable] {
+        [
             LayerVariable(prefix + "gamma", "[channels]", if: "batch_norm_gamma", ifRank: { $0 != 2 }, initializer: .fixed(.ones), rule: channels),
             LayerVariable(prefix + "beta", "[channels]", if: "batch_norm_beta", initializer: .fixed(.zeros), rule: channels),
             LayerVariable(prefix + "gamma", "[channels]", if: "batch_norm_gamma", ifRank: { $0 == 2 }, initializer: .fixed(.ones), rule: channels),

@@ -1,19 +1,27 @@
 import TFNaming
 
-/// TF-Slim's `conv2d` and `fully_connected` (tf-slim 1.1.0): `weights`, then `biases`
-/// unless a normalizer replaces them (or `biases_initializer=None`), then the
-/// normalizer's variables under `BatchNorm/`; the activation (ReLU by default) comes
-/// after the normalizer.
+/// TF-Slim's `conv2d`, `fully_connected`, `separable_conv2d` and `conv2d_transpose`
+/// (tf-slim 1.1.0): `weights` (a separable convolution's `depthwise_weights` and, unless
+/// depthwise only, `pointwise_weights`), then `biases` unless a normalizer replaces them
+/// (or `biases_initializer=None`), then the normalizer's variables under `BatchNorm/`;
+/// the activation (ReLU by default) comes after the normalizer.
 public struct SlimLayerKernel: LayerKernel {
     public enum Operation: Sendable, Equatable {
         /// `slim.conv2d` (NHWC): `weights` [kh, kw, in, num_outputs].
         case conv2d(kernelSize: [Int], stride: [Int], padding: Padding, rate: [Int])
         /// `slim.fully_connected`, on the last dimension: `weights` [in, num_outputs].
         case fullyConnected
+        /// `slim.separable_conv2d` (NHWC): `depthwise_weights` [kh, kw, in, depth_multiplier], then
+        /// `pointwise_weights` [1, 1, in·depth_multiplier, num_outputs] unless `numOutputs` is nil
+        /// (the depthwise-only form, whose outputs are the in·depth_multiplier depthwise channels).
+        case separableConv2d(kernelSize: [Int], depthMultiplier: Int, stride: [Int], padding: Padding, rate: [Int])
+        /// `slim.conv2d_transpose` (NHWC): `weights` [kh, kw, num_outputs, in].
+        case conv2dTranspose(kernelSize: [Int], stride: [Int], padding: Padding)
     }
 
     public var operation: Operation
-    public var numOutputs: Int
+    /// Nil only for the depthwise-only `separable_conv2d`.
+    public var numOutputs: Int?
     public var activation: Activation
     public var weightsInitializer: Initializer?
     public var weightsRegularizer: Regularizer?
@@ -23,10 +31,14 @@ public struct SlimLayerKernel: LayerKernel {
     public var biases: Bool
     /// `normalizer_fn=slim.batch_norm` with its `normalizer_params`.
     public var normalizer: SlimBatchNormKernel?
+    /// A separable convolution's `pointwise_initializer` (nil: its weights initializer).
+    public var pointwiseInitializer: Initializer?
 
-    public init(_ operation: Operation, numOutputs: Int, activation: Activation = .relu, weightsInitializer: Initializer? = nil,
+    public init(_ operation: Operation, numOutputs: Int?, activation: Activation = .relu, weightsInitializer: Initializer? = nil,
                 weightsRegularizer: Regularizer? = nil, biasesInitializer: Initializer = .zeros,
-                biasesRegularizer: Regularizer? = nil, biases: Bool = true, normalizer: SlimBatchNormKernel? = nil) {
+                biasesRegularizer: Regularizer? = nil, biases: Bool = true, normalizer: SlimBatchNormKernel? = nil,
+                pointwiseInitializer: Initializer? = nil) {
+        self.pointwiseInitializer = pointwiseInitializer
         self.operation = operation
         self.numOutputs = numOutputs
         self.activation = activation
@@ -38,37 +50,60 @@ public struct SlimLayerKernel: LayerKernel {
         self.normalizer = normalizer
     }
 
-    public var baseName: String { operation == .fullyConnected ? "fully_connected" : "Conv" }
+    public var baseName: String {
+        switch operation {
+        case .conv2d: "Conv"
+        case .fullyConnected: "fully_connected"
+        case .separableConv2d: "SeparableConv2d"
+        case .conv2dTranspose: "Conv2d_transpose"
+        }
+    }
     public var makesVariables: Bool { true }
 
     public func apply(_ x: Tensor, training: Bool, context: CallContext,
                       weight: (WeightRequest) throws -> Variable) throws -> Tensor {
-        let weightsShape: [Int]
-        switch operation {
-        case let .conv2d(kernelSize, _, _, _):
-            guard x.rank == 4 else { throw TensorError(op: "slim.conv2d", shapes: [x.shape], reason: "is not NHWC (rank 4)") }
-            weightsShape = kernelSize + [x.shape[3], numOutputs]
-        case .fullyConnected:
-            guard x.rank >= 2 else { throw TensorError(op: "slim.fully_connected", shapes: [x.shape], reason: "needs an input of rank 2 or more") }
-            weightsShape = [x.shape[x.rank - 1], numOutputs]
-        }
         // Slim passes xavier_initializer() itself: a scope's initializer never reaches its weights.
-        let weights = try weight(WeightRequest(name: "weights", shape: weightsShape, initializer: weightsInitializer ?? .glorotUniform(),
-                                               regularizer: weightsRegularizer))
-        let bias = try normalizer == nil && biases
-            ? weight(WeightRequest(name: "biases", shape: [numOutputs], initializer: biasesInitializer, regularizer: biasesRegularizer))
-            : nil
+        let initializer = weightsInitializer ?? .glorotUniform()
+        func makeWeights(_ name: String, _ shape: [Int], _ initializer: Initializer) throws -> Tensor {
+            try context.value(of: weight(WeightRequest(name: name, shape: shape, initializer: initializer, regularizer: weightsRegularizer)))
+        }
+        func makeBiases(_ channels: Int) throws -> Tensor? {
+            guard normalizer == nil, biases else { return nil }
+            return try context.value(of: weight(WeightRequest(name: "biases", shape: [channels], initializer: biasesInitializer,
+                                                              regularizer: biasesRegularizer)))
+        }
         // Without a normalizer the activation is fused into the layer's kernel.
         let fused = normalizer == nil ? activation : .linear
         var y: Tensor
         switch operation {
-        case let .conv2d(_, stride, padding, rate):
-            y = try ModelSpecRuntime.conv2d(x, filter: context.value(of: weights), strides: (stride[0], stride[1]), padding: padding,
-                                            dilations: (rate[0], rate[1]), bias: bias.map { try context.value(of: $0) },
-                                            activation: fused)
+        case let .conv2d(kernelSize, stride, padding, rate):
+            let channels = try inputChannels(x, "slim.conv2d")
+            let weights = try makeWeights("weights", kernelSize + [channels, numOutputs ?? 0], initializer)
+            y = try ModelSpecRuntime.conv2d(x, filter: weights, strides: (stride[0], stride[1]), padding: padding,
+                                            dilations: (rate[0], rate[1]), bias: makeBiases(numOutputs ?? 0), activation: fused)
         case .fullyConnected:
-            y = try ModelSpecRuntime.dense(x, kernel: context.value(of: weights), bias: bias.map { try context.value(of: $0) },
-                                           activation: fused)
+            guard x.rank >= 2 else { throw TensorError(op: "slim.fully_connected", shapes: [x.shape], reason: "needs an input of rank 2 or more") }
+            let weights = try makeWeights("weights", [x.shape[x.rank - 1], numOutputs ?? 0], initializer)
+            y = try ModelSpecRuntime.dense(x, kernel: weights, bias: makeBiases(numOutputs ?? 0), activation: fused)
+        case let .separableConv2d(kernelSize, depthMultiplier, stride, padding, rate):
+            let channels = try inputChannels(x, "slim.separable_conv2d")
+            let depthwise = try makeWeights("depthwise_weights", kernelSize + [channels, depthMultiplier], initializer)
+            guard let numOutputs else {
+                y = try depthwiseConv2d(x, filter: depthwise, strides: (stride[0], stride[1]), padding: padding,
+                                        dilations: (rate[0], rate[1]), bias: makeBiases(channels * depthMultiplier), activation: fused)
+                break
+            }
+            // Slim's pointwise_initializer defaults to its weights_initializer.
+            let pointwise = try makeWeights("pointwise_weights", [1, 1, channels * depthMultiplier, numOutputs],
+                                            pointwiseInitializer ?? initializer)
+            let spread = try depthwiseConv2d(x, filter: depthwise, strides: (stride[0], stride[1]), padding: padding,
+                                             dilations: (rate[0], rate[1]))
+            y = try ModelSpecRuntime.conv2d(spread, filter: pointwise, bias: makeBiases(numOutputs), activation: fused)
+        case let .conv2dTranspose(kernelSize, stride, padding):
+            let channels = try inputChannels(x, "slim.conv2d_transpose")
+            let weights = try makeWeights("weights", kernelSize + [numOutputs ?? 0, channels], initializer)
+            y = try ModelSpecRuntime.conv2dTranspose(x, filter: weights, strides: (stride[0], stride[1]), padding: padding,
+                                                     bias: makeBiases(numOutputs ?? 0), activation: fused)
         }
         guard let normalizer else { return y }
         y = try normalizer.normalize(y, training: training, context: context) { request in
@@ -77,6 +112,12 @@ public struct SlimLayerKernel: LayerKernel {
             return try weight(request)
         }
         return activate(y, activation)
+    }
+
+    /// The channels of an NHWC input.
+    private func inputChannels(_ x: Tensor, _ op: String) throws -> Int {
+        guard x.rank == 4 else { throw TensorError(op: op, shapes: [x.shape], reason: "is not NHWC (rank 4)") }
+        return x.shape[3]
     }
 }
 
@@ -197,14 +238,14 @@ public struct Slim {
                        batchNormScale: Bool = false, batchNormCenter: Bool = false, batchNormDecay: Float = 0.999,
                        batchNormEpsilon: Float = 0.001, training: Bool = false, trainable: Bool = true, name: String? = nil,
                        reuse: Reuse = .inherit) throws -> Tensor {
-        let normalizer = SlimBatchNormKernel.normalizer(batchNorm, decay: batchNormDecay, epsilon: batchNormEpsilon,
-                                                        center: batchNormCenter, scale: batchNormScale)
         let kernel = SlimLayerKernel(.conv2d(kernelSize: LayerConfiguration.pair(kernelSize), stride: LayerConfiguration.pair(stride),
                                              padding: padding, rate: LayerConfiguration.pair(rate)),
                                      numOutputs: numOutputs, activation: activation, weightsInitializer: weightsInitializer,
                                      weightsRegularizer: weightsRegularizer, biasesInitializer: biasesInitializer,
-                                     biasesRegularizer: biasesRegularizer, biases: biases, normalizer: normalizer)
-        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse)
+                                     biasesRegularizer: biasesRegularizer, biases: biases)
+        return try call(kernel, x, batchNorm: batchNorm, batchNormScale: batchNormScale, batchNormCenter: batchNormCenter,
+                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon, training: training,
+                        trainable: trainable, name: name, reuse: reuse)
     }
 
     /// `tf_slim.fully_connected`.
@@ -214,13 +255,13 @@ public struct Slim {
                                batchNormScale: Bool = false, batchNormCenter: Bool = false, batchNormDecay: Float = 0.999,
                                batchNormEpsilon: Float = 0.001, training: Bool = false, trainable: Bool = true,
                                name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
-        let normalizer = SlimBatchNormKernel.normalizer(batchNorm, decay: batchNormDecay, epsilon: batchNormEpsilon,
-                                                        center: batchNormCenter, scale: batchNormScale)
         let kernel = SlimLayerKernel(.fullyConnected, numOutputs: numOutputs, activation: activation,
                                      weightsInitializer: weightsInitializer, weightsRegularizer: weightsRegularizer,
                                      biasesInitializer: biasesInitializer, biasesRegularizer: biasesRegularizer,
-                                     biases: biases, normalizer: normalizer)
-        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse)
+                                     biases: biases)
+        return try call(kernel, x, batchNorm: batchNorm, batchNormScale: batchNormScale, batchNormCenter: batchNormCenter,
+                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon, training: training,
+                        trainable: trainable, name: name, reuse: reuse)
     }
 
     /// `tf_slim.batch_norm`.
@@ -235,6 +276,56 @@ public struct Slim {
 }
 
 extension Slim {
+    /// `tf_slim.separable_conv2d`; without `numOutputs` (or with `pointwise: false`: Slim's
+    /// `num_outputs=None`), the depthwise-only form.
+    public func separableConv2d(_ x: Tensor, numOutputs: Int? = nil, kernelSize: [Int], depthMultiplier: Int = 1,
+                                stride: [Int] = [1, 1], padding: Padding = .same, rate: [Int] = [1, 1], pointwise: Bool = true,
+                                activation: Activation = .relu, weightsInitializer: Initializer? = nil,
+                                pointwiseInitializer: Initializer? = nil, weightsRegularizer: Regularizer? = nil,
+                                biasesInitializer: Initializer = .zeros, biasesRegularizer: Regularizer? = nil, biases: Bool = true,
+                                batchNorm: Bool = false, batchNormScale: Bool = false, batchNormCenter: Bool = false,
+                                batchNormDecay: Float = 0.999, batchNormEpsilon: Float = 0.001, training: Bool = false,
+                                trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
+        let operation = SlimLayerKernel.Operation.separableConv2d(
+            kernelSize: LayerConfiguration.pair(kernelSize), depthMultiplier: depthMultiplier,
+            stride: LayerConfiguration.pair(stride), padding: padding, rate: LayerConfiguration.pair(rate))
+        let kernel = SlimLayerKernel(operation, numOutputs: pointwise ? numOutputs : nil, activation: activation,
+                                     weightsInitializer: weightsInitializer, weightsRegularizer: weightsRegularizer,
+                                     biasesInitializer: biasesInitializer, biasesRegularizer: biasesRegularizer, biases: biases,
+                                     pointwiseInitializer: pointwiseInitializer)
+        return try call(kernel, x, batchNorm: batchNorm, batchNormScale: batchNormScale, batchNormCenter: batchNormCenter,
+                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon, training: training,
+                        trainable: trainable, name: name, reuse: reuse)
+    }
+
+    /// `tf_slim.conv2d_transpose`.
+    public func conv2dTranspose(_ x: Tensor, numOutputs: Int, kernelSize: [Int], stride: [Int] = [1, 1], padding: Padding = .same,
+                                activation: Activation = .relu, weightsInitializer: Initializer? = nil,
+                                weightsRegularizer: Regularizer? = nil, biasesInitializer: Initializer = .zeros,
+                                biasesRegularizer: Regularizer? = nil, biases: Bool = true, batchNorm: Bool = false,
+                                batchNormScale: Bool = false, batchNormCenter: Bool = false, batchNormDecay: Float = 0.999,
+                                batchNormEpsilon: Float = 0.001, training: Bool = false, trainable: Bool = true,
+                                name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
+        let operation = SlimLayerKernel.Operation.conv2dTranspose(kernelSize: LayerConfiguration.pair(kernelSize),
+                                                                  stride: LayerConfiguration.pair(stride), padding: padding)
+        let kernel = SlimLayerKernel(operation, numOutputs: numOutputs, activation: activation, weightsInitializer: weightsInitializer,
+                                     weightsRegularizer: weightsRegularizer, biasesInitializer: biasesInitializer,
+                                     biasesRegularizer: biasesRegularizer, biases: biases)
+        return try call(kernel, x, batchNorm: batchNorm, batchNormScale: batchNormScale, batchNormCenter: batchNormCenter,
+                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon, training: training,
+                        trainable: trainable, name: name, reuse: reuse)
+    }
+
+    /// A layer with weights, with `normalizer_fn=slim.batch_norm` and its `normalizer_params` when `batchNorm`.
+    private func call(_ kernel: SlimLayerKernel, _ x: Tensor, batchNorm: Bool, batchNormScale: Bool, batchNormCenter: Bool,
+                      batchNormDecay: Float, batchNormEpsilon: Float, training: Bool, trainable: Bool, name: String?,
+                      reuse: Reuse) throws -> Tensor {
+        var kernel = kernel
+        kernel.normalizer = SlimBatchNormKernel.normalizer(batchNorm, decay: batchNormDecay, epsilon: batchNormEpsilon,
+                                                           center: batchNormCenter, scale: batchNormScale)
+        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse)
+    }
+
     /// `tf_slim.layer_norm`.
     public func layerNorm(_ x: Tensor, center: Bool = true, scale: Bool = true, activation: Activation = .linear,
                           beginNormAxis: Int = 1, beginParamsAxis: Int = -1, trainable: Bool = true, name: String? = nil,
