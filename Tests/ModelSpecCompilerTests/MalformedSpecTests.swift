@@ -666,6 +666,33 @@ import Testing
             """) == ["A.yaml:7:33: error: pool_size must be positive, not 0"])
     }
 
+    /// Keras's pooling defaults `pool_size` to (2, 2) (LayerGoldenTests' `*_pooling2d_keras_defaults`);
+    /// `tf.compat.v1.layers.max_pooling2d` and `v1.MaxPooling2D` take neither by default, as TensorFlow.
+    @Test func compatPoolingNeedsPoolSizeAndStrides() throws {
+        let functional = try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 8, 8, 3]
+            forward:
+              - scope: s
+                do:
+                  - max_pooling2d: {strides: 2}
+            """)
+        #expect(functional == ["A.yaml:8:24: error: max_pooling2d needs 'pool_size'"])
+        let object = try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 8, 8, 3]
+            layers:
+              p: {v1.AveragePooling2D: {pool_size: 2}}
+            forward:
+              - p
+            """)
+        #expect(object == ["A.yaml:6:28: error: average_pooling2d needs 'strides'"])
+    }
+
     @Test func negativeUnitsFromAParameter() throws {
         #expect(try lines("""
             spec: 1
