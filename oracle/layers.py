@@ -189,6 +189,14 @@ def activity_cases():
          [2, 5, 5, 2], native(lambda: tf.keras.layers.SeparableConv2D(3, 2, activity_regularizer=tf.keras.regularizers.l1(0.02))))
 
 
+def pooling_cases():
+    """Keras's pooling defaults: `pool_size` (2, 2), `strides` `pool_size` (the compat-v1 forms need both)."""
+    case("max_pooling2d_keras_defaults", native_spec([2, 7, 6, 3], "MaxPooling2D"),
+         [2, 7, 6, 3], native(lambda: tf.keras.layers.MaxPooling2D()))
+    case("average_pooling2d_keras_defaults", native_spec([2, 5, 8, 2], "{AveragePooling2D: {padding: same}}"),
+         [2, 5, 8, 2], native(lambda: tf.keras.layers.AveragePooling2D(padding="same")))
+
+
 def spec_file(model):
     with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "specs", model + ".yaml")) as f:
         return f.read()
@@ -267,5 +275,6 @@ def main():
     depthwise_cases()
     normalization_cases()
     activity_cases()
+    pooling_cases()
     catalog_cases()
     write_json(os.path.join(OUT, "cases.json"), {"tensorflow": tf.__version__, "cases": CASES})

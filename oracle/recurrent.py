@@ -375,10 +375,39 @@ def decoder_case(steps=4, seed=40):
                 ("greedy_tokens", np.stack(tokens, axis=1).astype(np.float32)), ("greedy_state", h.numpy())])
 
 
+def initial_values_case():
+    """The starting values Keras gives a recurrent layer's cell (no checkpoint): the bias as made
+    (`unit_forget_bias` puts ones on the LSTM's forget gate, the second quarter of [i, f, c, o]) and
+    the Gram matrix `R·Rᵀ` of `recurrent_kernel` (`orthogonal`: rows orthonormal, so the identity).
+    Random streams differ, so the runtime's test compares these, not the kernels themselves."""
+    out = golden_dir(AREA, "keras_initial_values")
+    layers = {
+        "lstm": tf.keras.layers.LSTM(3),
+        "lstm_no_unit_forget_bias": tf.keras.layers.LSTM(3, unit_forget_bias=False),
+        "lstm_constant": tf.keras.layers.LSTM(2, bias_initializer=tf.keras.initializers.Constant(0.5)),
+        "gru": tf.keras.layers.GRU(4),
+        "simple_rnn": tf.keras.layers.SimpleRNN(3),
+    }
+    entry = {}
+    for key, layer in layers.items():
+        tf.keras.backend.clear_session()
+        layer(np.zeros((1, 2, 5), np.float32))
+        cell = layer.cell
+        recurrent = cell.recurrent_kernel.numpy()
+        write_npy(os.path.join(out, f"{key}_bias.npy"), cell.bias.numpy().astype(np.float32))
+        write_npy(os.path.join(out, f"{key}_gram.npy"), (recurrent @ recurrent.T).astype(np.float32))
+        entry[key] = {"layer": type(layer).__name__, "config": {k: v for k, v in layer.get_config().items()
+                                                               if k in ("units", "unit_forget_bias", "reset_after")},
+                      "bias_shape": list(cell.bias.shape), "recurrent_kernel_shape": list(recurrent.shape),
+                      "features": 5}
+    write_json(os.path.join(out, "case.json"), entry)
+
+
 def main():
     shutil.rmtree(golden_dir(AREA))
     tf1_cases()
     keras_cases()
+    initial_values_case()
     decoder_case()
     total = 0
     for root, _, files in os.walk(golden_dir(AREA)):

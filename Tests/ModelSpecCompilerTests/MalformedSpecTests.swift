@@ -46,6 +46,34 @@ import Testing
 
     // MARK: Top level
 
+    /// A key short of some of its words (`peepholes` for `use_peepholes`) is too many edits
+    /// away for the spelling suggestion, but is still suggested; several such keys are listed.
+    @Test func unknownKeyMissingWordsIsSuggested() throws {
+        let cell = try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 5, 4]
+            forward:
+              - dynamic_rnn:
+                  cell: {LSTMCell: {num_units: 6, peepholes: true}}
+                  input: x
+            """)
+        #expect(cell == ["A.yaml:7:39: error: unknown key 'peepholes' in LSTMCell; did you mean 'use_peepholes'?"])
+        let dense = try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 3]
+            forward:
+              - scope: s
+                do:
+                  - dense: {units: 2, initializer: zeros, frobnicate: 1}
+            """)
+        #expect(dense.first == "A.yaml:8:27: error: unknown key 'initializer' in dense; did you mean 'bias_initializer' or 'kernel_initializer'?")
+        #expect(dense.dropFirst().first.map { !$0.contains("did you mean") } ?? false, "\(dense)")
+    }
+
     @Test func unknownTopLevelKeyWithSuggestion() throws {
         #expect(try lines("""
             spec: 1
@@ -664,6 +692,33 @@ import Testing
             forward:
               - p
             """) == ["A.yaml:7:33: error: pool_size must be positive, not 0"])
+    }
+
+    /// Keras's pooling defaults `pool_size` to (2, 2) (LayerGoldenTests' `*_pooling2d_keras_defaults`);
+    /// `tf.compat.v1.layers.max_pooling2d` and `v1.MaxPooling2D` take neither by default, as TensorFlow.
+    @Test func compatPoolingNeedsPoolSizeAndStrides() throws {
+        let functional = try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 8, 8, 3]
+            forward:
+              - scope: s
+                do:
+                  - max_pooling2d: {strides: 2}
+            """)
+        #expect(functional == ["A.yaml:8:24: error: max_pooling2d needs 'pool_size'"])
+        let object = try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 8, 8, 3]
+            layers:
+              p: {v1.AveragePooling2D: {pool_size: 2}}
+            forward:
+              - p
+            """)
+        #expect(object == ["A.yaml:6:28: error: average_pooling2d needs 'strides'"])
     }
 
     @Test func negativeUnitsFromAParameter() throws {

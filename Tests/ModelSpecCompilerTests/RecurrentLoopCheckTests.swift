@@ -22,7 +22,7 @@ import Testing
             """)
         #expect(lines == [
                 "A.yaml:7:14: error: unknown cell class 'LSTMcell'; did you mean 'LSTMCell'?",
-                "A.yaml:9:52: error: unknown key 'peepholes' in LSTMCell",
+                "A.yaml:9:52: error: unknown key 'peepholes' in LSTMCell; did you mean 'use_peepholes'?",
                 "A.yaml:9:49: error: num_proj must be positive, not 0",
                 "A.yaml:10:22: error: initial_state has 1 tensor, but the cell's state has 2 (an LSTM cell's state is c, then h; a MultiRNNCell's is each cell's in turn)",
                 "A.yaml:11:32: error: bidirectional_dynamic_rnn needs 'cell_bw', a cell such as {LSTMCell: {num_units: 128}}",

@@ -10,13 +10,27 @@ enum Identifier {
 
 /// "did you mean" hints for misspelled keys, ops and names.
 enum Suggestion {
-    /// `; did you mean 'units'?` when a candidate is close enough, else "".
+    /// `; did you mean 'units'?` when a candidate is close enough; else, when the word is a
+    /// candidate short of some of its words (`peepholes` for `use_peepholes`), those
+    /// candidates (`; did you mean 'kernel_initializer' or 'bias_initializer'?`); else "".
     static func didYouMean(_ word: String, among candidates: [String]) -> String {
         let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return "" }
         // One edit in three letters, but never every letter: 'g' does not suggest 'x'.
         let limit = min(max(1, word.count / 3), word.count - 1)
-        return best.1 <= limit ? "; did you mean '\(best.0)'?" : ""
+        if best.1 <= limit { return "; did you mean '\(best.0)'?" }
+        let extended = scored.filter { containsWords(word, of: $0.0) }
+            .enumerated().sorted { ($0.element.1, $0.offset) < ($1.element.1, $1.offset) }
+            .prefix(3).map { "'\($0.element.0)'" }
+        return extended.isEmpty ? "" : "; did you mean \(extended.joined(separator: " or "))?"
+    }
+
+    /// Whether `word`'s `_`-separated words (three letters or more in all) run whole
+    /// inside `candidate`'s, which has more: `peepholes` in `use_peepholes`.
+    static func containsWords(_ word: String, of candidate: String) -> Bool {
+        let part = word.lowercased().split(separator: "_"), whole = candidate.lowercased().split(separator: "_")
+        guard word.count >= 3, !part.isEmpty, whole.count > part.count else { return false }
+        return (0...(whole.count - part.count)).contains { Array(whole[$0..<($0 + part.count)]) == part }
     }
 
     /// For an unknown operation: `; did you mean 'dense'?` when one is close

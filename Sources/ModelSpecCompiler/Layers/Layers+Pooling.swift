@@ -4,13 +4,15 @@ extension LayerKind {
     /// `tf.compat.v1.layers.average_pooling2d`.
     public static let averagePooling2d = pooling2d("average_pooling2d", className: "AveragePooling2D", swift: "averagePooling2d")
 
-    /// A 2-D pooling: `tf.compat.v1.layers.max_pooling2d(inputs, pool_size, strides)` needs both;
-    /// Keras's class defaults `strides` to `pool_size`.
+    /// A 2-D pooling: `tf.compat.v1.layers.max_pooling2d(inputs, pool_size, strides)` and the
+    /// `v1.MaxPooling2D` class need both; Keras's class defaults `pool_size` to (2, 2) and
+    /// `strides` to `pool_size`.
     private static func pooling2d(_ name: String, className: String, swift: String) -> LayerKind {
         LayerKind(
             name, className: className, tensorflow: everyForm(name, className),
             arguments: [
-                LayerArgument("pool_size", .sizes(rank: 2), .required, swift: "poolSize"),
+                LayerArgument("pool_size", .sizes(rank: 2), compatV1: .required,
+                              keras: .value(.ints([.literal(2), .literal(2)])), swift: "poolSize"),
                 LayerArgument("strides", .sizes(rank: 2), compatV1: .required, keras: .absent("`pool_size`"), swift: "strides"),
                 LayerArgument("padding", .padding, .value(.padding(.valid)), swift: "padding"),
             ],

@@ -47,7 +47,7 @@ extension LayerKind {
         ] + (gates == 1 ? [] : [keras("recurrent_activation", .activation, .value(.activation(.sigmoid)), "recurrentActivation")]) + [
             keras("use_bias", .bool, .value(.bool(true)), "useBias"),
             keras("kernel_initializer", .initializer, .absent("glorot_uniform"), "kernelInitializer"),
-            keras("recurrent_initializer", .initializer, .absent("orthogonal"), "recurrentInitializer"),
+            keras("recurrent_initializer", .initializer, .value(.initializer(.orthogonal(gain: 1, seed: nil))), "recurrentInitializer"),
             keras("bias_initializer", .initializer, .value(.initializer(.zeros)), "biasInitializer"),
             keras("kernel_regularizer", .regularizer, .absent("none"), "kernelRegularizer"),
             keras("recurrent_regularizer", .regularizer, .absent("none"), "recurrentRegularizer"),

@@ -32,6 +32,11 @@ extension Initializer {
                 .tensorFlowValue(shape: shape, tool: &tool)
         case .identity:
             return try makeValue(shape: shape, name: "")
+        case let .unitForgetBias(base):
+            let units = shape[0] / 4
+            guard let input = try base.tensorFlowValue(shape: [units], tool: &tool),
+                  let rest = try base.tensorFlowValue(shape: [2 * units], tool: &tool) else { return nil }
+            return try Tensor(shape: shape, scalars: input.scalars + [Float](repeating: 1, count: units) + rest.scalars)
         case .orthogonal:
             // One random_normal op, then a QR decomposition: not reproduced.
             _ = tool.nextSeeds()

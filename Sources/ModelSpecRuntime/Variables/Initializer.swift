@@ -36,6 +36,10 @@ public enum Initializer: Hashable, Sendable {
     case orthogonal(gain: Float = 1, seed: Int? = nil)
     /// `gain` on the diagonal of a rank-2 shape, zeros elsewhere.
     case identity(gain: Float = 1)
+    /// A Keras LSTM's bias with `unit_forget_bias`: of its gates `[i, f, c, o]`, each `units`
+    /// long, `i` from the initializer given, `f` ones, then `c` and `o` from it again (one
+    /// draw of `2·units`), as tf_keras's `LSTMCell.build` concatenates them.
+    indirect case unitForgetBias(Initializer)
 
     /// `he_normal`: variance scaling by 2 over the fan-in, truncated normal.
     public static func heNormal(seed: Int? = nil) -> Initializer {
@@ -172,6 +176,14 @@ public enum Initializer: Hashable, Sendable {
             let sample = (0..<(rows * columns)).map { _ in Self.normal(&g) }
             let q = Self.orthogonalMatrix(sample, rows: rows, columns: columns)
             return try Tensor(shape: shape, scalars: q.map { Float($0) * gain })
+        case let .unitForgetBias(base):
+            let (units, remainder) = (shape.first ?? 0).quotientAndRemainder(dividingBy: 4)
+            guard shape.count == 1, remainder == 0 else {
+                throw TensorError(op: "unit_forget_bias initializer", shapes: [shape],
+                                  reason: "is not an LSTM bias [4·units], which it needs")
+            }
+            return try Tensor(shape: shape, scalars: base.makeValue(shape: [units], name: name).scalars
+                + [Float](repeating: 1, count: units) + base.makeValue(shape: [2 * units], name: name).scalars)
         case let .identity(gain):
             guard shape.count == 2 else {
                 throw TensorError(op: "identity initializer", shapes: [shape], reason: "is not of rank 2, which it needs")

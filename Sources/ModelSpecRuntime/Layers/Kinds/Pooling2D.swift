@@ -57,14 +57,14 @@ extension TF1 {
 }
 
 extension v1 {
-    /// `tf.compat.v1.layers.MaxPooling2D`.
-    public static func MaxPooling2D(poolSize: [Int], strides: [Int]? = nil, padding: Padding = .valid,
+    /// `tf.compat.v1.layers.MaxPooling2D`: `poolSize` and `strides` are required, as TensorFlow's.
+    public static func MaxPooling2D(poolSize: [Int], strides: [Int], padding: Padding = .valid,
                                     name: String? = nil) -> CompatLayer {
         CompatLayer(.maxPooling2d(poolSize: poolSize, strides: strides, padding: padding, name: name))
     }
 
-    /// `tf.compat.v1.layers.AveragePooling2D`.
-    public static func AveragePooling2D(poolSize: [Int], strides: [Int]? = nil, padding: Padding = .valid,
+    /// `tf.compat.v1.layers.AveragePooling2D`: `poolSize` and `strides` are required, as TensorFlow's.
+    public static func AveragePooling2D(poolSize: [Int], strides: [Int], padding: Padding = .valid,
                                         name: String? = nil) -> CompatLayer {
         CompatLayer(.averagePooling2d(poolSize: poolSize, strides: strides, padding: padding, name: name))
     }

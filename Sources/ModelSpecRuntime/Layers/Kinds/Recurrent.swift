@@ -20,10 +20,12 @@ public struct RecurrentKernel: LayerKernel {
     public var useBias: Bool
     /// nil: `glorot_uniform`.
     public var kernelInitializer: Initializer?
-    /// nil: Keras's `orthogonal`, which the runtime does not draw: `glorot_uniform` instead
-    /// (values come from a checkpoint; a model trained from here starts elsewhere than Keras's).
-    public var recurrentInitializer: Initializer?
+    /// Keras's default is `orthogonal`.
+    public var recurrentInitializer: Initializer
     public var biasInitializer: Initializer
+    /// An LSTM's `unit_forget_bias` (Keras's default): the forget gate's quarter of the bias
+    /// starts at ones, the other gates at `biasInitializer` (``Initializer/unitForgetBias(_:)``).
+    public var unitForgetBias: Bool
     public var kernelRegularizer: Regularizer?
     public var recurrentRegularizer: Regularizer?
     public var biasRegularizer: Regularizer?
@@ -31,8 +33,8 @@ public struct RecurrentKernel: LayerKernel {
     public var returnState: Bool
 
     public init(cell: Cell, units: Int, activation: Activation = .tanh, recurrentActivation: Activation = .sigmoid,
-                useBias: Bool = true, kernelInitializer: Initializer? = nil, recurrentInitializer: Initializer? = nil,
-                biasInitializer: Initializer = .zeros, kernelRegularizer: Regularizer? = nil,
+                useBias: Bool = true, kernelInitializer: Initializer? = nil, recurrentInitializer: Initializer = .orthogonal(),
+                biasInitializer: Initializer = .zeros, unitForgetBias: Bool = true, kernelRegularizer: Regularizer? = nil,
                 recurrentRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
                 returnSequences: Bool = false, returnState: Bool = false) {
         self.cell = cell
@@ -43,6 +45,7 @@ public struct RecurrentKernel: LayerKernel {
         self.kernelInitializer = kernelInitializer
         self.recurrentInitializer = recurrentInitializer
         self.biasInitializer = biasInitializer
+        self.unitForgetBias = unitForgetBias
         self.kernelRegularizer = kernelRegularizer
         self.recurrentRegularizer = recurrentRegularizer
         self.biasRegularizer = biasRegularizer
@@ -84,12 +87,13 @@ public struct RecurrentKernel: LayerKernel {
             name: "cell/kernel", shape: [x.shape[2], width], initializer: kernelInitializer ?? .default,
             regularizer: kernelRegularizer)))
         let recurrent = try context.value(of: weight(WeightRequest(
-            name: "cell/recurrent_kernel", shape: [units, width], initializer: recurrentInitializer ?? .default,
+            name: "cell/recurrent_kernel", shape: [units, width], initializer: recurrentInitializer,
             regularizer: recurrentRegularizer)))
         var bias: Tensor?
         if useBias {
             let shape = cell == .gru(resetAfter: true) ? [2, width] : [width]
-            bias = try context.value(of: weight(WeightRequest(name: "cell/bias", shape: shape, initializer: biasInitializer,
+            let initializer = cell == .lstm && unitForgetBias ? .unitForgetBias(biasInitializer) : biasInitializer
+            bias = try context.value(of: weight(WeightRequest(name: "cell/bias", shape: shape, initializer: initializer,
                                                               regularizer: biasRegularizer)))
         }
         let recurrentCell: RecurrentCell = switch cell {
@@ -139,7 +143,7 @@ public struct EmbeddingKernel: LayerKernel {
 extension keras {
     /// `tf.keras.layers.SimpleRNN`.
     public static func SimpleRNN(units: Int, activation: Activation = .tanh, useBias: Bool = true,
-                                 kernelInitializer: Initializer? = nil, recurrentInitializer: Initializer? = nil,
+                                 kernelInitializer: Initializer? = nil, recurrentInitializer: Initializer = .orthogonal(),
                                  biasInitializer: Initializer = .zeros, kernelRegularizer: Regularizer? = nil,
                                  recurrentRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
                                  returnSequences: Bool = false, returnState: Bool = false,
@@ -154,7 +158,7 @@ extension keras {
     /// `tf.keras.layers.GRU` (`reset_after=True` by default, as Keras 2).
     public static func GRU(units: Int, activation: Activation = .tanh, recurrentActivation: Activation = .sigmoid,
                            useBias: Bool = true, kernelInitializer: Initializer? = nil,
-                           recurrentInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
+                           recurrentInitializer: Initializer = .orthogonal(), biasInitializer: Initializer = .zeros,
                            kernelRegularizer: Regularizer? = nil, recurrentRegularizer: Regularizer? = nil,
                            biasRegularizer: Regularizer? = nil, returnSequences: Bool = false, returnState: Bool = false,
                            resetAfter: Bool = true, trainable: Bool = true, path: String) -> KerasLayer {
@@ -166,20 +170,19 @@ extension keras {
             trainable: trainable), path: path)
     }
 
-    /// `tf.keras.layers.LSTM`. `unitForgetBias` is accepted as Keras takes it, but the forget
-    /// gate's bias starts at `biasInitializer`'s values (a checkpoint gives the trained ones).
+    /// `tf.keras.layers.LSTM`; with `unitForgetBias` the forget gate's bias starts at ones.
     public static func LSTM(units: Int, activation: Activation = .tanh, recurrentActivation: Activation = .sigmoid,
                             useBias: Bool = true, kernelInitializer: Initializer? = nil,
-                            recurrentInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
+                            recurrentInitializer: Initializer = .orthogonal(), biasInitializer: Initializer = .zeros,
                             kernelRegularizer: Regularizer? = nil, recurrentRegularizer: Regularizer? = nil,
                             biasRegularizer: Regularizer? = nil, returnSequences: Bool = false, returnState: Bool = false,
                             unitForgetBias: Bool = true, trainable: Bool = true, path: String) -> KerasLayer {
         KerasLayer(LayerConfiguration(RecurrentKernel(
             cell: .lstm, units: units, activation: activation, recurrentActivation: recurrentActivation,
             useBias: useBias, kernelInitializer: kernelInitializer, recurrentInitializer: recurrentInitializer,
-            biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer, recurrentRegularizer: recurrentRegularizer,
-            biasRegularizer: biasRegularizer, returnSequences: returnSequences, returnState: returnState),
-            trainable: trainable), path: path)
+            biasInitializer: biasInitializer, unitForgetBias: unitForgetBias, kernelRegularizer: kernelRegularizer,
+            recurrentRegularizer: recurrentRegularizer, biasRegularizer: biasRegularizer, returnSequences: returnSequences,
+            returnState: returnState), trainable: trainable), path: path)
     }
 
     /// `tf.keras.layers.Embedding`.
