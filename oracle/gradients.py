@@ -136,6 +136,50 @@ def operation_cases():
          lambda t, _: tf.nn.embedding_lookup(t["table"], tf.cast(t["ids"], tf.int32)))
 
 
+def slicing_and_nn_cases():
+    """Slicing, splitting, where, and the tf.nn / image operations of the spec language."""
+    rng = np.random.default_rng(43)
+    x = f32(rng, 3, 4, 5)
+    for name, index, fn in [
+            ("slice_operand_steps_new_axis", "x[1:, ::-2, None]", lambda t: t[1:, ::-2, None]),
+            ("slice_operand_ellipsis_index", "x[..., 0]", lambda t: t[..., 0]),
+            ("slice_operand_negative_steps", "x[-1:0:-2, 3::-3]", lambda t: t[-1:0:-2, 3::-3])]:
+        case(name, ['{identity: "%s"}' % index], {"x": x}, lambda t, _, fn=fn: fn(t["x"]))
+    case("strided_slice_masks", ["{strided_slice: {begin: [0, 1, 0], end: [0, 3, 4], strides: [1, 1, 2], begin_mask: 1, end_mask: 1}}"],
+         {"x": x}, lambda t, _: tf.strided_slice(t["x"], [0, 1, 0], [0, 3, 4], [1, 1, 2], begin_mask=1, end_mask=1))
+    s = f32(rng, 2, 6, 3)
+    case("split_unused_part", ["{split: {num_or_size_splits: [1, 2, 3], axis: 1}, as: [p, q, r]}", "{reduce_sum: {input: r, axis: 1}}",
+                               '{subtract: [_, "p[:, 0]"]}'], {"x": s},
+         lambda t, _: (lambda p, q, r: tf.reduce_sum(r, axis=1) - p[:, 0])(*tf.split(t["x"], [1, 2, 3], axis=1)))
+    case("unstack_named", ["{unstack: {axis: 2}, as: [u, v, w]}", "{subtract: [u, w]}"], {"x": s},
+         lambda t, _: (lambda u, v, w: u - w)(*tf.unstack(t["x"], axis=2)))
+    a, z = f32(rng, 3, 4), f32(rng, 4)
+    case("where_broadcast", ["{greater: [a, z], as: c}", "{where: [c, a, z]}"], {"a": a, "z": z},
+         lambda t, _: tf.where(t["a"] > t["z"], t["a"], t["z"]))
+    img, dw = f32(rng, 2, 7, 6, 3), f32(rng, 3, 3, 3, 2)
+    explicit = [[0, 0], [1, 2], [0, 1], [0, 0]]
+    # The filter is named f: the output weights are saved as <case>.w.npy.
+    case("depthwise_same_strided", ["{nn.depthwise_conv2d: {inputs: [x, f], strides: [1, 2, 2, 1], padding: same}}"],
+         {"x": img, "f": dw}, lambda t, _: tf.nn.depthwise_conv2d(t["x"], t["f"], [1, 2, 2, 1], "SAME"))
+    case("depthwise_explicit_dilated", ["{nn.depthwise_conv2d: {inputs: [x, f], explicit_paddings: %s, dilations: [2, 1]}}" % explicit],
+         {"x": img, "f": dw}, lambda t, _: tf.nn.depthwise_conv2d(t["x"], t["f"], [1, 1, 1, 1], explicit, dilations=[2, 1]))
+    case("max_pool_explicit", ["{nn.max_pool2d: {ksize: 3, strides: 1, explicit_paddings: %s}}" % explicit], {"x": img},
+         lambda t, _: tf.nn.max_pool2d(t["x"], 3, 1, explicit))
+    case("nn_batch_normalization", ["{nn.batch_normalization: {inputs: [x, mean, variance, offset, scale], variance_epsilon: 0.001}}"],
+         {"x": img, "mean": f32(rng, 3), "variance": np.abs(f32(rng, 3)) + 0.5, "offset": f32(rng, 3), "scale": f32(rng, 3)},
+         lambda t, _: tf.nn.batch_normalization(t["x"], t["mean"], t["variance"], t["offset"], t["scale"], 0.001))
+    small = f32(rng, 2, 5, 4, 3)
+    for method, tf_method in [("bilinear", tf.image.ResizeMethod.BILINEAR), ("nearest", tf.image.ResizeMethod.NEAREST_NEIGHBOR)]:
+        for size in [[8, 7], [3, 2]]:
+            tag = f"{method}_{size[0]}x{size[1]}"
+            case(f"resize_v1_{tag}", ["{image.resize: {size: %s, method: %s}}" % (size, method)], {"x": small},
+                 lambda t, _, size=size, m=tf_method: tf.compat.v1.image.resize(t["x"], size, method=m))
+            case(f"resize_v1_aligned_{tag}", ["{image.resize: {size: %s, method: %s, align_corners: true}}" % (size, method)],
+                 {"x": small}, lambda t, _, size=size, m=tf_method: tf.compat.v1.image.resize(t["x"], size, method=m, align_corners=True))
+            case(f"resize_v2_{tag}", ["{image.resize: {size: %s, method: %s, half_pixel_centers: true}}" % (size, method)],
+                 {"x": small}, lambda t, _, size=size, method=method: tf.image.resize(t["x"], size, method=method))
+
+
 def layer_cases():
     rng = np.random.default_rng(42)
     x = f32(rng, 3, 5)
@@ -254,6 +298,7 @@ def main():
     os.makedirs(OUT)
     CASES.clear()
     operation_cases()
+    slicing_and_nn_cases()
     layer_cases()
     loss_cases()
     write_json(os.path.join(OUT, "cases.json"), {"cases": CASES})

@@ -13,23 +13,28 @@ import Testing
         var failures: [String] = []
     }
 
-    /// The value names a case's steps read as indices, or pass where the declaration's gradient
-    /// rule sends no gradient (TensorFlow's stop_gradient).
+    /// The value names a case's steps read as indices, or pass only where the declaration's gradient
+    /// rule sends no gradient (TensorFlow's stop_gradient); a name also given to a differentiable
+    /// operand (`x` in `greater: [x, 0]` then `where: [c, x, y]`) is differentiated.
     static func indexNames(_ steps: [Step]) -> Set<String> {
-        var names = Set<String>()
-        for step in steps {
-            switch step.operation {
-            case let .math(operation):
-                for position in operation.declaration.nonDifferentiableOperands(count: operation.operands.count)
-                where position < operation.operands.count {
-                    if let name = operation.operands[position].valueName { names.insert(name) }
+        var blocked = Set<String>(), differentiated = Set<String>()
+        func visit(_ steps: [Step]) {
+            for step in steps {
+                switch step.operation {
+                case let .math(operation):
+                    let none = operation.declaration.nonDifferentiableOperands(count: operation.operands.count)
+                    for (position, operand) in operation.operands.enumerated() {
+                        guard let name = operand.valueName else { continue }
+                        if none.contains(position) { blocked.insert(name) } else { differentiated.insert(name) }
+                    }
+                case let .variableScope(_, _, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body):
+                    visit(body)
+                default: break
                 }
-            case let .variableScope(_, _, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body):
-                names.formUnion(indexNames(body))
-            default: break
             }
         }
-        return names
+        visit(steps)
+        return blocked.subtracting(differentiated)
     }
 
     static let outcome: Outcome = {
@@ -37,15 +42,21 @@ import Testing
         for golden in SpecOperationCase.all where golden.steps != nil && !golden.inputs.isEmpty {
             do {
                 let (model, _) = try SpecOperationGoldenTests.check(try golden.specText())
-                let inputs = try golden.inputs.map { try golden.tensor($0.file) }
+                // Integer inputs (labels, ids) are given as IndexTensors, as SpecOperationGoldenTests does,
+                // and not differentiated; the float ones are.
+                let (_, integers) = try golden.inputValues()
+                let floatInputs = golden.inputs.filter { $0.dtype == nil }
+                let inputs = try floatInputs.map { try golden.tensor($0.file) }
                 guard inputs.allSatisfy({ $0.scalars.allSatisfy(\.isFinite) }) else { continue }
                 let indices = indexNames(model.body)
-                let skipped = Set(golden.inputs.indices.filter { indices.contains(golden.inputs[$0].name) })
+                let skipped = Set(floatInputs.indices.filter { indices.contains(floatInputs[$0].name) })
                 let interpreted = try InterpretedModel(model)
-                let report = try GradientCheck.compare(at: inputs, skipping: skipped) { values in
+                // Kinks counted from 5% apart: a maximum whose runner-up lies within the step
+                // (nn_max_pool_explicit's element 136, 0.009 below) bends the central difference by ~5%.
+                let report = try GradientCheck.compare(at: inputs, skipping: skipped, kinkTolerance: 0.05) { values in
                     var named: [String: Tensor] = [:]
-                    for (input, value) in zip(golden.inputs, values) { named[input.name] = value }
-                    return try interpreted(named)
+                    for (input, value) in zip(floatInputs, values) { named[input.name] = value }
+                    return try interpreted(named, indices: integers)
                 }
                 if !report.mismatches.isEmpty || !report.missing.isEmpty {
                     outcome.failures.append("\(golden.name): \(report)")

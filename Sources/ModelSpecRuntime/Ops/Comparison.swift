@@ -57,6 +57,18 @@ public func select(_ condition: BoolTensor, _ x: Tensor, _ y: Tensor) throws -> 
     let (shape, offsets) = try selectLayout(condition.shape, x.shape, y.shape)
     let out = Tensor(uninitializedShape: shape)
     fillSelected(out.storage.base, condition.storage.base, x.storage.base, y.storage.base, offsets)
+    if let tape = GradientTape.active {
+        // TensorFlow's SelectV2 gradient: g where the condition holds to x, elsewhere to y, each
+        // summed down to its operand's shape; the condition gets none.
+        tape.record("where", out, [nil, x, y]) { g, needed in
+            let gx = try Tensor(shape: x.shape, repeating: 0), gy = try Tensor(shape: y.shape, repeating: 0)
+            let c = condition.storage.base, pg = g.storage.base, px = gx.storage.base, py = gy.storage.base
+            for (i, (ci, a, b)) in offsets.enumerated() {
+                if c[ci] { px[a] += pg[i] } else { py[b] += pg[i] }
+            }
+            return [nil, needed[1] ? gx : nil, needed[2] ? gy : nil]
+        }
+    }
     return out
 }
 

@@ -38,14 +38,31 @@ public func resizeImages(_ images: Tensor, size: [Int], method: Tensor.ResizeMet
             let found = Swift.min(alignCorners ? Int(position.rounded(.toNearestOrAwayFromZero)) : Int(position.rounded(.down)), limit - 1)
             return halfPixelCenters ? Swift.max(0, found) : found
         }
-        let xs = (0..<ow).map { nearest($0, sx, w) }
+        let xs = (0..<ow).map { nearest($0, sx, w) }, ys = (0..<oh).map { nearest($0, sy, h) }
         for b in 0..<n {
-            for y in 0..<oh {
-                let row = src + (b * h + nearest(y, sy, h)) * w * c
+            for y in ys {
+                let row = src + (b * h + y) * w * c
                 for x in xs {
                     dst.update(from: row + x * c, count: c)
                     dst += c
                 }
+            }
+        }
+        if let tape = GradientTape.active {
+            // TensorFlow's ResizeNearestNeighborGrad: each output pixel's gradient added to the pixel it copied.
+            tape.record("resize", out, [images]) { g, _ in
+                let result = try Tensor(shape: images.shape, repeating: 0)
+                var pg = g.storage.base
+                for b in 0..<n {
+                    for y in ys {
+                        let row = result.storage.base + (b * h + y) * w * c
+                        for x in xs {
+                            for k in 0..<c { row[x * c + k] += pg[k] }
+                            pg += c
+                        }
+                    }
+                }
+                return [result]
             }
         }
     case .bilinear:
@@ -55,10 +72,9 @@ public func resizeImages(_ images: Tensor, size: [Int], method: Tensor.ResizeMet
             let floor = position.rounded(.down)
             return (Swift.max(Int(floor), 0), Swift.min(Int(position.rounded(.up)), limit - 1), position - floor)
         }
-        let xs = (0..<ow).map { weights($0, sx, w) }
+        let xs = (0..<ow).map { weights($0, sx, w) }, ys = (0..<oh).map { weights($0, sy, h) }
         for b in 0..<n {
-            for y in 0..<oh {
-                let (top, bottom, yLerp) = weights(y, sy, h)
+            for (top, bottom, yLerp) in ys {
                 let topRow = src + (b * h + top) * w * c, bottomRow = src + (b * h + bottom) * w * c
                 for (left, right, xLerp) in xs {
                     for k in 0..<c {
@@ -70,6 +86,31 @@ public func resizeImages(_ images: Tensor, size: [Int], method: Tensor.ResizeMet
                     }
                     dst += c
                 }
+            }
+        }
+        if let tape = GradientTape.active {
+            // TensorFlow's ResizeBilinearGrad: each output pixel's gradient shared by its four input
+            // pixels with the interpolation's weights.
+            tape.record("resize", out, [images]) { g, _ in
+                let result = try Tensor(shape: images.shape, repeating: 0)
+                var pg = g.storage.base
+                for b in 0..<n {
+                    for (top, bottom, yLerp) in ys {
+                        let topRow = result.storage.base + (b * h + top) * w * c
+                        let bottomRow = result.storage.base + (b * h + bottom) * w * c
+                        for (left, right, xLerp) in xs {
+                            for k in 0..<c {
+                                let up = pg[k] * (1 - yLerp), down = pg[k] * yLerp
+                                topRow[left * c + k] += up * (1 - xLerp)
+                                topRow[right * c + k] += up * xLerp
+                                bottomRow[left * c + k] += down * (1 - xLerp)
+                                bottomRow[right * c + k] += down * xLerp
+                            }
+                            pg += c
+                        }
+                    }
+                }
+                return [result]
             }
         }
     }

@@ -17,6 +17,14 @@ public func stridedSlice(_ x: Tensor, begin: [Int], end: [Int], strides: [Int]? 
     let layout = try StridedLayout(x.shape, begin: begin, end: end, strides: strides, masks: [beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask])
     let out = Tensor(uninitializedShape: layout.shape)
     layout.copy(from: x.storage.base, to: out.storage.base)
+    if let tape = GradientTape.active {
+        // TensorFlow's StridedSliceGrad: the gradient scattered back into zeros where the slice came from.
+        tape.record("strided_slice", out, [x]) { g, _ in
+            let result = try Tensor(shape: x.shape, repeating: 0)
+            layout.scatterAdd(from: g.storage.base, to: result.storage.base)
+            return [result]
+        }
+    }
     return out
 }
 
@@ -99,11 +107,22 @@ private struct StridedLayout {
     }
 
     func copy<Scalar>(from src: UnsafePointer<Scalar>, to dst: UnsafeMutablePointer<Scalar>) {
+        forEachSource { o, offset in dst[o] = src[offset] }
+    }
+
+    /// The inverse of `copy`: each scalar of `src` (a slice) added where it was taken from in `dst`.
+    func scatterAdd(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>) {
+        forEachSource { o, offset in dst[offset] += src[o] }
+    }
+
+    /// Calls `body(o, offset)` for each element of the slice in row-major order: its position
+    /// in the slice and in the source.
+    private func forEachSource(_ body: (_ o: Int, _ offset: Int) -> Void) {
         guard elementCount(of: counts) > 0 else { return }
         forEachIndex(of: counts) { o, index in
             var offset = 0
             for d in counts.indices { offset += (starts[d] + index[d] * steps[d]) * sourceStrides[d] }
-            dst[o] = src[offset]
+            body(o, offset)
         }
     }
 }
