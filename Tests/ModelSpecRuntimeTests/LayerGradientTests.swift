@@ -17,7 +17,18 @@ import Testing
         let configuration: LayerConfiguration
         let input: [Int]
         let training: Bool
+        /// Ids below this count (an embedding's input): the input is whole numbers, not differentiated.
+        var ids: Int? = nil
+        /// Why the tape has no gradient for some of the inputs (a kernel that records no backward rule):
+        /// the finite-difference checks are then a known issue, reported when it goes away.
+        var missing: String? = nil
         var description: String { name }
+
+        func input(seed: Int) throws -> Tensor {
+            let values = try LayerGradientTests.values(input, seed: seed)
+            guard let ids else { return values }
+            return try Tensor(shape: input, scalars: values.scalars.map { ((($0 + 1) / 2) * Float(ids)).rounded(.down) })
+        }
     }
 
     static let cases: [LayerCase] = [
@@ -42,30 +53,118 @@ import Testing
         LayerCase(name: "flatten", configuration: .flatten(), input: [2, 3, 2, 2], training: false),
     ]
 
-    @Test("input and trainable variables against finite differences", arguments: cases)
+    /// The layer kinds added after the first `cases` (a measuring probe: each run on its own).
+    static let newCases: [LayerCase] = [
+        LayerCase(name: "conv1d same tanh", configuration: .conv1d(filters: 3, kernelSize: [3], padding: .same, activation: .tanh),
+                  input: [2, 6, 2], training: false),
+        LayerCase(name: "conv1d dilated", configuration: .conv1d(filters: 2, kernelSize: [2], dilationRate: [2]),
+                  input: [2, 7, 3], training: false),
+        LayerCase(name: "conv3d valid", configuration: .conv3d(filters: 2, kernelSize: [2, 2, 2]), input: [1, 3, 4, 3, 2], training: false,
+                  missing: "conv3d (Ops/ConvolutionVariants.swift) records no backward rule, bias fused in"),
+        LayerCase(name: "conv3d same stride 2", configuration: .conv3d(filters: 2, kernelSize: [3, 3, 3], strides: [2, 2, 2], padding: .same),
+                  input: [1, 4, 4, 4, 2], training: false,
+                  missing: "conv3d (Ops/ConvolutionVariants.swift) records no backward rule, bias fused in"),
+        LayerCase(name: "conv2d_transpose valid", configuration: .conv2dTranspose(filters: 3, kernelSize: [3]), input: [2, 3, 3, 2], training: false,
+                  missing: "conv2dTranspose records no rule for input and filter (its bias is a recorded add)"),
+        LayerCase(name: "conv2d_transpose same stride 2", configuration: .conv2dTranspose(filters: 2, kernelSize: [3, 2], strides: [2, 2], padding: .same),
+                  input: [1, 3, 4, 3], training: false,
+                  missing: "conv2dTranspose records no rule for input and filter (its bias is a recorded add)"),
+        LayerCase(name: "separable_conv2d", configuration: .separableConv2d(filters: 3, kernelSize: [3], depthMultiplier: 2),
+                  input: [2, 5, 5, 2], training: false,
+                  missing: "depthwiseConv2d records no backward rule (the pointwise conv2d and bias do)"),
+        LayerCase(name: "separable_conv2d same stride 2", configuration: .separableConv2d(filters: 2, kernelSize: [3], strides: [2, 2], padding: .same),
+                  input: [1, 6, 6, 3], training: false,
+                  missing: "depthwiseConv2d records no backward rule (the pointwise conv2d and bias do)"),
+        LayerCase(name: "depthwise_conv2d", configuration: .depthwiseConv2d(kernelSize: [3], depthMultiplier: 2), input: [2, 5, 5, 2], training: false,
+                  missing: "depthwiseConv2d records no backward rule, bias fused in"),
+        LayerCase(name: "depthwise_conv2d same dilated", configuration: .depthwiseConv2d(kernelSize: [2], padding: .same, dilationRate: [2, 2]),
+                  input: [1, 5, 5, 3], training: false,
+                  missing: "depthwiseConv2d records no backward rule, bias fused in"),
+        LayerCase(name: "layer_normalization last axis", configuration: .layerNormalization(), input: [3, 5], training: false),
+        LayerCase(name: "layer_normalization axes 1 2", configuration: .layerNormalization(axis: [1, 2]), input: [2, 3, 4], training: false),
+        LayerCase(name: "batch normalization fused training", configuration: .batchNormalization(fused: true), input: [3, 3, 3, 2], training: true),
+        LayerCase(name: "batch normalization fused training axis 1", configuration: .batchNormalization(axis: 1, fused: true),
+                  input: [3, 2, 3, 3], training: true),
+        LayerCase(name: "batch normalization fused inference", configuration: .batchNormalization(fused: true), input: [2, 3, 3, 2], training: false),
+        LayerCase(name: "slim.conv2d", configuration: LayerConfiguration(SlimLayerKernel(
+            .conv2d(kernelSize: [3, 3], stride: [1, 1], padding: .same, rate: [1, 1]), numOutputs: 3, activation: .tanh)),
+                  input: [2, 4, 4, 2], training: false),
+        LayerCase(name: "slim.conv2d with batch_norm training", configuration: LayerConfiguration(SlimLayerKernel(
+            .conv2d(kernelSize: [3, 3], stride: [2, 2], padding: .same, rate: [1, 1]), numOutputs: 2, activation: .tanh,
+            normalizer: SlimBatchNormKernel(scale: true))), input: [3, 5, 5, 2], training: true),
+        LayerCase(name: "slim.fully_connected", configuration: LayerConfiguration(SlimLayerKernel(.fullyConnected, numOutputs: 4, activation: .tanh)),
+                  input: [3, 5], training: false),
+        LayerCase(name: "slim.fully_connected with batch_norm training", configuration: LayerConfiguration(SlimLayerKernel(
+            .fullyConnected, numOutputs: 3, activation: .sigmoid, normalizer: SlimBatchNormKernel(scale: true))), input: [5, 4], training: true),
+        LayerCase(name: "slim.batch_norm training rank 4", configuration: LayerConfiguration(SlimBatchNormKernel(scale: true)),
+                  input: [3, 3, 3, 2], training: true),
+        LayerCase(name: "slim.batch_norm training rank 2 (fused path)", configuration: LayerConfiguration(SlimBatchNormKernel(scale: true)),
+                  input: [6, 3], training: true),
+        LayerCase(name: "slim.batch_norm training rank 3", configuration: LayerConfiguration(SlimBatchNormKernel(scale: true)),
+                  input: [3, 4, 2], training: true),
+        LayerCase(name: "slim.batch_norm inference", configuration: LayerConfiguration(SlimBatchNormKernel(scale: true)),
+                  input: [4, 3], training: false),
+        LayerCase(name: "slim.layer_norm", configuration: LayerConfiguration(SlimLayerNormKernel()), input: [3, 2, 4], training: false),
+        LayerCase(name: "slim.separable_conv2d", configuration: LayerConfiguration(SlimLayerKernel(
+            .separableConv2d(kernelSize: [3, 3], depthMultiplier: 2, stride: [1, 1], padding: .same, rate: [1, 1]), numOutputs: 3,
+            activation: .tanh)), input: [2, 4, 4, 2], training: false,
+                  missing: "depthwiseConv2d records no backward rule (the pointwise conv2d and bias do)"),
+        LayerCase(name: "slim.separable_conv2d depthwise only", configuration: LayerConfiguration(SlimLayerKernel(
+            .separableConv2d(kernelSize: [3, 3], depthMultiplier: 1, stride: [2, 2], padding: .valid, rate: [1, 1]), numOutputs: nil,
+            activation: .tanh)), input: [1, 5, 5, 3], training: false,
+                  missing: "depthwiseConv2d records no backward rule, bias fused in"),
+        LayerCase(name: "slim.conv2d_transpose", configuration: LayerConfiguration(SlimLayerKernel(
+            .conv2dTranspose(kernelSize: [3, 3], stride: [2, 2], padding: .same), numOutputs: 2, activation: .tanh)),
+                  input: [2, 3, 3, 2], training: false,
+                  missing: "conv2dTranspose records no rule for input and filter (its bias is a recorded add)"),
+        LayerCase(name: "embedding", configuration: LayerConfiguration(EmbeddingKernel(inputDim: 5, outputDim: 3)),
+                  input: [2, 4], training: false, ids: 5),
+        LayerCase(name: "simple_rnn sequences", configuration: LayerConfiguration(RecurrentKernel(cell: .simpleRNN, units: 3, returnSequences: true)),
+                  input: [2, 4, 3], training: false,
+                  missing: "the recurrent loop (Recurrent/RecurrentLoop.swift, packed buffers) records no backward rule"),
+        LayerCase(name: "gru reset_after true", configuration: LayerConfiguration(RecurrentKernel(cell: .gru(resetAfter: true), units: 3,
+                                                                                                  returnSequences: true)),
+                  input: [2, 4, 3], training: false,
+                  missing: "the recurrent loop (Recurrent/RecurrentLoop.swift, packed buffers) records no backward rule"),
+        LayerCase(name: "gru reset_after false", configuration: LayerConfiguration(RecurrentKernel(cell: .gru(resetAfter: false), units: 3,
+                                                                                                   returnSequences: true)),
+                  input: [2, 4, 3], training: false,
+                  missing: "the recurrent loop (Recurrent/RecurrentLoop.swift, packed buffers) records no backward rule"),
+        LayerCase(name: "lstm sequences", configuration: LayerConfiguration(RecurrentKernel(cell: .lstm, units: 3, returnSequences: true)),
+                  input: [2, 4, 3], training: false,
+                  missing: "the recurrent loop (Recurrent/RecurrentLoop.swift, packed buffers) records no backward rule"),
+        LayerCase(name: "lstm last output", configuration: LayerConfiguration(RecurrentKernel(cell: .lstm, units: 2)),
+                  input: [3, 3, 2], training: false,
+                  missing: "the recurrent loop (Recurrent/RecurrentLoop.swift, packed buffers) records no backward rule"),
+    ]
+
+    @Test("input and trainable variables against finite differences", arguments: cases + newCases)
     func matchesFiniteDifferences(_ layerCase: LayerCase) throws {
         let layer = KerasLayer(layerCase.configuration, path: "layer")
-        let input = try Self.values(layerCase.input, seed: 1)
+        let input = try layerCase.input(seed: 1)
         _ = try layer(input, training: false)
         let trainable = layer.trainableWeights
         // Weights away from their initial zeros and ones, so that every path matters.
         for (k, variable) in trainable.enumerated() {
             try variable.assign(try Self.values(variable.shape, seed: 10 + k, scale: 0.8) + (variable.name.hasSuffix("gamma") ? 1 : 0))
         }
-        let report = try GradientCheck.compare(at: [input] + trainable.map(\.value)) { values in
+        let report = try GradientCheck.compare(at: [input] + trainable.map(\.value), skipping: layerCase.ids == nil ? [] : [0]) { values in
             var substitutes: [String: Tensor] = [:]
             for (variable, value) in zip(trainable, values.dropFirst()) { substitutes[variable.name] = value }
             let context = CallContext(training: layerCase.training, substituting: substitutes, seed: 7)
             return [try layer(values[0], training: layerCase.training, context: context)]
         }
-        #expect(report.mismatches.isEmpty && report.missing.isEmpty, "\(report)")
+        let inputs = "inputs: 0 the input, \(trainable.enumerated().map { "\($0.offset + 1) \($0.element.name)" })"
+        withKnownIssue(Comment(rawValue: layerCase.missing ?? "")) {
+            #expect(report.mismatches.isEmpty && report.missing.isEmpty, "\(inputs); \(report)")
+        } when: { layerCase.missing != nil }
         #expect(report.checked > 0)
     }
 
-    @Test("variables read under a tape are watched: the same gradients as their substitutes", arguments: cases)
+    @Test("variables read under a tape are watched: the same gradients as their substitutes", arguments: cases + newCases)
     func watchedVariablesMatchSubstitutes(_ layerCase: LayerCase) throws {
         let layer = KerasLayer(layerCase.configuration, path: "layer")
-        let input = try Self.values(layerCase.input, seed: 2)
+        let input = try layerCase.input(seed: 2)
         _ = try layer(input, training: false)
         let trainable = layer.trainableWeights
         let weights = try GradientCheck.weights(try layer(input, training: false).shape, salt: 0)
@@ -85,10 +184,12 @@ import Testing
                                          context: CallContext(training: layerCase.training, substituting: substitutes, seed: 3)), weights))
         }
         let byTensor = try substituted.gradient(of: loss2, withRespectTo: tensors)
-        for (k, variable) in trainable.enumerated() {
-            #expect(byVariable[k] != nil, "\(variable.name) has no gradient")
-            #expect(byVariable[k]?.scalars == byTensor[k]?.scalars, "\(variable.name)")
-        }
+        withKnownIssue(Comment(rawValue: layerCase.missing ?? "")) {
+            for (k, variable) in trainable.enumerated() {
+                #expect(byVariable[k] != nil, "\(variable.name) has no gradient")
+                #expect(byVariable[k]?.scalars == byTensor[k]?.scalars, "\(variable.name)")
+            }
+        } when: { layerCase.missing != nil }
     }
 
     @Test func batchNormalizationInTrainingStillUpdatesMovingStatistics() throws {
