@@ -66,6 +66,7 @@ public func conv1d(_ input: Tensor, filter: Tensor, stride: Int = 1, padding: Pa
 /// 3-D convolution, NDHWC input and `[depth, height, width, in, out]` filter, as `tf.nn.conv3d`.
 public func conv3d(_ input: Tensor, filter: Tensor, strides: [Int] = [1, 1, 1], padding: Padding = .valid,
                    dilations: [Int] = [1, 1, 1], bias: Tensor? = nil, activation: Activation = .linear) throws -> Tensor {
+    try refuseUntracedGradient("conv3d", [input, filter, bias])
     guard input.rank == 5, filter.rank == 5, filter.shape[3] == input.shape[4], strides.count == 3, dilations.count == 3 else {
         throw TensorError(op: "conv3d", shapes: [input.shape, filter.shape],
                           reason: "needs an NDHWC input and a [kd, kh, kw, in, out] filter of the input's channels")
@@ -117,6 +118,7 @@ public func conv3d(_ input: Tensor, filter: Tensor, strides: [Int] = [1, 1, 1], 
 public func depthwiseConv2d(_ input: Tensor, filter: Tensor, strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                             dilations: (Int, Int) = (1, 1), bias: Tensor? = nil,
                             activation: Activation = .linear) throws -> Tensor {
+    try refuseUntracedGradient("depthwise_conv2d", [input, filter, bias])
     guard input.rank == 4, filter.rank == 4, filter.shape[2] == input.shape[3] else {
         throw TensorError(op: "depthwiseConv2d", shapes: [input.shape, filter.shape],
                           reason: "needs an NHWC input and a [kh, kw, in, multiplier] filter of the input's channels")
@@ -158,6 +160,7 @@ public func depthwiseConv2d(_ input: Tensor, filter: Tensor, strides: (Int, Int)
 public func conv2dTranspose(_ input: Tensor, filter: Tensor, strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                             dilations: (Int, Int) = (1, 1), bias: Tensor? = nil,
                             activation: Activation = .linear) throws -> Tensor {
+    try refuseUntracedGradient("conv2d_transpose", [input, filter, bias])
     guard input.rank == 4, filter.rank == 4, filter.shape[3] == input.shape[3] else {
         throw TensorError(op: "conv2dTranspose", shapes: [input.shape, filter.shape],
                           reason: "needs an NHWC input and a [kh, kw, out, in] filter of the input's channels")

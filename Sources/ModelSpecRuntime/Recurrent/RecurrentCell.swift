@@ -69,6 +69,9 @@ public struct RecurrentCell: Sendable {
     /// A block of a row-major matrix: `rows × columns` from row `firstRow` and
     /// column `offset`, each row `stride` scalars apart, written to the product's
     /// columns from `target`.
+    /// The weight tensors the cell computes with.
+    var weightTensors: [Tensor] { inputBlocks.map(\.tensor) + inputBiases.map(\.tensor) + [recurrent.tensor] }
+
     struct MatrixBlock: Sendable {
         let tensor: Tensor
         let firstRow: Int, rows: Int, offset: Int, columns: Int, target: Int

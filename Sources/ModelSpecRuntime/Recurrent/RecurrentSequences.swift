@@ -111,6 +111,7 @@ private func lengthMask(_ lengths: IndexTensor?, batch: Int, time: Int, op: Stri
 /// Runs each cell on the outputs of the one before; splits and joins the flat state.
 private func runStack(_ cells: [RecurrentCell], input: Tensor, batch: Int, time: Int, timeMajor: Bool, mask: StepMask,
                       reverse: Bool, initialState: [Tensor]?, op: String) throws -> (outputs: Tensor, state: [Tensor]) {
+    try refuseUntracedGradient(op, [input] + (initialState ?? []) + cells.flatMap(\.weightTensors))
     let expected = cells.flatMap(\.stateSizes).map { [batch, $0] }
     if let initialState {
         guard initialState.map(\.shape) == expected else {
