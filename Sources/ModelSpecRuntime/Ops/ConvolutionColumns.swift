@@ -78,37 +78,38 @@ struct ConvolutionColumns {
     /// The gradient with respect to the filter (of `shape`) from `g`, `[images, positions, outChannels]`:
     /// Σ over images of windowsᵀ·g.
     func filterGradient(_ g: Tensor, input: Tensor, shape: [Int]) -> Tensor {
-        let out = Tensor(uninitializedShape: shape)
-        out.storage.base.update(repeating: 0, count: out.scalarCount)
-        guard positions > 0, window > 0, outChannels > 0 else { return out }
-        let columns = TensorBuffer<Float>(uninitializedCount: positions * window)
-        for b in 0..<images {
-            gather(input.storage.base + b * imageSize, into: columns.base)
-            sgemm(transA: true, m: window, n: outChannels, k: positions, a: columns.base, lda: window,
+        accumulated(shape, keeping: (input, g)) { b, out, columns in
+            gather(input.storage.base + b * imageSize, into: columns)
+            sgemm(transA: true, m: window, n: outChannels, k: positions, a: columns, lda: window,
                   b: g.storage.base + b * positions * outChannels, ldb: outChannels, c: out.storage.base, ldc: outChannels,
                   accumulate: true)
         }
-        withExtendedLifetime((input, g, columns)) {}
-        return out
     }
 
     /// The gradient with respect to the input (of `shape`) from `g`: each window's g·filterᵀ added
     /// back at its taps.
     func inputGradient(_ g: Tensor, filter: Tensor, shape: [Int]) -> Tensor {
+        accumulated(shape, keeping: (filter, g)) { b, out, columns in
+            sgemm(transB: true, m: positions, n: window, k: outChannels, a: g.storage.base + b * positions * outChannels,
+                  lda: outChannels, b: filter.storage.base, ldb: outChannels, c: columns, ldc: window)
+            let image = out.storage.base + b * imageSize
+            for (t, offset) in taps.enumerated() where offset >= 0 {
+                let src = columns + t * channels, dst = image + offset
+                for q in 0..<channels { dst[q] += src[q] }
+            }
+        }
+    }
+
+    /// A tensor of `shape` starting at zeros, and `body(image, it, windows buffer)` for each image
+    /// (none when the convolution has no products); `keeping` alive meanwhile.
+    private func accumulated(_ shape: [Int], keeping tensors: (Tensor, Tensor),
+                             _ body: (Int, Tensor, UnsafeMutablePointer<Float>) -> Void) -> Tensor {
         let out = Tensor(uninitializedShape: shape)
         out.storage.base.update(repeating: 0, count: out.scalarCount)
         guard positions > 0, window > 0, outChannels > 0 else { return out }
         let columns = TensorBuffer<Float>(uninitializedCount: positions * window)
-        for b in 0..<images {
-            sgemm(transB: true, m: positions, n: window, k: outChannels, a: g.storage.base + b * positions * outChannels,
-                  lda: outChannels, b: filter.storage.base, ldb: outChannels, c: columns.base, ldc: window)
-            let image = out.storage.base + b * imageSize
-            for (t, offset) in taps.enumerated() where offset >= 0 {
-                let src = columns.base + t * channels, dst = image + offset
-                for q in 0..<channels { dst[q] += src[q] }
-            }
-        }
-        withExtendedLifetime((filter, g, columns)) {}
+        for b in 0..<images { body(b, out, columns.base) }
+        withExtendedLifetime((tensors, columns)) {}
         return out
     }
 }
