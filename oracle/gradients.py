@@ -342,6 +342,10 @@ def convolution_layer_cases():
     layer_case("separable_conv2d_object_dilated_no_bias", ["{scope: model, do: [sep]}"], {"x": f32(rng, 2, 6, 6, 3)},
                in_model(lambda t, _: v1.layers.SeparableConv2D(2, 2, dilation_rate=2, use_bias=False)(t["x"])),
                layers={"sep": "{v1.SeparableConv2D: {filters: 2, kernel_size: 2, dilation_rate: 2, use_bias: false}}"}, seed=8)
+    layer_case("separable_conv2d_keras_valid_strided", ["layer"], {"x": f32(rng, 2, 7, 6, 2)},
+               lambda t, _: tf.keras.layers.SeparableConv2D(3, [3, 2], strides=[2, 1], depth_multiplier=3, activation="gelu")(t["x"]),
+               layers={"layer": "{SeparableConv2D: {filters: 3, kernel_size: [3, 2], strides: [2, 1], depth_multiplier: 3, activation: gelu}}"},
+               seed=17, rename=keras_layer)
     layer_case("depthwise_conv2d_keras_same_strided", ["layer"], {"x": f32(rng, 2, 7, 6, 3)},
                lambda t, _: tf.keras.layers.DepthwiseConv2D(3, depth_multiplier=2, strides=2, padding="same")(t["x"]),
                layers={"layer": "{DepthwiseConv2D: {kernel_size: 3, depth_multiplier: 2, strides: 2, padding: same}}"},
