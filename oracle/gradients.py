@@ -63,17 +63,23 @@ def output_weights(shape):
     return (0.5 + np.arange(int(np.prod(shape))).reshape(shape) % 7 / 7.0).astype(np.float32)
 
 
+def taped(xs, fn):
+    """fn() under a persistent tape watching the tensors xs: the tape, the output's weights, Σ y·w."""
+    with tf.GradientTape(persistent=True) as tape:
+        for t in xs.values():
+            tape.watch(t)
+        y = fn()
+        w = output_weights(y.shape)
+        loss = tf.reduce_sum(y * w)
+    return tape, w, loss
+
+
 def case(name, steps, inputs, fn, variables=(), training=False):
     """inputs: name -> array; variables: (spec variable name, array) in the order fn takes them;
     fn(inputs as tensors by name, tf.Variables) -> the output."""
     xs = {k: tf.constant(v) for k, v in inputs.items()}
     vs = [tf.Variable(v) for _, v in variables]
-    with tf.GradientTape(persistent=True) as tape:
-        for t in xs.values():
-            tape.watch(t)
-        y = fn(xs, vs)
-        w = output_weights(y.shape)
-        loss = tf.reduce_sum(y * w)
+    tape, w, loss = taped(xs, lambda: fn(xs, vs))
     e = entry(name, steps, training, w)
     for key, t in xs.items():
         g = tape.gradient(loss, t)
@@ -92,12 +98,7 @@ def layer_case(name, steps, inputs, build, layers=None, training=False, seed=0, 
     rng = np.random.default_rng(seed)
     with tf.Graph().as_default():
         xs = {k: tf.constant(v) for k, v in inputs.items()}
-        with tf.GradientTape(persistent=True) as tape:
-            for t in xs.values():
-                tape.watch(t)
-            y = build(xs, training)
-            w = output_weights(y.shape)
-            loss = tf.reduce_sum(y * w)
+        tape, w, loss = taped(xs, lambda: build(xs, training))
         variables = tf.compat.v1.global_variables()
         trainable = set(id(v) for v in tf.compat.v1.trainable_variables())
         grad_x = tape.gradient(loss, list(xs.values()))
