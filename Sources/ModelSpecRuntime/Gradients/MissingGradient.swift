@@ -1,5 +1,5 @@
 /// Kernels whose backward rule is not written yet (the direct loops of `conv3d`,
-/// `depthwiseConv2d`, `conv2dTranspose` and the recurrent time loop) call this
+/// `depthwiseConv2d`, `conv2dTranspose`) call this
 /// first: while a tape records and follows one of their inputs, a gradient of
 /// zeros would be silently wrong, so the call is refused with the reason.
 func refuseUntracedGradient(_ operation: String, _ inputs: [Tensor?]) throws {
