@@ -89,7 +89,7 @@ struct RecurrentLoop {
             }
             csgemm_run(Int32(batch), Int32(recurrentWidth), Int32(recurrentInput), hPrev, Int32(recurrentInput),
                        packed.base, nil, 0, product.storage.base, Int32(recurrentWidth))
-            let stepOf = { (b: Int) in self.step(of: b, at: s) }
+            func stepOf(_ b: Int) -> Int? { step(of: b, at: s) }
             switch cell.math {
             case .simple(let activation):
                 let p = product.storage.base, h = next[0].storage.base
