@@ -75,6 +75,8 @@ extension RecurrentLoop {
         let values = try Tensor.zeros([batch, g])                 // the gates' activations, recomputed
         let cellBuffers = try BackwardBuffers(cell, batch: batch, time: time)
         let hIndex = sizes.count - 1
+        // The state gradients' buffers, swapped after each step (the arrays are shared, not copied, per step).
+        var dStateBases = dState.map { $0.storage.base }, dPreviousBases = dPrevious.map { $0.storage.base }
         let dOut = outputGradient?.storage.base
         let keras: Bool
         if case .keras = mask { keras = true } else { keras = false }
@@ -104,7 +106,7 @@ extension RecurrentLoop {
             dProduct.storage.base.update(repeating: 0, count: batch * width)
             let context = StepContext(s: s, trace: step, dOutput: dm, dProduct: dProduct.storage.base,
                                       dProjection: dProjection.storage.base, values: values.storage.base,
-                                      dPrevious: dPrevious.map { $0.storage.base }, dState: dState.map { $0.storage.base })
+                                      dPrevious: dPreviousBases, dState: dStateBases)
             switch cell.math {
             case .simple(let activation):
                 for b in 0..<batch {
@@ -132,7 +134,9 @@ extension RecurrentLoop {
             sgemm(transA: true, m: recurrent.rows, n: width, k: batch, a: step.state(hIndex, 0), lda: recurrent.rows,
                   b: dProduct.storage.base, ldb: width, c: gradient(recurrent), ldc: recurrent.stride, accumulate: true)
             swap(&dState, &dPrevious)
+            swap(&dStateBases, &dPreviousBases)
         }
+        withExtendedLifetime(dPrevious) {}
 
         // The input projection of every step.
         let dInput = inputNeeded ? try Tensor.zeros(input.shape) : nil

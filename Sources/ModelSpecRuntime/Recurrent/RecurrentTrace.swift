@@ -38,27 +38,23 @@ final class RecurrentTrace {
     }
 
     /// The rows of step `s`.
-    func step(_ s: Int, batch: Int) -> Step {
-        func at(_ t: Tensor?) -> (UnsafeMutablePointer<Float>?, Int) {
-            guard let t else { return (nil, 0) }
-            let width = t.shape[2]
-            return (t.storage.base + s * batch * width, width)
-        }
-        return Step(gatesRows: at(gates), auxRows: at(aux), hiddenRows: at(hidden), projectedRows: at(projected),
-                    stateRows: states.map { at($0) })
-    }
+    func step(_ s: Int, batch: Int) -> Step { Step(trace: self, firstRow: s * batch) }
 
-    /// One step's rows, by sequence.
+    /// One step's rows, by sequence (no allocation: read through the trace).
     struct Step {
-        let gatesRows, auxRows, hiddenRows, projectedRows: (UnsafeMutablePointer<Float>?, Int)
-        let stateRows: [(UnsafeMutablePointer<Float>?, Int)]
+        let trace: RecurrentTrace
+        let firstRow: Int
 
-        func gates(_ b: Int) -> UnsafeMutablePointer<Float> { gatesRows.0! + b * gatesRows.1 }
-        func aux(_ b: Int) -> UnsafeMutablePointer<Float> { auxRows.0! + b * auxRows.1 }
+        @inline(__always)
+        private func row(_ t: Tensor, _ b: Int) -> UnsafeMutablePointer<Float> {
+            t.storage.base + (firstRow + b) * t.shape[2]
+        }
+        func gates(_ b: Int) -> UnsafeMutablePointer<Float> { row(trace.gates, b) }
+        func aux(_ b: Int) -> UnsafeMutablePointer<Float> { row(trace.aux, b) }
         /// Only for an LSTM with a projection.
-        func hidden(_ b: Int) -> UnsafeMutablePointer<Float> { hiddenRows.0! + b * hiddenRows.1 }
+        func hidden(_ b: Int) -> UnsafeMutablePointer<Float> { row(trace.hidden!, b) }
         /// Only for an LSTM with `proj_clip`.
-        func projected(_ b: Int) -> UnsafeMutablePointer<Float> { projectedRows.0! + b * projectedRows.1 }
-        func state(_ i: Int, _ b: Int) -> UnsafeMutablePointer<Float> { stateRows[i].0! + b * stateRows[i].1 }
+        func projected(_ b: Int) -> UnsafeMutablePointer<Float> { row(trace.projected!, b) }
+        func state(_ i: Int, _ b: Int) -> UnsafeMutablePointer<Float> { row(trace.states[i], b) }
     }
 }
