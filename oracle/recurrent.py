@@ -341,6 +341,21 @@ class Decoder(tf.keras.Model):
         return x, state, attention_weights
 
 
+def seed_decoder_variables(decoder, rng):
+    """Gives a built Decoder's variables seeded uniform values in [-0.5, 0.5), in `weights`
+    order; returns [(TensorFlow name, object path, value)]."""
+    owners = [("attention/W1", decoder.attention.W1), ("attention/W2", decoder.attention.W2),
+              ("attention/V", decoder.attention.V), ("embedding", decoder.embedding), ("gru/cell", decoder.gru),
+              ("fc", decoder.fc)]
+    variables = []
+    for v in decoder.weights:
+        value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
+        v.assign(value)
+        owner = next(path for path, layer in owners if any(v is w for w in layer.weights))
+        variables.append((v.name[:-2], owner + "/" + v.name[:-2].split("/")[-1], value))
+    return variables
+
+
 def decoder_case(steps=4, seed=40):
     """specs/Decoder.yaml: one call, and greedy decoding for `steps` steps from token 1,
     carrying the state (the tutorial's evaluate loop, with argmax)."""
@@ -351,15 +366,7 @@ def decoder_case(steps=4, seed=40):
     hidden = f32(rng, 3, 16, scale=0.5)
     enc_output = f32(rng, 3, 7, 16)
     decoder(x, hidden, enc_output)
-    owners = [("attention/W1", decoder.attention.W1), ("attention/W2", decoder.attention.W2),
-              ("attention/V", decoder.attention.V), ("embedding", decoder.embedding), ("gru/cell", decoder.gru),
-              ("fc", decoder.fc)]
-    variables = []
-    for v in decoder.weights:
-        value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
-        v.assign(value)
-        owner = next(path for path, layer in owners if any(v is w for w in layer.weights))
-        variables.append((v.name[:-2], value, owner + "/" + v.name[:-2].split("/")[-1]))
+    variables = [(name, value, path) for name, path, value in seed_decoder_variables(decoder, rng)]
     logits, state, weights = decoder(x, hidden, enc_output)
     tokens, token, h = [], x, hidden
     for _ in range(steps):

@@ -28,7 +28,8 @@ import numpy as np
 import tensorflow as tf
 
 from common import golden_dir, write_json, write_npy
-from recurrent import Decoder, KerasCase, KERAS, camel, flat_state, make_cell, yaml_cell, yaml_value
+from recurrent import (Decoder, KerasCase, KERAS, camel, flat_state, make_cell, seed_decoder_variables, yaml_cell,
+                       yaml_value)
 
 v1 = tf.compat.v1
 AREA = "rnn_gradients"
@@ -227,15 +228,7 @@ def decoder_case(seed=50):
     labels = np.array([3, 0, 12], dtype=np.int32)
     hidden, enc_output = f32(rng, 3, 16, scale=0.5), f32(rng, 3, 5, 16)
     decoder(x, hidden, enc_output)
-    owners = [("attention/W1", decoder.attention.W1), ("attention/W2", decoder.attention.W2),
-              ("attention/V", decoder.attention.V), ("embedding", decoder.embedding), ("gru/cell", decoder.gru),
-              ("fc", decoder.fc)]
-    variables = []
-    for v in decoder.weights:
-        value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
-        v.assign(value)
-        owner = next(path for path, layer in owners if any(v is w for w in layer.weights))
-        variables.append((v.name[:-2], owner + "/" + v.name[:-2].split("/")[-1], value))
+    variables = seed_decoder_variables(decoder, rng)
     ht, et = tf.constant(hidden), tf.constant(enc_output)
     with tf.GradientTape() as tape:
         tape.watch([ht, et])
