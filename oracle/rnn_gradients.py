@@ -28,7 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from common import golden_dir, write_json, write_npy
-from recurrent import (Decoder, KerasCase, KERAS, camel, flat_state, make_cell, seed_decoder_variables, yaml_cell,
+from recurrent import (Decoder, KerasCase, KERAS, camel, flat_state, make_cell, seed_decoder_variables, tf1_spec,
                        yaml_value)
 
 v1 = tf.compat.v1
@@ -123,24 +123,9 @@ def tf1_case(name, api, cell, batch=2, time=4, features=3, time_major=False, len
         outputs = run()
         loss, weights = weighted_sum(outputs)
     grad_values = [g.numpy() for g in tape.gradient(loss, [t for _, _, t in float_inputs] + variables)]
-    lines = [f"  x: {'[time, batch, %d]' % features if time_major else '[batch, time, %d]' % features}"]
-    if lengths is not None:
-        lines.append("  lengths: {shape: [batch], dtype: int32}")
-    lines += [f"  {n}: [batch, {v.shape[1]}]" for n, v, _ in float_inputs[1:]]
-    arguments = ([f"cell_fw: {yaml_cell(cell[0])}", f"cell_bw: {yaml_cell(cell[1])}"]
-                 if api == "bidirectional_dynamic_rnn" else [f"cell: {yaml_cell(cell)}"]) + ["input: x"]
-    if lengths is not None:
-        arguments.append("sequence_length: lengths")
-    if time_major:
-        arguments.append("time_major: true")
-    if initial_state:
-        arguments.append("initial_state: [" + ", ".join(n for n, _, _ in float_inputs[1:]) + "]")
-    if scope:
-        arguments.append(f"scope: {scope}")
     names = [n for n, _ in outputs]
-    spec = (f"spec: 1\nmodel: {camel(name)}\ninputs:\n" + "\n".join(lines) + "\nforward:\n"
-            + f"  - {api}:\n" + "".join(f"      {a}\n" for a in arguments)
-            + f"    as: [{', '.join(names)}]\noutputs: [{', '.join(names)}]\n")
+    spec = tf1_spec(name, api, cell, features, time_major, lengths is not None,
+                    [(n, v.shape[1]) for n, v, _ in float_inputs[1:]], scope, names)
     inputs = [(n, v) for n, v, _ in float_inputs]
     input_grads = list(grad_values[:len(inputs)])
     if lengths is not None:
