@@ -17,8 +17,9 @@ extension RecurrentLoop {
     /// initial state or a weight of the cell: one entry whose outputs are the outputs and
     /// the final state (internal order), whose rule is ``backward(_:trace:outputGradient:stateGradients:inputNeeded:)``.
     func runRecorded(_ input: Tensor, state initial: [Tensor], op: String) throws -> (outputs: Tensor, state: [Tensor]) {
+        guard let tape = GradientTape.active else { return run(input, state: initial) }
         let weights = cell.differentiableWeights
-        guard let tape = GradientTape.active, tape.isFollowing(input) || (initial + weights).contains(where: tape.isFollowing) else {
+        guard tape.isFollowing(input) || (initial + weights).contains(where: tape.isFollowing) else {
             return run(input, state: initial)
         }
         if let activation = cell.activations.first(where: { !$0.isElementwise }) {
