@@ -16,6 +16,9 @@ cases.json lists them:
 | `outputs` | `[{"name", "weights"}]` in the spec's output order; `weights` null where the loss is not a weighted sum |
 | `loss` | null, or `{"kind": "sparse_softmax_cross_entropy", "labels": file, "logits": output name}` |
 
+decoder_training.json: the decoder fine-tuned 3 steps by tf.compat.v1.train.MomentumOptimizer
+(the losses, the variables before and after).
+
 Shapes are small (batch 2-3, a few steps, a few units) to keep the files small.
 The Swift tests (Tests/ModelSpecInterpreterTests/RecurrentGradientGoldenTests.swift)
 run each spec through the interpreter under a GradientTape, the variables given as
@@ -228,6 +231,39 @@ def decoder_case(seed=50):
                  "logits": "logits", "value": float(loss.numpy())})
 
 
+def decoder_training_case(steps=3, seed=51):
+    """specs/Decoder.yaml fine-tuned: `steps` steps of tf.compat.v1.train.MomentumOptimizer(0.1, 0.9)
+    on its cross-entropy (the same tokens each step, so the embedding's sparse update touches the
+    rows a dense one does): the loss before each step and the variables after the last."""
+    tf.keras.backend.clear_session()
+    rng = np.random.default_rng(seed)
+    decoder = Decoder(20, 8, 16, 3)
+    x = np.array([[2], [5], [2]], dtype=np.int32)
+    labels = np.array([7, 1, 19], dtype=np.int32)
+    hidden, enc_output = f32(rng, 3, 16, scale=0.5), f32(rng, 3, 6, 16)
+    decoder(x, hidden, enc_output)
+    variables = seed_decoder_variables(decoder, rng)
+    optimizer = v1.train.MomentumOptimizer(0.1, 0.9)
+    losses = []
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            logits, _, _ = decoder(x, hidden, enc_output)
+            loss = v1.losses.sparse_softmax_cross_entropy(labels, logits)
+        grads = tape.gradient(loss, decoder.trainable_variables)
+        optimizer.apply_gradients(zip(grads, decoder.trainable_variables))
+        losses.append(float(loss.numpy()))
+    trained = {v.name[:-2]: v.numpy() for v in decoder.weights}
+    entry = {"inputs": [{"name": "x", "file": save("decoder_training.in.x.npy", x)},
+                        {"name": "hidden", "file": save("decoder_training.in.hidden.npy", hidden)},
+                        {"name": "enc_output", "file": save("decoder_training.in.enc_output.npy", enc_output)}],
+             "labels": save("decoder_training.labels.npy", labels), "learning_rate": 0.1, "momentum": 0.9,
+             "losses": losses,
+             "variables": [{"name": name, "object_path": path, "file": save(f"decoder_training.var{i}.npy", value),
+                            "trained": save(f"decoder_training.var{i}.trained.npy", trained[name])}
+                           for i, (name, path, value) in enumerate(variables)]}
+    write_json(os.path.join(OUT, "decoder_training.json"), entry)
+
+
 def main():
     global OUT
     OUT = golden_dir(AREA)
@@ -237,6 +273,7 @@ def main():
     tf1_cases()
     keras_cases()
     decoder_case()
+    decoder_training_case()
     write_json(os.path.join(OUT, "cases.json"), {"tensorflow": tf.__version__, "cases": CASES})
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
     print(f"  {len(CASES)} cases, {total / 1024:.0f} KiB")

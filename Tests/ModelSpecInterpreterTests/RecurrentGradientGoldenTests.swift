@@ -102,4 +102,53 @@ struct RecurrentGradientCase: Decodable, Sendable, CustomStringConvertible {
             expectClose(got, try golden.tensor(variable.gradient), "\(golden.name) d/d\(variable.name)", tolerance: 1e-4)
         }
     }
+
+    /// specs/Decoder.yaml fine-tuned in Swift: three steps of `MomentumOptimizer` on its
+    /// cross-entropy through the interpreter reach TensorFlow's losses and variables
+    /// (`tf.compat.v1.train.MomentumOptimizer`, decoder_training.json).
+    @Test func decoderFineTunedWithMomentumMatchesTensorFlow() throws {
+        struct Golden: Decodable {
+            struct Input: Decodable { let name: String; let file: String }
+            struct Variable: Decodable { let object_path: String; let file: String; let trained: String }
+            let inputs: [Input]
+            let labels: String
+            let learning_rate: Float
+            let momentum: Float
+            let losses: [Float]
+            let variables: [Variable]
+        }
+        let directory = RecurrentGradientCase.directory
+        func url(_ file: String) -> URL { directory.appendingPathComponent(file) }
+        let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: url("decoder_training.json")))
+        let path = Repo.specs.appendingPathComponent("Decoder.yaml").path
+        let library = SpecLibrary(containing: path)
+        let checked = SpecCompiler(library: library).check(file: path)
+        let model = try InterpretedModel(try #require(checked.model, "\(checked.diagnostics)"), library: library)
+        var inputs: [String: Tensor] = [:], indices: [String: IndexTensor] = [:]
+        for input in golden.inputs {
+            if input.name == "x" {
+                indices["x"] = try NumPy.readIndexTensor(contentsOf: url(input.file))
+                inputs["x"] = Tensor(indices["x"]!)
+            } else {
+                inputs[input.name] = try NumPy.readTensor(contentsOf: url(input.file))
+            }
+        }
+        let labels = try NumPy.readIndexTensor(contentsOf: url(golden.labels))
+        _ = try model(inputs, indices: indices)
+        try model.load(Dictionary(uniqueKeysWithValues: try golden.variables.map {
+            ($0.object_path, try NumPy.readTensor(contentsOf: url($0.file)))
+        }))
+        let optimizer = MomentumOptimizer(learningRate: golden.learning_rate, momentum: golden.momentum)
+        for (step, expected) in golden.losses.enumerated() {
+            let loss = try optimizer.minimize(model) {
+                try Losses.sparseSoftmaxCrossEntropy(labels: labels, logits: model(inputs, indices: indices)[0])
+            }
+            #expect(Swift.abs(loss.scalars[0] - expected) < 1e-4, "the loss before step \(step + 1)")
+        }
+        for variable in golden.variables {
+            let found = try #require(model.createdVariables.first { $0.name == variable.object_path }, "\(variable.object_path)")
+            expectClose(found.value, try NumPy.readTensor(contentsOf: url(variable.trained)),
+                        "\(variable.object_path) after \(golden.losses.count) steps", tolerance: 1e-4)
+        }
+    }
 }
