@@ -82,6 +82,22 @@ import Testing
         Self.expectAgree(report, "bidirectional")
     }
 
+    @Test("bidirectional_dynamic_rnn time major with initial states, LSTMCell with projection and clips both ways")
+    func bidirectionalInitialStates() throws {
+        let input = try Self.values([4, 2, 3], seed: 35)
+        let weights = try [[5, 12], [12], [3, 2], [6, 12], [12], [3], [3], [3]].enumerated().map { try Self.values($0.element, seed: 36 + $0.offset) }
+        let states = try [[2, 3], [2, 2], [2, 3], [2, 3]].enumerated().map { try Self.values($0.element, seed: 46 + $0.offset) }
+        let report = try GradientCheck.compare(at: [input] + weights + states) { t in
+            let fw = try RecurrentCell.lstm(kernel: t[1], bias: t[2], cellClip: 0.5, projection: t[3], projectionClip: 0.3)
+            let bw = try RecurrentCell.lstm(kernel: t[4], bias: t[5], forgetBias: 0.5, peepholes: (f: t[6], i: t[7], o: t[8]), cellClip: 0.4)
+            let r = try bidirectionalDynamicRNN(forward: [fw], backward: [bw], input: t[0], sequenceLength: IndexTensor([3, 4]),
+                                                initialStateForward: [t[9], t[10]], initialStateBackward: [t[11], t[12]],
+                                                timeMajor: true)
+            return [r.outputForward, r.outputBackward] + r.stateForward + r.stateBackward
+        }
+        Self.expectAgree(report, "bidirectional with initial states")
+    }
+
     static let tf1Cells: [RNNCell] = [.basicLSTMCell(numUnits: 3), .lstmCell(numUnits: 3, usePeepholes: true, numProj: 2),
                                       .gruCell(numUnits: 3), .multiRNNCell([.lstmCell(numUnits: 2), .gruCell(numUnits: 2)])]
 
