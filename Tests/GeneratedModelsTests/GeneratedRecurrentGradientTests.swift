@@ -61,4 +61,34 @@ import Testing
                     "d/d\(path): \(mismatch(got, expected, tolerance: 1e-4) ?? "")")
         }
     }
+
+    /// The generated type of specs/BenchLSTM.yaml (TF1 `dynamic_rnn` of a `MultiRNNCell`): the
+    /// variables it reads under a tape get the gradients the runtime's loop gives the same values.
+    @Test func generatedTF1LoopVariablesGetTheLoopsGradients() throws {
+        let model = BenchLSTM()
+        let values: [Float] = (0..<12_800).map { (i: Int) -> Float in Float((i * 7919) % 211) / 211 - 0.5 }
+        let x = try Tensor(shape: [1, 50, 256], scalars: values)
+        _ = try model(x)
+        let variables = model.createdVariables
+        let tape = GradientTape()
+        let loss = try tape.record {
+            let r = try model(x)
+            return try add(reduceSum(r.outputs), reduceSum(multiply(r.c1, r.h0)))
+        }
+        let byVariable = try tape.gradient(of: loss, withRespectTo: variables)
+
+        let tensors = try variables.map { try Tensor(shape: $0.shape, scalars: $0.value.scalars) }
+        let direct = GradientTape()
+        tensors.forEach(direct.watch)
+        let loss2 = try direct.record {
+            let r = try dynamicRNN([.lstm(kernel: tensors[0], bias: tensors[1]), .lstm(kernel: tensors[2], bias: tensors[3])], input: x)
+            return try add(reduceSum(r.outputs), reduceSum(multiply(r.state[2], r.state[1])))
+        }
+        let byTensor = try direct.gradient(of: loss2, withRespectTo: tensors)
+        for (k, variable) in variables.enumerated() {
+            let got = try #require(byVariable[k], "\(variable.name) has no gradient")
+            #expect(got.scalars == byTensor[k]?.scalars, "\(variable.name)")
+            #expect(got.scalars.contains { $0 != 0 }, "\(variable.name)")
+        }
+    }
 }
