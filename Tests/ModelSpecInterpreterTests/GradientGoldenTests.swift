@@ -62,9 +62,9 @@ struct GradientCase: Decodable, Sendable, CustomStringConvertible {
 
     /// Declared kinds whose gradients are checked elsewhere, and why.
     static let layerKindsCheckedElsewhere: [String: String] = [
-        "simple_rnn": "recurrent loops: RecurrentLoopGradientTests, LayerGradientTests",
-        "gru": "recurrent loops: RecurrentLoopGradientTests, LayerGradientTests",
-        "lstm": "recurrent loops: RecurrentLoopGradientTests, LayerGradientTests",
+        "simple_rnn": "recurrent loops: tf.GradientTape goldens in rnn_gradients (RecurrentGradientGoldenTests)",
+        "gru": "recurrent loops: tf.GradientTape goldens in rnn_gradients (RecurrentGradientGoldenTests)",
+        "lstm": "recurrent loops: tf.GradientTape goldens in rnn_gradients (RecurrentGradientGoldenTests)",
     ]
 
     /// Every declared operation and layer kind (TF-Slim's too), and every activation a layer takes,

@@ -68,6 +68,9 @@ public func kerasRecurrent(_ cell: RecurrentCell, input: Tensor, initialState: [
                                         reverse: false, initialState: initialState, op: op)
     guard !returnSequences else { return (outputs, state) }
     let o = cell.outputSize
+    if time > 0, let tape = GradientTape.active, tape.isFollowing(outputs) {
+        return (try reshape(slice(outputs, (time - 1)..<time, axis: 1), [batch, o]), state)
+    }
     let last = Tensor(uninitializedShape: [batch, o])
     if time == 0 {
         last.storage.base.update(repeating: 0, count: batch * o)
@@ -111,7 +114,6 @@ private func lengthMask(_ lengths: IndexTensor?, batch: Int, time: Int, op: Stri
 /// Runs each cell on the outputs of the one before; splits and joins the flat state.
 private func runStack(_ cells: [RecurrentCell], input: Tensor, batch: Int, time: Int, timeMajor: Bool, mask: StepMask,
                       reverse: Bool, initialState: [Tensor]?, op: String) throws -> (outputs: Tensor, state: [Tensor]) {
-    try refuseUntracedGradient(op, [input] + (initialState ?? []) + cells.flatMap(\.weightTensors))
     let expected = cells.flatMap(\.stateSizes).map { [batch, $0] }
     if let initialState {
         guard initialState.map(\.shape) == expected else {
@@ -134,7 +136,7 @@ private func runStack(_ cells: [RecurrentCell], input: Tensor, batch: Int, time:
         var internalState = given
         for (i, position) in cell.order.enumerated() { internalState[position] = given[i] }
         let loop = RecurrentLoop(cell: cell, batch: batch, time: time, timeMajor: timeMajor, mask: mask, reverse: reverse)
-        let (outputs, state) = loop.run(sequence, state: internalState)
+        let (outputs, state) = try loop.runRecorded(sequence, state: internalState, op: op)
         finalState += cell.order.map { state[$0] }
         sequence = outputs
     }
