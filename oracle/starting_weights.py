@@ -68,6 +68,14 @@ class StartingWeights(tf.keras.layers.Layer):
             v1.get_variable("unit", [], initializer=v1.random_uniform_initializer())
             v1.get_variable("ones", [3], initializer=v1.ones_initializer())
             v1.get_variable("scalar_glorot", [])
+            v1.get_variable("he_normal", [4, 5], initializer=v1.initializers.he_normal())
+            v1.get_variable("lecun_uniform", [2, 3, 4], initializer=v1.initializers.lecun_uniform())
+            v1.get_variable("scaled", [3, 4], initializer=v1.variance_scaling_initializer(
+                scale=0.5, mode="fan_avg", distribution="untruncated_normal"))
+            v1.get_variable("orthogonal_tall", [9, 4], initializer=v1.orthogonal_initializer())
+            v1.get_variable("orthogonal_wide", [2, 3, 7], initializer=v1.orthogonal_initializer(gain=2.0))
+            v1.get_variable("orthogonal_square", [16, 16], initializer=v1.orthogonal_initializer())
+            v1.get_variable("identity", [3, 4], initializer=v1.initializers.identity(gain=0.5))
             return tf.linalg.matmul(inputs, default)
 
 
