@@ -188,7 +188,64 @@ def conversions(out, inputs):
 # functional compat layers, native layers beside compat ones.
 SEED_CONVERSIONS = ["OOStyleCompatModel", "CompatV1TemplateScaleByY", "WrappedDenseLayer", "CompatV1BatchNorm",
                     "FunctionalStyleCompatModel", "PartiallyNativeKerasLayersModel", "WrappedDoubleDenseLayer",
-                    "CompatV1LayerModel", "BahdanauAttention"]
+                    "CompatV1LayerModel", "BahdanauAttention", "NestedModel"]
+
+
+class StoredLayers(tf.keras.layers.Layer):
+    """Tests/ModelSpecCheckpointsTests/Specs/StoredLayers.yaml: get_or_create_layer
+    layers in a variable scope (a bare Dense) and outside one (a Dense in a
+    functional model, as the guide makes them)."""
+
+    @tf.compat.v1.keras.utils.track_tf1_style_variables
+    def call(self, inputs):
+        with tf.compat.v1.variable_scope("outer"):
+            out = tf.compat.v1.layers.dense(inputs, 4)
+            proj = tf.compat.v1.keras.utils.get_or_create_layer("inner", lambda: tf.keras.layers.Dense(3, name="proj"))
+            out = proj(out)
+
+        def head():
+            inp = tf.keras.Input(shape=(3,))
+            return tf.keras.Model(inputs=inp, outputs=tf.keras.layers.Dense(2, name="logits")(inp))
+        return tf.compat.v1.keras.utils.get_or_create_layer("head", head)(out)
+
+
+def stored_layers(binary):
+    """StoredLayers' object-based checkpoint as TensorFlow writes it; the CLI
+    converts it to both schemes of the spec (and the name-based one back), and
+    TensorFlow restores the object-based ones (`assert_consumed()`) and gives
+    the same outputs. The Swift tests load TensorFlow's checkpoint with no renames."""
+    folder = golden_dir(AREA, "StoredLayers")
+    tf.keras.backend.clear_session()
+    layer = StoredLayers()
+    inputs = np.random.RandomState(7).normal(size=(3, 5)).astype(np.float32)
+    outputs = layer(tf.constant(inputs)).numpy()
+    source = os.path.join(folder, "object_based", "ckpt")
+    tf.train.Checkpoint(model=layer).write(source)
+    write_npy(os.path.join(folder, "inputs.npy"), inputs)
+    write_npy(os.path.join(folder, "outputs.npy"), outputs)
+    spec = os.path.join(ROOT, "Tests", "ModelSpecCheckpointsTests", "Specs", "StoredLayers.yaml")
+    records = []
+    with tempfile.TemporaryDirectory() as tmp:
+        steps = [("object-based", source, ["--object-root", "model", "--output-object-root", "model"]),
+                 ("name-based", source, ["--object-root", "model"]),
+                 ("object-based", os.path.join(tmp, "1", "ckpt"), ["--output-object-root", "model"])]
+        for index, (scheme, src, extra) in enumerate(steps):
+            prefix = os.path.join(tmp, str(index), "ckpt")
+            args = ["convert", spec, src, "--to", scheme, "-o", prefix] + extra
+            result = subprocess.run([binary] + args, capture_output=True, text=True)
+            assert result.returncode == 0, (args, result.stdout, result.stderr)
+            keys = sorted(k for k, _ in tf.train.list_variables(prefix))
+            if scheme == "object-based":
+                tf.keras.backend.clear_session()
+                fresh_layer = StoredLayers()
+                fresh_layer(tf.constant(inputs))
+                tf.train.Checkpoint(model=fresh_layer).read(prefix).assert_consumed()
+                np.testing.assert_array_equal(fresh_layer(tf.constant(inputs)).numpy(), outputs)
+                assert keys == sorted(k for k, _ in tf.train.list_variables(source)), keys
+            records.append({"scheme": scheme, "from": "TensorFlow's object-based checkpoint" if index < 2
+                            else "the name-based conversion", "keys": keys})
+            print(f"  StoredLayers: {scheme} conversion" + (" restored by TensorFlow" if scheme == "object-based" else ""))
+    write_json(os.path.join(folder, "conversions.json"), records)
 
 
 def seed_instance(model):
@@ -398,3 +455,5 @@ def main():
     conversions(out, inputs)
     records = training_state(out, inputs)
     write_json(os.path.join(out, "training", "conversions.json"), records)
+    if cli() is not None:
+        stored_layers(cli())

@@ -92,14 +92,7 @@ struct ConvertCommand: ParsableCommand {
             print(DiffCommand.report(match, spec: spec, checkpoint: opened.prefix))
             throw ExitCode(1)
         }
-        let unknown = manifest.variables.filter { $0.targetKey == nil }.map(\.name)
-        if to == .objectBased, !unknown.isEmpty {
-            FileHandle.standardError.write(Data("error: \(spec): the object paths of \(unknown.joined(separator: ", ")) are not known: TensorFlow keeps get_or_create_layer layers under _tf1_style_var_store/_layers in its own way; convert to name-based instead\n".utf8))
-            throw ExitCode(1)
-        }
-        let keys = Dictionary(manifest.variables.map { entry in
-            (entry.name, entry.targetKey ?? CheckpointConversion.TargetKey(variableName: entry.variableName, objectPath: []))
-        }, uniquingKeysWith: { first, _ in first })
+        let keys = Dictionary(manifest.variables.map { ($0.name, $0.targetKey) }, uniquingKeysWith: { first, _ in first })
         let root = outputObjectRoot.split(separator: "/").map(String.init)
         let conversion: CheckpointConversion
         do {
@@ -136,15 +129,16 @@ extension Manifest.Entry {
     /// How a converted checkpoint keys the variable: by TensorFlow's variable name
     /// (name-based), or (object-based) by its attribute path when a native layer
     /// owns it, else by its place in the `track_tf1_style_variables` store that
-    /// holds it: `[<shim layer's path>/]_tf1_style_var_store/_vars/<TF1 name>`.
-    /// Nil for a variable whose object path ModelSpec does not know (a
-    /// `get_or_create_layer` layer's weight).
-    var targetKey: CheckpointConversion.TargetKey? {
+    /// holds it: `[<shim layer's path>/]_tf1_style_var_store/_vars/<TF1 name>`, or
+    /// for a `get_or_create_layer` layer's weight `…/_tf1_style_var_store/_layers/<key>/…`.
+    var targetKey: CheckpointConversion.TargetKey {
         if let objectPath {
             return CheckpointConversion.TargetKey(variableName: variableName, objectPath: objectPath.split(separator: "/").map(String.init))
         }
-        guard let storePath else { return nil }
-        let store = storePath.split(separator: "/").map(String.init)
+        if let storedLayer {
+            return CheckpointConversion.TargetKey(variableName: variableName, objectPath: storedLayer.objectPath)
+        }
+        let store = (storePath ?? "").split(separator: "/").map(String.init)
         return CheckpointConversion.TargetKey(variableName: variableName, objectPath: store + ["_tf1_style_var_store", "_vars", name])
     }
 }

@@ -114,6 +114,12 @@ import Testing
         _ = try prepared.model(["inputs": inputs])
         #expect(prepared.model.notFromStartingWeights == prepared.manifest.variables.map(\.name))
         #expect(prepared.model.startingWeights == tool)
+        // Two fresh TensorFlow processes under the tool: the kernels differ, so there is no value to match.
+        struct Run: Decodable { var same: Bool }
+        let fresh: [String: [String: Run]] = try Self.decode("fresh_processes.json")
+        let runs = try #require(fresh[name])
+        #expect(runs.filter { $0.key.contains("kernel") }.count == 2)
+        #expect(runs.allSatisfy { $0.key.contains("kernel") ? !$0.value.same : $0.value.same })
     }
 
     @Test func startingWeightsCommand() throws {
