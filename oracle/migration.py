@@ -188,7 +188,64 @@ def conversions(out, inputs):
 # functional compat layers, native layers beside compat ones.
 SEED_CONVERSIONS = ["OOStyleCompatModel", "CompatV1TemplateScaleByY", "WrappedDenseLayer", "CompatV1BatchNorm",
                     "FunctionalStyleCompatModel", "PartiallyNativeKerasLayersModel", "WrappedDoubleDenseLayer",
-                    "CompatV1LayerModel", "BahdanauAttention"]
+                    "CompatV1LayerModel", "BahdanauAttention", "NestedModel"]
+
+
+class StoredLayers(tf.keras.layers.Layer):
+    """Tests/ModelSpecCheckpointsTests/Specs/StoredLayers.yaml: get_or_create_layer
+    layers in a variable scope (a bare Dense) and outside one (a Dense in a
+    functional model, as the guide makes them)."""
+
+    @tf.compat.v1.keras.utils.track_tf1_style_variables
+    def call(self, inputs):
+        with tf.compat.v1.variable_scope("outer"):
+            out = tf.compat.v1.layers.dense(inputs, 4)
+            proj = tf.compat.v1.keras.utils.get_or_create_layer("inner", lambda: tf.keras.layers.Dense(3, name="proj"))
+            out = proj(out)
+
+        def head():
+            inp = tf.keras.Input(shape=(3,))
+            return tf.keras.Model(inputs=inp, outputs=tf.keras.layers.Dense(2, name="logits")(inp))
+        return tf.compat.v1.keras.utils.get_or_create_layer("head", head)(out)
+
+
+def stored_layers(binary):
+    """StoredLayers' object-based checkpoint as TensorFlow writes it; the CLI
+    converts it to both schemes of the spec (and the name-based one back), and
+    TensorFlow restores the object-based ones (`assert_consumed()`) and gives
+    the same outputs. The Swift tests load TensorFlow's checkpoint with no renames."""
+    folder = golden_dir(AREA, "StoredLayers")
+    tf.keras.backend.clear_session()
+    layer = StoredLayers()
+    inputs = np.random.RandomState(7).normal(size=(3, 5)).astype(np.float32)
+    outputs = layer(tf.constant(inputs)).numpy()
+    source = os.path.join(folder, "object_based", "ckpt")
+    tf.train.Checkpoint(model=layer).write(source)
+    write_npy(os.path.join(folder, "inputs.npy"), inputs)
+    write_npy(os.path.join(folder, "outputs.npy"), outputs)
+    spec = os.path.join(ROOT, "Tests", "ModelSpecCheckpointsTests", "Specs", "StoredLayers.yaml")
+    records = []
+    with tempfile.TemporaryDirectory() as tmp:
+        steps = [("object-based", source, ["--object-root", "model", "--output-object-root", "model"]),
+                 ("name-based", source, ["--object-root", "model"]),
+                 ("object-based", os.path.join(tmp, "1", "ckpt"), ["--output-object-root", "model"])]
+        for index, (scheme, src, extra) in enumerate(steps):
+            prefix = os.path.join(tmp, str(index), "ckpt")
+            args = ["convert", spec, src, "--to", scheme, "-o", prefix] + extra
+            result = subprocess.run([binary] + args, capture_output=True, text=True)
+            assert result.returncode == 0, (args, result.stdout, result.stderr)
+            keys = sorted(k for k, _ in tf.train.list_variables(prefix))
+            if scheme == "object-based":
+                tf.keras.backend.clear_session()
+                fresh_layer = StoredLayers()
+                fresh_layer(tf.constant(inputs))
+                tf.train.Checkpoint(model=fresh_layer).read(prefix).assert_consumed()
+                np.testing.assert_array_equal(fresh_layer(tf.constant(inputs)).numpy(), outputs)
+                assert keys == sorted(k for k, _ in tf.train.list_variables(source)), keys
+            records.append({"scheme": scheme, "from": "TensorFlow's object-based checkpoint" if index < 2
+                            else "the name-based conversion", "keys": keys})
+            print(f"  StoredLayers: {scheme} conversion" + (" restored by TensorFlow" if scheme == "object-based" else ""))
+    write_json(os.path.join(folder, "conversions.json"), records)
 
 
 def seed_instance(model):
@@ -235,9 +292,168 @@ def seed_conversions(binary):
     return records
 
 
+# ---------------------------------------------------------------------------
+# Training state: a tf.compat.v1.train optimizer's slots and own variables
+# converted with the model (`convert --training-state`).
+
+TRAIN_STEPS, MORE_STEPS = 3, 2
+
+
+def loss_of(step, layer, inputs):
+    return tf.reduce_mean(tf.square(call(step, layer, inputs))) + tf.math.add_n(layer.losses)
+
+
+def train(step, layer, optimizer, inputs, steps, global_step=None):
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            loss = loss_of(step, layer, inputs)
+        grads = tape.gradient(loss, layer.trainable_variables)
+        optimizer.apply_gradients(zip(grads, layer.trainable_variables), global_step=global_step)
+
+
+def tf1_adam():
+    return tf.compat.v1.train.AdamOptimizer(0.01)
+
+
+def created_in_order(step, inputs):
+    """A fresh, built `step` and its variables in creation order (the order
+    `modelspec migrate` pairs them in)."""
+    tf.keras.backend.clear_session()
+    created = []
+
+    def creator(next_creator, **kw):
+        created.append(next_creator(**kw))
+        return created[-1]
+
+    with tf.variable_creator_scope(creator):
+        layer = CLASSES[step](10)
+        call(step, layer, inputs)
+    return layer, created
+
+
+def model_and_optimizer(step, inputs):
+    """A fresh `step` (and its variables in creation order) with a TF1 Adam whose
+    slots and beta powers exist (zero): what a restore fills, before any update."""
+    layer, created = created_in_order(step, inputs)
+    optimizer = tf1_adam()
+    optimizer._create_slots(layer.trainable_variables)
+    return layer, created, optimizer
+
+
+def slot_values(created, optimizer):
+    """Per variable in creation order, its m and v; then beta1_power, beta2_power."""
+    values = [optimizer.get_slot(v, s).numpy() for v in created for s in ("m", "v")]
+    return values + [v.numpy() for v in optimizer._non_slot_variables()]
+
+
+def training_state(out, inputs):
+    """CompatModel trained TRAIN_STEPS steps with `tf.compat.v1.train.AdamOptimizer`
+    (eager, as TF2 runs TF1 code), saved by a TF1 Saver with its slots, beta
+    powers and global_step (`training/name_based/model.ckpt`); then trained
+    MORE_STEPS more: the reference. Each conversion of that checkpoint
+    (`convert --training-state`) is restored by TensorFlow into the step with a
+    fresh Adam (`tf.train.Checkpoint(model=layer, optimizer=adam).read(...)
+    .assert_consumed()`, or a Saver over the weights, slots and beta powers),
+    must hold the same slot values, and trained MORE_STEPS more must end where
+    CompatModel did. TensorFlow's own object-based checkpoint of the restored
+    FullyNativeModel (`training/FullyNativeModel/object_based/ckpt`) is the key
+    layout the Swift tests compare with."""
+    binary = cli()
+    inputs = tf.constant(inputs)
+    folder = golden_dir(AREA, "training")
+    layer, created = created_in_order("CompatModel", inputs)
+    reader = tf.train.load_checkpoint(os.path.join(out, "CompatModel", "name_based", "model.ckpt"))
+    for variable in layer.weights:
+        variable.assign(reader.get_tensor(strip0(variable.name)))
+    optimizer = tf1_adam()
+    global_step = tf.compat.v1.train.get_or_create_global_step()
+    train("CompatModel", layer, optimizer, inputs, TRAIN_STEPS, global_step)
+    source = os.path.join(folder, "name_based", "model.ckpt")
+    saved = layer.weights + optimizer.variables() + [global_step]
+    tf.compat.v1.train.Saver(var_list=saved, save_relative_paths=True).save(None, source, write_meta_graph=False)
+    os.remove(os.path.join(folder, "name_based", "checkpoint"))
+    source_slots = slot_values(created, optimizer)
+    train("CompatModel", layer, optimizer, inputs, MORE_STEPS)
+    reference = [v.numpy() for v in created]
+    if binary is None:
+        print("  (no Swift CLI built: training-state conversions not verified)")
+        return []
+    spec = lambda s: os.path.join(ROOT, "specs", s + ".yaml")
+    rel = lambda p: os.path.relpath(p, ROOT)
+    records = []
+    with tempfile.TemporaryDirectory() as tmp:
+        def convert(step, scheme, source_path, source_spec, extra, name):
+            prefix = os.path.join(tmp, name, "ckpt")
+            args = ["convert", spec(step), source_path, "--from", spec(source_spec), "--to", scheme,
+                    "--training-state", "-o", prefix] + extra
+            result = subprocess.run([binary] + args, capture_output=True, text=True)
+            assert result.returncode == 0, (args, result.stdout, result.stderr)
+            return prefix, args, result
+
+        def restore(step, scheme, prefix):
+            layer, created, optimizer = model_and_optimizer(step, inputs)
+            if scheme == "object-based":
+                tf.train.Checkpoint(model=layer, optimizer=optimizer).read(prefix).assert_consumed()
+                how = "tf.train.Checkpoint(model=layer, optimizer=adam).read(...).assert_consumed()"
+            else:
+                tf.compat.v1.train.Saver(var_list=layer.weights + optimizer.variables()).restore(None, prefix)
+                how = "tf.compat.v1.train.Saver(var_list=layer.weights + adam.variables()).restore"
+            return layer, created, optimizer, how
+
+        def check(step, scheme, prefix, args, result, note):
+            layer, created, optimizer, how = restore(step, scheme, prefix)
+            got_slots = slot_values(created, optimizer)
+            assert len(got_slots) == len(source_slots)
+            for got, want in zip(got_slots, source_slots):
+                np.testing.assert_array_equal(got, want)
+            train(step, layer, optimizer, inputs, MORE_STEPS)
+            diff = max(float(np.max(np.abs(v.numpy() - r))) for v, r in zip(created, reference))
+            assert diff <= 1e-6, (step, scheme, diff)
+            records.append({
+                "command": ["modelspec"] + ["OUT" if a == prefix else "IN" if a.startswith(tmp) else
+                                            rel(a) if os.path.isabs(a) else a for a in args],
+                "step": step, "scheme": scheme, "note": note,
+                "keys": sorted(k for k, _ in tf.train.list_variables(prefix)),
+                "stderr": result.stderr.strip().splitlines(),
+                "restored_by": how, "slots_equal": True,
+                "max_abs_weight_difference_after_more_steps": diff,
+            })
+            print(f"  TensorFlow restored {step} ({scheme}) with Adam's slots and trained on: {diff}")
+
+        root = ["--output-object-root", "model"]
+        for step in STEPS:
+            for scheme in ("name-based", "object-based"):
+                prefix, args, result = convert(step, scheme, source, "CompatModel",
+                                               root if scheme == "object-based" else [], f"{step}-{scheme}")
+                check(step, scheme, prefix, args, result, "from CompatModel's TF1 training checkpoint")
+                if step == "FullyNativeModel" and scheme == "object-based":
+                    native = prefix
+                    # What TensorFlow itself writes for the restored model and optimizer.
+                    mine = os.path.join(folder, "FullyNativeModel", "object_based", "ckpt")
+                    layer, _, optimizer, _ = restore(step, scheme, prefix)
+                    tf.train.Checkpoint(model=layer, optimizer=optimizer).write(mine)
+                    assert sorted(k for k, _ in tf.train.list_variables(mine)) == records[-1]["keys"]
+        # And back: the native object-based training checkpoint to TF1 names.
+        prefix, args, result = convert("CompatModel", "name-based", native, "FullyNativeModel",
+                                       ["--object-root", "model"], "back")
+        check("CompatModel", "name-based", prefix, args, result, "FullyNativeModel's object-based conversion, back to TF1 names")
+        back = tf.train.load_checkpoint(prefix)
+        original = tf.train.load_checkpoint(source)
+        kept = [k for k, _ in tf.train.list_variables(source) if k != "global_step"]
+        assert sorted(k for k, _ in tf.train.list_variables(prefix)) == sorted(kept)
+        for key in kept:
+            np.testing.assert_array_equal(back.get_tensor(key), original.get_tensor(key))
+        print("  round trip: TF1 names -> object paths -> TF1 names gives the original tensors (global_step left out)")
+    return records
+
+
 def main():
     out = os.path.join(os.path.dirname(golden_dir(AREA)), AREA)
     shutil.rmtree(out)
     out = golden_dir(AREA)
     inputs = walk(out)
     conversions(out, inputs)
+    records = training_state(out, inputs)
+    write_json(os.path.join(out, "training", "conversions.json"), records)
+    if cli() is not None:
+        stored_layers(cli())

@@ -19,11 +19,19 @@ TruncatedNormal on Philox). This area records, in both modes:
                             initializers do; Keras layers (tf.compat.v1.layers and
                             native) draw their seeds from Python's `random`, not
                             from the tool, and do not.
+    fresh_processes.json    the guide's FullyNativeModel and CompatModel made under the
+                            tool in two fresh Python processes: the Keras kernels differ
+                            from run to run (tf_keras seeds each initializer with
+                            `random.randint(1, 1e9)`, a stateless op on `[seed, 0]`;
+                            the tool patches neither), so no value ModelSpec could give
+                            would be TensorFlow's.
 """
 import json
 import os
 import random
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import tensorflow as tf
@@ -68,6 +76,14 @@ class StartingWeights(tf.keras.layers.Layer):
             v1.get_variable("unit", [], initializer=v1.random_uniform_initializer())
             v1.get_variable("ones", [3], initializer=v1.ones_initializer())
             v1.get_variable("scalar_glorot", [])
+            v1.get_variable("he_normal", [4, 5], initializer=v1.initializers.he_normal())
+            v1.get_variable("lecun_uniform", [2, 3, 4], initializer=v1.initializers.lecun_uniform())
+            v1.get_variable("scaled", [3, 4], initializer=v1.variance_scaling_initializer(
+                scale=0.5, mode="fan_avg", distribution="untruncated_normal"))
+            v1.get_variable("orthogonal_tall", [9, 4], initializer=v1.orthogonal_initializer())
+            v1.get_variable("orthogonal_wide", [2, 3, 7], initializer=v1.orthogonal_initializer(gain=2.0))
+            v1.get_variable("orthogonal_square", [16, 16], initializer=v1.orthogonal_initializer())
+            v1.get_variable("identity", [3, 4], initializer=v1.initializers.identity(gain=0.5))
             return tf.linalg.matmul(inputs, default)
 
 
@@ -100,6 +116,41 @@ def weights_under_tool(case, mode, python_seed):
     return inputs.numpy(), [v for v in created if id(v) in weight_ids]
 
 
+# Run in a fresh interpreter: the guide's FullyNativeModel and CompatModel made under
+# the tool (Python's `random` left as the interpreter seeds it), their first kernel values.
+FRESH_PROCESS = """
+import json, sys
+import tensorflow as tf
+sys.path.insert(0, {oracle!r})
+import seeds
+values = {{}}
+for step in ["FullyNativeModel", "CompatModel"]:
+    tf.keras.backend.clear_session()
+    with tf.compat.v1.keras.utils.DeterministicRandomTestTool(mode="num_random_ops").scope():
+        layer = getattr(seeds, step)(10)
+        inputs = tf.random.normal((2, 5, 5, 5))
+        layer(inputs, training=False) if step == "CompatModel" else layer(inputs)
+    values[step] = {{v.name: v.numpy().ravel()[:4].tolist() for v in layer.weights}}
+print(json.dumps(values))
+"""
+
+
+def fresh_process_runs():
+    """Two fresh Python processes make the guide's models under the tool, as a user
+    runs the guide twice: the Keras layers' kernels differ (TensorFlow itself does not
+    fix them), their zero biases agree."""
+    code = FRESH_PROCESS.format(oracle=os.path.dirname(os.path.abspath(__file__)))
+    runs = [json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                      check=True).stdout.strip().splitlines()[-1]) for _ in range(2)]
+    record = {}
+    for step in runs[0]:
+        record[step] = {name: {"first_values_run_1": runs[0][step][name], "first_values_run_2": runs[1][step][name],
+                               "same": runs[0][step][name] == runs[1][step][name]} for name in runs[0][step]}
+        kernels = [v for n, v in record[step].items() if "kernel" in n]
+        assert kernels and not any(v["same"] for v in kernels), (step, record[step])
+    return record
+
+
 def main():
     out = os.path.join(os.path.dirname(golden_dir(AREA)), AREA)
     shutil.rmtree(out)
@@ -130,3 +181,4 @@ def main():
         cases.append(record)
     write_json(os.path.join(out, "ops.json"), [{"op": k, "shape": s, "args": a} for k, s, a in OPS])
     write_json(os.path.join(out, "cases.json"), cases)
+    write_json(os.path.join(out, "fresh_processes.json"), fresh_process_runs())

@@ -63,6 +63,7 @@ extension GeneratedModel {
 extension ExpectedVariable {
     /// A generated model's manifest entry, as a checkpoint should hold it.
     public init(_ entry: ManifestEntry) {
-        self.init(name: entry.name, shape: entry.shape, dtype: entry.dtype, trainable: entry.trainable, variableName: entry.variableName)
+        self.init(name: entry.name, shape: entry.shape, dtype: entry.dtype, trainable: entry.trainable, variableName: entry.variableName,
+                  objectPath: entry.objectPath)
     }
 }

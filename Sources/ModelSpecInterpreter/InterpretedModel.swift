@@ -313,7 +313,7 @@ public final class InterpretedModel: ShimLayer {
                                  training: frame.flag(config.training, default: false), reuse: config.reuse)]
         case let .callLayer(name, training):
             return try callLayer(name, inputs, operands: step.inputs, training: frame.flag(training, default: frame.training), tf, frame)
-        case let .getOrCreateLayer(name, config):
+        case let .getOrCreateLayer(name, config, _):
             let configuration = try frame.bindings.configuration(config)
             let layer = try tf.getOrCreateLayer(name) {
                 KerasLayer(configuration, path: tf.currentScope.qualified(config.name ?? config.kind.baseName))

@@ -6,12 +6,11 @@
 /// with the object graph TensorFlow restores by.
 ///
 /// Values are copied byte for byte (dtype and shape as stored); a partitioned
-/// source tensor is written whole. With `trainingState`, a name-based source's
-/// optimizer slots follow their variables (`[scope/]<old key>/Adam` becomes
-/// `[scope/]<new key>/Adam`) and its optimizer state (`beta1_power`,
-/// `global_step`, ...) is copied under its own key; slots are converted between
-/// name-based checkpoints only (an object-based checkpoint keeps them in the
-/// optimizer's object graph, which ModelSpec does not model).
+/// source tensor is written whole. With `trainingState`, a `tf.compat.v1.train`
+/// optimizer's slots follow their variables and its non-slot variables
+/// (`beta1_power`) come along, in either scheme (see
+/// `CheckpointConversion+TrainingState.swift`); `global_step` is copied between
+/// name-based checkpoints.
 public struct CheckpointConversion: Sendable {
     /// How the converted checkpoint keys one model variable.
     public struct TargetKey: Hashable, Sendable {
@@ -43,7 +42,7 @@ public struct CheckpointConversion: Sendable {
     /// The tensors copied, in the order written (variables in model order, then training state).
     public private(set) var copies: [Copy] = []
     /// Training state left out (an entry that has no place in the target), one line each.
-    public private(set) var notes: [String] = []
+    public internal(set) var notes: [String] = []
 
     /// - Parameters:
     ///   - checkpoint: the source.
@@ -54,15 +53,14 @@ public struct CheckpointConversion: Sendable {
     ///   - objectRoot: the path of the model in an object-based target
     ///     (`["model"]` for `tf.train.Checkpoint(model=layer)`; empty for the model as root).
     ///   - trainingState: whether optimizer slots and state come along.
+    ///   - optimizer: the kind of optimizer whose name-based slots are converted to
+    ///     object-based ones, when their name is not its default (`MyAdam`).
+    ///   - optimizerPath: the optimizer's object path in an object-based target.
     public init(from checkpoint: Checkpoint, match: CheckpointMatch, keys: [String: TargetKey],
-                to scheme: CheckpointScheme, objectRoot: [String] = [], trainingState: Bool = false) throws {
+                to scheme: CheckpointScheme, objectRoot: [String] = [], trainingState: Bool = false,
+                optimizer: OptimizerSlotNames? = nil, optimizerPath: [String] = ["optimizer"]) throws {
         guard match.missing.isEmpty, match.mismatched.isEmpty else {
             throw Failure(message: "the checkpoint does not hold every variable with its shape and dtype")
-        }
-        let sourceScheme = CheckpointScheme(keys: checkpoint.entries.lazy.map(\.name))
-        if trainingState, sourceScheme == .objectBased || scheme == .objectBased,
-           let slot = match.skipped.first(where: { if case .slot = $0.reason { true } else { false } }) {
-            throw Failure(message: "the optimizer slot '\(slot.entry.name)' cannot follow its variable: slots are converted between name-based checkpoints only")
         }
         if scheme == .nameBased {
             var owners: [String: String] = [:]
@@ -74,7 +72,7 @@ public struct CheckpointConversion: Sendable {
             }
         }
         var graphVariables: [ObjectGraph.Variable] = []
-        var newKeyOfVariable: [String: String] = [:]
+        var targets: [String: (key: TargetKey, written: String)] = [:]
         for found in match.matched {
             guard let key = keys[found.variable.name] else {
                 throw Failure(message: "no target key for the variable '\(found.variable.name)'")
@@ -89,39 +87,25 @@ public struct CheckpointConversion: Sendable {
                 target = variable.checkpointKey
             }
             try copy(found.key, to: target, from: checkpoint)
-            newKeyOfVariable[found.variable.name] = target
+            targets[found.variable.name] = (key, target)
+        }
+        var graphSlots: [ObjectGraph.Slot] = []
+        if trainingState {
+            let state = try CarriedState(checkpoint, match)
+            switch scheme {
+            case .nameBased:
+                try writeNameBased(state, targets: targets, from: checkpoint)
+            case .objectBased:
+                try writeObjectBased(state, targets: targets, objectRoot: objectRoot, optimizer: optimizer,
+                                     optimizerPath: optimizerPath, variables: &graphVariables, slots: &graphSlots, from: checkpoint)
+            }
         }
         if scheme == .objectBased {
-            try writer.add(try ObjectGraph(graphVariables))
-        }
-        guard trainingState else { return }
-        for skip in match.skipped {
-            switch skip.reason {
-            case let .slot(variable, name):
-                guard match.movingAverages == nil,
-                      let oldKey = match.lookupKey(for: variable), let newKey = newKeyOfVariable[variable] else {
-                    throw Failure(message: "the slot '\(skip.entry.name)' cannot follow its variable '\(variable)' when loading moving averages")
-                }
-                // `[scope/]<old key>/<slot>` -> `[scope/]<new key>/<slot>`.
-                let body = String(skip.entry.name.dropLast(name.count + 1))
-                guard body.hasSuffix(oldKey) else {
-                    throw Failure(message: "the slot '\(skip.entry.name)' is not below its variable's key '\(oldKey)'")
-                }
-                let scope = String(body.dropLast(oldKey.count))
-                try copy(skip.entry.name, to: scope + newKey + "/" + name, from: checkpoint)
-            case .optimizerState, .globalStep:
-                if scheme == .nameBased {
-                    try copy(skip.entry.name, to: skip.entry.name, from: checkpoint)
-                } else {
-                    notes.append("left out '\(skip.entry.name)': an object-based checkpoint keeps optimizer state in the optimizer's object graph")
-                }
-            case .averagedValue, .ignored:
-                continue
-            }
+            try writer.add(try ObjectGraph(graphVariables, slots: graphSlots))
         }
     }
 
-    private mutating func copy(_ key: String, to target: String, from checkpoint: Checkpoint) throws {
+    mutating func copy(_ key: String, to target: String, from checkpoint: Checkpoint) throws {
         let entry = try checkpoint.requireEntry(named: key)
         if entry.dtype == .string {
             try writer.add(name: target, shape: entry.shape, strings: try checkpoint.strings(named: key))

@@ -71,6 +71,7 @@ struct CheckpointLoadingOptions: ParsableArguments {
 extension Manifest {
     /// The variables a checkpoint should hold for this manifest.
     var expectedVariables: [ExpectedVariable] {
-        variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype, trainable: $0.trainable, variableName: $0.variableName) }
+        variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype, trainable: $0.trainable,
+                                         variableName: $0.variableName, objectPath: $0.storedLayer?.objectPath) }
     }
 }

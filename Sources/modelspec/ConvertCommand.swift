@@ -18,9 +18,13 @@ struct ConvertCommand: ParsableCommand {
             to a new checkpoint at PREFIX keyed for --to: name-based (a Saver's keys, \
             TensorFlow's variable names) or object-based (tf.train.Checkpoint's object paths, \
             with the object graph TensorFlow restores by; --output-object-root model for \
-            tf.train.Checkpoint(model=layer)). With --training-state, optimizer slots follow \
-            their variables and optimizer state (beta1_power, global_step) is copied \
-            (name-based to name-based). The input is never overwritten: PREFIX's files must \
+            tf.train.Checkpoint(model=layer)). With --training-state, a tf.compat.v1.train \
+            optimizer's slots follow their variables and its own variables (beta1_power) \
+            come along, in either scheme: name-based '<variable>/Adam_1' is object-based \
+            '<variable path>/.OPTIMIZER_SLOT/optimizer/v' (tf.train.Checkpoint(model=layer, \
+            optimizer=optimizer); --output-optimizer-path names the optimizer's path, \
+            --optimizer its kind when the slots do not carry its default name); \
+            global_step is copied between name-based checkpoints. The input is never overwritten: PREFIX's files must \
             not exist. Exit 1 when the checkpoint does not hold SPEC's variables (listed as \
             'diff' lists them), 2 on other errors.
             """
@@ -47,8 +51,14 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The model's object path in the new object-based checkpoint ('model' for tf.train.Checkpoint(model=layer)).", valueName: "path"))
     var outputObjectRoot: String = ""
 
-    @Flag(help: "Optimizer slots follow their variables; optimizer state (beta1_power, global_step) is copied.")
+    @Flag(help: "Optimizer slots follow their variables; optimizer state (beta1_power, global_step) comes along.")
     var trainingState = false
+
+    @Option(help: ArgumentHelp("With --training-state: the kind of tf.compat.v1.train optimizer whose name-based slots become object-based (\(OptimizerSlotNames.all.map(\.kind).joined(separator: ", "))), when they do not carry its default name.", valueName: "kind"))
+    var optimizer: String?
+
+    @Option(help: ArgumentHelp("With --training-state: the optimizer's object path in the new object-based checkpoint ('optimizer' for tf.train.Checkpoint(model=layer, optimizer=optimizer)).", valueName: "path"))
+    var outputOptimizerPath: String = "optimizer"
 
     @OptionGroup var values: SpecValueOptions
 
@@ -57,6 +67,10 @@ struct ConvertCommand: ParsableCommand {
     func validate() throws {
         if pins != nil && from == nil { throw ValidationError("--pins needs --from") }
         if loading.allowMissing { throw ValidationError("--allow-missing: a converted checkpoint holds every variable of the spec") }
+        if let optimizer, OptimizerSlotNames.named(optimizer) == nil {
+            throw ValidationError("--optimizer \(optimizer): not one of \(OptimizerSlotNames.all.map(\.kind).joined(separator: ", "))")
+        }
+        if outputOptimizerPath.split(separator: "/").isEmpty { throw ValidationError("--output-optimizer-path: an object path is needed") }
     }
 
     func run() throws {
@@ -78,19 +92,14 @@ struct ConvertCommand: ParsableCommand {
             print(DiffCommand.report(match, spec: spec, checkpoint: opened.prefix))
             throw ExitCode(1)
         }
-        let unknown = manifest.variables.filter { $0.targetKey == nil }.map(\.name)
-        if to == .objectBased, !unknown.isEmpty {
-            FileHandle.standardError.write(Data("error: \(spec): the object paths of \(unknown.joined(separator: ", ")) are not known: TensorFlow keeps get_or_create_layer layers under _tf1_style_var_store/_layers in its own way; convert to name-based instead\n".utf8))
-            throw ExitCode(1)
-        }
-        let keys = Dictionary(manifest.variables.map { entry in
-            (entry.name, entry.targetKey ?? CheckpointConversion.TargetKey(variableName: entry.variableName, objectPath: []))
-        }, uniquingKeysWith: { first, _ in first })
+        let keys = Dictionary(manifest.variables.map { ($0.name, $0.targetKey) }, uniquingKeysWith: { first, _ in first })
         let root = outputObjectRoot.split(separator: "/").map(String.init)
         let conversion: CheckpointConversion
         do {
             conversion = try CheckpointConversion(from: opened, match: match, keys: keys, to: to.scheme,
-                                                  objectRoot: root, trainingState: trainingState)
+                                                  objectRoot: root, trainingState: trainingState,
+                                                  optimizer: optimizer.flatMap(OptimizerSlotNames.named),
+                                                  optimizerPath: outputOptimizerPath.split(separator: "/").map(String.init))
         } catch {
             FileHandle.standardError.write(Data("error: cannot convert \(opened.prefix): \(error)\n".utf8))
             throw ExitCode(error is CheckpointConversion.Failure ? 1 : 2)
@@ -103,7 +112,9 @@ struct ConvertCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        CheckpointLoadingOptions.printReport(match.report)
+        // With --training-state the skipped training state is converted, not skipped.
+        let skipped = match.skippedSummary
+        CheckpointLoadingOptions.printReport(match.report.filter { !trainingState || $0.message != skipped })
         for note in conversion.notes {
             FileHandle.standardError.write(Data("note: \(note)\n".utf8))
         }
@@ -118,15 +129,16 @@ extension Manifest.Entry {
     /// How a converted checkpoint keys the variable: by TensorFlow's variable name
     /// (name-based), or (object-based) by its attribute path when a native layer
     /// owns it, else by its place in the `track_tf1_style_variables` store that
-    /// holds it: `[<shim layer's path>/]_tf1_style_var_store/_vars/<TF1 name>`.
-    /// Nil for a variable whose object path ModelSpec does not know (a
-    /// `get_or_create_layer` layer's weight).
-    var targetKey: CheckpointConversion.TargetKey? {
+    /// holds it: `[<shim layer's path>/]_tf1_style_var_store/_vars/<TF1 name>`, or
+    /// for a `get_or_create_layer` layer's weight `…/_tf1_style_var_store/_layers/<key>/…`.
+    var targetKey: CheckpointConversion.TargetKey {
         if let objectPath {
             return CheckpointConversion.TargetKey(variableName: variableName, objectPath: objectPath.split(separator: "/").map(String.init))
         }
-        guard let storePath else { return nil }
-        let store = storePath.split(separator: "/").map(String.init)
+        if let storedLayer {
+            return CheckpointConversion.TargetKey(variableName: variableName, objectPath: storedLayer.objectPath)
+        }
+        let store = (storePath ?? "").split(separator: "/").map(String.init)
         return CheckpointConversion.TargetKey(variableName: variableName, objectPath: store + ["_tf1_style_var_store", "_vars", name])
     }
 }

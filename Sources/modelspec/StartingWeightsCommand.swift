@@ -22,7 +22,9 @@ struct StartingWeightsCommand: ParsableCommand {
             tf.random.normal inside the scope first. Only variables made by get_variable \
             (variable steps) take the tool's values in TensorFlow 2.21; the weights of \
             Keras layers (tf.compat.v1.layers and native) are seeded from Python's random \
-            instead: exit 1 naming them, unless --allow-other-initial-values. Inputs with \
+            instead, which the tool does not fix, so TensorFlow's own values differ from \
+            run to run: exit 1 naming them, unless --allow-other-initial-values (then \
+            they keep ModelSpec's own initial values). Inputs with \
             sizes the spec leaves open take 1, or --input NAME=DIMS.
             """
     )
@@ -89,7 +91,7 @@ struct StartingWeightsCommand: ParsableCommand {
         let others = model.notFromStartingWeights
         if !others.isEmpty {
             let label = allowOtherInitialValues ? "warning" : "error"
-            FileHandle.standardError.write(Data("\(label): \(others.count) variables do not take TensorFlow's starting values under the tool (TensorFlow seeds Keras layers' initializers from Python's random): \(others.joined(separator: ", "))\n".utf8))
+            FileHandle.standardError.write(Data("\(label): \(others.count) variables have no TensorFlow starting value to reproduce: \(others.joined(separator: ", ")). TensorFlow 2.21 seeds Keras layers' initializers (tf.compat.v1.layers and native) from Python's random, which DeterministicRandomTestTool does not fix, so TensorFlow itself starts them differently in every run; compare a migration through a converted checkpoint instead (docs/migration.md)\n".utf8))
             if !allowOtherInitialValues { throw ExitCode(1) }
         }
         var writer = CheckpointWriter()

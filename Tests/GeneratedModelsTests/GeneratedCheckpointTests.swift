@@ -33,6 +33,23 @@ struct GeneratedCheckpointTests {
         }
     }
 
+    /// NestedModel's TF2 object-based checkpoint: the weights of its
+    /// `get_or_create_layer` model load by the object path TensorFlow gives them
+    /// (`_tf1_style_var_store/_layers/.Sdense_model/layer_with_weights-0/kernel`).
+    @Test func getOrCreateLayerWeightsLoadByObjectPath() throws {
+        let golden = try SeedGolden("NestedModel")
+        let model = NestedModel()
+        #expect(NestedModel.manifest.map(\.objectPath) == [
+            ["_tf1_style_var_store", "_layers", "/dense_model", "layer_with_weights-0", "kernel"],
+            ["_tf1_style_var_store", "_layers", "/dense_model", "layer_with_weights-0", "bias"],
+        ])
+        let checkpoint = try Checkpoint(path: Self.checkpoints.appendingPathComponent("NestedModel/object_checkpoint/ckpt").path)
+        let match = try model.load(checkpoint, options: LoadOptions(mapping: NameMapping(objectRoot: "model/")))
+        #expect(match.isExact)
+        let outputs = try model(try golden.inputs()[0])
+        expectClose(outputs, try golden.tensor(golden.outputFiles[0]), "NestedModel (object-based)")
+    }
+
     @Test func mismatchedCheckpointIsRefusedWithEveryProblem() throws {
         // DenseLayer's checkpoint for a model with another number of units: both variables mismatch.
         let model = DenseLayer(units: 4)

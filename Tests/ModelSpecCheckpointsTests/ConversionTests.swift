@@ -196,10 +196,123 @@ import Testing
         let again = CheckpointMatch(expected: renamed, entries: written.entries)
         #expect(again.isExact)
         #expect(again.skippedSummary == match.skippedSummary)
-        // Slots into an object-based checkpoint: refused, not dropped.
-        #expect(throws: CheckpointConversion.Failure.self) {
-            try CheckpointConversion(from: source, match: match, keys: keys, to: .objectBased, trainingState: true)
+    }
+
+    static let training = folder + "/training"
+
+    /// CompatModel's TF1 training checkpoint (Adam's slots, beta powers,
+    /// global_step) converted with the map from CompatModel to `step`.
+    static func convertedTraining(_ step: String, to scheme: CheckpointScheme) throws -> (CheckpointConversion, String) {
+        let old = try prepared("CompatModel"), new = try prepared(step)
+        let map = try MigrationMap(old: old.manifest, new: new.manifest)
+        let renames = Dictionary(uniqueKeysWithValues: map.pairs.map { ($0.new.name, $0.old.variableName) })
+        let source = try Checkpoint(path: training + "/name_based/model.ckpt")
+        let match = CheckpointMatch(expected: new.expected, entries: source.entries, mapping: NameMapping(renames: renames))
+        #expect(match.isExact)
+        let conversion = try CheckpointConversion(from: source, match: match, keys: targetKeys(new.manifest), to: scheme,
+                                                  objectRoot: ["model"], trainingState: true)
+        let prefix = try temporaryFolder("convert-training") + "/ckpt"
+        try conversion.writer.write(prefix: prefix)
+        return (conversion, prefix)
+    }
+
+    /// A TF1 training checkpoint to TF2's object-based layout: each slot below its
+    /// variable (`.OPTIMIZER_SLOT/optimizer/m`, `v`), the beta powers under the
+    /// optimizer, the slots listed on the optimizer's node; the keys, values and
+    /// object graph TensorFlow writes itself for the model and a TF1 Adam it
+    /// restored (`oracle/migration.py` also had TensorFlow restore the CLI's
+    /// conversion to every step, with `assert_consumed()`, equal slots and
+    /// training on to the same weights: `training/conversions.json`).
+    @Test func trainingStateToObjectBased() throws {
+        let (conversion, prefix) = try Self.convertedTraining("FullyNativeModel", to: .objectBased)
+        #expect(conversion.notes.count == 1 && conversion.notes[0].contains("global_step"), "\(conversion.notes)")
+        let ours = try Checkpoint(path: prefix)
+        let theirs = try Checkpoint(path: Self.training + "/FullyNativeModel/object_based/ckpt")
+        #expect(ours.entries.map(\.name) == theirs.entries.map(\.name))
+        #expect(theirs.entries.filter { $0.name.contains(".OPTIMIZER_SLOT/optimizer/") }.count == 8)
+        for entry in theirs.entries where entry.name != CheckpointScheme.objectGraphKey {
+            #expect(try ours.rawBytes(named: entry.name) == theirs.rawBytes(named: entry.name), "\(entry.name)")
         }
+        func graph(_ checkpoint: Checkpoint) throws -> (variables: Set<String>, slots: Set<String>) {
+            let bytes = try checkpoint.strings(named: CheckpointScheme.objectGraphKey)[0]
+            let variables = try ObjectGraph.variables(inSerialized: bytes).map { "\($0.variable.path) \($0.variable.fullName) \($0.key)" }
+            let slots = try ObjectGraph.slots(inSerialized: bytes).map {
+                "\($0.slot.variable) \($0.slot.optimizer) \($0.slot.name) \($0.slot.fullName) \($0.key)"
+            }
+            return (Set(variables), Set(slots))
+        }
+        let (ourVariables, ourSlots) = try graph(ours), (tfVariables, tfSlots) = try graph(theirs)
+        #expect(ourVariables == tfVariables)
+        #expect(ourSlots == tfSlots)
+        #expect(tfSlots.count == 8 && tfVariables.count == 6)
+    }
+
+    /// Every step, both schemes: the slots follow their variables and load back
+    /// as the step's training state; to TF1 names and back, the original tensors.
+    @Test("Training state follows the walk", arguments: steps, schemes)
+    func trainingStateFollowsTheWalk(_ step: String, _ scheme: CheckpointScheme) throws {
+        let (conversion, prefix) = try Self.convertedTraining(step, to: scheme)
+        let written = try Checkpoint(path: prefix)
+        let new = try Self.prepared(step)
+        let match = CheckpointMatch(expected: new.expected, entries: written.entries,
+                                    mapping: NameMapping(objectRoot: scheme == .objectBased ? "model/" : ""))
+        #expect(match.isExact)
+        let slots = match.skipped.filter { if case .slot = $0.reason { true } else { false } }
+        #expect(slots.count == 8, "\(match.skipped.map(\.entry.name))")
+        #expect(conversion.copies.count == (scheme == .nameBased ? 15 : 14))
+        // The beta powers: under their names, or the optimizer's object.
+        let betas = scheme == .nameBased ? ["beta1_power", "beta2_power"]
+            : ["optimizer/beta1_power/.ATTRIBUTES/VARIABLE_VALUE", "optimizer/beta2_power/.ATTRIBUTES/VARIABLE_VALUE"]
+        let source = try Checkpoint(path: Self.training + "/name_based/model.ckpt")
+        for (key, original) in zip(betas, ["beta1_power", "beta2_power"]) {
+            #expect(try written.rawBytes(named: key) == source.rawBytes(named: original))
+        }
+    }
+
+    /// An object-based training checkpoint back to TF1 names: every tensor of the
+    /// original but `global_step`, which the object-based layout does not keep.
+    @Test func trainingStateRoundTrip() throws {
+        let (_, native) = try Self.convertedTraining("FullyNativeModel", to: .objectBased)
+        let compat = try Self.prepared("CompatModel"), fully = try Self.prepared("FullyNativeModel")
+        let map = try MigrationMap(old: fully.manifest, new: compat.manifest)
+        let renames = Dictionary(uniqueKeysWithValues: map.pairs.map { ($0.new.name, $0.old.name) })
+        let source = try Checkpoint(path: native)
+        let match = CheckpointMatch(expected: compat.expected, entries: source.entries, mapping: NameMapping(renames: renames, objectRoot: "model/"))
+        #expect(match.isExact)
+        let back = try CheckpointConversion(from: source, match: match, keys: Self.targetKeys(compat.manifest), to: .nameBased, trainingState: true)
+        let prefix = try temporaryFolder("convert-training-back") + "/ckpt"
+        try back.writer.write(prefix: prefix)
+        let original = try Checkpoint(path: Self.training + "/name_based/model.ckpt"), roundTrip = try Checkpoint(path: prefix)
+        #expect(roundTrip.entries.map(\.name) == original.entries.map(\.name).filter { $0 != "global_step" })
+        for entry in roundTrip.entries {
+            #expect(try roundTrip.rawBytes(named: entry.name) == original.rawBytes(named: entry.name), "\(entry.name)")
+        }
+    }
+
+    /// Slots an object-based checkpoint cannot hold as TensorFlow would: refused,
+    /// not dropped; an optimizer with another name, by its kind.
+    @Test func trainingStateRefusals() throws {
+        let spec = Repo.root + "/Tests/ModelSpecCheckpointsTests/Specs/TrainedTinyCNN.yaml"
+        let inputs = try tensor(Repo.root + "/Tests/Goldens/training_checkpoints/inputs.npy")
+        let prepared = try PreparedSpec(spec, inputs: ["images": inputs])
+        let keys = Self.targetKeys(prepared.manifest)
+        func conversion(_ name: String, optimizer: OptimizerSlotNames? = nil) throws -> CheckpointConversion {
+            let source = try Checkpoint(path: Repo.root + "/Tests/Goldens/training_checkpoints/\(name)/checkpoint")
+            let match = CheckpointMatch(expected: prepared.expected, entries: source.entries)
+            return try CheckpointConversion(from: source, match: match, keys: keys, to: .objectBased, trainingState: true, optimizer: optimizer)
+        }
+        // Adam, Momentum and a second Adam over the same variables.
+        let twice = try #require(throws: CheckpointConversion.Failure.self) { try conversion("same_variables_twice") }
+        #expect(twice.message.contains("more than one optimizer"), "\(twice)")
+        // `name='MyAdam'`: its kind is needed, then its slots are m and v.
+        let named = try #require(throws: CheckpointConversion.Failure.self) { try conversion("adam_named") }
+        #expect(named.message.contains("MyAdam"), "\(named)")
+        let adam = try conversion("adam_named", optimizer: OptimizerSlotNames.named("adam"))
+        #expect(adam.copies.filter { $0.to.hasSuffix("/.OPTIMIZER_SLOT/optimizer/v/.ATTRIBUTES/VARIABLE_VALUE") }.count == prepared.expected.filter(\.trainable).count)
+        // Centered RMSProp: three slots a variable, rms, mg, momentum in TensorFlow's order.
+        let rmsprop = try conversion("rmsprop_centered")
+        #expect(rmsprop.copies.contains { $0.from.hasSuffix("/RMSProp_1") && $0.to.contains("/.OPTIMIZER_SLOT/optimizer/mg/") })
+        #expect(rmsprop.copies.contains { $0.from.hasSuffix("/RMSProp_2") && $0.to.contains("/.OPTIMIZER_SLOT/optimizer/momentum/") })
     }
 
     @Test func convertCommand() throws {
@@ -252,11 +365,50 @@ import Testing
         #expect(missing.status == 1)
         #expect(missing.out.contains("- conv_layer/kernel"), "\(missing.out)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/x.index") && !FileManager.default.fileExists(atPath: dir + "/y.index"))
-        // get_or_create_layer's weights: TensorFlow's object paths are not modelled; refused, not guessed.
-        let nested = try CLI.run(["convert", spec("NestedModel"), Repo.seedCheckpoints + "/NestedModel/checkpoint", "--to", "object-based", "-o", dir + "/z"])
-        #expect(nested.status == 1)
-        #expect(nested.err.contains("dense/kernel"), "\(nested.err)")
-        #expect(!FileManager.default.fileExists(atPath: dir + "/z.index"))
+        // Slots of an optimizer TensorFlow does not know by its name: its kind is asked for.
+        let kind = try CLI.run(["convert", spec("FullyNativeModel"), Self.training + "/name_based/model.ckpt", "--from", spec("CompatModel"),
+                                "--to", "object-based", "--training-state", "--optimizer", "adamw", "-o", dir + "/z"])
+        #expect(kind.status != 0 && kind.err.contains("adam, momentum"), "\(kind.err)")
+        let trained = try CLI.run(["convert", spec("FullyNativeModel"), Self.training + "/name_based/model.ckpt", "--from", spec("CompatModel"),
+                                   "--to", "object-based", "--training-state", "--output-optimizer-path", "train/adam", "-o", dir + "/z"])
+        #expect(trained.status == 0, "\(trained.err)")
+        #expect(trained.out.contains("model/conv2d/kernel/Adam_1 -> conv_layer/kernel/.OPTIMIZER_SLOT/train/adam/v/.ATTRIBUTES/VARIABLE_VALUE"), "\(trained.out)")
+        #expect(trained.out.contains("beta2_power -> train/adam/beta2_power/.ATTRIBUTES/VARIABLE_VALUE"), "\(trained.out)")
+        #expect(trained.err.contains("left out 'global_step'") && !trained.err.contains("skipped"), "\(trained.err)")
+    }
+
+    /// `get_or_create_layer` layers (a bare Dense in a variable scope, a Dense in a
+    /// Keras model outside one): TensorFlow's object-based checkpoint loads with
+    /// no renames, by the object paths TensorFlow gives them
+    /// (`_tf1_style_var_store/_layers/outer.Sinner/kernel`,
+    /// `…/.Shead/layer_with_weights-0/kernel`), and gives TensorFlow's outputs;
+    /// converted to both schemes, the keys TensorFlow restored from.
+    @Test func storedLayersLoadByTheirObjectPaths() throws {
+        let folder = Self.folder + "/StoredLayers"
+        let inputs = try tensor(folder + "/inputs.npy")
+        let prepared = try PreparedSpec(Repo.root + "/Tests/ModelSpecCheckpointsTests/Specs/StoredLayers.yaml", inputs: ["inputs": inputs])
+        #expect(prepared.expected.compactMap(\.objectPath).map { $0.joined(separator: "|") } == [
+            "_tf1_style_var_store|_layers|outer/inner|kernel", "_tf1_style_var_store|_layers|outer/inner|bias",
+            "_tf1_style_var_store|_layers|/head|layer_with_weights-0|kernel", "_tf1_style_var_store|_layers|/head|layer_with_weights-0|bias",
+        ])
+        let checkpoint = try Checkpoint(path: folder + "/object_based/ckpt")
+        let options = LoadOptions(mapping: NameMapping(objectRoot: "model/"))
+        let match = try prepared.model.load(checkpoint, expecting: prepared.expected, options: options)
+        #expect(match.isExact, "\(match.missing.map(\.name)) \(match.unused.map(\.name))")
+        expectClose(try prepared.model(["inputs": inputs])[0], try tensor(folder + "/outputs.npy"), "StoredLayers")
+        guard CLI.available else { return }
+        struct Record: Decodable { var scheme: String; var keys: [String] }
+        let records = try JSONDecoder().decode([Record].self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/conversions.json")))
+        let dir = try temporaryFolder("convert-stored")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let spec = Repo.root + "/Tests/ModelSpecCheckpointsTests/Specs/StoredLayers.yaml"
+        for (index, record) in records.prefix(2).enumerated() {
+            var arguments = ["convert", spec, folder + "/object_based/ckpt", "--object-root", "model", "--to", record.scheme, "-o", dir + "/\(index)"]
+            if record.scheme == "object-based" { arguments += ["--output-object-root", "model"] }
+            let result = try CLI.run(arguments)
+            #expect(result.status == 0, "\(result.err)")
+            #expect(try Checkpoint(path: dir + "/\(index)").entries.map(\.name).sorted() == record.keys)
+        }
     }
 
     /// Seed models of other shapes (compat layer objects, templates, a nested shim

@@ -67,15 +67,15 @@ struct SeedCheckpointTests {
 
     /// TF2 object-based checkpoints (`tf.train.Checkpoint(model=layer)`) through
     /// NameMapping(objectRoot: "model/"): attribute paths for native weights,
-    /// `_tf1_style_var_store/_vars/...` for shim variables.
+    /// `_tf1_style_var_store/_vars/...` for shim variables,
+    /// `_tf1_style_var_store/_layers/.Sdense_model/layer_with_weights-0/...` for
+    /// the weights of NestedModel's `get_or_create_layer` model (by their object path).
     /// Where ModelSpec's name is not the object path, the mapping cannot know it:
     static let objectPathDiffers: [String: [String]] = [
         // compat layer objects kept as attributes: saved under conv_1/, conv_2/
         "OOStyleCompatModel": ["model/conv2d/kernel", "model/conv2d/bias", "model/conv2d_1/kernel", "model/conv2d_1/bias"],
         // the template, an attribute: saved as scale_by_y/y
         "CompatV1TemplateScaleByY": ["layer/scale_by_y/y"],
-        // get_or_create_layer's model: saved under _tf1_style_var_store/_layers/
-        "NestedModel": ["dense/kernel", "dense/bias"],
     ]
 
     @Test("TF2 object-based checkpoints load through the object root", arguments: Repo.seedModels)

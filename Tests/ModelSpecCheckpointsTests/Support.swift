@@ -97,7 +97,8 @@ struct PreparedSpec {
         guard let manifest = traced.manifest else { throw TestFailure("\(spec): \(traced.diagnostics)") }
         self.description = description
         self.manifest = manifest
-        expected = manifest.variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype, trainable: $0.trainable, variableName: $0.variableName) }
+        expected = manifest.variables.map { ExpectedVariable(name: $0.name, shape: $0.shape, dtype: $0.dtype, trainable: $0.trainable,
+                                                             variableName: $0.variableName, objectPath: $0.storedLayer?.objectPath) }
         model = try InterpretedModel(description, params: params, library: library)
     }
 }

@@ -31,6 +31,8 @@ struct GoldenVariable: Decodable, Hashable, Sendable {
     var trainable: Bool
     /// Seeds only: the TF2 object-based checkpoint path, null when only the shim store holds the variable.
     var object_path: String?
+    /// Seeds only: the key below the model in a TF2 object-based checkpoint (shim store paths included).
+    var checkpoint_key: String?
 }
 
 /// `Tests/Goldens/seeds/<Model>/manifest.json`.

@@ -118,6 +118,13 @@ import Testing
             } else {
                 #expect(ours.objectPath == nil)
             }
+            // A get_or_create_layer layer's weight: in the store's `_layers`, as TensorFlow keys it.
+            if let stored = ours.storedLayer {
+                let escaped = stored.objectPath.map { $0.replacingOccurrences(of: ".", with: "..").replacingOccurrences(of: "/", with: ".S") }
+                #expect(escaped.joined(separator: "/") == theirs.checkpoint_key, "variable \(index): object-based key")
+            } else if theirs.checkpoint_key?.contains("_tf1_style_var_store/_layers/") == true {
+                Issue.record("variable \(index) (\(ours.name)): TensorFlow keeps it in a get_or_create_layer layer")
+            }
         }
     }
 

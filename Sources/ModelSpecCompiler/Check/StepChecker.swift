@@ -389,7 +389,7 @@ struct StepChecker {
 
     private mutating func getOrCreateLayer(_ node: YAMLNode) -> (Operation, [String], Int, String)? {
         guard let entries = reader.mapping(node, "the arguments of get_or_create_layer") else { return nil }
-        reader.rejectUnknownKeys(entries, allowed: ["name", "layer", "input"], in: "get_or_create_layer")
+        reader.rejectUnknownKeys(entries, allowed: ["name", "layer", "in_model", "input"], in: "get_or_create_layer")
         guard let nameNode = node["name"], let name = reader.string(nameNode, "name") else {
             if node["name"] == nil { reader.error(node, "get_or_create_layer needs a 'name'") }
             return nil
@@ -406,7 +406,12 @@ struct StepChecker {
         }
         guard let (config, _) = reader.layerConfig(kind, layerEntries[0].value, form: .native, at: layerNode) else { return nil }
         guard let input = implicitOperand(node["input"], at: node, op: "get_or_create_layer") else { return nil }
-        return (.getOrCreateLayer(name: name, config), [input], 1, "get_or_create_layer '\(name)'")
+        var inModel = false
+        if let flag = node["in_model"] {
+            guard let value = reader.bool(flag, "in_model") else { return nil }
+            inModel = value
+        }
+        return (.getOrCreateLayer(name: name, config, inModel: inModel), [input], 1, "get_or_create_layer '\(name)'")
     }
 
     private mutating func functionalLayer(_ kind: LayerKind, _ arguments: YAMLNode?, _ at: YAMLNode) -> (Operation, [String], Int, String)? {

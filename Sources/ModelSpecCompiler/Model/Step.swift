@@ -33,8 +33,10 @@ public indirect enum Operation: Sendable {
     case legacyLayer(LayerConfig)
     /// A call of a sublayer or template declared in `layers:`.
     case callLayer(String, training: TrainingFlag?)
-    /// `tf.compat.v1.keras.utils.get_or_create_layer(name, ...)`: a native layer made on the first call.
-    case getOrCreateLayer(name: String, LayerConfig)
+    /// `tf.compat.v1.keras.utils.get_or_create_layer(name, ...)`: a native layer made on the
+    /// first call; `inModel`: made as the one layer of a `tf.keras.Model` (or `Sequential`),
+    /// which TensorFlow tracks its weights through (`layer_with_weights-0/kernel`).
+    case getOrCreateLayer(name: String, LayerConfig, inModel: Bool)
     /// An operation without variables (``OperationDeclaration``).
     case math(MathOperation)
     /// A TF1 recurrent loop (`dynamic_rnn`, `static_rnn`, `bidirectional_dynamic_rnn`) and its cells.

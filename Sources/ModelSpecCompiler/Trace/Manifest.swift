@@ -2,6 +2,25 @@ import TFNaming
 
 /// Every variable a model makes, in creation order, as TensorFlow names it.
 public struct Manifest: Hashable, Sendable {
+    /// Where TensorFlow 2's object graph keeps the weight of a
+    /// `get_or_create_layer` layer: in the `_layers` of the
+    /// `track_tf1_style_variables` store that made it, by the store's key of the
+    /// layer (`<variable scope name>/<name>`, `/dense_model` at the top), then the
+    /// weight's path in the layer (`kernel`; `layer_with_weights-0/kernel` when the
+    /// layer is the one layer of a Keras model), as TensorFlow 2.21 writes it
+    /// (`oracle/migration.py`).
+    public struct StoredLayerWeight: Hashable, Sendable {
+        /// The attribute path (below the model) of the shim layer whose store holds it (`""` for the model's own).
+        public var store: String
+        /// The local names below `_tf1_style_var_store/_layers`: the layer's key, then the weight's path.
+        public var path: [String]
+
+        /// The object path below the model (local names, unescaped).
+        public var objectPath: [String] {
+            store.split(separator: "/").map(String.init) + ["_tf1_style_var_store", "_layers"] + path
+        }
+    }
+
     /// How a variable's name is made.
     public enum Naming: String, Hashable, Sendable {
         /// By TensorFlow's variable scopes (`get_variable`, `tf.compat.v1.layers`,
@@ -34,8 +53,11 @@ public struct Manifest: Hashable, Sendable {
         /// shim layer whose `track_tf1_style_variables` store holds it: `""` for the
         /// model's own store, `dense_layer` for a nested spec's; nil for the weights
         /// of a `get_or_create_layer` layer, which the store keeps in its `_layers`
-        /// by an object path ModelSpec does not model. Not part of the JSON form.
+        /// (``storedLayer``). Not part of the JSON form.
         public var storePath: String? = ""
+        /// For the weight of a `get_or_create_layer` layer: where TensorFlow 2's
+        /// object graph keeps it. Not part of the JSON form.
+        public var storedLayer: StoredLayerWeight?
         /// The parts graph-mode TensorFlow 1 makes of a variable created under a scope's
         /// partitioner (`kernel/part_0`, ...), in order; nil when it is not partitioned.
         /// The variable itself is whole: `name` and `shape` are the checkpoint's key and

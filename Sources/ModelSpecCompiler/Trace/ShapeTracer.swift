@@ -284,16 +284,21 @@ final class ShapeTracer {
                 }.map { [$0] }
             case let .callLayer(name, _):
                 return try callLayer(name, inputs, instance, frame, at: location)
-            case let .getOrCreateLayer(name, config):
-                // The shim's store keys the layer by the current scope and the name.
+            case let .getOrCreateLayer(name, config, inModel):
+                // The shim's store keys the layer by the current scope and the name
+                // (`tf.compat.v1.get_variable_scope().name + "/" + name`).
                 let key = scopes.current.qualified(name)
+                let storeKey = scopes.current.name + "/" + name
                 let firstCall = !instance.layersByName.contains(key)
                 instance.layersByName.insert(key)
                 let prefix = scopes.current.qualified(config.name ?? config.kind.baseName)
                 var made: [Int] = []
                 let output = try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
                     if firstCall {
-                        made.append(self.record(prefix + "/" + variableName, shape, .float32, trainable, storePath: nil, at: location))
+                        let index = self.record(prefix + "/" + variableName, shape, .float32, trainable, storePath: nil, at: location)
+                        let path = [storeKey] + (inModel ? ["layer_with_weights-0"] : []) + variableName.split(separator: "/").map(String.init)
+                        self.created[index].storedLayer = Manifest.StoredLayerWeight(store: String(instance.path.dropLast()), path: path)
+                        made.append(index)
                     }
                 }
                 if firstCall { instance.createdLayers.append((key, made)) }

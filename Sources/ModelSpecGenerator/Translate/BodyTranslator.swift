@@ -159,7 +159,7 @@ struct BodyTranslator {
             bind(step, "try tf.\(config.kind.swiftFunction)(" + ([inputs[0]] + rest).joined(separator: ", ") + ")", into: &code)
         case let .callLayer(name, flag):
             try layerCall(step, name, inputs, training: training(flag, default: "training"), into: &code)
-        case let .getOrCreateLayer(name, config):
+        case let .getOrCreateLayer(name, config, _):
             let rest = try arguments.layerArguments(config, training: nil, form: .native)
             let path = "tf.currentScope.qualified(\(SwiftLiteral.string(config.name ?? config.kind.baseName)))"
             code.block("let \(value(step.results[0]) + "Layer") = try tf.getOrCreateLayer(\(SwiftLiteral.string(name)))") { code in

@@ -174,6 +174,9 @@ struct ModelTranslator {
                 if entry.dtype != "float32" { text += ", dtype: \(SwiftLiteral.string(entry.dtype))" }
                 if !entry.trainable { text += ", trainable: false" }
                 if entry.variableName != entry.name { text += ", variableName: \(SwiftLiteral.string(entry.variableName))" }
+                if let stored = entry.storedLayer {
+                    text += ", objectPath: [" + stored.objectPath.map(SwiftLiteral.string).joined(separator: ", ") + "]"
+                }
                 return text + ")"
             },
             members: members)

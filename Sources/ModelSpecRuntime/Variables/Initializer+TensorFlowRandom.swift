@@ -37,11 +37,25 @@ extension Initializer {
             guard let input = try base.tensorFlowValue(shape: [units], tool: &tool),
                   let rest = try base.tensorFlowValue(shape: [2 * units], tool: &tool) else { return nil }
             return try Tensor(shape: shape, scalars: input.scalars + [Float](repeating: 1, count: units) + rest.scalars)
-        case .orthogonal:
-            // One random_normal op, then a QR decomposition: not reproduced.
-            _ = tool.nextSeeds()
-            return nil
+        case let .orthogonal(gain, _):
+            return try Self.orthogonal(shape: shape, gain: gain, tool: &tool)
         }
+    }
+
+    /// `Orthogonal`: one `random_normal` of `[max(rows, columns), min(rows, columns)]`
+    /// (`rows` the product of all but the last dimension), the `Q` of its QR
+    /// decomposition times the sign of `R`'s diagonal, transposed when
+    /// `rows < columns`, times `gain`. TensorFlow decomposes in float32 (Householder);
+    /// the sign-fixed `Q` is unique, so ModelSpec's decomposition (in double) gives
+    /// it within float32 rounding.
+    static func orthogonal(shape: [Int], gain: Float, tool: inout DeterministicRandomTestTool) throws -> Tensor {
+        guard shape.count >= 2 else {
+            throw TensorError(op: "orthogonal initializer", shapes: [shape], reason: "is not of rank 2 or more, which it needs")
+        }
+        let columns = shape[shape.count - 1], rows = shape.dropLast().reduce(1, *)
+        let sample = try tool.randomNormal(shape: [Swift.max(rows, columns), Swift.min(rows, columns)])
+        let q = orthogonalMatrix(sample.scalars.map(Double.init), rows: rows, columns: columns)
+        return try Tensor(shape: shape, scalars: q.map { gain * Float($0) })
     }
 
     /// `VarianceScaling(mode="fan_avg")`'s scale: `1 / max(1, (fan_in + fan_out) / 2)`.

@@ -12,13 +12,19 @@ public struct ManifestEntry: Hashable, Sendable, CustomStringConvertible {
     /// `fully_native_model/conv2d/kernel`), the key of a name-based checkpoint;
     /// nil when it is `name`.
     public let variableName: String?
+    /// The object path (local names) a TensorFlow 2 object-based checkpoint keeps
+    /// it at, when that is neither `name` nor its place in a shim store's `_vars`
+    /// (a `get_or_create_layer` layer's weight); nil otherwise.
+    public let objectPath: [String]?
 
-    public init(_ name: String, shape: [Int], dtype: String = "float32", trainable: Bool = true, variableName: String? = nil) {
+    public init(_ name: String, shape: [Int], dtype: String = "float32", trainable: Bool = true, variableName: String? = nil,
+                objectPath: [String]? = nil) {
         self.name = name
         self.shape = shape
         self.dtype = dtype
         self.trainable = trainable
         self.variableName = variableName
+        self.objectPath = objectPath
     }
 
     public var description: String {

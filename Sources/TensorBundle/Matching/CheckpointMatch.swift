@@ -11,13 +11,20 @@ public struct ExpectedVariable: Hashable, Sendable {
     /// layer's `conv_layer/kernel`): a name-based checkpoint keys the variable by
     /// it (`fully_native_model/conv2d/kernel`), an object-based one by `name`.
     public var variableName: String?
+    /// Its object path (local names), when an object-based checkpoint keys it
+    /// neither by `name` nor by its TF1 name in a shim store (a
+    /// `get_or_create_layer` layer's weight:
+    /// `_tf1_style_var_store/_layers/<key>/kernel`).
+    public var objectPath: [String]?
 
-    public init(name: String, shape: [Int], dtype: String, trainable: Bool = true, variableName: String? = nil) {
+    public init(name: String, shape: [Int], dtype: String, trainable: Bool = true, variableName: String? = nil,
+                objectPath: [String]? = nil) {
         self.name = name
         self.shape = shape
         self.dtype = dtype
         self.trainable = trainable
         self.variableName = variableName == name ? nil : variableName
+        self.objectPath = objectPath
     }
 }
 

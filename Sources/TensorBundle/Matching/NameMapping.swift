@@ -40,6 +40,10 @@ public struct NameMapping: Hashable, Sendable {
         if renames[variable.name] == nil, scheme == .nameBased, let variableName = variable.variableName {
             return checkpointName(for: variableName)
         }
+        if renames[variable.name] == nil, scheme == .objectBased, let objectPath = variable.objectPath {
+            // As `variableKey(for:)` gives an object-based key below the root: escaped local names.
+            return objectPath.map(ObjectGraph.escape).joined(separator: "/")
+        }
         return checkpointName(for: variable.name)
     }
 

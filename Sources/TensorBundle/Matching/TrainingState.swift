@@ -61,9 +61,7 @@ public struct SkippedEntry: Hashable, Sendable {
 /// Anything else left over is not training state.
 struct TrainingStateRule {
     /// Default slot names of TensorFlow's optimizers (`tf.compat.v1.train`).
-    static let optimizerSlotNames: Set<String> = [
-        "Adam", "Momentum", "RMSProp", "Adagrad", "AdagradDA", "Adadelta", "Ftrl", "ProximalAdagrad",
-    ]
+    static let optimizerSlotNames = Set(OptimizerSlotNames.all.map(\.defaultName))
     /// `ExponentialMovingAverage`'s default name.
     static let movingAverageName = "ExponentialMovingAverage"
     static let optimizerStateNames: Set<String> = ["beta1_power", "beta2_power", "current_loss_scale"]

@@ -10,8 +10,8 @@ import ModelSpecRuntime
 public final class NestedModel: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them (with the default parameters).
     public static let manifest: [ManifestEntry] = [
-        ManifestEntry("dense/kernel", shape: [5, 10]),
-        ManifestEntry("dense/bias", shape: [10]),
+        ManifestEntry("dense/kernel", shape: [5, 10], objectPath: ["_tf1_style_var_store", "_layers", "/dense_model", "layer_with_weights-0", "kernel"]),
+        ManifestEntry("dense/bias", shape: [10], objectPath: ["_tf1_style_var_store", "_layers", "/dense_model", "layer_with_weights-0", "bias"]),
     ]
 
     public let units: Int
