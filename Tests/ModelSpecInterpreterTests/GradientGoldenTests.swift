@@ -159,7 +159,7 @@ struct GradientCoverage {
     mutating func visit(_ steps: [Step], training: Bool) {
         for step in steps {
             switch step.operation {
-            case let .legacyLayer(config), let .getOrCreateLayer(_, config): add(config, training: training)
+            case let .legacyLayer(config), let .getOrCreateLayer(_, config, _): add(config, training: training)
             case let .variableScope(_, _, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body):
                 visit(body, training: training)
             default: break
