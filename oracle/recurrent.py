@@ -316,6 +316,57 @@ def keras_cases():
                ids=ids, embedding={"input_dim": 10, "output_dim": 4, "mask_zero": True}, seed=30)
     keras_case("keras_embedding_mask_lstm", "LSTM", {"units": 2, "return_state": True},
                ids=ids, embedding={"input_dim": 10, "output_dim": 3, "mask_zero": True}, seed=31)
+    # go_backwards: the steps read last to first, the outputs in that order (the mask reversed with them).
+    keras_case("keras_lstm_go_backwards", "LSTM",
+               {"units": 3, "return_sequences": True, "return_state": True, "go_backwards": True}, seed=32)
+    keras_case("keras_simple_rnn_go_backwards_state", "SimpleRNN", {"units": 3, "go_backwards": True},
+               states=1, seed=33)
+    keras_case("keras_gru_go_backwards", "GRU",
+               {"units": 3, "return_sequences": True, "reset_after": False, "go_backwards": True}, seed=34)
+    keras_case("keras_embedding_mask_gru_go_backwards", "GRU",
+               {"units": 3, "return_sequences": True, "return_state": True, "go_backwards": True},
+               ids=ids, embedding={"input_dim": 10, "output_dim": 4, "mask_zero": True}, seed=35)
+    # dropout and recurrent_dropout: the identity at inference (the model is called with training unset).
+    keras_case("keras_lstm_dropout_inference", "LSTM",
+               {"units": 3, "return_sequences": True, "dropout": 0.3, "recurrent_dropout": 0.2}, seed=38)
+    keras_case("keras_gru_dropout_inference", "GRU", {"units": 3, "return_state": True, "dropout": 0.5}, seed=39)
+    stateful_case("keras_stateful_gru", "GRU", {"units": 3, "return_sequences": True, "return_state": True}, seed=36)
+    stateful_case("keras_stateful_lstm", "LSTM", {"units": 2, "return_state": True, "go_backwards": True}, seed=37)
+
+
+def stateful_case(name, kind, arguments, seed, batch=2, time=4, features=3):
+    """A `stateful=True` layer called three times: on x_0, on x_1 (from x_0's final state),
+    then after `reset_states()` on x_2 (from zeros again). The outputs of each call are
+    `<output>_<call>`; the spec is one call, the test calls it as the case says."""
+    tf.keras.backend.clear_session()
+    rng = np.random.default_rng(seed)
+    arguments = dict(arguments, stateful=True)
+    model = KerasCase(KERAS[kind](**arguments), name=name)
+    xs = [f32(rng, batch, time, features) for _ in range(3)]
+    model(xs[0])
+    variables = []
+    paths = object_paths(model)
+    for v in model.weights:
+        value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
+        v.assign(value)
+        leaf = v.name[:-2].split("/")[-1]
+        variables.append((v.name[:-2], value, next(p for p in paths if p.split("/")[-1] == leaf)))
+    model.rnn.reset_states()
+    outputs = []
+    for call, x in enumerate(xs):
+        if call == 2:
+            model.rnn.reset_states()
+        result = model(x)
+        result = result if isinstance(result, (list, tuple)) else [result]
+        names = ["outputs"] + [f"state_{i}" for i in range(len(result) - 1)]
+        outputs += [(f"{n}_{call}", r.numpy()) for n, r in zip(names, result)]
+    spec = (f"spec: 1\nmodel: {camel(name)}\nname: {name}\nstyle: native\ninputs:\n  x: [{batch}, time, {features}]\n"
+            + "layers:\n" + f"  rnn: {{{kind}: {{" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in arguments.items()) + "}}\n"
+            + f"forward:\n  - rnn: x\n    as: [{', '.join(names)}]\noutputs: [{', '.join(names)}]\n")
+    config = {"api": "keras", "layer": kind, "arguments": arguments, "embedding": None, "initial_state": [],
+              "calls": ["x_0", "x_1", "reset", "x_2"]}
+    source = f"{kind}(**{arguments}): call(x_0), call(x_1), reset_states(), call(x_2)"
+    write_case(name, spec, source, config, [(f"x_{i}", x) for i, x in enumerate(xs)], variables, outputs)
 
 
 class Decoder(tf.keras.Model):

@@ -104,7 +104,9 @@ enum RuntimeLayers {
                         kernelRegularizer: a.regularizer("kernel_regularizer").map(regularizer),
                         recurrentRegularizer: a.regularizer("recurrent_regularizer").map(regularizer),
                         biasRegularizer: a.regularizer("bias_regularizer").map(regularizer),
-                        returnSequences: a.bool("return_sequences"), returnState: a.bool("return_state"))
+                        returnSequences: a.bool("return_sequences"), returnState: a.bool("return_state"),
+                        goBackwards: a.bool("go_backwards"), stateful: a.bool("stateful"),
+                        dropout: Float(a.double("dropout")), recurrentDropout: Float(a.double("recurrent_dropout")))
     }
 
     /// `activation`, `use_bias`, the initializers and regularizers of a layer with a kernel and a bias.

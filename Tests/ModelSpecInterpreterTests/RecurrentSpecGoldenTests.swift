@@ -34,8 +34,10 @@ struct RecurrentSpecCase: Decodable, Sendable, CustomStringConvertible {
     /// The TF1 cases (`tf.compat.v1.nn`).
     static let tf1 = all.filter { !$0.name.hasPrefix("keras_") && $0.name != "decoder" }
     /// The Keras layers' cases but those of an `Embedding` with `mask_zero`, whose mask specs do not carry.
-    static let keras = all.filter { $0.name.hasPrefix("keras_") && !$0.name.contains("_mask_") }
+    static let keras = all.filter { $0.name.hasPrefix("keras_") && !$0.name.contains("_mask_") && !$0.name.contains("_stateful_") }
     static let masked = all.filter { $0.name.contains("_mask_") }
+    /// A `stateful` layer called on `x_0`, `x_1`, then after `resetStates()` on `x_2`.
+    static let stateful = all.filter { $0.name.contains("_stateful_") }
 
     func url(_ file: String) -> URL { Self.directory.appendingPathComponent(name).appendingPathComponent(file) }
 }
@@ -59,6 +61,30 @@ struct RecurrentSpecCase: Decodable, Sendable, CustomStringConvertible {
     @Test("each Keras case's spec makes TensorFlow's variables and values", arguments: RecurrentSpecCase.keras)
     func kerasMatchesTensorFlow(_ golden: RecurrentSpecCase) throws {
         try Self.check(golden)
+    }
+
+    /// A `stateful` layer starts each call from the last call's final state, and from zeros
+    /// after `resetStates()`.
+    @Test("a stateful layer keeps its state between calls as Keras's does", arguments: RecurrentSpecCase.stateful)
+    func statefulKeepsItsState(_ golden: RecurrentSpecCase) throws {
+        let (description, compiler) = try SpecOperationGoldenTests.check(golden.spec)
+        let model = try InterpretedModel(description, library: compiler.library)
+        var weights: [String: Tensor] = [:]
+        for variable in golden.variables {
+            weights[variable.object_path ?? variable.name] = try NumPy.readTensor(contentsOf: golden.url(variable.file))
+        }
+        let input = { (name: String) in try NumPy.readTensor(contentsOf: golden.url("in_\(name).npy")) }
+        var results: [Tensor] = []
+        for call in 0..<3 {
+            if call == 2 { model.resetStates() }
+            results += try model(["x": input("x_\(call)")], substituting: weights)
+        }
+        #expect(results.count == golden.outputs.count)
+        for (result, expected) in zip(results, golden.outputs) {
+            expectClose(result, try NumPy.readTensor(contentsOf: golden.url(expected.file)), "\(golden.name) \(expected.name)")
+        }
+        // The spec fixes the batch, as Keras's `batch_input_shape` does for a stateful layer.
+        #expect(throws: (any Error).self) { _ = try model(["x": Tensor.zeros([1] + input("x_0").shape.dropFirst())]) }
     }
 
     /// `mask_zero` is refused, at the argument, rather than run without the mask Keras would apply.

@@ -120,13 +120,26 @@ struct RecurrentCase: Decodable {
                 x = try embeddingLookup(weights.next("embeddings"), ids: ids)
                 if embedding["mask_zero"]?.bool == true { mask = ids }
             } else {
-                x = try input("x")
+                x = try input(config["calls"]?.strings?.first ?? "x")
             }
             guard case .object(let arguments)? = config["arguments"] else { throw GoldenError("\(name): no arguments") }
             let cell = try kerasCell(config["layer"]?.string ?? "", arguments, &weights)
-            let (output, state) = try kerasRecurrent(cell, input: x, initialState: initialState, mask: mask,
-                                                     returnSequences: arguments["return_sequences"]?.bool ?? false)
-            return [output] + (arguments["return_state"]?.bool == true ? state : [])
+            func call(_ x: Tensor, from initialState: [Tensor]?) throws -> (results: [Tensor], state: [Tensor]) {
+                let (output, state) = try kerasRecurrent(cell, input: x, initialState: initialState, mask: mask,
+                                                         returnSequences: arguments["return_sequences"]?.bool ?? false,
+                                                         goBackwards: arguments["go_backwards"]?.bool ?? false)
+                return ([output] + (arguments["return_state"]?.bool == true ? state : []), state)
+            }
+            // A stateful layer's calls (`x_0`, `x_1`, `reset`, ...): each from the last one's final state.
+            guard let calls = config["calls"]?.strings else { return try call(x, from: initialState).results }
+            var results: [Tensor] = [], kept: [Tensor]?
+            for name in calls {
+                if name == "reset" { kept = nil; continue }
+                let (made, state) = try call(input(name), from: kept)
+                results += made
+                kept = state
+            }
+            return results
         default:
             throw GoldenError("\(name): unknown api")
         }

@@ -14,7 +14,7 @@ extension LayerKind {
             LayerVariable("embeddings", "[input_dim, output_dim]", initializer: .argument("embeddings_initializer"),
                           regularizer: "embeddings_regularizer") { _, a in [a.int("input_dim"), a.int("output_dim")] },
         ],
-        result: "the ids' shape and `output_dim`", swift: "embedding"
+        result: "the ids' shape and `output_dim`", swift: "embedding", takesIds: true
     ) { input, arguments in input + [.known(arguments.int("output_dim"))] }
 
     /// `tf.keras.layers.SimpleRNN`: `h = activation(x·kernel + h'·recurrent_kernel + bias)`.
@@ -54,6 +54,10 @@ extension LayerKind {
             keras("bias_regularizer", .regularizer, .absent("none"), "biasRegularizer"),
             keras("return_sequences", .bool, .value(.bool(false)), "returnSequences"),
             keras("return_state", .bool, .value(.bool(false)), "returnState"),
+            keras("go_backwards", .bool, .value(.bool(false)), "goBackwards"),
+            keras("stateful", .bool, .value(.bool(false)), "stateful"),
+            keras("dropout", .rate, .value(.float(.literal(0))), "dropout"),
+            keras("recurrent_dropout", .rate, .value(.float(.literal(0))), "recurrentDropout"),
         ] + extra
         let resetAfter = gates == 3
         return LayerKind(

@@ -43,6 +43,14 @@ extension LayerKernel {
     }
 }
 
+/// A layer whose input is integer ids (Keras's `Embedding`): given an ``IndexTensor``,
+/// it reads the ids as they are, never through floats.
+public protocol IndexInputKernel: LayerKernel {
+    /// Runs the layer on `ids`, asking `weight` for each variable as the float call does.
+    func apply(ids: IndexTensor, training: Bool, context: CallContext,
+               weight: (WeightRequest) throws -> Variable) throws -> Tensor
+}
+
 /// A layer kind's kernel, with the arguments every layer has: its `name` and `trainable`.
 public struct LayerConfiguration: Sendable {
     public var kernel: any LayerKernel
@@ -64,6 +72,18 @@ public struct LayerConfiguration: Sendable {
                       weight: (WeightRequest) throws -> Variable) throws -> Tensor {
         try withoutActuallyEscaping(weight) { weight in
             try kernel.apply(x, training: training, context: context, weight: layerWeight(weight))
+        }
+    }
+
+    /// Runs a kernel that takes integer ids on `ids` (``IndexInputKernel``).
+    /// - Throws: `TensorError` when the kernel takes numbers, not ids.
+    public func apply(ids: IndexTensor, training: Bool, context: CallContext,
+                      weight: (WeightRequest) throws -> Variable) throws -> Tensor {
+        guard let kernel = kernel as? any IndexInputKernel else {
+            throw TensorError(op: baseName, shapes: [ids.shape], reason: "is integer ids, but the layer takes numbers")
+        }
+        return try withoutActuallyEscaping(weight) { weight in
+            try kernel.apply(ids: ids, training: training, context: context, weight: layerWeight(weight))
         }
     }
 
