@@ -330,8 +330,91 @@ def keras_cases():
     keras_case("keras_lstm_dropout_inference", "LSTM",
                {"units": 3, "return_sequences": True, "dropout": 0.3, "recurrent_dropout": 0.2}, seed=38)
     keras_case("keras_gru_dropout_inference", "GRU", {"units": 3, "return_state": True, "dropout": 0.5}, seed=39)
+    # Masks between layers as Keras hands them on: through Dense, LayerNormalization, Dropout and a
+    # recurrent layer's sequence; dropped by an operation and by a layer without masking (Conv1D).
+    chain_case("keras_mask_chain", ids, [
+        ("embedding", "Embedding", {"input_dim": 10, "output_dim": 4, "mask_zero": True}),
+        ("proj", "Dense", {"units": 3}),
+        ("gru", "GRU", {"units": 3, "return_sequences": True}),
+        ("norm", "LayerNormalization", {}),
+        ("drop", "Dropout", {"rate": 0.5}),
+        ("lstm", "LSTM", {"units": 2, "return_state": True}),
+    ], seed=40)
+    chain_case("keras_mask_go_backwards_chain", ids, [
+        ("embedding", "Embedding", {"input_dim": 10, "output_dim": 3, "mask_zero": True}),
+        ("rnn", "SimpleRNN", {"units": 3, "return_sequences": True, "go_backwards": True}),
+        ("gru", "GRU", {"units": 2, "return_sequences": True}),
+    ], seed=41)
+    chain_case("keras_mask_dropped_by_op", ids, [
+        ("embedding", "Embedding", {"input_dim": 10, "output_dim": 3, "mask_zero": True}),
+        ("op:multiply", None, 2.0),
+        ("gru", "GRU", {"units": 2, "return_sequences": True}),
+    ], seed=42)
+    chain_case("keras_mask_dropped_by_conv1d", ids, [
+        ("embedding", "Embedding", {"input_dim": 10, "output_dim": 3, "mask_zero": True}),
+        ("conv", "Conv1D", {"filters": 3, "kernel_size": 1}),
+        ("lstm", "LSTM", {"units": 2, "return_sequences": True}),
+    ], seed=43)
     stateful_case("keras_stateful_gru", "GRU", {"units": 3, "return_sequences": True, "return_state": True}, seed=36)
     stateful_case("keras_stateful_lstm", "LSTM", {"units": 2, "return_state": True, "go_backwards": True}, seed=37)
+
+
+class ChainCase(tf.keras.Model):
+    """Layers called one after the other (attributes set in call order, so that `weights`
+    lists them in creation order); ("op:multiply", None, c) multiplies by c in between."""
+
+    def __init__(self, chain, **kwargs):
+        super().__init__(**kwargs)
+        self.chain = []
+        for attribute, kind, arguments in chain:
+            if kind is not None:
+                setattr(self, attribute, getattr(tf.keras.layers, kind)(**arguments))
+            self.chain.append((attribute, kind, arguments))
+
+    def call(self, x):
+        for attribute, kind, arguments in self.chain:
+            x = x * arguments if kind is None else getattr(self, attribute)(x)
+        return x
+
+
+def chain_case(name, ids, chain, seed):
+    """A model of Keras layers in a chain on int ids, as a native spec; the outputs of the last."""
+    tf.keras.backend.clear_session()
+    rng = np.random.default_rng(seed)
+    model = ChainCase(chain, name=name)
+    x = np.array(ids, dtype=np.int32)
+    model(x)
+    paths = object_paths(model)
+    variables = []
+    for attribute, kind, _ in chain:
+        if kind is None:
+            continue
+        layer = getattr(model, attribute)
+        for v in layer.weights:
+            value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
+            v.assign(value)
+            leaf = v.name[:-2].split("/")[-1]
+            path = f"{attribute}/cell/{leaf}" if kind in KERAS else f"{attribute}/{leaf}"
+            assert path in paths, (path, sorted(paths))
+            variables.append((v.name[:-2], value, path))
+    assert [v[0] for v in variables] == [v.name[:-2] for v in model.weights]
+    result = model(x)
+    result = result if isinstance(result, (list, tuple)) else [result]
+    names = ["outputs"] + [f"state_{i}" for i in range(len(result) - 1)]
+    layer_lines, steps = [], []
+    for attribute, kind, arguments in chain:
+        if kind is None:
+            steps.append(f"  - {attribute[3:]}: [_, {arguments}]")
+            continue
+        layer_lines.append(f"  {attribute}: {{{kind}: {{" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in arguments.items()) + "}}")
+        steps.append(f"  - {attribute}: {'x' if not steps else '_'}")
+    steps.append(f"    as: [{', '.join(names)}]")
+    spec = (f"spec: 1\nmodel: {camel(name)}\nname: {name}\nstyle: native\ninputs:\n"
+            "  x: {shape: [batch, time], dtype: int32}\nlayers:\n" + "\n".join(layer_lines)
+            + "\nforward:\n" + "\n".join(steps) + f"\noutputs: [{', '.join(names)}]\n")
+    config = {"api": "keras_chain", "chain": [[a, k, v] for a, k, v in chain]}
+    source = " -> ".join(f"{k or a}({v})" for a, k, v in chain)
+    write_case(name, spec, source, config, [("x", x)], variables, list(zip(names, [r.numpy() for r in result])))
 
 
 def stateful_case(name, kind, arguments, seed, batch=2, time=4, features=3):

@@ -58,7 +58,8 @@ enum RuntimeLayers {
         "embedding": { a in
             EmbeddingKernel(inputDim: a.int("input_dim"), outputDim: a.int("output_dim"),
                             embeddingsInitializer: a.initializer("embeddings_initializer").map(initializer) ?? .randomUniform(),
-                            embeddingsRegularizer: a.regularizer("embeddings_regularizer").map(regularizer))
+                            embeddingsRegularizer: a.regularizer("embeddings_regularizer").map(regularizer),
+                            maskZero: a.bool("mask_zero"))
         },
         "simple_rnn": { a in try recurrent(.simpleRNN, a) },
         "gru": { a in try recurrent(.gru(resetAfter: a.bool("reset_after")), a) },

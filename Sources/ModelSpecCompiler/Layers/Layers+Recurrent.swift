@@ -9,6 +9,7 @@ extension LayerKind {
                           keras: .value(.initializer(.randomUniform(minval: -0.05, maxval: 0.05, seed: nil))),
                           swift: "embeddingsInitializer"),
             LayerArgument("embeddings_regularizer", .regularizer, compatV1: nil, keras: .absent("none"), swift: "embeddingsRegularizer"),
+            LayerArgument("mask_zero", .bool, compatV1: nil, keras: .value(.bool(false)), swift: "maskZero"),
         ],
         variables: [
             LayerVariable("embeddings", "[input_dim, output_dim]", initializer: .argument("embeddings_initializer"),

@@ -6,7 +6,9 @@ import TFNaming
 /// `cell` (`gru/cell/kernel`, the key of a TensorFlow 2 object-based checkpoint), run
 /// over `[batch, time, features]` by ``kerasRecurrent(_:input:initialState:mask:returnSequences:)``.
 /// Called on `[x]` or `[x] + initial state`; makes the output, then the final state
-/// (`h`, or `h, c` for an LSTM) with `returnState`. With `goBackwards` the sequence is read
+/// (`h`, or `h, c` for an LSTM) with `returnState`. An input with a Keras mask (an
+/// `Embedding`'s `maskZero`, ``KerasMask``) keeps the state and repeats the previous output
+/// at its masked steps; with `returnSequences` the output carries the mask on. With `goBackwards` the sequence is read
 /// from its last step, the outputs in that order; a `stateful` layer starts each call from
 /// the last call's final state (``KeptState``, reset by ``Layer/resetStates()``).
 public struct RecurrentKernel: LayerKernel {
@@ -133,10 +135,16 @@ public struct RecurrentKernel: LayerKernel {
             let kept = try keptState.state(batch: x.shape[0], op: baseName)
             initial = initial ?? kept
         }
-        let (output, state) = try kerasRecurrent(recurrentCell, input: x, initialState: initial, returnSequences: returnSequences,
+        if x.kerasMask != nil {
+            // The masked loop has no backward rule yet (nor has the loop): refused, never zeros.
+            try refuseUntracedGradient("masked recurrent layer", [x])
+        }
+        let (output, state) = try kerasRecurrent(recurrentCell, input: x, initialState: initial,
+                                                 mask: x.kerasMask?.indices, returnSequences: returnSequences,
                                                  goBackwards: goBackwards)
         keptState?.keep(state)
-        return [output] + (returnState ? state : [])
+        // Keras hands the mask on with the sequence, not with the last output or the state.
+        return [returnSequences ? output.masked(x.kerasMask) : output] + (returnState ? state : [])
     }
 }
 
