@@ -42,6 +42,28 @@ import Testing
         expectClose(state[0], try Tensor(shape: [1, 1], scalars: [h3]), "state")
     }
 
+    /// From `RecurrentLoop.rowsForBLAS` sequences on, the state's product is OpenBLAS's GEMM rather
+    /// than the packed kernel's: each sequence of a large batch gives what it gives alone.
+    @Test func aLargeBatchGivesEachSequenceItsOwnResult() throws {
+        let batch = RecurrentLoop.rowsForBLAS + 1, time = 4, features = 3, units = 5
+        func values(_ count: Int, _ seed: Float) -> [Float] { (0..<count).map { sinf(Float($0) * 0.37 + seed) * 0.5 } }
+        let cells = [try RecurrentCell.lstm(kernel: Tensor(shape: [features + units, 4 * units], scalars: values(160, 1)),
+                                            bias: Tensor(shape: [4 * units], scalars: values(20, 2))),
+                     try RecurrentCell.gru(gatesKernel: Tensor(shape: [2 * units, 2 * units], scalars: values(100, 3)),
+                                           gatesBias: Tensor(shape: [2 * units], scalars: values(10, 4)),
+                                           candidateKernel: Tensor(shape: [2 * units, units], scalars: values(50, 5)),
+                                           candidateBias: Tensor(shape: [units], scalars: values(5, 6)))]
+        let x = try Tensor(shape: [batch, time, features], scalars: values(batch * time * features, 7))
+        let all = try dynamicRNN(cells, input: x)
+        for b in [0, batch - 1] {
+            let one = try dynamicRNN(cells, input: slice(x, b..<(b + 1)))
+            expectClose(try slice(all.outputs, b..<(b + 1)), one.outputs, "sequence \(b)'s outputs")
+            for (state, alone) in zip(all.state, one.state) {
+                expectClose(try slice(state, b..<(b + 1)), alone, "sequence \(b)'s state")
+            }
+        }
+    }
+
     @Test func badShapesAreRefusedWithTheReason() throws {
         let cell = try RecurrentCell.basicRNN(kernel: Tensor.zeros([5, 2]), bias: Tensor.zeros([2]))
         #expect(throws: TensorError.self) { try dynamicRNN([cell], input: Tensor.zeros([2, 4, 4])) }

@@ -24,6 +24,9 @@ struct RecurrentLoop {
     /// writing each output at its own step: TF1's `bidirectional_dynamic_rnn` backward direction.
     let reverse: Bool
 
+    /// From this batch size on, the state's product is OpenBLAS's GEMM rather than the packed kernel's.
+    static let rowsForBLAS = 16
+
     /// The row of the `[batch, time]` or `[time, batch]` layout for step `t` of sequence `b`.
     @inline(__always)
     func row(_ b: Int, _ t: Int) -> Int { timeMajor ? t * batch + b : b * time + t }
@@ -66,11 +69,19 @@ struct RecurrentLoop {
         let lengths: [Int]
         if case .lengths(let l) = mask { lengths = l } else { lengths = [] }
 
-        let packed = packedRecurrentKernel()
+        // The state's product: for a few rows `csgemm_run` over the kernel packed once; for
+        // many, OpenBLAS's GEMM, which packs it every step but computes twice as fast
+        // ([64, 256]·[256, 1024]: 0.41 ms against 0.82; [8, 256]·[256, 1024]: 0.14 against 0.11).
+        let packed = batch < Self.rowsForBLAS ? packedRecurrentKernel() : nil
         for s in 0..<time {
             let hPrev = current[hIndex].storage.base
-            csgemm_run(Int32(batch), Int32(recurrentWidth), Int32(recurrentInput), hPrev, Int32(recurrentInput),
-                       packed.base, nil, 0, product.storage.base, Int32(recurrentWidth))
+            if let packed {
+                csgemm_run(Int32(batch), Int32(recurrentWidth), Int32(recurrentInput), hPrev, Int32(recurrentInput),
+                           packed.base, nil, 0, product.storage.base, Int32(recurrentWidth))
+            } else {
+                multiply(hPrev, lda: recurrentInput, rows: batch, cell.recurrent, into: product.storage.base,
+                         ldc: recurrentWidth)
+            }
             // The step of each sequence, or nil where it is past its end or masked.
             func stepOf(_ b: Int) -> Int? {
                 switch mask {
