@@ -249,6 +249,16 @@ def object_paths(model):
     return paths
 
 
+def assign_random(rng, weights):
+    """Gives each (variable, object path) values in [-0.5, 0.5), in order: the golden's variables."""
+    variables = []
+    for v, path in weights:
+        value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
+        v.assign(value)
+        variables.append((v.name[:-2], value, path))
+    return variables
+
+
 def keras_case(name, kind, arguments, states=0, ids=None, embedding=None, seed=0, batch=3, time=5, features=4):
     tf.keras.backend.clear_session()
     rng = np.random.default_rng(seed)
@@ -259,16 +269,15 @@ def keras_case(name, kind, arguments, states=0, ids=None, embedding=None, seed=0
     units = arguments["units"]
     state_values = [f32(rng, x.shape[0], units, scale=0.5) for _ in range(states)]
     model(x, [tf.constant(s) for s in state_values] if states else None)
-    variables = []
     paths = object_paths(model)
-    for v in model.weights:
-        value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
-        v.assign(value)
+
+    def path(v):
         # The object path: the attribute (embedding, rnn), `cell` for a recurrent layer's weights.
         leaf = v.name[:-2].split("/")[-1]
         owner = "embedding" if emb is not None and any(v is w for w in emb.weights) else "rnn"
-        path = next(p for p in paths if p.split("/")[-1] == leaf and p.split("/")[0] == owner)
-        variables.append((v.name[:-2], value, path))
+        return next(p for p in paths if p.split("/")[-1] == leaf and p.split("/")[0] == owner)
+
+    variables = assign_random(rng, [(v, path(v)) for v in model.weights])
     result = model(x, [tf.constant(s) for s in state_values] if states else None)
     result = result if isinstance(result, (list, tuple)) else [result]
     names = ["outputs"] + [f"state_{i}" for i in range(len(result) - 1)]
@@ -385,18 +394,14 @@ def chain_case(name, ids, chain, seed):
     x = np.array(ids, dtype=np.int32)
     model(x)
     paths = object_paths(model)
-    variables = []
+    weights = []
     for attribute, kind, _ in chain:
-        if kind is None:
-            continue
-        layer = getattr(model, attribute)
-        for v in layer.weights:
-            value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
-            v.assign(value)
+        for v in getattr(model, attribute).weights if kind is not None else []:
             leaf = v.name[:-2].split("/")[-1]
             path = f"{attribute}/cell/{leaf}" if kind in KERAS else f"{attribute}/{leaf}"
             assert path in paths, (path, sorted(paths))
-            variables.append((v.name[:-2], value, path))
+            weights.append((v, path))
+    variables = assign_random(rng, weights)
     assert [v[0] for v in variables] == [v.name[:-2] for v in model.weights]
     result = model(x)
     result = result if isinstance(result, (list, tuple)) else [result]
@@ -427,13 +432,9 @@ def stateful_case(name, kind, arguments, seed, batch=2, time=4, features=3):
     model = KerasCase(KERAS[kind](**arguments), name=name)
     xs = [f32(rng, batch, time, features) for _ in range(3)]
     model(xs[0])
-    variables = []
     paths = object_paths(model)
-    for v in model.weights:
-        value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
-        v.assign(value)
-        leaf = v.name[:-2].split("/")[-1]
-        variables.append((v.name[:-2], value, next(p for p in paths if p.split("/")[-1] == leaf)))
+    variables = assign_random(rng, [(v, next(p for p in paths if p.split("/")[-1] == v.name[:-2].split("/")[-1]))
+                                    for v in model.weights])
     model.rnn.reset_states()
     outputs = []
     for call, x in enumerate(xs):
