@@ -1,13 +1,22 @@
 """Goldens for gradients (Tests/Goldens/gradients/).
 
-Each case is spec steps beside the TensorFlow calls they stand for, with inputs
-and (for layers) variable values; tf.GradientTape records the call and gives the
-gradient of sum(y * w), w a fixed weight per output element, with respect to
-every input and variable. cases.json lists the steps, the training flag, the
-input, weight, variable and gradient files. The Swift tests
-(Tests/ModelSpecInterpreterTests/GradientGoldenTests.swift) run the same spec
-through the interpreter under a GradientTape, the variables loaded by name, and
-compare the gradients within 1e-4 absolute or relative.
+Each case is spec steps (and `layers:` entries) beside the TensorFlow calls they
+stand for, with inputs and (for layers) variable values; tf.GradientTape records
+the call and gives the gradient of sum(y * w), w a fixed weight per output
+element, with respect to every input and trainable variable. Operations run
+eagerly (`case`); layers (`layer_case`) are TensorFlow's own layers -- the
+compat-v1 functions and objects, Keras layers, TF-Slim -- built in a graph in
+`variable_scope("model")`, their variables set from a seeded generator, the
+tape's gradients run in a session. cases.json lists the steps, the training
+flag, the input, weight, variable and gradient files (a variable whose gradient
+is null is not trainable: loaded, not differentiated). Files are
+`<case>.weights.npy`, `<case>.input.<name>[.grad].npy` and
+`<case>.variable.<name>[.grad].npy`, so no input or variable name can overwrite
+another file. The Swift tests (Tests/ModelSpecInterpreterTests/
+GradientGoldenTests.swift) run the same spec through the interpreter under a
+GradientTape, the variables loaded by name, and compare the gradients within
+1e-4 absolute or relative; they also fail for a declared operation or layer
+kind, or an activation, that no case here uses.
 """
 import os
 import shutil
@@ -30,30 +39,92 @@ def save(name, array):
     return name
 
 
+def entry(name, steps, training, w, layers=None):
+    e = {"name": name, "steps": steps, "training": training, "weights": save(f"{name}.weights.npy", w),
+         "inputs": [], "variables": []}
+    if layers:
+        e["layers"] = layers
+    return e
+
+
+def add_input(e, key, value, gradient):
+    prefix = f"{e['name']}.input.{key}"
+    e["inputs"].append({"name": key, "file": save(f"{prefix}.npy", value),
+                        "gradient": save(f"{prefix}.grad.npy", gradient) if gradient is not None else None})
+
+
+def add_variable(e, var_name, value, gradient):
+    prefix = f"{e['name']}.variable.{var_name.replace('/', '_')}"
+    e["variables"].append({"name": var_name, "file": save(f"{prefix}.npy", value),
+                           "gradient": save(f"{prefix}.grad.npy", gradient) if gradient is not None else None})
+
+
+def output_weights(shape):
+    return (0.5 + np.arange(int(np.prod(shape))).reshape(shape) % 7 / 7.0).astype(np.float32)
+
+
+def taped(xs, fn):
+    """fn() under a persistent tape watching the tensors xs: the tape, the output's weights, Σ y·w."""
+    with tf.GradientTape(persistent=True) as tape:
+        for t in xs.values():
+            tape.watch(t)
+        y = fn()
+        w = output_weights(y.shape)
+        loss = tf.reduce_sum(y * w)
+    return tape, w, loss
+
+
 def case(name, steps, inputs, fn, variables=(), training=False):
     """inputs: name -> array; variables: (spec variable name, array) in the order fn takes them;
     fn(inputs as tensors by name, tf.Variables) -> the output."""
     xs = {k: tf.constant(v) for k, v in inputs.items()}
     vs = [tf.Variable(v) for _, v in variables]
-    with tf.GradientTape(persistent=True) as tape:
-        for t in xs.values():
-            tape.watch(t)
-        y = fn(xs, vs)
-        w = (0.5 + np.arange(int(np.prod(y.shape))).reshape(y.shape) % 7 / 7.0).astype(np.float32)
-        loss = tf.reduce_sum(y * w)
-    entry = {"name": name, "steps": steps, "training": training, "weights": save(f"{name}.w.npy", w),
-             "inputs": [], "variables": []}
+    tape, w, loss = taped(xs, lambda: fn(xs, vs))
+    e = entry(name, steps, training, w)
     for key, t in xs.items():
         g = tape.gradient(loss, t)
         g = tf.convert_to_tensor(g) if g is not None else None  # gather's IndexedSlices, made dense
-        entry["inputs"].append({"name": key, "file": save(f"{name}.{key}.npy", t.numpy()),
-                                "gradient": save(f"{name}.{key}.grad.npy", g.numpy()) if g is not None else None})
+        add_input(e, key, t.numpy(), g.numpy() if g is not None else None)
     for (var_name, value), v in zip(variables, vs):
-        g = tape.gradient(loss, v)
-        safe = var_name.replace("/", "_")
-        entry["variables"].append({"name": var_name, "file": save(f"{name}.{safe}.npy", value),
-                                   "gradient": save(f"{name}.{safe}.grad.npy", g.numpy())})
-    CASES.append(entry)
+        add_variable(e, var_name, value, tape.gradient(loss, v).numpy())
+    CASES.append(e)
+
+
+def layer_case(name, steps, inputs, build, layers=None, training=False, seed=0, rename=lambda n: n):
+    """TensorFlow's layers in a graph: build(inputs as tensors by name, training) -> the output,
+    its variables made in it (in variable_scope("model") when the spec's steps are in `scope: model`).
+    Every variable gets seeded values (moving variances positive); `rename` maps TensorFlow's
+    variable name to the spec's (a Keras layer in `layers:` is named by its attribute)."""
+    rng = np.random.default_rng(seed)
+    with tf.Graph().as_default():
+        xs = {k: tf.constant(v) for k, v in inputs.items()}
+        tape, w, loss = taped(xs, lambda: build(xs, training))
+        variables = tf.compat.v1.global_variables()
+        trainable = set(id(v) for v in tf.compat.v1.trainable_variables())
+        grad_x = tape.gradient(loss, list(xs.values()))
+        # An embedding's IndexedSlices, made dense.
+        grad_v = [tf.convert_to_tensor(tape.gradient(loss, v)) if id(v) in trainable else None for v in variables]
+        with tf.compat.v1.Session() as session:
+            values = []
+            for v in variables:
+                shape = v.shape.as_list()
+                if "moving_variance" in v.name:
+                    value = rng.uniform(0.5, 2.0, shape)
+                elif "gamma" in v.name:
+                    value = 1 + rng.standard_normal(shape) * 0.3
+                else:
+                    value = rng.standard_normal(shape) * 0.5
+                values.append(value.astype(np.float32))
+                v.load(values[-1], session)
+            got_x, got_v = session.run([[g for g in grad_x if g is not None], [g for g in grad_v if g is not None]])
+    e = entry(name, steps, training, w, layers)
+    got_x = iter(got_x)
+    for (key, value), g in zip(inputs.items(), grad_x):
+        add_input(e, key, value, next(got_x) if g is not None else None)
+    got_v = iter(got_v)
+    for v, value, g in zip(variables, values, grad_v):
+        add_variable(e, rename(v.name.split(":")[0]), value, next(got_v) if g is not None else None)
+    CASES.append(e)
 
 
 def operation_cases():
@@ -158,7 +229,6 @@ def slicing_and_nn_cases():
          lambda t, _: tf.where(t["a"] > t["z"], t["a"], t["z"]))
     img, dw = f32(rng, 2, 7, 6, 3), f32(rng, 3, 3, 3, 2)
     explicit = [[0, 0], [1, 2], [0, 1], [0, 0]]
-    # The filter is named f: the output weights are saved as <case>.w.npy.
     case("depthwise_same_strided", ["{nn.depthwise_conv2d: {inputs: [x, f], strides: [1, 2, 2, 1], padding: same}}"],
          {"x": img, "f": dw}, lambda t, _: tf.nn.depthwise_conv2d(t["x"], t["f"], [1, 2, 2, 1], "SAME"))
     case("depthwise_explicit_dilated", ["{nn.depthwise_conv2d: {inputs: [x, f], explicit_paddings: %s, dilations: [2, 1]}}" % explicit],
@@ -223,6 +293,186 @@ def layer_cases():
     case("flatten_dense", ["{scope: model, do: [flatten, {dense: {units: 2}}]}"], {"x": px},
          lambda t, v: tf.matmul(tf.reshape(t["x"], [2, -1]), v[0]) + v[1],
          [("model/dense/kernel", f32(rng, 75, 2, scale=0.2)), ("model/dense/bias", f32(rng, 2))])
+
+
+v1 = tf.compat.v1
+
+
+def scoped(step):
+    """The spec step inside `scope: model`, as the graph's layers are in variable_scope("model")."""
+    return ["{scope: model, do: [%s]}" % step]
+
+
+def in_model(fn):
+    def build(t, training):
+        with v1.variable_scope("model"):
+            return fn(t, training)
+    return build
+
+
+def keras_layer(n):
+    """A Keras layer held as `layer` in the spec's `layers:`: its weights are named by that attribute."""
+    return "layer/" + n.split("/", 1)[1]
+
+
+def convolution_layer_cases():
+    """conv1d, conv3d, conv2d_transpose, separable and depthwise convolutions: strides, dilations, both paddings."""
+    rng = np.random.default_rng(44)
+    layer_case("conv1d_same_strided_tanh", scoped("{conv1d: {filters: 3, kernel_size: 3, strides: 2, padding: same, activation: tanh}}"),
+               {"x": f32(rng, 2, 7, 2)}, in_model(lambda t, _: v1.layers.conv1d(t["x"], 3, 3, strides=2, padding="same", activation=tf.tanh)))
+    layer_case("conv3d_same_strided", scoped("{conv3d: {filters: 3, kernel_size: [3, 2, 2], strides: [2, 1, 2], padding: same}}"),
+               {"x": f32(rng, 2, 5, 4, 4, 2)},
+               in_model(lambda t, _: v1.layers.conv3d(t["x"], 3, (3, 2, 2), strides=(2, 1, 2), padding="same")), seed=1)
+    layer_case("conv3d_dilated_valid_no_bias", scoped("{conv3d: {filters: 2, kernel_size: 2, dilation_rate: [2, 1, 2], use_bias: false, activation: sigmoid}}"),
+               {"x": f32(rng, 1, 4, 3, 5, 2)},
+               in_model(lambda t, _: v1.layers.conv3d(t["x"], 2, 2, dilation_rate=(2, 1, 2), use_bias=False, activation=tf.sigmoid)), seed=2)
+    layer_case("conv2d_transpose_valid", scoped("{conv2d_transpose: {filters: 3, kernel_size: 3}}"),
+               {"x": f32(rng, 2, 3, 4, 2)}, in_model(lambda t, _: v1.layers.conv2d_transpose(t["x"], 3, 3)), seed=3)
+    layer_case("conv2d_transpose_same_strided", scoped("{conv2d_transpose: {filters: 2, kernel_size: [3, 2], strides: [2, 3], padding: same, activation: tanh}}"),
+               {"x": f32(rng, 2, 3, 3, 3)},
+               in_model(lambda t, _: v1.layers.conv2d_transpose(t["x"], 2, (3, 2), strides=(2, 3), padding="same", activation=tf.tanh)), seed=4)
+    layer_case("conv2d_transpose_valid_kernel_below_stride", scoped("{conv2d_transpose: {filters: 2, kernel_size: 1, strides: [2, 3]}}"),
+               {"x": f32(rng, 1, 3, 2, 2)}, in_model(lambda t, _: v1.layers.conv2d_transpose(t["x"], 2, 1, strides=(2, 3))), seed=5)
+    layer_case("conv2d_transpose_keras_dilated", ["layer"], {"x": f32(rng, 2, 4, 4, 2)},
+               lambda t, _: tf.keras.layers.Conv2DTranspose(2, 3, dilation_rate=2, padding="same")(t["x"]),
+               layers={"layer": "{Conv2DTranspose: {filters: 2, kernel_size: 3, dilation_rate: 2, padding: same}}"},
+               seed=6, rename=keras_layer)
+    layer_case("separable_conv2d_same_strided", scoped("{separable_conv2d: {filters: 3, kernel_size: 3, depth_multiplier: 2, strides: 2, padding: same, activation: elu}}"),
+               {"x": f32(rng, 2, 6, 5, 2)},
+               in_model(lambda t, _: v1.layers.separable_conv2d(t["x"], 3, 3, depth_multiplier=2, strides=2, padding="same", activation=tf.nn.elu)), seed=7)
+    layer_case("separable_conv2d_object_dilated_no_bias", ["{scope: model, do: [sep]}"], {"x": f32(rng, 2, 6, 6, 3)},
+               in_model(lambda t, _: v1.layers.SeparableConv2D(2, 2, dilation_rate=2, use_bias=False)(t["x"])),
+               layers={"sep": "{v1.SeparableConv2D: {filters: 2, kernel_size: 2, dilation_rate: 2, use_bias: false}}"}, seed=8)
+    layer_case("separable_conv2d_keras_valid_strided", ["layer"], {"x": f32(rng, 2, 7, 6, 2)},
+               lambda t, _: tf.keras.layers.SeparableConv2D(3, [3, 2], strides=[2, 1], depth_multiplier=3, activation="gelu")(t["x"]),
+               layers={"layer": "{SeparableConv2D: {filters: 3, kernel_size: [3, 2], strides: [2, 1], depth_multiplier: 3, activation: gelu}}"},
+               seed=17, rename=keras_layer)
+    layer_case("depthwise_conv2d_keras_same_strided", ["layer"], {"x": f32(rng, 2, 7, 6, 3)},
+               lambda t, _: tf.keras.layers.DepthwiseConv2D(3, depth_multiplier=2, strides=2, padding="same")(t["x"]),
+               layers={"layer": "{DepthwiseConv2D: {kernel_size: 3, depth_multiplier: 2, strides: 2, padding: same}}"},
+               seed=9, rename=keras_layer)
+    layer_case("depthwise_conv2d_keras_dilated_no_bias", ["layer"], {"x": f32(rng, 2, 6, 6, 2)},
+               lambda t, _: tf.keras.layers.DepthwiseConv2D([2, 3], dilation_rate=2, use_bias=False, activation="softsign")(t["x"]),
+               layers={"layer": "{DepthwiseConv2D: {kernel_size: [2, 3], dilation_rate: 2, use_bias: false, activation: softsign}}"},
+               seed=10, rename=keras_layer)
+
+
+def normalization_and_other_layer_cases():
+    """Batch normalization (fused, axis 1, inference, Keras), layer normalization, dropout in inference,
+    the Keras embedding (no gradient to its ids), and every activation as a layer's `activation:`."""
+    rng = np.random.default_rng(45)
+    layer_case("batch_normalization_fused_training", scoped("{batch_normalization: {fused: true, training: true}}"),
+               {"x": f32(rng, 3, 3, 2, 2, scale=2.0, shift=0.5)},
+               in_model(lambda t, _: v1.layers.batch_normalization(t["x"], fused=True, training=True)), training=True, seed=11)
+    layer_case("batch_normalization_axis1_training", scoped("{batch_normalization: {axis: 1, training: true}}"),
+               {"x": f32(rng, 3, 2, 4, scale=2.0)},
+               in_model(lambda t, _: v1.layers.batch_normalization(t["x"], axis=1, training=True)), training=True, seed=12)
+    layer_case("batch_normalization_inference", scoped("{batch_normalization: {epsilon: 0.01}}"), {"x": f32(rng, 2, 3, 3, 2)},
+               in_model(lambda t, _: v1.layers.batch_normalization(t["x"], epsilon=0.01, training=False)), seed=13)
+    layer_case("batch_normalization_keras_training", ["layer"], {"x": f32(rng, 4, 3, scale=1.5)},
+               lambda t, training: tf.keras.layers.BatchNormalization(momentum=0.9)(t["x"], training=training),
+               layers={"layer": "{BatchNormalization: {momentum: 0.9}}"}, training=True, seed=14, rename=keras_layer)
+    layer_case("layer_normalization_keras_axes", ["layer"], {"x": f32(rng, 2, 3, 4)},
+               lambda t, _: tf.keras.layers.LayerNormalization(axis=[1, 2])(t["x"]),
+               layers={"layer": "{LayerNormalization: {axis: [1, 2]}}"}, seed=15, rename=keras_layer)
+    layer_case("dropout_inference", scoped("{dropout: {rate: 0.5}}"), {"x": f32(rng, 3, 4)},
+               in_model(lambda t, _: v1.layers.dropout(t["x"], 0.5)))
+    ids = np.array([[4, 0, 2], [1, 4, 4]], dtype=np.float32)
+    layer_case("embedding_keras", ["layer"], {"ids": ids},
+               lambda t, _: tf.keras.layers.Embedding(5, 3)(t["ids"]),
+               layers={"layer": "{Embedding: {input_dim: 5, output_dim: 3}}"}, seed=16, rename=keras_layer)
+    activations = {"linear": None, "relu": tf.nn.relu, "relu6": tf.nn.relu6, "elu": tf.nn.elu, "tanh": tf.tanh,
+                   "sigmoid": tf.sigmoid, "softmax": tf.nn.softmax, "leaky_relu": tf.nn.leaky_relu,
+                   "softplus": tf.nn.softplus, "softsign": tf.nn.softsign, "selu": tf.nn.selu, "swish": tf.nn.silu,
+                   "gelu": tf.nn.gelu}
+    x = f32(rng, 3, 4, scale=1.5)
+    for k, (name, fn) in enumerate(activations.items()):
+        layer_case(f"dense_activation_{name}", scoped("{dense: {units: 3, activation: %s}}" % name), {"x": x},
+                   in_model(lambda t, _, fn=fn: v1.layers.dense(t["x"], 3, activation=fn)), seed=20 + k)
+
+
+def slim_layer_cases():
+    """TF-Slim's layers (tf-slim 1.1.0, with the shims of oracle/slim.py), Slim's defaults (ReLU, SAME)."""
+    import slim as _  # noqa: F401  registers the tf-slim shims
+    import tf_slim
+    rng = np.random.default_rng(46)
+
+    def slim_case(name, step, x, fn, training=False, seed=0):
+        layer_case(name, scoped(step), {"x": x}, in_model(lambda t, _: fn(t["x"])), training=training, seed=seed)
+
+    slim_case("slim_conv2d_batch_norm_training",
+              "{slim.conv2d: {num_outputs: 3, kernel_size: [3, 3], stride: 2, normalizer_fn: batch_norm, normalizer_params: {scale: true}}}",
+              f32(rng, 3, 5, 5, 2),
+              lambda x: tf_slim.conv2d(x, 3, [3, 3], stride=2, normalizer_fn=tf_slim.batch_norm, normalizer_params={"scale": True}),
+              training=True, seed=30)
+    layer_case("slim_pooling_flatten_dropout_fully_connected",
+               ["{scope: model, do: [{slim.conv2d: {num_outputs: 2, kernel_size: [2, 2], rate: 2, activation_fn: tanh}}, "
+                "{slim.max_pool2d: {kernel_size: [2, 2]}}, {slim.avg_pool2d: {kernel_size: [2, 2], stride: 1, padding: SAME}}, "
+                "slim.flatten, {slim.dropout: {keep_prob: 0.5, is_training: false}}, "
+                "{slim.fully_connected: {num_outputs: 3, activation_fn: null}}]}"],
+               {"x": f32(rng, 2, 6, 6, 2)},
+               in_model(lambda t, _: tf_slim.fully_connected(tf_slim.dropout(tf_slim.flatten(tf_slim.avg_pool2d(
+                   tf_slim.max_pool2d(tf_slim.conv2d(t["x"], 2, [2, 2], rate=2, activation_fn=tf.tanh), [2, 2]),
+                   [2, 2], stride=1, padding="SAME")), 0.5, is_training=False), 3, activation_fn=None)), seed=31)
+    slim_case("slim_separable_conv2d_dilated",
+              "{slim.separable_conv2d: {num_outputs: 4, kernel_size: [3, 3], depth_multiplier: 2, rate: 2, activation_fn: relu6}}",
+              f32(rng, 2, 6, 6, 2),
+              lambda x: tf_slim.separable_conv2d(x, 4, [3, 3], depth_multiplier=2, rate=2, activation_fn=tf.nn.relu6), seed=32)
+    slim_case("slim_separable_conv2d_depthwise_only",
+              "{slim.separable_conv2d: {num_outputs: null, kernel_size: [3, 3], stride: 2, padding: VALID, activation_fn: sigmoid}}",
+              f32(rng, 2, 7, 6, 3),
+              lambda x: tf_slim.separable_conv2d(x, None, [3, 3], stride=2, padding="VALID", activation_fn=tf.sigmoid), seed=33)
+    slim_case("slim_conv2d_transpose_same", "{slim.conv2d_transpose: {num_outputs: 3, kernel_size: [3, 3], stride: 2, activation_fn: tanh}}",
+              f32(rng, 2, 3, 3, 2),
+              lambda x: tf_slim.conv2d_transpose(x, 3, [3, 3], stride=2, activation_fn=tf.tanh), seed=34)
+    slim_case("slim_conv2d_transpose_valid",
+              "{slim.conv2d_transpose: {num_outputs: 2, kernel_size: [2, 3], stride: [2, 1], padding: VALID, activation_fn: null}}",
+              f32(rng, 1, 3, 3, 2),
+              lambda x: tf_slim.conv2d_transpose(x, 2, [2, 3], stride=[2, 1], padding="VALID", activation_fn=None), seed=35)
+    slim_case("slim_batch_norm_training", "{slim.batch_norm: {scale: true}}", f32(rng, 4, 3, scale=2.0),
+              lambda x: tf_slim.batch_norm(x, scale=True), training=True, seed=36)
+    slim_case("slim_batch_norm_inference", "{slim.batch_norm: {scale: true, is_training: false}}", f32(rng, 2, 3, 2, 3),
+              lambda x: tf_slim.batch_norm(x, scale=True, is_training=False), seed=37)
+    slim_case("slim_layer_norm", "slim.layer_norm", f32(rng, 3, 2, 4), lambda x: tf_slim.layer_norm(x), seed=38)
+
+
+def more_operation_cases():
+    """nn.conv2d and nn.avg_pool2d on tensors; and the operations TensorFlow has no gradient for
+    (comparisons, logical operations, argmax, argmin, one_hot, a cast to integers, constants)
+    beside those that pass one: the inputs get gradients only through `where`'s selections and
+    the products with the one-hot rows."""
+    rng = np.random.default_rng(47)
+    img, f = f32(rng, 2, 7, 6, 3), f32(rng, 3, 2, 3, 4)
+    explicit = [[0, 0], [2, 1], [1, 0], [0, 0]]
+    case("nn_conv2d_explicit_strided", ["{nn.conv2d: {inputs: [x, f], strides: [2, 1], explicit_paddings: %s}}" % explicit],
+         {"x": img, "f": f}, lambda t, _: tf.nn.conv2d(t["x"], t["f"], [2, 1], explicit))
+    case("nn_conv2d_same_dilated", ["{nn.conv2d: {inputs: [x, f], padding: same, dilations: [2, 1]}}"],
+         {"x": img, "f": f}, lambda t, _: tf.nn.conv2d(t["x"], t["f"], 1, "SAME", dilations=[2, 1]))
+    case("nn_avg_pool2d_valid", ["{nn.avg_pool2d: {ksize: [2, 3], strides: [1, 2], padding: valid}}"], {"x": img},
+         lambda t, _: tf.nn.avg_pool2d(t["x"], [2, 3], [1, 2], "VALID"))
+    a, b = f32(rng, 3, 4), f32(rng, 3, 4)
+    b[1, 2] = a[1, 2]  # equal somewhere
+    steps = ["{greater_equal: [a, b], as: ge}", "{less: [a, b], as: lt}", "{less_equal: [a, b], as: le}",
+             "{equal: [a, b], as: eq}", "{not_equal: [a, b], as: ne}",
+             "{logical_and: [ge, ne], as: above}", "{logical_or: [lt, eq], as: below}", "{logical_not: below, as: not_below}",
+             "{logical_and: [above, not_below], as: pick}", "{where: [pick, a, b], as: high}", "{where: [le, b, a], as: other}",
+             "{argmax: {input: a, axis: 1}, as: best}", "{one_hot: {input: best, depth: 4}, as: hot}",
+             "{argmin: {input: b, axis: 1}, as: worst}", "{one_hot: {input: worst, depth: 4}, as: cold}",
+             "{cast: {input: a, dtype: int32}, as: whole}", "{cast: {input: whole, dtype: float32}, as: truncated}",
+             "{constant: {value: 0.5, shape: [3, 4]}, as: half}",
+             "{multiply: [other, hot], as: p}", "{multiply: [truncated, cold], as: q}", "{add: [high, p]}", "{add: [_, q]}",
+             "{add: [_, half]}"]
+
+    def fn(t, _):
+        a, b = t["a"], t["b"]
+        ge, lt, le, eq, ne = a >= b, a < b, a <= b, tf.equal(a, b), tf.not_equal(a, b)
+        pick = tf.logical_and(tf.logical_and(ge, ne), tf.logical_not(tf.logical_or(lt, eq)))
+        high, other = tf.where(pick, a, b), tf.where(le, b, a)
+        hot = tf.one_hot(tf.argmax(a, axis=1), 4)
+        cold = tf.one_hot(tf.argmin(b, axis=1), 4)
+        truncated = tf.cast(tf.cast(a, tf.int32), tf.float32)
+        return high + other * hot + truncated * cold + tf.constant(0.5, shape=[3, 4])
+    case("operations_without_gradients", steps, {"a": a, "b": b}, fn)
 
 
 R = tf.compat.v1.losses.Reduction
@@ -300,6 +550,10 @@ def main():
     operation_cases()
     slicing_and_nn_cases()
     layer_cases()
+    convolution_layer_cases()
+    normalization_and_other_layer_cases()
+    slim_layer_cases()
+    more_operation_cases()
     loss_cases()
     write_json(os.path.join(OUT, "cases.json"), {"cases": CASES})
     print(f"  {len(CASES)} cases")

@@ -158,34 +158,40 @@ def tf1_case(name, api, cell, batch=3, time=5, features=4, time_major=False, len
     variables, results = run_graph(build, feeds, seed + 100)
     inputs = [("x", x)] + ([("lengths", feeds["lengths"])] if lengths is not None else []) + state_inputs
     outputs = list(results.items())
+    names = [n for n, _ in outputs]
+    spec = tf1_spec(name, api, cell, features, time_major, lengths is not None,
+                    [(n, v.shape[1]) for n, v in state_inputs], scope, names)
+    config = {"api": api, "cell": cell, "time_major": time_major, "sequence_length": lengths is not None,
+              "initial_state": [n for n, _ in state_inputs], "scope": scope}
+    source = f"{api}({cell}, x, time_major={time_major}, sequence_length={lengths}, initial_state={initial_state})"
+    write_case(name, spec, source, config, inputs, [(n, v, None) for n, v in variables], outputs)
+
+
+def tf1_spec(name, api, cell, features, time_major, has_lengths, state_inputs, scope, output_names):
+    """The spec of a TF1 loop over input x (and lengths, and initial states [(name, width)])."""
     shape = "[time, batch, %d]" % features if time_major else "[batch, time, %d]" % features
     lines = [f"  x: {shape}"]
-    if lengths is not None:
+    if has_lengths:
         lines.append("  lengths: {shape: [batch], dtype: int32}")
-    for state_name, value in state_inputs:
-        lines.append(f"  {state_name}: [batch, {value.shape[1]}]")
+    for state_name, width in state_inputs:
+        lines.append(f"  {state_name}: [batch, {width}]")
     arguments = []
     if api == "bidirectional_dynamic_rnn":
         arguments += [f"cell_fw: {yaml_cell(cell[0])}", f"cell_bw: {yaml_cell(cell[1])}"]
     else:
         arguments.append(f"cell: {yaml_cell(cell)}")
     arguments.append("input: x")
-    if lengths is not None:
+    if has_lengths:
         arguments.append("sequence_length: lengths")
     if time_major:
         arguments.append("time_major: true")
-    if initial_state:
+    if state_inputs:
         arguments.append("initial_state: [" + ", ".join(n for n, _ in state_inputs) + "]")
     if scope:
         arguments.append(f"scope: {scope}")
-    names = [n for n, _ in outputs]
-    spec = (f"spec: 1\nmodel: {camel(name)}\ninputs:\n" + "\n".join(lines) + "\nforward:\n"
+    return (f"spec: 1\nmodel: {camel(name)}\ninputs:\n" + "\n".join(lines) + "\nforward:\n"
             + f"  - {api}:\n" + "".join(f"      {a}\n" for a in arguments)
-            + f"    as: [{', '.join(names)}]\noutputs: [{', '.join(names)}]\n")
-    config = {"api": api, "cell": cell, "time_major": time_major, "sequence_length": lengths is not None,
-              "initial_state": [n for n, _ in state_inputs], "scope": scope}
-    source = f"{api}({cell}, x, time_major={time_major}, sequence_length={lengths}, initial_state={initial_state})"
-    write_case(name, spec, source, config, inputs, [(n, v, None) for n, v in variables], outputs)
+            + f"    as: [{', '.join(output_names)}]\noutputs: [{', '.join(output_names)}]\n")
 
 
 def camel(name):
@@ -476,6 +482,21 @@ class Decoder(tf.keras.Model):
         return x, state, attention_weights
 
 
+def seed_decoder_variables(decoder, rng):
+    """Gives a built Decoder's variables seeded uniform values in [-0.5, 0.5), in `weights`
+    order; returns [(TensorFlow name, object path, value)]."""
+    owners = [("attention/W1", decoder.attention.W1), ("attention/W2", decoder.attention.W2),
+              ("attention/V", decoder.attention.V), ("embedding", decoder.embedding), ("gru/cell", decoder.gru),
+              ("fc", decoder.fc)]
+    variables = []
+    for v in decoder.weights:
+        value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
+        v.assign(value)
+        owner = next(path for path, layer in owners if any(v is w for w in layer.weights))
+        variables.append((v.name[:-2], owner + "/" + v.name[:-2].split("/")[-1], value))
+    return variables
+
+
 def decoder_case(steps=4, seed=40):
     """specs/Decoder.yaml: one call, and greedy decoding for `steps` steps from token 1,
     carrying the state (the tutorial's evaluate loop, with argmax)."""
@@ -486,15 +507,7 @@ def decoder_case(steps=4, seed=40):
     hidden = f32(rng, 3, 16, scale=0.5)
     enc_output = f32(rng, 3, 7, 16)
     decoder(x, hidden, enc_output)
-    owners = [("attention/W1", decoder.attention.W1), ("attention/W2", decoder.attention.W2),
-              ("attention/V", decoder.attention.V), ("embedding", decoder.embedding), ("gru/cell", decoder.gru),
-              ("fc", decoder.fc)]
-    variables = []
-    for v in decoder.weights:
-        value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
-        v.assign(value)
-        owner = next(path for path, layer in owners if any(v is w for w in layer.weights))
-        variables.append((v.name[:-2], value, owner + "/" + v.name[:-2].split("/")[-1]))
+    variables = [(name, value, path) for name, path, value in seed_decoder_variables(decoder, rng)]
     logits, state, weights = decoder(x, hidden, enc_output)
     tokens, token, h = [], x, hidden
     for _ in range(steps):

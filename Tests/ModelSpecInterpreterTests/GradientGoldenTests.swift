@@ -5,9 +5,9 @@ import ModelSpecRuntime
 import SeedGoldens
 import Testing
 
-/// One case of Tests/Goldens/gradients/cases.json (oracle/gradients.py): spec steps beside the
-/// TensorFlow calls they stand for, and tf.GradientTape's gradients of Σ y·w with respect to
-/// each input and variable.
+/// One case of Tests/Goldens/gradients/cases.json (oracle/gradients.py): spec steps (and `layers:`)
+/// beside the TensorFlow calls they stand for, and tf.GradientTape's gradients of Σ y·w with respect
+/// to each input and trainable variable (a variable without a gradient file is not trainable).
 struct GradientCase: Decodable, Sendable, CustomStringConvertible {
     struct Value: Decodable, Sendable {
         let name: String
@@ -19,6 +19,8 @@ struct GradientCase: Decodable, Sendable, CustomStringConvertible {
     let steps: [String]
     let training: Bool
     let weights: String
+    /// The spec's `layers:`, by attribute name.
+    let layers: [String: String]?
     let inputs: [Value]
     let variables: [Value]
 
@@ -41,6 +43,10 @@ struct GradientCase: Decodable, Sendable, CustomStringConvertible {
         for input in inputs {
             lines.append("  \(input.name): [\(try tensor(input.file).shape.map(String.init).joined(separator: ", "))]")
         }
+        if let layers {
+            lines.append("layers:")
+            lines += layers.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }
+        }
         lines.append("forward:")
         lines += steps.map { "  - " + $0 }
         return lines.joined(separator: "\n") + "\n"
@@ -52,6 +58,31 @@ struct GradientCase: Decodable, Sendable, CustomStringConvertible {
 @Suite struct GradientGoldenTests {
     @Test func thereAreCases() {
         #expect(GradientCase.all.count > 50)
+    }
+
+    /// Declared kinds whose gradients are checked elsewhere, and why.
+    static let layerKindsCheckedElsewhere: [String: String] = [
+        "simple_rnn": "recurrent loops: tf.GradientTape goldens in rnn_gradients (RecurrentGradientGoldenTests)",
+        "gru": "recurrent loops: tf.GradientTape goldens in rnn_gradients (RecurrentGradientGoldenTests)",
+        "lstm": "recurrent loops: tf.GradientTape goldens in rnn_gradients (RecurrentGradientGoldenTests)",
+    ]
+
+    /// Every declared operation and layer kind (TF-Slim's too), and every activation a layer takes,
+    /// has a case here (the losses have theirs in losses.json: LossGoldenTests); batch normalization
+    /// is checked in training and in inference.
+    @Test func everyOperationLayerKindAndActivationHasACase() {
+        let coverage = GradientCoverage.goldens
+        let losses = Set(LossCase.all.map(\.loss))
+        let operations = Set(OperationDeclaration.all.map(\.name)).subtracting(coverage.operations).subtracting(losses)
+        #expect(operations.isEmpty, "operations without a gradient golden: \(operations.sorted())")
+        let kinds = (LayerKind.allCases + LayerKind.slimCases).map(\.name).filter { Self.layerKindsCheckedElsewhere[$0] == nil }
+        let uncovered = Set(kinds).subtracting(coverage.layerKinds)
+        #expect(uncovered.isEmpty, "layer kinds without a gradient golden: \(uncovered.sorted())")
+        for kind in ["batch_normalization", "slim.batch_norm"] {
+            #expect(coverage.modes[kind] == [true, false], "\(kind) needs a gradient golden in training and in inference")
+        }
+        let activations = Set(Activation.allCases.map(\.rawValue)).subtracting(coverage.activations)
+        #expect(activations.isEmpty, "activations no layer of a gradient golden uses: \(activations.sorted())")
     }
 
     @Test("each case's gradients are TensorFlow's", arguments: GradientCase.all)
@@ -79,9 +110,60 @@ struct GradientCase: Decodable, Sendable, CustomStringConvertible {
         }
         for variable in golden.variables {
             let found = try #require(model.weight(named: variable.name), "\(golden.name): no variable \(variable.name)")
-            let gradient = try #require(try tape.gradient(of: loss, withRespectTo: [found])[0],
-                                        "\(golden.name): no gradient for \(variable.name)")
-            expectClose(gradient, try golden.tensor(try #require(variable.gradient)), "\(golden.name) d/d\(variable.name)", tolerance: 1e-4)
+            let gradient = try tape.gradient(of: loss, withRespectTo: [found])[0]
+            guard let file = variable.gradient else {
+                #expect(gradient == nil, "\(golden.name): \(variable.name) is not trainable in TensorFlow")
+                continue
+            }
+            expectClose(try #require(gradient, "\(golden.name): no gradient for \(variable.name)"), try golden.tensor(file),
+                        "\(golden.name) d/d\(variable.name)", tolerance: 1e-4)
+        }
+    }
+}
+
+/// What the gradient goldens use: operations, layer kinds (with the training flag of each call),
+/// and the activations given as a layer's `activation:`.
+struct GradientCoverage {
+    var operations = Set<String>()
+    var layerKinds = Set<String>()
+    /// Layer kinds called in training (`true`) and in inference (`false`).
+    var modes: [String: Set<Bool>] = [:]
+    var activations = Set<String>()
+
+    static let goldens: GradientCoverage = {
+        var coverage = GradientCoverage()
+        for golden in GradientCase.all {
+            guard let (model, _) = try? SpecOperationGoldenTests.check(try golden.specText()) else { continue }
+            coverage.operations.formUnion(SpecOperationGoldenTests.operations(model.body))
+            for declaration in model.layers {
+                switch declaration.kind {
+                case let .native(config), let .legacy(config): coverage.add(config, training: golden.training)
+                default: break
+                }
+            }
+            coverage.visit(model.body, training: golden.training)
+        }
+        return coverage
+    }()
+
+    mutating func add(_ config: LayerConfig, training: Bool) {
+        layerKinds.insert(config.kind.name)
+        let mode = switch config.training {
+        case let .constant(flag)?: flag
+        default: training
+        }
+        modes[config.kind.name, default: []].insert(mode)
+        for case let .activation(activation) in config.arguments.values { activations.insert(activation.rawValue) }
+    }
+
+    mutating func visit(_ steps: [Step], training: Bool) {
+        for step in steps {
+            switch step.operation {
+            case let .legacyLayer(config), let .getOrCreateLayer(_, config): add(config, training: training)
+            case let .variableScope(_, _, _, body), let .nameScope(_, body), let .repeated(_, body), let .conditional(_, body):
+                visit(body, training: training)
+            default: break
+            }
         }
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 import ModelSpecRuntime
 import Testing
 
-/// `stateful` and `go_backwards` of the Keras recurrent layers, beyond the TensorFlow goldens
-/// (Tests/Goldens/recurrent `keras_*_go_backwards*`, `keras_stateful_*`): the kept state's
-/// life, and the refusal to differentiate what has no backward rule yet.
+/// `stateful`, `go_backwards` and `dropout` of the Keras recurrent layers, beyond the TensorFlow
+/// goldens (Tests/Goldens/recurrent `keras_*_go_backwards*`, `keras_stateful_*`,
+/// `keras_*_dropout_inference`); `go_backwards`' gradients are checked in RecurrentLoopGradientTests.
 @Suite struct KerasRecurrentOptionsTests {
     private func sequence(batch: Int, seed: Float = 0) throws -> Tensor {
         try Tensor(shape: [batch, 4, 3], scalars: (0..<(batch * 12)).map { sinf(Float($0) + seed) })
@@ -45,15 +45,6 @@ import Testing
             return x.scalars[b * 12 + (3 - t) * 3 + f]
         })
         expectClose(y, try forwards(reversed), "go_backwards")
-    }
-
-    @Test func goBackwardsIsRefusedUnderATape() throws {
-        let layer = keras.SimpleRNN(units: 2, goBackwards: true, path: "rnn")
-        let x = try sequence(batch: 1)
-        let tape = GradientTape()
-        tape.watch(x)
-        let error = #expect(throws: TensorError.self) { _ = try tape.record { try layer(x) } }
-        #expect(error.map { "\($0)" }?.contains("has no gradient yet") == true)
     }
 
     /// `dropout` and `recurrent_dropout` are the identity at inference (TensorFlow's goldens

@@ -32,14 +32,17 @@ public final class GradientTape: @unchecked Sendable {
     /// gradient of the output (`needed[i]`: whether input i is followed; an input
     /// that is not may get nil).
     public typealias Backward = (_ gradient: Tensor, _ needed: [Bool]) throws -> [Tensor?]
+    /// The backward rule of a call with several outputs (a recurrent loop's outputs and
+    /// final state): the gradient of each output, nil for one nothing depends on.
+    typealias MultipleBackward = (_ gradients: [Tensor?], _ needed: [Bool]) throws -> [Tensor?]
 
     struct Entry {
         let operation: StaticString
-        let output: Tensor
+        let outputs: [Tensor]
         /// The storage of each followed input; nil for the others.
         let inputs: [ObjectIdentifier?]
         let inputShapes: [[Int]]
-        let backward: Backward
+        let backward: MultipleBackward
     }
 
     /// The tape whose `record` is running in this task.
@@ -97,6 +100,12 @@ public final class GradientTape: @unchecked Sendable {
 
     /// Records one call of an operation when one of its inputs is followed.
     func record(_ operation: StaticString, _ output: Tensor, _ inputs: [Tensor?], _ backward: @escaping Backward) {
+        record(operation, outputs: [output], inputs) { gradients, needed in try backward(gradients[0]!, needed) }
+    }
+
+    /// Records one call with several outputs, each of its own storage, when one of its inputs
+    /// is followed. The rule runs once, after every output's gradient is summed.
+    func record(_ operation: StaticString, outputs: [Tensor], _ inputs: [Tensor?], _ backward: @escaping MultipleBackward) {
         var ids: [ObjectIdentifier?] = []
         ids.reserveCapacity(inputs.count)
         var any = false
@@ -108,11 +117,12 @@ public final class GradientTape: @unchecked Sendable {
                 ids.append(nil)
             }
         }
-        let out = ObjectIdentifier(output.storage)
+        let outs = outputs.map { ObjectIdentifier($0.storage) }
         // An output that shares an input's storage is a view of it: nothing to record.
-        guard any, !ids.contains(out) else { return }
-        guard followed.insert(out).inserted else { return }
-        entries.append(Entry(operation: operation, output: output, inputs: ids,
+        guard any, !outs.contains(where: ids.contains) else { return }
+        guard outs.allSatisfy({ !followed.contains($0) }), Set(outs).count == outs.count else { return }
+        followed.formUnion(outs)
+        entries.append(Entry(operation: operation, outputs: outputs, inputs: ids,
                              inputShapes: inputs.map { $0?.shape ?? [] }, backward: backward))
     }
 
@@ -148,9 +158,12 @@ public final class GradientTape: @unchecked Sendable {
         // The backward rules call runtime functions: nothing of theirs is recorded.
         try GradientTape.$current.withValue(nil) {
             for entry in entries.reversed() {
-                guard let upstream = grads[ObjectIdentifier(entry.output.storage)] else { continue }
+                let upstream = entry.outputs.map { output in
+                    grads[ObjectIdentifier(output.storage)].map { $0.viewed(as: output.shape) }
+                }
+                guard upstream.contains(where: { $0 != nil }) else { continue }
                 let needed = entry.inputs.map { $0 != nil }
-                let inputGrads = try entry.backward(upstream.viewed(as: entry.output.shape), needed)
+                let inputGrads = try entry.backward(upstream, needed)
                 for (i, id) in entry.inputs.enumerated() {
                     guard let id, i < inputGrads.count, let g = inputGrads[i] else { continue }
                     guard g.scalarCount == elementCount(of: entry.inputShapes[i]) else {

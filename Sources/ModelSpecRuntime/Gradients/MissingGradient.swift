@@ -1,6 +1,5 @@
-/// Kernels whose backward rule is not written yet (the direct loops of `conv3d`,
-/// `depthwiseConv2d`, `conv2dTranspose` and the recurrent time loop) call this
-/// first: while a tape records and follows one of their inputs, a gradient of
+/// A kernel whose backward rule is not written yet calls this
+/// first: while a tape records and follows one of its inputs, a gradient of
 /// zeros would be silently wrong, so the call is refused with the reason.
 func refuseUntracedGradient(_ operation: String, _ inputs: [Tensor?]) throws {
     guard let tape = GradientTape.active, inputs.contains(where: { $0.map(tape.isFollowing) ?? false }) else { return }

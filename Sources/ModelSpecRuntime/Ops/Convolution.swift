@@ -131,56 +131,23 @@ extension ConvGeometry {
         return out
     }
 
-    /// The gradients with respect to the input and the filter, one image at a time: the
-    /// image's windows as rows (`[oh·ow, kh·kw·c]`, zeros where padded), the filter's gradient
-    /// accumulated as windowsᵀ·g, the windows' gradient g·filterᵀ added back into the image.
+    /// The gradients with respect to the input and the filter, as products of the windows
+    /// (``ConvolutionColumns``): windowsᵀ·g for the filter, g·filterᵀ added back into the image.
     func backward(_ g: Tensor, input: Tensor, filter: Tensor, needed: [Bool]) -> [Tensor?] {
+        let columns = self.columns
+        return [needed[0] ? columns.inputGradient(g, filter: filter, shape: input.shape) : nil,
+                needed[1] ? columns.filterGradient(g, input: input, shape: filter.shape) : nil]
+    }
+
+    /// The windows of this convolution.
+    var columns: ConvolutionColumns {
         let k = kernel
-        let (n, h, w, c, o) = (Int(k.n), Int(k.h), Int(k.w), Int(k.c), Int(k.o))
-        let (oh, ow, kh, kw) = (Int(k.oh), Int(k.ow), Int(k.kh), Int(k.kw))
-        let positions = oh * ow, window = kh * kw * c
-        let gInput = needed[0] ? Tensor(uninitializedShape: input.shape) : nil
-        let gFilter = needed[1] ? Tensor(uninitializedShape: filter.shape) : nil
-        gInput?.storage.base.update(repeating: 0, count: input.scalarCount)
-        gFilter?.storage.base.update(repeating: 0, count: filter.scalarCount)
-        guard positions > 0, window > 0, o > 0 else { return [gInput, gFilter] }
-        let columns = TensorBuffer<Float>(uninitializedCount: positions * window)
-        // Each window tap of each output position: its input offset in the image, or -1 when padded.
-        var taps = [Int](repeating: -1, count: positions * kh * kw)
-        for y in 0..<oh {
-            for x in 0..<ow {
-                for i in 0..<kh {
-                    for j in 0..<kw {
-                        let iy = y * Int(k.stride_h) - Int(k.pad_top) + i * Int(k.dilation_h)
-                        let ix = x * Int(k.stride_w) - Int(k.pad_left) + j * Int(k.dilation_w)
-                        if iy >= 0, iy < h, ix >= 0, ix < w { taps[((y * ow + x) * kh + i) * kw + j] = (iy * w + ix) * c }
-                    }
-                }
-            }
-        }
-        for b in 0..<n {
-            let image = input.storage.base + b * h * w * c
-            let gImage = g.storage.base + b * positions * o
-            if let gFilter {
-                for (t, offset) in taps.enumerated() {
-                    let dst = columns.base + t * c
-                    if offset >= 0 { dst.update(from: image + offset, count: c) } else { dst.update(repeating: 0, count: c) }
-                }
-                sgemm(transA: true, m: window, n: o, k: positions, a: columns.base, lda: window,
-                      b: gImage, ldb: o, c: gFilter.storage.base, ldc: o, accumulate: true)
-            }
-            if let gInput {
-                sgemm(transB: true, m: positions, n: window, k: o, a: gImage, lda: o,
-                      b: filter.storage.base, ldb: o, c: columns.base, ldc: window)
-                let gx = gInput.storage.base + b * h * w * c
-                for (t, offset) in taps.enumerated() where offset >= 0 {
-                    let src = columns.base + t * c, dst = gx + offset
-                    for q in 0..<c { dst[q] += src[q] }
-                }
-            }
-        }
-        withExtendedLifetime((input, filter, g, columns)) {}
-        return [gInput, gFilter]
+        return ConvolutionColumns(images: Int(k.n), channels: Int(k.c), outChannels: Int(k.o), axes: [
+            WindowAxis(input: Int(k.h), window: Int(k.kh), stride: Int(k.stride_h), dilation: Int(k.dilation_h),
+                       output: Int(k.oh), before: Int(k.pad_top)),
+            WindowAxis(input: Int(k.w), window: Int(k.kw), stride: Int(k.stride_w), dilation: Int(k.dilation_w),
+                       output: Int(k.ow), before: Int(k.pad_left)),
+        ])
     }
 }
 

@@ -1,5 +1,5 @@
-/// The convolutions beside `conv2d`: of one and three spatial axes, depthwise, and
-/// transposed, as TensorFlow computes them (channels last, cross-correlation,
+/// The convolutions beside `conv2d`: of one and three spatial axes, and transposed
+/// (depthwise: `DepthwiseWindows.swift`), as TensorFlow computes them (channels last, cross-correlation,
 /// TensorFlow's SAME arithmetic: the odd padding goes after).
 
 /// One spatial axis of a convolution: sizes, step, dilation and the padding before.
@@ -18,6 +18,10 @@ struct WindowAxis {
             throw TensorError(op: op, shapes: [[window, stride, dilation]], reason: "needs positive window sizes, strides and dilations")
         }
         return (window - 1) * dilation + 1
+    }
+
+    init(input: Int, window: Int, stride: Int, dilation: Int, output: Int, before: Int) {
+        (self.input, self.window, self.stride, self.dilation, self.output, self.before) = (input, window, stride, dilation, output, before)
     }
 
     /// The axis of a forward convolution over `input`.
@@ -63,10 +67,11 @@ public func conv1d(_ input: Tensor, filter: Tensor, stride: Int = 1, padding: Pa
     return try reshape(output, [output.shape[0], output.shape[2], output.shape[3]])
 }
 
-/// 3-D convolution, NDHWC input and `[depth, height, width, in, out]` filter, as `tf.nn.conv3d`.
+/// 3-D convolution, NDHWC input and `[depth, height, width, in, out]` filter, as `tf.nn.conv3d`:
+/// products of the windows (``ConvolutionColumns``), which also give its gradients
+/// (TensorFlow's Conv3DBackpropInputV2 and Conv3DBackpropFilterV2).
 public func conv3d(_ input: Tensor, filter: Tensor, strides: [Int] = [1, 1, 1], padding: Padding = .valid,
                    dilations: [Int] = [1, 1, 1], bias: Tensor? = nil, activation: Activation = .linear) throws -> Tensor {
-    try refuseUntracedGradient("conv3d", [input, filter, bias])
     guard input.rank == 5, filter.rank == 5, filter.shape[3] == input.shape[4], strides.count == 3, dilations.count == 3 else {
         throw TensorError(op: "conv3d", shapes: [input.shape, filter.shape],
                           reason: "needs an NDHWC input and a [kd, kh, kw, in, out] filter of the input's channels")
@@ -77,80 +82,15 @@ public func conv3d(_ input: Tensor, filter: Tensor, strides: [Int] = [1, 1, 1], 
     }
     let (batch, inC, outC) = (input.shape[0], input.shape[4], filter.shape[4])
     try checkBias(bias, outC, op: "conv3d")
-    let x = input.scalars, k = filter.scalars
-    let b = bias?.scalars
-    let (inD, inH, inW) = (axes[0].input, axes[1].input, axes[2].input)
-    let (outD, outH, outW) = (axes[0].output, axes[1].output, axes[2].output)
-    var y = [Float](repeating: 0, count: batch * outD * outH * outW * outC)
-    var accumulator = [Float](repeating: 0, count: outC)
-    for n in 0..<batch {
-        for od in 0..<outD { for oh in 0..<outH { for ow in 0..<outW {
-            for c in 0..<outC { accumulator[c] = b?[c] ?? 0 }
-            for td in 0..<axes[0].window {
-                let id = od * axes[0].stride + td * axes[0].dilation - axes[0].before
-                guard id >= 0, id < inD else { continue }
-                for th in 0..<axes[1].window {
-                    let ih = oh * axes[1].stride + th * axes[1].dilation - axes[1].before
-                    guard ih >= 0, ih < inH else { continue }
-                    for tw in 0..<axes[2].window {
-                        let iw = ow * axes[2].stride + tw * axes[2].dilation - axes[2].before
-                        guard iw >= 0, iw < inW else { continue }
-                        let xBase = (((n * inD + id) * inH + ih) * inW + iw) * inC
-                        let kBase = ((td * axes[1].window + th) * axes[2].window + tw) * inC * outC
-                        for ci in 0..<inC {
-                            let value = x[xBase + ci]
-                            let row = kBase + ci * outC
-                            for c in 0..<outC { accumulator[c] += value * k[row + c] }
-                        }
-                    }
-                }
-            }
-            let yBase = (((n * outD + od) * outH + oh) * outW + ow) * outC
-            for c in 0..<outC { y[yBase + c] = accumulator[c] }
-        } } }
+    let columns = ConvolutionColumns(images: batch, channels: inC, outChannels: outC, axes: axes)
+    let output = columns.forward(input, filter: filter, shape: [batch] + axes.map(\.output) + [outC])
+    if let tape = GradientTape.active {
+        tape.record("conv3d", output, [input, filter]) { g, needed in
+            [needed[0] ? columns.inputGradient(g, filter: filter, shape: input.shape) : nil,
+             needed[1] ? columns.filterGradient(g, input: input, shape: filter.shape) : nil]
+        }
     }
-    return activate(try Tensor(shape: [batch, outD, outH, outW, outC], scalars: y), activation)
-}
-
-/// Depthwise 2-D convolution, NHWC input and `[kh, kw, in, multiplier]` filter, as
-/// `tf.nn.depthwise_conv2d`: output channel `c·multiplier + m` is input channel `c`
-/// convolved with `filter[:, :, c, m]`.
-public func depthwiseConv2d(_ input: Tensor, filter: Tensor, strides: (Int, Int) = (1, 1), padding: Padding = .valid,
-                            dilations: (Int, Int) = (1, 1), bias: Tensor? = nil,
-                            activation: Activation = .linear) throws -> Tensor {
-    try refuseUntracedGradient("depthwise_conv2d", [input, filter, bias])
-    guard input.rank == 4, filter.rank == 4, filter.shape[2] == input.shape[3] else {
-        throw TensorError(op: "depthwiseConv2d", shapes: [input.shape, filter.shape],
-                          reason: "needs an NHWC input and a [kh, kw, in, multiplier] filter of the input's channels")
-    }
-    let rows = try WindowAxis(input: input.shape[1], window: filter.shape[0], stride: strides.0, dilation: dilations.0,
-                              padding: padding, op: "depthwiseConv2d")
-    let columns = try WindowAxis(input: input.shape[2], window: filter.shape[1], stride: strides.1, dilation: dilations.1,
-                                 padding: padding, op: "depthwiseConv2d")
-    let (batch, inC, multiplier) = (input.shape[0], input.shape[3], filter.shape[3])
-    let outC = inC * multiplier
-    try checkBias(bias, outC, op: "depthwiseConv2d")
-    let x = input.scalars, k = filter.scalars
-    let b = bias?.scalars
-    var y = [Float](repeating: 0, count: batch * rows.output * columns.output * outC)
-    for n in 0..<batch {
-        for oh in 0..<rows.output { for ow in 0..<columns.output {
-            let yBase = ((n * rows.output + oh) * columns.output + ow) * outC
-            if let b { for c in 0..<outC { y[yBase + c] = b[c] } }
-            for th in 0..<rows.window {
-                let ih = oh * rows.stride + th * rows.dilation - rows.before
-                guard ih >= 0, ih < rows.input else { continue }
-                for tw in 0..<columns.window {
-                    let iw = ow * columns.stride + tw * columns.dilation - columns.before
-                    guard iw >= 0, iw < columns.input else { continue }
-                    let xBase = ((n * rows.input + ih) * columns.input + iw) * inC
-                    let kBase = (th * columns.window + tw) * outC
-                    for c in 0..<outC { y[yBase + c] += x[xBase + c / multiplier] * k[kBase + c] }
-                }
-            }
-        } }
-    }
-    return activate(try Tensor(shape: [batch, rows.output, columns.output, outC], scalars: y), activation)
+    return activate(try bias.map { try biasAdd(output, $0) } ?? output, activation)
 }
 
 /// Transposed 2-D convolution (the gradient of `conv2d` with respect to its input), NHWC
@@ -160,7 +100,6 @@ public func depthwiseConv2d(_ input: Tensor, filter: Tensor, strides: (Int, Int)
 public func conv2dTranspose(_ input: Tensor, filter: Tensor, strides: (Int, Int) = (1, 1), padding: Padding = .valid,
                             dilations: (Int, Int) = (1, 1), bias: Tensor? = nil,
                             activation: Activation = .linear) throws -> Tensor {
-    try refuseUntracedGradient("conv2d_transpose", [input, filter, bias])
     guard input.rank == 4, filter.rank == 4, filter.shape[3] == input.shape[3] else {
         throw TensorError(op: "conv2dTranspose", shapes: [input.shape, filter.shape],
                           reason: "needs an NHWC input and a [kh, kw, out, in] filter of the input's channels")
@@ -169,37 +108,31 @@ public func conv2dTranspose(_ input: Tensor, filter: Tensor, strides: (Int, Int)
                               dilation: dilations.0, padding: padding, op: "conv2dTranspose")
     let columns = try WindowAxis(transposedInput: input.shape[2], window: filter.shape[1], stride: strides.1,
                                  dilation: dilations.1, padding: padding, op: "conv2dTranspose")
-    let (batch, inC, outC) = (input.shape[0], input.shape[3], filter.shape[2])
+    let (batch, outC) = (input.shape[0], filter.shape[2])
     try checkBias(bias, outC, op: "conv2dTranspose")
-    let x = input.scalars, k = filter.scalars
-    var y = [Float](repeating: 0, count: batch * rows.output * columns.output * outC)
-    for n in 0..<batch {
-        for ih in 0..<rows.input { for iw in 0..<columns.input {
-            let xBase = ((n * rows.input + ih) * columns.input + iw) * inC
-            for th in 0..<rows.window {
-                let oh = ih * rows.stride + th * rows.dilation - rows.before
-                guard oh >= 0, oh < rows.output else { continue }
-                for tw in 0..<columns.window {
-                    let ow = iw * columns.stride + tw * columns.dilation - columns.before
-                    guard ow >= 0, ow < columns.output else { continue }
-                    let yBase = ((n * rows.output + oh) * columns.output + ow) * outC
-                    let kBase = (th * columns.window + tw) * outC * inC
-                    for c in 0..<outC {
-                        var sum: Float = 0
-                        for ci in 0..<inC { sum += x[xBase + ci] * k[kBase + c * inC + ci] }
-                        y[yBase + c] += sum
-                    }
-                }
-            }
-        } }
+    // The forward convolution from the output back to the input: its input gradient is this
+    // operation, its forward pass this operation's input gradient, its filter gradient (with
+    // the roles of g and the input exchanged) this operation's filter gradient.
+    let outputShape = [batch, rows.output, columns.output, outC]
+    let forward = try ConvGeometry(input: outputShape, filter: filter.shape, strides: strides, padding: padding,
+                                   dilations: dilations)
+    guard forward.outputShape == input.shape else {
+        throw TensorError(op: "conv2dTranspose", shapes: [input.shape, filter.shape],
+                          reason: "do not fit: the convolution of the \(outputShape) output gives \(forward.outputShape), not the input's shape")
     }
-    var output = try Tensor(shape: [batch, rows.output, columns.output, outC], scalars: y)
-    if let bias { output = try add(output, bias) }
-    return activate(output, activation)
+    let windows = forward.columns
+    let output = windows.inputGradient(input, filter: filter, shape: outputShape)
+    if let tape = GradientTape.active {
+        tape.record("conv2d_transpose", output, [input, filter]) { g, needed in
+            [needed[0] ? forward.run(input: g, filter: filter, scale: nil, shift: nil, activation: .linear) : nil,
+             needed[1] ? windows.filterGradient(input, input: g, shape: filter.shape) : nil]
+        }
+    }
+    return activate(try bias.map { try biasAdd(output, $0) } ?? output, activation)
 }
 
 /// A bias must be `[channels]`.
-private func checkBias(_ bias: Tensor?, _ channels: Int, op: String) throws {
+func checkBias(_ bias: Tensor?, _ channels: Int, op: String) throws {
     if let bias, bias.shape != [channels] {
         throw TensorError(op: op, shapes: [bias.shape], reason: "is not a bias of \(channels) channels")
     }

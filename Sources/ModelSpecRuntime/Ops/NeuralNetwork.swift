@@ -30,80 +30,8 @@ public func nnDepthwiseConv2d(_ input: Tensor, _ filter: Tensor, strides: [Int] 
                           reason: "do not fit: input must be NHWC and filter [height, width, input channels, multiplier]")
     }
     let (x, mode) = try explicitlyPadded(input, padding, explicitPaddings, op: op, value: 0)
-    let stride = try spatialPair(strides, "strides", input, op: op)
-    let dilation = try spatialPair(dilations, "dilations", input, op: op)
-    let (gh, gw) = try windowGeometry(op: op, shapes: [input.shape, filter.shape], height: x.shape[1], width: x.shape[2],
-                                      window: (filter.shape[0], filter.shape[1]), strides: stride, dilations: dilation, padding: mode)
-    let windows = DepthwiseWindows(input: x.shape, filter: filter.shape, rows: gh, columns: gw, strides: stride, dilations: dilation)
-    let (c, multiplier) = (windows.channels, windows.multiplier)
-    let out = try Tensor(shape: windows.outputShape, repeating: 0)
-    let src = x.storage.base, weights = filter.storage.base, dst = out.storage.base
-    windows.forEachTap { o, i, t in
-        for channel in 0..<c {
-            let value = src[i + channel]
-            for m in 0..<multiplier { dst[o + channel * multiplier + m] += value * weights[t + channel * multiplier + m] }
-        }
-    }
-    withExtendedLifetime((x, filter)) {}
-    if let tape = GradientTape.active {
-        // TensorFlow's DepthwiseConv2dNativeBackpropInput and ...BackpropFilter: each product's
-        // gradient to the input pixel (times the weight) and to the weight (times the pixel).
-        tape.record("depthwise_conv2d", out, [x, filter]) { g, needed in
-            let gx = try Tensor(shape: x.shape, repeating: 0), gf = try Tensor(shape: filter.shape, repeating: 0)
-            let pg = g.storage.base, px = gx.storage.base, pf = gf.storage.base
-            windows.forEachTap { o, i, t in
-                for channel in 0..<c {
-                    for m in 0..<multiplier {
-                        let up = pg[o + channel * multiplier + m]
-                        px[i + channel] += up * weights[t + channel * multiplier + m]
-                        pf[t + channel * multiplier + m] += up * src[i + channel]
-                    }
-                }
-            }
-            withExtendedLifetime((x, filter)) {}
-            return [needed[0] ? gx : nil, needed[1] ? gf : nil]
-        }
-    }
-    return out
-}
-
-/// The windows of a depthwise convolution over NHWC `input` with a `[height, width, channels, multiplier]` filter.
-private struct DepthwiseWindows {
-    let batch: Int, height: Int, width: Int, channels: Int
-    let filterHeight: Int, filterWidth: Int, multiplier: Int
-    let rows: WindowGeometry, columns: WindowGeometry
-    let strides: (Int, Int), dilations: (Int, Int)
-
-    init(input: [Int], filter: [Int], rows: WindowGeometry, columns: WindowGeometry, strides: (Int, Int), dilations: (Int, Int)) {
-        (batch, height, width, channels) = (input[0], input[1], input[2], input[3])
-        (filterHeight, filterWidth, multiplier) = (filter[0], filter[1], filter[3])
-        (self.rows, self.columns, self.strides, self.dilations) = (rows, columns, strides, dilations)
-    }
-
-    var outputShape: [Int] { [batch, rows.outputSize, columns.outputSize, channels * multiplier] }
-
-    /// Calls `body(output, input, tap)` for each output pixel and each filter tap that falls inside
-    /// the input: the offsets of the output pixel's channels, of the input pixel's and of the tap's weights.
-    @inline(__always)
-    func forEachTap(_ body: (_ output: Int, _ input: Int, _ tap: Int) -> Void) {
-        var o = 0
-        for b in 0..<batch {
-            for oy in 0..<rows.outputSize {
-                for ox in 0..<columns.outputSize {
-                    for ky in 0..<filterHeight {
-                        let iy = oy * strides.0 - rows.padBefore + ky * dilations.0
-                        guard iy >= 0, iy < height else { continue }
-                        for kx in 0..<filterWidth {
-                            let ix = ox * strides.1 - columns.padBefore + kx * dilations.1
-                            guard ix >= 0, ix < width else { continue }
-                            body(o, ((b * height + iy) * width + ix) * channels, (ky * filterWidth + kx) * channels * multiplier)
-                        }
-                    }
-                    o += channels * multiplier
-                }
-            }
-        }
-    }
+    return try depthwiseWindows(x, filter, strides: spatialPair(strides, "strides", input, op: op), padding: mode,
+                                dilations: spatialPair(dilations, "dilations", input, op: op), op: op)
 }
 
 /// `tf.nn.max_pool2d(input, ksize, strides, padding)`, NHWC; explicit padding is ignored by the maximum.

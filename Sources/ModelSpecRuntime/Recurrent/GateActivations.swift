@@ -1,3 +1,5 @@
+import Foundation
+
 /// The activations of recurrent gates, over a row of scalars in place: the
 /// branch-free kernels of `VectorMath` for sigmoid, the rational tanh below, and
 /// ``Activation/apply(to:count:)`` for any other activation.
@@ -34,4 +36,33 @@ func rationalTanh(_ input: Float) -> Float {
     let small = Swift.abs(input) < 0.0004
     let r = p / q
     return input != input ? input : (small ? input : r)
+}
+
+extension Activation {
+    /// Whether the derivative of each element depends on that element alone (every
+    /// activation but softmax), as the recurrent loop's backward pass needs.
+    var isElementwise: Bool { self != .softmax }
+
+    /// The derivative at `x` of an elementwise activation whose value there is `y`
+    /// (TensorFlow's gradient kernels: tanh and sigmoid from `y`, relu where `y > 0`).
+    @inline(__always)
+    func derivative(x: Float, y: Float) -> Float {
+        switch self {
+        case .linear, .softmax: return 1
+        case .tanh: return 1 - y * y
+        case .sigmoid: return y * (1 - y)
+        case .relu: return y > 0 ? 1 : 0
+        case .relu6: return x > 0 && x < 6 ? 1 : 0
+        case .elu: return y < 0 ? y + 1 : 1
+        case .leakyRelu(let alpha): return x > 0 ? 1 : alpha
+        case .softplus: return 1 / (1 + Foundation.expf(-x))
+        case .softsign: return 1 / ((1 + Swift.abs(x)) * (1 + Swift.abs(x)))
+        case .selu: return y < 0 ? y + 1.7580993408473768599402175208123 : 1.0507009873554804934193349852946
+        case .swish:
+            let s = 1 / (1 + Foundation.expf(-x))
+            return s * (1 + x * (1 - s))
+        case .gelu:
+            return 0.5 * (1 + Foundation.erff(x * 0.70710678118654752440)) + x * 0.3989422804014327 * Foundation.expf(-0.5 * x * x)
+        }
+    }
 }

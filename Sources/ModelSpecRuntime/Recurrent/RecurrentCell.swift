@@ -66,12 +66,35 @@ public struct RecurrentCell: Sendable {
         var recurrentActivation: Activation
     }
 
+    /// Every tensor the cell computes with, once each (blocks of one kernel share it):
+    /// the inputs of its loop's backward rule besides the sequence and the state.
+    var differentiableWeights: [Tensor] {
+        var tensors = inputBlocks.map(\.tensor) + inputBiases.map(\.tensor) + [recurrent.tensor]
+        switch math {
+        case .simple: break
+        case .lstm(let m):
+            if let p = m.peepholes { tensors += [p.f, p.i, p.o] }
+            if let projection = m.projection { tensors.append(projection) }
+        case .gru(let m):
+            if let kernel = m.candidateKernel { tensors.append(kernel.tensor) }
+            if let bias = m.recurrentBias { tensors.append(bias) }
+        }
+        var seen = Set<ObjectIdentifier>()
+        return tensors.filter { seen.insert(ObjectIdentifier($0.storage)).inserted }
+    }
+
+    /// The activations, each of which the backward pass differentiates elementwise.
+    var activations: [Activation] {
+        switch math {
+        case .simple(let activation): [activation]
+        case .lstm(let m): [m.activation, m.recurrentActivation]
+        case .gru(let m): [m.activation, m.recurrentActivation]
+        }
+    }
+
     /// A block of a row-major matrix: `rows × columns` from row `firstRow` and
     /// column `offset`, each row `stride` scalars apart, written to the product's
     /// columns from `target`.
-    /// The weight tensors the cell computes with.
-    var weightTensors: [Tensor] { inputBlocks.map(\.tensor) + inputBiases.map(\.tensor) + [recurrent.tensor] }
-
     struct MatrixBlock: Sendable {
         let tensor: Tensor
         let firstRow: Int, rows: Int, offset: Int, columns: Int, target: Int

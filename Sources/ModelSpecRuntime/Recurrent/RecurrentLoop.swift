@@ -31,11 +31,27 @@ struct RecurrentLoop {
     @inline(__always)
     func row(_ b: Int, _ t: Int) -> Int { timeMajor ? t * batch + b : b * time + t }
 
+    /// The step of sequence `b` computed at the loop's step `s`, or nil where it is past
+    /// its end or masked.
+    @inline(__always)
+    func step(of b: Int, at s: Int) -> Int? {
+        switch mask {
+        case .none: return reverse ? time - 1 - s : s
+        case .lengths(let lengths):
+            let length = lengths[b]
+            guard s < length else { return nil }
+            return reverse ? length - 1 - s : s
+        case .keras(let flags):
+            return flags[b * time + s] ? s : nil
+        }
+    }
+
     /// - Parameters:
     ///   - input: `[batch, time, inputSize]` (`[time, batch, inputSize]` when time-major).
     ///   - state: the initial state in the cell's internal order (`[h]`, `[c, h]`), each `[batch, size]`.
+    ///   - trace: filled with what the backward pass needs of each step (while a tape records).
     /// - Returns: the outputs in the input's layout and the final state, in the internal order.
-    func run(_ input: Tensor, state initial: [Tensor]) -> (outputs: Tensor, state: [Tensor]) {
+    func run(_ input: Tensor, state initial: [Tensor], trace: RecurrentTrace? = nil) -> (outputs: Tensor, state: [Tensor]) {
         let g = cell.gateWidth, u = cell.units, o = cell.outputSize
         let rows = batch * time
         let outputs = Tensor(uninitializedShape: timeMajor ? [time, batch, o] : [batch, time, o])
@@ -66,8 +82,6 @@ struct RecurrentLoop {
         held.storage.base.update(repeating: 0, count: batch * o)
         let hIndex = current.count - 1   // h is the last internal state tensor
         let recurrentInput = cell.recurrent.rows
-        let lengths: [Int]
-        if case .lengths(let l) = mask { lengths = l } else { lengths = [] }
 
         // The state's product: for a few rows `csgemm_run` over the kernel packed once; for
         // many, OpenBLAS's GEMM, which packs it every step but computes twice as fast
@@ -75,6 +89,10 @@ struct RecurrentLoop {
         let packed = batch < Self.rowsForBLAS ? packedRecurrentKernel() : nil
         for s in 0..<time {
             let hPrev = current[hIndex].storage.base
+            let stepTrace = trace?.step(s, batch: batch)
+            if let trace {
+                for (i, state) in current.enumerated() { trace.keep(state, into: trace.states[i], at: s) }
+            }
             if let packed {
                 csgemm_run(Int32(batch), Int32(recurrentWidth), Int32(recurrentInput), hPrev, Int32(recurrentInput),
                            packed.base, nil, 0, product.storage.base, Int32(recurrentWidth))
@@ -82,18 +100,7 @@ struct RecurrentLoop {
                 multiply(hPrev, lda: recurrentInput, rows: batch, cell.recurrent, into: product.storage.base,
                          ldc: recurrentWidth)
             }
-            // The step of each sequence, or nil where it is past its end or masked.
-            func stepOf(_ b: Int) -> Int? {
-                switch mask {
-                case .none: return reverse ? time - 1 - s : s
-                case .lengths:
-                    let length = lengths[b]
-                    guard s < length else { return nil }
-                    return reverse ? length - 1 - s : s
-                case .keras(let flags):
-                    return flags[b * time + s] ? s : nil
-                }
-            }
+            func stepOf(_ b: Int) -> Int? { step(of: b, at: s) }
             switch cell.math {
             case .simple(let activation):
                 let p = product.storage.base, h = next[0].storage.base
@@ -101,16 +108,20 @@ struct RecurrentLoop {
                     guard let t = stepOf(b) else { continue }
                     let x = xp + row(b, t) * g, d = h + b * u, r = p + b * u
                     for k in 0..<u { d[k] = x[k] + r[k] }
+                    stepTrace?.gates(b).update(from: d, count: u)
                     activate(activation, d, u)
                 }
             case .lstm(let m):
                 lstmStep(m, xp: xp, product: product.storage.base, cPrev: current[0].storage.base,
-                         c: next[0].storage.base, hidden: scratch.storage.base, stepOf: stepOf)
+                         c: next[0].storage.base, hidden: scratch.storage.base, trace: stepTrace, stepOf: stepOf)
                 let h = next[1].storage.base
                 if let projection = m.projection {
                     sgemm(m: batch, n: o, k: u, a: scratch.storage.base, lda: u, b: projection.storage.base, ldb: o,
                           c: h, ldc: o)
                     if let clip = m.projectionClip {
+                        if let stepTrace {
+                            for b in 0..<batch where stepOf(b) != nil { stepTrace.projected(b).update(from: h + b * o, count: o) }
+                        }
                         for i in 0..<(batch * o) { h[i] = Swift.min(Swift.max(h[i], -clip), clip) }
                     }
                 } else {
@@ -118,7 +129,7 @@ struct RecurrentLoop {
                 }
             case .gru(let m):
                 gruStep(m, xp: xp, product: product.storage.base, hPrev: hPrev, h: next[0].storage.base,
-                        scratch: scratch.storage.base, candidate: candidate.storage.base, stepOf: stepOf)
+                        scratch: scratch.storage.base, candidate: candidate.storage.base, trace: stepTrace, stepOf: stepOf)
             }
             // Carry the state and write the outputs.
             let h = next[hIndex].storage.base, out = outputs.storage.base, hold = held.storage.base
@@ -140,14 +151,14 @@ struct RecurrentLoop {
             }
             swap(&current, &next)
         }
-        withExtendedLifetime((input, cell, projection, product, scratch, candidate, held, packed)) {}
+        withExtendedLifetime((input, cell, projection, product, scratch, candidate, held, packed, trace)) {}
         return (outputs, current)
     }
 
     /// One LSTM step: `c` and `hidden = σ(o)·act(c)` (before the projection) of every active sequence.
     private func lstmStep(_ m: RecurrentCell.LSTMMath, xp: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>,
                           cPrev: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
-                          hidden: UnsafeMutablePointer<Float>, stepOf: (Int) -> Int?) {
+                          hidden: UnsafeMutablePointer<Float>, trace: RecurrentTrace.Step?, stepOf: (Int) -> Int?) {
         let g = cell.gateWidth, u = cell.units
         let peep = m.peepholes.map { ($0.f.storage.base, $0.i.storage.base, $0.o.storage.base) }
         for b in 0..<batch {
@@ -160,16 +171,20 @@ struct RecurrentLoop {
                 for k in 0..<u { i[k] += wi[k] * cp[k]; f[k] += wf[k] * cp[k] }
             }
             if m.forgetBias != 0 { for k in 0..<u { f[k] += m.forgetBias } }
+            trace?.gates(b).update(from: gates, count: g)
             activate(m.recurrentActivation, i, u)
             activate(m.recurrentActivation, f, u)
             activate(m.activation, j, u)
             for k in 0..<u { cn[k] = f[k] * cp[k] + i[k] * j[k] }
+            trace?.aux(b).update(from: cn, count: u)
             if let clip = m.cellClip { for k in 0..<u { cn[k] = Swift.min(Swift.max(cn[k], -clip), clip) } }
             if let (_, _, wo) = peep { for k in 0..<u { o[k] += wo[k] * cn[k] } }
+            trace.map { ($0.gates(b) + m.o).update(from: o, count: u) }
             activate(m.recurrentActivation, o, u)
             hn.update(from: cn, count: u)
             activate(m.activation, hn, u)
             for k in 0..<u { hn[k] *= o[k] }
+            if m.projection != nil { trace?.hidden(b).update(from: hn, count: u) }
         }
         withExtendedLifetime(m) {}
     }
@@ -179,7 +194,7 @@ struct RecurrentLoop {
     private func gruStep(_ m: RecurrentCell.GRUMath, xp: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>,
                          hPrev: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
                          scratch: UnsafeMutablePointer<Float>, candidate: UnsafeMutablePointer<Float>,
-                         stepOf: (Int) -> Int?) {
+                         trace: RecurrentTrace.Step?, stepOf: (Int) -> Int?) {
         let g = cell.gateWidth, u = cell.units, width = cell.recurrent.columns
         let recurrentBias = m.recurrentBias?.storage.base
         // The gates, and for a reset before the product, r·h' for it.
@@ -189,13 +204,19 @@ struct RecurrentLoop {
             if let recurrentBias { for k in 0..<width { p[k] += recurrentBias[k] } }
             let z = p + m.update, r = p + m.reset
             for k in 0..<u { z[k] += x[m.update + k]; r[k] += x[m.reset + k] }
+            if let trace {
+                (trace.gates(b) + m.update).update(from: z, count: u)
+                (trace.gates(b) + m.reset).update(from: r, count: u)
+            }
             activate(m.recurrentActivation, z, u)
             activate(m.recurrentActivation, r, u)
             if m.resetAfter {
                 let c = p + m.candidate
+                trace?.aux(b).update(from: c, count: u)
                 for k in 0..<u { c[k] = x[m.candidate + k] + r[k] * c[k] }
             } else {
                 for k in 0..<u { rh[k] = r[k] * hp[k] }
+                trace?.aux(b).update(from: rh, count: u)
             }
         }
         if let kernel = m.candidateKernel {
@@ -212,6 +233,7 @@ struct RecurrentLoop {
                 let x = xp + row(b, t) * g + m.candidate
                 for k in 0..<u { c[k] += x[k] }
             }
+            trace.map { ($0.gates(b) + m.candidate).update(from: c, count: u) }
             activate(m.activation, c, u)
             let z = p + m.update
             for k in 0..<u { hn[k] = z[k] * hp[k] + (1 - z[k]) * c[k] }

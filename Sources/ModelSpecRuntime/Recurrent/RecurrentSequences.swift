@@ -69,17 +69,14 @@ public func kerasRecurrent(_ cell: RecurrentCell, input: Tensor, initialState: [
         if goBackwards { flags = (0..<(batch * time)).map { flags[$0 - $0 % time + time - 1 - $0 % time] } }
         stepMask = .keras(flags)
     }
-    var sequence = input
-    if goBackwards {
-        // The reversed copy is not recorded: refused here while the loop's own rule is missing,
-        // so that a rule added to the loop cannot differentiate through it by mistake.
-        try refuseUntracedGradient("recurrent layer with go_backwards", [input])
-        sequence = reversedInTime(input, batch: batch, time: time)
-    }
+    let sequence = goBackwards ? reversedInTime(input, batch: batch, time: time) : input
     let (outputs, state) = try runStack([cell], input: sequence, batch: batch, time: time, timeMajor: false, mask: stepMask,
                                         reverse: false, initialState: initialState, op: op)
     guard !returnSequences else { return (outputs, state) }
     let o = cell.outputSize
+    if time > 0, let tape = GradientTape.active, tape.isFollowing(outputs) {
+        return (try reshape(slice(outputs, (time - 1)..<time, axis: 1), [batch, o]), state)
+    }
     let last = Tensor(uninitializedShape: [batch, o])
     if time == 0 {
         last.storage.base.update(repeating: 0, count: batch * o)
@@ -91,7 +88,8 @@ public func kerasRecurrent(_ cell: RecurrentCell, input: Tensor, initialState: [
     return (last, state)
 }
 
-/// `[batch, time, features]` with each sequence's steps in reverse order (`tf.reverse(x, [1])`).
+/// `[batch, time, features]` with each sequence's steps in reverse order (`tf.reverse(x, [1])`);
+/// recorded on a tape, whose gradient is the same reversal.
 private func reversedInTime(_ x: Tensor, batch: Int, time: Int) -> Tensor {
     let features = x.shape[2]
     let out = Tensor(uninitializedShape: x.shape)
@@ -102,6 +100,9 @@ private func reversedInTime(_ x: Tensor, batch: Int, time: Int) -> Tensor {
         }
     }
     withExtendedLifetime(x) {}
+    if let tape = GradientTape.active {
+        tape.record("reverse", out, [x]) { g, _ in [reversedInTime(g, batch: batch, time: time)] }
+    }
     return out
 }
 
@@ -137,7 +138,6 @@ private func lengthMask(_ lengths: IndexTensor?, batch: Int, time: Int, op: Stri
 /// Runs each cell on the outputs of the one before; splits and joins the flat state.
 private func runStack(_ cells: [RecurrentCell], input: Tensor, batch: Int, time: Int, timeMajor: Bool, mask: StepMask,
                       reverse: Bool, initialState: [Tensor]?, op: String) throws -> (outputs: Tensor, state: [Tensor]) {
-    try refuseUntracedGradient(op, [input] + (initialState ?? []) + cells.flatMap(\.weightTensors))
     let expected = cells.flatMap(\.stateSizes).map { [batch, $0] }
     if let initialState {
         guard initialState.map(\.shape) == expected else {
@@ -160,7 +160,7 @@ private func runStack(_ cells: [RecurrentCell], input: Tensor, batch: Int, time:
         var internalState = given
         for (i, position) in cell.order.enumerated() { internalState[position] = given[i] }
         let loop = RecurrentLoop(cell: cell, batch: batch, time: time, timeMajor: timeMajor, mask: mask, reverse: reverse)
-        let (outputs, state) = loop.run(sequence, state: internalState)
+        let (outputs, state) = try loop.runRecorded(sequence, state: internalState, op: op)
         finalState += cell.order.map { state[$0] }
         sequence = outputs
     }

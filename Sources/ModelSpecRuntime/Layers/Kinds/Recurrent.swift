@@ -135,10 +135,6 @@ public struct RecurrentKernel: LayerKernel {
             let kept = try keptState.state(batch: x.shape[0], op: baseName)
             initial = initial ?? kept
         }
-        if x.kerasMask != nil {
-            // The masked loop has no backward rule yet (nor has the loop): refused, never zeros.
-            try refuseUntracedGradient("masked recurrent layer", [x])
-        }
         let (output, state) = try kerasRecurrent(recurrentCell, input: x, initialState: initial,
                                                  mask: x.kerasMask?.indices, returnSequences: returnSequences,
                                                  goBackwards: goBackwards)
