@@ -31,6 +31,22 @@ import Testing
         #expect(error.map { "\($0)" }?.contains("is a batch of 1, but the stateful layer keeps the state of 2 sequences") == true)
     }
 
+    /// The kept state is a copy: under one tape, the second call's gradient does not reach the
+    /// first call's input, as Keras's state variables cut it.
+    @Test func theKeptStateCutsTheTape() throws {
+        let layer = keras.SimpleRNN(units: 2, stateful: true, path: "rnn")
+        let (x0, x1) = (try sequence(batch: 1), try sequence(batch: 1, seed: 1))
+        let tape = GradientTape()
+        tape.watch(x0)
+        tape.watch(x1)
+        let loss = try tape.record { () throws -> Tensor in
+            _ = try layer(x0)
+            return try reduceSum(layer(x1))
+        }
+        #expect(try tape.gradient(of: loss, withRespectTo: x0) == nil)
+        #expect(try tape.gradient(of: loss, withRespectTo: x1) != nil)
+    }
+
     /// Keras's `go_backwards` reads the steps last to first and keeps the outputs in that order:
     /// the forward layer on the reversed sequence.
     @Test func goBackwardsIsTheForwardLayerOnTheReversedSequence() throws {

@@ -169,8 +169,15 @@ public final class KeptState: Sendable {
         }
     }
 
+    /// Keeps copies, which a gradient tape does not follow: as Keras assigns the state to its
+    /// variables, the next call's gradient does not flow back into this one.
     func keep(_ state: [Tensor]) {
-        kept.withLock { $0.state = state }
+        let copies = state.map { tensor in
+            let copy = Tensor(uninitializedShape: tensor.shape)
+            copy.storage.base.update(from: tensor.storage.base, count: tensor.scalarCount)
+            return copy
+        }
+        kept.withLock { $0.state = copies }
     }
 
     /// Back to zeros (Keras's `reset_states()`); the batch size stays fixed.
