@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """ONNX Runtime's side of the benchmarks (docs/performance.md).
 
-The same models as specs/BenchMLP.yaml, BenchCNNSmall.yaml, BenchCNNBN.yaml and
-CompatV1LayerModel.yaml, built as ONNX graphs with the `onnx` package from the
-weights the Swift side sends (its variables, by their TensorFlow names), and run
-by `onnxruntime` with all graph optimizations and the thread counts asked for
-(intra-op N, inter-op 1, sequential execution). The graphs take the same NHWC
-input as the Swift models: a Transpose to NCHW comes first, as a TensorFlow
-converter writes it, and the dense kernel after a flatten has its rows permuted
-from NHWC to NCHW order (what such a converter's optimizer does), so the graph
-computes the same function as the spec.
+The same models as specs/BenchMLP.yaml, BenchCNNSmall.yaml, BenchCNNBN.yaml,
+CompatV1LayerModel.yaml and BenchLSTM.yaml, built as ONNX graphs with the `onnx`
+package from the weights the Swift side sends (its variables, by their
+TensorFlow names), and run by `onnxruntime` with all graph optimizations and the
+thread counts asked for (intra-op N, inter-op 1, sequential execution). The
+graphs take the same NHWC input as the Swift models: a Transpose to NCHW comes
+first, as a TensorFlow converter writes it, and the dense kernel after a flatten
+has its rows permuted from NHWC to NCHW order (what such a converter's optimizer
+does), so the graph computes the same function as the spec. The LSTM is ONNX's
+LSTM operator, time-major between two Transposes, with TensorFlow's kernel split
+into its input and state rows and its gates reordered (i, j, f, o to i, o, f, c).
 
     python Benchmarks/onnx_bench.py --serve
         answers one JSON request a line on stdin (what modelspec-bench sends):
@@ -78,11 +80,36 @@ class Graph:
         y = self.op("Gemm", [x, self.const(kernel), self.const(self.weights[f"{scope}/bias"])])
         return self.op("Relu", [y]) if activation else y
 
-    def model(self, input_shape, output, output_width):
+    def lstm(self, x, scope, forget_bias=1.0):
+        """A TF1 LSTMCell (no peepholes, no projection) over time-major `x` [time, batch, in]:
+        ONNX's LSTM with the kernel [in + units, 4·units] of gates i, j, f, o split into W
+        (input rows) and R (state rows), reordered to ONNX's i, o, f, c, transposed to
+        [1, 4·units, in]; forget_bias added to f's bias, as the cell adds it. Y is
+        [time, 1, batch, units]: the direction axis squeezed out."""
+        kernel, bias = self.weights[f"{scope}/kernel"], self.weights[f"{scope}/bias"].copy()
+        units = kernel.shape[1] // 4
+        bias[2 * units:3 * units] += forget_bias
+        i, j, f, o = (np.s_[k * units:(k + 1) * units] for k in range(4))
+        order = lambda m: np.concatenate([m[..., i], m[..., o], m[..., f], m[..., j]], axis=-1)
+        inputs = kernel.shape[0] - units
+        w = order(kernel[:inputs]).T[None]
+        r = order(kernel[inputs:]).T[None]
+        b = np.concatenate([order(bias), np.zeros(4 * units, np.float32)])[None]
+        y = self.op("LSTM", [x, self.const(w), self.const(r), self.const(b)], hidden_size=units)
+        return self.op("Squeeze", [y, self.const_ints([1])])
+
+    def const_ints(self, values):
+        name = self.name("i")
+        self.initializers.append(numpy_helper.from_array(np.asarray(values, dtype=np.int64), name))
+        return name
+
+    def model(self, input_shape, output, output_shape):
+        if isinstance(output_shape, int):
+            output_shape = [input_shape[0], output_shape]
         graph = helper.make_graph(
             self.nodes, "bench",
             [helper.make_tensor_value_info("x", TensorProto.FLOAT, input_shape)],
-            [helper.make_tensor_value_info(output, TensorProto.FLOAT, [input_shape[0], output_width])],
+            [helper.make_tensor_value_info(output, TensorProto.FLOAT, output_shape)],
             self.initializers)
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
         model.ir_version = 8
@@ -132,7 +159,17 @@ def compat_v1_layer(w, batch):
     return g.model([batch, 5, 5, 5], g.dense(x, "model/dense", False, nchw_from=(3, 3, 3)), 10)
 
 
-MODELS = {"mlp": mlp, "cnn_small": cnn_small, "cnn_bn": cnn_bn, "compat_v1_layer": compat_v1_layer}
+def lstm(w, batch):
+    """BenchLSTM.yaml: dynamic_rnn of a MultiRNNCell of two LSTMCells (256) over [batch, 50, 256];
+    its outputs, batch-major. ONNX's LSTM runs time-major, so the input is transposed in and out."""
+    g = Graph(w)
+    x = g.op("Transpose", ["x"], perm=[1, 0, 2])
+    for cell in ("cell_0", "cell_1"):
+        x = g.lstm(x, f"rnn/multi_rnn_cell/{cell}/lstm_cell")
+    return g.model([batch, 50, 256], g.op("Transpose", [x], perm=[1, 0, 2]), [batch, 50, 256])
+
+
+MODELS = {"mlp": mlp, "cnn_small": cnn_small, "cnn_bn": cnn_bn, "compat_v1_layer": compat_v1_layer, "lstm": lstm}
 
 _sessions = {}
 

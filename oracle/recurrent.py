@@ -255,6 +255,16 @@ def object_paths(model):
     return paths
 
 
+def assign_random(rng, weights):
+    """Gives each (variable, object path) values in [-0.5, 0.5), in order: the golden's variables."""
+    variables = []
+    for v, path in weights:
+        value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
+        v.assign(value)
+        variables.append((v.name[:-2], value, path))
+    return variables
+
+
 def keras_case(name, kind, arguments, states=0, ids=None, embedding=None, seed=0, batch=3, time=5, features=4):
     tf.keras.backend.clear_session()
     rng = np.random.default_rng(seed)
@@ -265,16 +275,15 @@ def keras_case(name, kind, arguments, states=0, ids=None, embedding=None, seed=0
     units = arguments["units"]
     state_values = [f32(rng, x.shape[0], units, scale=0.5) for _ in range(states)]
     model(x, [tf.constant(s) for s in state_values] if states else None)
-    variables = []
     paths = object_paths(model)
-    for v in model.weights:
-        value = rng.uniform(-0.5, 0.5, v.shape.as_list()).astype(np.float32)
-        v.assign(value)
+
+    def path(v):
         # The object path: the attribute (embedding, rnn), `cell` for a recurrent layer's weights.
         leaf = v.name[:-2].split("/")[-1]
         owner = "embedding" if emb is not None and any(v is w for w in emb.weights) else "rnn"
-        path = next(p for p in paths if p.split("/")[-1] == leaf and p.split("/")[0] == owner)
-        variables.append((v.name[:-2], value, path))
+        return next(p for p in paths if p.split("/")[-1] == leaf and p.split("/")[0] == owner)
+
+    variables = assign_random(rng, [(v, path(v)) for v in model.weights])
     result = model(x, [tf.constant(s) for s in state_values] if states else None)
     result = result if isinstance(result, (list, tuple)) else [result]
     names = ["outputs"] + [f"state_{i}" for i in range(len(result) - 1)]
@@ -322,6 +331,132 @@ def keras_cases():
                ids=ids, embedding={"input_dim": 10, "output_dim": 4, "mask_zero": True}, seed=30)
     keras_case("keras_embedding_mask_lstm", "LSTM", {"units": 2, "return_state": True},
                ids=ids, embedding={"input_dim": 10, "output_dim": 3, "mask_zero": True}, seed=31)
+    # go_backwards: the steps read last to first, the outputs in that order (the mask reversed with them).
+    keras_case("keras_lstm_go_backwards", "LSTM",
+               {"units": 3, "return_sequences": True, "return_state": True, "go_backwards": True}, seed=32)
+    keras_case("keras_simple_rnn_go_backwards_state", "SimpleRNN", {"units": 3, "go_backwards": True},
+               states=1, seed=33)
+    keras_case("keras_gru_go_backwards", "GRU",
+               {"units": 3, "return_sequences": True, "reset_after": False, "go_backwards": True}, seed=34)
+    keras_case("keras_embedding_mask_gru_go_backwards", "GRU",
+               {"units": 3, "return_sequences": True, "return_state": True, "go_backwards": True},
+               ids=ids, embedding={"input_dim": 10, "output_dim": 4, "mask_zero": True}, seed=35)
+    # dropout and recurrent_dropout: the identity at inference (the model is called with training unset).
+    keras_case("keras_lstm_dropout_inference", "LSTM",
+               {"units": 3, "return_sequences": True, "dropout": 0.3, "recurrent_dropout": 0.2}, seed=38)
+    keras_case("keras_gru_dropout_inference", "GRU", {"units": 3, "return_state": True, "dropout": 0.5}, seed=39)
+    # Masks between layers as Keras hands them on: through Dense, LayerNormalization, Dropout and a
+    # recurrent layer's sequence; dropped by an operation and by a layer without masking (Conv1D).
+    chain_case("keras_mask_chain", ids, [
+        ("embedding", "Embedding", {"input_dim": 10, "output_dim": 4, "mask_zero": True}),
+        ("proj", "Dense", {"units": 3}),
+        ("gru", "GRU", {"units": 3, "return_sequences": True}),
+        ("norm", "LayerNormalization", {}),
+        ("drop", "Dropout", {"rate": 0.5}),
+        ("lstm", "LSTM", {"units": 2, "return_state": True}),
+    ], seed=40)
+    chain_case("keras_mask_go_backwards_chain", ids, [
+        ("embedding", "Embedding", {"input_dim": 10, "output_dim": 3, "mask_zero": True}),
+        ("rnn", "SimpleRNN", {"units": 3, "return_sequences": True, "go_backwards": True}),
+        ("gru", "GRU", {"units": 2, "return_sequences": True}),
+    ], seed=41)
+    chain_case("keras_mask_dropped_by_op", ids, [
+        ("embedding", "Embedding", {"input_dim": 10, "output_dim": 3, "mask_zero": True}),
+        ("op:multiply", None, 2.0),
+        ("gru", "GRU", {"units": 2, "return_sequences": True}),
+    ], seed=42)
+    chain_case("keras_mask_dropped_by_conv1d", ids, [
+        ("embedding", "Embedding", {"input_dim": 10, "output_dim": 3, "mask_zero": True}),
+        ("conv", "Conv1D", {"filters": 3, "kernel_size": 1}),
+        ("lstm", "LSTM", {"units": 2, "return_sequences": True}),
+    ], seed=43)
+    stateful_case("keras_stateful_gru", "GRU", {"units": 3, "return_sequences": True, "return_state": True}, seed=36)
+    stateful_case("keras_stateful_lstm", "LSTM", {"units": 2, "return_state": True, "go_backwards": True}, seed=37)
+
+
+class ChainCase(tf.keras.Model):
+    """Layers called one after the other (attributes set in call order, so that `weights`
+    lists them in creation order); ("op:multiply", None, c) multiplies by c in between."""
+
+    def __init__(self, chain, **kwargs):
+        super().__init__(**kwargs)
+        self.chain = []
+        for attribute, kind, arguments in chain:
+            if kind is not None:
+                setattr(self, attribute, getattr(tf.keras.layers, kind)(**arguments))
+            self.chain.append((attribute, kind, arguments))
+
+    def call(self, x):
+        for attribute, kind, arguments in self.chain:
+            x = x * arguments if kind is None else getattr(self, attribute)(x)
+        return x
+
+
+def chain_case(name, ids, chain, seed):
+    """A model of Keras layers in a chain on int ids, as a native spec; the outputs of the last."""
+    tf.keras.backend.clear_session()
+    rng = np.random.default_rng(seed)
+    model = ChainCase(chain, name=name)
+    x = np.array(ids, dtype=np.int32)
+    model(x)
+    paths = object_paths(model)
+    weights = []
+    for attribute, kind, _ in chain:
+        for v in getattr(model, attribute).weights if kind is not None else []:
+            leaf = v.name[:-2].split("/")[-1]
+            path = f"{attribute}/cell/{leaf}" if kind in KERAS else f"{attribute}/{leaf}"
+            assert path in paths, (path, sorted(paths))
+            weights.append((v, path))
+    variables = assign_random(rng, weights)
+    assert [v[0] for v in variables] == [v.name[:-2] for v in model.weights]
+    result = model(x)
+    result = result if isinstance(result, (list, tuple)) else [result]
+    names = ["outputs"] + [f"state_{i}" for i in range(len(result) - 1)]
+    layer_lines, steps = [], []
+    for attribute, kind, arguments in chain:
+        if kind is None:
+            steps.append(f"  - {attribute[3:]}: [_, {arguments}]")
+            continue
+        layer_lines.append(f"  {attribute}: {{{kind}: {{" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in arguments.items()) + "}}")
+        steps.append(f"  - {attribute}: {'x' if not steps else '_'}")
+    steps.append(f"    as: [{', '.join(names)}]")
+    spec = (f"spec: 1\nmodel: {camel(name)}\nname: {name}\nstyle: native\ninputs:\n"
+            "  x: {shape: [batch, time], dtype: int32}\nlayers:\n" + "\n".join(layer_lines)
+            + "\nforward:\n" + "\n".join(steps) + f"\noutputs: [{', '.join(names)}]\n")
+    config = {"api": "keras_chain", "chain": [[a, k, v] for a, k, v in chain]}
+    source = " -> ".join(f"{k or a}({v})" for a, k, v in chain)
+    write_case(name, spec, source, config, [("x", x)], variables, list(zip(names, [r.numpy() for r in result])))
+
+
+def stateful_case(name, kind, arguments, seed, batch=2, time=4, features=3):
+    """A `stateful=True` layer called three times: on x_0, on x_1 (from x_0's final state),
+    then after `reset_states()` on x_2 (from zeros again). The outputs of each call are
+    `<output>_<call>`; the spec is one call, the test calls it as the case says."""
+    tf.keras.backend.clear_session()
+    rng = np.random.default_rng(seed)
+    arguments = dict(arguments, stateful=True)
+    model = KerasCase(KERAS[kind](**arguments), name=name)
+    xs = [f32(rng, batch, time, features) for _ in range(3)]
+    model(xs[0])
+    paths = object_paths(model)
+    variables = assign_random(rng, [(v, next(p for p in paths if p.split("/")[-1] == v.name[:-2].split("/")[-1]))
+                                    for v in model.weights])
+    model.rnn.reset_states()
+    outputs = []
+    for call, x in enumerate(xs):
+        if call == 2:
+            model.rnn.reset_states()
+        result = model(x)
+        result = result if isinstance(result, (list, tuple)) else [result]
+        names = ["outputs"] + [f"state_{i}" for i in range(len(result) - 1)]
+        outputs += [(f"{n}_{call}", r.numpy()) for n, r in zip(names, result)]
+    spec = (f"spec: 1\nmodel: {camel(name)}\nname: {name}\nstyle: native\ninputs:\n  x: [{batch}, time, {features}]\n"
+            + "layers:\n" + f"  rnn: {{{kind}: {{" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in arguments.items()) + "}}\n"
+            + f"forward:\n  - rnn: x\n    as: [{', '.join(names)}]\noutputs: [{', '.join(names)}]\n")
+    config = {"api": "keras", "layer": kind, "arguments": arguments, "embedding": None, "initial_state": [],
+              "calls": ["x_0", "x_1", "reset", "x_2"]}
+    source = f"{kind}(**{arguments}): call(x_0), call(x_1), reset_states(), call(x_2)"
+    write_case(name, spec, source, config, [(f"x_{i}", x) for i, x in enumerate(xs)], variables, outputs)
 
 
 class Decoder(tf.keras.Model):

@@ -353,6 +353,10 @@ public final class InterpretedModel: ShimLayer {
         switch sublayer {
         case let .native(layer) where inputs.count > 1 || layer.configuration.kernel is RecurrentKernel:
             return try layer(inputs, training: training, context: tf.context)
+        case let .native(layer) where layer.configuration.kernel is any IndexInputKernel:
+            // Ids (`Embedding`) as the integer tensor they are, when the operand is one.
+            if let ids = frame.indices[operands[0]] { return [try layer(ids, training: training, context: tf.context)] }
+            return [try layer(inputs[0], training: training, context: tf.context)]
         case let .native(layer):
             return [try layer(inputs[0], training: training, context: tf.context)]
         case let .legacy(layer):

@@ -58,7 +58,8 @@ enum RuntimeLayers {
         "embedding": { a in
             EmbeddingKernel(inputDim: a.int("input_dim"), outputDim: a.int("output_dim"),
                             embeddingsInitializer: a.initializer("embeddings_initializer").map(initializer) ?? .randomUniform(),
-                            embeddingsRegularizer: a.regularizer("embeddings_regularizer").map(regularizer))
+                            embeddingsRegularizer: a.regularizer("embeddings_regularizer").map(regularizer),
+                            maskZero: a.bool("mask_zero"))
         },
         "simple_rnn": { a in try recurrent(.simpleRNN, a) },
         "gru": { a in try recurrent(.gru(resetAfter: a.bool("reset_after")), a) },
@@ -104,7 +105,9 @@ enum RuntimeLayers {
                         kernelRegularizer: a.regularizer("kernel_regularizer").map(regularizer),
                         recurrentRegularizer: a.regularizer("recurrent_regularizer").map(regularizer),
                         biasRegularizer: a.regularizer("bias_regularizer").map(regularizer),
-                        returnSequences: a.bool("return_sequences"), returnState: a.bool("return_state"))
+                        returnSequences: a.bool("return_sequences"), returnState: a.bool("return_state"),
+                        goBackwards: a.bool("go_backwards"), stateful: a.bool("stateful"),
+                        dropout: Float(a.double("dropout")), recurrentDropout: Float(a.double("recurrent_dropout")))
     }
 
     /// `activation`, `use_bias`, the initializers and regularizers of a layer with a kernel and a bias.

@@ -24,8 +24,8 @@ import Testing
     static let benchmarkModels = ["BenchMLP", "BenchCNNSmall", "BenchCNNBN", "BenchLSTM"]
 
     /// Specs of recurrent models: their goldens are in Tests/Goldens/recurrent
-    /// (RecurrentSpecGoldenTests, GreedyDecodingTests).
-    static let recurrentModels = ["Decoder"]
+    /// (RecurrentSpecGoldenTests, GreedyDecodingTests, MaskedEncoderTests).
+    static let recurrentModels = ["Decoder", "MaskedEncoder"]
 
     /// Specs of the operations without variables: their goldens are in Tests/Goldens/spec_ops
     /// (SpecOperationGoldenTests, OperationCatalogTests).

@@ -47,4 +47,34 @@ import Testing
             """))
         #expect(!source.contains("IndexTensor(truncating:"))
     }
+
+    /// A Keras `Embedding` is called on the ids themselves (`IndexTensor`), not on a float copy.
+    @Test func embeddingLayerTakesTheIndexTensor() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("embedder-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("Embedder.yaml").path
+        try """
+        spec: 1
+        model: Embedder
+        style: native
+        inputs:
+          ids: {shape: [batch, 2], dtype: int32}
+          scores: [batch, 2]
+        layers:
+          embedding: {Embedding: {input_dim: 10, output_dim: 3}}
+        forward:
+          - embedding: ids
+            as: vectors
+          - embedding: scores
+            as: fromFloats
+        outputs: [vectors, fromFloats]
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try GeneratedFile.generate(spec: path, access: .public)
+        let source = try #require(result.source, "\(result.diagnostics)")
+        #expect(source.contains("let vectors = try embedding(ids, training: training, context: context)"))
+        // A float value is the layer's to cast, as Keras casts it.
+        #expect(source.contains("let fromFloats = try embedding(scores, training: training, context: context)"))
+        #expect(!source.contains("Tensor(ids)"))
+    }
 }

@@ -73,4 +73,32 @@ import Testing
         #expect(message { _ = try lookup([:], indices: ["ids": try IndexTensor(shape: [2], scalars: [0, 1])]) }
             == "Lookup: input 'ids' needs shape [batch, 4], but a tensor of shape [2] is given")
     }
+
+    private let embedder = """
+        spec: 1
+        model: Embedder
+        style: native
+        inputs:
+          ids: {shape: [batch, 2], dtype: int32}
+        layers:
+          embedding: {Embedding: {input_dim: 10, output_dim: 3, embeddings_initializer: {constant: 0.5}}}
+        forward:
+          - embedding: ids
+        """
+
+    /// An `Embedding` reads int32 ids as they are: 2^24 + 1, which a float copy would make
+    /// 2^24, is named exactly in the lookup's error.
+    @Test func embeddingReadsIntegerIdsExactly() throws {
+        let embedder = try model(embedder)
+        let vectors = try embedder([:], indices: ["ids": try IndexTensor(shape: [2, 2], scalars: [0, 9, 3, 4])])[0]
+        #expect(vectors.shape == [2, 2, 3])
+        #expect(vectors.scalars.allSatisfy { $0 == 0.5 })
+        let message = message { _ = try embedder([:], indices: ["ids": try IndexTensor(shape: [1, 2], scalars: [1, 16_777_217])]) }
+        #expect(message?.contains("index 16777217 at position 1 is outside [0, 10)") == true, "\(message ?? "")")
+        let lookup = try model(lookup)
+        let lookupMessage = self.message {
+            _ = try lookup([:], indices: ["ids": try IndexTensor(shape: [1, 4], scalars: [0, 1, 2, 2_147_483_647])])
+        }
+        #expect(lookupMessage?.contains("index 2147483647 at position 3") == true, "\(lookupMessage ?? "")")
+    }
 }

@@ -33,9 +33,11 @@ struct RecurrentSpecCase: Decodable, Sendable, CustomStringConvertible {
 
     /// The TF1 cases (`tf.compat.v1.nn`).
     static let tf1 = all.filter { !$0.name.hasPrefix("keras_") && $0.name != "decoder" }
-    /// The Keras layers' cases but those of an `Embedding` with `mask_zero`, whose mask specs do not carry.
-    static let keras = all.filter { $0.name.hasPrefix("keras_") && !$0.name.contains("_mask_") }
-    static let masked = all.filter { $0.name.contains("_mask_") }
+    /// The Keras layers' cases (with an `Embedding`'s `mask_zero`: the mask handed on between
+    /// layers, `keras_mask_*`), but the stateful ones, which take three calls.
+    static let keras = all.filter { $0.name.hasPrefix("keras_") && !$0.name.contains("_stateful_") }
+    /// A `stateful` layer called on `x_0`, `x_1`, then after `resetStates()` on `x_2`.
+    static let stateful = all.filter { $0.name.contains("_stateful_") }
 
     func url(_ file: String) -> URL { Self.directory.appendingPathComponent(name).appendingPathComponent(file) }
 }
@@ -46,7 +48,8 @@ struct RecurrentSpecCase: Decodable, Sendable, CustomStringConvertible {
 @Suite struct RecurrentSpecGoldenTests {
     @Test func theGoldensAreThere() {
         #expect(RecurrentSpecCase.tf1.count >= 12)
-        #expect(RecurrentSpecCase.keras.count >= 9)
+        #expect(RecurrentSpecCase.keras.count >= 20)
+        #expect(RecurrentSpecCase.keras.filter { $0.name.contains("_mask_") }.count >= 7)
     }
 
     @Test("each TF1 case's spec makes TensorFlow's variables and values", arguments: RecurrentSpecCase.tf1)
@@ -61,10 +64,28 @@ struct RecurrentSpecCase: Decodable, Sendable, CustomStringConvertible {
         try Self.check(golden)
     }
 
-    /// `mask_zero` is refused, at the argument, rather than run without the mask Keras would apply.
-    @Test("an Embedding with mask_zero is refused", arguments: RecurrentSpecCase.masked)
-    func maskZeroIsRefused(_ golden: RecurrentSpecCase) throws {
-        #expect(throws: (any Error).self) { try SpecOperationGoldenTests.check(golden.spec) }
+    /// A `stateful` layer starts each call from the last call's final state, and from zeros
+    /// after `resetStates()`.
+    @Test("a stateful layer keeps its state between calls as Keras's does", arguments: RecurrentSpecCase.stateful)
+    func statefulKeepsItsState(_ golden: RecurrentSpecCase) throws {
+        let (description, compiler) = try SpecOperationGoldenTests.check(golden.spec)
+        let model = try InterpretedModel(description, library: compiler.library)
+        var weights: [String: Tensor] = [:]
+        for variable in golden.variables {
+            weights[variable.object_path ?? variable.name] = try NumPy.readTensor(contentsOf: golden.url(variable.file))
+        }
+        let input = { (name: String) in try NumPy.readTensor(contentsOf: golden.url("in_\(name).npy")) }
+        var results: [Tensor] = []
+        for call in 0..<3 {
+            if call == 2 { model.resetStates() }
+            results += try model(["x": input("x_\(call)")], substituting: weights)
+        }
+        #expect(results.count == golden.outputs.count)
+        for (result, expected) in zip(results, golden.outputs) {
+            expectClose(result, try NumPy.readTensor(contentsOf: golden.url(expected.file)), "\(golden.name) \(expected.name)")
+        }
+        // The spec fixes the batch, as Keras's `batch_input_shape` does for a stateful layer.
+        #expect(throws: (any Error).self) { _ = try model(["x": Tensor.zeros([1] + input("x_0").shape.dropFirst())]) }
     }
 
     /// specs/Decoder.yaml (seed 004's decoder, with specs/BahdanauAttention.yaml): TensorFlow's

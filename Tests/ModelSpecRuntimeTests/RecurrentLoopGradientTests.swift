@@ -158,20 +158,22 @@ import Testing
 
     /// The Keras layers' loop: every step's output or the last, with an initial state, with and
     /// without a mask (a masked step carries the state and repeats the output).
-    @Test("Keras recurrent call: outputs, last output and state against finite differences", arguments: kerasCells, masks)
+    @Test("Keras recurrent call (also go_backwards): outputs, last output and state against finite differences", arguments: kerasCells, masks)
     func kerasRecurrentMatchesFiniteDifferences(_ cell: CellCase, _ mask: [Int32]?) throws {
         let input = try Self.values([3, 4, 3], seed: 6)
         let weights = try cell.weights.enumerated().map { try Self.values($0.element, seed: 60 + $0.offset) }
         let initial = try cell.make(weights).stateSizes.enumerated().map { try Self.values([3, $0.element], seed: 7 + $0.offset) }
         for returnSequences in [true, false] {
-            let report = try GradientCheck.compare(at: [input] + weights + initial) { t in
-                let (output, state) = try kerasRecurrent(cell.make(Array(t[1...weights.count])), input: t[0],
-                                                         initialState: Array(t.suffix(initial.count)),
-                                                         mask: mask.map { try IndexTensor(shape: [3, 4], scalars: $0) },
-                                                         returnSequences: returnSequences)
-                return [output] + state
+            for goBackwards in [false, true] {
+                let report = try GradientCheck.compare(at: [input] + weights + initial) { t in
+                    let (output, state) = try kerasRecurrent(cell.make(Array(t[1...weights.count])), input: t[0],
+                                                             initialState: Array(t.suffix(initial.count)),
+                                                             mask: mask.map { try IndexTensor(shape: [3, 4], scalars: $0) },
+                                                             returnSequences: returnSequences, goBackwards: goBackwards)
+                    return [output] + state
+                }
+                Self.expectAgree(report, "\(cell.name), mask \(mask != nil), sequences \(returnSequences), backwards \(goBackwards)")
             }
-            Self.expectAgree(report, "\(cell.name), mask \(mask != nil), sequences \(returnSequences)")
         }
     }
 

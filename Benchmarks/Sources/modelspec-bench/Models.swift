@@ -16,8 +16,6 @@ struct BenchModel {
     let weightBytes: Int
     /// The batch sizes it runs at instead of the command line's (nil: those).
     var batches: [Int]? = nil
-    /// Whether Benchmarks/onnx_bench.py builds its graph.
-    var onnx = true
 
     static var all: [BenchModel] { [
         BenchModel(key: "mlp", inputShape: { [$0, 784] }, make: {
@@ -41,7 +39,7 @@ struct BenchModel {
             let model = BenchLSTM()
             return BenchInstance(call: { try model($0).outputs }, variables: { model.createdVariables })
         }, flopsPerSample: 2 * Double(2 * 50 * 512 * 1024), weightBytes: bytes(of: BenchLSTM.manifest),
-           batches: [1, 64], onnx: false),
+           batches: [1, 64]),
     ] }
 }
 

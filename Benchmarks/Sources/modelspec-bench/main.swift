@@ -139,7 +139,7 @@ func run() throws {
             let x = try randomTensor(model.inputShape(batch))
             _ = try instance.call(x)
             try perturbVariables(instance.variables())
-            if let onnxServer, model.onnx {
+            if let onnxServer {
                 try loadONNX(onnxServer, model: key, batch: batch, threads: threads, instance: instance, input: x)
             }
             rows.append(Row(model: key, batch: batch, threads: threads))
@@ -164,7 +164,7 @@ func run() throws {
                                                         seconds: options.seconds, minimumRuns: minimumRuns)
                 }
             }
-            if let onnxServer, BenchModel.all.first(where: { $0.key == row.model })?.onnx ?? false {
+            if let onnxServer {
                 sides.append {
                     rows[index].onnx += try onnxServer.time(model: row.model, batch: row.batch, threads: row.threads,
                                                             seconds: options.seconds, minimumRuns: minimumRuns)

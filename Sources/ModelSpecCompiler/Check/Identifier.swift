@@ -83,11 +83,11 @@ enum ReservedTypeName {
     /// The public types of ModelSpecRuntime, which the generated file imports (a test keeps this list in step).
     static let runtimeTypes: Set<String> = [
         "ModelSpecRuntime", "Activation", "BLASThreads", "BoolTensor", "CallContext", "CompatLayer", "DeterministicRandomTestTool", "GeneratedModel", "GradientCheck", "GradientTape", "Optimizer", "OptimizerSlots", "GlobalStep", "Losses", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer", "AdagradOptimizer", "IndexTensor", "InputDimension", "InputShapeError",
-        "Initializer", "KerasLayer", "Layer", "LayerConfiguration", "LayerKernel", "ManifestEntry", "NpyArray", "NpyError",
+        "Initializer", "KerasLayer", "KerasMask", "KeptState", "Layer", "LayerConfiguration", "LayerKernel", "ManifestEntry", "NpyArray", "NpyError",
         "BatchNormalizationKernel", "Conv2DTransposeKernel", "ConvolutionKernel", "DenseKernel", "DepthwiseArguments",
         "DepthwiseConv2DKernel", "DropoutKernel", "FlattenKernel", "LayerNormalizationKernel", "Pooling2DKernel",
         "SeparableConv2DKernel", "WeightArguments",
-        "NpyIntegerType", "NumPy", "PadMode", "Padding", "PendingValues", "Philox", "RNNCell", "RecurrentCell", "RecurrentKernel", "EmbeddingKernel", "Regularizer", "RestorableLayer", "ScopeDefaults", "SeededGenerator", "Slim", "SlimBatchNormKernel", "SlimLayerKernel", "SlimLayerNormKernel",
+        "NpyIntegerType", "NumPy", "PadMode", "Padding", "PendingValues", "Philox", "RNNCell", "RecurrentCell", "RecurrentKernel", "EmbeddingKernel", "IndexInputKernel", "Regularizer", "RestorableLayer", "ScopeDefaults", "SeededGenerator", "Slim", "SlimBatchNormKernel", "SlimLayerKernel", "SlimLayerNormKernel",
         "ShimLayer", "ShimStore", "TF1", "Template", "Tensor", "TensorAllocation", "TensorError", "TensorFlowRandomOps", "TensorMemory", "TensorVariable",
         "Variable", "WeightRequest",
     ]

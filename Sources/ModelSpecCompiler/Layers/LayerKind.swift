@@ -42,13 +42,17 @@ public struct LayerKind: Sendable, Hashable, CustomStringConvertible {
     /// `gru_cell`): a variable declared `cell/kernel` is `gru/cell/kernel` by object path
     /// and `.../gru/gru_cell/kernel` by TensorFlow's variable name.
     public let cellName: String?
+    /// Whether the input is integer ids (`Embedding`): an integer value is handed to the
+    /// runtime as it is (an `IndexTensor`), a float one is cast to int32 by the layer, as Keras does.
+    public let takesIds: Bool
 
     init(_ name: String, className: String, baseName: String? = nil, tensorflow: [LayerForm: String], arguments: [LayerArgument],
          variables: [LayerVariable] = [], takesTraining: Bool = false, result: String, swift function: String,
-         recurrentStates: Int = 0, cellName: String? = nil,
+         recurrentStates: Int = 0, cellName: String? = nil, takesIds: Bool = false,
          output: @escaping @Sendable (_ input: TracedShape, _ arguments: LayerArguments) throws -> TracedShape) {
         self.recurrentStates = recurrentStates
         self.cellName = cellName
+        self.takesIds = takesIds
         self.name = name
         self.baseName = baseName ?? name
         self.className = className

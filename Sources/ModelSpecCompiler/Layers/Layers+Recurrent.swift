@@ -9,12 +9,13 @@ extension LayerKind {
                           keras: .value(.initializer(.randomUniform(minval: -0.05, maxval: 0.05, seed: nil))),
                           swift: "embeddingsInitializer"),
             LayerArgument("embeddings_regularizer", .regularizer, compatV1: nil, keras: .absent("none"), swift: "embeddingsRegularizer"),
+            LayerArgument("mask_zero", .bool, compatV1: nil, keras: .value(.bool(false)), swift: "maskZero"),
         ],
         variables: [
             LayerVariable("embeddings", "[input_dim, output_dim]", initializer: .argument("embeddings_initializer"),
                           regularizer: "embeddings_regularizer") { _, a in [a.int("input_dim"), a.int("output_dim")] },
         ],
-        result: "the ids' shape and `output_dim`", swift: "embedding"
+        result: "the ids' shape and `output_dim`", swift: "embedding", takesIds: true
     ) { input, arguments in input + [.known(arguments.int("output_dim"))] }
 
     /// `tf.keras.layers.SimpleRNN`: `h = activation(x·kernel + h'·recurrent_kernel + bias)`.
@@ -54,6 +55,10 @@ extension LayerKind {
             keras("bias_regularizer", .regularizer, .absent("none"), "biasRegularizer"),
             keras("return_sequences", .bool, .value(.bool(false)), "returnSequences"),
             keras("return_state", .bool, .value(.bool(false)), "returnState"),
+            keras("go_backwards", .bool, .value(.bool(false)), "goBackwards"),
+            keras("stateful", .bool, .value(.bool(false)), "stateful"),
+            keras("dropout", .rate, .value(.float(.literal(0))), "dropout"),
+            keras("recurrent_dropout", .rate, .value(.float(.literal(0))), "recurrentDropout"),
         ] + extra
         let resetAfter = gates == 3
         return LayerKind(

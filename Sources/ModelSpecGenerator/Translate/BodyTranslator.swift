@@ -250,8 +250,10 @@ struct BodyTranslator {
             let result = value(step.results[0]) + "Values"
             code.line("let \(result) = try \(property)([\(inputs.joined(separator: ", "))], training: \(training), context: \(contextExpression))")
             bind(step, step.results.count == 1 ? "\(result)[0]" : "(" + step.results.indices.map { "\(result)[\($0)]" }.joined(separator: ", ") + ")", into: &code)
-        case .native:
-            bind(step, "try \(property)(\(inputs[0]), training: \(training), context: \(contextExpression))", into: &code)
+        case let .native(config):
+            // Ids (`Embedding`) are handed on as the integer tensor they are, never through floats.
+            let input = config.kind.takesIds && kind(of: step.inputs[0]) == .integer ? value(step.inputs[0]) : inputs[0]
+            bind(step, "try \(property)(\(input), training: \(training), context: \(contextExpression))", into: &code)
         case .legacy:
             guard hasShim else { throw GeneratorError("a tf.compat.v1.layers object needs a legacy model") }
             bind(step, "try \(property)(\(inputs[0]), training: \(training), in: tf)", into: &code)

@@ -34,6 +34,15 @@ public final class KerasLayer: Layer {
         return output
     }
 
+    /// Calls a layer whose input is integer ids (`Embedding`) on `ids`, read as they are.
+    public func callAsFunction(_ ids: IndexTensor, training: Bool? = nil, context: CallContext) throws -> Tensor {
+        let output = try withWeights(context: context) { weight in
+            try configuration.apply(ids: ids, training: training ?? context.training, context: context, weight: weight)
+        }
+        activityLoss = configuration.kernel.activityLoss(output)
+        return output
+    }
+
     /// Calls a layer that takes more than one tensor or makes more than one (a recurrent
     /// layer with its initial state, or with `returnState`).
     public func callAsFunction(_ inputs: [Tensor], training: Bool? = nil, context: CallContext) throws -> [Tensor] {

@@ -20,6 +20,10 @@ public protocol LayerKernel: Sendable {
     /// `regularizer(output) / batch size` to its losses after each call, as Keras does;
     /// a functional call does not (TensorFlow drops it there).
     var activityRegularizer: Regularizer? { get }
+    /// Whether the layer hands its input's Keras mask on to its output (Keras's
+    /// `supports_masking`: `Dense`, `Dropout`, the normalizations); false for the others,
+    /// whose output has none unless the kernel sets one itself.
+    var supportsMasking: Bool { get }
     /// Runs a layer that takes more than its input or makes more than one value (a Keras
     /// recurrent layer: the initial state, the final state); by default, ``apply(_:training:context:weight:)``
     /// on the first input.
@@ -29,6 +33,7 @@ public protocol LayerKernel: Sendable {
 
 extension LayerKernel {
     public var activityRegularizer: Regularizer? { nil }
+    public var supportsMasking: Bool { false }
 
     /// The activity loss of `output`: the regularizer's penalty divided by the batch size.
     func activityLoss(_ output: Tensor) -> Tensor? {
@@ -41,6 +46,14 @@ extension LayerKernel {
                       weight: (WeightRequest) throws -> Variable) throws -> [Tensor] {
         [try apply(inputs[0], training: training, context: context, weight: weight)]
     }
+}
+
+/// A layer whose input is integer ids (Keras's `Embedding`): given an ``IndexTensor``,
+/// it reads the ids as they are, never through floats.
+public protocol IndexInputKernel: LayerKernel {
+    /// Runs the layer on `ids`, asking `weight` for each variable as the float call does.
+    func apply(ids: IndexTensor, training: Bool, context: CallContext,
+               weight: (WeightRequest) throws -> Variable) throws -> Tensor
 }
 
 /// A layer kind's kernel, with the arguments every layer has: its `name` and `trainable`.
@@ -62,8 +75,22 @@ public struct LayerConfiguration: Sendable {
     /// Runs the kernel on `x`; its variables are trainable when the layer is.
     public func apply(_ x: Tensor, training: Bool, context: CallContext,
                       weight: (WeightRequest) throws -> Variable) throws -> Tensor {
-        try withoutActuallyEscaping(weight) { weight in
+        let output = try withoutActuallyEscaping(weight) { weight in
             try kernel.apply(x, training: training, context: context, weight: layerWeight(weight))
+        }
+        // Keras keeps a mask the layer made itself, else hands the input's on when it supports masking.
+        return kernel.supportsMasking && output.kerasMask == nil ? output.masked(x.kerasMask) : output
+    }
+
+    /// Runs a kernel that takes integer ids on `ids` (``IndexInputKernel``).
+    /// - Throws: `TensorError` when the kernel takes numbers, not ids.
+    public func apply(ids: IndexTensor, training: Bool, context: CallContext,
+                      weight: (WeightRequest) throws -> Variable) throws -> Tensor {
+        guard let kernel = kernel as? any IndexInputKernel else {
+            throw TensorError(op: baseName, shapes: [ids.shape], reason: "is integer ids, but the layer takes numbers")
+        }
+        return try withoutActuallyEscaping(weight) { weight in
+            try kernel.apply(ids: ids, training: training, context: context, weight: layerWeight(weight))
         }
     }
 

@@ -24,6 +24,9 @@ struct RecurrentLoop {
     /// writing each output at its own step: TF1's `bidirectional_dynamic_rnn` backward direction.
     let reverse: Bool
 
+    /// From this batch size on, the state's product is OpenBLAS's GEMM rather than the packed kernel's.
+    static let rowsForBLAS = 16
+
     /// The row of the `[batch, time]` or `[time, batch]` layout for step `t` of sequence `b`.
     @inline(__always)
     func row(_ b: Int, _ t: Int) -> Int { timeMajor ? t * batch + b : b * time + t }
@@ -80,15 +83,23 @@ struct RecurrentLoop {
         let hIndex = current.count - 1   // h is the last internal state tensor
         let recurrentInput = cell.recurrent.rows
 
-        let packed = packedRecurrentKernel()
+        // The state's product: for a few rows `csgemm_run` over the kernel packed once; for
+        // many, OpenBLAS's GEMM, which packs it every step but computes twice as fast
+        // ([64, 256]·[256, 1024]: 0.41 ms against 0.82; [8, 256]·[256, 1024]: 0.14 against 0.11).
+        let packed = batch < Self.rowsForBLAS ? packedRecurrentKernel() : nil
         for s in 0..<time {
             let hPrev = current[hIndex].storage.base
             let stepTrace = trace?.step(s, batch: batch)
             if let trace {
                 for (i, state) in current.enumerated() { trace.keep(state, into: trace.states[i], at: s) }
             }
-            csgemm_run(Int32(batch), Int32(recurrentWidth), Int32(recurrentInput), hPrev, Int32(recurrentInput),
-                       packed.base, nil, 0, product.storage.base, Int32(recurrentWidth))
+            if let packed {
+                csgemm_run(Int32(batch), Int32(recurrentWidth), Int32(recurrentInput), hPrev, Int32(recurrentInput),
+                           packed.base, nil, 0, product.storage.base, Int32(recurrentWidth))
+            } else {
+                multiply(hPrev, lda: recurrentInput, rows: batch, cell.recurrent, into: product.storage.base,
+                         ldc: recurrentWidth)
+            }
             func stepOf(_ b: Int) -> Int? { step(of: b, at: s) }
             switch cell.math {
             case .simple(let activation):

@@ -52,9 +52,12 @@ public func bidirectionalDynamicRNN(forward: [RecurrentCell], backward: [Recurre
 ///     `mask_zero=True` are its mask): at a masked step the state is carried and the
 ///     output repeats the previous one.
 ///   - returnSequences: every step's output (`[batch, time, units]`), or only the last (`[batch, units]`).
+///   - goBackwards: Keras's `go_backwards`: the steps (and the mask) read from the last to the
+///     first, the outputs in the order they are computed (the first output is the last step's).
 /// - Returns: the output and the final state, in Keras's order.
 public func kerasRecurrent(_ cell: RecurrentCell, input: Tensor, initialState: [Tensor]? = nil,
-                           mask: IndexTensor? = nil, returnSequences: Bool = false) throws -> (output: Tensor, state: [Tensor]) {
+                           mask: IndexTensor? = nil, returnSequences: Bool = false,
+                           goBackwards: Bool = false) throws -> (output: Tensor, state: [Tensor]) {
     let op = "recurrent layer"
     let (batch, time) = try sequenceShape(input, [cell], timeMajor: false, op: op)
     var stepMask = StepMask.none
@@ -62,9 +65,12 @@ public func kerasRecurrent(_ cell: RecurrentCell, input: Tensor, initialState: [
         guard mask.shape == [batch, time] else {
             throw TensorError(op: op, shapes: [input.shape, mask.shape], reason: "do not fit: the mask must be [batch, time]")
         }
-        stepMask = .keras(mask.scalars.map { $0 != 0 })
+        var flags = mask.scalars.map { $0 != 0 }
+        if goBackwards { flags = (0..<(batch * time)).map { flags[$0 - $0 % time + time - 1 - $0 % time] } }
+        stepMask = .keras(flags)
     }
-    let (outputs, state) = try runStack([cell], input: input, batch: batch, time: time, timeMajor: false, mask: stepMask,
+    let sequence = goBackwards ? reversedInTime(input, batch: batch, time: time) : input
+    let (outputs, state) = try runStack([cell], input: sequence, batch: batch, time: time, timeMajor: false, mask: stepMask,
                                         reverse: false, initialState: initialState, op: op)
     guard !returnSequences else { return (outputs, state) }
     let o = cell.outputSize
@@ -80,6 +86,24 @@ public func kerasRecurrent(_ cell: RecurrentCell, input: Tensor, initialState: [
         }
     }
     return (last, state)
+}
+
+/// `[batch, time, features]` with each sequence's steps in reverse order (`tf.reverse(x, [1])`);
+/// recorded on a tape, whose gradient is the same reversal.
+private func reversedInTime(_ x: Tensor, batch: Int, time: Int) -> Tensor {
+    let features = x.shape[2]
+    let out = Tensor(uninitializedShape: x.shape)
+    let src = x.storage.base, dst = out.storage.base
+    for b in 0..<batch {
+        for t in 0..<time {
+            (dst + (b * time + t) * features).update(from: src + (b * time + time - 1 - t) * features, count: features)
+        }
+    }
+    withExtendedLifetime(x) {}
+    if let tape = GradientTape.active {
+        tape.record("reverse", out, [x]) { g, _ in [reversedInTime(g, batch: batch, time: time)] }
+    }
+    return out
 }
 
 /// The batch and time of a rank-3 input whose features fit the first cell.

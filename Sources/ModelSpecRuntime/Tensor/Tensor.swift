@@ -10,6 +10,11 @@ public struct Tensor: Sendable {
     /// The dimensions, outermost first. `[]` is a scalar.
     public private(set) var shape: [Int]
     @usableFromInline var storage: TensorBuffer<Float>
+    /// The steps a Keras layer's output is masked at (Keras's `_keras_mask`), or nil:
+    /// set by an `Embedding` with `maskZero`, handed on by the layers that pass masks
+    /// on, read by the recurrent layers (``KerasMask``). Any other operation makes a
+    /// tensor without one, as TensorFlow's operations make tensors without `_keras_mask`.
+    public internal(set) var kerasMask: KerasMask?
 
     @usableFromInline
     init(shape: [Int], storage: TensorBuffer<Float>) {

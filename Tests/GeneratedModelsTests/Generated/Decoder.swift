@@ -99,7 +99,7 @@ public final class Decoder: GeneratedModel {
             ("hidden", hidden.shape, [.symbol("batch"), 16]),
             ("enc_output", encOutput.shape, [.symbol("batch"), .symbol("max_len"), 16]))
         let (contextVector, attentionWeights) = try attention.call(query: hidden, values: encOutput, context: context, training: training)
-        let embedded = try embedding(Tensor(x), training: training, context: context)
+        let embedded = try embedding(x, training: training, context: context)
         let x1 = try expandDims(contextVector, axis: 1)
         let x2 = try concat([x1, embedded], axis: -1)
         let outputValues = try gru([x2], training: training, context: context)

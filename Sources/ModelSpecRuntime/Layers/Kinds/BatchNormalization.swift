@@ -27,6 +27,7 @@ public struct BatchNormalizationKernel: LayerKernel {
 
     public var baseName: String { "batch_normalization" }
     public var makesVariables: Bool { true }
+    public var supportsMasking: Bool { true }
 
     /// The variables, in creation order: gamma, beta, moving mean, moving variance.
     func variables(channels: Int, weight: (WeightRequest) throws -> Variable) throws
@@ -61,6 +62,10 @@ public struct BatchNormalizationKernel: LayerKernel {
             return try ModelSpecRuntime.batchNormalization(
                 x, mean: shaped(context.value(of: movingMean)), variance: shaped(context.value(of: movingVariance)),
                 offset: offset, scale: scaleValue, epsilon: epsilon)
+        }
+        if x.kerasMask != nil {
+            // Keras's batch normalization then takes the moments over the kept steps only.
+            throw TensorError(op: "batch_normalization", shapes: [x.shape], reason: "is masked (an Embedding's mask_zero): Keras computes the training moments over the kept steps only, which is not supported yet")
         }
         let reduced = (0..<rank).filter { $0 != axis }
         let (mean, variance) = try moments(x, axes: reduced)

@@ -12,6 +12,7 @@ public struct DenseKernel: LayerKernel {
 
     public var baseName: String { "dense" }
     public var makesVariables: Bool { true }
+    public var supportsMasking: Bool { true }
     public var activityRegularizer: Regularizer? { weights.activityRegularizer }
 
     public func apply(_ x: Tensor, training: Bool, context: CallContext,

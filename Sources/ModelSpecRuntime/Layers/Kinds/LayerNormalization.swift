@@ -15,6 +15,7 @@ public struct LayerNormalizationKernel: LayerKernel {
 
     public var baseName: String { "layer_normalization" }
     public var makesVariables: Bool { true }
+    public var supportsMasking: Bool { true }
 
     public func apply(_ x: Tensor, training: Bool, context: CallContext,
                       weight: (WeightRequest) throws -> Variable) throws -> Tensor {

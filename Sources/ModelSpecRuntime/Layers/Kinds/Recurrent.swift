@@ -1,3 +1,4 @@
+import Synchronization
 import TFNaming
 
 /// The Keras recurrent layers `SimpleRNN`, `GRU` and `LSTM`: the cell's `kernel`
@@ -5,7 +6,11 @@ import TFNaming
 /// `cell` (`gru/cell/kernel`, the key of a TensorFlow 2 object-based checkpoint), run
 /// over `[batch, time, features]` by ``kerasRecurrent(_:input:initialState:mask:returnSequences:)``.
 /// Called on `[x]` or `[x] + initial state`; makes the output, then the final state
-/// (`h`, or `h, c` for an LSTM) with `returnState`.
+/// (`h`, or `h, c` for an LSTM) with `returnState`. An input with a Keras mask (an
+/// `Embedding`'s `maskZero`, ``KerasMask``) keeps the state and repeats the previous output
+/// at its masked steps; with `returnSequences` the output carries the mask on. With `goBackwards` the sequence is read
+/// from its last step, the outputs in that order; a `stateful` layer starts each call from
+/// the last call's final state (``KeptState``, reset by ``Layer/resetStates()``).
 public struct RecurrentKernel: LayerKernel {
     public enum Cell: Sendable, Equatable {
         case simpleRNN
@@ -31,12 +36,24 @@ public struct RecurrentKernel: LayerKernel {
     public var biasRegularizer: Regularizer?
     public var returnSequences: Bool
     public var returnState: Bool
+    /// Keras's `go_backwards`: the steps read last to first, the outputs in that order.
+    public var goBackwards: Bool
+    /// The state kept between calls of a `stateful` layer; nil when it is not stateful.
+    public let keptState: KeptState?
+    public var stateful: Bool { keptState != nil }
+    /// Keras's `dropout` and `recurrent_dropout`: the identity at inference, as in Keras. In
+    /// training Keras draws one mask per call for the input and one for the state, reused at
+    /// every step (a mask per gate when `recurrent_dropout` is set); that is not computed yet,
+    /// so a training call with a rate above 0 is refused.
+    public var dropout: Float
+    public var recurrentDropout: Float
 
     public init(cell: Cell, units: Int, activation: Activation = .tanh, recurrentActivation: Activation = .sigmoid,
                 useBias: Bool = true, kernelInitializer: Initializer? = nil, recurrentInitializer: Initializer = .orthogonal(),
                 biasInitializer: Initializer = .zeros, unitForgetBias: Bool = true, kernelRegularizer: Regularizer? = nil,
                 recurrentRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
-                returnSequences: Bool = false, returnState: Bool = false) {
+                returnSequences: Bool = false, returnState: Bool = false, goBackwards: Bool = false, stateful: Bool = false,
+                dropout: Float = 0, recurrentDropout: Float = 0) {
         self.cell = cell
         self.units = units
         self.activation = activation
@@ -51,6 +68,10 @@ public struct RecurrentKernel: LayerKernel {
         self.biasRegularizer = biasRegularizer
         self.returnSequences = returnSequences
         self.returnState = returnState
+        self.goBackwards = goBackwards
+        self.keptState = stateful ? KeptState() : nil
+        self.dropout = dropout
+        self.recurrentDropout = recurrentDropout
     }
 
     public var baseName: String {
@@ -82,6 +103,9 @@ public struct RecurrentKernel: LayerKernel {
         guard x.rank == 3 else {
             throw TensorError(op: baseName, shapes: [x.shape], reason: "is not a sequence [batch, time, features]")
         }
+        guard !training || (dropout == 0 && recurrentDropout == 0) else {
+            throw TensorError(op: baseName, shapes: [x.shape], reason: "is a training call with dropout \(dropout), recurrent_dropout \(recurrentDropout): the recurrent layers' dropout masks are not drawn yet (at inference dropout is the identity, as in Keras)")
+        }
         let width = gates * units
         let kernel = try context.value(of: weight(WeightRequest(
             name: "cell/kernel", shape: [x.shape[2], width], initializer: kernelInitializer ?? .default,
@@ -106,37 +130,73 @@ public struct RecurrentKernel: LayerKernel {
             try .kerasLSTM(kernel: kernel, recurrentKernel: recurrent, bias: bias, activation: activation,
                            recurrentActivation: recurrentActivation)
         }
-        let initial = inputs.count > 1 ? Array(inputs.dropFirst()) : nil
-        let (output, state) = try kerasRecurrent(recurrentCell, input: x, initialState: initial, returnSequences: returnSequences)
-        return [output] + (returnState ? state : [])
+        var initial = inputs.count > 1 ? Array(inputs.dropFirst()) : nil
+        if let keptState {
+            let kept = try keptState.state(batch: x.shape[0], op: baseName)
+            initial = initial ?? kept
+        }
+        let (output, state) = try kerasRecurrent(recurrentCell, input: x, initialState: initial,
+                                                 mask: x.kerasMask?.indices, returnSequences: returnSequences,
+                                                 goBackwards: goBackwards)
+        keptState?.keep(state)
+        // Keras hands the mask on with the sequence, not with the last output or the state.
+        return [returnSequences ? output.masked(x.kerasMask) : output] + (returnState ? state : [])
     }
 }
 
-/// `Embedding`: `embeddings` [inputDim, outputDim]; the rows of the ids (given as a
-/// tensor of whole numbers, as a Keras layer's input is, or as an ``IndexTensor``).
-public struct EmbeddingKernel: LayerKernel {
-    public var inputDim: Int
-    public var outputDim: Int
-    public var embeddingsInitializer: Initializer
-    public var embeddingsRegularizer: Regularizer?
+/// The state a `stateful` Keras recurrent layer keeps between calls (Keras's `layer.states`):
+/// the last call's final state, zeros before the first call and after ``reset()``. Not a
+/// weight: Keras neither lists it in `layer.weights` nor saves it in checkpoints. The batch
+/// size is fixed by the first call, as Keras fixes a stateful layer's.
+public final class KeptState: Sendable {
+    private struct Kept {
+        var batch: Int?
+        var state: [Tensor]?
+    }
+    private let kept = Mutex(Kept())
 
-    public init(inputDim: Int, outputDim: Int, embeddingsInitializer: Initializer = .randomUniform(),
-                embeddingsRegularizer: Regularizer? = nil) {
-        self.inputDim = inputDim
-        self.outputDim = outputDim
-        self.embeddingsInitializer = embeddingsInitializer
-        self.embeddingsRegularizer = embeddingsRegularizer
+    init() {}
+
+    /// The state to start a call of `batch` sequences from (nil: zeros).
+    /// - Throws: `TensorError` when `batch` is not the first call's.
+    func state(batch: Int, op: String) throws -> [Tensor]? {
+        try kept.withLock { kept in
+            if let fixed = kept.batch, fixed != batch {
+                throw TensorError(op: op, shapes: [[batch]], reason: "is a batch of \(batch), but the stateful layer keeps the state of \(fixed) sequences (its first call's batch): a stateful layer's batch size is fixed, as in Keras")
+            }
+            kept.batch = batch
+            return kept.state
+        }
     }
 
-    public var baseName: String { "embedding" }
-    public var makesVariables: Bool { true }
+    /// Keeps copies, which a gradient tape does not follow: as Keras assigns the state to its
+    /// variables, the next call's gradient does not flow back into this one.
+    func keep(_ state: [Tensor]) {
+        let copies = state.map { tensor in
+            let copy = Tensor(uninitializedShape: tensor.shape)
+            copy.storage.base.update(from: tensor.storage.base, count: tensor.scalarCount)
+            return copy
+        }
+        kept.withLock { $0.state = copies }
+    }
 
-    public func apply(_ x: Tensor, training: Bool, context: CallContext,
-                      weight: (WeightRequest) throws -> Variable) throws -> Tensor {
-        let table = try context.value(of: weight(WeightRequest(
-            name: "embeddings", shape: [inputDim, outputDim], initializer: embeddingsInitializer,
-            regularizer: embeddingsRegularizer)))
-        return try embeddingLookup(table, ids: IndexTensor(truncating: x))
+    /// Back to zeros (Keras's `reset_states()`); the batch size stays fixed.
+    public func reset() {
+        kept.withLock { $0.state = nil }
+    }
+
+    /// The kept state, in Keras's order (`[h, c]` for an LSTM); nil before the first call and after a reset.
+    public var state: [Tensor]? { kept.withLock { $0.state } }
+}
+
+extension Layer {
+    /// Resets the kept state of every `stateful` recurrent layer in this layer and its
+    /// sublayers (Keras's `model.reset_states()`): the next call starts from zeros.
+    public func resetStates() {
+        if let layer = self as? KerasLayer, let kernel = layer.configuration.kernel as? RecurrentKernel {
+            kernel.keptState?.reset()
+        }
+        for child in sublayers { child.resetStates() }
     }
 }
 
@@ -146,13 +206,15 @@ extension keras {
                                  kernelInitializer: Initializer? = nil, recurrentInitializer: Initializer = .orthogonal(),
                                  biasInitializer: Initializer = .zeros, kernelRegularizer: Regularizer? = nil,
                                  recurrentRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil,
-                                 returnSequences: Bool = false, returnState: Bool = false,
+                                 returnSequences: Bool = false, returnState: Bool = false, goBackwards: Bool = false,
+                                 stateful: Bool = false, dropout: Float = 0, recurrentDropout: Float = 0,
                                  trainable: Bool = true, path: String) -> KerasLayer {
         KerasLayer(LayerConfiguration(RecurrentKernel(
             cell: .simpleRNN, units: units, activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
             recurrentInitializer: recurrentInitializer, biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
             recurrentRegularizer: recurrentRegularizer, biasRegularizer: biasRegularizer, returnSequences: returnSequences,
-            returnState: returnState), trainable: trainable), path: path)
+            returnState: returnState, goBackwards: goBackwards, stateful: stateful,
+            dropout: dropout, recurrentDropout: recurrentDropout), trainable: trainable), path: path)
     }
 
     /// `tf.keras.layers.GRU` (`reset_after=True` by default, as Keras 2).
@@ -161,13 +223,15 @@ extension keras {
                            recurrentInitializer: Initializer = .orthogonal(), biasInitializer: Initializer = .zeros,
                            kernelRegularizer: Regularizer? = nil, recurrentRegularizer: Regularizer? = nil,
                            biasRegularizer: Regularizer? = nil, returnSequences: Bool = false, returnState: Bool = false,
+                           goBackwards: Bool = false, stateful: Bool = false, dropout: Float = 0, recurrentDropout: Float = 0,
                            resetAfter: Bool = true, trainable: Bool = true, path: String) -> KerasLayer {
         KerasLayer(LayerConfiguration(RecurrentKernel(
             cell: .gru(resetAfter: resetAfter), units: units, activation: activation, recurrentActivation: recurrentActivation,
             useBias: useBias, kernelInitializer: kernelInitializer, recurrentInitializer: recurrentInitializer,
             biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer, recurrentRegularizer: recurrentRegularizer,
-            biasRegularizer: biasRegularizer, returnSequences: returnSequences, returnState: returnState),
-            trainable: trainable), path: path)
+            biasRegularizer: biasRegularizer, returnSequences: returnSequences, returnState: returnState,
+            goBackwards: goBackwards, stateful: stateful,
+            dropout: dropout, recurrentDropout: recurrentDropout), trainable: trainable), path: path)
     }
 
     /// `tf.keras.layers.LSTM`; with `unitForgetBias` the forget gate's bias starts at ones.
@@ -176,21 +240,14 @@ extension keras {
                             recurrentInitializer: Initializer = .orthogonal(), biasInitializer: Initializer = .zeros,
                             kernelRegularizer: Regularizer? = nil, recurrentRegularizer: Regularizer? = nil,
                             biasRegularizer: Regularizer? = nil, returnSequences: Bool = false, returnState: Bool = false,
+                            goBackwards: Bool = false, stateful: Bool = false, dropout: Float = 0, recurrentDropout: Float = 0,
                             unitForgetBias: Bool = true, trainable: Bool = true, path: String) -> KerasLayer {
         KerasLayer(LayerConfiguration(RecurrentKernel(
             cell: .lstm, units: units, activation: activation, recurrentActivation: recurrentActivation,
             useBias: useBias, kernelInitializer: kernelInitializer, recurrentInitializer: recurrentInitializer,
             biasInitializer: biasInitializer, unitForgetBias: unitForgetBias, kernelRegularizer: kernelRegularizer,
             recurrentRegularizer: recurrentRegularizer, biasRegularizer: biasRegularizer, returnSequences: returnSequences,
-            returnState: returnState), trainable: trainable), path: path)
-    }
-
-    /// `tf.keras.layers.Embedding`.
-    public static func Embedding(inputDim: Int, outputDim: Int, embeddingsInitializer: Initializer = .randomUniform(),
-                                 embeddingsRegularizer: Regularizer? = nil, trainable: Bool = true, path: String) -> KerasLayer {
-        KerasLayer(LayerConfiguration(EmbeddingKernel(inputDim: inputDim, outputDim: outputDim,
-                                                      embeddingsInitializer: embeddingsInitializer,
-                                                      embeddingsRegularizer: embeddingsRegularizer),
-                                      trainable: trainable), path: path)
+            returnState: returnState, goBackwards: goBackwards, stateful: stateful,
+            dropout: dropout, recurrentDropout: recurrentDropout), trainable: trainable), path: path)
     }
 }

@@ -23,6 +23,7 @@ public struct DropoutKernel: LayerKernel {
 
     public var baseName: String { "dropout" }
     public var makesVariables: Bool { false }
+    public var supportsMasking: Bool { true }
 
     public func apply(_ x: Tensor, training: Bool, context: CallContext,
                       weight: (WeightRequest) throws -> Variable) throws -> Tensor {
