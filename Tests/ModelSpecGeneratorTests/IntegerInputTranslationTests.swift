@@ -38,7 +38,9 @@ import Testing
         #expect(source.contains("public func callAsFunction(ids: IndexTensor, mask: Tensor, training: Bool = false"))
         #expect(source.contains("public func call(ids: IndexTensor, mask: Tensor, context: CallContext, training: Bool)"))
         #expect(source.contains("try embeddingLookup(table, ids: ids)"))
-        #expect(source.contains("try reduceSum(Tensor(ids), axes: [1])"))
+        // reduce_sum of int32 is int32, as in TensorFlow: the integer kernel, returned as its numbers.
+        #expect(source.contains("let lengths = try reduceSum(ids, axes: [1])"))
+        #expect(source.contains("return (pooled, lengths: Tensor(lengths))"))
         #expect(source.contains("""
                     try checkInputShapes(
                         of: "Tokens",

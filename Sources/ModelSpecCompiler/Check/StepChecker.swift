@@ -114,17 +114,18 @@ struct StepChecker {
         if opName == "repeat" || opName == "if" {
             return controlBlock(opName, arguments, modifiers, node, location)
         }
-        guard let (operation, inputs, resultCount, origin) = operation(opName, arguments, modifiers, node, location) else {
+        guard var (operation, inputs, resultCount, origin) = operation(opName, arguments, modifiers, node, location) else {
             defineAfterFailure(opName, arguments, modifiers["as"], location)
             return nil
         }
         for input in inputs { values.markUsed(input) }
         var types = Array(repeating: DType.float32, count: resultCount)
-        if case let .math(math) = operation {
-            guard let given = resultTypes(math, count: resultCount, at: location) else {
+        if case var .math(math) = operation {
+            guard let given = resultTypes(&math, count: resultCount, at: location) else {
                 defineAfterFailure(opName, arguments, modifiers["as"], location)
                 return nil
             }
+            operation = .math(math)
             types = given
         }
         // Results: bound by `as:`, else a generated name (variables bind their own name).

@@ -21,7 +21,7 @@ extension OperationDeclaration {
             shapes[0]
         },
         OperationDeclaration("where", tensorflow: "tf.where", operands: .three(["condition", "x", "y"]), result: "the three broadcast (TensorFlow 2's `tf.where`)",
-                             swift: SwiftCall.call("select").returning(.operand(1)), types: selection) { shapes, _ in
+                             swift: .call("select"), types: selection) { shapes, _ in
             try ShapeRules.broadcast(ShapeRules.broadcast(shapes[0], shapes[1], op: "where"), shapes[2], op: "where")
         },
     ]
@@ -34,9 +34,7 @@ extension OperationDeclaration {
         }
     }
 
-    /// `where(condition, x, y)`: a bool condition; integers when `x` and `y` are both integers, else float32.
-    private static let selection = ValueTypes(operands: [.booleans, .result], results: { types, _ in
-        let values = types.dropFirst().compactMap { $0 }
-        return [values.count == 2 && values.allSatisfy { ValueKind($0) == .integer } ? values[0] : .float32]
-    }, differentiable: true, description: "`x`'s and `y`'s when both are integers, else float32")
+    /// `where(condition, x, y)`: a bool condition; `x` and `y` of one dtype, the result's.
+    private static let selection = ValueTypes(operands: [.booleans, .any], results: { shared, _ in [shared] },
+                                              differentiable: true, description: "`x`'s and `y`'s (one dtype)")
 }

@@ -4,14 +4,14 @@ extension OperationDeclaration {
                              result: "`ids + [table's second dimension]`; the table has rank 2",
                              swift: .custom("embeddingLookup") { operands, _, function in
                                  "try \(function)(\(operands[0]), ids: \(operands[1]))"
-                             }) { shapes, _ in
+                             }, types: .sameAsOperand) { shapes, _ in
             try ShapeRules.embeddingLookup(table: shapes[0], ids: shapes[1])
         },
         OperationDeclaration("gather", tensorflow: "tf.gather", operands: .two(["params", "indices"]), indexOperands: [1],
                              result: "`indices + params' dimensions after the first`; indices are truncated to integers",
                              swift: .custom("gather") { operands, _, function in
                                  "try \(function)(\(operands[0]), indices: \(operands[1]))"
-                             }) { shapes, _ in
+                             }, types: .sameAsOperand) { shapes, _ in
             guard !shapes[0].isEmpty else {
                 throw ShapeMismatch(message: "gather needs params of rank 1 or more, but they have shape []")
             }
@@ -24,7 +24,7 @@ extension OperationDeclaration {
             AttributeDeclaration("axis", .int, .defaultValue(.int(-1)), swift: "axis"),
             AttributeDeclaration("dtype", .dtype([.float32, .int32, .int64, .bool]), .defaultValue(.dtype(.float32)), swift: nil),
         ], result: "`depth` inserted at `axis` (-1: last); indices outside `0..<depth` give `off_value` only; indices are truncated to integers",
-           swift: .call("oneHot"), types: .attribute("dtype", differentiable: false)) { shapes, arguments in
+           swift: SwiftCall.call("oneHot").returning(.kind(.float)), types: .attribute("dtype", operands: [.converted], differentiable: false)) { shapes, arguments in
             let depth = try arguments.int("depth"), axis = try arguments.int("axis")
             guard depth >= 0 else { throw ShapeMismatch(message: "one_hot: depth \(depth) is negative") }
             guard axis >= -1, axis <= shapes[0].count else {
