@@ -363,6 +363,7 @@ public final class InterpretedModel: ShimLayer {
             tf.recordScope(name)
             return []
         case let .variable(declaration):
+            let declaration = declaration.named(frame.loopIndices)
             let variable = try tf.variable(
                 try frame.bindings.string(declaration.name), shape: try frame.bindings.shape(declaration.shape),
                 dtype: declaration.dtype, initializer: declaration.initializer.map(initializer),
@@ -370,6 +371,7 @@ public final class InterpretedModel: ShimLayer {
             if let result = step.results.first { frame.variables[result] = variable }
             return [try tf.context.value(of: variable)]
         case let .legacyLayer(config):
+            let config = config.named(frame.loopIndices)
             return [try tf.layer(try frame.bindings.configuration(config), inputs[0],
                                  training: frame.flag(config.training, default: false), reuse: config.reuse)]
         case let .callLayer(name, training):

@@ -193,7 +193,7 @@ enum RuntimeOperations {
                 guard let value = values[name] else { throw InterpreterError("value '\(name)' is not defined here") }
                 given.append(typed[name] ?? .float(value))
             case let .literal(literal):
-                given.append(try Value.float(tensor(literal.evaluated(params))).converted(to: ValueKind(literal.dtype)))
+                given.append(try value(literal.evaluated(params), ValueKind(literal.dtype)))
             }
         }
         let operands = Operands(tensors: given.map(\.floats), values: given)
@@ -204,7 +204,7 @@ enum RuntimeOperations {
         } else {
             let declaration = operation.declaration
             let shared = given.indices.filter { declaration.types.sharesDtype($0) && !declaration.indexOperands.contains($0) }.map { given[$0] }
-            results = try TypedOperations.run(operation.name, shared, operands, arguments)
+            results = try TypedOperations.run(operation.name, in: ValueKind(operation.operandType), shared, operands, arguments)
         }
         return try results.enumerated().map { position, value in
             try value.converted(to: ValueKind(position < types.count ? types[position] : .float32))
@@ -217,6 +217,16 @@ enum RuntimeOperations {
         if let typed = typedFunctions[name] { return [try typed(operands, arguments)] }
         if let several = severalResults[name] { return try several(operands, arguments).map(Value.float) }
         throw InterpreterError("the runtime has no function for operation '\(name)'")
+    }
+
+    /// A literal as the runtime type of its dtype, each number converted exactly (an integer as it is written).
+    static func value(_ literal: TensorValue, _ kind: ValueKind) throws -> Value {
+        switch kind {
+        case .float: .float(try tensor(literal))
+        case .int32: .int32(try IndexTensor(shape: literal.shape, scalars: literal.scalars.map { Int32(truncatingIfNeeded: Int64(exactly: $0) ?? 0) }))
+        case .int64: .int64(try Int64Tensor(shape: literal.shape, scalars: literal.scalars.map { Int64(exactly: $0) ?? 0 }))
+        case .bool: .bool(try BoolTensor(shape: literal.shape, scalars: literal.scalars.map { $0 != 0 }))
+        }
     }
 
     static func tensor(_ value: TensorValue) throws -> Tensor {

@@ -12,18 +12,18 @@ enum TypedOperations {
 
     /// The results of `name` on `shared` (the operands of the shared dtype, in order); `operands` gives
     /// the others (indices, a condition).
-    static func run(_ name: String, _ shared: [Value], _ operands: RuntimeOperations.Operands,
+    static func run(_ name: String, in kind: ValueKind, _ shared: [Value], _ operands: RuntimeOperations.Operands,
                     _ arguments: OperationArguments) throws -> [Value] {
+        // A constant's value is its tensor attribute, of its dtype.
+        let shared = name == "constant" ? [try RuntimeOperations.value(arguments.tensor("value"), kind)] : shared
         let results: [Value]?
-        switch shared.first {
-        case .int32?: results = try integers(name, shared.map(\.int32Payload), operands, arguments, Value.int32)
-        case .int64?: results = try integers(name, shared.map(\.int64Payload), operands, arguments, Value.int64)
-        case .bool?: results = try elements(name, shared.map(\.boolPayload), operands, arguments, Value.bool)
-        case .float?, nil: results = nil
+        switch kind {
+        case .int32: results = try integers(name, shared.map(\.int32Payload), operands, arguments, Value.int32)
+        case .int64: results = try integers(name, shared.map(\.int64Payload), operands, arguments, Value.int64)
+        case .bool: results = try elements(name, shared.map(\.boolPayload), operands, arguments, Value.bool)
+        case .float: results = nil
         }
-        guard let results else {
-            throw InterpreterError("the runtime has no \(shared.first.map { "\($0.kind)" } ?? "") function for operation '\(name)'")
-        }
+        guard let results else { throw InterpreterError("the runtime has no \(kind) function for operation '\(name)'") }
         return results
     }
 
@@ -78,6 +78,7 @@ enum TypedOperations {
         let one: T
         switch name {
         case "identity", "cast": one = x[0]
+        case "constant": one = try constant(x[0], shape: a.ints("shape"))
         case "reshape": one = try reshape(x[0], a.ints("shape") ?? [])
         case "expand_dims": one = try expandDims(x[0], axis: a.int("axis"))
         case "squeeze": one = try squeeze(x[0], axes: a.ints("axis").flatMap { $0.isEmpty ? nil : $0 })
@@ -118,7 +119,7 @@ enum TypedOperations {
 
     /// The operations that move elements of any dtype.
     static let elementOperations: Set<String> = [
-        "identity", "cast", "reshape", "expand_dims", "squeeze", "concat", "stack", "tile", "pad", "slice", "transpose",
+        "constant", "identity", "cast", "reshape", "expand_dims", "squeeze", "concat", "stack", "tile", "pad", "slice", "transpose",
         "strided_slice", "where", "gather", "embedding_lookup", "image.resize", "split", "unstack",
     ]
 }

@@ -10,7 +10,14 @@ import Testing
 struct LoopCase: Decodable, Sendable, CustomStringConvertible {
     struct Input: Decodable, Sendable { let name: String; let file: String }
     struct Variable: Decodable, Sendable { let name: String; let shape: [Int]; let file: String }
-    struct FormattedName: Decodable, Sendable { let format: String; let accepted: Bool }
+    struct FormattedName: Decodable, Sendable {
+        let format: String
+        /// Whether TensorFlow 1 accepts the name formatted at index 0 for a scope, a layer, a variable.
+        let accepted: Bool
+        let layerAccepted: Bool
+        let variableAccepted: Bool
+        enum CodingKeys: String, CodingKey { case format, accepted, layerAccepted = "layer_accepted", variableAccepted = "variable_accepted" }
+    }
 
     let name: String
     let model: String
@@ -156,5 +163,51 @@ struct LoopCase: Decodable, Sendable, CustomStringConvertible {
                         "\(name.format): \(errors)")
             }
         }
+    }
+
+    /// A layer's and a variable's name formatted from the index, inside a repeat: refused where TensorFlow
+    /// refuses the name it gives, at the name.
+    @Test func formattedLayerAndVariableNamesFollowTensorFlowsRule() throws {
+        let names = try #require(LoopCase.index?.formattedNames)
+        for name in names {
+            for (step, accepted, column) in [("dense: {units: 3, name: \"\(name.format)\"}", name.layerAccepted, 37),
+                                             ("variable: {name: \"\(name.format)\", shape: [1]}", name.variableAccepted, 30)] {
+                let text = """
+                spec: 1
+                model: Formatted
+                inputs:
+                  x: [2, 3]
+                forward:
+                  - scope: outer
+                    do:
+                      - repeat: {count: 2, index: i}
+                        do:
+                          - \(step)
+                """
+                let errors = try Self.diagnostics(of: text).filter { $0.severity == .error }
+                if accepted {
+                    #expect(errors.isEmpty, "\(step): \(errors)")
+                } else {
+                    #expect(errors.count == 1 && errors[0].location.line == 10 && errors[0].location.column == column,
+                            "\(step): \(errors)")
+                }
+            }
+        }
+        // An index that is not an enclosing repeat's, and braces outside any repeat, are refused.
+        let outside = try Self.diagnostics(of: """
+            spec: 1
+            model: Formatted
+            inputs:
+              x: [2, 3]
+            forward:
+              - scope: outer
+                do:
+                  - repeat: {count: 2, index: i}
+                    do:
+                      - dense: {units: 3, name: "fc_{j}"}
+                  - dense: {units: 3, name: "fc_{i}"}
+            """).filter { $0.severity == .error }.map(\.message)
+        #expect(outside.count == 2, "\(outside)")
+        #expect(outside.first?.contains("'{j}' in the layer name 'fc_{j}' is not the index of an enclosing repeat") == true, "\(outside)")
     }
 }

@@ -24,7 +24,7 @@ extension RuntimeOperationsTests {
         // Those computing in their operands' dtype, unless they refuse integers (divide: TensorFlow makes float64;
         // image.resize takes them with method nearest).
         let takingIntegers = Set(OperationDeclaration.all.filter { declaration in
-            declaration.types.operands.contains { $0 == .numbers || $0 == .any }
+            declaration.operands == .none || declaration.types.operands.contains { $0 == .numbers || $0 == .any }
                 && (try? declaration.resultTypes(.int32, ["method": .name("nearest")], count: 1)) != nil
         }.map(\.name))
         let bound = TypedOperations.integerOperations.union(TypedOperations.elementOperations)

@@ -147,7 +147,18 @@ extension StepChecker {
         }
         if types.operands.contains(where: { [.numbers, .any].contains($0) }) { operation.operandType = shared?.dtype ?? .float32 }
         do {
-            return try operation.declaration.resultTypes(operation.operandType, operation.attributes, count: count)
+            let results = try operation.declaration.resultTypes(operation.operandType, operation.attributes, count: count)
+            if operation.operands.isEmpty, let made = results.first {
+                // An operation without operands (constant) computes in its result's dtype, and a tensor
+                // attribute (its value) is of it.
+                operation.operandType = made
+                for (key, value) in operation.attributes {
+                    guard case var .tensor(literal) = value else { continue }
+                    literal.dtype = made
+                    operation.attributes[key] = .tensor(literal)
+                }
+            }
+            return results
         } catch {
             reader.diagnostics.error(location, "\(error)")
             return nil
@@ -178,9 +189,10 @@ extension StepChecker {
         }
     }
 
-    /// A value name or `_`, or numbers written in place (`0.5`, `[1, 2]`, `$scale`).
+    /// A value name or `_`, or numbers or booleans written in place (`0.5`, `[1, 2]`, `$scale`, `false`).
     private mutating func operand(_ node: YAMLNode) -> Operand? {
-        if node.sequence != nil || reader.paramReference(node) != nil || node.scalar?.double != nil || node.scalar?.int != nil {
+        if node.sequence != nil || reader.paramReference(node) != nil || node.scalar?.double != nil || node.scalar?.int != nil
+            || node.scalar?.bool != nil {
             return reader.tensorLiteral(node, "a literal operand").map(Operand.literal)
         }
         return valueReference(node).map(Operand.value)

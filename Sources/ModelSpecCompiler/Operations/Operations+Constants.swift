@@ -8,7 +8,7 @@ extension OperationDeclaration {
            swift: .custom("constant") { _, arguments, function in
                // Without a shape the value is the tensor: `Tensor([1.0, 2.0])`.
                arguments.count == 1 ? arguments[0] : "try \(function)(" + arguments.joined(separator: ", ") + ")"
-           }.returning(.kind(.float)), types: constantTypes, gradient: .none("it has no operands")) { _, arguments in
+           }, types: constantTypes, gradient: .none("it has no operands")) { _, arguments in
             try constantShape(arguments.tensor("value"), shape: arguments.ints("shape"))
         },
         OperationDeclaration("cast", tensorflow: "tf.cast", operands: .one, attributes: [

@@ -144,7 +144,8 @@ struct ArgumentRendering {
     ///   - training: the Swift expression of the training flag, for layers that take one.
     ///   - form: which runtime API the call goes to (a functional step joined into a
     ///     convolution block is written as a configuration, `.legacyObject`).
-    func layerArguments(_ config: LayerConfig, training: String?, form: LayerForm) throws -> [String] {
+    ///   - name: the Swift expression of a name formatted from loop indices (`"fc_\(i)"`), in place of `config.name`.
+    func layerArguments(_ config: LayerConfig, training: String?, form: LayerForm, name formatted: String? = nil) throws -> [String] {
         let kind = config.kind
         var arguments: [String] = []
         for argument in kind.arguments(in: config.form) {
@@ -154,7 +155,7 @@ struct ArgumentRendering {
         }
         if form == .functional, let training, kind.takesTraining { arguments.append("training: \(training)") }
         if kind.hasVariables, !config.trainable { arguments.append("trainable: false") }
-        if form != .native, let name = config.name { arguments.append("name: \(SwiftLiteral.string(name))") }
+        if form != .native, let name = formatted ?? config.name.map(SwiftLiteral.string) { arguments.append("name: \(name)") }
         if form == .functional, kind.hasVariables, let reuse = reuse(config.reuse) { arguments.append("reuse: \(reuse)") }
         return arguments
     }

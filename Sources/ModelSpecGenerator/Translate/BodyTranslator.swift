@@ -138,7 +138,8 @@ struct BodyTranslator {
         case let .recordScope(name):
             code.line("tf.recordScope(\(SwiftLiteral.string(name)))")
         case let .variable(declaration):
-            var call = "tf.variable(\(arguments.string(declaration.name)), shape: \(shape(declaration.shape))"
+            let name = declaration.nameFormat.map { formattedName($0) } ?? arguments.string(declaration.name)
+            var call = "tf.variable(\(name), shape: \(shape(declaration.shape))"
             if let dtype = declaration.dtype { call += ", dtype: .\(dtype.rawValue)" }
             if let initializer = declaration.initializer { call += ", initializer: \(arguments.initializer(initializer))" }
             if let regularizer = declaration.regularizer { call += ", regularizer: \(arguments.regularizer(regularizer))" }
@@ -153,7 +154,8 @@ struct BodyTranslator {
             }
         case let .legacyLayer(config):
             let trainingFlag = training(config.training, default: "false")
-            let rest = try arguments.layerArguments(config, training: trainingFlag == "false" ? nil : trainingFlag, form: .functional)
+            let rest = try arguments.layerArguments(config, training: trainingFlag == "false" ? nil : trainingFlag, form: .functional,
+                                                    name: config.nameFormat.map { formattedName($0) })
             bind(step, "try tf.\(config.kind.swiftFunction)(" + ([inputs[0]] + rest).joined(separator: ", ") + ")", into: &code)
         case let .callLayer(name, flag):
             try layerCall(step, name, inputs, training: training(flag, default: "training"), into: &code)

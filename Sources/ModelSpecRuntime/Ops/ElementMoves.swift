@@ -5,6 +5,18 @@
 ///     let ids = try reshape(tokens, [2, -1])                 // IndexTensor
 ///     let rows = try concat([mask, mask], axis: 0)           // BoolTensor
 
+/// `tf.constant` of integers or booleans: one element fills `shape`, as many as `shape` has are reshaped to it.
+public func constant<T: ElementTensor>(_ value: T, shape: [Int]? = nil) throws -> T {
+    guard let shape, value.scalarCount == 1 else {
+        return try shape.map { shape in try value.moved("constant") { try constant($0, shape: shape) } } ?? value
+    }
+    return try T(shape: shape) { dst in
+        value.withUnsafeBufferPointer { src in
+            for i in dst.indices { dst[i] = src[0] }
+        }
+    }
+}
+
 public func reshape<T: ElementTensor>(_ x: T, _ shape: [Int]) throws -> T {
     try x.moved("reshape") { try reshape($0, shape) }
 }
