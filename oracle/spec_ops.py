@@ -310,8 +310,8 @@ def integer_values_case():
         classes = classify(x)
         smallest = tf.math.argmin(x, axis=1)
     chosen = tf.where(positive[:, 0], tf.cast(ids, tf.int64), smallest)
-    total = tf.reduce_sum(tf.cast(tf.cast(positive, tf.int32), tf.float32), axis=1)
-    total = total + tf.cast(classes, tf.float32) + tf.cast(chosen, tf.float32)
+    counts = tf.reduce_sum(tf.cast(positive, tf.int32), axis=1) * 2 + ids
+    total = tf.cast(counts, tf.float32) + tf.cast(classes, tf.float32) + tf.cast(chosen, tf.float32)
     case("integer_values", None, {"x": x, "ids": ids}, total, spec="IntegerValues")
 
 

@@ -52,10 +52,12 @@ public final class IntegerValues: ShimLayer, GeneratedModel {
             let classNumbers = classes
             let chosenNumbers = try cast(chosen, to: Tensor.self)
             let x3 = try cast(positive, to: IndexTensor.self)
-            let x4 = try cast(x3, to: Tensor.self)
-            let x5 = try reduceSum(x4, axes: [1])
-            let x6 = try add(x5, classNumbers)
-            let total = try add(x6, chosenNumbers)
+            let x4 = try reduceSum(x3, axes: [1])
+            let x5 = try multiply(x4, IndexTensor(2))
+            let x6 = try add(x5, ids)
+            let x7 = try cast(x6, to: Tensor.self)
+            let x8 = try add(x7, classNumbers)
+            let total = try add(x8, chosenNumbers)
             return (total, positive: Tensor(positive))
         }
     }
