@@ -49,4 +49,34 @@ import Testing
             """))
         #expect(!source.contains("IndexTensor(truncating:"))
     }
+
+    /// int64 and bool inputs are `Int64Tensor` and `BoolTensor`; integer operations call the integer kernels with
+    /// literals of the operand's type; a float-only operation gets the numbers through a cast.
+    @Test func int64AndBoolInputsKeepTheirTypes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("typed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("Typed.yaml").path
+        try """
+        spec: 1
+        model: Typed
+        inputs:
+          big: {shape: [2], dtype: int64}
+          mask: {shape: [2], dtype: bool}
+        forward:
+          - add: [big, 1]
+            as: next
+          - logical_not: mask
+            as: flipped
+          - leaky_relu: next
+            as: soft
+        outputs: [next, flipped, soft]
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try GeneratedFile.generate(spec: path, access: .public)
+        let source = try #require(result.source, "\(result.diagnostics)")
+        #expect(source.contains("public func callAsFunction(big: Int64Tensor, mask: BoolTensor, training: Bool = false"))
+        #expect(source.contains("let next = try add(big, Int64Tensor(1))"))
+        #expect(source.contains("let flipped = logicalNot(mask)"))
+        #expect(source.contains("let soft = leakyRelu(Tensor(next))"))
+    }
 }
