@@ -135,43 +135,17 @@ struct LoopCase: Decodable, Sendable, CustomStringConvertible {
         expectClose(output, expected, golden.name)
     }
 
-    /// A scope name formatted from an index is refused at the name, as TensorFlow 1 refuses the name it gives.
+    /// A scope's, a layer's and a variable's name formatted from the index, inside a repeat: refused at the
+    /// name where TensorFlow 1 refuses the name it gives.
     @Test func formattedNamesTensorFlowRefusesAreLocatedErrors() throws {
         let names = try #require(LoopCase.index?.formattedNames)
         #expect(names.contains { !$0.accepted } && names.contains { $0.accepted })
         for name in names {
-            let text = """
-            spec: 1
-            model: Formatted
-            inputs:
-              x: [2, 3]
-            forward:
-              - scope: outer
-                do:
-                  - repeat: {count: 2, index: i}
-                    do:
-                      - scope: "\(name.format)"
-                        do:
-                          - dense: {units: 3}
-            """
-            let diagnostics = try Self.diagnostics(of: text)
-            let errors = diagnostics.filter { $0.severity == .error }
-            if name.accepted {
-                #expect(errors.isEmpty, "\(name.format): \(errors)")
-            } else {
-                #expect(errors.count == 1 && errors[0].location.line == 10 && errors[0].location.column == 20,
-                        "\(name.format): \(errors)")
-            }
-        }
-    }
-
-    /// A layer's and a variable's name formatted from the index, inside a repeat: refused where TensorFlow
-    /// refuses the name it gives, at the name.
-    @Test func formattedLayerAndVariableNamesFollowTensorFlowsRule() throws {
-        let names = try #require(LoopCase.index?.formattedNames)
-        for name in names {
-            for (step, accepted, column) in [("dense: {units: 3, name: \"\(name.format)\"}", name.layerAccepted, 37),
-                                             ("variable: {name: \"\(name.format)\", shape: [1]}", name.variableAccepted, 30)] {
+            // Each step, whether TensorFlow accepts its name, and the column of the name.
+            let steps = [("scope: \"\(name.format)\"\n            do:\n              - dense: {units: 3}", name.accepted, 20),
+                         ("dense: {units: 3, name: \"\(name.format)\"}", name.layerAccepted, 37),
+                         ("variable: {name: \"\(name.format)\", shape: [1]}", name.variableAccepted, 30)]
+            for (step, accepted, column) in steps {
                 let text = """
                 spec: 1
                 model: Formatted

@@ -44,24 +44,8 @@ public func argmin<S>(_ x: IntegerTensor<S>, axis: Int = -1) throws -> IndexTens
     try argExtreme(x, axis: axis, op: "argmin", before: <)
 }
 
-private func argExtreme<S>(_ x: IntegerTensor<S>, axis: Int, op: String, before: (S, S) -> Bool) throws -> IndexTensor {
-    let a = try normalizeAxis(axis, rank: x.rank, op: op, shape: x.shape)
-    let n = x.shape[a]
-    guard n > 0 else { throw TensorError(op: op, shapes: [x.shape], reason: "has no entries on axis \(axis)") }
-    let outer = product(x.shape, 0..<a), inner = product(x.shape, (a + 1)..<x.rank)
-    var shape = x.shape
-    shape.remove(at: a)
-    let src = x.storage.base
-    return try IndexTensor(shape: shape) { dst in
-        for o in 0..<outer {
-            for i in 0..<inner {
-                let base = src + o * n * inner + i
-                var best = 0
-                for k in 1..<n where before(base[k * inner], base[best * inner]) { best = k }
-                dst[o * inner + i] = Int32(best)
-            }
-        }
-    }
+private func argExtreme<S>(_ x: IntegerTensor<S>, axis: Int, op: String, before: @escaping (S, S) -> Bool) throws -> IndexTensor {
+    try argExtreme(x.shape, x.storage.base, axis: axis, op: op, wins: before)
 }
 
 extension IntegerTensor {
