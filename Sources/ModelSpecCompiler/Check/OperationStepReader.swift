@@ -99,7 +99,8 @@ extension StepChecker {
                     return nil
                 }
                 if types.operand(position) == .floats, dtype != .float32 {
-                    reader.diagnostics.error(location, "\(name) takes float32, but \(shown) is \(dtype.rawValue) (TensorFlow's \(operation.declaration.tensorflow) has no integer kernel); cast it first, such as \(fix)")
+                    let reason = types.integersInTensorFlow ? "ModelSpec computes \(operation.declaration.tensorflow) in float32 only" : "TensorFlow's \(operation.declaration.tensorflow) has no integer kernel"
+                    reader.diagnostics.error(location, "\(name) takes float32, but \(shown) is \(dtype.rawValue) (\(reason)); cast it first, such as \(fix)")
                     return nil
                 }
             case .booleans:

@@ -62,6 +62,9 @@ public struct ValueTypes: Sendable {
     public let differentiable: Bool
     /// The result dtype in words, for the reference; nil for float32.
     public let description: String?
+    /// Whether TensorFlow's kernel also takes integers where this one takes float32 only (`nn.conv2d`,
+    /// `nn.max_pool2d`): the refusal says the limit is ModelSpec's.
+    public var integersInTensorFlow = false
 
     public func operand(_ position: Int) -> Operand {
         operands.isEmpty ? .floats : operands[min(position, operands.count - 1)]
@@ -74,6 +77,13 @@ public struct ValueTypes: Sendable {
 
     /// float32 in and out: TensorFlow's floating-point kernels (`sqrt`, `softmax`, the convolutions).
     public static let float = ValueTypes(operands: [.floats], results: { _, _ in [.float32] }, differentiable: true, description: nil)
+
+    /// float32 in and out here, where TensorFlow's kernel also has an int32 form (`nn.conv2d`, `nn.max_pool2d`).
+    static let floatHere: ValueTypes = {
+        var types = ValueTypes.float
+        types.integersInTensorFlow = true
+        return types
+    }()
 
     /// float32, int32 or int64 in, the same out (`add`, `reduce_sum`, `relu`).
     static let numbers = ValueTypes(operands: [.numbers], results: { shared, _ in [shared] }, differentiable: true,
