@@ -523,6 +523,11 @@ def integer_arithmetic_cases():
     case("int_matmul_transpose_b", ["{matmul: {inputs: [ids, ids], transpose_b: true}}"], {"ids": ids},
          tf.linalg.matmul(ids, ids, transpose_b=True))
     case("int_bias_add", ["{bias_add: [ids, row]}"], {"ids": ids, "row": row}, tf.nn.bias_add(ids, row))
+    batched = rng.integers(-5, 6, size=(2, 3, 4)).astype(np.int32)
+    case("int_matmul_batch_broadcast", ["{matmul: {inputs: [batched, square], transpose_a: false}}"],
+         {"batched": batched, "square": square}, tf.linalg.matmul(batched, square))
+    case("int_matmul_transpose_a_batches", ["{matmul: {inputs: [batched, batched], transpose_a: true}}"],
+         {"batched": batched}, tf.linalg.matmul(batched, batched, transpose_a=True))
     case("int_greater_literal", ["{greater: [ids, 2]}"], {"ids": ids}, tf.greater(ids, 2))
     case("int_argmin", ["{argmin: {axis: 1}}"], {"ids": ids}, tf.math.argmin(ids, axis=1))
     case("int_leaky_relu_is_float", ["leaky_relu"], {"ids": ids}, tf.nn.leaky_relu(ids))
