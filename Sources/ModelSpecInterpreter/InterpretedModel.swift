@@ -329,9 +329,13 @@ public final class InterpretedModel: ShimLayer {
             return try condition.merges.map { try frame.typedValue($0.whenRun) }
         case let .callLayer(name, training):
             if case let .model(model)? = sublayersByName[name] {
-                // A nested model takes its inputs as they are (integers and booleans too) and returns its outputs so.
-                return try model.call(step.inputs.map(frame.typedValue), context: tf.context,
-                                      training: frame.flag(training, default: frame.training))
+                // A nested model takes its inputs as they are (integers and booleans too); its outputs are
+                // float32 values of the calling model, as the generated type's are.
+                let inputs = try zip(model.description.inputs, step.inputs).map { declaration, name in
+                    try frame.typedValue(name).converted(to: ValueKind(declaration.dtype))
+                }
+                return try model.call(inputs, context: tf.context, training: frame.flag(training, default: frame.training))
+                    .map { .float($0.floats) }
             }
         default: break
         }

@@ -79,4 +79,35 @@ import Testing
         #expect(source.contains("let flipped = logicalNot(mask)"))
         #expect(source.contains("let soft = leakyRelu(Tensor(next))"))
     }
+
+    /// A nested model's int64 and bool inputs are handed on as their types, cast where the value has another.
+    @Test func nestedModelInputsTakeTheirTypes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nested-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+        spec: 1
+        model: Inner
+        inputs:
+          big: {shape: [2], dtype: int64}
+          mask: {shape: [2], dtype: bool}
+        forward:
+          - add: [big, 1]
+        """.write(toFile: directory.appendingPathComponent("Inner.yaml").path, atomically: true, encoding: .utf8)
+        let path = directory.appendingPathComponent("Outer.yaml").path
+        try """
+        spec: 1
+        model: Outer
+        inputs:
+          ids: {shape: [2], dtype: int32}
+          mask: {shape: [2], dtype: bool}
+        layers:
+          inner: {Inner: {}}
+        forward:
+          - inner: [ids, mask]
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try GeneratedFile.generate(spec: path, access: .public)
+        let source = try #require(result.source, "\(result.diagnostics)")
+        #expect(source.contains("try inner.call(big: try cast(ids, to: Int64Tensor.self), mask: mask, context: tf.context, training: training)"), "\(source)")
+    }
 }

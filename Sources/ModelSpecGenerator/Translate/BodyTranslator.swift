@@ -74,6 +74,15 @@ struct BodyTranslator {
         }
     }
 
+    /// A value as the runtime type of `kind` (a nested model's input of that dtype), cast as `tf.cast` does.
+    mutating func converted(_ name: String, to wanted: ValueKind) -> String {
+        switch (wanted, kind(of: name)) {
+        case (.float, _): operand(name)
+        case let (wanted, had) where wanted == had: value(name)
+        default: "try cast(\(value(name)), to: \(wanted.swiftType).self)"
+        }
+    }
+
     /// The runtime type a value has.
     func kind(of name: String) -> ValueKind {
         kinds[name] ?? .float
@@ -254,7 +263,7 @@ struct BodyTranslator {
         case let .model(modelName, _):
             guard let nested = resolve(modelName) else { throw GeneratorError("model '\(modelName)' is not in the spec library") }
             let labels = ModelTranslator.inputLabels(nested)
-            let operands = zip(nested.inputs, zip(step.inputs, inputs)).map { $0.isIndices ? operand($1.0, indices: true) : $1.1 }
+            let operands = zip(nested.inputs, step.inputs).map { input, name in converted(name, to: ValueKind(input.dtype)) }
             let passed = zip(labels, operands).map { $0.isEmpty ? $1 : "\($0): \($1)" }
             let call = "try \(property).call(" + (passed + ["context: \(contextExpression)", "training: \(training)"]).joined(separator: ", ") + ")"
             bind(step, call, into: &code)

@@ -8,7 +8,7 @@ public func reduceSum<S>(_ x: IntegerTensor<S>, axes: [Int]? = nil, keepDims: Bo
 }
 
 public func reduceMean<S>(_ x: IntegerTensor<S>, axes: [Int]? = nil, keepDims: Bool = false) throws -> IntegerTensor<S> {
-    var (sum, count) = try reduceIntegers(x, axes: axes, keepDims: keepDims, op: "reduceMean", start: 0) { $0 &+ $1 }
+    let (sum, count) = try reduceIntegers(x, axes: axes, keepDims: keepDims, op: "reduceMean", start: 0) { $0 &+ $1 }
     guard count > 0, let divisor = S(exactly: count) else { return sum.zeroed() }
     // The sum was made here: no other tensor shares its buffer.
     for i in 0..<sum.scalarCount { sum.storage.base[i] /= divisor }
