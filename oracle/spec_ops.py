@@ -591,6 +591,8 @@ def element_cases():
     case("bool_gather_where", ["{gather: [mask, picks], as: rows}", "{where: [rows, rows, false]}"], {"mask": mask, "picks": picks},
          tf.where(tf.gather(mask, picks), tf.gather(mask, picks), False))
     case("bool_pad", ["{pad: {input: mask, paddings: [[1, 0], [0, 1]]}}"], {"mask": mask}, tf.pad(mask, [[1, 0], [0, 1]]))
+    case("bool_equal_not_equal", ["{equal: [mask, true], as: e}", "{not_equal: [e, \"mask[::-1]\"]}"], {"mask": mask},
+         tf.not_equal(tf.equal(mask, True), mask[::-1]))
 
 
 def comparison_cases():

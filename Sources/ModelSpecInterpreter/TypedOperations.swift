@@ -20,7 +20,7 @@ enum TypedOperations {
         switch kind {
         case .int32: results = try integers(name, shared.map(\.int32Payload), operands, arguments, Value.int32)
         case .int64: results = try integers(name, shared.map(\.int64Payload), operands, arguments, Value.int64)
-        case .bool: results = try elements(name, shared.map(\.boolPayload), operands, arguments, Value.bool)
+        case .bool: results = try booleans(name, shared.map(\.boolPayload), operands, arguments)
         case .float: results = nil
         }
         guard let results else { throw InterpreterError("the runtime has no \(kind) function for operation '\(name)'") }
@@ -70,6 +70,16 @@ enum TypedOperations {
         default: return try elements(name, x, operands, a, wrap)
         }
         return [wrap(one)]
+    }
+
+    /// The operations of booleans: `equal`, `not_equal`; then those of any element type.
+    static func booleans(_ name: String, _ x: [BoolTensor], _ operands: RuntimeOperations.Operands,
+                         _ a: OperationArguments) throws -> [Value]? {
+        switch name {
+        case "equal": [.bool(try equal(x[0], x[1]))]
+        case "not_equal": [.bool(try notEqual(x[0], x[1]))]
+        default: try elements(name, x, operands, a, Value.bool)
+        }
     }
 
     /// The operations that move elements, of integers and booleans alike.

@@ -6,8 +6,8 @@ extension OperationDeclaration {
         comparison("greater_equal", tensorflow: "tf.math.greater_equal", swift: "greaterEqual"),
         comparison("less", tensorflow: "tf.math.less", swift: "less"),
         comparison("less_equal", tensorflow: "tf.math.less_equal", swift: "lessEqual"),
-        comparison("equal", tensorflow: "tf.math.equal", swift: "equal"),
-        comparison("not_equal", tensorflow: "tf.math.not_equal", swift: "notEqual"),
+        comparison("equal", tensorflow: "tf.math.equal", swift: "equal", operands: .any),
+        comparison("not_equal", tensorflow: "tf.math.not_equal", swift: "notEqual", operands: .any),
         OperationDeclaration("logical_and", tensorflow: "tf.math.logical_and", operands: .two([]), result: "NumPy broadcasting",
                              swift: SwiftCall.call("logicalAnd").returning(.kind(.bool)), types: .logical) { shapes, _ in
             try ShapeRules.broadcast(shapes[0], shapes[1], op: "logical_and")
@@ -26,10 +26,12 @@ extension OperationDeclaration {
         },
     ]
 
-    /// Two numbers compared elementwise with broadcasting: a bool tensor.
-    private static func comparison(_ name: String, tensorflow: String, swift function: String) -> OperationDeclaration {
+    /// Two numbers (for `equal` and `not_equal`, two values of any dtype) compared elementwise with
+    /// broadcasting: a bool tensor.
+    private static func comparison(_ name: String, tensorflow: String, swift function: String,
+                                   operands: ValueTypes.Operand = .numbers) -> OperationDeclaration {
         OperationDeclaration(name, tensorflow: tensorflow, operands: .two([]), result: "NumPy broadcasting",
-                             swift: SwiftCall.call(function).returning(.kind(.bool)), types: .comparison) { shapes, _ in
+                             swift: SwiftCall.call(function).returning(.kind(.bool)), types: .comparison(operands)) { shapes, _ in
             try ShapeRules.broadcast(shapes[0], shapes[1], op: name)
         }
     }

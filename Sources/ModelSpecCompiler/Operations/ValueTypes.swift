@@ -92,8 +92,10 @@ public struct ValueTypes: Sendable {
     /// Numbers converted to float32 in, float32 out (`leaky_relu`).
     static let converted = ValueTypes(operands: [.converted], results: { _, _ in [.float32] }, differentiable: true, description: nil)
 
-    /// Numbers in, bool out (`greater`, ...).
-    static let comparison = ValueTypes(operands: [.numbers], results: { _, _ in [.bool] }, differentiable: false, description: "bool")
+    /// Numbers (or `operands`) in, bool out (`greater`; `equal` of any dtype).
+    static func comparison(_ operands: Operand = .numbers) -> ValueTypes {
+        ValueTypes(operands: [operands], results: { _, _ in [.bool] }, differentiable: false, description: "bool")
+    }
 
     /// Booleans in, bool out (`logical_and`, ...).
     static let logical = ValueTypes(operands: [.booleans], results: { _, _ in [.bool] }, differentiable: false, description: "bool")

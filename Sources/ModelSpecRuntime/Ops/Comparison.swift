@@ -27,6 +27,15 @@ public func equal<S>(_ x: IntegerTensor<S>, _ y: IntegerTensor<S>) throws -> Boo
 /// `tf.math.not_equal` of integers.
 public func notEqual<S>(_ x: IntegerTensor<S>, _ y: IntegerTensor<S>) throws -> BoolTensor { try compare(x, y, op: "not_equal", !=) }
 
+/// `tf.math.equal` of booleans.
+public func equal(_ x: BoolTensor, _ y: BoolTensor) throws -> BoolTensor {
+    try broadcastElements(x.storage.base, x.shape, y.storage.base, y.shape, op: "equal", ==)
+}
+/// `tf.math.not_equal` of booleans.
+public func notEqual(_ x: BoolTensor, _ y: BoolTensor) throws -> BoolTensor {
+    try broadcastElements(x.storage.base, x.shape, y.storage.base, y.shape, op: "not_equal", !=)
+}
+
 /// `tf.math.logical_not`.
 public func logicalNot(_ x: BoolTensor) -> BoolTensor {
     // Cannot fail: the shape is x's.
