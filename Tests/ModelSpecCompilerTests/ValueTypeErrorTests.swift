@@ -45,6 +45,7 @@ import Testing
               - add: [ids, 2147483648]
               - pad: {input: ids, paddings: [[0, 0], [1, 1]], constant_values: 0.5}
               - nn.max_pool2d: {input: img, ksize: 2, strides: 2, padding: valid}
+              - one_hot: {input: ids, depth: 3, on_value: 2.5, dtype: int32}
             """) == [
                 "A.yaml:9:5: error: add computes in int32, the dtype of 'ids', so the literal must be written as an integer, as TensorFlow refuses to convert a Python float to int32 (not 0.5); write an integer, or cast the operand to float32 first",
                 "A.yaml:10:5: error: add computes in int32, the dtype of 'ids', so the literal must be written as an integer, as TensorFlow refuses to convert a Python float to int32; write an integer, or cast the operand to float32 first",
@@ -55,6 +56,7 @@ import Testing
                 "A.yaml:15:5: error: add computes in int32, the dtype of 'ids', but the literal 2147483648 is outside int32's range",
                 "A.yaml:16:5: error: pad: constant_values 0.5 is not an integer, and the input is int32 (TensorFlow cannot convert it)",
                 "A.yaml:17:5: error: nn.max_pool2d takes float32, but 'img' is int32 (ModelSpec computes tf.nn.max_pool2d in float32 only); cast it first, such as cast: {input: img, dtype: float32}",
+                "A.yaml:18:5: error: one_hot of dtype int32 takes an integer on_value, not 2.5 (TensorFlow: the dtype of on_value does not match dtype)",
             ])
     }
 
