@@ -27,14 +27,22 @@ import Testing
     outputs: [pooled, lengths]
     """
 
-    @Test func indexTensorInTheSignatureAndTheOps() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tokens-\(UUID().uuidString)")
+    /// The generated Swift of the last of `specs` (model name and text), written to a temporary folder together.
+    static func generated(_ specs: [(String, String)]) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("integers-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("Tokens.yaml").path
-        try Self.spec.write(toFile: path, atomically: true, encoding: .utf8)
+        var path = ""
+        for (model, text) in specs {
+            path = directory.appendingPathComponent(model + ".yaml").path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
         let result = try GeneratedFile.generate(spec: path, access: .public)
-        let source = try #require(result.source, "\(result.diagnostics)")
+        return try #require(result.source, "\(result.diagnostics)")
+    }
+
+    @Test func indexTensorInTheSignatureAndTheOps() throws {
+        let source = try Self.generated([("Tokens", Self.spec)])
         #expect(source.contains("public func callAsFunction(ids: IndexTensor, mask: Tensor, training: Bool = false"))
         #expect(source.contains("public func call(ids: IndexTensor, mask: Tensor, context: CallContext, training: Bool)"))
         #expect(source.contains("try embeddingLookup(table, ids: ids)"))
@@ -53,11 +61,7 @@ import Testing
     /// int64 and bool inputs are `Int64Tensor` and `BoolTensor`; integer operations call the integer kernels with
     /// literals of the operand's type; a float-only operation gets the numbers through a cast.
     @Test func int64AndBoolInputsKeepTheirTypes() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("typed-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("Typed.yaml").path
-        try """
+        let source = try Self.generated([("Typed", """
         spec: 1
         model: Typed
         inputs:
@@ -71,9 +75,7 @@ import Testing
           - leaky_relu: next
             as: soft
         outputs: [next, flipped, soft]
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try GeneratedFile.generate(spec: path, access: .public)
-        let source = try #require(result.source, "\(result.diagnostics)")
+        """)])
         #expect(source.contains("public func callAsFunction(big: Int64Tensor, mask: BoolTensor, training: Bool = false"))
         #expect(source.contains("let next = try add(big, Int64Tensor(1))"))
         #expect(source.contains("let flipped = logicalNot(mask)"))
@@ -82,10 +84,7 @@ import Testing
 
     /// A nested model's int64 and bool inputs are handed on as their types, cast where the value has another.
     @Test func nestedModelInputsTakeTheirTypes() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nested-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try """
+        let source = try Self.generated([("Inner", """
         spec: 1
         model: Inner
         inputs:
@@ -93,9 +92,7 @@ import Testing
           mask: {shape: [2], dtype: bool}
         forward:
           - add: [big, 1]
-        """.write(toFile: directory.appendingPathComponent("Inner.yaml").path, atomically: true, encoding: .utf8)
-        let path = directory.appendingPathComponent("Outer.yaml").path
-        try """
+        """), ("Outer", """
         spec: 1
         model: Outer
         inputs:
@@ -105,9 +102,7 @@ import Testing
           inner: {Inner: {}}
         forward:
           - inner: [ids, mask]
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try GeneratedFile.generate(spec: path, access: .public)
-        let source = try #require(result.source, "\(result.diagnostics)")
+        """)])
         #expect(source.contains("try inner.call(big: try cast(ids, to: Int64Tensor.self), mask: mask, context: tf.context, training: training)"), "\(source)")
     }
 }
