@@ -11,7 +11,7 @@ specs/ResidualLoop.yaml (with specs/ResidualBlock.yaml), whose generated type
 GeneratedModelsTests also runs. Besides it, `random_cases` draws loop counts, starts, scope forms, sizes and
 flags with a fixed seed, so that the rule is checked on cases not written by
 hand. `formatted_names` records which names formatted from an index
-TensorFlow 1 (graph mode) accepts for a scope inside another.
+TensorFlow 1 (graph mode) accepts for a scope inside another, a layer and a variable.
 
 The Swift tests (Tests/ModelSpecInterpreterTests/LoopGoldenTests.swift) check
 each spec, compare its manifest with TensorFlow's creation order, load
@@ -205,24 +205,56 @@ forward:
             {"count": count, "halve": halve}, python, [("x", x)])
 
 
+def formatted_layer_cases():
+    """Layers and variables named from the index: dense(name="fc_%d" % i), get_variable("scale_%d" % i), and a
+    layer named from two nested indices (specs/NamedLoop.yaml)."""
+    rng = np.random.default_rng(41)
+    specs = {"NamedLoop.yaml": spec_text("NamedLoop")}
+
+    def python(x, count):
+        with v1.variable_scope("net"):
+            h = tf.identity(x)
+            for i in range(1, 1 + count):
+                y = v1.layers.dense(h, 4, activation=tf.tanh, name="fc_%d" % i)
+                s = v1.get_variable("scale_%d" % i, [4])
+                h = y * s + h
+            for i in range(2):
+                for j in range(2):
+                    h = v1.layers.dense(h, 4, name="d%dx%d" % (i, j))
+            return h
+
+    x = rng.standard_normal((2, 4)).astype(np.float32)
+    run("formatted_layer_names", specs, "NamedLoop", {}, lambda x: python(x, 3), [("x", x)])
+    run("formatted_layer_names_count2", specs, "NamedLoop", {"count": 2}, lambda x: python(x, 2), [("x", x)])
+
+
 FORMATS = ["block_{i}", "block {i}", "{i}", "b:{i}", "blk-{i}.x", "b\u00e9{i}", "{i}_b", "b>{i}"]
 
 
 def formatted_names():
-    """For each format, whether TensorFlow 1 accepts the name it gives at index 0 for a scope inside another."""
-    result = []
-    for form in FORMATS:
-        text = form.replace("{i}", "0")
+    """For each format, whether TensorFlow 1 (graph mode) accepts the name it gives at index 0 for a scope inside
+    another, for a layer's name and for a variable's name."""
+    def accepts(make):
         graph = tf.Graph()
         with graph.as_default():
             try:
                 with v1.variable_scope("outer"):
-                    with v1.variable_scope(text):
-                        v1.get_variable("v", [1])
-                accepted = True
+                    make()
+                return True
             except ValueError:
-                accepted = False
-        result.append({"format": form, "accepted": accepted})
+                return False
+
+    result = []
+    for form in FORMATS:
+        text = form.replace("{i}", "0")
+
+        def scope():
+            with v1.variable_scope(text):
+                v1.get_variable("v", [1])
+
+        result.append({"format": form, "accepted": accepts(scope),
+                       "layer_accepted": accepts(lambda: v1.layers.dense(tf.zeros([2, 3]), 3, name=text)),
+                       "variable_accepted": accepts(lambda: v1.get_variable(text, [1]))})
     return result
 
 
@@ -234,5 +266,6 @@ def main():
     residual_cases()
     variant_cases()
     random_cases()
+    formatted_layer_cases()
     write_json(os.path.join(OUT, "cases.json"), {"cases": CASES, "formatted_names": formatted_names()})
     print(f"wrote {len(CASES)} loop cases")

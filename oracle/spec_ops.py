@@ -43,18 +43,27 @@ def case(name, steps, inputs, output, spec=None):
         assert key != "y", f"{name}: an input named y would share the output's file"
         file = f"{name}.{key}.npy"
         record = {"name": key, "file": file}
-        # Integer arrays are int32 inputs (dtype: int32 in the spec).
-        integer = np.issubdtype(np.asarray(value).dtype, np.integer)
-        if integer:
-            record["dtype"] = "int32"
-        np.save(os.path.join(OUT, file), np.array(value, dtype=np.int32 if integer else np.float32, order="C"), allow_pickle=False)
+        # Integer and bool arrays are inputs of their dtype (dtype: int32, int64 or bool in the spec);
+        # integer arrays of another width are int32.
+        array = np.asarray(value)
+        if array.dtype == np.bool_ or array.dtype == np.int64:
+            dtype = array.dtype
+        elif np.issubdtype(array.dtype, np.integer):
+            dtype = np.int32
+        else:
+            dtype = np.float32
+        if dtype != np.float32:
+            record["dtype"] = np.dtype(dtype).name
+        np.save(os.path.join(OUT, file), np.array(value, dtype=dtype, order="C"), allow_pickle=False)
         entry["inputs"].append(record)
     value = output.numpy() if hasattr(output, "numpy") else np.asarray(output)
+    # TensorFlow's dtype of the result, which the interpreter's must be; integers and bools compared exactly.
+    entry["dtype"] = value.dtype.name
     if value.dtype == np.bool_ or np.issubdtype(value.dtype, np.integer):
-        # Integer and bool results are compared exactly: saved as int32 (bool as 1 and 0).
         entry["exact"] = True
-        np.save(os.path.join(OUT, entry["output"]), np.array(value, dtype=np.int32, order="C"), allow_pickle=False)
+        np.save(os.path.join(OUT, entry["output"]), np.array(value, order="C"), allow_pickle=False)
     else:
+        assert value.dtype == np.float32, f"{name}: TensorFlow's result is {value.dtype}"
         np.save(os.path.join(OUT, entry["output"]), np.array(value, dtype=np.float32, order="C"), allow_pickle=False)
     CASES.append(entry)
 
@@ -301,8 +310,8 @@ def integer_values_case():
         classes = classify(x)
         smallest = tf.math.argmin(x, axis=1)
     chosen = tf.where(positive[:, 0], tf.cast(ids, tf.int64), smallest)
-    total = tf.reduce_sum(tf.cast(tf.cast(positive, tf.int32), tf.float32), axis=1)
-    total = total + tf.cast(classes, tf.float32) + tf.cast(chosen, tf.float32)
+    counts = tf.reduce_sum(tf.cast(positive, tf.int32), axis=1) * 2 + ids
+    total = tf.cast(counts, tf.float32) + tf.cast(classes, tf.float32) + tf.cast(chosen, tf.float32)
     case("integer_values", None, {"x": x, "ids": ids}, total, spec="IntegerValues")
 
 
@@ -480,6 +489,110 @@ def integer_cases():
     case("constant_bool", ["{constant: {value: [true, false, true], dtype: bool}}"], {},
          tf.constant([True, False, True], dtype=tf.bool))
     case("identity_keeps_integers", ["{identity: ids}"], {"ids": ids}, tf.identity(ids))
+
+
+def integer_arithmetic_cases():
+    """Integers through the operations that take numbers: TensorFlow keeps int32 and int64 (arithmetic wraps
+    around, the mean truncates toward zero), a Python int literal takes the tensor's dtype; int64 values beyond
+    int32 and beyond float32's 2^24 stay exact."""
+    rng = np.random.default_rng(38)
+    ids = rng.integers(-9, 10, size=(3, 4)).astype(np.int32)
+    row = rng.integers(-5, 6, size=(4,)).astype(np.int32)
+    big = (rng.integers(-2**40, 2**40, size=(3, 4)) + 2**33).astype(np.int64)
+    case("int_add_literal", ["{add: [ids, 1]}"], {"ids": ids}, tf.add(ids, 1))
+    case("int_literal_first", ["{subtract: [100, ids]}"], {"ids": ids}, tf.subtract(100, ids))
+    case("int_multiply_broadcast", ["{multiply: [ids, row]}"], {"ids": ids, "row": row}, tf.multiply(ids, row))
+    case("int_maximum_minimum", ["{maximum: [ids, 0]}", "{minimum: [_, row]}"], {"ids": ids, "row": row},
+         tf.minimum(tf.maximum(ids, 0), row))
+    case("int_squared_difference", ["{squared_difference: [ids, row]}"], {"ids": ids, "row": row},
+         tf.math.squared_difference(ids, row))
+    case("int_pow", ["{pow: [ids, 3]}"], {"ids": ids}, tf.pow(ids, 3))
+    case("int_abs_negative_square", ["abs", "negative", "{square: _}"], {"ids": ids}, tf.square(tf.negative(tf.abs(ids))))
+    case("int_relu_relu6", ["{multiply: [ids, 2]}", "relu6", "{subtract: [_, 3]}", "relu"], {"ids": ids},
+         tf.nn.relu(tf.nn.relu6(ids * 2) - 3))
+    case("int_overflow_wraps", ["{add: [ids, 2147483600]}", "{multiply: [_, 3]}"], {"ids": ids},
+         tf.multiply(tf.add(ids, 2147483600), 3))
+    for op, fn in {"reduce_sum": tf.reduce_sum, "reduce_mean": tf.reduce_mean, "reduce_max": tf.reduce_max,
+                   "reduce_min": tf.reduce_min, "reduce_prod": tf.reduce_prod}.items():
+        case(f"int_{op}_axis1", [f"{{{op}: {{axis: 1}}}}"], {"ids": ids}, fn(ids, axis=1))
+    case("int_reduce_mean_all_keepdims", ["{reduce_mean: {keepdims: true}}"], {"ids": ids}, tf.reduce_mean(ids, keepdims=True))
+    case("int_moments_mean", ["{moments: {axes: [0]}, as: [m, v]}", "{identity: m}"], {"ids": ids}, tf.nn.moments(ids, [0])[0])
+    case("int_moments_variance", ["{moments: {axes: [0]}, as: [m, v]}", "{identity: v}"], {"ids": ids}, tf.nn.moments(ids, [0])[1])
+    square = rng.integers(-4, 5, size=(4, 4)).astype(np.int32)
+    case("int_matmul", ["{matmul: [ids, square]}"], {"ids": ids, "square": square}, tf.linalg.matmul(ids, square))
+    case("int_matmul_transpose_b", ["{matmul: {inputs: [ids, ids], transpose_b: true}}"], {"ids": ids},
+         tf.linalg.matmul(ids, ids, transpose_b=True))
+    case("int_bias_add", ["{bias_add: [ids, row]}"], {"ids": ids, "row": row}, tf.nn.bias_add(ids, row))
+    batched = rng.integers(-5, 6, size=(2, 3, 4)).astype(np.int32)
+    case("int_matmul_batch_broadcast", ["{matmul: {inputs: [batched, square], transpose_a: false}}"],
+         {"batched": batched, "square": square}, tf.linalg.matmul(batched, square))
+    case("int_matmul_transpose_a_batches", ["{matmul: {inputs: [batched, batched], transpose_a: true}}"],
+         {"batched": batched}, tf.linalg.matmul(batched, batched, transpose_a=True))
+    case("int_greater_literal", ["{greater: [ids, 2]}"], {"ids": ids}, tf.greater(ids, 2))
+    case("int_argmin", ["{argmin: {axis: 1}}"], {"ids": ids}, tf.math.argmin(ids, axis=1))
+    case("int_leaky_relu_is_float", ["leaky_relu"], {"ids": ids}, tf.nn.leaky_relu(ids))
+    x = f32(rng, 2, 3)
+    case("float_times_int_literal", ["{multiply: [x, 2]}"], {"x": x}, tf.multiply(x, 2))
+    case("literals_only_int32", ["{add: [2, [3, -4]]}"], {}, tf.add(2, [3, -4]))
+    case("constant_int64_exact", ["{constant: {value: [1099511627777, -3], shape: [2], dtype: int64}}", "{add: [_, 1]}"], {},
+         tf.constant([1099511627777, -3], shape=[2], dtype=tf.int64) + 1)
+    # int64: exact beyond int32 and beyond float32's integers.
+    case("int64_add", ["{add: [big, 7]}"], {"big": big}, tf.add(big, 7))
+    case("int64_reduce_sum", ["{reduce_sum: {axis: 0}}"], {"big": big}, tf.reduce_sum(big, axis=0))
+    case("int64_argmax", ["{argmax: {axis: 1}}"], {"big": big}, tf.math.argmax(big, axis=1))
+    case("int64_equal_neighbour", ["{add: [big, 1], as: next}", "{not_equal: [big, next]}"], {"big": big},
+         tf.not_equal(big, big + 1))
+    case("int64_cast_to_int32", ["{cast: {dtype: int32}}"], {"big": big}, tf.cast(big, tf.int32))
+    case("int64_cast_to_float", ["{cast: {dtype: float32}}"], {"big": big}, tf.cast(big, tf.float32))
+    case("cast_int32_to_int64", ["{cast: {dtype: int64}}", "{multiply: [_, 1099511627776]}"], {"ids": ids},
+         tf.cast(ids, tf.int64) * 1099511627776)
+    case("argmax_int64_plus_literal", ["{argmax: {input: x, axis: 1}}", "{add: [_, 1099511627776]}"], {"x": x},
+         tf.math.argmax(x, axis=1) + 1099511627776)
+
+
+def element_cases():
+    """The operations that move elements keep integers and bools, as in TensorFlow."""
+    rng = np.random.default_rng(39)
+    ids = rng.integers(-9, 10, size=(2, 3, 4)).astype(np.int32)
+    big = rng.integers(-2**40, 2**40, size=(3, 4)).astype(np.int64)
+    mask = rng.integers(0, 2, size=(3, 4)).astype(np.bool_)
+    picks = np.array([2, 0, 2], dtype=np.int32)
+    picks64 = np.array([[1, 0], [2, 2]], dtype=np.int64)
+    case("int_reshape", ["{reshape: {shape: [6, -1]}}"], {"ids": ids}, tf.reshape(ids, [6, -1]))
+    case("int_expand_squeeze", ["{expand_dims: {axis: 1}}", "{squeeze: {axis: [1]}}"], {"ids": ids},
+         tf.squeeze(tf.expand_dims(ids, 1), [1]))
+    case("int_concat", ["{concat: {inputs: [ids, ids], axis: 2}}"], {"ids": ids}, tf.concat([ids, ids], 2))
+    case("int_stack", ["{stack: {inputs: [ids, ids], axis: 1}}"], {"ids": ids}, tf.stack([ids, ids], axis=1))
+    case("int_tile", ["{tile: {multiples: [1, 2, 1]}}"], {"ids": ids}, tf.tile(ids, [1, 2, 1]))
+    case("int_pad_constant", ["{pad: {paddings: [[0, 0], [1, 0], [0, 2]], constant_values: 3}}"], {"ids": ids},
+         tf.pad(ids, [[0, 0], [1, 0], [0, 2]], constant_values=3))
+    case("int_pad_reflect", ["{pad: {paddings: [[0, 0], [1, 1], [2, 1]], mode: reflect}}"], {"ids": ids},
+         tf.pad(ids, [[0, 0], [1, 1], [2, 1]], mode="REFLECT"))
+    case("int_slice", ["{slice: {begin: [0, 1, 1], size: [-1, 2, 2]}}"], {"ids": ids}, tf.slice(ids, [0, 1, 1], [-1, 2, 2]))
+    case("int_transpose", ["{transpose: {perm: [2, 0, 1]}}"], {"ids": ids}, tf.transpose(ids, [2, 0, 1]))
+    case("int_split", ["{split: {num_or_size_splits: [1, 3], axis: 2}, as: [a, b]}", "{identity: b}"], {"ids": ids},
+         tf.split(ids, [1, 3], axis=2)[1])
+    case("int_unstack", ["{unstack: {axis: 1}, as: [a, b, c]}", "{identity: c}"], {"ids": ids}, tf.unstack(ids, axis=1)[2])
+    case("int_strided_slice", ['{identity: "ids[:, ::-1, 1:]"}'], {"ids": ids}, ids[:, ::-1, 1:])
+    case("int64_gather_params", ["{gather: [big, picks]}"], {"big": big, "picks": picks}, tf.gather(big, picks))
+    x = f32(rng, 3, 2)
+    case("gather_int64_indices", ["{gather: [x, picks64]}"], {"x": x, "picks64": picks64}, tf.gather(x, picks64))
+    case("one_hot_int64_indices", ["{one_hot: {depth: 3}}"], {"picks64": picks64}, tf.one_hot(picks64, 3))
+    case("int64_where", ["{greater: [big, 0], as: c}", "{where: [c, big, -1]}"], {"big": big}, tf.where(big > 0, big, -1))
+    images = rng.integers(-50, 50, size=(1, 3, 2, 2)).astype(np.int32)
+    case("int_resize_nearest", ["{image.resize: {size: [5, 3], method: nearest}}"], {"images": images},
+         tf.compat.v1.image.resize(images, [5, 3], method="nearest"))
+    # bool values move as they are, and bool inputs are bool.
+    case("bool_input_logical", ["{logical_not: mask}"], {"mask": mask}, tf.logical_not(mask))
+    case("bool_reshape_concat", ["{reshape: {input: mask, shape: [4, 3]}}", "{concat: {inputs: [_, _], axis: 0}}"],
+         {"mask": mask}, tf.concat([tf.reshape(mask, [4, 3])] * 2, 0))
+    case("bool_tile_transpose", ["{tile: {input: mask, multiples: [2, 1]}}", "{transpose: {perm: [1, 0]}}"], {"mask": mask},
+         tf.transpose(tf.tile(mask, [2, 1])))
+    case("bool_gather_where", ["{gather: [mask, picks], as: rows}", "{where: [rows, rows, false]}"], {"mask": mask, "picks": picks},
+         tf.where(tf.gather(mask, picks), tf.gather(mask, picks), False))
+    case("bool_pad", ["{pad: {input: mask, paddings: [[1, 0], [0, 1]]}}"], {"mask": mask}, tf.pad(mask, [[1, 0], [0, 1]]))
+    case("bool_equal_not_equal", ["{equal: [mask, true], as: e}", "{not_equal: [e, \"mask[::-1]\"]}"], {"mask": mask},
+         tf.not_equal(tf.equal(mask, True), mask[::-1]))
 
 
 def comparison_cases():
@@ -694,7 +807,7 @@ def main():
     OUT = golden_dir("spec_ops")
     for make in (window_cases, resize_cases, drawn_window_cases, slicing_cases, padding_cases, stacking_cases, catalog_case,
                  layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases,
-                 reduction_cases, integer_cases, integer_values_case, comparison_cases, splitting_cases, strided_slice_cases,
+                 reduction_cases, integer_cases, integer_arithmetic_cases, element_cases, integer_values_case, comparison_cases, splitting_cases, strided_slice_cases,
                  random_cases, loss_cases):
         make()
     write_json(os.path.join(OUT, "cases.json"), {"tensorflow": tf.__version__, "cases": CASES})

@@ -114,37 +114,62 @@ public final class InterpretedModel: ShimLayer {
 
     /// Calls the model.
     /// - Parameters:
-    ///   - inputs: tensors by input name (the `float32` inputs).
+    ///   - inputs: tensors by input name (the `float32` inputs; a `bool` input's nonzero numbers are true).
     ///   - indices: integer tensors by input name (the `int32` / `int64` inputs, such as the ids of an embedding lookup).
     ///   - training: the training flag.
     ///   - substituting: tensors used in place of the variables of these full names, for this call only.
     ///   - seed: the seed of dropout's randomness.
-    /// - Returns: the outputs, in the order of `outputs:`.
+    /// - Returns: the outputs, in the order of `outputs:` (integer and bool outputs as their numbers; see
+    ///   ``call(values:training:substituting:seed:)`` for them as they are).
     /// - Throws: `InputShapeError` for an input that does not fit its declared shape, before anything runs.
     public func callAsFunction(_ inputs: [String: Tensor], indices: [String: IndexTensor] = [:], training: Bool = false,
                                substituting: [String: Tensor] = [:], seed: UInt64? = nil) throws -> [Tensor] {
-        let ordered = try description.inputs.map { declaration in
-            if declaration.isIndices {
+        var values: [String: InterpretedValue] = [:]
+        for declaration in description.inputs {
+            let kind = ValueKind(declaration.dtype)
+            if kind.isInteger {
                 guard let ids = indices[declaration.name] else {
                     throw InterpreterError(inputs[declaration.name] == nil
                         ? "\(description.name) needs input '\(declaration.name)' (\(declaration.dtype), an IndexTensor in indices:)"
                         : "input '\(declaration.name)' of \(description.name) is \(declaration.dtype): give it as an IndexTensor in indices:, not as a float Tensor")
                 }
-                return Tensor(ids)
+                values[declaration.name] = .int32(ids)
+            } else {
+                guard let tensor = inputs[declaration.name] else {
+                    throw InterpreterError(indices[declaration.name] == nil
+                        ? "\(description.name) needs input '\(declaration.name)'"
+                        : "input '\(declaration.name)' of \(description.name) is \(declaration.dtype): give it as a Tensor, not as indices")
+                }
+                values[declaration.name] = try InterpretedValue.float(tensor).converted(to: kind)
             }
-            guard let tensor = inputs[declaration.name] else {
-                throw InterpreterError(indices[declaration.name] == nil
-                    ? "\(description.name) needs input '\(declaration.name)'"
-                    : "input '\(declaration.name)' of \(description.name) is \(declaration.dtype): give it as a Tensor, not as indices")
-            }
-            return tensor
         }
         for name in Set(inputs.keys).union(indices.keys).sorted() where !description.inputs.contains(where: { $0.name == name }) {
             throw InterpreterError("\(description.name) has no input '\(name)'")
         }
+        return try call(values: values, training: training, substituting: substituting, seed: seed).map(\.floats)
+    }
+
+    /// Calls the model on inputs of their dtypes (`Tensor`, `IndexTensor`, `Int64Tensor`, `BoolTensor`), returning
+    /// each output as its dtype's type: an `argmax` output is an `Int64Tensor`, a comparison a `BoolTensor`.
+    /// An int32 input takes an `Int64Tensor` and an int64 input an `IndexTensor` (converted as `tf.cast` does).
+    public func call(values inputs: [String: InterpretedValue], training: Bool = false, substituting: [String: Tensor] = [:],
+                     seed: UInt64? = nil) throws -> [InterpretedValue] {
+        let ordered = try description.inputs.map { declaration in
+            let kind = ValueKind(declaration.dtype)
+            guard let value = inputs[declaration.name] else {
+                throw InterpreterError("\(description.name) needs input '\(declaration.name)' (\(declaration.dtype), a \(kind.swiftType))")
+            }
+            guard value.kind == kind || (value.kind.isInteger && kind.isInteger) else {
+                throw InterpreterError("input '\(declaration.name)' of \(description.name) is \(declaration.dtype): give it as a \(kind.swiftType), not a \(value.kind.swiftType)")
+            }
+            return try value.converted(to: kind)
+        }
+        for name in inputs.keys.sorted() where !description.inputs.contains(where: { $0.name == name }) {
+            throw InterpreterError("\(description.name) has no input '\(name)'")
+        }
         let context = CallContext(training: training, substituting: substituting, seed: seed, initialValues: pendingValues)
         context.startingWeights = startingWeights
-        let outputs = try call(ordered, indices: indices, context: context, training: training)
+        let outputs = try call(ordered, context: context, training: training)
         pendingValues = context.initialValues
         startingWeights = context.startingWeights
         notFromStartingWeights += context.notFromStartingWeights
@@ -163,9 +188,20 @@ public final class InterpretedModel: ShimLayer {
         guard inputs.count == description.inputs.count else {
             throw InterpreterError("\(description.name) takes \(description.inputs.count) inputs, but \(inputs.count) are given")
         }
+        let values = try zip(description.inputs, inputs).map { declaration, tensor in
+            try (indices[declaration.name].map(InterpretedValue.int32) ?? .float(tensor)).converted(to: ValueKind(declaration.dtype))
+        }
+        return try call(values, context: context, training: training).map(\.floats)
+    }
+
+    /// Calls the model with its inputs in declaration order, each of its declared dtype.
+    func call(_ inputs: [InterpretedValue], context: CallContext, training: Bool) throws -> [InterpretedValue] {
+        guard inputs.count == description.inputs.count else {
+            throw InterpreterError("\(description.name) takes \(description.inputs.count) inputs, but \(inputs.count) are given")
+        }
         var bindings = Bindings(params: params)
-        let declared = try zip(description.inputs, inputs).map { declaration, tensor in
-            (name: declaration.name, shape: tensor.shape, expected: try declaration.shape.map(bindings.inputDimension))
+        let declared = try zip(description.inputs, inputs).map { declaration, value in
+            (name: declaration.name, shape: value.shape, expected: try declaration.shape.map(bindings.inputDimension))
         }
         bindings.symbols = try checkInputShapes(of: description.name, declared)
         if !builtWeights {
@@ -175,11 +211,8 @@ public final class InterpretedModel: ShimLayer {
             }
         }
         let frame = Frame(bindings: bindings, training: training)
-        for (declaration, tensor) in zip(description.inputs, inputs) {
-            frame.values[declaration.name] = tensor
-            if declaration.isIndices {
-                frame.indices[declaration.name] = try indices[declaration.name] ?? IndexTensor(truncating: tensor)
-            }
+        for (declaration, value) in zip(description.inputs, inputs) {
+            frame.bind(declaration.name, value)
         }
         for weight in description.weights {
             guard let variable = weightsByName[weight.name] else { continue }
@@ -188,7 +221,7 @@ public final class InterpretedModel: ShimLayer {
         }
         return try shim.call(context: context, training: training) { tf in
             try run(description.body, tf, frame)
-            return try description.outputs.map { try frame.value($0) }
+            return try description.outputs.map { try frame.typedValue($0) }
         }
     }
 
@@ -219,10 +252,8 @@ public final class InterpretedModel: ShimLayer {
         var bindings: Bindings
         var training: Bool
         var values: [String: Tensor] = [:]
-        /// The integer values as they are (their `values` are the same as floats), until rebound.
-        var indices: [String: IndexTensor] = [:]
-        /// The bool values as they are (their `values` are 1 and 0), until rebound.
-        var booleans: [String: BoolTensor] = [:]
+        /// The integer and bool values as they are (their `values` are their numbers as floats), until rebound.
+        var typed: [String: InterpretedValue] = [:]
         var variables: [String: Variable] = [:]
         /// The indices of the `repeat` blocks running now.
         var loopIndices: [String: Int] = [:]
@@ -237,6 +268,17 @@ public final class InterpretedModel: ShimLayer {
             return value
         }
 
+        /// The value as it is: of its dtype's runtime type.
+        func typedValue(_ name: String) throws -> InterpretedValue {
+            try typed[name] ?? .float(value(name))
+        }
+
+        /// Binds `name` to `value` (its float copy where floats are read).
+        func bind(_ name: String, _ value: InterpretedValue) {
+            values[name] = value.floats
+            typed[name] = value.kind == .float ? nil : value
+        }
+
         func flag(_ flag: TrainingFlag?, default: Bool) -> Bool {
             switch flag {
             case .constant(let value)?: value
@@ -248,21 +290,12 @@ public final class InterpretedModel: ShimLayer {
 
     private func run(_ steps: [Step], _ tf: TF1, _ frame: Frame) throws {
         for step in steps {
-            let outputs = try located(step) { () throws -> [RuntimeOperations.Value] in
-                guard case let .math(operation) = step.operation else { return try execute(step, tf, frame).map { .float($0) } }
-                return try RuntimeOperations.run(operation, frame.values, indices: frame.indices, booleans: frame.booleans,
-                                                 params: frame.bindings.params, types: step.types)
+            let outputs = try located(step) { () throws -> [InterpretedValue] in
+                guard case let .math(operation) = step.operation else { return try execute(step, tf, frame) }
+                return try RuntimeOperations.run(operation, frame.values, typed: frame.typed, params: frame.bindings.params,
+                                                 types: step.types)
             }
-            for (name, value) in zip(step.results, outputs) {
-                frame.values[name] = value.floats
-                frame.indices[name] = nil
-                frame.booleans[name] = nil
-                switch value {
-                case let .integer(ids): frame.indices[name] = ids
-                case let .bool(mask): frame.booleans[name] = mask
-                case .float: break
-                }
-            }
+            for (name, value) in zip(step.results, outputs) { frame.bind(name, value) }
         }
     }
 
@@ -277,7 +310,39 @@ public final class InterpretedModel: ShimLayer {
         }
     }
 
-    private func execute(_ step: Step, _ tf: TF1, _ frame: Frame) throws -> [Tensor] {
+    private func execute(_ step: Step, _ tf: TF1, _ frame: Frame) throws -> [InterpretedValue] {
+        switch step.operation {
+        case let .repeated(loop, body):
+            let count = try loop.count.evaluated(frame.bindings.params)
+            guard count >= 1 else { throw InterpreterError("repeat runs its steps at least once, but its count is \(count)") }
+            for carry in loop.carried { frame.bind(carry.name, try frame.typedValue(carry.initial)) }
+            for iteration in 0..<count {
+                if let index = loop.index { frame.loopIndices[index] = loop.start + iteration }
+                try run(body, tf, frame)
+                for carry in loop.carried { frame.bind(carry.name, try frame.typedValue(carry.next)) }
+            }
+            if let index = loop.index { frame.loopIndices[index] = nil }
+            return try loop.carried.map { try frame.typedValue($0.next) }
+        case let .conditional(condition, body):
+            guard try condition.holds(frame.bindings.params) else { return try step.inputs.map(frame.typedValue) }
+            try run(body, tf, frame)
+            return try condition.merges.map { try frame.typedValue($0.whenRun) }
+        case let .callLayer(name, training):
+            if case let .model(model)? = sublayersByName[name] {
+                // A nested model takes its inputs as they are (integers and booleans too); its outputs are
+                // float32 values of the calling model, as the generated type's are.
+                let inputs = try zip(model.description.inputs, step.inputs).map { declaration, name in
+                    try frame.typedValue(name).converted(to: ValueKind(declaration.dtype))
+                }
+                return try model.call(inputs, context: tf.context, training: frame.flag(training, default: frame.training))
+                    .map { .float($0.floats) }
+            }
+        default: break
+        }
+        return try executeFloat(step, tf, frame).map(InterpretedValue.float)
+    }
+
+    private func executeFloat(_ step: Step, _ tf: TF1, _ frame: Frame) throws -> [Tensor] {
         let inputs = try step.inputs.map { try frame.value($0) }
         switch step.operation {
         case let .variableScope(name, reuse, defaults, body):
@@ -302,6 +367,7 @@ public final class InterpretedModel: ShimLayer {
             tf.recordScope(name)
             return []
         case let .variable(declaration):
+            let declaration = declaration.named(frame.loopIndices)
             let variable = try tf.variable(
                 try frame.bindings.string(declaration.name), shape: try frame.bindings.shape(declaration.shape),
                 dtype: declaration.dtype, initializer: declaration.initializer.map(initializer),
@@ -309,6 +375,7 @@ public final class InterpretedModel: ShimLayer {
             if let result = step.results.first { frame.variables[result] = variable }
             return [try tf.context.value(of: variable)]
         case let .legacyLayer(config):
+            let config = config.named(frame.loopIndices)
             return [try tf.layer(try frame.bindings.configuration(config), inputs[0],
                                  training: frame.flag(config.training, default: false), reuse: config.reuse)]
         case let .callLayer(name, training):
@@ -322,28 +389,16 @@ public final class InterpretedModel: ShimLayer {
         case .math:
             throw InterpreterError("an operation step runs through RuntimeOperations")
         case let .recurrent(loop):
-            return try RecurrentLoops.run(loop, inputs, operands: step.inputs, indices: frame.indices, bindings: frame.bindings, tf: tf)
+            return try RecurrentLoops.run(loop, inputs, lengths: loop.hasSequenceLength ? frame.typedValue(step.inputs[1]).indices() : nil,
+                                          bindings: frame.bindings, tf: tf)
         case let .assign(name, add):
             guard let variable = frame.variables[name] else {
                 throw InterpreterError("'\(name)' is not a variable and cannot be assigned")
             }
             if add { try variable.assignAdd(inputs[1]) } else { try variable.assign(inputs[1]) }
             return [variable.value]
-        case let .repeated(loop, body):
-            let count = try loop.count.evaluated(frame.bindings.params)
-            guard count >= 1 else { throw InterpreterError("repeat runs its steps at least once, but its count is \(count)") }
-            for carry in loop.carried { frame.values[carry.name] = try frame.value(carry.initial) }
-            for iteration in 0..<count {
-                if let index = loop.index { frame.loopIndices[index] = loop.start + iteration }
-                try run(body, tf, frame)
-                for carry in loop.carried { frame.values[carry.name] = try frame.value(carry.next) }
-            }
-            if let index = loop.index { frame.loopIndices[index] = nil }
-            return try loop.carried.map { try frame.value($0.next) }
-        case let .conditional(condition, body):
-            guard try condition.holds(frame.bindings.params) else { return inputs }
-            try run(body, tf, frame)
-            return try condition.merges.map { try frame.value($0.whenRun) }
+        case .repeated, .conditional:
+            throw InterpreterError("a loop or a condition runs through execute")
         }
     }
 
@@ -355,19 +410,17 @@ public final class InterpretedModel: ShimLayer {
             return try layer(inputs, training: training, context: tf.context)
         case let .native(layer) where layer.configuration.kernel is any IndexInputKernel:
             // Ids (`Embedding`) as the integer tensor they are, when the operand is one.
-            if let ids = frame.indices[operands[0]] { return [try layer(ids, training: training, context: tf.context)] }
-            return [try layer(inputs[0], training: training, context: tf.context)]
+            switch frame.typed[operands[0]] {
+            case let .int32(ids)?: return [try layer(ids, training: training, context: tf.context)]
+            case let .int64(ids)?: return [try layer(ids, training: training, context: tf.context)]
+            default: return [try layer(inputs[0], training: training, context: tf.context)]
+            }
         case let .native(layer):
             return [try layer(inputs[0], training: training, context: tf.context)]
         case let .legacy(layer):
             return [try layer(inputs[0], training: training, in: tf)]
         case let .model(model):
-            // The integer inputs of this model handed on as given, not through floats.
-            var indices: [String: IndexTensor] = [:]
-            for (declaration, operand) in zip(model.description.inputs, operands) where declaration.isIndices {
-                indices[declaration.name] = frame.indices[operand]
-            }
-            return try model.call(inputs, indices: indices, context: tf.context, training: training)
+            return try model.call(inputs, context: tf.context, training: training)
         case let .template(template, declaration, arguments):
             return [try template(tf) { tf in
                 var bindings = frame.bindings

@@ -3,14 +3,13 @@ import ModelSpecRuntime
 
 /// Runs a TF1 recurrent loop step through the runtime's TF1 shim.
 enum RecurrentLoops {
-    /// The loop's outputs, then its final states flattened. `operands` are the step's
-    /// operand names, for the integer `sequence_length` as given.
-    static func run(_ loop: RecurrentLoop, _ inputs: [Tensor], operands: [String], indices: [String: IndexTensor],
+    /// The loop's outputs, then its final states flattened. `lengths` is the integer `sequence_length` as given.
+    static func run(_ loop: RecurrentLoop, _ inputs: [Tensor], lengths given: Int64Tensor?,
                     bindings: Bindings, tf: TF1) throws -> [Tensor] {
         var next = 1
         var lengths: IndexTensor?
-        if loop.hasSequenceLength {
-            lengths = try indices[operands[1]] ?? IndexTensor(truncating: inputs[1])
+        if let given {
+            lengths = IndexTensor(given)
             next = 2
         }
         func states(_ count: Int) -> [Tensor]? {

@@ -11,55 +11,18 @@ enum RuntimeOperations {
     /// A function whose result is not always a `Tensor` (comparisons, `argmax`, `cast`).
     typealias TypedFunction = @Sendable (_ operands: Operands, _ arguments: OperationArguments) throws -> Value
 
-    /// A value as the interpreter holds it: the runtime type of its dtype (``ValueKind``).
-    enum Value {
-        case float(Tensor)
-        case integer(IndexTensor)
-        case bool(BoolTensor)
+    typealias Value = InterpretedValue
 
-        var kind: ValueKind {
-            switch self {
-            case .float: .float
-            case .integer: .integer
-            case .bool: .bool
-            }
-        }
-
-        /// The numbers as float32 (`tf.cast`), which float operations read.
-        var floats: Tensor {
-            switch self {
-            case let .float(tensor): tensor
-            case let .integer(ids): Tensor(ids)
-            case let .bool(mask): Tensor(mask)
-            }
-        }
-
-        /// The value as the runtime type of `kind` (`tf.cast`: floats truncated to integers, nonzero to true).
-        func converted(to kind: ValueKind) throws -> Value {
-            switch (self, kind) {
-            case (_, .float): .float(floats)
-            case let (.float(x), .integer): .integer(try cast(x, to: IndexTensor.self))
-            case let (.bool(x), .integer): .integer(try cast(x, to: IndexTensor.self))
-            case let (.float(x), .bool): .bool(try cast(x, to: BoolTensor.self))
-            case let (.integer(x), .bool): .bool(try cast(x, to: BoolTensor.self))
-            case (.integer, .integer), (.bool, .bool): self
-            }
-        }
-    }
-
-    /// A step's operands: tensors, and integer tensors where the operation reads indices.
+    /// A step's operands: their float32 copies, and each as it is (integers and booleans as such), by position.
     struct Operands {
         let tensors: [Tensor]
-        /// The integer tensors given for the operands read as indices, by position.
-        let indices: [Int: IndexTensor]
-        /// Every operand as it is (integers and booleans as such), by position.
-        var values: [Value] = []
+        let values: [Value]
 
         subscript(position: Int) -> Tensor { tensors[position] }
 
-        /// The operand as indices: the integer tensor given, else the tensor truncated (`tf.cast`).
-        func ids(_ position: Int) throws -> IndexTensor {
-            try indices[position] ?? IndexTensor(truncating: tensors[position])
+        /// The operand as indices: integers as they are, floats truncated (`tf.cast`).
+        func ids(_ position: Int) throws -> Int64Tensor {
+            try values[position].indices()
         }
 
         /// The operand as booleans (the checker gives bool operands only where they are read).
@@ -73,8 +36,8 @@ enum RuntimeOperations {
     static let typedFunctions: [String: TypedFunction] = [
         "identity": { x, _ in x.values[0] },
         "cast": { x, _ in x.values[0] },
-        "argmax": { x, a in .integer(try argmax(x[0], axis: a.int("axis"))) },
-        "argmin": { x, a in .integer(try argmin(x[0], axis: a.int("axis"))) },
+        "argmax": { x, a in .int32(try argmax(x[0], axis: a.int("axis"))) },
+        "argmin": { x, a in .int32(try argmin(x[0], axis: a.int("axis"))) },
         "greater": { x, _ in .bool(try greater(x[0], x[1])) },
         "greater_equal": { x, _ in .bool(try greaterEqual(x[0], x[1])) },
         "less": { x, _ in .bool(try less(x[0], x[1])) },
@@ -85,26 +48,12 @@ enum RuntimeOperations {
         "logical_or": { x, _ in .bool(try logicalOr(x.booleans(0), x.booleans(1))) },
         "logical_not": { x, _ in .bool(logicalNot(try x.booleans(0))) },
         "strided_slice": { x, a in
-            let (begin, end, strides) = (try a.ints("begin") ?? [], try a.ints("end") ?? [], try a.ints("strides"))
-            let masks = try ["begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask"].map { try a.int($0) }
-            switch x.values[0] {
-            case let .float(t):
-                return .float(try stridedSlice(t, begin: begin, end: end, strides: strides, beginMask: masks[0], endMask: masks[1],
-                                               ellipsisMask: masks[2], newAxisMask: masks[3], shrinkAxisMask: masks[4]))
-            case let .integer(t):
-                return .integer(try stridedSlice(t, begin: begin, end: end, strides: strides, beginMask: masks[0], endMask: masks[1],
-                                                 ellipsisMask: masks[2], newAxisMask: masks[3], shrinkAxisMask: masks[4]))
-            case let .bool(t):
-                return .bool(try stridedSlice(t, begin: begin, end: end, strides: strides, beginMask: masks[0], endMask: masks[1],
-                                              ellipsisMask: masks[2], newAxisMask: masks[3], shrinkAxisMask: masks[4]))
-            }
+            let slice = try StridedSliceArguments(a)
+            return .float(try stridedSlice(x[0], begin: slice.begin, end: slice.end, strides: slice.strides, beginMask: slice.masks[0],
+                                           endMask: slice.masks[1], ellipsisMask: slice.masks[2], newAxisMask: slice.masks[3],
+                                           shrinkAxisMask: slice.masks[4]))
         },
-        "where": { x, _ in
-            if case let .integer(a) = x.values[1], case let .integer(b) = x.values[2] {
-                return .integer(try select(x.booleans(0), a, b))
-            }
-            return .float(try select(x.booleans(0), x[1], x[2]))
-        },
+        "where": { x, _ in .float(try select(x.booleans(0), x[1], x[2])) },
     ]
 
     /// The operations that make several values (``OperationDeclaration/results``).
@@ -205,7 +154,7 @@ enum RuntimeOperations {
                        axis: a.int("axis"))
         },
         "sparse_softmax_cross_entropy": { x, a in
-            try Losses.sparseSoftmaxCrossEntropy(labels: x.ids(0), logits: x[1], reduction: reduction(a))
+            try Losses.sparseSoftmaxCrossEntropy(labels: IndexTensor(x.ids(0)), logits: x[1], reduction: reduction(a))
         },
         "softmax_cross_entropy": { x, a in
             try Losses.softmaxCrossEntropy(onehotLabels: x[0], logits: x[1], labelSmoothing: Float(a.float("label_smoothing")),
@@ -231,42 +180,52 @@ enum RuntimeOperations {
         return reduction
     }
 
-    /// Runs a step: its operands from the values so far (`indices`, `booleans`: the integer and bool values,
-    /// whose float copies are in `values`), its attributes evaluated with the parameters; each result
-    /// as the runtime type of its dtype (`types`, the step's; float32 where not given).
-    static func run(_ operation: MathOperation, _ values: [String: Tensor], indices: [String: IndexTensor] = [:],
-                    booleans: [String: BoolTensor] = [:], params: [String: Literal], types: [DType] = []) throws -> [Value] {
-        let function: @Sendable (Operands, OperationArguments) throws -> [Value]
-        if let one = functions[operation.name] {
-            function = { [.float(try one($0, $1))] }
-        } else if let typed = typedFunctions[operation.name] {
-            function = { [try typed($0, $1)] }
-        } else if let several = severalResults[operation.name] {
-            function = { try several($0, $1).map(Value.float) }
-        } else {
-            throw InterpreterError("the runtime has no function for operation '\(operation.name)'")
-        }
+    /// Runs a step: its operands from the values so far (`typed`: the integer and bool values, whose float
+    /// copies are in `values`), its attributes evaluated with the parameters; computed in the dtype its
+    /// operands share (``MathOperation/operandType``): float32 by the tables above, integers and booleans by
+    /// ``TypedOperations``; each result as the runtime type of its dtype (`types`, the step's; float32 where not given).
+    static func run(_ operation: MathOperation, _ values: [String: Tensor], typed: [String: Value] = [:],
+                    params: [String: Literal], types: [DType] = []) throws -> [Value] {
         var given: [Value] = []
-        var tensors: [Tensor] = []
         for operand in operation.operands {
             switch operand {
             case let .value(name):
                 guard let value = values[name] else { throw InterpreterError("value '\(name)' is not defined here") }
-                tensors.append(value)
-                given.append(indices[name].map(Value.integer) ?? booleans[name].map(Value.bool) ?? .float(value))
+                given.append(typed[name] ?? .float(value))
             case let .literal(literal):
-                let value = try tensor(literal.evaluated(params))
-                tensors.append(value)
-                given.append(.float(value))
+                given.append(try value(literal.evaluated(params), ValueKind(literal.dtype)))
             }
         }
-        var ids: [Int: IndexTensor] = [:]
-        for position in operation.declaration.indexOperands where position < operation.operands.count {
-            if case let .integer(value) = given[position] { ids[position] = value }
+        let operands = Operands(tensors: given.map(\.floats), values: given)
+        let arguments = try operation.arguments(params)
+        let results: [Value]
+        if ValueKind(operation.operandType) == .float {
+            results = try floatResults(operation.name, operands, arguments)
+        } else {
+            let declaration = operation.declaration
+            let shared = given.indices.filter { declaration.types.sharesDtype($0) && !declaration.indexOperands.contains($0) }.map { given[$0] }
+            results = try TypedOperations.run(operation.name, in: ValueKind(operation.operandType), shared, operands, arguments)
         }
-        let results = try function(Operands(tensors: tensors, indices: ids, values: given), operation.arguments(params))
         return try results.enumerated().map { position, value in
             try value.converted(to: ValueKind(position < types.count ? types[position] : .float32))
+        }
+    }
+
+    /// The results of an operation computed in float32.
+    private static func floatResults(_ name: String, _ operands: Operands, _ arguments: OperationArguments) throws -> [Value] {
+        if let one = functions[name] { return [.float(try one(operands, arguments))] }
+        if let typed = typedFunctions[name] { return [try typed(operands, arguments)] }
+        if let several = severalResults[name] { return try several(operands, arguments).map(Value.float) }
+        throw InterpreterError("the runtime has no function for operation '\(name)'")
+    }
+
+    /// A literal as the runtime type of its dtype, each number converted exactly (an integer as it is written).
+    static func value(_ literal: TensorValue, _ kind: ValueKind) throws -> Value {
+        switch kind {
+        case .float: .float(try tensor(literal))
+        case .int32: .int32(try IndexTensor(shape: literal.shape, scalars: literal.scalars.map { Int32(truncatingIfNeeded: Int64(exactly: $0) ?? 0) }))
+        case .int64: .int64(try Int64Tensor(shape: literal.shape, scalars: literal.scalars.map { Int64(exactly: $0) ?? 0 }))
+        case .bool: .bool(try BoolTensor(shape: literal.shape, scalars: literal.scalars.map { $0 != 0 }))
         }
     }
 

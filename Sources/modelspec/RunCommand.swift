@@ -43,7 +43,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("input"), help: ArgumentHelp("An input's values, such as images=test_images.npy (float32, or int32/int64 for ids); NAME= may be left out when the spec has one input.", valueName: "name=file.npy"))
     var inputFiles: [String] = []
 
-    @Option(name: .customLong("output"), help: ArgumentHelp("Where to write an output (.npy, float32).", valueName: "file.npy"))
+    @Option(name: .customLong("output"), help: ArgumentHelp("Where to write an output (.npy, of the output's dtype: float32, int32, int64 or bool).", valueName: "file.npy"))
     var outputFiles: [String] = []
 
     @Flag(help: "Call the model in training mode (batch normalization uses batch statistics and updates nothing saved; dropout drops).")
@@ -121,23 +121,26 @@ struct RunCommand: ParsableCommand {
         }
 
         // One call; the outputs as .npy.
-        let outputs: [Tensor]
+        // Each input as its declared dtype (a file of another converted as tf.cast converts), each output as its own.
+        let outputs: [InterpretedValue]
         do {
-            // Integer inputs (ids) as IndexTensors, the others as floats.
-            let integers = Set(model.inputs.filter(\.isIndices).map(\.name))
-            let indices = try inputs.filter { integers.contains($0.key) }.mapValues { try IndexTensor(truncating: $0) }
-            outputs = try instance(inputs.filter { !integers.contains($0.key) }, indices: indices, training: training, seed: seed)
+            var values: [String: InterpretedValue] = [:]
+            for declaration in model.inputs {
+                guard let array = inputs[declaration.name] else { continue }
+                values[declaration.name] = try Self.value(array).converted(to: ValueKind(declaration.dtype))
+            }
+            outputs = try instance.call(values: values, training: training, seed: seed)
         } catch {
             fail("\(error)")
         }
         guard outputs.count == files.count else { fail("\(model.name) gave \(outputs.count) outputs, expected \(files.count)") }
         do {
-            try destinations.write(outputs.map { NumPy.encode($0) })
+            try destinations.write(outputs.map { NumPy.encode(Self.array($0)) })
         } catch {
             fail("\(error)")
         }
         for (output, file) in zip(outputs, files) {
-            print("\(file)  [\(output.shape.map(String.init).joined(separator: ", "))]")
+            print("\(file)  [\(output.shape.map(String.init).joined(separator: ", "))]" + (output.kind == .float ? "" : "  \(Self.array(output).dtypeName)"))
         }
     }
 
@@ -148,9 +151,29 @@ struct RunCommand: ParsableCommand {
         return (0..<count).map { "\(base)_\($0).npy" }
     }
 
-    /// The `--input` files as tensors by input name.
-    func readInputs(_ model: ModelDescription) throws -> [String: Tensor] {
-        try SpecInputFiles.read(inputFiles, for: model)
+    /// The `--input` files as they are, by input name.
+    func readInputs(_ model: ModelDescription) throws -> [String: NpyArray] {
+        try SpecInputFiles.readArrays(inputFiles, for: model)
+    }
+
+    /// A `.npy` array as the interpreter's value of its dtype.
+    static func value(_ array: NpyArray) -> InterpretedValue {
+        switch array {
+        case let .float32(x): .float(x)
+        case let .int32(x): .int32(x)
+        case let .int64(x): .int64(x)
+        case let .bool(x): .bool(x)
+        }
+    }
+
+    /// An interpreter's value as the `.npy` array of its dtype.
+    static func array(_ value: InterpretedValue) -> NpyArray {
+        switch value {
+        case let .float(x): .float32(x)
+        case let .int32(x): .int32(x)
+        case let .int64(x): .int64(x)
+        case let .bool(x): .bool(x)
+        }
     }
 
     func fail(_ message: String) -> Never {

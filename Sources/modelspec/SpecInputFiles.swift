@@ -6,9 +6,21 @@ import ModelSpecRuntime
 /// The `--input NAME=FILE.npy` options of `run` and `train`.
 enum SpecInputFiles {
     /// The files as tensors by input name (`NAME=` may be left out for a spec with one input);
-    /// integer files (ids, labels) as their values in floats.
+    /// integer and bool files (ids, labels, masks) as their values in floats.
     static func read(_ texts: [String], for model: ModelDescription) throws -> [String: Tensor] {
-        var result: [String: Tensor] = [:]
+        try readArrays(texts, for: model).mapValues { array in
+            switch array {
+            case let .float32(tensor): tensor
+            case let .int32(ids): Tensor(ids)
+            case let .int64(ids): Tensor(ids)
+            case let .bool(mask): Tensor(mask)
+            }
+        }
+    }
+
+    /// The files as they are (float32, int32, int64 or bool), by input name.
+    static func readArrays(_ texts: [String], for model: ModelDescription) throws -> [String: NpyArray] {
+        var result: [String: NpyArray] = [:]
         for text in texts {
             let name: String, file: String
             if let equals = text.firstIndex(of: "="), !text[..<equals].contains("/") {
@@ -25,10 +37,7 @@ enum SpecInputFiles {
             }
             guard result[name] == nil else { throw ValidationError("--input \(name) is given twice") }
             do {
-                switch try NumPy.read(contentsOf: URL(fileURLWithPath: file)) {
-                case .float32(let tensor): result[name] = tensor
-                case .int32(let ids), .int64(let ids): result[name] = try Tensor(shape: ids.shape, scalars: ids.scalars.map(Float.init))
-                }
+                result[name] = try NumPy.read(contentsOf: URL(fileURLWithPath: file))
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 Foundation.exit(2)

@@ -210,7 +210,9 @@ struct TrainCommand: ParsableCommand {
         do {
             switch try NumPy.read(contentsOf: URL(fileURLWithPath: file)) {
             case .float32(let tensor): return tensor
-            case .int32(let ids), .int64(let ids): return Tensor(ids)
+            case .int32(let ids): return Tensor(ids)
+            case .int64(let ids): return Tensor(ids)
+            case .bool(let mask): return Tensor(mask)
             }
         } catch {
             fail("\(error)")

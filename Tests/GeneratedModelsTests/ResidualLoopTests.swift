@@ -49,6 +49,15 @@ import Testing
         expectClose(try call(), try tensor(golden.output), golden.name)
     }
 
+    /// specs/NamedLoop.yaml: layers and variables named from loop indices (`name: "fc_\(i)"` in the generated Swift).
+    @Test(arguments: [("formatted_layer_names", 3), ("formatted_layer_names_count2", 2)])
+    func generatedFormattedNamesMatchTensorFlow(_ name: String, count: Int) throws {
+        let golden = try golden(name)
+        let x = try tensor(try #require(golden.inputs.first).file)
+        let model = NamedLoop(count: count)
+        try expectTensorFlowsOutput(golden, model) { try model(x) }
+    }
+
     /// specs/LoopVariants.yaml: nested loops with two indices, a carried name, a conditional block, a negated flag.
     @Test(arguments: [("loop_variants", 2, true, false), ("loop_variants_ungated_headless", 1, false, true)])
     func generatedVariantsMatchTensorFlow(_ name: String, stages: Int, gate: Bool, skipHead: Bool) throws {

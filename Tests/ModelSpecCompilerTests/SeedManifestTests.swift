@@ -33,7 +33,7 @@ import Testing
 
     /// Specs of loops and variants: their goldens are in Tests/Goldens/loops
     /// (LoopGoldenTests, ResidualLoopTests).
-    static let loopModels = ["ResidualLoop", "ResidualBlock", "LoopVariants"]
+    static let loopModels = ["ResidualLoop", "ResidualBlock", "LoopVariants", "NamedLoop"]
 
     /// Specs of the layers: their goldens are in Tests/Goldens/layers (LayerGoldenTests, LayerCatalogTests).
     static let layerModels = ["LayerCatalog", "NativeLayerCatalog"]

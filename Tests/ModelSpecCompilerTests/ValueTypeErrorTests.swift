@@ -24,6 +24,42 @@ import Testing
             ])
     }
 
+    /// TensorFlow's dtype rules: one dtype per operation, no Python float as an integer, no integer kernel
+    /// where TensorFlow has none, and no float64.
+    @Test func integersWhereTensorFlowRefusesThem() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 3]
+              ids: {shape: [batch, 3], dtype: int32}
+              big: {shape: [batch, 3], dtype: int64}
+              img: {shape: [1, 4, 4, 1], dtype: int32}
+            forward:
+              - add: [ids, 0.5]
+              - add: [ids, 1.0]
+              - add: [ids, x]
+              - multiply: [ids, big]
+              - sqrt: ids
+              - divide: [ids, 2]
+              - add: [ids, 2147483648]
+              - pad: {input: ids, paddings: [[0, 0], [1, 1]], constant_values: 0.5}
+              - nn.max_pool2d: {input: img, ksize: 2, strides: 2, padding: valid}
+              - one_hot: {input: ids, depth: 3, on_value: 2.5, dtype: int32}
+            """) == [
+                "A.yaml:9:5: error: add computes in int32, the dtype of 'ids', so the literal must be written as an integer, as TensorFlow refuses to convert a Python float to int32 (not 0.5); write an integer, or cast the operand to float32 first",
+                "A.yaml:10:5: error: add computes in int32, the dtype of 'ids', so the literal must be written as an integer, as TensorFlow refuses to convert a Python float to int32; write an integer, or cast the operand to float32 first",
+                "A.yaml:11:5: error: add needs operands of one dtype, as TensorFlow does (it converts neither), but 'ids' is int32 and 'x' is float32; cast one first, such as cast: {input: x, dtype: int32}",
+                "A.yaml:12:5: error: multiply needs operands of one dtype, as TensorFlow does (it converts neither), but 'ids' is int32 and 'big' is int64; cast one first, such as cast: {input: big, dtype: int32}",
+                "A.yaml:13:5: error: sqrt takes float32, but 'ids' is int32 (TensorFlow's tf.math.sqrt has no integer kernel); cast it first, such as cast: {input: ids, dtype: float32}",
+                "A.yaml:14:5: error: divide of int32 makes float64 in TensorFlow (tf.math.divide converts integers to float64), which ModelSpec does not have; cast the operands to float32 first, such as cast: {input: x, dtype: float32}",
+                "A.yaml:15:5: error: add computes in int32, the dtype of 'ids', but the literal 2147483648 is outside int32's range",
+                "A.yaml:16:5: error: pad: constant_values 0.5 is not an integer, and the input is int32 (TensorFlow cannot convert it)",
+                "A.yaml:17:5: error: nn.max_pool2d takes float32, but 'img' is int32 (ModelSpec computes tf.nn.max_pool2d in float32 only); cast it first, such as cast: {input: img, dtype: float32}",
+                "A.yaml:18:5: error: one_hot of dtype int32 takes an integer on_value, not 2.5 (TensorFlow: the dtype of on_value does not match dtype)",
+            ])
+    }
+
     @Test func dtypesAnOperationDoesNotMakeAndConstantsThatDoNotFitTheirs() throws {
         #expect(try lines("""
             spec: 1
@@ -37,7 +73,7 @@ import Testing
               - constant: {value: [true, 2]}
             """) == [
                 "A.yaml:6:37: error: argmax takes output_type int64, int32, not float32",
-                "A.yaml:7:5: error: constant of dtype int32 takes integers (of int32's range here), not 2.5",
+                "A.yaml:7:5: error: constant of dtype int32 takes integers of int32's range, not 2.5",
                 "A.yaml:8:5: error: constant of dtype bool takes true and false, not numbers",
                 "A.yaml:9:30: error: value mixes true/false with numbers; write one or the other",
             ])

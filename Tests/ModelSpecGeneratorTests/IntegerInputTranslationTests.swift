@@ -27,18 +27,28 @@ import Testing
     outputs: [pooled, lengths]
     """
 
-    @Test func indexTensorInTheSignatureAndTheOps() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tokens-\(UUID().uuidString)")
+    /// The generated Swift of the last of `specs` (model name and text), written to a temporary folder together.
+    static func generated(_ specs: [(String, String)]) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("integers-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("Tokens.yaml").path
-        try Self.spec.write(toFile: path, atomically: true, encoding: .utf8)
+        var path = ""
+        for (model, text) in specs {
+            path = directory.appendingPathComponent(model + ".yaml").path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
         let result = try GeneratedFile.generate(spec: path, access: .public)
-        let source = try #require(result.source, "\(result.diagnostics)")
+        return try #require(result.source, "\(result.diagnostics)")
+    }
+
+    @Test func indexTensorInTheSignatureAndTheOps() throws {
+        let source = try Self.generated([("Tokens", Self.spec)])
         #expect(source.contains("public func callAsFunction(ids: IndexTensor, mask: Tensor, training: Bool = false"))
         #expect(source.contains("public func call(ids: IndexTensor, mask: Tensor, context: CallContext, training: Bool)"))
         #expect(source.contains("try embeddingLookup(table, ids: ids)"))
-        #expect(source.contains("try reduceSum(Tensor(ids), axes: [1])"))
+        // reduce_sum of int32 is int32, as in TensorFlow: the integer kernel, returned as its numbers.
+        #expect(source.contains("let lengths = try reduceSum(ids, axes: [1])"))
+        #expect(source.contains("return (pooled, lengths: Tensor(lengths))"))
         #expect(source.contains("""
                     try checkInputShapes(
                         of: "Tokens",
@@ -76,5 +86,53 @@ import Testing
         // A float value is the layer's to cast, as Keras casts it.
         #expect(source.contains("let fromFloats = try embedding(scores, training: training, context: context)"))
         #expect(!source.contains("Tensor(ids)"))
+    }
+
+    /// int64 and bool inputs are `Int64Tensor` and `BoolTensor`; integer operations call the integer kernels with
+    /// literals of the operand's type; a float-only operation gets the numbers through a cast.
+    @Test func int64AndBoolInputsKeepTheirTypes() throws {
+        let source = try Self.generated([("Typed", """
+        spec: 1
+        model: Typed
+        inputs:
+          big: {shape: [2], dtype: int64}
+          mask: {shape: [2], dtype: bool}
+        forward:
+          - add: [big, 1]
+            as: next
+          - logical_not: mask
+            as: flipped
+          - leaky_relu: next
+            as: soft
+        outputs: [next, flipped, soft]
+        """)])
+        #expect(source.contains("public func callAsFunction(big: Int64Tensor, mask: BoolTensor, training: Bool = false"))
+        #expect(source.contains("let next = try add(big, Int64Tensor(1))"))
+        #expect(source.contains("let flipped = logicalNot(mask)"))
+        #expect(source.contains("let soft = leakyRelu(Tensor(next))"))
+    }
+
+    /// A nested model's int64 and bool inputs are handed on as their types, cast where the value has another.
+    @Test func nestedModelInputsTakeTheirTypes() throws {
+        let source = try Self.generated([("Inner", """
+        spec: 1
+        model: Inner
+        inputs:
+          big: {shape: [2], dtype: int64}
+          mask: {shape: [2], dtype: bool}
+        forward:
+          - add: [big, 1]
+        """), ("Outer", """
+        spec: 1
+        model: Outer
+        inputs:
+          ids: {shape: [2], dtype: int32}
+          mask: {shape: [2], dtype: bool}
+        layers:
+          inner: {Inner: {}}
+        forward:
+          - inner: [ids, mask]
+        """)])
+        #expect(source.contains("try inner.call(big: try cast(ids, to: Int64Tensor.self), mask: mask, context: tf.context, training: training)"), "\(source)")
     }
 }

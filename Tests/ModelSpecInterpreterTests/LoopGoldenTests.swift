@@ -10,7 +10,14 @@ import Testing
 struct LoopCase: Decodable, Sendable, CustomStringConvertible {
     struct Input: Decodable, Sendable { let name: String; let file: String }
     struct Variable: Decodable, Sendable { let name: String; let shape: [Int]; let file: String }
-    struct FormattedName: Decodable, Sendable { let format: String; let accepted: Bool }
+    struct FormattedName: Decodable, Sendable {
+        let format: String
+        /// Whether TensorFlow 1 accepts the name formatted at index 0 for a scope, a layer, a variable.
+        let accepted: Bool
+        let layerAccepted: Bool
+        let variableAccepted: Bool
+        enum CodingKeys: String, CodingKey { case format, accepted, layerAccepted = "layer_accepted", variableAccepted = "variable_accepted" }
+    }
 
     let name: String
     let model: String
@@ -128,12 +135,40 @@ struct LoopCase: Decodable, Sendable, CustomStringConvertible {
         expectClose(output, expected, golden.name)
     }
 
-    /// A scope name formatted from an index is refused at the name, as TensorFlow 1 refuses the name it gives.
+    /// A scope's, a layer's and a variable's name formatted from the index, inside a repeat: refused at the
+    /// name where TensorFlow 1 refuses the name it gives.
     @Test func formattedNamesTensorFlowRefusesAreLocatedErrors() throws {
         let names = try #require(LoopCase.index?.formattedNames)
         #expect(names.contains { !$0.accepted } && names.contains { $0.accepted })
         for name in names {
-            let text = """
+            // Each step, whether TensorFlow accepts its name, and the column of the name.
+            let steps = [("scope: \"\(name.format)\"\n            do:\n              - dense: {units: 3}", name.accepted, 20),
+                         ("dense: {units: 3, name: \"\(name.format)\"}", name.layerAccepted, 37),
+                         ("variable: {name: \"\(name.format)\", shape: [1]}", name.variableAccepted, 30)]
+            for (step, accepted, column) in steps {
+                let text = """
+                spec: 1
+                model: Formatted
+                inputs:
+                  x: [2, 3]
+                forward:
+                  - scope: outer
+                    do:
+                      - repeat: {count: 2, index: i}
+                        do:
+                          - \(step)
+                """
+                let errors = try Self.diagnostics(of: text).filter { $0.severity == .error }
+                if accepted {
+                    #expect(errors.isEmpty, "\(step): \(errors)")
+                } else {
+                    #expect(errors.count == 1 && errors[0].location.line == 10 && errors[0].location.column == column,
+                            "\(step): \(errors)")
+                }
+            }
+        }
+        // An index that is not an enclosing repeat's, and braces outside any repeat, are refused.
+        let outside = try Self.diagnostics(of: """
             spec: 1
             model: Formatted
             inputs:
@@ -143,18 +178,10 @@ struct LoopCase: Decodable, Sendable, CustomStringConvertible {
                 do:
                   - repeat: {count: 2, index: i}
                     do:
-                      - scope: "\(name.format)"
-                        do:
-                          - dense: {units: 3}
-            """
-            let diagnostics = try Self.diagnostics(of: text)
-            let errors = diagnostics.filter { $0.severity == .error }
-            if name.accepted {
-                #expect(errors.isEmpty, "\(name.format): \(errors)")
-            } else {
-                #expect(errors.count == 1 && errors[0].location.line == 10 && errors[0].location.column == 20,
-                        "\(name.format): \(errors)")
-            }
-        }
+                      - dense: {units: 3, name: "fc_{j}"}
+                  - dense: {units: 3, name: "fc_{i}"}
+            """).filter { $0.severity == .error }.map(\.message)
+        #expect(outside.count == 2, "\(outside)")
+        #expect(outside.first?.contains("'{j}' in the layer name 'fc_{j}' is not the index of an enclosing repeat") == true, "\(outside)")
     }
 }

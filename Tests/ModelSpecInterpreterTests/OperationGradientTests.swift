@@ -39,7 +39,9 @@ import Testing
 
     static let outcome: Outcome = {
         var outcome = Outcome()
-        for golden in SpecOperationCase.all where golden.steps != nil && !golden.inputs.isEmpty {
+        // Cases of float and int32 inputs (int64 and bool inputs have no gradient to check).
+        for golden in SpecOperationCase.all where golden.steps != nil && !golden.inputs.isEmpty
+            && golden.inputs.allSatisfy({ $0.dtype == nil || $0.dtype == "int32" }) {
             do {
                 let (model, _) = try SpecOperationGoldenTests.check(try golden.specText())
                 // Integer inputs (labels, ids) are given as IndexTensors, as SpecOperationGoldenTests does,

@@ -18,6 +18,20 @@ import Testing
 }
 
 extension RuntimeOperationsTests {
+    /// Every operation whose declaration computes in its operands' dtype has integer (or element) functions,
+    /// and none more: the checker lets integers reach exactly these.
+    @Test func everyOperationTakingIntegersHasIntegerFunctions() {
+        // Those computing in their operands' dtype, unless they refuse integers (divide: TensorFlow makes float64;
+        // image.resize takes them with method nearest).
+        let takingIntegers = Set(OperationDeclaration.all.filter { declaration in
+            declaration.operands == .none || declaration.types.operands.contains { $0 == .numbers || $0 == .any }
+                && (try? declaration.resultTypes(.int32, ["method": .name("nearest")], count: 1)) != nil
+        }.map(\.name))
+        let bound = TypedOperations.integerOperations.union(TypedOperations.elementOperations)
+        #expect(takingIntegers.subtracting(bound).isEmpty, "no integer function: \(takingIntegers.subtracting(bound).sorted())")
+        #expect(bound.subtracting(takingIntegers).isEmpty, "integer functions of operations that refuse integers: \(bound.subtracting(takingIntegers).sorted())")
+    }
+
     /// An operand read as indices takes the integer tensor given for it, not its float copy.
     @Test func indexOperandsTakeTheIntegerTensorsGiven() throws {
         let (model, _) = try SpecOperationGoldenTests.check("""
@@ -38,7 +52,7 @@ extension RuntimeOperationsTests {
         let values = ["table": table, "ids": Tensor([0, 0])]
         let truncated = try RuntimeOperations.run(operation, values, params: [:]).map(\.floats)
         #expect(truncated[0].scalars == [0, 1, 0, 1])
-        let given = try RuntimeOperations.run(operation, values, indices: ["ids": IndexTensor([3, 1])], params: [:]).map(\.floats)
+        let given = try RuntimeOperations.run(operation, values, typed: ["ids": .int32(IndexTensor([3, 1]))], params: [:]).map(\.floats)
         #expect(given[0].scalars == [30, 31, 10, 11])
     }
 }

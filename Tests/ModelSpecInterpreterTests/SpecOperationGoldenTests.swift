@@ -11,7 +11,7 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
     struct Input: Decodable, Sendable {
         let name: String
         let file: String
-        /// `int32` for an integer input (an `.npy` of int32), else float32.
+        /// `int32`, `int64` or `bool` for an input of that dtype (an `.npy` of it), else float32.
         let dtype: String?
     }
 
@@ -22,8 +22,10 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
     let spec: String?
     let inputs: [Input]
     let output: String
-    /// The output holds integers or booleans (an int32 `.npy`, bool as 0 and 1), compared exactly.
+    /// The output holds integers or booleans, compared exactly.
     let exact: Bool?
+    /// TensorFlow's dtype of the output (`float32`, `int32`, `int64`, `bool`), which the interpreter's must be.
+    let dtype: String?
 
     var description: String { name }
 
@@ -43,7 +45,19 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
         try NumPy.readIndexTensor(contentsOf: Self.directory.appendingPathComponent(file))
     }
 
-    /// The float and integer inputs, by name.
+    /// An `.npy` file of the case, as it is.
+    func array(_ file: String) throws -> NpyArray {
+        try NumPy.read(contentsOf: Self.directory.appendingPathComponent(file))
+    }
+
+    /// Every input as the interpreter's value of its dtype, by name.
+    func typedInputs() throws -> [String: InterpretedValue] {
+        var values: [String: InterpretedValue] = [:]
+        for input in inputs { values[input.name] = try array(input.file).value }
+        return values
+    }
+
+    /// The float and int32 inputs, by name (the cases without int64 or bool inputs).
     func inputValues() throws -> (floats: [String: Tensor], integers: [String: IndexTensor]) {
         var floats: [String: Tensor] = [:], integers: [String: IndexTensor] = [:]
         for input in inputs {
@@ -61,8 +75,7 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
         if !inputs.isEmpty {
             lines.append("inputs:")
             for input in inputs {
-                let shape = try (input.dtype == nil ? tensor(input.file).shape : indices(input.file).shape)
-                    .map(String.init).joined(separator: ", ")
+                let shape = try array(input.file).shape.map(String.init).joined(separator: ", ")
                 lines.append(input.dtype.map { "  \(input.name): {shape: [\(shape)], dtype: \($0)}" } ?? "  \(input.name): [\(shape)]")
             }
         }
@@ -93,17 +106,25 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
     @Test("each case's spec gives TensorFlow's output, and the tracer its shape", arguments: SpecOperationCase.all)
     func matchesTensorFlow(_ golden: SpecOperationCase) throws {
         let (model, compiler) = try Self.check(try golden.specText())
-        let (inputs, integers) = try golden.inputValues()
-        let shapes = inputs.mapValues(\.shape).merging(integers.mapValues(\.shape)) { a, _ in a }
-        let traced = compiler.manifest(of: model, inputs: shapes.mapValues { $0.map(Optional.some) })
+        let inputs = try golden.typedInputs()
+        let traced = compiler.manifest(of: model, inputs: inputs.mapValues { $0.shape.map(Optional.some) })
         #expect(traced.diagnostics.isEmpty, "\(traced.diagnostics)")
-        let outputs = try InterpretedModel(model)(inputs, indices: integers)
+        let output = try #require(try InterpretedModel(model).call(values: inputs).first)
+        if let dtype = golden.dtype {
+            let expected: ValueKind = switch dtype {
+            case "int32": .int32
+            case "int64": .int64
+            case "bool": .bool
+            default: .float
+            }
+            #expect(output.kind == expected, "\(golden.name): \(output.kind), TensorFlow's is \(dtype)")
+        }
         if golden.exact == true {
-            let expected = try golden.indices(golden.output)
+            let expected = try golden.array(golden.output)
             #expect(traced.outputShapes.first?.map(\.size) == expected.shape.map(Optional.some), "traced shape \(traced.outputShapes)")
-            #expect(outputs[0].shape == expected.shape)
-            #expect(outputs[0].scalars == expected.scalars.map(Float.init), "\(golden.name): integers differ")
+            #expect(output == expected.value, "\(golden.name): \(output) differs from TensorFlow's \(expected)")
         } else {
+            let outputs = [output.floats]
             let expected = try golden.tensor(golden.output)
             #expect(traced.outputShapes.first?.map(\.size) == expected.shape.map(Optional.some), "traced shape \(traced.outputShapes)")
             expectClose(outputs[0], expected, golden.name)
@@ -140,5 +161,17 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
             }
         }
         return names
+    }
+}
+
+extension NpyArray {
+    /// The interpreter's value of the array's dtype.
+    var value: InterpretedValue {
+        switch self {
+        case let .float32(x): .float(x)
+        case let .int32(x): .int32(x)
+        case let .int64(x): .int64(x)
+        case let .bool(x): .bool(x)
+        }
     }
 }

@@ -90,7 +90,8 @@ extension NodeReader {
             return TensorLiteral(shape: [], scalars: [.literal(value ? 1 : 0)], isBoolean: true)
         }
         if node.scalar != nil {
-            return doubleExpr(node, what).map { TensorLiteral(shape: [], scalars: [$0]) }
+            let isInteger = paramReference(node).map { params[$0]?.type == .int || templateConstants[$0] == .int } ?? (node.scalar?.int != nil)
+            return doubleExpr(node, what).map { TensorLiteral(shape: [], scalars: [$0], isInteger: isInteger) }
         }
         guard let items = node.sequence else {
             error(node, "\(what) must be a number, a list of numbers or a $param, not \(node.kindDescription)")
@@ -110,6 +111,6 @@ extension NodeReader {
             parts.append(part)
         }
         return TensorLiteral(shape: [items.count] + (parts.first?.shape ?? []), scalars: parts.flatMap(\.scalars),
-                             isBoolean: parts.first?.isBoolean ?? false)
+                             isBoolean: parts.first?.isBoolean ?? false, isInteger: parts.allSatisfy(\.isInteger))
     }
 }

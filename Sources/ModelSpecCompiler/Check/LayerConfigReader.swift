@@ -4,8 +4,9 @@ import TFNaming
 extension NodeReader {
     /// Reads a layer's arguments by its declaration (``LayerKind``). Returns the
     /// config, and for the functional form the `input` node if one was given.
+    /// - Parameter formattedName: the name is a ``NameFormat`` the caller reads (a layer step inside `repeat`).
     mutating func layerConfig(
-        _ kind: LayerKind, _ node: YAMLNode?, form: LayerForm, at location: YAMLNode
+        _ kind: LayerKind, _ node: YAMLNode?, form: LayerForm, at location: YAMLNode, formattedName: Bool = false
     ) -> (config: LayerConfig, input: YAMLNode?)? {
         var config = LayerConfig(kind: kind, form: form)
         var entries: [YAMLMappingEntry] = []
@@ -24,6 +25,8 @@ extension NodeReader {
             let value = entry.value
             switch key {
             case "trainable": config.trainable = bool(value, "trainable") ?? true
+            case "name" where formattedName:
+                break
             case "name":
                 config.name = string(value, "name")
                 if let name = config.name { requireTensorFlowName(name, "layer name", at: value) }

@@ -72,8 +72,8 @@ extension StepChecker {
             attributes[key] = .int(.literal(mask))
         }
         guard let declaration = OperationDeclaration.named["strided_slice"] else { return nil }
-        let operation = MathOperation(declaration: declaration, operands: [.value(base)], attributes: attributes)
-        guard let types = resultTypes(operation, count: 1, at: node.location) else { return nil }
+        var operation = MathOperation(declaration: declaration, operands: [.value(base)], attributes: attributes)
+        guard let types = resultTypes(&operation, count: 1, at: node.location) else { return nil }
         let name = values.freshName()
         values.define(name, .init(location: node.location, origin: "the slice '\(text)'", warnIfUnused: false, isBound: false, dtype: types[0]))
         values.markUsed(base)

@@ -91,7 +91,7 @@ struct SpecChecker {
             reader: reader, style: style, layers: layerTable,
             templateNames: Set(templates.map(\.name)).union(failedTemplates), failedLayers: failedLayers,
             inputs: inputs.map { ($0.name, $0.location) } + failedInputs,
-            inputTypes: Dictionary(inputs.map { ($0.name, $0.isIndices ? $0.dtype : .float32) }, uniquingKeysWith: { first, _ in first }))
+            inputTypes: Dictionary(inputs.map { ($0.name, ValueKind($0.dtype) == .float ? .float32 : $0.dtype) }, uniquingKeysWith: { first, _ in first }))
         stepChecker.rootIsCallersScope = nested
         for weight in weights {
             stepChecker.values.define(weight.name, .init(location: weight.location, origin: "variable '\(weight.name)'", warnIfUnused: true, isBound: true))

@@ -114,17 +114,18 @@ struct StepChecker {
         if opName == "repeat" || opName == "if" {
             return controlBlock(opName, arguments, modifiers, node, location)
         }
-        guard let (operation, inputs, resultCount, origin) = operation(opName, arguments, modifiers, node, location) else {
+        guard var (operation, inputs, resultCount, origin) = operation(opName, arguments, modifiers, node, location) else {
             defineAfterFailure(opName, arguments, modifiers["as"], location)
             return nil
         }
         for input in inputs { values.markUsed(input) }
         var types = Array(repeating: DType.float32, count: resultCount)
-        if case let .math(math) = operation {
-            guard let given = resultTypes(math, count: resultCount, at: location) else {
+        if case var .math(math) = operation {
+            guard let given = resultTypes(&math, count: resultCount, at: location) else {
                 defineAfterFailure(opName, arguments, modifiers["as"], location)
                 return nil
             }
+            operation = .math(math)
             types = given
         }
         // Results: bound by `as:`, else a generated name (variables bind their own name).
@@ -371,20 +372,27 @@ struct StepChecker {
             reader.error(node, "variable needs a 'shape', such as [features, $units] ([] for a scalar)")
             return nil
         }
-        guard let name = reader.stringExpr(nameNode, "the variable name"), let shape = reader.shape(shapeNode, "shape") else {
+        // Inside a repeat, a name with braces is formatted from the loop indices (`"w_{i}"`).
+        var format: NameFormat?
+        if !loopIndices.isEmpty, let text = nameNode.scalar?.text, text.contains(where: { $0 == "{" || $0 == "}" }) {
+            guard let read = nameFormat(nameNode, text, "variable name") else { return nil }
+            format = read
+        }
+        guard let name = format.map({ .literal($0.description) }) ?? reader.stringExpr(nameNode, "the variable name"),
+              let shape = reader.shape(shapeNode, "shape") else {
             return nil
         }
         if case let .literal(text) = name, text.isEmpty || text.contains("/") {
             reader.error(nameNode, "a variable name must be non-empty and without '/'; put it in a scope instead")
             return nil
         }
-        if case let .literal(text) = name, !reader.requireTensorFlowName(text, "variable name", at: nameNode) { return nil }
+        if format == nil, case let .literal(text) = name, !reader.requireTensorFlowName(text, "variable name", at: nameNode) { return nil }
         let dtype = node["dtype"].flatMap { reader.dtype($0) }
         let initializer = node["initializer"].flatMap { reader.initializer($0, defaults: .compatV1) }
         let regularizer = node["regularizer"].flatMap { reader.regularizer($0) }
         let trainable = node["trainable"].flatMap { reader.bool($0, "trainable") } ?? true
         return VariableDeclaration(name: name, shape: shape, dtype: dtype, initializer: initializer,
-                                   regularizer: regularizer, trainable: trainable)
+                                   regularizer: regularizer, trainable: trainable, nameFormat: format)
     }
 
     private mutating func getOrCreateLayer(_ node: YAMLNode) -> (Operation, [String], Int, String)? {
@@ -415,8 +423,15 @@ struct StepChecker {
     }
 
     private mutating func functionalLayer(_ kind: LayerKind, _ arguments: YAMLNode?, _ at: YAMLNode) -> (Operation, [String], Int, String)? {
-        guard let (config, inputNode) = reader.layerConfig(kind, arguments, form: .functional, at: at) else { return nil }
-        if config.name == nil, config.reuse == .inherit, scopeDepth == 0, !rootIsCallersScope, kind.hasVariables {
+        // Inside a repeat, a name with braces is formatted from the loop indices (`"fc_{i}"`).
+        var format: NameFormat?
+        if !loopIndices.isEmpty, let nameNode = arguments?["name"], let text = nameNode.scalar?.text, text.contains(where: { $0 == "{" || $0 == "}" }) {
+            guard let read = nameFormat(nameNode, text, "layer name") else { return nil }
+            format = read
+        }
+        guard var (config, inputNode) = reader.layerConfig(kind, arguments, form: .functional, at: at, formattedName: format != nil) else { return nil }
+        config.nameFormat = format
+        if config.name == nil, config.nameFormat == nil, config.reuse == .inherit, scopeDepth == 0, !rootIsCallersScope, kind.hasVariables {
             reader.diagnostics.warning(at.location, "auto-named \(kind.name) outside any variable scope: TensorFlow's counter for it never resets there, so every call makes new variables (\(kind.name), then \(kind.name)_1, ...); put it inside a 'scope' or give it a name")
         }
         if let training = config.training, training == .callFlag {

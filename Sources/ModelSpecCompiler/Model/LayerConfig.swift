@@ -12,6 +12,9 @@ public struct LayerConfig: Hashable, Sendable {
     public var trainable: Bool = true
     /// The explicit `name`.
     public var name: String?
+    /// A name formatted from loop indices (`"fc_{i}"`, a functional layer inside `repeat`), which stands
+    /// for `name` at each iteration.
+    public var nameFormat: NameFormat?
     /// `reuse` (functional legacy forms only).
     public var reuse: Reuse = .inherit
     /// The training flag passed to the layer: `nil` means the default, which is
@@ -21,6 +24,14 @@ public struct LayerConfig: Hashable, Sendable {
     public init(kind: LayerKind, form: LayerForm) {
         self.kind = kind
         self.form = form
+    }
+
+    /// The layer with its name formatted from the loop indices' values (itself without a format).
+    public func named(_ indices: [String: Int]) -> LayerConfig {
+        guard let nameFormat else { return self }
+        var named = self
+        named.name = nameFormat.formatted(indices)
+        return named
     }
 
     /// Whether a recurrent layer returns its final state after its output (`return_state`).

@@ -78,6 +78,16 @@ public struct VariableDeclaration: Hashable, Sendable {
     public var initializer: Initializer?
     public var regularizer: Regularizer?
     public var trainable: Bool
+    /// A name formatted from loop indices (`"w_{i}"`, inside `repeat`), which stands for `name` at each iteration.
+    public var nameFormat: NameFormat? = nil
+
+    /// The declaration with its name formatted from the loop indices' values (itself without a format).
+    public func named(_ indices: [String: Int]) -> VariableDeclaration {
+        guard let nameFormat else { return self }
+        var named = self
+        named.name = .literal(nameFormat.formatted(indices))
+        return named
+    }
 }
 
 /// A layer of the spec's `layers:`: made once when the model is made.

@@ -59,11 +59,18 @@ public struct TensorLiteral: Hashable, Sendable {
     public var scalars: [Expr<Double>]
     /// Written as `true` and `false` (a bool constant).
     public var isBoolean: Bool
+    /// Written as integers only (`1`, `[2, -3]`, an `Int` `$param`), as a Python int is: it may
+    /// take an integer dtype.
+    public var isInteger: Bool
+    /// The dtype it is converted to as an operand (the other operands', as TensorFlow's
+    /// `convert_to_tensor` converts a Python number), set by the checker; float32 until then.
+    public var dtype: DType = .float32
 
-    public init(shape: [Int], scalars: [Expr<Double>], isBoolean: Bool = false) {
+    public init(shape: [Int], scalars: [Expr<Double>], isBoolean: Bool = false, isInteger: Bool = false) {
         self.shape = shape
         self.scalars = scalars
         self.isBoolean = isBoolean
+        self.isInteger = isInteger && !isBoolean
     }
 
     public func evaluated(_ params: [String: Literal]) throws -> TensorValue {
@@ -211,6 +218,9 @@ public struct MathOperation: Sendable {
     public var attributes: [String: AttributeValue]
     /// How many values the step makes.
     public var resultCount = 1
+    /// The dtype its operands share, which it computes in (``ValueTypes/sharesDtype(_:)``): the runtime
+    /// function is the one of this dtype's type; float32 when no operand shares one. Set by the checker.
+    public var operandType: DType = .float32
 
     public var name: String { declaration.name }
 

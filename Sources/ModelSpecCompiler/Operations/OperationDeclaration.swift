@@ -80,14 +80,14 @@ public struct OperationDeclaration: Sendable {
         try count?(attributes, bound) ?? resultCount
     }
 
-    /// The dtypes of a step's results from its operands' dtypes; each result has the first's
-    /// when the rule gives one for several.
-    public func resultTypes(_ operands: [DType?], _ attributes: [String: AttributeValue], count: Int) throws -> [DType] {
+    /// The dtypes of a step's results from the dtype its operands share (``MathOperation/operandType``); each
+    /// result has the first's when the rule gives one for several.
+    public func resultTypes(_ shared: DType, _ attributes: [String: AttributeValue], count: Int) throws -> [DType] {
         var given = attributes
         for attribute in self.attributes where given[attribute.name] == nil {
             if case let .dtype(dtype)? = attribute.defaultValue { given[attribute.name] = .dtype(dtype) }
         }
-        let types = try self.types.results(operands, given)
+        let types = try self.types.results(shared, given)
         return (0..<count).map { $0 < types.count ? types[$0] : types.first ?? .float32 }
     }
 
@@ -248,13 +248,14 @@ public struct SwiftCall: Sendable {
     /// type the generator converts it (`try cast(..., to: IndexTensor.self)`).
     public enum Returns: Hashable, Sendable {
         case kind(ValueKind)
-        /// The runtime type of the operand at this position (`identity`, `where`'s `x`).
-        case operand(Int)
+        /// The runtime type of the dtype its operands share (``MathOperation/operandType``): `add` of two
+        /// `IndexTensor`s returns an `IndexTensor`, `reshape` of a `BoolTensor` a `BoolTensor`.
+        case shared
     }
 
     /// The runtime function (`reduceMax`); nil when the call is written otherwise (identity).
     public let function: String?
-    public var returns: Returns = .kind(.float)
+    public var returns: Returns = .shared
     public let throwing: Bool
     /// Operands as one array argument (`concat([a, b], axis: 1)`) rather than one argument each.
     public let operandsAsArray: Bool

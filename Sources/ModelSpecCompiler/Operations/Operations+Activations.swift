@@ -1,7 +1,7 @@
 extension OperationDeclaration {
     static let activations: [OperationDeclaration] = [
-        elementwise("relu", tensorflow: "tf.nn.relu", swift: "relu"),
-        elementwise("relu6", tensorflow: "tf.nn.relu6", swift: "relu6"),
+        elementwise("relu", tensorflow: "tf.nn.relu", swift: "relu", types: .numbers),
+        elementwise("relu6", tensorflow: "tf.nn.relu6", swift: "relu6", types: .numbers),
         elementwise("elu", tensorflow: "tf.nn.elu", swift: "elu"),
         elementwise("tanh", tensorflow: "tf.math.tanh", swift: "tanh"),
         elementwise("sigmoid", tensorflow: "tf.math.sigmoid", swift: "sigmoid"),
@@ -10,11 +10,11 @@ extension OperationDeclaration {
         elementwise("selu", tensorflow: "tf.nn.selu", swift: "selu"),
         elementwise("swish", tensorflow: "tf.nn.silu", swift: "swish"),
         OperationDeclaration("identity", tensorflow: "tf.identity", operands: .one, result: "the input's",
-                             swift: SwiftCall.custom(nil) { operands, _, _ in operands[0] }.returning(.operand(0)),
+                             swift: SwiftCall.custom(nil) { operands, _, _ in operands[0] },
                              types: .sameAsOperand) { shapes, _ in shapes[0] },
         elementwise("leaky_relu", tensorflow: "tf.nn.leaky_relu", swift: "leakyRelu", attributes: [
             AttributeDeclaration("alpha", .float, .defaultValue(.float(0.2)), swift: "alpha"),
-        ]),
+        ], types: .converted),
         elementwise("gelu", tensorflow: "tf.nn.gelu", swift: "gelu", attributes: [
             AttributeDeclaration("approximate", .bool, .defaultValue(.bool(false)), swift: "approximate"),
         ]),

@@ -6,8 +6,8 @@ extension OperationDeclaration {
         comparison("greater_equal", tensorflow: "tf.math.greater_equal", swift: "greaterEqual"),
         comparison("less", tensorflow: "tf.math.less", swift: "less"),
         comparison("less_equal", tensorflow: "tf.math.less_equal", swift: "lessEqual"),
-        comparison("equal", tensorflow: "tf.math.equal", swift: "equal"),
-        comparison("not_equal", tensorflow: "tf.math.not_equal", swift: "notEqual"),
+        comparison("equal", tensorflow: "tf.math.equal", swift: "equal", operands: .any),
+        comparison("not_equal", tensorflow: "tf.math.not_equal", swift: "notEqual", operands: .any),
         OperationDeclaration("logical_and", tensorflow: "tf.math.logical_and", operands: .two([]), result: "NumPy broadcasting",
                              swift: SwiftCall.call("logicalAnd").returning(.kind(.bool)), types: .logical) { shapes, _ in
             try ShapeRules.broadcast(shapes[0], shapes[1], op: "logical_and")
@@ -21,22 +21,22 @@ extension OperationDeclaration {
             shapes[0]
         },
         OperationDeclaration("where", tensorflow: "tf.where", operands: .three(["condition", "x", "y"]), result: "the three broadcast (TensorFlow 2's `tf.where`)",
-                             swift: SwiftCall.call("select").returning(.operand(1)), types: selection) { shapes, _ in
+                             swift: .call("select"), types: selection) { shapes, _ in
             try ShapeRules.broadcast(ShapeRules.broadcast(shapes[0], shapes[1], op: "where"), shapes[2], op: "where")
         },
     ]
 
-    /// Two numbers compared elementwise with broadcasting: a bool tensor.
-    private static func comparison(_ name: String, tensorflow: String, swift function: String) -> OperationDeclaration {
+    /// Two numbers (for `equal` and `not_equal`, two values of any dtype) compared elementwise with
+    /// broadcasting: a bool tensor.
+    private static func comparison(_ name: String, tensorflow: String, swift function: String,
+                                   operands: ValueTypes.Operand = .numbers) -> OperationDeclaration {
         OperationDeclaration(name, tensorflow: tensorflow, operands: .two([]), result: "NumPy broadcasting",
-                             swift: SwiftCall.call(function).returning(.kind(.bool)), types: .comparison) { shapes, _ in
+                             swift: SwiftCall.call(function).returning(.kind(.bool)), types: .comparison(operands)) { shapes, _ in
             try ShapeRules.broadcast(shapes[0], shapes[1], op: name)
         }
     }
 
-    /// `where(condition, x, y)`: a bool condition; integers when `x` and `y` are both integers, else float32.
-    private static let selection = ValueTypes(operands: [.booleans, .result], results: { types, _ in
-        let values = types.dropFirst().compactMap { $0 }
-        return [values.count == 2 && values.allSatisfy { ValueKind($0) == .integer } ? values[0] : .float32]
-    }, differentiable: true, description: "`x`'s and `y`'s when both are integers, else float32")
+    /// `where(condition, x, y)`: a bool condition; `x` and `y` of one dtype, the result's.
+    private static let selection = ValueTypes(operands: [.booleans, .any], results: { shared, _ in [shared] },
+                                              differentiable: true, description: "`x`'s and `y`'s (one dtype)")
 }

@@ -14,7 +14,7 @@ extension OperationDeclaration {
         OperationDeclaration("cast", tensorflow: "tf.cast", operands: .one, attributes: [
             AttributeDeclaration("dtype", .dtype([.float32, .int32, .int64, .bool]), .required, swift: nil),
         ], result: "the input's; floats to integers truncated toward zero, numbers to bool by being nonzero",
-           swift: SwiftCall.custom("cast") { operands, _, _ in operands[0] }.returning(.operand(0)),
+           swift: SwiftCall.custom("cast") { operands, _, _ in operands[0] },
            types: .attribute("dtype", operands: [.any], differentiable: true)) { shapes, _ in shapes[0] },
     ]
 
@@ -30,9 +30,11 @@ extension OperationDeclaration {
         if dtype != .bool, literal.isBoolean {
             throw TypeMismatch("constant of dtype \(dtype.rawValue) takes numbers, not true and false (use dtype: bool)")
         }
-        if ValueKind(dtype) == .integer {
-            for case let .literal(number) in literal.scalars where number.rounded() != number || Swift.abs(number) >= 2_147_483_648 {
-                throw TypeMismatch("constant of dtype \(dtype.rawValue) takes integers (of int32's range here), not \(number)")
+        if ValueKind(dtype).isInteger {
+            // 2^31 and 2^63: the first magnitudes outside the range.
+            let bound = dtype == .int32 ? 2_147_483_648.0 : 9_223_372_036_854_775_808.0
+            for case let .literal(number) in literal.scalars where number.rounded() != number || number >= bound || number < -bound {
+                throw TypeMismatch("constant of dtype \(dtype.rawValue) takes integers of \(dtype.rawValue)'s range, not \(number)")
             }
         }
         return [dtype]

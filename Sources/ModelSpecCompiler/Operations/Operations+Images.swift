@@ -8,7 +8,7 @@ extension OperationDeclaration {
             AttributeDeclaration("align_corners", .bool, .defaultValue(.bool(false)), swift: "alignCorners"),
             AttributeDeclaration("half_pixel_centers", .bool, .defaultValue(.bool(false)),
                                  swift: "halfPixelCenters"),
-        ], result: "NHWC: `[batch, size[0], size[1], channels]`", swift: .call("resizeImages")) { shapes, arguments in
+        ], result: "NHWC: `[batch, size[0], size[1], channels]`", swift: .call("resizeImages"), types: resizeTypes) { shapes, arguments in
             let input = shapes[0]
             guard input.count == 4 else { throw ShapeMismatch(message: "image.resize needs an NHWC input of rank 4, but got shape \(input.shapeDescription)") }
             let size = try arguments.ints("size") ?? []
@@ -21,4 +21,13 @@ extension OperationDeclaration {
             return [input[0], .known(size[0]), .known(size[1]), input[3]]
         },
     ]
+
+    /// Nearest-neighbour resizing picks pixels, so it keeps integers; TensorFlow's bilinear resize of
+    /// integers computes in float32, which a cast before it says.
+    private static let resizeTypes = ValueTypes(operands: [.numbers], results: { shared, attributes in
+        if ValueKind(shared).isInteger, attributes["method"] != .name("nearest") {
+            throw TypeMismatch("image.resize: bilinear resizing of \(shared.rawValue) computes in float32 (TensorFlow returns float32); cast the images to float32 first, such as cast: {input: x, dtype: float32}, or use method: nearest, which keeps \(shared.rawValue)")
+        }
+        return [shared]
+    }, differentiable: true, description: "the input's (bilinear: float32 only)")
 }

@@ -8,7 +8,7 @@ extension OperationDeclaration {
         OperationDeclaration("nn.conv2d", tensorflow: "tf.nn.conv2d", operands: .two(["input", "filters"]),
                              attributes: windowAttributes(window: nil, dilations: true),
                              result: "NHWC, filters `[height, width, in, out]`: `[batch, out height, out width, out]`",
-                             swift: .call("nnConv2d")) { shapes, arguments in
+                             swift: .call("nnConv2d"), types: .floatHere) { shapes, arguments in
             try windowShape("nn.conv2d", shapes, arguments, depthwise: false)
         },
         OperationDeclaration("nn.depthwise_conv2d", tensorflow: "tf.nn.depthwise_conv2d", operands: .two(["input", "filter"]),
@@ -20,7 +20,7 @@ extension OperationDeclaration {
         OperationDeclaration("nn.max_pool2d", tensorflow: "tf.nn.max_pool2d", operands: .one,
                              attributes: windowAttributes(window: "ksize", dilations: false),
                              result: "NHWC: `[batch, out height, out width, channels]`",
-                             swift: .call("nnMaxPool2d")) { shapes, arguments in
+                             swift: .call("nnMaxPool2d"), types: .floatHere) { shapes, arguments in
             try windowShape("nn.max_pool2d", shapes, arguments, depthwise: false)
         },
         OperationDeclaration("nn.avg_pool2d", tensorflow: "tf.nn.avg_pool2d", operands: .one, attributes: [

@@ -10,7 +10,7 @@ extension OperationDeclaration {
         OperationDeclaration("moments", tensorflow: "tf.nn.moments", operands: .one, attributes: [
             AttributeDeclaration("axes", .ints, .required, swift: "axes"),
             AttributeDeclaration("keepdims", .bool, .defaultValue(.bool(false)), swift: "keepDims"),
-        ], results: ["mean", "variance"], result: "each reduced", swift: .call("moments")) { shapes, arguments in
+        ], results: ["mean", "variance"], result: "each reduced", swift: .call("moments"), types: .numbers) { shapes, arguments in
             let reduced = try ShapeRules.reduce(shapes[0], axes: arguments.ints("axes"), keepDims: arguments.bool("keepdims"), op: "moments")
             return [reduced, reduced]
         },
@@ -31,7 +31,7 @@ extension OperationDeclaration {
         ], result: "the axis removed; the axis must have entries", swift: SwiftCall.custom(function) { operands, arguments, function in
                // The runtime's default axis is the last; TensorFlow's (axis=None) the first.
                "try \(function)(" + (operands + (arguments.isEmpty ? ["axis: 0"] : arguments)).joined(separator: ", ") + ")"
-           }.returning(.kind(.integer)),
+           }.returning(.kind(.int32)),
            types: .attribute("output_type", differentiable: false)) { shapes, arguments in
             let axis = try ShapeRules.axis(arguments.int("axis"), rank: shapes[0].count, op: name, shape: shapes[0])
             if shapes[0][axis].size == 0 {

@@ -2,33 +2,33 @@ extension OperationDeclaration {
     static let shaping: [OperationDeclaration] = [
         OperationDeclaration("reshape", tensorflow: "tf.reshape", operands: .one, attributes: [
             AttributeDeclaration("shape", .shape, .required, swift: nil),
-        ], result: "the element counts must agree", swift: .call("reshape")) { shapes, arguments in
+        ], result: "the element counts must agree", swift: .call("reshape"), types: .sameAsOperand) { shapes, arguments in
             try ShapeRules.reshape(shapes[0], to: arguments.ints("shape") ?? [])
         },
         OperationDeclaration("expand_dims", tensorflow: "tf.expand_dims", operands: .one, attributes: [
             AttributeDeclaration("axis", .int, .required, swift: "axis"),
-        ], result: "a 1 inserted", swift: .call("expandDims")) { shapes, arguments in
+        ], result: "a 1 inserted", swift: .call("expandDims"), types: .sameAsOperand) { shapes, arguments in
             try ShapeRules.expandDims(shapes[0], axis: arguments.int("axis"))
         },
         OperationDeclaration("squeeze", tensorflow: "tf.squeeze", operands: .one, attributes: [
             AttributeDeclaration("axis", .ints, .optional("all size-1 dimensions"), swift: "axes"),
-        ], result: "the named dimensions must be 1", swift: .call("squeeze")) { shapes, arguments in
+        ], result: "the named dimensions must be 1", swift: .call("squeeze"), types: .sameAsOperand) { shapes, arguments in
             try ShapeRules.squeeze(shapes[0], axes: arguments.ints("axis") ?? [])
         },
         OperationDeclaration("concat", tensorflow: "tf.concat", operands: .many, attributes: [
             AttributeDeclaration("axis", .int, .required, swift: "axis"),
-        ], result: "same rank; other dimensions agree", swift: .call("concat", operandsAsArray: true)) { shapes, arguments in
+        ], result: "same rank; other dimensions agree", swift: .call("concat", operandsAsArray: true), types: .sameAsOperand) { shapes, arguments in
             try ShapeRules.concat(shapes, axis: arguments.int("axis"))
         },
         OperationDeclaration("stack", tensorflow: "tf.stack", operands: .many, attributes: [
             AttributeDeclaration("axis", .int, .defaultValue(.int(0)), swift: "axis"),
         ], result: "one shape for all; a dimension of their count inserted at `axis`",
-           swift: .call("stack", operandsAsArray: true)) { shapes, arguments in
+           swift: .call("stack", operandsAsArray: true), types: .sameAsOperand) { shapes, arguments in
             try stackShape(shapes, axis: arguments.int("axis"))
         },
         OperationDeclaration("tile", tensorflow: "tf.tile", operands: .one, attributes: [
             AttributeDeclaration("multiples", .ints, .required, swift: "multiples"),
-        ], result: "each dimension times its multiple", swift: .call("tile")) { shapes, arguments in
+        ], result: "each dimension times its multiple", swift: .call("tile"), types: .sameAsOperand) { shapes, arguments in
             try tileShape(shapes[0], multiples: arguments.ints("multiples") ?? [])
         },
         OperationDeclaration("pad", tensorflow: "tf.pad", operands: .one, attributes: [
@@ -36,22 +36,34 @@ extension OperationDeclaration {
             AttributeDeclaration("mode", .choice(["constant", "reflect", "symmetric"]), .defaultValue(.name("constant")), swift: "mode"),
             AttributeDeclaration("constant_values", .float, .defaultValue(.float(0)), swift: "constantValue"),
         ], result: "each dimension grown by its pair; `reflect` pads less than the size, `symmetric` at most the size",
-           swift: .call("pad")) { shapes, arguments in
+           swift: .call("pad"), types: padTypes) { shapes, arguments in
             try padShape(shapes[0], paddings: arguments.intLists("paddings"), mode: arguments.name("mode"))
         },
         OperationDeclaration("slice", tensorflow: "tf.slice", operands: .one, attributes: [
             AttributeDeclaration("begin", .ints, .required, swift: "begin"),
             AttributeDeclaration("size", .ints, .required, swift: "size"),
         ], result: "`size`, a -1 there taking the rest of the dimension; the slice must lie inside the input",
-           swift: .call("slice")) { shapes, arguments in
+           swift: .call("slice"), types: .sameAsOperand) { shapes, arguments in
             try sliceShape(shapes[0], begin: arguments.ints("begin") ?? [], size: arguments.ints("size") ?? [])
         },
         OperationDeclaration("transpose", tensorflow: "tf.transpose", operands: .one, attributes: [
             AttributeDeclaration("perm", .ints, .required, swift: "perm"),
-        ], result: "permuted", swift: .call("transpose")) { shapes, arguments in
+        ], result: "permuted", swift: .call("transpose"), types: .sameAsOperand) { shapes, arguments in
             try ShapeRules.transpose(shapes[0], perm: arguments.ints("perm") ?? [])
         },
     ]
+
+    /// `tf.pad` keeps the dtype; `constant_values` must be one of it (TensorFlow refuses `0.5` for int32).
+    private static let padTypes = ValueTypes(operands: [.any], results: { shared, attributes in
+        guard case let .float(.literal(value))? = attributes["constant_values"] else { return [shared] }
+        if ValueKind(shared).isInteger, value.rounded() != value {
+            throw TypeMismatch("pad: constant_values \(value) is not an integer, and the input is \(shared.rawValue) (TensorFlow cannot convert it)")
+        }
+        if shared == .bool, value != 0 {
+            throw TypeMismatch("pad: a bool input is padded with false; constant_values must be 0 here")
+        }
+        return [shared]
+    }, differentiable: true, description: "the input's")
 
     /// `tf.stack`: the operands agree in shape; their count is inserted at `axis` (in `-rank-1 ... rank`).
     private static func stackShape(_ shapes: [TracedShape], axis: Int) throws -> TracedShape {

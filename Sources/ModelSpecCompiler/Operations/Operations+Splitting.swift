@@ -8,7 +8,7 @@ extension OperationDeclaration {
                // A count or a list of sizes, told apart by the runtime's labels.
                let parts = arguments[0].hasPrefix("[") ? "sizes: " + arguments[0] : "count: " + arguments[0]
                return "try \(function)(" + ([operands[0], parts] + arguments.dropFirst()).joined(separator: ", ") + ")"
-           }, count: { attributes, bound in
+           }, types: .sameAsOperand, count: { attributes, bound in
             switch attributes["num_or_size_splits"] {
             case let .ints(sizes)?: return sizes.count
             case let .int(.literal(count))?:
@@ -27,7 +27,7 @@ extension OperationDeclaration {
             AttributeDeclaration("num", .int, .optional("the number of `as:` names"), swift: nil),
             AttributeDeclaration("axis", .int, .defaultValue(.int(0)), swift: "axis"),
         ], results: [], result: "N values (`as: [a, b, ...]`, or `as: parts` picked as `parts[i]`), the slices along `axis`, each without it; N is the dimension's size",
-           swift: .call("unstack"), count: { attributes, bound in
+           swift: .call("unstack"), types: .sameAsOperand, count: { attributes, bound in
             if case let .int(.literal(count))? = attributes["num"] {
                 guard count >= 0, count <= maximumValues else { throw TypeMismatch("unstack's num must be 0 to \(maximumValues), not \(count)") }
                 return count
@@ -53,7 +53,7 @@ extension OperationDeclaration {
             AttributeDeclaration("new_axis_mask", .int, .defaultValue(.int(0)), swift: "newAxisMask"),
             AttributeDeclaration("shrink_axis_mask", .int, .defaultValue(.int(0)), swift: "shrinkAxisMask"),
         ], result: "TensorFlow's: ranges clamped, indices inside their dimension; written as an operand `x[1:, ::-1, None, ..., 0]` (see slicing)",
-           swift: SwiftCall.call("stridedSlice").returning(.operand(0)), types: .sameAsOperand) { shapes, arguments in
+           swift: .call("stridedSlice"), types: .sameAsOperand) { shapes, arguments in
             try StridedSliceRule(arguments).shape(shapes[0])
         },
     ]

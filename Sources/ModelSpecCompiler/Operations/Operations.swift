@@ -10,15 +10,15 @@ extension OperationDeclaration {
 
     /// A function of each element of one tensor.
     static func elementwise(_ name: String, tensorflow: String, swift function: String,
-                            attributes: [AttributeDeclaration] = [], throwing: Bool = false) -> OperationDeclaration {
+                            attributes: [AttributeDeclaration] = [], throwing: Bool = false, types: ValueTypes = .float) -> OperationDeclaration {
         OperationDeclaration(name, tensorflow: tensorflow, operands: .one, attributes: attributes,
-                             result: "the input's", swift: .call(function, throwing: throwing)) { shapes, _ in shapes[0] }
+                             result: "the input's", swift: .call(function, throwing: throwing), types: types) { shapes, _ in shapes[0] }
     }
 
     /// A function of two tensors' elements, with NumPy broadcasting.
-    static func broadcasting(_ name: String, tensorflow: String, swift function: String) -> OperationDeclaration {
+    static func broadcasting(_ name: String, tensorflow: String, swift function: String, types: ValueTypes = .float) -> OperationDeclaration {
         OperationDeclaration(name, tensorflow: tensorflow, operands: .two([]), result: "NumPy broadcasting",
-                             swift: .call(function)) { shapes, _ in
+                             swift: .call(function), types: types) { shapes, _ in
             try ShapeRules.broadcast(shapes[0], shapes[1], op: name)
         }
     }
@@ -28,7 +28,7 @@ extension OperationDeclaration {
         OperationDeclaration(name, tensorflow: tensorflow, operands: .one, attributes: [
             AttributeDeclaration("axis", .ints, .optional("all"), swift: "axes"),
             AttributeDeclaration("keepdims", .bool, .defaultValue(.bool(false)), swift: "keepDims"),
-        ], result: "reduced", swift: .call(function)) { shapes, arguments in
+        ], result: "reduced", swift: .call(function), types: .numbers) { shapes, arguments in
             try ShapeRules.reduce(shapes[0], axes: arguments.ints("axis"), keepDims: arguments.bool("keepdims"), op: name)
         }
     }

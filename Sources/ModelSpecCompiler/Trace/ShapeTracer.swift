@@ -269,11 +269,13 @@ final class ShapeTracer {
                 scopes.exit()
                 return []
             case let .variable(declaration):
+                let declaration = declaration.named(frame.loopIndices)
                 guard let name = evaluate(declaration.name, frame, at: location),
                       let shape = evaluate(declaration.shape, of: name, frame, at: location) else { return nil }
                 getVariable(name, shape, declaration, instance, at: location)
                 return [shape.map(TracedDim.known)]
             case let .legacyLayer(config):
+                let config = config.named(frame.loopIndices)
                 if let name = config.name, !acceptsName(name, "layer name", at: location) { return nil }
                 var naming = LegacyLayerNaming(className: config.kind.baseName, name: config.name, functional: true, reuse: config.reuse, scopes: &scopes)
                 naming.enterCall(&scopes)

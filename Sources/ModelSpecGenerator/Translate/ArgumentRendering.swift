@@ -63,11 +63,21 @@ struct ArgumentRendering {
     /// Numbers written in a spec, as a runtime `Tensor`: `Tensor(0.5)`, `Tensor([1.0, 2.0])`,
     /// `try Tensor(shape: [2, 2], scalars: [...])`.
     func tensor(_ literal: TensorLiteral) -> String {
-        let scalars = literal.scalars.map(double)
+        let kind = ValueKind(literal.dtype)
+        let scalars: [String] = literal.scalars.map { scalar in
+            switch (kind, scalar) {
+            case (.float, _): return double(scalar)
+            case let (.bool, .literal(value)): return String(value != 0)
+            case let (_, .literal(value)): return String(Int(value))
+            // An Int parameter as the integer type; outside its range it wraps, as TensorFlow converts it.
+            case let (_, .param(name)): return "\(kind == .int64 ? "Int64" : "Int32")(truncatingIfNeeded: \(paramNames[name] ?? SwiftName.lowerCamel(name)))"
+            }
+        }
+        let type = kind.swiftType
         switch literal.shape.count {
-        case 0: return "Tensor(\(scalars.first ?? "0"))"
-        case 1: return "Tensor([\(scalars.joined(separator: ", "))])"
-        default: return "try Tensor(shape: \(SwiftLiteral.ints(literal.shape)), scalars: [\(scalars.joined(separator: ", "))])"
+        case 0 where kind != .bool: return "\(type)(\(scalars.first ?? "0"))"
+        case 1: return "\(type)([\(scalars.joined(separator: ", "))])"
+        default: return "try \(type)(shape: \(SwiftLiteral.ints(literal.shape)), scalars: [\(scalars.joined(separator: ", "))])"
         }
     }
 
@@ -134,7 +144,8 @@ struct ArgumentRendering {
     ///   - training: the Swift expression of the training flag, for layers that take one.
     ///   - form: which runtime API the call goes to (a functional step joined into a
     ///     convolution block is written as a configuration, `.legacyObject`).
-    func layerArguments(_ config: LayerConfig, training: String?, form: LayerForm) throws -> [String] {
+    ///   - name: the Swift expression of a name formatted from loop indices (`"fc_\(i)"`), in place of `config.name`.
+    func layerArguments(_ config: LayerConfig, training: String?, form: LayerForm, name formatted: String? = nil) throws -> [String] {
         let kind = config.kind
         var arguments: [String] = []
         for argument in kind.arguments(in: config.form) {
@@ -144,7 +155,7 @@ struct ArgumentRendering {
         }
         if form == .functional, let training, kind.takesTraining { arguments.append("training: \(training)") }
         if kind.hasVariables, !config.trainable { arguments.append("trainable: false") }
-        if form != .native, let name = config.name { arguments.append("name: \(SwiftLiteral.string(name))") }
+        if form != .native, let name = formatted ?? config.name.map(SwiftLiteral.string) { arguments.append("name: \(name)") }
         if form == .functional, kind.hasVariables, let reuse = reuse(config.reuse) { arguments.append("reuse: \(reuse)") }
         return arguments
     }

@@ -18,13 +18,11 @@ struct BodyTranslator {
     var names: ValueNames
     /// Variables created by `variable` steps that `assign` steps change: spec name -> Swift `Variable` name.
     var assignedVariables: [String: String] = [:]
-    /// Values that are `IndexTensor`s (integer inputs and results), by spec name.
-    var indexValues: Set<String> = []
+    /// The runtime type of each value that is not a `Tensor` (integer and bool inputs and results), by spec name.
+    var kinds: [String: ValueKind] = [:]
     /// Values bound to a Swift variable declared before their step (a loop's carried
     /// value, a conditional's result): their step assigns it (`x = ...`) instead of `let`.
     var assignedInPlace: Set<String> = []
-    /// Values that are `BoolTensor`s (comparisons), by spec name.
-    var boolValues: Set<String> = []
 
     /// The expression of the call context.
     var contextExpression: String { hasShim ? "tf.context" : "context" }
@@ -67,18 +65,27 @@ struct BodyTranslator {
     }
 
     /// A value as an operand: an integer or bool value where a `Tensor` is needed is cast (`tf.cast`), and a `Tensor`
-    /// where indices are needed (`indices: true`) is truncated to int32.
+    /// where indices are needed (`indices: true`) is truncated to int32; integers are indices as they are.
     mutating func operand(_ name: String, indices: Bool = false) -> String {
         switch (kind(of: name), indices) {
-        case (.integer, false), (.bool, _): "Tensor(\(value(name)))"
+        case (.int32, false), (.int64, false), (.bool, _): "Tensor(\(value(name)))"
         case (.float, true): "IndexTensor(truncating: \(value(name)))"
         default: value(name)
         }
     }
 
+    /// A value as the runtime type of `kind` (a nested model's input of that dtype), cast as `tf.cast` does.
+    mutating func converted(_ name: String, to wanted: ValueKind) -> String {
+        switch (wanted, kind(of: name)) {
+        case (.float, _): operand(name)
+        case let (wanted, had) where wanted == had: value(name)
+        default: "try cast(\(value(name)), to: \(wanted.swiftType).self)"
+        }
+    }
+
     /// The runtime type a value has.
-    private func kind(of name: String) -> ValueKind {
-        indexValues.contains(name) ? .integer : boolValues.contains(name) ? .bool : .float
+    func kind(of name: String) -> ValueKind {
+        kinds[name] ?? .float
     }
 
     mutating func value(_ name: String) -> String {
@@ -140,7 +147,8 @@ struct BodyTranslator {
         case let .recordScope(name):
             code.line("tf.recordScope(\(SwiftLiteral.string(name)))")
         case let .variable(declaration):
-            var call = "tf.variable(\(arguments.string(declaration.name)), shape: \(shape(declaration.shape))"
+            let name = declaration.nameFormat.map { formattedName($0) } ?? arguments.string(declaration.name)
+            var call = "tf.variable(\(name), shape: \(shape(declaration.shape))"
             if let dtype = declaration.dtype { call += ", dtype: .\(dtype.rawValue)" }
             if let initializer = declaration.initializer { call += ", initializer: \(arguments.initializer(initializer))" }
             if let regularizer = declaration.regularizer { call += ", regularizer: \(arguments.regularizer(regularizer))" }
@@ -155,7 +163,8 @@ struct BodyTranslator {
             }
         case let .legacyLayer(config):
             let trainingFlag = training(config.training, default: "false")
-            let rest = try arguments.layerArguments(config, training: trainingFlag == "false" ? nil : trainingFlag, form: .functional)
+            let rest = try arguments.layerArguments(config, training: trainingFlag == "false" ? nil : trainingFlag, form: .functional,
+                                                    name: config.nameFormat.map { formattedName($0) })
             bind(step, "try tf.\(config.kind.swiftFunction)(" + ([inputs[0]] + rest).joined(separator: ", ") + ")", into: &code)
         case let .callLayer(name, flag):
             try layerCall(step, name, inputs, training: training(flag, default: "training"), into: &code)
@@ -168,11 +177,7 @@ struct BodyTranslator {
             bind(step, "try \(value(step.results[0]))Layer(\(inputs[0]), training: training, context: tf.context)", into: &code)
         case let .math(operation):
             for (position, name) in step.results.enumerated() {
-                switch ValueKind(step.type(position)) {
-                case .integer: indexValues.insert(name)
-                case .bool: boolValues.insert(name)
-                case .float: break
-                }
+                kinds[name] = ValueKind(step.type(position))
             }
             let expression = math(operation, resultKind: ValueKind(step.type(0)))
             if operation.declaration.makesCountedResults {
@@ -252,7 +257,7 @@ struct BodyTranslator {
             bind(step, step.results.count == 1 ? "\(result)[0]" : "(" + step.results.indices.map { "\(result)[\($0)]" }.joined(separator: ", ") + ")", into: &code)
         case let .native(config):
             // Ids (`Embedding`) are handed on as the integer tensor they are, never through floats.
-            let input = config.kind.takesIds && kind(of: step.inputs[0]) == .integer ? value(step.inputs[0]) : inputs[0]
+            let input = config.kind.takesIds && kind(of: step.inputs[0]).isInteger ? value(step.inputs[0]) : inputs[0]
             bind(step, "try \(property)(\(input), training: \(training), context: \(contextExpression))", into: &code)
         case .legacy:
             guard hasShim else { throw GeneratorError("a tf.compat.v1.layers object needs a legacy model") }
@@ -260,7 +265,7 @@ struct BodyTranslator {
         case let .model(modelName, _):
             guard let nested = resolve(modelName) else { throw GeneratorError("model '\(modelName)' is not in the spec library") }
             let labels = ModelTranslator.inputLabels(nested)
-            let operands = zip(nested.inputs, zip(step.inputs, inputs)).map { $0.isIndices ? operand($1.0, indices: true) : $1.1 }
+            let operands = zip(nested.inputs, step.inputs).map { input, name in converted(name, to: ValueKind(input.dtype)) }
             let passed = zip(labels, operands).map { $0.isEmpty ? $1 : "\($0): \($1)" }
             let call = "try \(property).call(" + (passed + ["context: \(contextExpression)", "training: \(training)"]).joined(separator: ", ") + ")"
             bind(step, call, into: &code)
@@ -297,29 +302,29 @@ struct BodyTranslator {
         let operands = operation.operands.enumerated().map { index, operand in
             let indices = declaration.indexOperands.contains(index)
             switch (operand, declaration.types.operand(index)) {
-            case let (.value(name), .any), let (.value(name), .booleans): return value(name)
-            case let (.value(name), .result) where resultKind == .integer: return value(name)
-            case let (.value(name), _): return self.operand(name, indices: indices)
+            case let (.value(name), _) where indices: return self.operand(name, indices: true)
+            case let (.value(name), .any), let (.value(name), .booleans), let (.value(name), .numbers): return value(name)
+            case let (.value(name), _): return self.operand(name)
             case let (.literal(literal), _):
-                return indices ? "IndexTensor(truncating: \(arguments.tensor(literal)))" : arguments.tensor(literal)
+                return indices && !literal.isInteger ? "IndexTensor(truncating: \(arguments.tensor(literal)))" : arguments.tensor(literal)
             }
         }
+        let computesInIntegers = ValueKind(operation.operandType).isInteger
         var passed: [String] = []
         for attribute in declaration.attributes {
             if case .dtype = attribute.type { continue }
             guard let given = operation.attributes[attribute.name],
                   attribute.defaultValue == nil || (try? given.evaluated([:])) != attribute.defaultValue else { continue }
-            let swift = arguments.attribute(given)
+            // A number for an integer kernel (pad's constant_values of an IndexTensor) is written as an integer.
+            var swift = arguments.attribute(given)
+            if computesInIntegers, case let .float(.literal(number)) = given, let integer = Int(exactly: number) { swift = String(integer) }
             passed.append(attribute.swiftLabel.map { "\($0): \(swift)" } ?? swift)
         }
         let call = declaration.swift.expression(operands: operands, arguments: passed)
         let returned: ValueKind
         switch declaration.swift.returns {
         case let .kind(kind): returned = kind
-        case let .operand(position):
-            guard case let .value(name) = operation.operands[position] else { returned = .float; break }
-            // An operand converted to the result's type (`where`'s x) returns that type.
-            returned = declaration.types.operand(position) == .result ? resultKind : kind(of: name)
+        case .shared: returned = ValueKind(operation.operandType)
         }
         guard returned != resultKind else { return call }
         return "try cast(\(call.hasPrefix("try ") ? String(call.dropFirst(4)) : call), to: \(resultKind.swiftType).self)"

@@ -24,6 +24,8 @@ struct ConvolutionBlock {
               normalization.kind == .batchNormalization, normalization.reuse == .inherit,
               [.int(.literal(-1)), .int(.literal(3))].contains(normalization.value("axis")),
               normalization.training != .constant(true),
+              // Names formatted from loop indices are written by the layer calls themselves.
+              convolution.nameFormat == nil, normalization.nameFormat == nil,
               steps[index].results.count == 1, steps[index + 1].results.count == 1,
               steps[index + 1].inputs == steps[index].results,
               !live.after(index + 1).contains(steps[index].results[0])

@@ -245,7 +245,7 @@ struct ModelTranslator {
     private var callParameters: [String] {
         let labels = Self.inputLabels(model)
         return zip(labels, model.inputs).map { label, input in
-            let type = input.isIndices ? "IndexTensor" : "Tensor"
+            let type = ValueKind(input.dtype).swiftType
             return label.isEmpty ? "_ \(SwiftName.lowerCamel(input.name)): \(type)" : "\(label): \(type)"
         }
     }
@@ -291,7 +291,7 @@ struct ModelTranslator {
                                   weightValues: weightValues, hasShim: hasShim, names: names)
         body.readValues = ValueUses.reads(model.body).union(model.outputs)
         body.assignedVariables = Self.assignedVariables(model.body, names: &body.names)
-        body.indexValues = Set(model.inputs.filter(\.isIndices).map(\.name))
+        body.kinds = Dictionary(model.inputs.map { ($0.name, ValueKind($0.dtype)) }, uniquingKeysWith: { first, _ in first })
         try code.block("\(access.keyword)func call(\(parameters.joined(separator: ", "))) throws -> \(returnType)") { code in
             inputCheck(arguments, into: &code)
             for (symbol, expression) in symbolBindings() { code.line("let \(SwiftName.lowerCamel(symbol)) = \(expression)") }
@@ -350,7 +350,7 @@ struct ModelTranslator {
     private func outputs(_ body: inout BodyTranslator) -> String {
         let values = model.outputs.map { name -> String in
             if let weight = model.weights.first(where: { $0.name == name }) { return SwiftName.lowerCamel(weight.name) }
-            if body.indexValues.contains(name) || body.boolValues.contains(name) { return "Tensor(\(body.names.name(name)))" }
+            if body.kind(of: name) != .float { return "Tensor(\(body.names.name(name)))" }
             return body.names.name(name)
         }
         if values.count == 1 { return values[0] }
@@ -432,7 +432,7 @@ struct ModelTranslator {
         try code.block("private func \(Self.templateFunctionName(template.name))(\(parameters.joined(separator: ", "))) throws -> Tensor") { code in
             try body.statements(template.body, liveAfter: [result], into: &code)
             // A template returns a Tensor: an integer or bool result as its numbers, as the interpreter does.
-            let converted = body.indexValues.contains(result) || body.boolValues.contains(result)
+            let converted = body.kind(of: result) != .float
             code.line("return " + (converted ? "Tensor(\(body.names.name(result)))" : body.names.name(result)))
         }
         return code

@@ -35,7 +35,8 @@ public final class KerasLayer: Layer {
     }
 
     /// Calls a layer whose input is integer ids (`Embedding`) on `ids`, read as they are.
-    public func callAsFunction(_ ids: IndexTensor, training: Bool? = nil, context: CallContext) throws -> Tensor {
+    public func callAsFunction<S: TensorInteger>(_ ids: IntegerTensor<S>, training: Bool? = nil,
+                                                 context: CallContext) throws -> Tensor {
         let output = try withWeights(context: context) { weight in
             try configuration.apply(ids: ids, training: training ?? context.training, context: context, weight: weight)
         }

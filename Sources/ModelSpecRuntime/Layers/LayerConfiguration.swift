@@ -48,12 +48,12 @@ extension LayerKernel {
     }
 }
 
-/// A layer whose input is integer ids (Keras's `Embedding`): given an ``IndexTensor``,
-/// it reads the ids as they are, never through floats.
+/// A layer whose input is integer ids (Keras's `Embedding`): given int32 or int64 ids
+/// (an ``IntegerTensor``), it reads them as they are, never through floats.
 public protocol IndexInputKernel: LayerKernel {
     /// Runs the layer on `ids`, asking `weight` for each variable as the float call does.
-    func apply(ids: IndexTensor, training: Bool, context: CallContext,
-               weight: (WeightRequest) throws -> Variable) throws -> Tensor
+    func apply<S: TensorInteger>(ids: IntegerTensor<S>, training: Bool, context: CallContext,
+                                 weight: (WeightRequest) throws -> Variable) throws -> Tensor
 }
 
 /// A layer kind's kernel, with the arguments every layer has: its `name` and `trainable`.
@@ -84,8 +84,8 @@ public struct LayerConfiguration: Sendable {
 
     /// Runs a kernel that takes integer ids on `ids` (``IndexInputKernel``).
     /// - Throws: `TensorError` when the kernel takes numbers, not ids.
-    public func apply(ids: IndexTensor, training: Bool, context: CallContext,
-                      weight: (WeightRequest) throws -> Variable) throws -> Tensor {
+    public func apply<S: TensorInteger>(ids: IntegerTensor<S>, training: Bool, context: CallContext,
+                                        weight: (WeightRequest) throws -> Variable) throws -> Tensor {
         guard let kernel = kernel as? any IndexInputKernel else {
             throw TensorError(op: baseName, shapes: [ids.shape], reason: "is integer ids, but the layer takes numbers")
         }

@@ -6,14 +6,28 @@ public enum NpyArray: Sendable, Equatable {
     case float32(Tensor)
     /// `<i4`.
     case int32(IndexTensor)
-    /// `<i8`, narrowed to int32 on reading (values outside int32 are an error).
-    case int64(IndexTensor)
+    /// `<i8`.
+    case int64(Int64Tensor)
+    /// `|b1` (NumPy's bool, one byte 0 or 1).
+    case bool(BoolTensor)
 
     /// The shape of the array.
     public var shape: [Int] {
         switch self {
         case .float32(let t): t.shape
-        case .int32(let t), .int64(let t): t.shape
+        case .int32(let t): t.shape
+        case .int64(let t): t.shape
+        case .bool(let t): t.shape
+        }
+    }
+
+    /// NumPy's name of the dtype (`float32`, `int32`, `int64`, `bool`).
+    public var dtypeName: String {
+        switch self {
+        case .float32: "float32"
+        case .int32: "int32"
+        case .int64: "int64"
+        case .bool: "bool"
         }
     }
 }
@@ -23,8 +37,8 @@ public enum NpyIntegerType: Sendable {
     case int32, int64
 }
 
-/// Reading and writing NumPy `.npy` files: little-endian float32, int32 and
-/// int64 arrays in C order. Reading accepts format versions 1.0, 2.0 and 3.0;
+/// Reading and writing NumPy `.npy` files: little-endian float32, int32,
+/// int64 and bool arrays in C order. Reading accepts format versions 1.0, 2.0 and 3.0;
 /// writing produces version 1.0 (what `np.save` writes for small headers).
 /// Anything else (big-endian, Fortran order, other dtypes) is a clear `NpyError`.
 public enum NumPy {
@@ -41,18 +55,23 @@ public enum NumPy {
     public static func readTensor(contentsOf url: URL) throws -> Tensor {
         switch try read(contentsOf: url) {
         case .float32(let t): return t
-        case .int32, .int64:
-            throw NpyError(path: url.path, reason: "holds integers, expected float32 ('<f4')")
+        case let other:
+            throw NpyError(path: url.path, reason: "holds \(other.dtypeName), expected float32 ('<f4')")
         }
     }
 
-    /// Reads an int32 or int64 `.npy` file as an `IndexTensor`.
-    /// - Throws: `NpyError` when the file holds floats.
+    /// Reads an int32 or int64 `.npy` file as an `IndexTensor` (int64 values must fit in int32).
+    /// - Throws: `NpyError` when the file holds floats or bools, or an int64 value outside int32.
     public static func readIndexTensor(contentsOf url: URL) throws -> IndexTensor {
         switch try read(contentsOf: url) {
-        case .int32(let t), .int64(let t): return t
-        case .float32:
-            throw NpyError(path: url.path, reason: "holds float32, expected int32 ('<i4') or int64 ('<i8')")
+        case .int32(let t): return t
+        case .int64(let t):
+            if let bad = t.scalars.firstIndex(where: { Int32(exactly: $0) == nil }) {
+                throw NpyError(path: url.path, reason: "int64 value \(t.scalars[bad]) at flat index \(bad) does not fit in int32")
+            }
+            return IndexTensor(t)
+        case let other:
+            throw NpyError(path: url.path, reason: "holds \(other.dtypeName), expected int32 ('<i4') or int64 ('<i8')")
         }
     }
 
@@ -67,8 +86,9 @@ public enum NumPy {
             switch header.descr {
             case "<f4", "<i4": itemSize = 4
             case "<i8": itemSize = 8
+            case "|b1": itemSize = 1
             default:
-                throw NpyError(reason: "unsupported dtype '\(header.descr)' (supported: '<f4' float32, '<i4' int32, '<i8' int64, little-endian)")
+                throw NpyError(reason: "unsupported dtype '\(header.descr)' (supported: '<f4' float32, '<i4' int32, '<i8' int64, '|b1' bool, little-endian)")
             }
             // The shape is untrusted. As NumPy does, the product of its nonzero
             // dimensions (which bounds every stride) and its byte count must
@@ -102,14 +122,16 @@ public enum NumPy {
                     _ = src.copyBytes(to: UnsafeMutableRawBufferPointer(dst))
                     for i in dst.indices { dst[i] = Int32(littleEndian: dst[i]) }
                 })
+            case "<i8":
+                return .int64(try Int64Tensor(shape: header.shape) { dst in
+                    for i in 0..<count { dst[i] = Int64(littleEndian: src.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }
+                })
             default:
-                return .int64(try IndexTensor(shape: header.shape) { dst in
+                return .bool(try BoolTensor(shape: header.shape) { dst in
                     for i in 0..<count {
-                        let v = Int64(littleEndian: src.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
-                        guard let narrow = Int32(exactly: v) else {
-                            throw NpyError(reason: "int64 value \(v) at flat index \(i) does not fit in int32")
-                        }
-                        dst[i] = narrow
+                        let byte = src[i]
+                        guard byte <= 1 else { throw NpyError(reason: "bool byte \(byte) at flat index \(i) is neither 0 nor 1") }
+                        dst[i] = byte == 1
                     }
                 })
             }
@@ -140,6 +162,34 @@ public enum NumPy {
             }
         }
         return data
+    }
+
+    /// The bytes of an int64 `.npy` file (version 1.0, C order).
+    public static func encode(_ integers: Int64Tensor) -> Data {
+        let header = try! NpyHeader(descr: "<i8", fortranOrder: false, shape: integers.shape).encoded()
+        var data = Data(header)
+        integers.withUnsafeBufferPointer { src in
+            for x in src { withUnsafeBytes(of: x.littleEndian) { data.append(contentsOf: $0) } }
+        }
+        return data
+    }
+
+    /// The bytes of a bool `.npy` file (`|b1`, version 1.0, C order).
+    public static func encode(_ booleans: BoolTensor) -> Data {
+        let header = try! NpyHeader(descr: "|b1", fortranOrder: false, shape: booleans.shape).encoded()
+        var data = Data(header)
+        booleans.withUnsafeBufferPointer { src in data.append(contentsOf: src.map { $0 ? 1 : 0 }) }
+        return data
+    }
+
+    /// The bytes of an array of any supported dtype.
+    public static func encode(_ array: NpyArray) -> Data {
+        switch array {
+        case let .float32(t): encode(t)
+        case let .int32(t): encode(t)
+        case let .int64(t): encode(t)
+        case let .bool(t): encode(t)
+        }
     }
 
     /// Writes a float32 `.npy` file.

@@ -19,25 +19,33 @@ public func argmin(_ x: Tensor, axis: Int = -1) throws -> IndexTensor {
 
 /// The index along `axis` of the entry that comes `before` every other (the first of equals; NaN first).
 private func argExtreme(_ x: Tensor, axis: Int, op: String, before: (Float, Float) -> Bool) throws -> IndexTensor {
-    let a = try normalizeAxis(axis, rank: x.rank, op: op, shape: x.shape)
-    let n = x.shape[a]
+    try argExtreme(x.shape, x.storage.base, axis: axis, op: op, wins: { $0.isNaN || before($0, $1) }, settles: \.isNaN)
+}
+
+/// The index along `axis` of the entry of `shape`'s scalars at `src` that `wins` over every one before it
+/// (the first of equals); an entry that `settles` wins over every one after it (a NaN).
+func argExtreme<S>(_ shape: [Int], _ src: UnsafePointer<S>, axis: Int, op: String,
+                   wins: (_ candidate: S, _ best: S) -> Bool, settles: (S) -> Bool = { _ in false }) throws -> IndexTensor {
+    let a = try normalizeAxis(axis, rank: shape.count, op: op, shape: shape)
+    let n = shape[a]
     guard n > 0 else {
-        throw TensorError(op: op, shapes: [x.shape], reason: "has no entries on axis \(axis)")
+        throw TensorError(op: op, shapes: [shape], reason: "has no entries on axis \(axis)")
     }
-    let outer = product(x.shape, 0..<a), inner = product(x.shape, (a + 1)..<x.rank)
-    var shape = x.shape
-    shape.remove(at: a)
-    let src = x.storage.base
-    return try IndexTensor(shape: shape) { dst in
+    let outer = product(shape, 0..<a), inner = product(shape, (a + 1)..<shape.count)
+    var result = shape
+    result.remove(at: a)
+    return try IndexTensor(shape: result) { dst in
         for o in 0..<outer {
             for i in 0..<inner {
                 let base = src + o * n * inner + i
                 var best = 0, bestValue = base[0]
-                if !bestValue.isNaN {
+                if !settles(bestValue) {
                     for k in 1..<n {
                         let v = base[k * inner]
-                        if v.isNaN { best = k; break }
-                        if before(v, bestValue) { best = k; bestValue = v }
+                        guard wins(v, bestValue) else { continue }
+                        best = k
+                        bestValue = v
+                        if settles(v) { break }
                     }
                 }
                 dst[o * inner + i] = Int32(best)

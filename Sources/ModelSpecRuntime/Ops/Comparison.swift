@@ -14,6 +14,28 @@ public func equal(_ x: Tensor, _ y: Tensor) throws -> BoolTensor { try compare(x
 /// `tf.math.not_equal`: `x != y`.
 public func notEqual(_ x: Tensor, _ y: Tensor) throws -> BoolTensor { try compare(x, y, op: "not_equal") { $0 != $1 } }
 
+/// `tf.math.greater` of integers.
+public func greater<S>(_ x: IntegerTensor<S>, _ y: IntegerTensor<S>) throws -> BoolTensor { try compare(x, y, op: "greater", >) }
+/// `tf.math.greater_equal` of integers.
+public func greaterEqual<S>(_ x: IntegerTensor<S>, _ y: IntegerTensor<S>) throws -> BoolTensor { try compare(x, y, op: "greater_equal", >=) }
+/// `tf.math.less` of integers.
+public func less<S>(_ x: IntegerTensor<S>, _ y: IntegerTensor<S>) throws -> BoolTensor { try compare(x, y, op: "less", <) }
+/// `tf.math.less_equal` of integers.
+public func lessEqual<S>(_ x: IntegerTensor<S>, _ y: IntegerTensor<S>) throws -> BoolTensor { try compare(x, y, op: "less_equal", <=) }
+/// `tf.math.equal` of integers.
+public func equal<S>(_ x: IntegerTensor<S>, _ y: IntegerTensor<S>) throws -> BoolTensor { try compare(x, y, op: "equal", ==) }
+/// `tf.math.not_equal` of integers.
+public func notEqual<S>(_ x: IntegerTensor<S>, _ y: IntegerTensor<S>) throws -> BoolTensor { try compare(x, y, op: "not_equal", !=) }
+
+/// `tf.math.equal` of booleans.
+public func equal(_ x: BoolTensor, _ y: BoolTensor) throws -> BoolTensor {
+    try broadcastElements(x.storage.base, x.shape, y.storage.base, y.shape, op: "equal", ==)
+}
+/// `tf.math.not_equal` of booleans.
+public func notEqual(_ x: BoolTensor, _ y: BoolTensor) throws -> BoolTensor {
+    try broadcastElements(x.storage.base, x.shape, y.storage.base, y.shape, op: "not_equal", !=)
+}
+
 /// `tf.math.logical_not`.
 public func logicalNot(_ x: BoolTensor) -> BoolTensor {
     // Cannot fail: the shape is x's.
@@ -34,6 +56,10 @@ public func logicalOr(_ x: BoolTensor, _ y: BoolTensor) throws -> BoolTensor {
 }
 
 private func compare(_ x: Tensor, _ y: Tensor, op: String, _ predicate: (Float, Float) -> Bool) throws -> BoolTensor {
+    try broadcastElements(x.storage.base, x.shape, y.storage.base, y.shape, op: op, predicate)
+}
+
+private func compare<S>(_ x: IntegerTensor<S>, _ y: IntegerTensor<S>, op: String, _ predicate: (S, S) -> Bool) throws -> BoolTensor {
     try broadcastElements(x.storage.base, x.shape, y.storage.base, y.shape, op: op, predicate)
 }
 
@@ -72,12 +98,17 @@ public func select(_ condition: BoolTensor, _ x: Tensor, _ y: Tensor) throws -> 
     return out
 }
 
-/// `select` of integer tensors.
-public func select(_ condition: BoolTensor, _ x: IndexTensor, _ y: IndexTensor) throws -> IndexTensor {
+/// `select` of integer or bool tensors.
+public func select<T: ElementTensor>(_ condition: BoolTensor, _ x: T, _ y: T) throws -> T {
     let (shape, offsets) = try selectLayout(condition.shape, x.shape, y.shape)
-    return try IndexTensor(shape: shape) { dst in
+    return try T(shape: shape) { dst in
         guard let base = dst.baseAddress else { return }
-        fillSelected(base, condition.storage.base, x.storage.base, y.storage.base, offsets)
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeBufferPointer { py in
+                // A non-empty result has non-empty operands.
+                fillSelected(base, condition.storage.base, px.baseAddress!, py.baseAddress!, offsets)
+            }
+        }
     }
 }
 

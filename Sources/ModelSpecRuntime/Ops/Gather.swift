@@ -3,7 +3,7 @@
 /// `indices.shape + table.shape[1...]`.
 /// - Throws: `TensorError` when an index is outside `0 ..< table.shape[0]`
 ///   (as TensorFlow does on CPU), or the table is a scalar.
-public func gather(_ table: Tensor, indices: IndexTensor) throws -> Tensor {
+public func gather<S>(_ table: Tensor, indices: IntegerTensor<S>) throws -> Tensor {
     guard table.rank >= 1 else {
         throw TensorError(op: "gather", shapes: [table.shape, indices.shape], reason: "do not fit: the table is a scalar")
     }
@@ -39,6 +39,6 @@ public func gather(_ table: Tensor, indices: IndexTensor) throws -> Tensor {
 
 /// The embedding vectors of `ids` in a `[vocabulary, dimension]` table
 /// (`tf.nn.embedding_lookup` with one shard): `gather(table, indices: ids)`.
-public func embeddingLookup(_ table: Tensor, ids: IndexTensor) throws -> Tensor {
+public func embeddingLookup<S>(_ table: Tensor, ids: IntegerTensor<S>) throws -> Tensor {
     try gather(table, indices: ids)
 }

@@ -4,7 +4,7 @@
 ///
 ///     let targets = try oneHot(labels, depth: 10)   // [batch] -> [batch, 10]
 /// - Throws: `TensorError` when `depth` is negative or `axis` is not in `-1...rank`.
-public func oneHot(_ indices: IndexTensor, depth: Int, onValue: Float = 1, offValue: Float = 0, axis: Int = -1) throws -> Tensor {
+public func oneHot<S>(_ indices: IntegerTensor<S>, depth: Int, onValue: Float = 1, offValue: Float = 0, axis: Int = -1) throws -> Tensor {
     guard depth >= 0 else {
         throw TensorError(op: "one_hot", shapes: [indices.shape], reason: "has a negative depth \(depth)")
     }

@@ -28,24 +28,6 @@ public func stridedSlice(_ x: Tensor, begin: [Int], end: [Int], strides: [Int]? 
     return out
 }
 
-/// `stridedSlice` of an integer tensor.
-public func stridedSlice(_ x: IndexTensor, begin: [Int], end: [Int], strides: [Int]? = nil, beginMask: Int = 0, endMask: Int = 0,
-                         ellipsisMask: Int = 0, newAxisMask: Int = 0, shrinkAxisMask: Int = 0) throws -> IndexTensor {
-    let layout = try StridedLayout(x.shape, begin: begin, end: end, strides: strides, masks: [beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask])
-    return try IndexTensor(shape: layout.shape) { dst in
-        if let base = dst.baseAddress { layout.copy(from: x.storage.base, to: base) }
-    }
-}
-
-/// `stridedSlice` of a bool tensor.
-public func stridedSlice(_ x: BoolTensor, begin: [Int], end: [Int], strides: [Int]? = nil, beginMask: Int = 0, endMask: Int = 0,
-                         ellipsisMask: Int = 0, newAxisMask: Int = 0, shrinkAxisMask: Int = 0) throws -> BoolTensor {
-    let layout = try StridedLayout(x.shape, begin: begin, end: end, strides: strides, masks: [beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask])
-    return try BoolTensor(shape: layout.shape) { dst in
-        if let base = dst.baseAddress { layout.copy(from: x.storage.base, to: base) }
-    }
-}
-
 /// Which elements of a source shape a strided slice takes: per source dimension the first index,
 /// step and count, and the result's shape.
 private struct StridedLayout {

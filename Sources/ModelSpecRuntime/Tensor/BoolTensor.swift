@@ -1,7 +1,7 @@
 /// A boolean tensor: the result of a comparison (`greater`, `equal`, ...) and
 /// the condition of `select` (`tf.where`).
 ///
-/// Same storage model as `Tensor` and `IndexTensor`: row-major, copy-on-write.
+/// Same storage model as `Tensor` and `IntegerTensor`: row-major, copy-on-write.
 ///
 ///     let positive = try greater(x, Tensor(0))
 ///     let clipped = try select(positive, x, Tensor(0))
@@ -46,6 +46,11 @@ public struct BoolTensor: Sendable {
     /// The scalars in row-major order (a copy).
     public var scalars: [Bool] {
         Array(UnsafeBufferPointer(start: storage.base, count: storage.count))
+    }
+
+    /// Reads the scalars in place.
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Bool>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(storage.buffer))
     }
 }
 

@@ -196,10 +196,10 @@ extension Tensor: CustomStringConvertible {
 }
 
 /// Throws unless every dimension is non-negative and the tensor's bytes can be
-/// allocated (``TensorAllocation``; `Float` and `Int32` scalars both take 4 bytes).
-func validate(shape: [Int], op: String) throws {
+/// allocated (``TensorAllocation``; `Float` and `Int32` scalars take 4 bytes, `Int64` 8).
+func validate(shape: [Int], op: String, scalarBytes: Int = MemoryLayout<Float>.stride) throws {
     if let bad = shape.first(where: { $0 < 0 }) {
         throw TensorError(op: op, shapes: [shape], reason: "has a negative dimension \(bad)")
     }
-    _ = try TensorAllocation.byteCount(of: shape, scalarBytes: MemoryLayout<Float>.stride, op: op)
+    _ = try TensorAllocation.byteCount(of: shape, scalarBytes: scalarBytes, op: op)
 }

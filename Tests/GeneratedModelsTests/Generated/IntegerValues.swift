@@ -43,15 +43,21 @@ public final class IntegerValues: ShimLayer, GeneratedModel {
             let (positive, classes, smallest) = try tf.variableScope("model") {
                 let positive = try greater(x, Tensor(0.0))
                 let classes = try classify(tf) { tf in try classifyBody(x, tf) }
-                let smallest = try argmin(x, axis: 1)
+                let smallest = try cast(argmin(x, axis: 1), to: Int64Tensor.self)
                 return (positive, classes, smallest)
             }
-            let x1 = try stridedSlice(positive, begin: [0, 0], end: [0, 1], strides: [1, 1], beginMask: 1, endMask: 1, shrinkAxisMask: 2)
-            let chosen = try select(x1, ids, smallest)
-            let x2 = try cast(positive, to: IndexTensor.self)
-            let x3 = try reduceSum(Tensor(x2), axes: [1])
-            let x4 = try add(x3, classes)
-            let total = try add(x4, Tensor(chosen))
+            let x1 = try cast(ids, to: Int64Tensor.self)
+            let x2 = try stridedSlice(positive, begin: [0, 0], end: [0, 1], strides: [1, 1], beginMask: 1, endMask: 1, shrinkAxisMask: 2)
+            let chosen = try select(x2, x1, smallest)
+            let classNumbers = classes
+            let chosenNumbers = try cast(chosen, to: Tensor.self)
+            let x3 = try cast(positive, to: IndexTensor.self)
+            let x4 = try reduceSum(x3, axes: [1])
+            let x5 = try multiply(x4, IndexTensor(2))
+            let x6 = try add(x5, ids)
+            let x7 = try cast(x6, to: Tensor.self)
+            let x8 = try add(x7, classNumbers)
+            let total = try add(x8, chosenNumbers)
             return (total, positive: Tensor(positive))
         }
     }

@@ -1,6 +1,6 @@
 /// `Embedding`: `embeddings` [inputDim, outputDim]; the rows of the ids. Integer ids
-/// (an ``IndexTensor``, what an `int32` spec value is) are read as they are, every
-/// int32 exactly; a float tensor is cast to int32 first, as Keras casts a float input.
+/// (an ``IndexTensor`` or ``Int64Tensor``, what `int32` and `int64` spec values are) are
+/// read as they are, every id exactly; a float tensor is cast to int32 first, as Keras casts a float input.
 /// With `maskZero` the output carries the Keras mask `ids != 0` (``KerasMask``).
 public struct EmbeddingKernel: IndexInputKernel {
     public var inputDim: Int
@@ -26,8 +26,8 @@ public struct EmbeddingKernel: IndexInputKernel {
         try apply(ids: IndexTensor(truncating: x), training: training, context: context, weight: weight)
     }
 
-    public func apply(ids: IndexTensor, training: Bool, context: CallContext,
-                      weight: (WeightRequest) throws -> Variable) throws -> Tensor {
+    public func apply<S: TensorInteger>(ids: IntegerTensor<S>, training: Bool, context: CallContext,
+                                        weight: (WeightRequest) throws -> Variable) throws -> Tensor {
         let table = try context.value(of: weight(WeightRequest(
             name: "embeddings", shape: [inputDim, outputDim], initializer: embeddingsInitializer,
             regularizer: embeddingsRegularizer)))
