@@ -113,7 +113,8 @@ struct ConvGeometry {
         if parts == 1 {
             job.run(part: 0, of: 1)
         } else {
-            DispatchQueue.concurrentPerform(iterations: parts) { job.run(part: $0, of: parts) }
+            let instructions = KernelInstructions.current
+            DispatchQueue.concurrentPerform(iterations: parts) { part in instructions.limiting { job.run(part: part, of: parts) } }
         }
         withExtendedLifetime((input, filter, packed, scale, shift)) {}
         if !job.relu { activation.apply(to: job.output, count: out.scalarCount, channels: Int(kernel.o)) }
