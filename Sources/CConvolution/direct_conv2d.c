@@ -131,14 +131,7 @@ void tile_wide(int rows, const tile_walk *walk, const float *in, const float *fi
     for (int r = 0; r < rows; r++) {
         vec16 u = acc[r] * sc + sh;
         if (relu) u = relu16(u);
-        float *dst = out + (size_t)r * o;
-        if (lanes == CCONV_BLOCK) {
-            store16(dst, u);
-        } else {
-            float kept[CCONV_BLOCK];
-            store16(kept, u);
-            memcpy(dst, kept, sizeof(float) * (size_t)lanes);
-        }
+        store16_lanes(out + (size_t)r * o, u, lanes);
     }
 }
 
@@ -155,29 +148,24 @@ void any_wide_tile(size_t rows, const tile_walk *walk, const float *in, const fl
 }
 #endif
 
-/// One tile of `rows` (any count 1...6) positions, dispatched to the kernel made for it.
+#define TILE_CASE(n, narrow) case n: tile(n, narrow, walk, in, filter, scale, shift, relu, out, o, lanes); break;
+
+/// `rows` (any count 1...6) positions of a block, on the kernel made for that count.
+static inline __attribute__((always_inline))
+void tile_of_rows(int narrow, size_t rows, const tile_walk *walk, const float *in, const float *filter,
+                  const float *scale, const float *shift, int relu, float *out, size_t o, int lanes) {
+    switch (rows) {
+    TILE_CASE(6, narrow) TILE_CASE(5, narrow) TILE_CASE(4, narrow) TILE_CASE(3, narrow) TILE_CASE(2, narrow)
+    default: tile(1, narrow, walk, in, filter, scale, shift, relu, out, o, lanes); break;
+    }
+}
+
+/// One AVX2 (or portable) tile: blocks of 8 channels or fewer compute one vector a position.
 static inline __attribute__((always_inline))
 void any_tile(size_t rows, const tile_walk *walk, const float *in, const float *filter,
               const float *scale, const float *shift, int relu, float *out, size_t o, int lanes) {
-    if (lanes <= 8) {
-        switch (rows) {
-        case 6: tile(6, 1, walk, in, filter, scale, shift, relu, out, o, lanes); break;
-        case 5: tile(5, 1, walk, in, filter, scale, shift, relu, out, o, lanes); break;
-        case 4: tile(4, 1, walk, in, filter, scale, shift, relu, out, o, lanes); break;
-        case 3: tile(3, 1, walk, in, filter, scale, shift, relu, out, o, lanes); break;
-        case 2: tile(2, 1, walk, in, filter, scale, shift, relu, out, o, lanes); break;
-        default: tile(1, 1, walk, in, filter, scale, shift, relu, out, o, lanes); break;
-        }
-        return;
-    }
-    switch (rows) {
-    case 6: tile(6, 0, walk, in, filter, scale, shift, relu, out, o, lanes); break;
-    case 5: tile(5, 0, walk, in, filter, scale, shift, relu, out, o, lanes); break;
-    case 4: tile(4, 0, walk, in, filter, scale, shift, relu, out, o, lanes); break;
-    case 3: tile(3, 0, walk, in, filter, scale, shift, relu, out, o, lanes); break;
-    case 2: tile(2, 0, walk, in, filter, scale, shift, relu, out, o, lanes); break;
-    default: tile(1, 0, walk, in, filter, scale, shift, relu, out, o, lanes); break;
-    }
+    if (lanes <= 8) tile_of_rows(1, rows, walk, in, filter, scale, shift, relu, out, o, lanes);
+    else tile_of_rows(0, rows, walk, in, filter, scale, shift, relu, out, o, lanes);
 }
 
 /// Copies image `b` into the interior of the padded image (borders stay zero).

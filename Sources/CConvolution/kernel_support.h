@@ -24,6 +24,17 @@ typedef int ivec16 __attribute__((vector_size(64), aligned(4)));
 #define store16(p, v) (*(vec16 *)(p) = (v))
 #define relu16(u) ((vec16)((ivec16)(u) & (((u) > (vec16){0}) | ((u) != (u)))))
 
+/// Stores the first `lanes` (1...16) floats of `u` at `dst`.
+#define store16_lanes(dst, u, lanes) do {                          \
+        if ((lanes) == 16) {                                       \
+            store16(dst, u);                                       \
+        } else {                                                   \
+            float kept_[16];                                       \
+            store16(kept_, u);                                     \
+            memcpy(dst, kept_, sizeof(float) * (size_t)(lanes));  \
+        }                                                          \
+    } while (0)
+
 /// Unrolls the loop that follows completely (its count is a constant after inlining), so a
 /// tile's accumulators stay in registers at -O2 too.
 #if defined(__clang__)

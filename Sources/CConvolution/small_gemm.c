@@ -178,14 +178,7 @@ void tile_wide(int rows, int k, const float *a, int lda, const float *panel, con
     for (int r = 0; r < rows; r++) {
         vec16 u = acc[r] + bias;
         if (relu) u = relu16(u);
-        float *out = c + (size_t)r * ldc;
-        if (lanes == CSGEMM_PANEL) {
-            store16(out, u);
-        } else {
-            float kept[CSGEMM_PANEL];
-            store16(kept, u);
-            memcpy(out, kept, sizeof(float) * (size_t)lanes);
-        }
+        store16_lanes(c + (size_t)r * ldc, u, lanes);
     }
 }
 
