@@ -129,7 +129,8 @@ let package = Package(
         .testTarget(
             // The generated reference files (Generated/, compared by ModelSpecGeneratorTests) compiled and run.
             name: "GeneratedModelsTests",
-            dependencies: ["ModelSpecRuntime", "ModelSpecCheckpoints", "TensorBundle", "SeedGoldens"]
+            dependencies: ["ModelSpecRuntime", "ModelSpecCheckpoints", "TensorBundle", "SeedGoldens",
+                           "ModelSpecCompiler", "ModelSpecInterpreter"]
         ),
         .testTarget(
             name: "TensorBundleTests",

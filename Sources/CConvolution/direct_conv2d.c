@@ -1,8 +1,10 @@
-// Direct 2-D convolution: each output tile of 6 positions × 16 channels is
-// accumulated in twelve 8-float registers over the filter taps and input
-// channels, reading the (zero-padded) input image in place. No column matrix
-// is written and nothing is packed per call but the filter (by the caller,
-// once) and one padded image at a time.
+// Direct 2-D convolution: each output tile of adjacent positions of one row × 16
+// channels is accumulated in registers over the filter taps and input channels
+// (AVX-512: up to 16 positions, a 16-float register each; AVX2: up to 6, two
+// 8-float registers each), reading the zero-padded input image in place. Rows
+// are cut into tiles of nearly equal size, so no padding column is computed. No
+// column matrix is written and nothing is packed per call but the filter (by
+// the caller, once) and one padded image at a time (none without padding).
 #include "cconvolution.h"
 #include "kernel_support.h"
 
@@ -32,24 +34,16 @@ void cconv_pack_filter(const cconv_geometry *g, const float *filter, float *pack
     }
 }
 
-/// Whether output positions can be walked as one flat run over the padded
-/// image (stride 1 both ways): position (y, x) is padded pixel y·wp + x.
-static int is_flat(const cconv_geometry *g) { return g->stride_h == 1 && g->stride_w == 1; }
-
 static size_t padded_height(const cconv_geometry *g) {
     return (size_t)(g->oh - 1) * g->stride_h + (size_t)(g->kh - 1) * g->dilation_h + 1;
 }
 
 static size_t padded_width(const cconv_geometry *g) {
-    if (is_flat(g)) return (size_t)(g->ow - 1) + (size_t)(g->kw - 1) * g->dilation_w + 1;
-    // Row tiles of TILE positions: the last tile may run past ow.
-    size_t tiles = ((size_t)g->ow + TILE - 1) / TILE;
-    return (tiles * TILE - 1) * g->stride_w + (size_t)(g->kw - 1) * g->dilation_w + 1;
+    return (size_t)(g->ow - 1) * g->stride_w + (size_t)(g->kw - 1) * g->dilation_w + 1;
 }
 
 static size_t padded_image_count(const cconv_geometry *g) {
-    // TILE pixels of slack: the last flat tile reads past the last row.
-    return (padded_height(g) * padded_width(g) + TILE) * (size_t)g->c;
+    return padded_height(g) * padded_width(g) * (size_t)g->c;
 }
 
 size_t cconv_scratch_count(const cconv_geometry *g) {
@@ -59,52 +53,119 @@ size_t cconv_scratch_count(const cconv_geometry *g) {
 
 /// What one tile walks: taps (i, j) at `row_step`·i + `tap_step`·j floats from
 /// the tile's first pixel, `run` contiguous floats each (kw·c when taps of a
-/// row are adjacent), TILE pixels `pixel_step` floats apart.
+/// row are adjacent), the tile's pixels `pixel_step` floats apart.
 typedef struct {
     int kh, taps_per_row, run;
     ptrdiff_t row_step, tap_step, pixel_step;
 } tile_walk;
 
-/// The tile kernel: 6 positions × 16 channels. `out[r]` is where position r's
-/// 16 channels go (NULL: not an output position); `lanes` of them are kept.
+/// The tile kernel: `rows` (1...6) adjacent positions of one output row × 16
+/// channels (8 when `narrow`: a block of at most 8 channels computes only its
+/// first vector), accumulated in registers over every tap; position r's channels
+/// go to `out + r·o`, `lanes` of them kept. `rows` and `narrow` are constants
+/// after inlining.
 static inline __attribute__((always_inline))
-void tile_6x16(const tile_walk *walk, const float *in, const float *filter,
-               const float *scale, const float *shift, int relu, float *const out[TILE], int lanes) {
-    vec8 a0 = {0}, b0 = {0}, a1 = {0}, b1 = {0}, a2 = {0}, b2 = {0};
-    vec8 a3 = {0}, b3 = {0}, a4 = {0}, b4 = {0}, a5 = {0}, b5 = {0};
+void tile(int rows, int narrow, const tile_walk *walk, const float *in, const float *filter,
+          const float *scale, const float *shift, int relu, float *out, size_t o, int lanes) {
+    vec8 lo[TILE], hi[TILE];
+    UNROLLED
+    for (int r = 0; r < TILE; r++) { lo[r] = (vec8){0}; hi[r] = (vec8){0}; }
     const ptrdiff_t s = walk->pixel_step;
     const float *f = filter;
     for (int i = 0; i < walk->kh; i++) {
         for (int j = 0; j < walk->taps_per_row; j++) {
             const float *p = in + i * walk->row_step + j * walk->tap_step;
             for (int t = 0; t < walk->run; t++, f += CCONV_BLOCK) {
-                vec8 f0 = load8(f), f1 = load8(f + 8);
-                float x;
-                x = p[t];         a0 += f0 * x; b0 += f1 * x;
-                x = p[t + s];     a1 += f0 * x; b1 += f1 * x;
-                x = p[t + 2 * s]; a2 += f0 * x; b2 += f1 * x;
-                x = p[t + 3 * s]; a3 += f0 * x; b3 += f1 * x;
-                x = p[t + 4 * s]; a4 += f0 * x; b4 += f1 * x;
-                x = p[t + 5 * s]; a5 += f0 * x; b5 += f1 * x;
+                vec8 f0 = load8(f), f1 = narrow ? (vec8){0} : load8(f + 8);
+                UNROLLED
+                for (int r = 0; r < rows; r++) {
+                    float x = p[t + r * s];
+                    lo[r] += f0 * x;
+                    if (!narrow) hi[r] += f1 * x;
+                }
             }
         }
     }
     const vec8 s0 = load8(scale), s1 = load8(scale + 8), h0 = load8(shift), h1 = load8(shift + 8);
-    vec8 lo[TILE] = {a0, a1, a2, a3, a4, a5}, hi[TILE] = {b0, b1, b2, b3, b4, b5};
-    for (int r = 0; r < TILE; r++) {
-        if (!out[r]) continue;
+    UNROLLED
+    for (int r = 0; r < rows; r++) {
         vec8 u = lo[r] * s0 + h0, v = hi[r] * s1 + h1;
         if (relu) { u = relu8(u); v = relu8(v); }
+        float *dst = out + (size_t)r * o;
         if (lanes == CCONV_BLOCK) {
-            store8(out[r], u);
-            store8(out[r] + 8, v);
+            store8(dst, u);
+            store8(dst + 8, v);
         } else {
             float kept[CCONV_BLOCK];
             store8(kept, u);
             store8(kept + 8, v);
-            memcpy(out[r], kept, sizeof(float) * (size_t)lanes);
+            memcpy(dst, kept, sizeof(float) * (size_t)lanes);
         }
     }
+}
+
+#if defined(__x86_64__)
+/// The AVX-512 tile: `rows` (1...WIDE_TILE, a constant after inlining) adjacent positions of
+/// one output row × one block of 16 channels, one 16-float register each (32 registers
+/// hold a whole row of 14 or 16 positions, where AVX2's 16 hold 6).
+static inline __attribute__((always_inline, target("avx512f")))
+void tile_wide(int rows, const tile_walk *walk, const float *in, const float *filter,
+               const float *scale, const float *shift, int relu, float *out, size_t o, int lanes) {
+    vec16 acc[WIDE_TILE];
+    UNROLLED
+    for (int r = 0; r < WIDE_TILE; r++) acc[r] = (vec16){0};
+    const ptrdiff_t s = walk->pixel_step;
+    const float *f = filter;
+    for (int i = 0; i < walk->kh; i++) {
+        for (int j = 0; j < walk->taps_per_row; j++) {
+            const float *p = in + i * walk->row_step + j * walk->tap_step;
+            for (int t = 0; t < walk->run; t++, f += CCONV_BLOCK) {
+                vec16 w = load16(f);
+                UNROLLED
+                for (int r = 0; r < rows; r++) acc[r] += w * p[t + r * s];
+            }
+        }
+    }
+    const vec16 sc = load16(scale), sh = load16(shift);
+    UNROLLED
+    for (int r = 0; r < rows; r++) {
+        vec16 u = acc[r] * sc + sh;
+        if (relu) u = relu16(u);
+        store16_lanes(out + (size_t)r * o, u, lanes);
+    }
+}
+
+#define WIDE_CASE(n) case n: tile_wide(n, walk, in, filter, scale, shift, relu, out, o, lanes); break;
+
+static inline __attribute__((always_inline, target("avx512f")))
+void any_wide_tile(size_t rows, const tile_walk *walk, const float *in, const float *filter,
+                   const float *scale, const float *shift, int relu, float *out, size_t o, int lanes) {
+    switch (rows) {
+    WIDE_CASE(16) WIDE_CASE(15) WIDE_CASE(14) WIDE_CASE(13) WIDE_CASE(12) WIDE_CASE(11) WIDE_CASE(10) WIDE_CASE(9)
+    WIDE_CASE(8) WIDE_CASE(7) WIDE_CASE(6) WIDE_CASE(5) WIDE_CASE(4) WIDE_CASE(3) WIDE_CASE(2)
+    default: tile_wide(1, walk, in, filter, scale, shift, relu, out, o, lanes); break;
+    }
+}
+#endif
+
+#define TILE_CASE(n, narrow) case n: tile(n, narrow, walk, in, filter, scale, shift, relu, out, o, lanes); break;
+
+/// `rows` (any count 1...6) positions of a block, on the kernel made for that count.
+static inline __attribute__((always_inline))
+void tile_of_rows(int narrow, size_t rows, const tile_walk *walk, const float *in, const float *filter,
+                  const float *scale, const float *shift, int relu, float *out, size_t o, int lanes) {
+    switch (rows) {
+    TILE_CASE(6, narrow) TILE_CASE(5, narrow) TILE_CASE(4, narrow) TILE_CASE(3, narrow) TILE_CASE(2, narrow)
+    default: tile(1, narrow, walk, in, filter, scale, shift, relu, out, o, lanes); break;
+    }
+}
+
+/// One AVX2 (or portable) tile: blocks of 8 channels or fewer compute one vector a position.
+static inline __attribute__((always_inline))
+void any_tile(size_t rows, const tile_walk *walk, const float *in, const float *filter,
+              const float *scale, const float *shift, int relu, float *out, size_t o, int lanes) {
+    if (lanes <= 8) tile_of_rows(1, rows, walk, in, filter, scale, shift, relu, out, o, lanes);
+    else tile_of_rows(0, rows, walk, in, filter, scale, shift, relu, out, o, lanes);
 }
 
 /// Copies image `b` into the interior of the padded image (borders stay zero).
@@ -114,20 +175,28 @@ static void pad_image(const cconv_geometry *g, const float *image, size_t wp, fl
     for (size_t y = 0; y < (size_t)g->h; y++) {
         size_t py = y + (size_t)g->pad_top;
         if (py >= hp) break;
+        if ((size_t)g->pad_left >= wp) break;
         size_t count = (size_t)g->w;
         if ((size_t)g->pad_left + count > wp) count = wp - (size_t)g->pad_left;
         memcpy(padded + (py * wp + (size_t)g->pad_left) * c, image + y * (size_t)g->w * c, count * c * sizeof(float));
     }
 }
 
+/// A tile kernel for any count of positions (`any_tile`, `any_wide_tile`).
+typedef void (*tile_function)(size_t rows, const tile_walk *walk, const float *in, const float *filter,
+                              const float *scale, const float *shift, int relu, float *out, size_t o, int lanes);
+
 static inline __attribute__((always_inline))
-void run_all(const cconv_geometry *g, const float *input, const float *packed_filter,
+void run_all(int wide, tile_function any_tile_of, const cconv_geometry *g, const float *input, const float *packed_filter,
              const float *scale, const float *shift, int relu, float *scratch, float *output) {
-    const size_t c = (size_t)g->c, o = (size_t)g->o;
+    const size_t c = (size_t)g->c, o = (size_t)g->o, ow = (size_t)g->ow;
     const size_t wp = padded_width(g);
     const size_t blocks = blocks_of(g);
     const size_t block_floats = (size_t)g->kh * g->kw * c * CCONV_BLOCK;
-    memset(scratch, 0, padded_image_count(g) * sizeof(float));
+    // Without padding to add, the image is read where it is; otherwise it is copied into
+    // the zero-bordered scratch image, whose borders are cleared once.
+    const int in_place = g->pad_top == 0 && g->pad_left == 0 && wp == (size_t)g->w && padded_height(g) <= (size_t)g->h;
+    if (!in_place) memset(scratch, 0, padded_image_count(g) * sizeof(float));
 
     tile_walk walk;
     walk.kh = g->kh;
@@ -150,43 +219,26 @@ void run_all(const cconv_geometry *g, const float *input, const float *packed_fi
         shifts[k] = k < o ? (shift ? shift[k] : 0.0f) : 0.0f;
     }
 
+    // Each output row in tiles of nearly equal size (14 = 5 + 5 + 4, not 6 + 6 + 2): tiles stay
+    // within a row, so no padding column is computed, and no tile is too short to keep the
+    // multiply-adds busy.
+    const size_t most = wide ? WIDE_TILE : TILE, tiles = (ow + most - 1) / most;
     for (size_t b = 0; b < (size_t)g->n; b++) {
-        pad_image(g, input + b * (size_t)g->h * g->w * c, wp, scratch);
-        float *image_out = output + b * (size_t)g->oh * g->ow * o;
-        if (is_flat(g)) {
-            // Positions q = y·wp + x over the padded image; x ≥ ow are not outputs.
-            const size_t last = (size_t)(g->oh - 1) * wp + (size_t)g->ow - 1;
-            for (size_t q = 0; q <= last; q += TILE) {
-                float *out[TILE];
-                int any = 0;
-                size_t y = q / wp, x = q % wp;
-                for (int r = 0; r < TILE; r++, x++) {
-                    if (x == wp) { x = 0; y++; }
-                    out[r] = (q + r <= last && x < (size_t)g->ow) ? image_out + (y * g->ow + x) * o : NULL;
-                    any |= out[r] != NULL;
-                }
-                if (!any) continue;
+        const float *image = input + b * (size_t)g->h * g->w * c;
+        if (!in_place) pad_image(g, image, wp, scratch);
+        const float *padded = in_place ? image : scratch;
+        float *image_out = output + b * (size_t)g->oh * ow * o;
+        for (size_t y = 0; y < (size_t)g->oh; y++) {
+            const float *row = padded + y * (size_t)g->stride_h * wp * c;
+            for (size_t t = 0; t < tiles; t++) {
+                const size_t x0 = ow * t / tiles, rows = ow * (t + 1) / tiles - x0;
+                const float *in = row + x0 * (size_t)g->stride_w * c;
+                float *out = image_out + (y * ow + x0) * o;
                 for (size_t k = 0; k < blocks; k++) {
-                    float *shifted[TILE];
-                    for (int r = 0; r < TILE; r++) shifted[r] = out[r] ? out[r] + k * CCONV_BLOCK : NULL;
+                    const float *filter = packed_filter + k * block_floats;
+                    const float *sk = scales + k * CCONV_BLOCK, *hk = shifts + k * CCONV_BLOCK;
                     int lanes = (int)(o - k * CCONV_BLOCK < CCONV_BLOCK ? o - k * CCONV_BLOCK : CCONV_BLOCK);
-                    tile_6x16(&walk, scratch + q * c, packed_filter + k * block_floats,
-                              scales + k * CCONV_BLOCK, shifts + k * CCONV_BLOCK, relu, shifted, lanes);
-                }
-            }
-        } else {
-            for (size_t y = 0; y < (size_t)g->oh; y++) {
-                const float *row = scratch + y * (size_t)g->stride_h * wp * c;
-                for (size_t x0 = 0; x0 < (size_t)g->ow; x0 += TILE) {
-                    for (size_t k = 0; k < blocks; k++) {
-                        float *out[TILE];
-                        for (int r = 0; r < TILE; r++) {
-                            out[r] = x0 + r < (size_t)g->ow ? image_out + (y * g->ow + x0 + r) * o + k * CCONV_BLOCK : NULL;
-                        }
-                        int lanes = (int)(o - k * CCONV_BLOCK < CCONV_BLOCK ? o - k * CCONV_BLOCK : CCONV_BLOCK);
-                        tile_6x16(&walk, row + x0 * (size_t)g->stride_w * c, packed_filter + k * block_floats,
-                                  scales + k * CCONV_BLOCK, shifts + k * CCONV_BLOCK, relu, out, lanes);
-                    }
+                    any_tile_of(rows, &walk, in, filter, sk, hk, relu, out + k * CCONV_BLOCK, o, lanes);
                 }
             }
         }
@@ -194,22 +246,33 @@ void run_all(const cconv_geometry *g, const float *input, const float *packed_fi
 }
 
 #if defined(__x86_64__)
+__attribute__((target("avx512f,avx2,fma")))
+static void run_avx512(const cconv_geometry *g, const float *input, const float *packed_filter,
+                       const float *scale, const float *shift, int relu, float *scratch, float *output) {
+    run_all(1, any_wide_tile, g, input, packed_filter, scale, shift, relu, scratch, output);
+}
+
 __attribute__((target("avx2,fma")))
 static void run_avx2(const cconv_geometry *g, const float *input, const float *packed_filter,
                      const float *scale, const float *shift, int relu, float *scratch, float *output) {
-    run_all(g, input, packed_filter, scale, shift, relu, scratch, output);
+    run_all(0, any_tile, g, input, packed_filter, scale, shift, relu, scratch, output);
 }
 #endif
 
 static void run_portable(const cconv_geometry *g, const float *input, const float *packed_filter,
                          const float *scale, const float *shift, int relu, float *scratch, float *output) {
-    run_all(g, input, packed_filter, scale, shift, relu, scratch, output);
+    run_all(0, any_tile, g, input, packed_filter, scale, shift, relu, scratch, output);
 }
 
 void cconv_run(const cconv_geometry *g, const float *input, const float *packed_filter,
                const float *scale, const float *shift, int relu, float *scratch, float *output) {
     if (g->n <= 0 || g->oh <= 0 || g->ow <= 0 || g->o <= 0) return;
 #if defined(__x86_64__)
+    if (g->o > 8 && cpu_has_avx512()) {
+        // (Up to 8 channels the AVX2 kernel computes one 8-float vector a position, half the work.)
+        run_avx512(g, input, packed_filter, scale, shift, relu, scratch, output);
+        return;
+    }
     if (cpu_has_avx2_fma()) {
         run_avx2(g, input, packed_filter, scale, shift, relu, scratch, output);
         return;

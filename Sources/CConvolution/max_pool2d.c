@@ -21,6 +21,17 @@ void run_all(const cpool_geometry *g, const float *input, float *output) {
                 long x0 = x * g->stride_w - g->pad_left;
                 long x_lo = x0 < 0 ? 0 : x0, x_hi = x0 + g->window_w < g->w ? x0 + g->window_w : g->w;
                 long k = 0;
+                if (y_hi - y_lo == 2 && x_hi - x_lo == 2) {
+                    // The common 2×2 window, whole: four loads a vector, in the general loop's order.
+                    const float *p = image + (y_lo * g->w + x_lo) * c, *q = p + g->w * c;
+                    for (; k + 8 <= c; k += 8) {
+                        vec8 m = load8(p + k);
+                        m = max_keep_nan8(m, load8(p + c + k));
+                        m = max_keep_nan8(m, load8(q + k));
+                        m = max_keep_nan8(m, load8(q + c + k));
+                        store8(output + k, m);
+                    }
+                }
                 for (; k + 8 <= c; k += 8) {
                     vec8 m = {-__builtin_inff(), -__builtin_inff(), -__builtin_inff(), -__builtin_inff(),
                               -__builtin_inff(), -__builtin_inff(), -__builtin_inff(), -__builtin_inff()};

@@ -48,6 +48,7 @@ static inline __attribute__((always_inline))
 void tile(int rows, int k, const float *a, int lda, const float *panel, const float *h, int relu,
           float *c, int ldc, int lanes) {
     vec8 lo[ROWS], hi[ROWS];
+    UNROLLED
     for (int r = 0; r < ROWS; r++) { lo[r] = (vec8){0}; hi[r] = (vec8){0}; }
     if (rows <= 2) {
         // Too few rows for independent multiply-add chains to hide the latency:
@@ -57,6 +58,7 @@ void tile(int rows, int k, const float *a, int lda, const float *panel, const fl
         for (; t + 1 < k; t += 2) {
             const float *f = panel + (size_t)t * CSGEMM_PANEL;
             vec8 f0 = load8(f), f1 = load8(f + 8), g0 = load8(f + 16), g1 = load8(f + 24);
+            UNROLLED
             for (int r = 0; r < rows; r++) {
                 float x = a[(size_t)r * lda + t], y = a[(size_t)r * lda + t + 1];
                 lo[r] += f0 * x; hi[r] += f1 * x;
@@ -66,29 +68,69 @@ void tile(int rows, int k, const float *a, int lda, const float *panel, const fl
         for (; t < k; t++) {
             const float *f = panel + (size_t)t * CSGEMM_PANEL;
             vec8 f0 = load8(f), f1 = load8(f + 8);
+            UNROLLED
             for (int r = 0; r < rows; r++) {
                 float x = a[(size_t)r * lda + t];
                 lo[r] += f0 * x; hi[r] += f1 * x;
             }
         }
+        UNROLLED
         for (int r = 0; r < rows; r++) { lo[r] += lo2[r]; hi[r] += hi2[r]; }
     } else {
         for (int t = 0; t < k; t++) {
             const float *f = panel + (size_t)t * CSGEMM_PANEL;
             vec8 f0 = load8(f), f1 = load8(f + 8);
+            UNROLLED
             for (int r = 0; r < rows; r++) {
                 float x = a[(size_t)r * lda + t];
                 lo[r] += f0 * x; hi[r] += f1 * x;
             }
         }
     }
+    UNROLLED
     for (int r = 0; r < rows; r++) store_row(&lo[r], &hi[r], h, relu, c + (size_t)r * ldc, lanes);
+}
+
+
+/// One row against two panels at once (32 columns): two streams in flight, and k
+/// split in two halves' chains, to keep more loads outstanding at batch 1.
+static inline __attribute__((always_inline))
+void row_two_panels(int k, const float *a, const float *p0, const float *p1, const float *h0,
+                    const float *h1, int relu, float *c0, float *c1, int lanes1) {
+    vec8 a0 = {0}, a1 = {0}, b0 = {0}, b1 = {0}, c0v = {0}, c1v = {0}, d0 = {0}, d1 = {0};
+    int t = 0;
+    for (; t + 1 < k; t += 2) {
+        const float *f = p0 + (size_t)t * CSGEMM_PANEL, *g = p1 + (size_t)t * CSGEMM_PANEL;
+        float x = a[t], y = a[t + 1];
+        a0 += load8(f) * x; a1 += load8(f + 8) * x; c0v += load8(f + 16) * y; c1v += load8(f + 24) * y;
+        b0 += load8(g) * x; b1 += load8(g + 8) * x; d0 += load8(g + 16) * y; d1 += load8(g + 24) * y;
+    }
+    for (; t < k; t++) {
+        const float *f = p0 + (size_t)t * CSGEMM_PANEL, *g = p1 + (size_t)t * CSGEMM_PANEL;
+        float x = a[t];
+        a0 += load8(f) * x; a1 += load8(f + 8) * x;
+        b0 += load8(g) * x; b1 += load8(g + 8) * x;
+    }
+    a0 += c0v; a1 += c1v; b0 += d0; b1 += d1;
+    store_row(&a0, &a1, h0, relu, c0, CSGEMM_PANEL);
+    store_row(&b0, &b1, h1, relu, c1, lanes1);
 }
 
 static inline __attribute__((always_inline))
 void run_all(int m, int n, int k, const float *a, int lda, const float *packed,
              const float *bias, int relu, float *c, int ldc) {
-    for (size_t p = 0; p < panels_of(n); p++) {
+    size_t p = 0;
+    if (m == 1) {
+        for (; p + 1 < panels_of(n); p += 2) {
+            const size_t first = p * CSGEMM_PANEL;
+            const int lanes1 = (int)((size_t)n - first - CSGEMM_PANEL < CSGEMM_PANEL ? (size_t)n - first - CSGEMM_PANEL : CSGEMM_PANEL);
+            float h[2 * CSGEMM_PANEL] = {0};
+            if (bias) memcpy(h, bias + first, sizeof(float) * (size_t)(CSGEMM_PANEL + lanes1));
+            row_two_panels(k, a, packed + p * (size_t)k * CSGEMM_PANEL, packed + (p + 1) * (size_t)k * CSGEMM_PANEL,
+                           h, h + CSGEMM_PANEL, relu, c + first, c + first + CSGEMM_PANEL, lanes1);
+        }
+    }
+    for (; p < panels_of(n); p++) {
         const size_t first = p * CSGEMM_PANEL;
         const int lanes = (int)((size_t)n - first < CSGEMM_PANEL ? (size_t)n - first : CSGEMM_PANEL);
         float h[CSGEMM_PANEL] = {0};
@@ -116,6 +158,56 @@ static void run_avx2(int m, int n, int k, const float *a, int lda, const float *
 }
 #endif
 
+#if defined(__x86_64__)
+/// The AVX-512 tile: `rows` (3...WIDE_TILE, a constant after inlining) rows × the panel's 16
+/// columns, one 16-float register a row, over all of k: the panel is read once for up to 16
+/// rows where the AVX2 tile takes 6.
+static inline __attribute__((always_inline, target("avx512f")))
+void tile_wide(int rows, int k, const float *a, int lda, const float *panel, const float *h, int relu,
+               float *c, int ldc, int lanes) {
+    vec16 acc[WIDE_TILE];
+    UNROLLED
+    for (int r = 0; r < WIDE_TILE; r++) acc[r] = (vec16){0};
+    for (int t = 0; t < k; t++) {
+        vec16 f = load16(panel + (size_t)t * CSGEMM_PANEL);
+        UNROLLED
+        for (int r = 0; r < rows; r++) acc[r] += f * a[(size_t)r * lda + t];
+    }
+    const vec16 bias = load16(h);
+    UNROLLED
+    for (int r = 0; r < rows; r++) {
+        vec16 u = acc[r] + bias;
+        if (relu) u = relu16(u);
+        store16_lanes(c + (size_t)r * ldc, u, lanes);
+    }
+}
+
+#define WIDE_CASE(n) case n: tile_wide(n, k, a + (size_t)i * lda, lda, panel, h, relu, c + (size_t)i * ldc + first, ldc, lanes); break;
+
+/// Three rows or more: each panel in tiles of nearly equal size (up to 16 rows; 20 = 10 + 10),
+/// summed in the same order as the AVX2 tiles.
+__attribute__((target("avx512f,avx2,fma")))
+static void run_avx512(int m, int n, int k, const float *a, int lda, const float *packed,
+                       const float *bias, int relu, float *c, int ldc) {
+    const size_t tiles = ((size_t)m + WIDE_TILE - 1) / WIDE_TILE;
+    for (size_t p = 0; p < panels_of(n); p++) {
+        const size_t first = p * CSGEMM_PANEL;
+        const int lanes = (int)((size_t)n - first < CSGEMM_PANEL ? (size_t)n - first : CSGEMM_PANEL);
+        float h[CSGEMM_PANEL] = {0};
+        if (bias) memcpy(h, bias + first, sizeof(float) * (size_t)lanes);
+        const float *panel = packed + p * (size_t)k * CSGEMM_PANEL;
+        for (size_t tile_index = 0; tile_index < tiles; tile_index++) {
+            const size_t i = (size_t)m * tile_index / tiles, rows = (size_t)m * (tile_index + 1) / tiles - i;
+            switch (rows) {
+            WIDE_CASE(16) WIDE_CASE(15) WIDE_CASE(14) WIDE_CASE(13) WIDE_CASE(12) WIDE_CASE(11) WIDE_CASE(10)
+            WIDE_CASE(9) WIDE_CASE(8) WIDE_CASE(7) WIDE_CASE(6) WIDE_CASE(5) WIDE_CASE(4)
+            default: tile_wide(3, k, a + i * lda, lda, panel, h, relu, c + i * ldc + first, ldc, lanes); break;
+            }
+        }
+    }
+}
+#endif
+
 static void run_portable(int m, int n, int k, const float *a, int lda, const float *packed,
                          const float *bias, int relu, float *c, int ldc) {
     run_all(m, n, k, a, lda, packed, bias, relu, c, ldc);
@@ -125,6 +217,10 @@ void csgemm_run(int m, int n, int k, const float *a, int lda, const float *packe
                 const float *bias, int relu, float *c, int ldc) {
     if (m <= 0 || n <= 0) return;
 #if defined(__x86_64__)
+    if (m >= 3 && cpu_has_avx512()) {
+        run_avx512(m, n, k, a, lda, packed, bias, relu, c, ldc);
+        return;
+    }
     if (cpu_has_avx2_fma()) {
         run_avx2(m, n, k, a, lda, packed, bias, relu, c, ldc);
         return;

@@ -220,7 +220,7 @@ public final class InterpretedModel: ShimLayer {
             frame.variables[weight.name] = variable
         }
         return try shim.call(context: context, training: training) { tf in
-            try run(description.body, tf, frame)
+            try run(description.body, tf, frame, liveAfter: Set(description.outputs))
             return try description.outputs.map { try frame.typedValue($0) }
         }
     }
@@ -288,14 +288,36 @@ public final class InterpretedModel: ShimLayer {
         }
     }
 
-    private func run(_ steps: [Step], _ tf: TF1, _ frame: Frame) throws {
-        for step in steps {
+    /// Runs `steps`; `liveAfter` are the values read after them (nil: every value they define, so
+    /// that none is skipped, as in a loop's or a condition's body).
+    private func run(_ steps: [Step], _ tf: TF1, _ frame: Frame, liveAfter: Set<String>? = nil) throws {
+        let outer = liveAfter ?? Set(ValueUses.defines(steps))
+        let live = LiveValues(outer: outer, lastReads: LiveValues.lastReads(steps, outer: outer), after: 0)
+        var index = 0
+        while index < steps.count {
+            if let block = ConvolutionBlock.match(steps, at: index, live: live) {
+                // As generated code does: one pass in inference, the values between the steps never made.
+                let last = steps[index + block.length - 1]
+                let output = try located(steps[index]) {
+                    try tf.conv2dBatchNormalization(
+                        try frame.value(steps[index].inputs[0]), try frame.bindings.configuration(block.convolution),
+                        try frame.bindings.configuration(block.normalization), activation: block.relu ? .relu : .linear,
+                        training: frame.flag(block.normalization.training, default: false))
+                }
+                for name in last.results { frame.bind(name, .float(output)) }
+                index += block.length
+                continue
+            }
+            let step = steps[index]
             let outputs = try located(step) { () throws -> [InterpretedValue] in
-                guard case let .math(operation) = step.operation else { return try execute(step, tf, frame) }
+                guard case let .math(operation) = step.operation else {
+                    return try execute(step, tf, frame, liveAfter: live.after(index))
+                }
                 return try RuntimeOperations.run(operation, frame.values, typed: frame.typed, params: frame.bindings.params,
                                                  types: step.types)
             }
             for (name, value) in zip(step.results, outputs) { frame.bind(name, value) }
+            index += 1
         }
     }
 
@@ -310,7 +332,8 @@ public final class InterpretedModel: ShimLayer {
         }
     }
 
-    private func execute(_ step: Step, _ tf: TF1, _ frame: Frame) throws -> [InterpretedValue] {
+    /// Runs one step; `liveAfter` tells the values read after it (a scope's body returns those it defines).
+    private func execute(_ step: Step, _ tf: TF1, _ frame: Frame, liveAfter: LiveValues) throws -> [InterpretedValue] {
         switch step.operation {
         case let .repeated(loop, body):
             let count = try loop.count.evaluated(frame.bindings.params)
@@ -339,29 +362,30 @@ public final class InterpretedModel: ShimLayer {
             }
         default: break
         }
-        return try executeFloat(step, tf, frame).map(InterpretedValue.float)
+        return try executeFloat(step, tf, frame, liveAfter: liveAfter).map(InterpretedValue.float)
     }
 
-    private func executeFloat(_ step: Step, _ tf: TF1, _ frame: Frame) throws -> [Tensor] {
+    private func executeFloat(_ step: Step, _ tf: TF1, _ frame: Frame, liveAfter: LiveValues) throws -> [Tensor] {
         let inputs = try step.inputs.map { try frame.value($0) }
         switch step.operation {
         case let .variableScope(name, reuse, defaults, body):
+            let returned = Set(ValueUses.defines(body).filter(liveAfter.contains))
             let scopeInitializer = defaults.initializer.map(initializer)
             let scopeRegularizer = defaults.regularizer.map(regularizer)
             switch name {
             case let .name(expr):
                 try tf.variableScope(try frame.bindings.string(expr), reuse: reuse, initializer: scopeInitializer,
-                                     regularizer: scopeRegularizer, dtype: defaults.dtype) { try run(body, tf, frame) }
+                                     regularizer: scopeRegularizer, dtype: defaults.dtype) { try run(body, tf, frame, liveAfter: returned) }
             case let .defaultName(prefix):
                 try tf.variableScope(defaultName: prefix, initializer: scopeInitializer, regularizer: scopeRegularizer,
-                                     dtype: defaults.dtype) { try run(body, tf, frame) }
+                                     dtype: defaults.dtype) { try run(body, tf, frame, liveAfter: returned) }
             case let .formatted(format):
                 try tf.variableScope(format.formatted(frame.loopIndices), reuse: reuse, initializer: scopeInitializer,
-                                     regularizer: scopeRegularizer, dtype: defaults.dtype) { try run(body, tf, frame) }
+                                     regularizer: scopeRegularizer, dtype: defaults.dtype) { try run(body, tf, frame, liveAfter: returned) }
             }
             return []
         case let .nameScope(name, body):
-            try tf.nameScope(name) { try run(body, tf, frame) }
+            try tf.nameScope(name) { try run(body, tf, frame, liveAfter: Set(ValueUses.defines(body).filter(liveAfter.contains))) }
             return []
         case let .recordScope(name):
             tf.recordScope(name)

@@ -1,5 +1,7 @@
 import Foundation
 import ModelSpecCheckpoints
+import ModelSpecCompiler
+import ModelSpecInterpreter
 import ModelSpecRuntime
 import SeedGoldens
 import TensorBundle
@@ -28,6 +30,27 @@ import Testing
         #expect(mine == theirs)
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.directory.appendingPathComponent("summary.json"))) as! [String: Any]
         #expect(zip(mine, labels).filter { $0 == $1 }.count == summary["test_correct"] as? Int)
+    }
+
+    /// The interpreter (`modelspec run`) runs conv2d, batch_normalization and relu as one folded
+    /// pass, as the generated type does: the same logits bit for bit (separate steps round
+    /// differently: (x − μ)·γ/σ + β against x·scale + shift).
+    @Test func interpreterFoldsBatchNormalizationAsTheGeneratedType() throws {
+        let checkpoint = try Checkpoint(path: Self.directory.appendingPathComponent("checkpoint").path)
+        let images = try slice(NumPy.readTensor(contentsOf: Self.directory.appendingPathComponent("test_images.npy")), 0..<16)
+        let generated = DigitsCNN()
+        try generated.load(checkpoint)
+        let expected = try generated(images)
+
+        let spec = Repo.root.appendingPathComponent("specs/DigitsCNN.yaml").path
+        let library = SpecLibrary(containing: spec)
+        let checked = SpecCompiler(library: library).check(file: spec, params: [:], inputs: ["images": images.shape.map(Optional.some)])
+        let description = try #require(checked.model)
+        let interpreted = try InterpretedModel(description, params: [:], library: library)
+        _ = try interpreted(["images": images])
+        try (interpreted as any Layer).load(checkpoint)
+        let logits = try interpreted(["images": images])[0]
+        #expect(logits.scalars == expected.scalars)
     }
 
     /// The generated type is differentiated like the interpreter: its gradients with respect to the

@@ -2,9 +2,9 @@ import Testing
 @testable import ModelSpecRuntime
 
 /// The direct convolution kernel against a plain loop over every output, on
-/// geometries that reach each of its paths: flat stride-1 runs, strided rows,
-/// dilated taps, partial channel blocks and tiles, SAME and VALID padding, and
-/// the fused scale, shift and ReLU.
+/// geometries that reach each of its paths: rows cut into tiles of every size, strided rows,
+/// dilated taps, partial channel blocks (8 channels or fewer: one vector), SAME and VALID
+/// padding (VALID read in place), the fused scale, shift and ReLU; with each instruction set.
 @Suite struct ConvolutionTests {
     struct Case: CustomStringConvertible {
         var n, h, w, c, kh, kw, o: Int
@@ -17,6 +17,7 @@ import Testing
         Case(n: 2, h: 5, w: 5, c: 5, kh: 3, kw: 3, o: 3, padding: .valid),
         Case(n: 2, h: 12, w: 12, c: 16, kh: 3, kw: 3, o: 32),
         Case(n: 3, h: 28, w: 28, c: 1, kh: 3, kw: 3, o: 32),
+        Case(n: 1, h: 4, w: 37, c: 3, kh: 3, kw: 3, o: 20),
         Case(n: 2, h: 14, w: 14, c: 32, kh: 3, kw: 3, o: 24),
         Case(n: 2, h: 9, w: 11, c: 7, kh: 3, kw: 2, o: 24, strides: (2, 3)),
         Case(n: 2, h: 9, w: 11, c: 7, kh: 3, kw: 3, o: 20, dilations: (2, 2)),
@@ -36,24 +37,30 @@ import Testing
         let x = try random([t.n, t.h, t.w, t.c]), f = try random([t.kh, t.kw, t.c, t.o])
         let scale = try random([t.o]), shift = try random([t.o])
         let plain = try reference(x, f, t)
-        let y = try conv2d(x, filter: f, strides: t.strides, padding: t.padding, dilations: t.dilations)
-        #expect(y.shape == plain.shape)
-        #expect(maxDifference(y, plain) < 1e-4)
+        // Every kernel the machine can run: AVX-512 (more than 8 channels), AVX2, portable.
+        for instructions in KernelInstructions.allCases {
+            try instructions.limiting {
+                let y = try conv2d(x, filter: f, strides: t.strides, padding: t.padding, dilations: t.dilations)
+                #expect(y.shape == plain.shape)
+                #expect(maxDifference(y, plain) < 1e-4)
 
-        let biased = try conv2d(x, filter: f, strides: t.strides, padding: t.padding, dilations: t.dilations,
-                                bias: shift, activation: .relu)
-        let expectedBiased = relu(try biasAdd(plain, shift))
-        #expect(maxDifference(biased, expectedBiased) < 1e-4)
+                let biased = try conv2d(x, filter: f, strides: t.strides, padding: t.padding, dilations: t.dilations,
+                                        bias: shift, activation: .relu)
+                let expectedBiased = relu(try biasAdd(plain, shift))
+                #expect(maxDifference(biased, expectedBiased) < 1e-4)
 
-        let folded = try conv2d(x, filter: f, strides: t.strides, padding: t.padding, dilations: t.dilations,
-                                scale: scale, shift: shift, activation: .relu)
-        let expectedFolded = relu(try add(multiply(plain, scale), shift))
-        #expect(maxDifference(folded, expectedFolded) < 1e-4)
+                let folded = try conv2d(x, filter: f, strides: t.strides, padding: t.padding, dilations: t.dilations,
+                                        scale: scale, shift: shift, activation: .relu)
+                let expectedFolded = relu(try add(multiply(plain, scale), shift))
+                #expect(maxDifference(folded, expectedFolded) < 1e-4)
+            }
+        }
     }
 
     @Test func imagesSplitAcrossThreadsGiveTheSameResult() throws {
         var g = SeededGenerator(seed: 3)
-        let x = try Tensor(shape: [7, 10, 9, 6]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
+        // 3.3 million multiply-adds: enough for three parts.
+        let x = try Tensor(shape: [7, 24, 18, 6]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
         let f = try Tensor(shape: [3, 3, 6, 20]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
         let threads = BLASThreads.count
         defer { BLASThreads.setCount(threads) }

@@ -7,6 +7,8 @@
 #include "csmallgemm.h"
 // Max pooling, channels in vectors.
 #include "cpooling.h"
+// Which vector instructions the kernels use.
+#include "ckernels.h"
 
 /// The sizes of one 2-D convolution: NHWC input, HWIO filter, NHWC output,
 /// already checked by the caller (the runtime's `conv2d`).
@@ -39,8 +41,8 @@ size_t cconv_scratch_count(const cconv_geometry *g);
 ///
 /// `scale` (NULL: 1) and `shift` (NULL: 0) are per output channel: a bias, or a
 /// batch normalization folded into the convolution; `relu` != 0 clamps at 0.
-/// Uses AVX2 and FMA when the CPU has them (checked once), portable vector
-/// code otherwise. `scratch` holds `cconv_scratch_count(g)` floats.
+/// Uses AVX-512 when the CPU has it and there are more than 8 output channels,
+/// else AVX2 and FMA when it has them (checked once), portable vector code otherwise. `scratch` holds `cconv_scratch_count(g)` floats.
 void cconv_run(const cconv_geometry *g, const float *input, const float *packed_filter,
                const float *scale, const float *shift, int relu, float *scratch, float *output);
 

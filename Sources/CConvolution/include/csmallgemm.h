@@ -18,10 +18,12 @@ void csgemm_pack(int k, int n, const float *b, int ldb, float *packed);
 /// `c = act(a · b + bias)` for a row-major `m × k` matrix `a` (leading
 /// dimension `lda`) and `b` packed by `csgemm_pack`; `c` is `m × n` with
 /// leading dimension `ldc`. `bias` (NULL: 0) has `n` floats; `relu` != 0
-/// clamps at 0 (keeping NaN). For each panel, tiles of up to 6 rows × 16
-/// columns are accumulated in registers over all of `k`, so the panel is read
-/// from memory once and from cache for the other rows. Uses AVX2 and FMA when
-/// the CPU has them (checked once), portable vector code otherwise.
+/// clamps at 0 (keeping NaN). For each panel, tiles of rows × 16 columns are
+/// accumulated in registers over all of `k` (up to 16 rows with AVX-512, 6 with
+/// AVX2; one row takes two panels at a time), so the panel is read from memory
+/// once and from cache for the other rows. Uses AVX-512 when the CPU has it and
+/// there are 3 rows or more, else AVX2 and FMA when it has them (checked once),
+/// portable vector code otherwise.
 void csgemm_run(int m, int n, int k, const float *a, int lda, const float *packed,
                 const float *bias, int relu, float *c, int ldc);
 

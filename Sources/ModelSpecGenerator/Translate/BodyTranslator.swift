@@ -335,3 +335,10 @@ struct BodyTranslator {
         Self.staticShape(dims, arguments)
     }
 }
+
+extension ConvolutionBlock {
+    /// What the call says it stands for, as a comment above it.
+    var comment: String {
+        "// conv2d, batch_normalization\(relu ? ", relu" : ""): one pass in inference."
+    }
+}

@@ -22,8 +22,10 @@ public final class CallContext {
     public let substitutions: [String: Tensor]
     /// Substitutions that were read.
     public private(set) var usedSubstitutions = Set<String>()
-    /// The randomness of dropout.
-    public var generator: SeededGenerator
+    /// The randomness of dropout, seeded on first use (a call that draws nothing asks the
+    /// system for no seed: a system call per model call at batch 1 showed in the profile).
+    public lazy var generator = SeededGenerator(seed: seed ?? { var system = SystemRandomNumberGenerator(); return system.next() }())
+    private let seed: UInt64?
     /// Values for variables created during the call, by full name (deferred restoration).
     public var initialValues: [String: Tensor]
     /// The variables created during the call, in creation order.
@@ -47,8 +49,7 @@ public final class CallContext {
                 initialValues: [String: Tensor] = [:]) {
         self.training = training
         self.substitutions = substituting
-        var system = SystemRandomNumberGenerator()
-        self.generator = SeededGenerator(seed: seed ?? system.next())
+        self.seed = seed
         self.initialValues = initialValues
     }
 

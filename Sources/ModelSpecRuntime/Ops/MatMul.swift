@@ -152,7 +152,8 @@ private func denseKernel(_ x: Tensor, kernel: Tensor, bias: Tensor?, activation:
     if parts == 1 {
         job.run(part: 0, of: 1)
     } else {
-        DispatchQueue.concurrentPerform(iterations: parts) { job.run(part: $0, of: parts) }
+        let instructions = KernelInstructions.current
+        DispatchQueue.concurrentPerform(iterations: parts) { part in instructions.limiting { job.run(part: part, of: parts) } }
     }
     withExtendedLifetime((x, bias, job.packed)) {}
     if !job.relu { activation.apply(to: out.storage.base, count: out.scalarCount, channels: n) }

@@ -1,22 +1,29 @@
-import ModelSpecCompiler
-
 /// The values read after one step of a list of steps: those read after the
 /// whole list, and those a later step of the list reads. Asked step by step,
 /// it answers from each value's last reading step, so that translating a
 /// forward pass stays linear in its number of steps (building the set of
 /// later reads at every step made it quadratic).
-struct LiveValues {
+///
+/// The generator and the interpreter ask it before running steps as one call
+/// (``ConvolutionBlock``).
+public struct LiveValues: Sendable {
     /// Values read after the whole list.
-    let outer: Set<String>
+    public let outer: Set<String>
     /// The index of the last step of the list that reads each value.
-    let lastReads: [String: Int]
+    public let lastReads: [String: Int]
     /// The step after which values are live.
-    var after: Int
+    public var after: Int
+
+    public init(outer: Set<String>, lastReads: [String: Int], after: Int) {
+        self.outer = outer
+        self.lastReads = lastReads
+        self.after = after
+    }
 
     /// Each value's last reading step in `steps`, `outer` being read after them. A loop or a
     /// conditional reads the value it hands over (`initial`, `otherwise`) only when its result
     /// at that position is read.
-    static func lastReads(_ steps: [Step], outer: Set<String> = []) -> [String: Int] {
+    public static func lastReads(_ steps: [Step], outer: Set<String> = []) -> [String: Int] {
         let read = outer.union(ValueUses.reads(steps))
         var result: [String: Int] = [:]
         for (index, step) in steps.enumerated() {
@@ -37,14 +44,14 @@ struct LiveValues {
     }
 
     /// Whether `value` is read after step `after`.
-    func contains(_ value: String) -> Bool {
+    public func contains(_ value: String) -> Bool {
         if outer.contains(value) { return true }
         guard let last = lastReads[value] else { return false }
         return last > after
     }
 
     /// The same values after another step of the list.
-    func after(_ index: Int) -> LiveValues {
+    public func after(_ index: Int) -> LiveValues {
         var result = self
         result.after = index
         return result

@@ -1,22 +1,20 @@
-import ModelSpecCompiler
-
-/// Three steps the generator writes as one runtime call: a functional
+/// Three steps the generator writes, and the interpreter runs, as one runtime call: a functional
 /// `conv2d` without activation, the `batch_normalization` of its output and,
 /// if it comes next, a `relu` of that. The runtime runs them as one pass in
 /// inference (`TF1.conv2dBatchNormalization`, the normalization folded into
 /// the convolution), with the same layers, names and variables as separate
 /// calls. They are joined only when no other step reads the values between
 /// them, and not when the normalization always runs in training.
-struct ConvolutionBlock {
-    var convolution: LayerConfig
-    var normalization: LayerConfig
-    var relu: Bool
+public struct ConvolutionBlock: Sendable {
+    public var convolution: LayerConfig
+    public var normalization: LayerConfig
+    public var relu: Bool
     /// The steps joined: 2 or 3.
-    var length: Int
+    public var length: Int
 
     /// The block that starts at `steps[index]`, if one does; `live` tells
     /// the values read after each of `steps`.
-    static func match(_ steps: [Step], at index: Int, live: LiveValues) -> ConvolutionBlock? {
+    public static func match(_ steps: [Step], at index: Int, live: LiveValues) -> ConvolutionBlock? {
         guard index + 1 < steps.count,
               case let .legacyLayer(convolution) = steps[index].operation,
               convolution.kind == .conv2d, convolution.value("activation") == .activation(.linear), convolution.reuse == .inherit,
@@ -38,10 +36,5 @@ struct ConvolutionBlock {
             block.length = 3
         }
         return block
-    }
-
-    /// What the call says it stands for, as a comment above it.
-    var comment: String {
-        "// conv2d, batch_normalization\(relu ? ", relu" : ""): one pass in inference."
     }
 }

@@ -1,0 +1,18 @@
+import CConvolution
+
+/// The vector instructions of the `CConvolution` kernels (convolution, dense layers, max pooling):
+/// the widest the CPU has, unless limited on a thread so that tests reach every path.
+enum KernelInstructions: Int32, CaseIterable, Sendable {
+    case portable = 0, avx2 = 1, avx512 = 2
+
+    /// The calling thread's limit (a kernel split across threads passes it on to each part).
+    static var current: KernelInstructions { KernelInstructions(rawValue: ckernels_instruction_limit()) ?? .avx512 }
+
+    /// Runs `body` with the calling thread's kernels limited to these instructions.
+    func limiting<R>(_ body: () throws -> R) rethrows -> R {
+        let previous = ckernels_instruction_limit()
+        ckernels_limit_instructions(rawValue)
+        defer { ckernels_limit_instructions(previous) }
+        return try body()
+    }
+}
