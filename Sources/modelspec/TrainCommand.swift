@@ -19,7 +19,8 @@ struct TrainCommand: ParsableCommand {
             --labels FILE.npy, that loss of the first output against the labels. The \
             model's regularization losses are added, as get_total_loss() does. The inputs \
             (and labels) are cut into batches along their first axis, in order; the last \
-            batch may be smaller.
+            batch may be smaller. With --shuffle, each epoch takes the examples in a new \
+            order drawn from --seed (the same seed, the same orders).
 
             With --checkpoint, the model is loaded strictly by name (loading options as in \
             'run'); the optimizer's slots and global_step are restored when the checkpoint \
@@ -71,8 +72,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Passes over the data.", valueName: "n"))
     var epochs: Int = 1
 
-    @Option(help: ArgumentHelp("The seed of dropout's randomness.", valueName: "n"))
+    @Option(help: ArgumentHelp("The seed of dropout's randomness and of --shuffle's orders.", valueName: "n"))
     var seed: UInt64 = 0
+
+    @Flag(help: "Take the examples in a new order each epoch, drawn from --seed.")
+    var shuffle = false
 
     @Option(name: .customLong("param"), help: ArgumentHelp("A parameter's value, such as units=10.", valueName: "name=value"))
     var paramValues: [String] = []
@@ -153,14 +157,16 @@ struct TrainCommand: ParsableCommand {
 
         // The epochs.
         let batches = (count + batchSize - 1) / batchSize
+        var order = ExampleOrder(count: count, seed: seed)
         for epoch in 1...epochs {
             let start = Date()
             var total = 0.0
+            if shuffle { order.shuffle() }
             for b in 0..<batches {
                 let range = b * batchSize..<Swift.min(count, (b + 1) * batchSize)
                 do {
-                    let batch = try data.mapValues { try slice($0, range) }
-                    let batchLabels = try labelValues.map { try slice($0, range) }
+                    let batch = try data.mapValues { try order.batch(of: $0, range) }
+                    let batchLabels = try labelValues.map { try order.batch(of: $0, range) }
                     let value = try optimizer.minimize(instance, globalStep: step) {
                         let output = try call(batch, training: true)[0]
                         let objective = try batchLabels.map { try lossValue($0, output) } ?? reduceSum(output)
