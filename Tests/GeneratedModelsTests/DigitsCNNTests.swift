@@ -81,4 +81,52 @@ import Testing
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.directory.appendingPathComponent("summary.json"))) as! [String: Any]
         #expect(correct >= summary["test_correct"] as? Int ?? 360, "\(correct) of 360")
     }
+
+    /// Trained from TensorFlow's starting weights through the generated type, with the example order
+    /// and dropout masks oracle/digits_scratch.py gives TensorFlow: the first steps' losses and the
+    /// variables after them are TensorFlow's. (The full 30 epochs take minutes: `swift run -c release
+    /// DigitsDemo --from-scratch`, docs/training.md.)
+    @Test func firstStepsFromScratchAreTensorFlows() throws {
+        let folder = Repo.root.appendingPathComponent("Tests/Goldens/digits_scratch")
+        struct Summary: Decodable {
+            let batch_size: Int, order_seed: UInt64, mask_seed: UInt64, check_steps: Int, learning_rate: Float
+            let check_losses: [Float]
+            let train_images: Images
+            struct Images: Decodable { let count: Int }
+        }
+        let summary = try JSONDecoder().decode(Summary.self, from: Data(contentsOf: folder.appendingPathComponent("summary.json")))
+        let bytes = try Data(contentsOf: folder.appendingPathComponent("train_images.u8"))
+        let images = try Tensor(shape: [summary.train_images.count, 8, 8, 1], scalars: bytes.map { Float($0) / 16 })
+        let labels = try NumPy.readIndexTensor(contentsOf: folder.appendingPathComponent("train_labels.npy"))
+        let model = DigitsCNN()
+        try model.load(try Checkpoint(path: folder.appendingPathComponent("initial/model.ckpt").path), options: .strict)
+        _ = try model(slice(images, 0..<1))  // makes the variables with the checkpoint's values
+        let optimizer = AdamOptimizer(learningRate: summary.learning_rate)
+        let step = GlobalStep()
+        // The first epoch's order: one Fisher-Yates shuffle (as `modelspec train --shuffle`).
+        var generator = SeededGenerator(seed: summary.order_seed)
+        var order = Array(0..<summary.train_images.count)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
+        var losses: [Float] = []
+        for k in 0..<summary.check_steps {
+            let batch = IndexTensor(order[k * summary.batch_size..<(k + 1) * summary.batch_size].map { Int32($0) })
+            let x = try gather(images, indices: batch), y = try gather(Tensor(labels), indices: batch)
+            let loss = try optimizer.minimize(model, globalStep: step) {
+                // Dropout's mask of step k: the one TensorFlow was fed.
+                let context = CallContext(training: true, seed: summary.mask_seed + UInt64(k))
+                return try Losses.sparseSoftmaxCrossEntropy(labels: IndexTensor(truncating: y),
+                                                            logits: model.call(x, context: context, training: true))
+            }
+            losses.append(try #require(loss.scalar))
+        }
+        for (ours, theirs) in zip(losses, summary.check_losses) {
+            #expect(Swift.abs(ours - theirs) < 1e-4, "losses \(losses), TensorFlow \(summary.check_losses)")
+        }
+        let after = try Checkpoint(path: folder.appendingPathComponent("after_steps/model.ckpt").path)
+        for entry in after.entries {
+            let variable = try #require(model.weight(named: entry.name), "\(entry.name)")
+            let expected = try Tensor(shape: entry.shape, scalars: after.floats(named: entry.name))
+            if let problem = mismatch(variable.value, expected, tolerance: 1e-4) { Issue.record("\(entry.name): \(problem)") }
+        }
+    }
 }
