@@ -72,7 +72,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Passes over the data.", valueName: "n"))
     var epochs: Int = 1
 
-    @Option(help: ArgumentHelp("The seed of dropout's randomness and of --shuffle's orders.", valueName: "n"))
+    @Option(help: ArgumentHelp("The seed of --shuffle's orders and of dropout's masks (step k's drawn from seed + k, the global step).", valueName: "n"))
     var seed: UInt64 = 0
 
     @Flag(help: "Take the examples in a new order each epoch, drawn from --seed.")
@@ -118,9 +118,10 @@ struct TrainCommand: ParsableCommand {
             fail("\(error)")
         }
         let integers = Set(model.inputs.filter(\.isIndices).map(\.name))
-        func call(_ batch: [String: Tensor], training: Bool) throws -> [Tensor] {
+        func call(_ batch: [String: Tensor], training: Bool, step: Int64 = 0) throws -> [Tensor] {
             let indices = try batch.filter { integers.contains($0.key) }.mapValues { try IndexTensor(truncating: $0) }
-            return try instance(batch.filter { !integers.contains($0.key) }, indices: indices, training: training, seed: seed)
+            return try instance(batch.filter { !integers.contains($0.key) }, indices: indices, training: training,
+                                seed: seed &+ UInt64(bitPattern: step))
         }
 
         // The starting point: the checkpoint's variables (and optimizer state), or the initializers.
@@ -168,7 +169,7 @@ struct TrainCommand: ParsableCommand {
                     let batch = try data.mapValues { try order.batch(of: $0, range) }
                     let batchLabels = try labelValues.map { try order.batch(of: $0, range) }
                     let value = try optimizer.minimize(instance, globalStep: step) {
-                        let output = try call(batch, training: true)[0]
+                        let output = try call(batch, training: true, step: step.value)[0]
                         let objective = try batchLabels.map { try lossValue($0, output) } ?? reduceSum(output)
                         return try Losses.total(objective, regularization: instance.losses)
                     }
