@@ -13,6 +13,9 @@ Independent of the oracle: nothing here reads ModelSpec's specs or goldens.
         answers one JSON request a line on stdin (what modelspec-bench sends, so
         that Swift and TensorFlow alternate in one run):
         {"cmd": "time", "model": "mlp", "batch": 16, "seconds": 0.3, "min_runs": 3} -> {"times": [...]}
+        {"cmd": "time_train", "model": "mlp", "batch": 32, ...} -> {"times": [...]}: a training step
+            (forward with training=True, sparse softmax cross-entropy, tf.GradientTape's gradients,
+            tf.compat.v1.train.AdamOptimizer(1e-3).apply_gradients) as one tf.function
         {"cmd": "info"} -> {"tf_version": ..., "intra_op_threads": 1, ...}
 """
 
@@ -117,13 +120,46 @@ def function_for(model, batch):
     return _functions[key]
 
 
-def time_runs(model, batch, seconds, min_runs):
-    infer, x = function_for(model, batch)
+_training_steps = {}
+
+
+def training_step_for(model, batch):
+    """The tf.function training step of one model instance per (model, batch): labels of fixed
+    classes, TF1's Adam, batch norm's moving statistics updated by the training-mode call."""
+    key = (model, batch)
+    if key not in _training_steps:
+        body, shape = MODELS[model]
+        layer = ShimModel(body)
+        x = tf.constant(np.random.default_rng(0x5EED).uniform(-1, 1, shape(batch)).astype(np.float32))
+        labels = tf.constant(np.random.default_rng(0x1AB).integers(0, 10, batch).astype(np.int32))
+        layer(x, training=False)  # creates the variables eagerly
+        optimizer = v1.train.AdamOptimizer(1e-3)
+
+        @tf.function
+        def train(inputs, targets):
+            with tf.GradientTape() as tape:
+                logits = layer(inputs, training=True)
+                loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=targets, logits=logits))
+            variables = layer.trainable_variables
+            optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+            return loss
+
+        train(x, labels)  # traces, makes the slots
+        _training_steps[key] = (lambda: train(x, labels))
+    return _training_steps[key]
+
+
+def time_runs(model, batch, seconds, min_runs, training=False):
+    if training:
+        run = training_step_for(model, batch)
+    else:
+        infer, x = function_for(model, batch)
+        run = lambda: infer(x)  # noqa: E731
     times = []
     start = time.perf_counter()
     while len(times) < min_runs or time.perf_counter() - start < seconds:
         t0 = time.perf_counter()
-        infer(x)
+        run()
         times.append(time.perf_counter() - t0)
     return times
 
@@ -143,6 +179,9 @@ def serve():
         "time": lambda request: {"times": time_runs(request["model"], int(request["batch"]),
                                                     float(request.get("seconds", 0.3)),
                                                     int(request.get("min_runs", 3)))},
+        "time_train": lambda request: {"times": time_runs(request["model"], int(request["batch"]),
+                                                          float(request.get("seconds", 0.3)),
+                                                          int(request.get("min_runs", 3)), training=True)},
     })
 
 

@@ -6,13 +6,22 @@ import TensorBundle
 /// The digits demo: a TF1-style CNN trained in TensorFlow (oracle/digits.py),
 /// compiled from specs/DigitsCNN.yaml by the build plugin into the `DigitsCNN`
 /// type, loaded from TensorFlow's Saver checkpoint by variable name, and run on
-/// the held-out test set.
+/// the held-out test set. With `--from-scratch`, trains it in Swift from TensorFlow's starting
+/// weights instead (``FromScratch``).
 ///
 ///     swift run DigitsDemo [DIGITS-DIRECTORY]
+///     swift run -c release DigitsDemo --from-scratch
 @main
 struct DigitsDemo {
     static func main() throws {
-        let directory = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? defaultDirectory())
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if let flag = arguments.firstIndex(of: "--from-scratch") {
+            arguments.remove(at: flag)
+            let directory = URL(fileURLWithPath: arguments.first ?? defaultDirectory())
+            try FromScratch.run(scratch: directory.deletingLastPathComponent().appendingPathComponent("digits_scratch"), test: directory)
+            return
+        }
+        let directory = URL(fileURLWithPath: arguments.first ?? defaultDirectory())
         let checkpoint = try Checkpoint(path: directory.appendingPathComponent("checkpoint").path)
 
         // 1. The spec's variables against the checkpoint, before anything runs.

@@ -20,6 +20,9 @@ enum RuntimeOperations {
 
         subscript(position: Int) -> Tensor { tensors[position] }
 
+        /// A loss's optional third operand, its weights.
+        var weights: Tensor? { tensors.count > 2 ? tensors[2] : nil }
+
         /// The operand as indices: integers as they are, floats truncated (`tf.cast`).
         func ids(_ position: Int) throws -> Int64Tensor {
             try values[position].indices()
@@ -154,17 +157,19 @@ enum RuntimeOperations {
                        axis: a.int("axis"))
         },
         "sparse_softmax_cross_entropy": { x, a in
-            try Losses.sparseSoftmaxCrossEntropy(labels: IndexTensor(x.ids(0)), logits: x[1], reduction: reduction(a))
+            try Losses.sparseSoftmaxCrossEntropy(labels: IndexTensor(x.ids(0)), logits: x[1], weights: x.weights, reduction: reduction(a))
         },
         "softmax_cross_entropy": { x, a in
-            try Losses.softmaxCrossEntropy(onehotLabels: x[0], logits: x[1], labelSmoothing: Float(a.float("label_smoothing")),
-                                           reduction: reduction(a))
+            try Losses.softmaxCrossEntropy(onehotLabels: x[0], logits: x[1], weights: x.weights,
+                                           labelSmoothing: Float(a.float("label_smoothing")), reduction: reduction(a))
         },
         "sigmoid_cross_entropy": { x, a in
-            try Losses.sigmoidCrossEntropy(multiClassLabels: x[0], logits: x[1], labelSmoothing: Float(a.float("label_smoothing")),
-                                           reduction: reduction(a))
+            try Losses.sigmoidCrossEntropy(multiClassLabels: x[0], logits: x[1], weights: x.weights,
+                                           labelSmoothing: Float(a.float("label_smoothing")), reduction: reduction(a))
         },
-        "mean_squared_error": { x, a in try Losses.meanSquaredError(labels: x[0], predictions: x[1], reduction: reduction(a)) },
+        "mean_squared_error": { x, a in
+            try Losses.meanSquaredError(labels: x[0], predictions: x[1], weights: x.weights, reduction: reduction(a))
+        },
     ]
 
     /// A `padding:` attribute given as `valid` or `same`; nil when not given.

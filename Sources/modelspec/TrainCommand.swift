@@ -19,7 +19,8 @@ struct TrainCommand: ParsableCommand {
             --labels FILE.npy, that loss of the first output against the labels. The \
             model's regularization losses are added, as get_total_loss() does. The inputs \
             (and labels) are cut into batches along their first axis, in order; the last \
-            batch may be smaller.
+            batch may be smaller. With --shuffle, each epoch takes the examples in a new \
+            order drawn from --seed (the same seed, the same orders).
 
             With --checkpoint, the model is loaded strictly by name (loading options as in \
             'run'); the optimizer's slots and global_step are restored when the checkpoint \
@@ -71,8 +72,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Passes over the data.", valueName: "n"))
     var epochs: Int = 1
 
-    @Option(help: ArgumentHelp("The seed of dropout's randomness.", valueName: "n"))
+    @Option(help: ArgumentHelp("The seed of --shuffle's orders and of dropout's masks (step k's drawn from seed + k, the global step).", valueName: "n"))
     var seed: UInt64 = 0
+
+    @Flag(help: "Take the examples in a new order each epoch, drawn from --seed.")
+    var shuffle = false
 
     @Option(name: .customLong("param"), help: ArgumentHelp("A parameter's value, such as units=10.", valueName: "name=value"))
     var paramValues: [String] = []
@@ -114,9 +118,10 @@ struct TrainCommand: ParsableCommand {
             fail("\(error)")
         }
         let integers = Set(model.inputs.filter(\.isIndices).map(\.name))
-        func call(_ batch: [String: Tensor], training: Bool) throws -> [Tensor] {
+        func call(_ batch: [String: Tensor], training: Bool, step: Int64 = 0) throws -> [Tensor] {
             let indices = try batch.filter { integers.contains($0.key) }.mapValues { try IndexTensor(truncating: $0) }
-            return try instance(batch.filter { !integers.contains($0.key) }, indices: indices, training: training, seed: seed)
+            return try instance(batch.filter { !integers.contains($0.key) }, indices: indices, training: training,
+                                seed: seed &+ UInt64(bitPattern: step))
         }
 
         // The starting point: the checkpoint's variables (and optimizer state), or the initializers.
@@ -153,16 +158,18 @@ struct TrainCommand: ParsableCommand {
 
         // The epochs.
         let batches = (count + batchSize - 1) / batchSize
+        var order = ExampleOrder(count: count, seed: seed)
         for epoch in 1...epochs {
             let start = Date()
             var total = 0.0
+            if shuffle { order.shuffle() }
             for b in 0..<batches {
                 let range = b * batchSize..<Swift.min(count, (b + 1) * batchSize)
                 do {
-                    let batch = try data.mapValues { try slice($0, range) }
-                    let batchLabels = try labelValues.map { try slice($0, range) }
+                    let batch = try data.mapValues { try order.batch(of: $0, range) }
+                    let batchLabels = try labelValues.map { try order.batch(of: $0, range) }
                     let value = try optimizer.minimize(instance, globalStep: step) {
-                        let output = try call(batch, training: true)[0]
+                        let output = try call(batch, training: true, step: step.value)[0]
                         let objective = try batchLabels.map { try lossValue($0, output) } ?? reduceSum(output)
                         return try Losses.total(objective, regularization: instance.losses)
                     }

@@ -44,6 +44,27 @@ struct TrainCommandTests {
         #expect(adam.out.contains("restored 16 optimizer slots and state (Adam), global_step 3"), "\(adam.out)")
     }
 
+    /// `--shuffle`: a new order each epoch drawn from `--seed`; the same seed trains the same.
+    @Test func shufflesReproduciblyFromTheSeed() throws {
+        let folder = try temporaryFolder("train-shuffle")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func train(_ name: String, _ options: [String]) throws -> [Float] {
+            let result = try CLI.run(["train", TrainingRun.spec] + Self.data + [
+                "--checkpoint", "\(TrainingRun.folder)/initial/model.ckpt", "--optimizer", "gradient-descent",
+                "--learning-rate", "0.1", "--epochs", "2", "--save", folder + "/\(name)/model.ckpt"] + options)
+            #expect(result.status == 0, "\(result.err)")
+            #expect(result.out.split(separator: "\n").filter { $0.hasPrefix("epoch ") }.count == 2, "\(result.out)")
+            return try Checkpoint(path: folder + "/\(name)").floats(named: "model/logits/kernel")
+        }
+        let inOrder = try train("in-order", [])
+        let first = try train("first", ["--shuffle", "--seed", "7"])
+        let again = try train("again", ["--shuffle", "--seed", "7"])
+        let other = try train("other", ["--shuffle", "--seed", "8"])
+        #expect(first == again, "the same seed gives the same orders")
+        #expect(first != inOrder, "shuffled batches differ from the stored order")
+        #expect(first != other, "another seed gives other orders")
+    }
+
     @Test func refusesDataOfDifferentLengths() throws {
         let folder = try temporaryFolder("train-bad")
         defer { try? FileManager.default.removeItem(atPath: folder) }

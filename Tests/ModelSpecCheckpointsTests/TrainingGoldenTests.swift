@@ -92,22 +92,29 @@ struct TrainingRun {
 
     /// Every entry of a checkpoint against the model, the optimizer and the step.
     func expectEqual(to path: String, tolerance: Float = 2e-4, _ what: String) throws {
-        let checkpoint = try Checkpoint(path: path)
-        let ours = Dictionary(uniqueKeysWithValues: (model.weights + optimizer.stateVariables).map { ($0.name, $0) })
-        for entry in checkpoint.entries {
-            if entry.name == "global_step" {
-                #expect(try checkpoint.int64s(named: entry.name) == [globalStep.value], "\(what): global_step")
-                continue
-            }
-            guard let variable = ours[entry.name] else {
-                Issue.record("\(what): Swift has no '\(entry.name)'")
-                continue
-            }
-            let expected = try Tensor(shape: entry.shape, scalars: checkpoint.floats(named: entry.name))
-            expectClose(variable.value, expected, "\(what): \(entry.name)", tolerance: tolerance)
-        }
-        #expect(ours.count + 1 == checkpoint.entries.count, "\(what): Swift has \(ours.keys.sorted()), TensorFlow \(checkpoint.entries.map(\.name))")
+        try expectTrainingCheckpoint(path, model: model, optimizer: optimizer, globalStep: globalStep, tolerance: tolerance, what)
     }
+}
+
+/// Every entry of a TensorFlow training checkpoint (`Saver()`: model, slots, state, `global_step`)
+/// against a model trained in Swift, its optimizer and step; no entry more or fewer.
+func expectTrainingCheckpoint(_ path: String, model: any Layer, optimizer: any Optimizer, globalStep: GlobalStep,
+                              tolerance: Float, _ what: String) throws {
+    let checkpoint = try Checkpoint(path: path)
+    let ours = Dictionary(uniqueKeysWithValues: (model.weights + optimizer.stateVariables).map { ($0.name, $0) })
+    for entry in checkpoint.entries {
+        if entry.name == "global_step" {
+            #expect(try checkpoint.int64s(named: entry.name) == [globalStep.value], "\(what): global_step")
+            continue
+        }
+        guard let variable = ours[entry.name] else {
+            Issue.record("\(what): Swift has no '\(entry.name)'")
+            continue
+        }
+        let expected = try Tensor(shape: entry.shape, scalars: checkpoint.floats(named: entry.name))
+        expectClose(variable.value, expected, "\(what): \(entry.name)", tolerance: tolerance)
+    }
+    #expect(ours.count + 1 == checkpoint.entries.count, "\(what): Swift has \(ours.keys.sorted()), TensorFlow \(checkpoint.entries.map(\.name))")
 }
 
 @Suite("Training in Swift against TensorFlow's TF1 training")

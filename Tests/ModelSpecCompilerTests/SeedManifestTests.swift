@@ -31,6 +31,9 @@ import Testing
     /// (SpecOperationGoldenTests, OperationCatalogTests).
     static let operationModels = ["OperationCatalog", "IntegerValues"]
 
+    /// Specs of training: their goldens are in Tests/Goldens/loss_weights (LossWeightGoldenTests, WeightedLossesTests).
+    static let trainingModels = ["WeightedLosses"]
+
     /// Specs of loops and variants: their goldens are in Tests/Goldens/loops
     /// (LoopGoldenTests, ResidualLoopTests).
     static let loopModels = ["ResidualLoop", "ResidualBlock", "LoopVariants", "NamedLoop"]
@@ -42,7 +45,7 @@ import Testing
     static let slimModels = ["SlimVGGSmall", "SlimInceptionBlock", "SlimSeparableDecoder"]
 
     /// Specs that are not seeds.
-    static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels + layerModels + slimModels + recurrentModels)
+    static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels + layerModels + slimModels + recurrentModels + trainingModels)
 
     @Test func everySeedSpecHasAGolden() {
         let specs = PackagePaths.files(in: PackagePaths.specs, suffix: ".yaml").map { String($0.dropLast(5)) }

@@ -22,16 +22,20 @@ struct Options {
     var extras = true
     var checkpointMegabytes = 256
     var generationLayers = 1000
+    /// The batch size of the training-step rows; 0 leaves them out.
+    var trainingBatch = 32
 
     static let usage = """
     usage: modelspec-bench [--models mlp,cnn_small,cnn_bn,compat_v1_layer] [--batches 1,16,256]
                            [--rounds N] [--seconds S] [--threads N] [--tf-python PATH | --no-tf]
                            [--tf-script PATH] [--tf-log PATH] [--onnx-python PATH | --no-onnx]
                            [--onnx-script PATH] [--onnx-log PATH] [--more-threads 2,... | --no-more-threads]
-                           [--json PATH] [--no-extras] [--checkpoint-mb N] [--layers N] [--quick]
+                           [--json PATH] [--no-extras] [--checkpoint-mb N] [--layers N]
+                           [--train-batch N | --no-train] [--quick]
     Times the generated models (inference) at each batch size, alternating with
     Benchmarks/tf_bench.py and Benchmarks/onnx_bench.py in rounds of about S seconds a side,
-    then Swift and ONNX Runtime with more threads at the largest batch size, then dense
+    then Swift and ONNX Runtime with more threads at the largest batch size, then a training
+    step (forward, loss, backward, Adam) beside TensorFlow's tf.function step, then dense
     layers against cblas_sgemm, spec-to-Swift generation and checkpoint loading.
     """
 
@@ -66,6 +70,8 @@ struct Options {
             case "--no-extras": extras = false
             case "--checkpoint-mb": checkpointMegabytes = try ints(value())[0]
             case "--layers": generationLayers = try ints(value())[0]
+            case "--train-batch": trainingBatch = try ints(value())[0]
+            case "--no-train": trainingBatch = 0
             case "--quick": rounds = 1; seconds = 0.1; checkpointMegabytes = 64
             case "-h", "--help": print(Self.usage); exit(0)
             default: throw BenchError("unknown argument \(arguments[i])\n" + Self.usage)
@@ -186,6 +192,10 @@ func run() throws {
         print(title + ":")
         printTable(selected, oneThread: rows)
         jsonRows += selected.map(jsonRow)
+    }
+
+    if options.trainingBatch > 0 {
+        jsonRows += try runTrainingRows(options, tfServer: tfServer)
     }
 
     var extras: [String: Any] = [:]

@@ -82,7 +82,7 @@ enum ReservedTypeName {
     ]
     /// The public types of ModelSpecRuntime, which the generated file imports (a test keeps this list in step).
     static let runtimeTypes: Set<String> = [
-        "ModelSpecRuntime", "Activation", "BLASThreads", "BoolTensor", "CallContext", "CompatLayer", "DeterministicRandomTestTool", "GeneratedModel", "GradientCheck", "GradientTape", "Optimizer", "OptimizerSlots", "GlobalStep", "Losses", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer", "AdagradOptimizer", "IndexTensor", "IntegerTensor", "Int64Tensor", "TensorInteger", "ElementTensor", "InputDimension", "InputShapeError",
+        "ModelSpecRuntime", "Activation", "BLASThreads", "BoolTensor", "CallContext", "CompatLayer", "DeterministicRandomTestTool", "GeneratedModel", "GradientCheck", "GradientTape", "IndexedSlices", "VariableGradient", "Optimizer", "OptimizerSlots", "GlobalStep", "Losses", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "RMSPropOptimizer", "AdagradOptimizer", "IndexTensor", "IntegerTensor", "Int64Tensor", "TensorInteger", "ElementTensor", "InputDimension", "InputShapeError",
         "Initializer", "KerasLayer", "KerasMask", "KeptState", "Layer", "LayerConfiguration", "LayerKernel", "ManifestEntry", "NpyArray", "NpyError",
         "BatchNormalizationKernel", "Conv2DTransposeKernel", "ConvolutionKernel", "DenseKernel", "DepthwiseArguments",
         "DepthwiseConv2DKernel", "DropoutKernel", "FlattenKernel", "LayerNormalizationKernel", "Pooling2DKernel",

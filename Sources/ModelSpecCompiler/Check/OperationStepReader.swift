@@ -43,6 +43,10 @@ extension StepChecker {
             reader.error(at, "\(name) takes \(count) operand\(count == 1 ? "" : "s"), but \(operands.count) \(operands.count == 1 ? "is" : "are") given" + (count == 2 ? ", such as \(name): [a, b] (write _ for the previous value)" : ""))
             return nil
         }
+        if case let .twoOrThree(roles) = signature, !(2...3).contains(operands.count) {
+            reader.error(at, "\(name) takes 2 or 3 operands (\(roles.joined(separator: ", ")), the last optional), but \(operands.count) \(operands.count == 1 ? "is" : "are") given, such as \(name): [\(roles[0]), \(roles[1])]")
+            return nil
+        }
         if signature == .many, operands.isEmpty {
             reader.error(at, "\(name) needs at least one operand")
             return nil

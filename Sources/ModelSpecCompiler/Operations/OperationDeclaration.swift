@@ -132,17 +132,20 @@ public enum OperandSignature: Hashable, Sendable {
     case two([String])
     /// Three, with their roles (`where`'s `condition`, `x`, `y`); `inputs:` in the mapping form.
     case three([String])
+    /// Two, and an optional third: the three roles (a loss's `labels`, `logits`, `weights`);
+    /// `inputs:` in the mapping form.
+    case twoOrThree([String])
     /// One or more (`concat`); `inputs:` in the mapping form.
     case many
 
-    /// The exact count; nil for one or more.
+    /// The exact count; nil for one or more, or two or three.
     public var count: Int? {
         switch self {
         case .none: 0
         case .one: 1
         case .two: 2
         case .three: 3
-        case .many: nil
+        case .twoOrThree, .many: nil
         }
     }
 
@@ -151,7 +154,7 @@ public enum OperandSignature: Hashable, Sendable {
         switch self {
         case .none: nil
         case .one: "input"
-        case .two, .three, .many: "inputs"
+        case .two, .three, .twoOrThree, .many: "inputs"
         }
     }
 }

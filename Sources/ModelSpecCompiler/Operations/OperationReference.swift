@@ -37,6 +37,7 @@ public enum OperationReference {
         case .one: "1, implicit"
         case let .two(roles): roles.isEmpty ? "2" : "2: " + roles.joined(separator: ", ")
         case let .three(roles): "3: " + roles.joined(separator: ", ")
+        case let .twoOrThree(roles): "2 or 3: " + roles.dropLast().joined(separator: ", ") + " (and " + (roles.last ?? "") + ")"
         case .many: "1 or more (`inputs:`)"
         }
     }

@@ -1,10 +1,11 @@
 extension OperationDeclaration {
-    /// The losses of `tf.compat.v1.losses`: labels first, then logits (or predictions); the
+    /// The losses of `tf.compat.v1.losses`: labels first, then logits (or predictions), then
+    /// optionally the weights (a scalar or a tensor TensorFlow broadcasts to the losses); the
     /// reduction of each is TensorFlow's (`sum_by_nonzero_weights` unless given). Their runtime
     /// functions are in `Losses` (ModelSpecRuntime/Training/Losses.swift).
     static let losses: [OperationDeclaration] = [
         loss("sparse_softmax_cross_entropy", tensorflow: "tf.compat.v1.losses.sparse_softmax_cross_entropy",
-             roles: ["labels", "logits"], swift: "sparseSoftmaxCrossEntropy", labelIndices: true,
+             roles: ["labels", "logits"], swift: "sparseSoftmaxCrossEntropy", labelIndices: true, squeezesWeights: true,
              unreduced: "the labels' (the logits' without the class axis)") { labels, logits in
             guard !logits.isEmpty else {
                 throw ShapeMismatch(message: "sparse_softmax_cross_entropy needs logits with a class axis, not \(logits.shapeDescription)")
@@ -17,7 +18,7 @@ extension OperationDeclaration {
         },
         loss("softmax_cross_entropy", tensorflow: "tf.compat.v1.losses.softmax_cross_entropy",
              roles: ["onehot_labels", "logits"], swift: "softmaxCrossEntropy", smoothing: true,
-             gradient: .only([1], "TensorFlow stops the gradient at the labels"),
+             gradient: .only([1, 2], "TensorFlow stops the gradient at the labels"),
              unreduced: "the logits' without the class axis") { labels, logits in
             TracedShape(try sameShape(labels, logits, "softmax_cross_entropy").dropLast())
         },
@@ -36,9 +37,11 @@ extension OperationDeclaration {
     /// `tf.compat.v1.losses.Reduction`, as the spec writes it.
     static let lossReductions = ["none", "sum", "mean", "sum_over_batch_size", "sum_by_nonzero_weights"]
 
-    /// A loss: two operands, `reduction` (and `label_smoothing`); a scalar unless `reduction: none`.
+    /// A loss: two operands and optional weights, `reduction` (and `label_smoothing`); a scalar unless
+    /// `reduction: none`.
     private static func loss(_ name: String, tensorflow: String, roles: [String], swift function: String,
-                             labelIndices: Bool = false, smoothing: Bool = false, gradient: GradientRule = .differentiable,
+                             labelIndices: Bool = false, squeezesWeights: Bool = false, smoothing: Bool = false,
+                             gradient: GradientRule = .differentiable,
                              unreduced: String,
                              perElement: @escaping @Sendable (_ labels: TracedShape, _ logits: TracedShape) throws -> TracedShape)
         -> OperationDeclaration {
@@ -49,15 +52,30 @@ extension OperationDeclaration {
         attributes.append(AttributeDeclaration("reduction", .choice(lossReductions), .defaultValue(.name("sum_by_nonzero_weights")),
                                                swift: "reduction"))
         let labels = roles[0], logits = roles[1]
-        return OperationDeclaration(name, tensorflow: tensorflow, operands: .two(roles), indexOperands: labelIndices ? [0] : [],
+        return OperationDeclaration(name, tensorflow: tensorflow, operands: .twoOrThree(roles + ["weights"]),
+                                    indexOperands: labelIndices ? [0] : [],
                                     attributes: attributes, result: "a scalar; with `reduction: none`, \(unreduced)",
                                     swift: .custom("Losses." + function) { operands, arguments, function in
-            // `Losses.sparseSoftmaxCrossEntropy(labels: y, logits: x, reduction: .sumOverBatchSize)`
-            let passed = ["\(camelCased(labels)): \(operands[0])", "\(camelCased(logits)): \(operands[1])"] + arguments.map(camelCased)
+            // `Losses.sparseSoftmaxCrossEntropy(labels: y, logits: x, weights: w, reduction: .sumOverBatchSize)`
+            let passed = ["\(camelCased(labels)): \(operands[0])", "\(camelCased(logits)): \(operands[1])"]
+                + (operands.count > 2 ? ["weights: \(operands[2])"] : []) + arguments.map(camelCased)
             return "try \(function)(" + passed.joined(separator: ", ") + ")"
         }, gradient: gradient) { shapes, arguments in
             let unreducedShape = try perElement(shapes[0], shapes[1])
+            if shapes.count > 2 { try checkWeights(shapes[2], unreducedShape, name, squeezing: squeezesWeights) }
             return try arguments.name("reduction") == "none" ? unreducedShape : []
+        }
+    }
+
+    /// TensorFlow's `weights` rule (`weights_broadcast_ops`): a scalar, or the losses' rank with
+    /// each dimension 1 or the losses'; sparse_softmax_cross_entropy first drops a last dimension of
+    /// 1 from weights of the logits' rank.
+    private static func checkWeights(_ weights: TracedShape, _ losses: TracedShape, _ op: String, squeezing: Bool) throws {
+        var weights = weights
+        if squeezing, weights.count == losses.count + 1, weights.last?.size == 1 { weights.removeLast() }
+        guard weights.isEmpty || (weights.count == losses.count
+            && zip(weights, losses).allSatisfy { w, l in w.size == 1 || ShapeRules.agree(w, l) }) else {
+            throw ShapeMismatch(message: "\(op): weights \(weights.shapeDescription) cannot be broadcast to the losses \(losses.shapeDescription) (TensorFlow takes a scalar, or the losses' rank with each dimension 1 or theirs)")
         }
     }
 

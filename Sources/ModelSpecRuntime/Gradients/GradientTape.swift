@@ -43,6 +43,9 @@ public final class GradientTape: @unchecked Sendable {
         let inputs: [ObjectIdentifier?]
         let inputShapes: [[Int]]
         let backward: MultipleBackward
+        /// For a row lookup (`gather`): the table rows read, in order. The table's gradient
+        /// is then kept as ``IndexedSlices`` of the output's gradient, as TensorFlow's.
+        var rows: [Int]? = nil
     }
 
     /// The tape whose `record` is running in this task.
@@ -103,9 +106,16 @@ public final class GradientTape: @unchecked Sendable {
         record(operation, outputs: [output], inputs) { gradients, needed in try backward(gradients[0]!, needed) }
     }
 
+    /// Records a lookup of `rows` of a table: the table's gradient is the output's gradient
+    /// as ``IndexedSlices`` of those rows, made dense where a dense gradient is needed.
+    func recordLookup(_ operation: StaticString, _ output: Tensor, table: Tensor, rows: [Int]) {
+        record(operation, outputs: [output], [table], rows: rows) { _, _ in [nil] }
+    }
+
     /// Records one call with several outputs, each of its own storage, when one of its inputs
     /// is followed. The rule runs once, after every output's gradient is summed.
-    func record(_ operation: StaticString, outputs: [Tensor], _ inputs: [Tensor?], _ backward: @escaping MultipleBackward) {
+    func record(_ operation: StaticString, outputs: [Tensor], _ inputs: [Tensor?], rows: [Int]? = nil,
+                _ backward: @escaping MultipleBackward) {
         var ids: [ObjectIdentifier?] = []
         ids.reserveCapacity(inputs.count)
         var any = false
@@ -123,16 +133,16 @@ public final class GradientTape: @unchecked Sendable {
         guard outs.allSatisfy({ !followed.contains($0) }), Set(outs).count == outs.count else { return }
         followed.formUnion(outs)
         entries.append(Entry(operation: operation, outputs: outputs, inputs: ids,
-                             inputShapes: inputs.map { $0?.shape ?? [] }, backward: backward))
+                             inputShapes: inputs.map { $0?.shape ?? [] }, backward: backward, rows: rows))
     }
 
     /// The gradients of `target` (summed over its elements when it is not a scalar)
     /// with respect to each source; nil for a source the target does not depend on
     /// (as TensorFlow's `None`).
     public func gradient(of target: Tensor, withRespectTo sources: [Tensor]) throws -> [Tensor?] {
-        let grads = try backpropagate(target)
+        var grads = try backpropagate(target)
         return sources.map { source in
-            grads[ObjectIdentifier(source.storage)].map { $0.viewed(as: source.shape) }
+            grads.dense(ObjectIdentifier(source.storage)).map { $0.viewed(as: source.shape) }
         }
     }
 
@@ -143,25 +153,75 @@ public final class GradientTape: @unchecked Sendable {
 
     /// The gradients of `target` with respect to variables' values (watched, or read
     /// by a layer during `record`); nil for a variable the target does not depend on.
+    /// Dense: see ``variableGradients(of:withRespectTo:)`` for TensorFlow's `IndexedSlices`.
     public func gradient(of target: Tensor, withRespectTo variables: [Variable]) throws -> [Tensor?] {
-        let grads = try backpropagate(target)
+        try variableGradients(of: target, withRespectTo: variables).map { $0?.dense }
+    }
+
+    /// The gradients of `target` with respect to variables, as TensorFlow gives them to an
+    /// optimizer: ``IndexedSlices`` for a variable read only by row lookups (`gather`,
+    /// `embedding_lookup`, `Embedding`; several lookups concatenated), dense otherwise (also when a
+    /// looked-up table has a dense gradient besides, such as a regularization loss: their sum).
+    public func variableGradients(of target: Tensor, withRespectTo variables: [Variable]) throws -> [VariableGradient?] {
+        var grads = try backpropagate(target)
         return variables.map { variable in
-            self.variables[ObjectIdentifier(variable)].flatMap { grads[$0] }.map { $0.viewed(as: variable.shape) }
+            guard let id = self.variables[ObjectIdentifier(variable)] else { return nil }
+            if grads.dense[id] == nil, let parts = grads.slices[id] {
+                return (try? IndexedSlices(concatenating: parts)).map(VariableGradient.indexedSlices)
+            }
+            return grads.dense(id).map { .dense($0.viewed(as: variable.shape)) }
+        }
+    }
+
+    /// The gradients found by a backward walk: dense, and the row slices of looked-up tables.
+    private struct Gradients {
+        var dense: [ObjectIdentifier: Tensor] = [:]
+        var slices: [ObjectIdentifier: [IndexedSlices]] = [:]
+
+        /// The dense gradient of a storage: its dense part plus its slices' rows (TensorFlow's
+        /// `add_n` of the dense gradients and the slices made dense).
+        mutating func dense(_ id: ObjectIdentifier) -> Tensor? {
+            guard let parts = slices.removeValue(forKey: id) else { return dense[id] }
+            let result: Tensor
+            if let existing = dense[id] {
+                result = Tensor(shape: existing.shape, storage: TensorBuffer(copying: existing.storage))
+            } else {
+                result = Tensor(uninitializedShape: parts[0].denseShape)
+                result.storage.base.initialize(repeating: 0, count: result.scalarCount)
+            }
+            for part in parts { part.addRows(into: result.storage.base) }
+            dense[id] = result
+            return result
+        }
+
+        mutating func add(_ g: Tensor, to id: ObjectIdentifier) throws {
+            if let sum = dense[id] {
+                dense[id] = try ModelSpecRuntime.add(sum.viewed(as: g.shape), g)
+            } else {
+                dense[id] = g
+            }
         }
     }
 
     /// Every followed storage's gradient, walking the entries from the last.
-    private func backpropagate(_ target: Tensor) throws -> [ObjectIdentifier: Tensor] {
+    private func backpropagate(_ target: Tensor) throws -> Gradients {
         let targetID = ObjectIdentifier(target.storage)
-        guard followed.contains(targetID) else { return [:] }
-        var grads: [ObjectIdentifier: Tensor] = [targetID: try Tensor(shape: target.shape, repeating: 1)]
+        var grads = Gradients()
+        guard followed.contains(targetID) else { return grads }
+        grads.dense[targetID] = try Tensor(shape: target.shape, repeating: 1)
         // The backward rules call runtime functions: nothing of theirs is recorded.
         try GradientTape.$current.withValue(nil) {
             for entry in entries.reversed() {
                 let upstream = entry.outputs.map { output in
-                    grads[ObjectIdentifier(output.storage)].map { $0.viewed(as: output.shape) }
+                    grads.dense(ObjectIdentifier(output.storage)).map { $0.viewed(as: output.shape) }
                 }
                 guard upstream.contains(where: { $0 != nil }) else { continue }
+                if let rows = entry.rows, let table = entry.inputs[0], let gradient = upstream[0] {
+                    let shape = entry.inputShapes[0]
+                    let values = gradient.viewed(as: [rows.count] + shape.dropFirst())
+                    grads.slices[table, default: []].append(try IndexedSlices(values: values, indices: rows, denseShape: shape))
+                    continue
+                }
                 let needed = entry.inputs.map { $0 != nil }
                 let inputGrads = try entry.backward(upstream, needed)
                 for (i, id) in entry.inputs.enumerated() {
@@ -170,11 +230,7 @@ public final class GradientTape: @unchecked Sendable {
                         throw TensorError(op: "gradient", shapes: [entry.inputShapes[i], g.shape],
                                           reason: "do not fit: the backward rule of \(entry.operation) gave input \(i) a gradient of another size")
                     }
-                    if let sum = grads[id] {
-                        grads[id] = try add(sum.viewed(as: g.shape), g)
-                    } else {
-                        grads[id] = g
-                    }
+                    try grads.add(g, to: id)
                 }
             }
         }

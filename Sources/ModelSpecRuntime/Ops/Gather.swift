@@ -21,18 +21,9 @@ public func gather<S>(_ table: Tensor, indices: IntegerTensor<S>) throws -> Tens
         dst.update(from: src + id * rowLength, count: rowLength)
         dst += rowLength
     }
-    if let tape = GradientTape.active {
-        tape.record("gather", out, [table]) { g, _ in
-            // Each row's gradient added into the row it was read from (TensorFlow's
-            // IndexedSlices, made dense).
-            let result = try Tensor(shape: table.shape, repeating: 0)
-            let pg = g.storage.base, pr = result.storage.base
-            for i in 0..<indices.scalarCount {
-                axpy(rowLength, 1, pg + i * rowLength, pr + Int(ids[i]) * rowLength)
-            }
-            withExtendedLifetime(indices) {}
-            return [result]
-        }
+    if let tape = GradientTape.active, tape.isFollowing(table) {
+        // The table's gradient: the rows of the output's, as TensorFlow's IndexedSlices.
+        tape.recordLookup("gather", out, table: table, rows: (0..<indices.scalarCount).map { Int(ids[$0]) })
     }
     return out
 }

@@ -40,9 +40,12 @@ public enum Losses {
     }
 
     /// `tf.compat.v1.losses.sparse_softmax_cross_entropy`: `−log softmax(logits)[label]` for each example.
+    /// Weights of the logits' rank whose last dimension is 1 are taken without it, as TensorFlow does.
     public static func sparseSoftmaxCrossEntropy(labels: IndexTensor, logits: Tensor, weights: Tensor? = nil,
                                                  reduction: Reduction = .sumByNonzeroWeights) throws -> Tensor {
-        try reduce(sparseSoftmaxCrossEntropyWithLogits(labels: labels, logits: logits), weights: weights, reduction)
+        var weights = weights
+        if let w = weights, w.rank == labels.rank + 1, w.shape.last == 1 { weights = w.viewed(as: Array(w.shape.dropLast())) }
+        return try reduce(sparseSoftmaxCrossEntropyWithLogits(labels: labels, logits: logits), weights: weights, reduction)
     }
 
     /// `tf.compat.v1.losses.sigmoid_cross_entropy`, elementwise, with `label_smoothing`
@@ -68,22 +71,25 @@ public enum Losses {
         try (losses + regularization).reduce(Tensor(0)) { try add($0, reduceSum($1)) }
     }
 
-    /// `compute_weighted_loss`: the losses times the weights, reduced.
+    /// `compute_weighted_loss`: the losses times the weights, reduced. The weights are a scalar or
+    /// have the losses' rank with each dimension 1 or the losses' (`weights_broadcast_ops`).
     static func reduce(_ losses: Tensor, weights: Tensor?, _ reduction: Reduction) throws -> Tensor {
-        let weighted = try weights.map { try multiply(losses, $0) } ?? losses
-        guard weighted.shape == losses.shape else {
-            throw TensorError(op: "losses", shapes: [losses.shape, weights?.shape ?? []],
-                              reason: "do not fit: the weights must broadcast to the losses' shape")
+        if let weights, weights.rank > 0, weights.rank != losses.rank
+            || zip(weights.shape, losses.shape).contains(where: { $0 != 1 && $0 != $1 }) {
+            throw TensorError(op: "losses", shapes: [losses.shape, weights.shape],
+                              reason: "do not fit: the weights must be a scalar or have the losses' rank, each dimension 1 or the losses'")
         }
+        let weighted = try weights.map { try multiply(losses, $0) } ?? losses
         switch reduction {
         case .none:
             return weighted
         case .sum:
             return try reduceSum(weighted)
         case .mean:
-            let total = try weights.map { try reduceSum(multiply(Tensor(shape: losses.shape, repeating: 1), $0)).scalar ?? 0 }
-                ?? Float(losses.scalarCount)
-            return try safeDivide(reduceSum(weighted), total)
+            guard let weights else { return try safeDivide(reduceSum(weighted), Float(losses.scalarCount)) }
+            // div_no_nan by the weights' sum, a recorded tensor: the weights get TensorFlow's gradient.
+            let total = try reduceSum(multiply(Tensor(shape: losses.shape, repeating: 1), weights))
+            return total.scalar == 0 ? try reduceSum(weighted) * 0 : try divide(reduceSum(weighted), total)
         case .sumOverBatchSize:
             return try safeDivide(reduceSum(weighted), Float(losses.scalarCount))
         case .sumByNonzeroWeights:

@@ -24,8 +24,9 @@ public protocol Optimizer: AnyObject {
     var slotsPerVariable: Int { get }
     /// The names of its state scalars (`beta1_power`, `beta2_power`), made at the first step.
     var stateScalars: [String] { get }
-    /// Applies one step of gradients to their variables (`apply_gradients`), making slots on first use.
-    func apply(_ gradients: [(gradient: Tensor, variable: Variable)]) throws
+    /// Applies one step of gradients to their variables (`apply_gradients`), making slots on first use;
+    /// ``IndexedSlices`` go through the optimizer's sparse kernel.
+    func apply(_ gradients: [(gradient: VariableGradient, variable: Variable)]) throws
 }
 
 extension Optimizer {
@@ -41,6 +42,11 @@ extension Optimizer {
         } + stateScalars
     }
 
+    /// Applies one step of dense gradients to their variables.
+    public func apply(_ gradients: [(gradient: Tensor, variable: Variable)]) throws {
+        try apply(gradients.map { (gradient: VariableGradient.dense($0.gradient), variable: $0.variable) })
+    }
+
     /// Gives slots and state these values (a checkpoint's), by name: those made now are assigned,
     /// the others are made with them at the first step.
     public func restore(_ values: [String: Tensor]) throws {
@@ -54,14 +60,15 @@ extension Optimizer {
     }
 
     /// One training step: the gradients of `loss` with respect to `variables` (nil: the trainable
-    /// weights of `model`), applied; `globalStep` incremented. Returns the loss.
+    /// weights of `model`), applied (a table read only by row lookups by the sparse kernel, as
+    /// TensorFlow's `IndexedSlices`); `globalStep` incremented. Returns the loss.
     @discardableResult
     public func minimize(_ model: any Layer, variables: [Variable]? = nil, globalStep: GlobalStep? = nil,
                          _ loss: () throws -> Tensor) throws -> Tensor {
         let tape = GradientTape()
         let value = try tape.record(loss)
         let list = variables ?? model.trainableWeights
-        let gradients = try tape.gradient(of: value, withRespectTo: list)
+        let gradients = try tape.variableGradients(of: value, withRespectTo: list)
         let pairs = zip(gradients, list).compactMap { gradient, variable in gradient.map { ($0, variable) } }
         guard !pairs.isEmpty || list.isEmpty else {
             throw TensorError(op: "minimize", shapes: [value.shape],
