@@ -101,4 +101,21 @@ import Testing
         }
         #expect(lookupMessage?.contains("index 2147483647 at position 3") == true, "\(lookupMessage ?? "")")
     }
+
+    /// int64 ids reach an `Embedding` as they are: 2^32 + 1, which an int32 copy would make 1, is
+    /// named exactly in the lookup's error, as TensorFlow refuses it.
+    @Test func embeddingReadsInt64IdsExactly() throws {
+        let embedder = try model(embedder.replacingOccurrences(of: "dtype: int32", with: "dtype: int64"))
+        let ids = try Int64Tensor(shape: [2, 2], scalars: [0, 9, 3, 4])
+        guard case let .float(vectors) = try embedder.call(values: ["ids": .int64(ids)])[0] else {
+            Issue.record("an Embedding's output is float32")
+            return
+        }
+        #expect(vectors.shape == [2, 2, 3])
+        #expect(vectors.scalars.allSatisfy { $0 == 0.5 })
+        let message = message {
+            _ = try embedder.call(values: ["ids": .int64(try Int64Tensor(shape: [1, 2], scalars: [1, 4_294_967_297]))])
+        }
+        #expect(message?.contains("index 4294967297 at position 1 is outside [0, 10)") == true, "\(message ?? "")")
+    }
 }
