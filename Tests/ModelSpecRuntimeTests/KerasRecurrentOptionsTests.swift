@@ -64,16 +64,87 @@ import Testing
     }
 
     /// `dropout` and `recurrent_dropout` are the identity at inference (TensorFlow's goldens
-    /// `keras_*_dropout_inference`); in training they are refused, not ignored.
-    @Test func dropoutIsTheIdentityAtInferenceAndRefusedInTraining() throws {
+    /// `keras_*_dropout_inference`), and a rate of 0 is the identity in training too;
+    /// `recurrent_dropout` in training is refused, not ignored.
+    @Test func dropoutIsTheIdentityAtInferenceAndRecurrentDropoutRefusedInTraining() throws {
         let layer = keras.LSTM(units: 2, returnSequences: true, dropout: 0.3, recurrentDropout: 0.2, path: "lstm")
+        let unset = keras.LSTM(units: 2, returnSequences: true, dropout: 0, path: "lstm")
         let plain = keras.LSTM(units: 2, returnSequences: true, path: "lstm")
         let x = try sequence(batch: 2)
         let y = try layer(x, training: false)
         _ = try plain(x)
+        _ = try unset(x)
         for (a, b) in zip(plain.ownWeights, layer.ownWeights) { try a.assign(b.value) }
+        for (a, b) in zip(unset.ownWeights, layer.ownWeights) { try a.assign(b.value) }
         #expect(y == (try plain(x)), "the identity at inference")
+        #expect(try unset(x, context: CallContext(training: true, seed: 3)) == (try plain(x)), "rate 0 in training")
         let error = #expect(throws: TensorError.self) { _ = try layer(x, training: true) }
-        #expect(error.map { "\($0)" }?.contains("dropout masks are not drawn yet") == true)
+        #expect(error.map { "\($0)" }?.contains("recurrent_dropout 0.2: Keras's per-gate masks of the state") == true)
+    }
+
+    /// A layer and a copy without dropout sharing its weights.
+    private func withPlainCopy(_ make: (Float) -> KerasLayer, x: Tensor) throws -> (KerasLayer, KerasLayer) {
+        let (layer, plain) = (make(0.4), make(0))
+        _ = try layer(x)
+        _ = try plain(x)
+        for (a, b) in zip(plain.ownWeights, layer.ownWeights) { try a.assign(b.value) }
+        return (layer, plain)
+    }
+
+    /// In training, `dropout` multiplies the input by one mask drawn from the call's seed, its kept
+    /// elements scaled by `1/(1-rate)`: one `[batch, features]` mask reused at every step for a
+    /// layer Keras runs step by step (SimpleRNN, a GRU without `reset_after`, a non-default
+    /// activation), a mask of the whole sequence for one it runs fused (as tf_keras's LSTM and GRU).
+    @Test func dropoutDrawsTheInputMaskKerasDraws() throws {
+        let x = try sequence(batch: 2)
+        let cases: [(String, (Float) -> KerasLayer, Bool)] = [
+            ("SimpleRNN", { keras.SimpleRNN(units: 3, returnSequences: true, dropout: $0, path: "rnn") }, false),
+            ("GRU reset_after false", { keras.GRU(units: 3, returnSequences: true, dropout: $0, resetAfter: false, path: "gru") }, false),
+            ("LSTM relu", { keras.LSTM(units: 3, activation: .relu, returnSequences: true, dropout: $0, path: "lstm") }, false),
+            ("GRU", { keras.GRU(units: 3, returnSequences: true, dropout: $0, path: "gru") }, true),
+            ("LSTM", { keras.LSTM(units: 3, returnSequences: true, dropout: $0, path: "lstm") }, true),
+        ]
+        for (name, make, fused) in cases {
+            let (layer, plain) = try withPlainCopy(make, x: x)
+            let y = try layer(x, context: CallContext(training: true, seed: 11))
+            #expect(y == (try layer(x, context: CallContext(training: true, seed: 11))), "\(name): reproducible from the seed")
+            #expect(y != (try layer(x, context: CallContext(training: true, seed: 12))), "\(name): another seed, another mask")
+            // The mask by hand: the same draws from the same seed, in the noise shape Keras uses.
+            let noiseShape = fused ? [2, 4, 3] : [2, 1, 3]
+            var generator = SeededGenerator(seed: 11)
+            let ones = try Tensor(shape: [2, 4, 3], scalars: Array(repeating: 1, count: 24))
+            let mask = try dropout(ones, rate: 0.4, noiseShape: noiseShape, generator: &generator)
+            let scale = Float(1 / (1 - 0.4))
+            #expect(Set(mask.scalars) == [0, scale], "\(name): kept elements scaled by 1/(1-rate)")
+            if !fused {
+                for t in 1..<4 {
+                    for b in 0..<2 {
+                        let step = Array(mask.scalars[(b * 12 + t * 3)..<(b * 12 + t * 3 + 3)])
+                        #expect(step == Array(mask.scalars[(b * 12)..<(b * 12 + 3)]), "\(name): the same mask at step \(t)")
+                    }
+                }
+            }
+            expectClose(y, try plain(try multiply(x, mask)), "\(name): the cell on the masked input")
+        }
+    }
+
+    /// Under a tape the input's gradient is the plain layer's at the masked input times the mask.
+    @Test func dropoutsGradientCarriesTheMask() throws {
+        let x = try sequence(batch: 2)
+        let (layer, plain) = try withPlainCopy({ keras.GRU(units: 3, dropout: $0, path: "gru") }, x: x)
+        var generator = SeededGenerator(seed: 5)
+        let ones = try Tensor(shape: [2, 4, 3], scalars: Array(repeating: 1, count: 24))
+        let mask = try dropout(ones, rate: 0.4, generator: &generator)
+        func gradient(_ f: (Tensor) throws -> Tensor, at input: Tensor) throws -> Tensor {
+            let tape = GradientTape()
+            tape.watch(input)
+            let loss = try tape.record { try reduceSum(f(input)) }
+            return try #require(try tape.gradient(of: loss, withRespectTo: input))
+        }
+        let dropped = try multiply(x, mask)
+        let got = try gradient({ try layer($0, context: CallContext(training: true, seed: 5)) }, at: x)
+        let expected = try multiply(gradient({ try plain($0) }, at: dropped), mask)
+        expectClose(got, expected, "the gradient through the mask")
+        #expect(got.scalars.contains(0) && got.scalars.contains { $0 != 0 }, "dropped elements get no gradient")
     }
 }

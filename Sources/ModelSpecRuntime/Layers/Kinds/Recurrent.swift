@@ -42,9 +42,10 @@ public struct RecurrentKernel: LayerKernel {
     public let keptState: KeptState?
     public var stateful: Bool { keptState != nil }
     /// Keras's `dropout` and `recurrent_dropout`: the identity at inference, as in Keras. In
-    /// training Keras draws one mask per call for the input and one for the state, reused at
-    /// every step (a mask per gate when `recurrent_dropout` is set); that is not computed yet,
-    /// so a training call with a rate above 0 is refused.
+    /// training `dropout` drops the input as tf_keras 2 does without `recurrent_dropout`
+    /// (``inputDropoutNoiseShape(_:)``). With `recurrent_dropout` Keras switches to
+    /// `implementation=1`, a mask per gate for the input and for the state; that is not
+    /// computed yet, so a training call with `recurrent_dropout` above 0 is refused.
     public var dropout: Float
     public var recurrentDropout: Float
 
@@ -103,8 +104,8 @@ public struct RecurrentKernel: LayerKernel {
         guard x.rank == 3 else {
             throw TensorError(op: baseName, shapes: [x.shape], reason: "is not a sequence [batch, time, features]")
         }
-        guard !training || (dropout == 0 && recurrentDropout == 0) else {
-            throw TensorError(op: baseName, shapes: [x.shape], reason: "is a training call with dropout \(dropout), recurrent_dropout \(recurrentDropout): the recurrent layers' dropout masks are not drawn yet (at inference dropout is the identity, as in Keras)")
+        guard !training || recurrentDropout == 0 else {
+            throw TensorError(op: baseName, shapes: [x.shape], reason: "is a training call with recurrent_dropout \(recurrentDropout): Keras's per-gate masks of the state (implementation 1) are not computed yet (at inference recurrent_dropout is the identity, as in Keras)")
         }
         let width = gates * units
         let kernel = try context.value(of: weight(WeightRequest(
@@ -135,12 +136,45 @@ public struct RecurrentKernel: LayerKernel {
             let kept = try keptState.state(batch: x.shape[0], op: baseName)
             initial = initial ?? kept
         }
-        let (output, state) = try kerasRecurrent(recurrentCell, input: x, initialState: initial,
+        let dropped = training ? try dropInput(x, generator: &context.generator) : x
+        let (output, state) = try kerasRecurrent(recurrentCell, input: dropped, initialState: initial,
                                                  mask: x.kerasMask?.indices, returnSequences: returnSequences,
                                                  goBackwards: goBackwards)
         keptState?.keep(state)
         // Keras hands the mask on with the sequence, not with the last output or the state.
         return [returnSequences ? output.masked(x.kerasMask) : output] + (returnState ? state : [])
+    }
+}
+
+extension RecurrentKernel {
+    /// Whether tf_keras 2 runs this layer by its fused (cuDNN-compatible) function: an LSTM or
+    /// GRU with `tanh`, `sigmoid`, a bias (and `reset_after` for a GRU), no `recurrent_dropout`
+    /// (`_could_use_gpu_kernel` in tf_keras's `lstm.py`, `gru.py`).
+    var runsFused: Bool {
+        guard activation == .tanh, recurrentActivation == .sigmoid, useBias, recurrentDropout == 0 else { return false }
+        return switch cell {
+        case .simpleRNN: false
+        case .gru(let resetAfter): resetAfter
+        case .lstm: true
+        }
+    }
+
+    /// The shape of the input's dropout mask for `[batch, time, features]` in a training call
+    /// without `recurrent_dropout`, as tf_keras 2 draws it: a fused layer multiplies the whole
+    /// sequence by one mask of its shape (`inputs * dropout_mask[0]` before the fused
+    /// function), so each step has its own; the others run the cell step by step, which draws
+    /// one `[batch, features]` mask per call and reuses it at every step (`dp_mask[0]`, and
+    /// a SimpleRNN's only mask).
+    func inputDropoutNoiseShape(_ shape: [Int]) -> [Int] {
+        runsFused ? shape : [shape[0], 1, shape[2]]
+    }
+
+    /// The input with `dropout` applied (scaled by `1/(1-rate)`); the loop reads the Keras mask from the input itself.
+    func dropInput<G: RandomNumberGenerator>(_ x: Tensor, generator: inout G) throws -> Tensor {
+        guard dropout > 0 else { return x }
+        let dropped = try ModelSpecRuntime.dropout(x, rate: dropout, noiseShape: inputDropoutNoiseShape(x.shape),
+                                                   generator: &generator)
+        return dropped
     }
 }
 
