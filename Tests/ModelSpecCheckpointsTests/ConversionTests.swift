@@ -435,6 +435,12 @@ import Testing
                 expectClose(try fresh.model(["inputs": inputs])[0], try tensor(folder + "/outputs.npy"), "\(model) \(checkpoint)")
             }
         }
+        guard CLI.available else { return }
+        // `modelspec names` shows TensorFlow's variable name after the running name.
+        let names = try CLI.run(["names", specs + "/BareLayers/BareLayers.yaml"])
+        #expect(names.status == 0, "\(names.err)")
+        let row = names.out.split(separator: "\n").first { $0.hasPrefix("outer/dense/kernel ") }
+        #expect(row?.hasSuffix("variable bare_model/outer/dense_1/kernel") == true, "\(names.out)")
     }
 
     /// Seed models of other shapes (compat layer objects, templates, a nested shim
