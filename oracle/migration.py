@@ -209,6 +209,73 @@ class StoredLayers(tf.keras.layers.Layer):
         return tf.compat.v1.keras.utils.get_or_create_layer("head", head)(out)
 
 
+class BareInner(tf.keras.layers.Layer):
+    """Tests/ModelSpecCheckpointsTests/Specs/BareLayers/BareInner.yaml: a shim layer
+    nested in BareLayers, with a bare get_or_create_layer layer in a scope."""
+
+    @tf.compat.v1.keras.utils.track_tf1_style_variables
+    def call(self, inputs):
+        with tf.compat.v1.variable_scope("in"):
+            return tf.compat.v1.keras.utils.get_or_create_layer("p", lambda: tf.keras.layers.Dense(3, name="p"))(inputs)
+
+
+class BareLayers(tf.keras.layers.Layer):
+    """Tests/ModelSpecCheckpointsTests/Specs/BareLayers/BareLayers.yaml: TensorFlow's
+    variable names of get_or_create_layer layers in a model with a Keras name:
+    bare layers in a scope (auto-named after a compat layer took `dense`, and in
+    `default_name` scopes), in a name scope, in a nested shim layer, outside any
+    scope, and a layer of a Keras model made in a scope."""
+
+    def __init__(self):
+        super().__init__(name="bare_model")
+        self.inner = BareInner()
+
+    @tf.compat.v1.keras.utils.track_tf1_style_variables
+    def call(self, inputs):
+        get = tf.compat.v1.keras.utils.get_or_create_layer
+        with tf.compat.v1.variable_scope("pre"):
+            out = tf.compat.v1.layers.dense(inputs, 4)
+        with tf.compat.v1.variable_scope("outer"):
+            out = get("a", lambda: tf.keras.layers.Dense(3))(out)
+            out = self.inner(out)
+
+            def model():
+                inp = tf.keras.Input(shape=(3,))
+                return tf.keras.Model(inputs=inp, outputs=tf.keras.layers.Dense(3)(inp))
+            with tf.compat.v1.variable_scope(None, default_name="block"):
+                out = get("c", lambda: tf.keras.layers.Dense(3, name="q"))(out)
+                out = get("b", model)(out)
+            with tf.compat.v1.variable_scope(None, default_name="block"):
+                out = get("d", lambda: tf.keras.layers.Dense(3, name="r"))(out)
+        with tf.name_scope("ns"):
+            out = get("e", lambda: tf.keras.layers.Dense(3, name="s"))(out)
+        return get("f", lambda: tf.keras.layers.Dense(2))(out)
+
+
+def saver_checkpoint(folder, layer):
+    """What `tf.compat.v1.train.Saver(var_list=layer.weights)` writes (keys: TensorFlow's
+    variable names) and those names in `layer.weights` order."""
+    tf.compat.v1.train.Saver(var_list=layer.weights).save(None, os.path.join(folder, "name_based", "model.ckpt"),
+                                                         write_meta_graph=False, write_state=False)
+    write_json(os.path.join(folder, "variables.json"), [strip0(w.name) for w in layer.weights])
+
+
+def bare_layers():
+    """BareLayers called twice as TensorFlow names it: its Saver and object-based
+    checkpoints, inputs and outputs; the Swift tests load both with no renames."""
+    folder = golden_dir(AREA, "BareLayers")
+    tf.keras.backend.clear_session()
+    layer = BareLayers()
+    inputs = np.random.RandomState(8).normal(size=(2, 5)).astype(np.float32)
+    layer(tf.constant(inputs))
+    outputs = layer(tf.constant(inputs)).numpy()
+    write_npy(os.path.join(folder, "inputs.npy"), inputs)
+    write_npy(os.path.join(folder, "outputs.npy"), outputs)
+    saver_checkpoint(folder, layer)
+    tf.train.Checkpoint(model=layer).write(os.path.join(folder, "object_based", "ckpt"))
+    print("  BareLayers: " + ", ".join(strip0(w.name) for w in layer.weights))
+
+
 def stored_layers(binary):
     """StoredLayers' object-based checkpoint as TensorFlow writes it; the CLI
     converts it to both schemes of the spec (and the name-based one back), and
@@ -221,6 +288,7 @@ def stored_layers(binary):
     outputs = layer(tf.constant(inputs)).numpy()
     source = os.path.join(folder, "object_based", "ckpt")
     tf.train.Checkpoint(model=layer).write(source)
+    saver_checkpoint(folder, layer)
     write_npy(os.path.join(folder, "inputs.npy"), inputs)
     write_npy(os.path.join(folder, "outputs.npy"), outputs)
     spec = os.path.join(ROOT, "Tests", "ModelSpecCheckpointsTests", "Specs", "StoredLayers.yaml")
@@ -455,5 +523,6 @@ def main():
     conversions(out, inputs)
     records = training_state(out, inputs)
     write_json(os.path.join(out, "training", "conversions.json"), records)
+    bare_layers()
     if cli() is not None:
         stored_layers(cli())

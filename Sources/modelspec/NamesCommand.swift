@@ -56,7 +56,8 @@ enum VariableOrder: String, ExpressibleByArgument, CaseIterable {
 
 /// The manifest as an aligned text table. A variable named by object path
 /// (a native layer's, `conv_layer/kernel`) also shows TensorFlow's variable
-/// name, the key of a name-based checkpoint (`variable fully_native_model/conv2d/kernel`).
+/// name, the key of a name-based checkpoint (`variable fully_native_model/conv2d/kernel`);
+/// so does the weight of a `get_or_create_layer` layer (`variable stored_layers/outer/proj/kernel`).
 /// A partitioned variable is followed by the parts graph mode makes of it, indented
 /// (`  p/w/part_1  [1, 7]  float32  trainable  slice at [1, 0]`).
 enum ManifestTable {
@@ -65,7 +66,7 @@ enum ManifestTable {
         let rows = entries.flatMap { entry in
             let trainable = entry.trainable ? "trainable" : "non-trainable"
             return [[entry.name, shape(entry.shape), entry.dtype, trainable,
-                     entry.objectPath == nil ? "" : "variable " + entry.variableName]]
+                     entry.objectPath == nil && entry.variableName == entry.name ? "" : "variable " + entry.variableName]]
                 + (entry.partitions ?? []).map { ["  " + $0.name, shape($0.shape), entry.dtype, trainable, "slice at " + shape($0.offset)] }
         }
         guard !rows.isEmpty else { return "(no variables)" }

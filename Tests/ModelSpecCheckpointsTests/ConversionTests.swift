@@ -411,6 +411,38 @@ import Testing
         }
     }
 
+    /// `get_or_create_layer` layers have TensorFlow's variable names: a bare layer's
+    /// weights are named by the Keras names and scopes open at its first call
+    /// (`bare_model/outer/dense_1/kernel`, `stored_layers/outer/proj/kernel`, a nested
+    /// shim layer's `bare_model/outer/bare_inner/in/p/kernel`, `default_name` scopes by
+    /// their name scope `block`), a Keras model's layer by its own name (`dense_2/kernel`),
+    /// as `layer.weights` lists them (`variables.json`). The checkpoint TensorFlow's
+    /// `Saver` writes for the model loads with no renames and gives its outputs; so
+    /// does its object-based checkpoint, by the object paths.
+    @Test func bareLayersLoadFromTensorFlowsSaverCheckpoint() throws {
+        let specs = Repo.root + "/Tests/ModelSpecCheckpointsTests/Specs"
+        for (model, spec) in [("BareLayers", specs + "/BareLayers/BareLayers.yaml"), ("StoredLayers", specs + "/StoredLayers.yaml")] {
+            let folder = Self.folder + "/" + model
+            let inputs = try tensor(folder + "/inputs.npy")
+            let names = try JSONDecoder().decode([String].self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/variables.json")))
+            let prepared = try PreparedSpec(spec, inputs: ["inputs": inputs])
+            #expect(prepared.manifest.variables.map(\.variableName).sorted() == names.sorted(), "\(model)")
+            for (checkpoint, options) in [("name_based/model.ckpt", LoadOptions()),
+                                          ("object_based/ckpt", LoadOptions(mapping: NameMapping(objectRoot: "model/")))] {
+                let fresh = try PreparedSpec(spec, inputs: ["inputs": inputs])
+                let match = try fresh.model.load(Checkpoint(path: folder + "/" + checkpoint), expecting: fresh.expected, options: options)
+                #expect(match.isExact, "\(model) \(checkpoint): \(match.missing.map(\.name)) \(match.unused.map(\.name))")
+                expectClose(try fresh.model(["inputs": inputs])[0], try tensor(folder + "/outputs.npy"), "\(model) \(checkpoint)")
+            }
+        }
+        guard CLI.available else { return }
+        // `modelspec names` shows TensorFlow's variable name after the running name.
+        let names = try CLI.run(["names", specs + "/BareLayers/BareLayers.yaml"])
+        #expect(names.status == 0, "\(names.err)")
+        let row = names.out.split(separator: "\n").first { $0.hasPrefix("outer/dense/kernel ") }
+        #expect(row?.hasSuffix("variable bare_model/outer/dense_1/kernel") == true, "\(names.out)")
+    }
+
     /// Seed models of other shapes (compat layer objects, templates, a nested shim
     /// layer, batch norm, attention) converted to both schemes of themselves: the
     /// keys TensorFlow restored from in `oracle/migration.py` (`conversions.json`).

@@ -251,8 +251,13 @@ final class ShapeTracer {
                     guard acceptsName(text, "scope name", at: location) else { return nil }
                     scopes.enter(text, reuse: reuse)
                 }
-                // A variable scope opens a name scope of its own name (eager: never made unique).
-                kerasNameScopes.append(String(scopes.current.name.split(separator: "/").last ?? ""))
+                // A variable scope opens a name scope of its own name, never made unique in eager
+                // mode: `default_name: block` opens `block` while the variable scope is `block_1`.
+                if case let .defaultName(prefix) = name {
+                    kerasNameScopes.append(prefix)
+                } else {
+                    kerasNameScopes.append(String(scopes.current.name.split(separator: "/").last ?? ""))
+                }
                 let enclosingDefaults = scopeDefaults
                 scopeDefaults = defaults.inheriting(from: enclosingDefaults)
                 defer { scopes.exit(); kerasNameScopes.removeLast(); scopeDefaults = enclosingDefaults }
@@ -278,6 +283,11 @@ final class ShapeTracer {
                 let config = config.named(frame.loopIndices)
                 if let name = config.name, !acceptsName(name, "layer name", at: location) { return nil }
                 var naming = LegacyLayerNaming(className: config.kind.baseName, name: config.name, functional: true, reuse: config.reuse, scopes: &scopes)
+                // Each call makes a `tf.compat.v1.layers` object, which takes a Keras name
+                // when none is given (`dense`, then a Keras `Dense` made later is `dense_1`).
+                if config.name == nil, config.nameFormat == nil, config.kind.tensorflow[.legacyObject] != nil {
+                    _ = keras.layerName(className: config.kind.className)
+                }
                 naming.enterCall(&scopes)
                 defer { scopes.exit() }
                 return try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
@@ -294,10 +304,17 @@ final class ShapeTracer {
                 let firstCall = !instance.layersByName.contains(key)
                 instance.layersByName.insert(key)
                 let prefix = scopes.current.qualified(config.name ?? config.kind.baseName)
+                // TensorFlow's variable name: a bare layer builds its weights under the name scopes
+                // open at its first call (`stored_layers/outer/proj/kernel`); a Keras model's layer
+                // builds them when the model is made, outside every name scope (`logits/kernel`).
+                let kerasName = firstCall ? keras.layerName(className: config.kind.className, explicit: config.name) : ""
                 var made: [Int] = []
                 let output = try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
                     if firstCall {
-                        let index = self.record(prefix + "/" + variableName, shape, .float32, trainable, storePath: nil, at: location)
+                        let kerasVariable = config.kind.kerasVariableName(variableName)
+                        let tensorflowName = inModel ? kerasName + "/" + kerasVariable : self.kerasVariableName(kerasVariable, layer: kerasName)
+                        let index = self.record(prefix + "/" + variableName, shape, .float32, trainable, variableName: tensorflowName,
+                                                storePath: nil, at: location)
                         let path = [storeKey] + (inModel ? ["layer_with_weights-0"] : []) + variableName.split(separator: "/").map(String.init)
                         self.created[index].storedLayer = Manifest.StoredLayerWeight(store: String(instance.path.dropLast()), path: path)
                         made.append(index)
