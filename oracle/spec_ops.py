@@ -31,9 +31,10 @@ def positive(rng, *shape):
     return (np.abs(f32(rng, *shape)) + 0.05).astype(np.float32)
 
 
-def case(name, steps, inputs, output, spec=None):
+def case(name, steps, inputs, output, spec=None, more_outputs=None):
     """steps: the spec's forward steps as YAML flow text, or spec: a spec of specs/ by model name;
-    inputs: name -> array, in call order."""
+    inputs: name -> array, in call order; more_outputs: the spec's further outputs by name, saved
+    with their TensorFlow dtypes for the generated type's test."""
     entry = {"name": name, "inputs": [], "output": f"{name}.y.npy"}
     if spec:
         entry["spec"] = spec
@@ -65,6 +66,11 @@ def case(name, steps, inputs, output, spec=None):
     else:
         assert value.dtype == np.float32, f"{name}: TensorFlow's result is {value.dtype}"
         np.save(os.path.join(OUT, entry["output"]), np.array(value, dtype=np.float32, order="C"), allow_pickle=False)
+    for key, tensor in (more_outputs or {}).items():
+        file = f"{name}.{key}.npy"
+        array = tensor.numpy()
+        entry.setdefault("more_outputs", []).append({"name": key, "file": file, "dtype": array.dtype.name})
+        np.save(os.path.join(OUT, file), np.array(array, order="C"), allow_pickle=False)
     CASES.append(entry)
 
 
@@ -312,7 +318,8 @@ def integer_values_case():
     chosen = tf.where(positive[:, 0], tf.cast(ids, tf.int64), smallest)
     counts = tf.reduce_sum(tf.cast(positive, tf.int32), axis=1) * 2 + ids
     total = tf.cast(counts, tf.float32) + tf.cast(classes, tf.float32) + tf.cast(chosen, tf.float32)
-    case("integer_values", None, {"x": x, "ids": ids}, total, spec="IntegerValues")
+    case("integer_values", None, {"x": x, "ids": ids}, total, spec="IntegerValues",
+         more_outputs={"positive": positive, "counts": counts, "chosen": chosen})
 
 
 def stacking_cases():

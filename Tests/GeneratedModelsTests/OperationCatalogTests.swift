@@ -12,6 +12,13 @@ import Testing
         let name: String
         let inputs: [Input]
         let output: String
+        /// Further outputs of a spec case, with TensorFlow's dtypes.
+        let moreOutputs: [Input]?
+
+        enum CodingKeys: String, CodingKey {
+            case name, inputs, output
+            case moreOutputs = "more_outputs"
+        }
     }
 
     struct Index: Decodable { let cases: [Case] }
@@ -30,7 +37,9 @@ import Testing
     }
 
     /// specs/IntegerValues.yaml: integer and bool values through a template, a scope block and
-    /// the outputs of the generated type, against TensorFlow (case integer_values).
+    /// the outputs of the generated type, against TensorFlow (case integer_values): each output
+    /// is returned as its dtype's type (float32 `Tensor`, bool `BoolTensor`, int32 `IndexTensor`,
+    /// int64 `Int64Tensor`) with TensorFlow's values, the integers and bools exactly.
     @Test func generatedIntegerValuesMatchTensorFlow() throws {
         let directory = Repo.root.appendingPathComponent("Tests/Goldens/spec_ops")
         let index = try JSONDecoder().decode(Index.self, from: Data(contentsOf: directory.appendingPathComponent("cases.json")))
@@ -38,12 +47,18 @@ import Testing
         func file(_ name: String) throws -> URL {
             directory.appendingPathComponent(try #require(golden.inputs.first { $0.name == name }).file)
         }
+        func expected(_ output: String) throws -> NpyArray {
+            let more = try #require(golden.moreOutputs?.first { $0.name == output }, "no golden for \(output)")
+            return try NumPy.read(contentsOf: directory.appendingPathComponent(more.file))
+        }
         let x = try NumPy.readTensor(contentsOf: file("x"))
         let ids = try NumPy.readIndexTensor(contentsOf: file("ids"))
-        let (total, positive) = try IntegerValues()(x: x, ids: ids)
-        let expected = try NumPy.readTensor(contentsOf: directory.appendingPathComponent(golden.output))
-        #expect(total.shape == expected.shape)
-        #expect(total.scalars == expected.scalars, "integer sums differ")
-        #expect(positive.scalars == x.scalars.map { $0 > 0 ? 1 : 0 })
+        let (total, positive, counts, chosen): (Tensor, BoolTensor, IndexTensor, Int64Tensor) = try IntegerValues()(x: x, ids: ids)
+        let expectedTotal = try NumPy.readTensor(contentsOf: directory.appendingPathComponent(golden.output))
+        #expect(total.shape == expectedTotal.shape)
+        #expect(total.scalars == expectedTotal.scalars, "integer sums differ")
+        #expect(try expected("positive") == .bool(positive))
+        #expect(try expected("counts") == .int32(counts))
+        #expect(try expected("chosen") == .int64(chosen))
     }
 }

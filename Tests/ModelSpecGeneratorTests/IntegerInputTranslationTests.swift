@@ -48,7 +48,9 @@ import Testing
         #expect(source.contains("try embeddingLookup(table, ids: ids)"))
         // reduce_sum of int32 is int32, as in TensorFlow: the integer kernel, returned as its numbers.
         #expect(source.contains("let lengths = try reduceSum(ids, axes: [1])"))
-        #expect(source.contains("return (pooled, lengths: Tensor(lengths))"))
+        // An int32 output is returned as the IndexTensor it is.
+        #expect(source.contains("throws -> (pooled: Tensor, lengths: IndexTensor)"))
+        #expect(source.contains("return (pooled, lengths)"))
         #expect(source.contains("""
                     try checkInputShapes(
                         of: "Tokens",
@@ -110,6 +112,7 @@ import Testing
         #expect(source.contains("let next = try add(big, Int64Tensor(1))"))
         #expect(source.contains("let flipped = logicalNot(mask)"))
         #expect(source.contains("let soft = leakyRelu(Tensor(next))"))
+        #expect(source.contains("throws -> (next: Int64Tensor, flipped: BoolTensor, soft: Tensor)"))
     }
 
     /// A nested model's int64 and bool inputs are handed on as their types, cast where the value has another.
@@ -134,5 +137,50 @@ import Testing
           - inner: [ids, mask]
         """)])
         #expect(source.contains("try inner.call(big: try cast(ids, to: Int64Tensor.self), mask: mask, context: tf.context, training: training)"), "\(source)")
+    }
+
+    /// A nested model's int32 and bool outputs reach the caller as their types: handed on as they are to an
+    /// output and to a nested model's integer input, cast to a `Tensor` only where a step computes in floats.
+    @Test func nestedModelOutputsKeepTheirTypes() throws {
+        let source = try Self.generated([("Counter", """
+        spec: 1
+        model: Counter
+        inputs:
+          x: [batch, 4]
+        forward:
+          - greater: [x, 0]
+            as: positive
+          - cast: {input: positive, dtype: int32}
+          - reduce_sum: {axis: 1}
+            as: counts
+        outputs: [counts, positive]
+        """), ("Doubler", """
+        spec: 1
+        model: Doubler
+        inputs:
+          n: {shape: [batch], dtype: int32}
+        forward:
+          - multiply: [n, 2]
+        """), ("Caller", """
+        spec: 1
+        model: Caller
+        inputs:
+          x: [batch, 4]
+        layers:
+          counter: {Counter: {}}
+          doubler: {Doubler: {}}
+        forward:
+          - counter: x
+            as: [counts, positive]
+          - doubler: counts
+            as: doubled
+          - add: [counts, 0.5]
+            as: shifted
+        outputs: [counts, doubled, shifted, positive]
+        """)])
+        #expect(source.contains("throws -> (counts: IndexTensor, doubled: IndexTensor, shifted: Tensor, positive: BoolTensor)"), "\(source)")
+        #expect(source.contains("try doubler.call(counts, context: tf.context, training: training)"), "\(source)")
+        #expect(source.contains("add(Tensor(counts), Tensor(0.5))"), "\(source)")
+        #expect(source.contains("return (counts, doubled, shifted, positive)"), "\(source)")
     }
 }

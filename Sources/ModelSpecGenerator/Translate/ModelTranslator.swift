@@ -251,8 +251,7 @@ struct ModelTranslator {
     }
 
     private var returnType: String {
-        if model.outputs.count == 1 { return "Tensor" }
-        return "(" + model.outputs.map { "\(SwiftName.lowerCamel($0.hasPrefix("_") ? "output" : $0)): Tensor" }.joined(separator: ", ") + ")"
+        OutputKinds.returnType(model, resolve: resolve)
     }
 
     private func callAsFunction() -> SwiftCode {
@@ -348,13 +347,13 @@ struct ModelTranslator {
     }
 
     private func outputs(_ body: inout BodyTranslator) -> String {
-        let values = model.outputs.map { name -> String in
+        let kinds = OutputKinds.of(model, resolve: resolve)
+        let values = zip(model.outputs, kinds).map { name, kind -> String in
             if let weight = model.weights.first(where: { $0.name == name }) { return SwiftName.lowerCamel(weight.name) }
-            if body.kind(of: name) != .float { return "Tensor(\(body.names.name(name)))" }
-            return body.names.name(name)
+            return body.converted(name, to: kind)
         }
         if values.count == 1 { return values[0] }
-        let labels = model.outputs.map { SwiftName.lowerCamel($0.hasPrefix("_") ? "output" : $0) }
+        let labels = model.outputs.map(OutputKinds.label)
         return "(" + zip(labels, values).map { $0 == $1 ? $0 : "\($0): \($1)" }.joined(separator: ", ") + ")"
     }
 

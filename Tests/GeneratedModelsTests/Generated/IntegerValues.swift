@@ -2,7 +2,7 @@
 
 import ModelSpecRuntime
 
-/// Integer and bool values across a template, a scope block and the outputs: the generated type is compiled and run against TensorFlow (oracle/spec_ops.py, case integer_values).
+/// Integer and bool values across a template, a scope block and the outputs (each of its dtype's type): the generated type is compiled and run against TensorFlow (oracle/spec_ops.py, case integer_values).
 public final class IntegerValues: ShimLayer, GeneratedModel {
     /// The variables the first call creates, in creation order, as TensorFlow names them.
     public static let manifest: [ManifestEntry] = [
@@ -27,14 +27,14 @@ public final class IntegerValues: ShimLayer, GeneratedModel {
     /// - Parameter training: The training flag (batch normalization, dropout).
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
-    public func callAsFunction(x: Tensor, ids: IndexTensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> (total: Tensor, positive: Tensor) {
+    public func callAsFunction(x: Tensor, ids: IndexTensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> (total: Tensor, positive: BoolTensor, counts: IndexTensor, chosen: Int64Tensor) {
         let context = pendingValues.context(training: training, substituting: substitutions)
         defer { pendingValues.keep(after: context) }
         return try call(x: x, ids: ids, context: context, training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
-    public func call(x: Tensor, ids: IndexTensor, context: CallContext, training: Bool) throws -> (total: Tensor, positive: Tensor) {
+    public func call(x: Tensor, ids: IndexTensor, context: CallContext, training: Bool) throws -> (total: Tensor, positive: BoolTensor, counts: IndexTensor, chosen: Int64Tensor) {
         try checkInputShapes(
             of: "IntegerValues",
             ("x", x.shape, [.symbol("batch"), 4]),
@@ -54,11 +54,11 @@ public final class IntegerValues: ShimLayer, GeneratedModel {
             let x3 = try cast(positive, to: IndexTensor.self)
             let x4 = try reduceSum(x3, axes: [1])
             let x5 = try multiply(x4, IndexTensor(2))
-            let x6 = try add(x5, ids)
-            let x7 = try cast(x6, to: Tensor.self)
-            let x8 = try add(x7, classNumbers)
-            let total = try add(x8, chosenNumbers)
-            return (total, positive: Tensor(positive))
+            let counts = try add(x5, ids)
+            let x6 = try cast(counts, to: Tensor.self)
+            let x7 = try add(x6, classNumbers)
+            let total = try add(x7, chosenNumbers)
+            return (total, positive, counts, chosen)
         }
     }
 
