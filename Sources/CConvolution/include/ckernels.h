@@ -11,4 +11,7 @@ void ckernels_limit_instructions(int level);
 /// The calling thread's limit.
 int ckernels_instruction_limit(void);
 
+/// The widest instructions the kernels use on the calling thread: what the CPU has, within its limit.
+int ckernels_instructions_in_use(void);
+
 #endif

@@ -8,6 +8,9 @@ enum KernelInstructions: Int32, CaseIterable, Sendable {
     /// The calling thread's limit (a kernel split across threads passes it on to each part).
     static var current: KernelInstructions { KernelInstructions(rawValue: ckernels_instruction_limit()) ?? .avx512 }
 
+    /// The widest the kernels use on the calling thread: what the CPU has, within the thread's limit.
+    static var inUse: KernelInstructions { KernelInstructions(rawValue: ckernels_instructions_in_use()) ?? .portable }
+
     /// Runs `body` with the calling thread's kernels limited to these instructions.
     func limiting<R>(_ body: () throws -> R) rethrows -> R {
         let previous = ckernels_instruction_limit()

@@ -24,8 +24,16 @@ struct RecurrentLoop {
     /// writing each output at its own step: TF1's `bidirectional_dynamic_rnn` backward direction.
     let reverse: Bool
 
-    /// From this batch size on, the state's product is OpenBLAS's GEMM rather than the packed kernel's.
+    /// Without AVX-512, from this batch size on the state's product is OpenBLAS's GEMM rather than the packed kernel's.
     static let rowsForBLAS = 16
+    /// With AVX-512 the packed kernel's 16-row tiles are faster than OpenBLAS's GEMM at any batch
+    /// while a panel of the kernel (its rows × 16 floats) stays in L1: up to this many rows.
+    static let packedRowsWithAVX512 = 512
+
+    /// Whether the state's product is `csgemm_run` over the kernel packed once, not `cblas_sgemm`.
+    var usesPackedKernel: Bool {
+        batch < Self.rowsForBLAS || (KernelInstructions.inUse == .avx512 && cell.recurrent.rows <= Self.packedRowsWithAVX512)
+    }
 
     /// The row of the `[batch, time]` or `[time, batch]` layout for step `t` of sequence `b`.
     @inline(__always)
@@ -83,10 +91,12 @@ struct RecurrentLoop {
         let hIndex = current.count - 1   // h is the last internal state tensor
         let recurrentInput = cell.recurrent.rows
 
-        // The state's product: for a few rows `csgemm_run` over the kernel packed once; for
-        // many, OpenBLAS's GEMM, which packs it every step but computes twice as fast
-        // ([64, 256]·[256, 1024]: 0.41 ms against 0.82; [8, 256]·[256, 1024]: 0.14 against 0.11).
-        let packed = batch < Self.rowsForBLAS ? packedRecurrentKernel() : nil
+        // The state's product: `csgemm_run` over the kernel packed once, or OpenBLAS's GEMM, which
+        // packs it every step: with AVX2 tiles (6 rows) GEMM is twice as fast from 16 rows on
+        // ([64, 256]·[256, 1024]: 0.41 ms against 0.82), with AVX-512's 16-row tiles the packed
+        // kernel is faster at any batch (0.33 against 0.42 at 64 rows) while a panel stays in L1
+        // ([64, 1024]·[1024, 4096]: 12.3 ms against 7.1).
+        let packed = usesPackedKernel ? packedRecurrentKernel() : nil
         for s in 0..<time {
             let hPrev = current[hIndex].storage.base
             let stepTrace = trace?.step(s, batch: batch)
@@ -161,6 +171,18 @@ struct RecurrentLoop {
                           hidden: UnsafeMutablePointer<Float>, trace: RecurrentTrace.Step?, stepOf: (Int) -> Int?) {
         let g = cell.gateWidth, u = cell.units
         let peep = m.peepholes.map { ($0.f.storage.base, $0.i.storage.base, $0.o.storage.base) }
+        if peep == nil, m.cellClip == nil, m.recurrentActivation == .sigmoid, m.activation == .tanh {
+            // The common cell in one C pass (AVX-512 / AVX2), the same values as the loop below.
+            for b in 0..<batch {
+                guard let t = stepOf(b) else { continue }
+                let cn = c + b * u, hn = hidden + b * u
+                clstm_gates(Int32(u), xp + row(b, t) * g, product + b * g, Int32(m.i), Int32(m.j), Int32(m.f), Int32(m.o),
+                            m.forgetBias, cPrev + b * u, cn, hn, trace?.gates(b))
+                trace?.aux(b).update(from: cn, count: u)
+                if m.projection != nil { trace?.hidden(b).update(from: hn, count: u) }
+            }
+            return
+        }
         for b in 0..<batch {
             guard let t = stepOf(b) else { continue }
             let x = xp + row(b, t) * g, gates = product + b * g
