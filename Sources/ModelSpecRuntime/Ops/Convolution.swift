@@ -137,12 +137,41 @@ extension ConvGeometry {
         return out
     }
 
-    /// The gradients with respect to the input and the filter, as products of the windows
-    /// (``ConvolutionColumns``): windowsᵀ·g for the filter, g·filterᵀ added back into the image.
+    /// The gradients with respect to the input and the filter: the input's on the direct kernel
+    /// when the convolution has stride 1 (``directInputGradient(_:filter:)``), else as products of
+    /// the windows (``ConvolutionColumns``): windowsᵀ·g for the filter, g·filterᵀ added back into
+    /// the image.
     func backward(_ g: Tensor, input: Tensor, filter: Tensor, needed: [Bool]) -> [Tensor?] {
         let columns = self.columns
-        return [needed[0] ? columns.inputGradient(g, filter: filter, shape: input.shape) : nil,
+        return [needed[0] ? directInputGradient(g, filter: filter) ?? columns.inputGradient(g, filter: filter, shape: input.shape) : nil,
                 needed[1] ? columns.filterGradient(g, input: input, shape: filter.shape) : nil]
+    }
+
+    /// The input gradient of a stride-1 convolution, itself a stride-1 convolution run by the
+    /// direct kernel: `g` with (window − 1)·dilation − before zeros before each axis, correlated
+    /// with the filter flipped in both spatial axes and its channel axes swapped. Nil for a
+    /// strided convolution, or one padded by more than its window spans.
+    func directInputGradient(_ g: Tensor, filter: Tensor) -> Tensor? {
+        let k = kernel
+        let top = (k.kh - 1) * k.dilation_h - k.pad_top, left = (k.kw - 1) * k.dilation_w - k.pad_left
+        guard k.stride_h == 1, k.stride_w == 1, top >= 0, left >= 0 else { return nil }
+        var transposed = self
+        transposed.kernel.h = k.oh; transposed.kernel.w = k.ow; transposed.kernel.c = k.o
+        transposed.kernel.o = k.c; transposed.kernel.oh = k.h; transposed.kernel.ow = k.w
+        transposed.kernel.pad_top = top; transposed.kernel.pad_left = left
+        let (kh, kw, c, o) = (Int(k.kh), Int(k.kw), Int(k.c), Int(k.o))
+        let flipped = Tensor(uninitializedShape: [kh, kw, o, c])
+        let source = filter.storage.base, target = flipped.storage.base
+        for i in 0..<kh {
+            for j in 0..<kw {
+                let from = source + ((kh - 1 - i) * kw + (kw - 1 - j)) * c * o, to = target + (i * kw + j) * o * c
+                for q in 0..<c {
+                    for p in 0..<o { to[p * c + q] = from[q * o + p] }
+                }
+            }
+        }
+        withExtendedLifetime(filter) {}
+        return transposed.run(input: g, filter: flipped, scale: nil, shift: nil, activation: .linear)
     }
 
     /// The windows of this convolution.

@@ -4,8 +4,9 @@
 /// `[taps·channels, outChannels]`. The same three products give the forward
 /// pass (windows·filter), the filter's gradient (windowsᵀ·g) and the input's
 /// gradient (g·filterᵀ added back into the image): `conv3d` and its gradients,
-/// `conv2d`'s gradients, and `conv2dTranspose` (whose forward pass is `conv2d`'s
-/// input gradient) run on them.
+/// `conv2d`'s filter gradient and a strided `conv2d`'s input gradient (a stride-1
+/// one runs on the direct kernel), and `conv2dTranspose` (whose forward pass is
+/// `conv2d`'s input gradient) run on them.
 struct ConvolutionColumns {
     let images: Int
     /// Scalars of one input image (the spatial sizes times `channels`).

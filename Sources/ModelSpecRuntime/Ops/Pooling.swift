@@ -44,6 +44,8 @@ private func poolBackward(_ g: Tensor, input: Tensor, output: Tensor, windowSize
     let (oh, ow) = (gh.outputSize, gw.outputSize)
     let result = try Tensor(shape: input.shape, repeating: 0)
     let src = input.storage.base, dst = result.storage.base, pg = g.storage.base, py = output.storage.base
+    let taken = UnsafeMutablePointer<Bool>.allocate(capacity: Swift.max(c, 1))
+    defer { taken.deallocate() }
     for b in 0..<n {
         for y in 0..<oh {
             let y0 = y * strides.0 - gh.padBefore
@@ -61,13 +63,16 @@ private func poolBackward(_ g: Tensor, input: Tensor, output: Tensor, windowSize
                         }
                     }
                 } else {
-                    for k in 0..<c {
-                        search: for iy in yLo..<yHi {
-                            for ix in xLo..<xHi {
-                                let i = ((b * h + iy) * w + ix) * c + k
-                                if src[i] == py[o + k] || (src[i].isNaN && py[o + k].isNaN) {
-                                    dst[i] += pg[o + k]
-                                    break search
+                    // The window's positions in order, channels innermost (contiguous), each
+                    // channel's gradient going to the first position that holds its maximum.
+                    taken.update(repeating: false, count: c)
+                    for iy in yLo..<yHi {
+                        for ix in xLo..<xHi {
+                            let i = ((b * h + iy) * w + ix) * c
+                            for k in 0..<c where !taken[k] {
+                                if src[i + k] == py[o + k] || (src[i + k].isNaN && py[o + k].isNaN) {
+                                    dst[i + k] += pg[o + k]
+                                    taken[k] = true
                                 }
                             }
                         }
