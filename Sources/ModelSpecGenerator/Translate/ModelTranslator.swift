@@ -89,7 +89,16 @@ struct ModelTranslator {
         if hasShim {
             var code = SwiftCode()
             code.line("/// The variable store of the shim (`track_tf1_style_variables`).")
-            code.line("\(keyword)let shim = ShimStore()")
+            if model.makesStoredLayers(resolve: resolve) {
+                // Its calls name `get_or_create_layer` layers with Keras's counters, which constructing it starts.
+                let names = SpecCompiler.kerasNames(of: model, resolveModel: resolve)
+                let counts = names.layers.counts.sorted { $0.key < $1.key }
+                    .map { "\(SwiftLiteral.string($0.key)): \($0.value)" }.joined(separator: ", ")
+                code.line("/// Its calls name `get_or_create_layer` layers continuing Keras's names as making the model left them.")
+                code.line("\(keyword)let shim = ShimStore(kerasModel: \(SwiftLiteral.string(names.model)), kerasCounts: [\(counts.isEmpty ? ":" : counts)])")
+            } else {
+                code.line("\(keyword)let shim = ShimStore()")
+            }
             members.append(indented(code))
         }
         do {
