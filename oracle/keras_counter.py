@@ -19,7 +19,9 @@ inputs; the second call makes nothing new. Per case:
 
 and `default_name_at_root.json`: a `get_or_create_layer` layer in a
 `default_name` scope opened at the root of the call gets a new scope and a
-new layer with new weights on every call (ModelSpec refuses it).
+new layer with new weights on every call (ModelSpec refuses it);
+`compat_conv1d.json`: unnamed functional `conv1d` calls keep their names on a
+second call inside a scope, and get new ones at the root.
 """
 import os
 
@@ -203,10 +205,38 @@ def default_name_at_root():
     print("  default_name at the root: " + "; ".join(", ".join(c["stored_layers"]) for c in calls))
 
 
+def compat_conv1d():
+    """Two unnamed functional `conv1d` calls, in a scope and at the root, in a model
+    called twice: conv1d, conv1d_1 in the scope on both calls; at the root the scope
+    counter is never reset, so the second call makes conv1d_2, conv1d_3."""
+    record = {}
+    for where in ("in_scope", "at_root"):
+        tf.keras.backend.clear_session()
+
+        class Conv1dTwice(tf.keras.layers.Layer):
+            @track
+            def call(self, x):
+                if where == "at_root":
+                    return v1.layers.conv1d(v1.layers.conv1d(x, 2, 1), 2, 1)
+                with v1.variable_scope("s"):
+                    return v1.layers.conv1d(v1.layers.conv1d(x, 2, 1), 2, 1)
+
+        layer = Conv1dTwice()
+        x = tf.constant(np.random.RandomState(11).normal(size=(2, 3, 1)).astype(np.float32))
+        calls = []
+        for _ in range(2):
+            layer(x)
+            calls.append([strip0(w.name) for w in layer.weights])
+        record[where] = calls
+    write_json(os.path.join(golden_dir(AREA), "compat_conv1d.json"), record)
+    print("  conv1d twice: " + "; ".join(f"{k}: {', '.join(v[-1])}" for k, v in record.items()))
+
+
 def main():
     for index, cls in enumerate(CASES):
         run_case(cls, index)
     default_name_at_root()
+    compat_conv1d()
 
 
 if __name__ == "__main__":

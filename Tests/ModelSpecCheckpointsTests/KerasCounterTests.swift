@@ -94,4 +94,31 @@ import Testing
         #expect(checked.model == nil)
         #expect(checked.diagnostics.map { "\($0.location.line):\($0.severity)" } == ["8:error"], "\(checked.diagnostics)")
     }
+
+    /// Two unnamed functional `conv1d` calls: in a scope, TensorFlow's names on both calls of
+    /// the model (`s/conv1d`, `s/conv1d_1`), and so ModelSpec's, which a second call reuses; at
+    /// the root TensorFlow makes new ones on the second call (`conv1d_2`), ModelSpec keeps the
+    /// first call's and warns (`compat_conv1d.json`).
+    @Test func unnamedCompatConv1dCalledTwice() throws {
+        struct Golden: Decodable { var in_scope: [[String]]; var at_root: [[String]] }
+        let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: URL(fileURLWithPath: Self.folder + "/compat_conv1d.json")))
+        #expect(golden.in_scope[0] == golden.in_scope[1])
+        #expect(golden.at_root[1].count == 2 * golden.at_root[0].count)
+        let dir = try temporaryFolder("conv1d-twice")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (file, steps, tensorflow) in [("InScope", "- scope: s\n    do:\n      - conv1d: {filters: 2, kernel_size: 1}\n      - conv1d: {filters: 2, kernel_size: 1}",
+                                           golden.in_scope[0]),
+                                          ("AtRoot", "- conv1d: {filters: 2, kernel_size: 1}\n  - conv1d: {filters: 2, kernel_size: 1}", golden.at_root[0])] {
+            let spec = dir + "/\(file).yaml"
+            try "spec: 1\nmodel: \(file)\ninputs:\n  inputs: [batch, 3, 1]\nforward:\n  \(steps)\n".write(toFile: spec, atomically: true, encoding: .utf8)
+            let checked = SpecCompiler(library: SpecLibrary(containing: spec)).check(file: spec)
+            #expect(checked.diagnostics.contains { $0.message.contains("auto-named conv1d outside any variable scope") } == (file == "AtRoot"))
+            let inputs = try Tensor(shape: [2, 3, 1], scalars: [1, 2, 3, 4, 5, 6])
+            let prepared = try PreparedSpec(spec, inputs: ["inputs": inputs])
+            #expect(prepared.manifest.weightsOrder.map { prepared.manifest.variables[$0].name } == tensorflow, "\(file)")
+            _ = try prepared.model(["inputs": inputs])
+            _ = try prepared.model(["inputs": inputs])
+            #expect(prepared.model.weights.map(\.name) == tensorflow, "\(file)")
+        }
+    }
 }
