@@ -96,4 +96,12 @@ public struct KerasModelNames: Sendable {
         self.model = model
         self.layers = KerasNaming(counts: counts)
     }
+
+    /// ModelSpec's running path of a `get_or_create_layer` layer's weights: the model's
+    /// Keras name, the variable scope and the layer's Keras name (`bare_model/outer/dense_1`);
+    /// for the one layer of a Keras model (`inModel`), built outside every scope, its Keras
+    /// name alone, as TensorFlow names it.
+    public func storedLayerPath(_ layer: String, scope: String, inModel: Bool) -> String {
+        inModel ? layer : [model, scope, layer].filter { !$0.isEmpty }.joined(separator: "/")
+    }
 }

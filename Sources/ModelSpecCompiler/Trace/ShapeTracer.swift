@@ -313,9 +313,8 @@ final class ShapeTracer {
                 // open at its first call (`stored_layers/outer/proj/kernel`); a Keras model's layer
                 // builds them when the model is made, outside every name scope (`logits/kernel`).
                 let kerasName = firstCall ? keras.layerName(className: config.kind.className, explicit: config.name) : ""
-                // The running name, as the runtime makes it (`TF1.kerasLayerPath`): the model's Keras
-                // name, the variable scope and the layer's Keras name; a Keras model's layer: its Keras name.
-                let prefix = inModel ? kerasName : [kerasNamesAtInit.model, scopes.current.name, kerasName].filter { !$0.isEmpty }.joined(separator: "/")
+                // The running name, as the runtime makes it (`TF1.kerasLayerPath`).
+                let prefix = kerasNamesAtInit.storedLayerPath(kerasName, scope: scopes.current.name, inModel: inModel)
                 var made: [Int] = []
                 let output = try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
                     if firstCall {

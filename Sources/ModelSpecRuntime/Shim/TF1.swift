@@ -156,8 +156,7 @@ public struct TF1 {
         var names = context.kerasNames ?? store.kerasNames
         let kerasName = names.layers.layerName(className: className, explicit: name)
         context.kerasNames = names
-        if inModel { return kerasName }
-        return [names.model, currentScope.name, kerasName].filter { !$0.isEmpty }.joined(separator: "/")
+        return names.storedLayerPath(kerasName, scope: currentScope.name, inModel: inModel)
     }
 
     /// `tf.compat.v1.keras.utils.get_or_create_layer(name, make)`: `make` runs once per
