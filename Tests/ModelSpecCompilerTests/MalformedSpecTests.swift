@@ -1544,7 +1544,7 @@ import Testing
                   - scope: inner
                     do:
                       - get_or_create_layer: {name: a, layer: {Dense: {units: 3}}}
-            """) == ["A.yaml:10:34: error: get_or_create_layer 'a' is inside 'scope: {default_name: block}' opened outside any named scope: TensorFlow never resets the counters there, so every call of the model opens a new scope ('block', then 'block_1', ...) and makes a new layer with new weights in it; give the scope a name (scope: block) or open it inside a named scope"])
+            """) == ["A.yaml:10:34: error: get_or_create_layer 'a' is inside 'scope: {default_name: block}' opened outside any named variable scope: TensorFlow never resets the counters there, so every call of the model opens a new scope ('block', then 'block_1', ...) and makes a new layer with new weights in it; give the scope a name (scope: block) or open it inside a named variable scope"])
         // Inside a named scope, or in a nested block, the scope is the same on every call.
         #expect(try lines("""
             spec: 1

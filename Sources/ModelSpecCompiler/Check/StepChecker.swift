@@ -425,7 +425,7 @@ struct StepChecker {
         if let scope = rootDefaultNameScope {
             // TensorFlow opens `block`, then `block_1` on the next call of the model, and makes a new
             // layer (new weights) there on every call: not a model with one set of weights.
-            reader.error(node, "get_or_create_layer '\(name)' is inside 'scope: {default_name: \(scope)}' opened outside any named scope: TensorFlow never resets the counters there, so every call of the model opens a new scope ('\(scope)', then '\(scope)_1', ...) and makes a new layer with new weights in it; give the scope a name (scope: \(scope)) or open it inside a named scope")
+            reader.error(node, "get_or_create_layer '\(name)' is inside 'scope: {default_name: \(scope)}' opened outside any named variable scope: TensorFlow never resets the counters there, so every call of the model opens a new scope ('\(scope)', then '\(scope)_1', ...) and makes a new layer with new weights in it; give the scope a name (scope: \(scope)) or open it inside a named variable scope")
         }
         guard let input = implicitOperand(node["input"], at: node, op: "get_or_create_layer") else { return nil }
         var inModel = false
