@@ -21,7 +21,7 @@ public final class InterpretedModel: ShimLayer {
     /// The attribute path of this model inside its parent (`""` at the top, `"dense_layer/"` below).
     public let path: String
     /// The variable store of the shim (`track_tf1_style_variables`).
-    public let shim = ShimStore()
+    public let shim: ShimStore
 
     private enum Sublayer {
         case native(KerasLayer)
@@ -64,6 +64,10 @@ public final class InterpretedModel: ShimLayer {
     init(_ description: ModelDescription, params overrides: [String: Literal], path: String,
          resolve: @escaping (String) -> ModelDescription?, log: CreationLog) throws {
         self.description = description
+        // A call made at this model continues the Keras names its construction left (a nested
+        // model's calls continue its caller's).
+        shim = ShimStore(kerasNames: path.isEmpty ? SpecCompiler.kerasNames(of: description, params: overrides, resolveModel: resolve)
+                                                  : KerasModelNames(model: "", counts: [:]))
         self.path = path
         self.log = log
         var params: [String: Literal] = [:]
@@ -404,10 +408,10 @@ public final class InterpretedModel: ShimLayer {
                                  training: frame.flag(config.training, default: false), reuse: config.reuse)]
         case let .callLayer(name, training):
             return try callLayer(name, inputs, operands: step.inputs, training: frame.flag(training, default: frame.training), tf, frame)
-        case let .getOrCreateLayer(name, config, _):
+        case let .getOrCreateLayer(name, config, inModel):
             let configuration = try frame.bindings.configuration(config)
             let layer = try tf.getOrCreateLayer(name) {
-                KerasLayer(configuration, path: tf.currentScope.qualified(config.name ?? config.kind.baseName))
+                KerasLayer(configuration, path: tf.kerasLayerPath(className: config.kind.className, name: config.name, inModel: inModel))
             }
             return [try layer(inputs[0], training: frame.training, context: tf.context)]
         case .math:

@@ -18,6 +18,14 @@ public struct KerasNaming: Sendable {
 
     public init() {}
 
+    /// A counter that continues from `counts` (how many of each name were taken).
+    public init(counts: [String: Int]) {
+        counters = counts
+    }
+
+    /// How many layers took each name so far (`["dense": 2]` after `dense`, `dense_1`).
+    public var counts: [String: Int] { counters }
+
     /// The name of a layer constructed now: `explicit` as given, or the next
     /// unique name for `className` in snake case.
     public mutating func layerName(className: String, explicit: String? = nil) -> String {
@@ -70,4 +78,30 @@ public struct KerasNaming: Sendable {
 private extension Character {
     var isASCIIUpper: Bool { isASCII && isUppercase }
     var isASCIILower: Bool { isASCII && isLowercase }
+}
+
+/// Keras's names in one model as its first call meets them: the model's own
+/// Keras name, and the layer-name counters as constructing the model and its
+/// layers left them. A call continues the counters: every unnamed
+/// `tf.compat.v1.layers` call makes a layer object that takes a number, and a
+/// `get_or_create_layer` layer made without `name=` takes the next one
+/// (`dense_1` after a functional `dense`), as one TensorFlow process counts them.
+public struct KerasModelNames: Sendable {
+    /// The model's Keras name (`bare_model`, or its class in snake case).
+    public let model: String
+    /// The counters, continued by the call.
+    public var layers: KerasNaming
+
+    public init(model: String, counts: [String: Int]) {
+        self.model = model
+        self.layers = KerasNaming(counts: counts)
+    }
+
+    /// ModelSpec's running path of a `get_or_create_layer` layer's weights: the model's
+    /// Keras name, the variable scope and the layer's Keras name (`bare_model/outer/dense_1`);
+    /// for the one layer of a Keras model (`inModel`), built outside every scope, its Keras
+    /// name alone, as TensorFlow names it.
+    public func storedLayerPath(_ layer: String, scope: String, inModel: Bool) -> String {
+        inModel ? layer : [model, scope, layer].filter { !$0.isEmpty }.joined(separator: "/")
+    }
 }

@@ -1530,6 +1530,36 @@ import Testing
             """) == ["A.yaml:6:12: warning: auto-named dense outside any variable scope: TensorFlow's counter for it never resets there, so every call makes new variables (dense, then dense_1, ...); put it inside a 'scope' or give it a name"])
     }
 
+    /// TensorFlow opens `block`, `block_1`, ... one per call of the model there, and makes a
+    /// new layer in each (`Tests/Goldens/keras_counter/default_name_at_root.json`).
+    @Test func getOrCreateLayerInADefaultNameScopeAtTheRoot() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 3]
+            forward:
+              - scope: {default_name: block}
+                do:
+                  - scope: inner
+                    do:
+                      - get_or_create_layer: {name: a, layer: {Dense: {units: 3}}}
+            """) == ["A.yaml:10:34: error: get_or_create_layer 'a' is inside 'scope: {default_name: block}' opened outside any named variable scope: TensorFlow never resets the counters there, so every call of the model opens a new scope ('block', then 'block_1', ...) and makes a new layer with new weights in it; give the scope a name (scope: block) or open it inside a named variable scope"])
+        // Inside a named scope, or in a nested block, the scope is the same on every call.
+        #expect(try lines("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 3]
+            forward:
+              - scope: outer
+                do:
+                  - scope: {default_name: block}
+                    do:
+                      - get_or_create_layer: {name: a, layer: {Dense: {units: 3}}}
+            """) == [])
+    }
+
     @Test func nestedSpecHasNoWarningAboutItsRoot() throws {
         // A block made to run inside other models: its root is the caller's scope.
         #expect(try lines("""

@@ -55,16 +55,8 @@ import Testing
         ],
     ]
 
-    /// TensorFlow prefixes a bare Keras layer made by get_or_create_layer with the
-    /// outer Keras layer's name scope (`naming_layer/`, the oracle's class, from
-    /// global counters); a spec does not know it (see the case's spec).
-    static let kerasNamePrefix: [String: String] = [
-        "get_or_create_layer_twice": "naming_layer/",
-    ]
-
     static func expectedName(_ name: String, naming: Manifest.Naming, case name_: String) -> String? {
         if naming == .attributePath { return attributePaths[name_]?[name] }
-        if let prefix = kerasNamePrefix[name_], name.hasPrefix(prefix) { return String(name.dropFirst(prefix.count)) }
         return name
     }
 

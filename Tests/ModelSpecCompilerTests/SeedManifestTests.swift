@@ -45,7 +45,12 @@ import Testing
     static let slimModels = ["SlimVGGSmall", "SlimInceptionBlock", "SlimSeparableDecoder"]
 
     /// Specs that are not seeds.
-    static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels + layerModels + slimModels + recurrentModels + trainingModels)
+    /// Specs of Keras's layer-name counter: their goldens are in Tests/Goldens/keras_counter
+    /// (KerasCounterTests, GeneratedKerasCounterTests).
+    static let namingModels = ["KerasCounter"]
+
+    static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels + layerModels + slimModels + recurrentModels
+                                 + trainingModels + namingModels)
 
     @Test func everySeedSpecHasAGolden() {
         let specs = PackagePaths.files(in: PackagePaths.specs, suffix: ".yaml").map { String($0.dropLast(5)) }

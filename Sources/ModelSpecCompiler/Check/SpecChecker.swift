@@ -281,6 +281,8 @@ struct SpecChecker {
             var checker = StepChecker(
                 reader: templateReader, style: style, layers: [:], templateNames: [], failedLayers: [],
                 inputs: tensorArgs.map { ($0.name, entry.key.location) })
+            // A template's steps run inside the scope its first call opens.
+            checker.rootIsCallersScope = true
             let errorsBefore = checker.reader.errorCount
             let steps = checker.steps(body, "'do'")
             let bodyFailed = checker.reader.errorCount > errorsBefore

@@ -15,8 +15,12 @@ struct StepChecker {
     let firstInput: String?
     /// How many `variable_scope`s enclose the current step.
     private var scopeDepth = 0
-    /// Whether the forward pass's root is a caller's scope (`nested: true`): no warning about auto-named layers there.
+    /// Whether the forward pass's root is a caller's scope (`nested: true`, a template's body): no warning about
+    /// auto-named layers there.
     var rootIsCallersScope = false
+    /// The `default_name` of a scope opened at the root, when the current step is inside one: TensorFlow never
+    /// resets the root's counters, so every call of the model opens it under a new name.
+    private var rootDefaultNameScope: String?
     /// The indices of the `repeat` blocks around the current step, innermost last.
     var loopIndices: [String] = []
     /// Steps made by the step being checked for its slice operands (`x[:, 1:3]`), which run before it.
@@ -350,9 +354,14 @@ struct StepChecker {
             return nil
         }
         let isVariableScope = name == "scope"
+        let enclosingDefaultNameScope = rootDefaultNameScope
+        if isVariableScope, scopeDepth == 0, !rootIsCallersScope, case let .defaultName(text) = scopeName {
+            rootDefaultNameScope = text
+        }
         if isVariableScope { scopeDepth += 1 }
         let inner = steps(body.value, "'do'")
         if isVariableScope { scopeDepth -= 1 }
+        rootDefaultNameScope = enclosingDefaultNameScope
         guard let scopeName, let reuse, let defaults else { return nil }
         if isVariableScope {
             return .variableScope(scopeName, reuse: reuse, defaults: defaults, body: inner)
@@ -413,6 +422,11 @@ struct StepChecker {
             return nil
         }
         guard let (config, _) = reader.layerConfig(kind, layerEntries[0].value, form: .native, at: layerNode) else { return nil }
+        if let scope = rootDefaultNameScope {
+            // TensorFlow opens `block`, then `block_1` on the next call of the model, and makes a new
+            // layer (new weights) there on every call: not a model with one set of weights.
+            reader.error(node, "get_or_create_layer '\(name)' is inside 'scope: {default_name: \(scope)}' opened outside any named variable scope: TensorFlow never resets the counters there, so every call of the model opens a new scope ('\(scope)', then '\(scope)_1', ...) and makes a new layer with new weights in it; give the scope a name (scope: \(scope)) or open it inside a named variable scope")
+        }
         guard let input = implicitOperand(node["input"], at: node, op: "get_or_create_layer") else { return nil }
         var inModel = false
         if let flag = node["in_model"] {

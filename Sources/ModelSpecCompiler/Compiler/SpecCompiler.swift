@@ -48,6 +48,21 @@ public struct SpecCompiler {
         public var diagnostics: [Diagnostic]
         /// What the call holds: its variables and the largest value a step makes.
         public var memory = MemoryNeed()
+        /// The model's Keras name and Keras's layer-name counters as constructing it left them,
+        /// which its first call continues (the runtime's ``TFNaming/KerasModelNames``).
+        public var kerasNames = KerasModelNames(model: "", counts: [:])
+    }
+
+    /// Keras's names as constructing `model` (in a fresh process) leaves them: its
+    /// own Keras name and the layer-name counters its first call continues.
+    /// - Parameters:
+    ///   - params: the model's parameter values (explicit names may be parameters).
+    ///   - resolveModel: the specs it uses as layers, by name.
+    public static func kerasNames(of model: ModelDescription, params: [String: Literal] = [:],
+                                  resolveModel: @escaping (String) -> ModelDescription?) -> KerasModelNames {
+        let tracer = ShapeTracer(resolveModel: resolveModel)
+        _ = tracer.makeInstance(model, params: params, path: "")
+        return tracer.kerasNamesAtInit
     }
 
     /// Traces one call of the model shape-only and lists the variables it creates.
@@ -93,7 +108,7 @@ public struct SpecCompiler {
                 variables: tracer.created,
                 trainableWeightsOrder: order.trainable,
                 nonTrainableWeightsOrder: order.nonTrainable),
-            outputShapes: outputs ?? [], diagnostics: diagnostics, memory: tracer.memory)
+            outputShapes: outputs ?? [], diagnostics: diagnostics, memory: tracer.memory, kerasNames: tracer.kerasNamesAtInit)
     }
 
     /// The error for a model that expands to more steps than `limits` allows,

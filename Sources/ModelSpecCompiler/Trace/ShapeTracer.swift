@@ -28,6 +28,9 @@ final class ShapeTracer {
     /// (`""` for the model, `conv_layer`, `dense_layer/inner`).
     private var keras = KerasNaming()
     private var kerasLayerNames: [String: String] = [:]
+    /// The model's Keras name and the counters as its construction left them
+    /// (set when the top-level instance is made): what the runtime continues.
+    private(set) var kerasNamesAtInit = KerasModelNames(model: "", counts: [:])
     /// Set when making the model's layers passed ``ExpansionLimits/maximumLayersMade``.
     private var tooManyLayersMade = false
     /// The name scopes open now, as Keras names the variables a layer builds:
@@ -91,7 +94,10 @@ final class ShapeTracer {
     /// Makes an instance, creating the weights declared to be made at initialization.
     func makeInstance(_ model: ModelDescription, params: [String: Literal], path: String) -> Instance {
         let instance = Instance(model: model, params: params, path: path)
-        if path.isEmpty { nameKerasLayers(of: model, at: "", depth: 0) }
+        if path.isEmpty {
+            nameKerasLayers(of: model, at: "", depth: 0)
+            kerasNamesAtInit = KerasModelNames(model: kerasLayerNames[""] ?? "", counts: keras.counts)
+        }
         let frame = Frame(params: params)
         for weight in model.weights where weight.atInit {
             // Made in `__init__`, outside every name scope.
@@ -303,11 +309,12 @@ final class ShapeTracer {
                 let storeKey = scopes.current.name + "/" + name
                 let firstCall = !instance.layersByName.contains(key)
                 instance.layersByName.insert(key)
-                let prefix = scopes.current.qualified(config.name ?? config.kind.baseName)
                 // TensorFlow's variable name: a bare layer builds its weights under the name scopes
                 // open at its first call (`stored_layers/outer/proj/kernel`); a Keras model's layer
                 // builds them when the model is made, outside every name scope (`logits/kernel`).
                 let kerasName = firstCall ? keras.layerName(className: config.kind.className, explicit: config.name) : ""
+                // The running name, as the runtime makes it (`TF1.kerasLayerPath`).
+                let prefix = kerasNamesAtInit.storedLayerPath(kerasName, scope: scopes.current.name, inModel: inModel)
                 var made: [Int] = []
                 let output = try layer(config, input: inputs[0], frame, at: location) { variableName, shape, trainable, _ in
                     if firstCall {

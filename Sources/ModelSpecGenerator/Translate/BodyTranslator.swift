@@ -170,9 +170,10 @@ struct BodyTranslator {
             bind(step, "try tf.\(config.kind.swiftFunction)(" + ([inputs[0]] + rest).joined(separator: ", ") + ")", into: &code)
         case let .callLayer(name, flag):
             try layerCall(step, name, inputs, training: training(flag, default: "training"), into: &code)
-        case let .getOrCreateLayer(name, config, _):
+        case let .getOrCreateLayer(name, config, inModel):
             let rest = try arguments.layerArguments(config, training: nil, form: .native)
-            let path = "tf.currentScope.qualified(\(SwiftLiteral.string(config.name ?? config.kind.baseName)))"
+            let path = "tf.kerasLayerPath(className: \(SwiftLiteral.string(config.kind.className)), name: "
+                + (config.name.map(SwiftLiteral.string) ?? "nil") + (inModel ? ", inModel: true)" : ")")
             code.block("let \(value(step.results[0]) + "Layer") = try tf.getOrCreateLayer(\(SwiftLiteral.string(name)))") { code in
                 code.line("keras.\(config.kind.className)(" + (rest + ["path: \(path)"]).joined(separator: ", ") + ")")
             }

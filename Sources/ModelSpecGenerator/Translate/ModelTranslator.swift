@@ -89,7 +89,13 @@ struct ModelTranslator {
         if hasShim {
             var code = SwiftCode()
             code.line("/// The variable store of the shim (`track_tf1_style_variables`).")
-            code.line("\(keyword)let shim = ShimStore()")
+            if let names = kerasNamesArguments() {
+                // Its calls name `get_or_create_layer` layers with Keras's counters, which constructing it starts.
+                code.line("/// Its calls name `get_or_create_layer` layers continuing Keras's names as making the model left them.")
+                code.line("\(keyword)let shim = ShimStore(\(names))")
+            } else {
+                code.line("\(keyword)let shim = ShimStore()")
+            }
             members.append(indented(code))
         }
         do {
@@ -254,6 +260,16 @@ struct ModelTranslator {
         OutputKinds.returnType(model, resolve: resolve)
     }
 
+    /// `kerasModel: "...", kerasCounts: [...]`: Keras's names as making the model leaves them,
+    /// when a call of it makes `get_or_create_layer` layers (which continue them); nil otherwise.
+    private func kerasNamesArguments() -> String? {
+        guard model.makesStoredLayers(resolve: resolve) else { return nil }
+        let names = SpecCompiler.kerasNames(of: model, resolveModel: resolve)
+        let counts = names.layers.counts.sorted { $0.key < $1.key }
+            .map { "\(SwiftLiteral.string($0.key)): \($0.value)" }.joined(separator: ", ")
+        return "kerasModel: \(SwiftLiteral.string(names.model)), kerasCounts: [\(counts.isEmpty ? ":" : counts)]"
+    }
+
     private func callAsFunction() -> SwiftCode {
         var code = SwiftCode()
         code.line("/// Runs the model.")
@@ -270,7 +286,9 @@ struct ModelTranslator {
         code.block("\(access.keyword)func callAsFunction(\(parameters.joined(separator: ", "))) throws -> \(returnType)") { code in
             let labels = Self.inputLabels(model)
             let passed = zip(labels, model.inputs).map { $0.isEmpty ? SwiftName.lowerCamel($1.name) : "\($0): \(SwiftName.lowerCamel($1.name))" }
-            code.line("let context = pendingValues.context(training: training, substituting: substitutions)")
+            // A model without a store of its own starts the Keras names its nested shim layers continue.
+            let names = model.style == .legacy ? nil : kerasNamesArguments()
+            code.line("let context = pendingValues.context(training: training, substituting: substitutions" + (names.map { ", " + $0 } ?? "") + ")")
             code.line("defer { pendingValues.keep(after: context) }")
             code.line("return try call(" + (passed + ["context: context", "training: training"]).joined(separator: ", ") + ")")
         }

@@ -14,6 +14,10 @@ import TFNaming
 public final class CallContext {
     /// `variable_scope` state.
     public var scopes = ScopeStore()
+    /// Keras's layer names in this call: the model's Keras name and the counters,
+    /// taken from the first shim store the call reaches (the top-level model's) and
+    /// continued by the call (``TF1/kerasLayerPath(className:name:inModel:)``).
+    public var kerasNames: KerasModelNames?
     /// The defaults of the variable scopes open now (`variable_scope(initializer=...)`), inherited inward.
     public var scopeDefaults = ScopeDefaults()
     /// The call's training flag, the default of the layers it reaches.

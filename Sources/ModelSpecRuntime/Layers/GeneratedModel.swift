@@ -1,3 +1,5 @@
+import TFNaming
+
 /// What every model type generated from a spec offers beyond `Layer`: its
 /// manifest, known before anything runs, and values for its variables given
 /// before they exist (a checkpoint loaded right after `init`).
@@ -45,6 +47,16 @@ public final class PendingValues {
     public func context(training: Bool, substituting substitutions: [String: Tensor]) -> CallContext {
         let context = CallContext(training: training, substituting: substitutions, initialValues: values)
         context.startingWeights = startingWeights
+        return context
+    }
+
+    /// The context of a top-level call of a model without a shim store of its own whose
+    /// nested shim layers make `get_or_create_layer` layers: they continue Keras's names
+    /// as making this model left them (`kerasModel`, its Keras name; `kerasCounts`).
+    public func context(training: Bool, substituting substitutions: [String: Tensor], kerasModel: String,
+                        kerasCounts: [String: Int]) -> CallContext {
+        let context = context(training: training, substituting: substitutions)
+        context.kerasNames = KerasModelNames(model: kerasModel, counts: kerasCounts)
         return context
     }
 

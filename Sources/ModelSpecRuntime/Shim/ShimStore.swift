@@ -21,7 +21,21 @@ public final class ShimStore {
     /// The variables sorted by full name, kept until the next creation.
     private var sortedCache: [Variable]?
 
-    public init() {}
+    /// Keras's names as constructing the model left them, for a call that starts at this
+    /// layer: the model's Keras name and the layer-name counters (from the compiler; see
+    /// ``TF1/kerasLayerPath(className:name:inModel:)``). A nested layer's calls continue the
+    /// top-level model's instead.
+    public let kerasNames: KerasModelNames
+
+    public init(kerasNames: KerasModelNames = KerasModelNames(model: "", counts: [:])) {
+        self.kerasNames = kerasNames
+    }
+
+    /// A store whose calls start Keras's names at `kerasModel` (the model's Keras name) and
+    /// `kerasCounts` (how many layers took each name when the model was made).
+    public convenience init(kerasModel: String, kerasCounts: [String: Int]) {
+        self.init(kerasNames: KerasModelNames(model: kerasModel, counts: kerasCounts))
+    }
 
     /// The variables in creation order.
     public var variables: [Variable] { store.variables.map(\.value) }
@@ -36,6 +50,7 @@ public final class ShimStore {
     ///   - training: the flag of this call; the context's by default.
     public func call<R>(context: CallContext, training: Bool? = nil, _ body: (TF1) throws -> R) throws -> R {
         store.beginCall()
+        if context.kerasNames == nil { context.kerasNames = kerasNames }
         return try body(TF1(store: self, context: context, training: training ?? context.training))
     }
 

@@ -116,17 +116,23 @@ public struct TF1 {
 
     /// A functional `tf.compat.v1.layers` call: an explicit name is the layer's scope
     /// as given (not made unique), no name means `base_name` made unique in the current scope.
+    /// `namedByKeras`: the call makes a `tf.compat.v1.layers` object, which takes a Keras
+    /// name when it has no `name` (Slim's layers are named by their scope: false).
     public func layer(_ configuration: LayerConfiguration, _ x: Tensor, training: Bool = false,
-                      reuse: Reuse = .inherit) throws -> Tensor {
-        try inLayerScope(configuration, reuse: reuse) { weight in
+                      reuse: Reuse = .inherit, namedByKeras: Bool = true) throws -> Tensor {
+        try inLayerScope(configuration, reuse: reuse, namedByKeras: namedByKeras) { weight in
             try configuration.kernel.apply(x, training: training, context: context, weight: weight)
         }
     }
 
     /// Runs `body` in the scope of a functional layer call (named as ``layer(_:_:training:reuse:)``
     /// names it), with the function that gives the layer its variables there.
-    func inLayerScope<R>(_ configuration: LayerConfiguration, reuse: Reuse = .inherit,
+    func inLayerScope<R>(_ configuration: LayerConfiguration, reuse: Reuse = .inherit, namedByKeras: Bool = true,
                          _ body: (_ weight: (WeightRequest) throws -> Variable) throws -> R) throws -> R {
+        if namedByKeras, configuration.name == nil {
+            // The layer object takes a Keras name (`dense`), so a Keras `Dense` made later is `dense_1`.
+            _ = context.kerasNames?.layers.uniqueName(configuration.baseName)
+        }
         var naming = LegacyLayerNaming(className: configuration.baseName, name: configuration.name,
                                        functional: true, reuse: reuse, scopes: &context.scopes)
         naming.enterCall(&context.scopes)
@@ -138,6 +144,20 @@ public struct TF1 {
     }
 
     // MARK: Layers made once by name
+
+    /// The running path of the weights of a `get_or_create_layer` layer made now (call it
+    /// once, when making the layer): `<model's Keras name>/<variable scope>/<layer's Keras
+    /// name>` (`bare_model/outer/dense_1`); for the one layer of a Keras model (`inModel`),
+    /// built when the model is made, outside every scope, its Keras name alone. The Keras
+    /// name is `name`, or `className` in snake case made unique by Keras's counter, which the
+    /// model, its layers and every unnamed `tf.compat.v1.layers` call before it also take:
+    /// two unnamed `Dense` layers are `dense` and `dense_1`, whatever scopes they are in.
+    public func kerasLayerPath(className: String, name: String?, inModel: Bool = false) -> String {
+        var names = context.kerasNames ?? store.kerasNames
+        let kerasName = names.layers.layerName(className: className, explicit: name)
+        context.kerasNames = names
+        return names.storedLayerPath(kerasName, scope: currentScope.name, inModel: inModel)
+    }
 
     /// `tf.compat.v1.keras.utils.get_or_create_layer(name, make)`: `make` runs once per
     /// `current scope/name`; the layer's losses count as one scalar loss of this layer.

@@ -17,7 +17,8 @@ public final class NestedModel: ShimLayer, GeneratedModel {
     public let units: Int
 
     /// The variable store of the shim (`track_tf1_style_variables`).
-    public let shim = ShimStore()
+    /// Its calls name `get_or_create_layer` layers continuing Keras's names as making the model left them.
+    public let shim = ShimStore(kerasModel: "nested_model", kerasCounts: ["nested_model": 1])
 
     /// Values loaded before the variables exist, for the next call to give them.
     public let pendingValues = PendingValues()
@@ -43,7 +44,7 @@ public final class NestedModel: ShimLayer, GeneratedModel {
         try checkInputShapes(of: "NestedModel", ("inputs", inputs.shape, [.symbol("batch"), 5]))
         return try shim.call(context: context, training: training) { tf in
             let x1Layer = try tf.getOrCreateLayer("dense_model") {
-                keras.Dense(units: units, kernelInitializer: .ones, kernelRegularizer: .l2(0.01), path: tf.currentScope.qualified("dense"))
+                keras.Dense(units: units, kernelInitializer: .ones, kernelRegularizer: .l2(0.01), path: tf.kerasLayerPath(className: "Dense", name: "dense", inModel: true))
             }
             let x1 = try x1Layer(inputs, training: training, context: tf.context)
             return x1

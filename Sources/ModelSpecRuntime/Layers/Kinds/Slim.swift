@@ -271,7 +271,8 @@ public struct Slim {
                           reuse: Reuse = .inherit) throws -> Tensor {
         let kernel = SlimBatchNormKernel(decay: batchNormDecay, epsilon: batchNormEpsilon, center: center, scale: scale,
                                          activation: activation)
-        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse)
+        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse,
+                            namedByKeras: false)
     }
 }
 
@@ -323,7 +324,8 @@ extension Slim {
         var kernel = kernel
         kernel.normalizer = SlimBatchNormKernel.normalizer(batchNorm, decay: batchNormDecay, epsilon: batchNormEpsilon,
                                                            center: batchNormCenter, scale: batchNormScale)
-        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse)
+        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse,
+                            namedByKeras: false)
     }
 
     /// `tf_slim.layer_norm`.
@@ -332,7 +334,7 @@ extension Slim {
                           reuse: Reuse = .inherit) throws -> Tensor {
         let kernel = SlimLayerNormKernel(center: center, scale: scale, activation: activation, beginNormAxis: beginNormAxis,
                                          beginParamsAxis: beginParamsAxis)
-        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, reuse: reuse)
+        return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, reuse: reuse, namedByKeras: false)
     }
 }
 
