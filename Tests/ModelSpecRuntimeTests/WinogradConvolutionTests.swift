@@ -6,7 +6,7 @@ import Testing
 /// Double, and TensorFlow (Tests/Goldens/winograd, oracle/winograd.py): odd sizes (partial
 /// tiles at the right and bottom), SAME and VALID, channel counts that are not multiples of 16
 /// (partial vectors in both transforms), several images and blocks of tiles, the fused
-/// epilogues, large values; with each instruction set.
+/// epilogues, large values; with each instruction set. (Split across threads: `ConvolutionTests`.)
 @Suite struct WinogradConvolutionTests {
     typealias Case = ConvolutionTests.Case
 
@@ -94,18 +94,6 @@ import Testing
         let direct = try conv2d(small, filter: f, padding: .valid)
         #expect(Self.relativeDifference(direct, try ConvolutionTests().reference(small, f, Case(n: 1, h: 3, w: 3, c: 32, kh: 3, kw: 3, o: 32, padding: .valid))) < 2e-6)
         #expect(Self.relativeDifference(try conv2d(x, filter: f, padding: .same), after) == 0)
-    }
-
-    @Test func imagesSplitAcrossThreadsGiveTheSameResult() throws {
-        var g = SeededGenerator(seed: 4)
-        let x = try Self.random([5, 16, 12, 32], &g), f = try Self.random([3, 3, 32, 48], &g)
-        let threads = BLASThreads.count
-        defer { BLASThreads.setCount(threads) }
-        BLASThreads.setCount(1)
-        let one = try conv2d(x, filter: f, padding: .same, activation: .relu)
-        BLASThreads.setCount(2)
-        let two = try conv2d(x, filter: f, padding: .same, activation: .relu)
-        #expect(one == two)
     }
 
     struct GoldenCase: Decodable, CustomStringConvertible {
