@@ -57,11 +57,12 @@ import Testing
         }
     }
 
-    @Test func imagesSplitAcrossThreadsGiveTheSameResult() throws {
+    /// Enough multiply-adds for three parts; on the direct kernel, and on Winograd's.
+    @Test(arguments: [([7, 24, 18, 6], [3, 3, 6, 20]), ([5, 16, 12, 32], [3, 3, 32, 48])])
+    func imagesSplitAcrossThreadsGiveTheSameResult(_ shapes: ([Int], [Int])) throws {
         var g = SeededGenerator(seed: 3)
-        // 3.3 million multiply-adds: enough for three parts.
-        let x = try Tensor(shape: [7, 24, 18, 6]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
-        let f = try Tensor(shape: [3, 3, 6, 20]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
+        let x = try Tensor(shape: shapes.0) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
+        let f = try Tensor(shape: shapes.1) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
         let threads = BLASThreads.count
         defer { BLASThreads.setCount(threads) }
         BLASThreads.setCount(1)

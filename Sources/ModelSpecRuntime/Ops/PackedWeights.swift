@@ -4,7 +4,8 @@ import Synchronization
 /// Weights packed once for the kernels that stream them, kept with the tensor's buffer.
 ///
 /// `dense` reads its kernel as panels of 16 columns (`CConvolution`'s `csgemm_run`) and `conv2d`
-/// its filter as blocks of 16 output channels (`CConvolution`). Packing costs a
+/// its filter as blocks of 16 output channels (`CConvolution`), or transformed into Winograd's
+/// domain (`cwino_pack_filter`). Packing costs a
 /// pass over the weights, as much as a whole call at batch 1, so the packed form
 /// is made on the first call and stored on the weight tensor's buffer: a model's
 /// variables keep their buffers from call to call, so later calls find it.
@@ -43,6 +44,15 @@ enum PackedWeights {
         }
     }
 
+    /// An HWIO 3×3 `filter` transformed and packed for `cwino_run` (Winograd's F(2×2, 3×3)) with
+    /// `geometry`'s channel counts.
+    static func winogradFilter(_ filter: Tensor, geometry: cconv_geometry) -> TensorBuffer<Float> {
+        var g = geometry
+        return packed(filter, key: PackedForm.Key(Int(g.kh), Int(g.c), Int(g.o), -3), count: cwino_packed_filter_count(&g)) { source, packed in
+            cwino_pack_filter(&g, source, packed)
+        }
+    }
+
     /// The packed scalars (the caller keeps the buffer alive while it reads them:
     /// another thread may replace the tensor's packed form).
     private static func packed(_ tensor: Tensor, key: PackedForm.Key, count: Int,
@@ -60,9 +70,9 @@ enum PackedWeights {
 
 /// Packed scalars and the shape they were packed for.
 private final class PackedForm {
-    /// A matrix's `[k, n, -1, -1]`, a block's `[rows, n, -2 - stride, start]` or a filter's
-    /// `[kh, kw, c, o]` (channel counts are never negative, so they never meet), without
-    /// allocating on every call.
+    /// A matrix's `[k, n, -1, -1]`, a block's `[rows, n, -2 - stride, start]`, a filter's
+    /// `[kh, kw, c, o]` or a Winograd-transformed filter's `[kh, c, o, -3]` (channel counts
+    /// and starts are never negative, so they never meet), without allocating on every call.
     struct Key: Equatable {
         var a: Int, b: Int, c: Int, d: Int
         init(_ a: Int, _ b: Int, _ c: Int, _ d: Int) { (self.a, self.b, self.c, self.d) = (a, b, c, d) }
