@@ -128,12 +128,18 @@ extension RecurrentLoop {
             case .gru(let m):
                 gruBackward(m, context, cellBuffers, gradient: gradient)
             }
-            // The state's product: h'·R.
-            let kernel = recurrent.tensor.storage.base + recurrent.firstRow * recurrent.stride + recurrent.offset
-            sgemm(transB: true, m: batch, n: recurrent.rows, k: width, a: dProduct.storage.base, lda: width,
-                  b: kernel, ldb: recurrent.stride, c: dPrevious[hIndex].storage.base, ldc: recurrent.rows, accumulate: true)
-            sgemm(transA: true, m: recurrent.rows, n: width, k: batch, a: step.state(hIndex, 0), lda: recurrent.rows,
-                  b: dProduct.storage.base, ldb: width, c: gradient(recurrent), ldc: recurrent.stride, accumulate: true)
+            // The state's product: h'·R (per gate, h'·r_k·R_k, under recurrent dropout).
+            if let masks = cell.dropoutMasks?.state {
+                backMaskedState(step.state(hIndex, 0), masks: masks, dProduct: dProduct.storage.base,
+                                scratch: cellBuffers.scratch.storage.base, dPrevious: dPrevious[hIndex].storage.base,
+                                kernelGradient: gradient(recurrent))
+            } else {
+                let kernel = recurrent.tensor.storage.base + recurrent.firstRow * recurrent.stride + recurrent.offset
+                sgemm(transB: true, m: batch, n: recurrent.rows, k: width, a: dProduct.storage.base, lda: width,
+                      b: kernel, ldb: recurrent.stride, c: dPrevious[hIndex].storage.base, ldc: recurrent.rows, accumulate: true)
+                sgemm(transA: true, m: recurrent.rows, n: width, k: batch, a: step.state(hIndex, 0), lda: recurrent.rows,
+                      b: dProduct.storage.base, ldb: width, c: gradient(recurrent), ldc: recurrent.stride, accumulate: true)
+            }
             swap(&dState, &dPrevious)
             swap(&dStateBases, &dPreviousBases)
         }
@@ -143,6 +149,11 @@ extension RecurrentLoop {
         let dInput = inputNeeded ? try Tensor.zeros(input.shape) : nil
         let inputSize = cell.inputSize
         for block in cell.inputBlocks {
+            if let masks = cell.dropoutMasks?.input, !masks.isEmpty {
+                backMaskedInput(input, block, masks: masks, dProjection: dProjection.storage.base,
+                                dInput: dInput?.storage.base, kernelGradient: gradient(block))
+                continue
+            }
             let dp = dProjection.storage.base + block.target
             if let dInput {
                 let kernel = block.tensor.storage.base + block.firstRow * block.stride + block.offset
@@ -271,7 +282,8 @@ extension RecurrentLoop {
             if let recurrentBias { for k in 0..<width { recurrentBias[k] += dp[k] } }
         }
         guard let dCandidate, let kernel = m.candidateKernel else { return }
-        // candidate = act(x_h + (r·h')·U_h + b_h): the gradient of r·h'.
+        // candidate = act(x_h + (r·h')·U_h + b_h): the gradient of r·h' (of r·h'·mask under recurrent dropout).
+        let candidateMask = cell.dropoutMasks.map { $0.state[m.candidate / u].storage.base }
         let dRH = buffers.scratch.storage.base
         sgemm(transB: true, m: batch, n: u, k: u, a: dCandidate, lda: u,
               b: kernel.tensor.storage.base + kernel.firstRow * kernel.stride + kernel.offset, ldb: kernel.stride,
@@ -280,14 +292,15 @@ extension RecurrentLoop {
             guard let t = step(of: b, at: x.s) else { continue }
             let pre = x.trace.gates(b), y = x.values + b * g, hp = x.trace.state(0, b), d = dRH + b * u
             let dPrev = x.dPrevious[0] + b * u, dx = x.dProjection + row(b, t) * g, dp = x.dProduct + b * width
+            let mask = candidateMask.map { $0 + b * u }
             for k in 0..<u {
-                let r = y[m.reset + k]
-                let dR = d[k] * hp[k] * m.recurrentActivation.derivative(x: pre[m.reset + k], y: r)
+                let r = y[m.reset + k], kept = mask?[k] ?? 1
+                let dR = d[k] * hp[k] * kept * m.recurrentActivation.derivative(x: pre[m.reset + k], y: r)
                 dx[m.reset + k] = dR; dp[m.reset + k] = dR
-                dPrev[k] += d[k] * r
+                dPrev[k] += d[k] * r * kept
             }
         }
-        withExtendedLifetime(kernel) {}
+        withExtendedLifetime((kernel, cell.dropoutMasks)) {}
     }
 
     /// `Σ_r a[r, c]` added to `into[c]`.
