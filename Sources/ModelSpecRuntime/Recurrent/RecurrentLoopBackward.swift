@@ -1,14 +1,18 @@
+import CConvolution
+
 /// Backpropagation through time for ``RecurrentLoop``: the loop's backward rule, beside
 /// its kernel.
 ///
 /// The steps run backwards from the final state's gradient. Each step turns the gradient
 /// of its output and state into the gradient of the gates' inputs (TensorFlow's gradients
 /// of its cells' operations, `clip_by_value` passing where the value was within the
-/// bounds); those of the state's product give the previous state's gradient (`dG·Rᵀ`) and
-/// add `h'ᵀ·dG` to the recurrent kernel's, one BLAS product each per step; those of the
-/// input projection are kept for every step, and after the last the input's gradient and
-/// the input kernels' are one product each over all steps (as are the LSTM projection's
-/// and a GRU candidate kernel's that reset before it). Every buffer is allocated once.
+/// bounds); those of the state's product give the previous state's gradient (`dG·Rᵀ`, one
+/// BLAS product per step) and are kept for every step, so that the recurrent kernel's
+/// gradient `Σ_s h'_sᵀ·dG_s` is one product over all steps after the last; those of the
+/// input projection are kept for every step too, and the input's gradient and the input
+/// kernels' are one product each over all steps (as are the LSTM projection's and a GRU
+/// candidate kernel's that reset before it). The common LSTM step (no peepholes, no clip,
+/// sigmoid and tanh) is one C pass per sequence (`clstm_gates_backward`). Every buffer is allocated once.
 /// Sequences a step does not compute carry their state's gradient unchanged; under a
 /// Keras mask the gradient of an output repeated at masked steps goes to the step that
 /// computed it.
@@ -70,7 +74,11 @@ extension RecurrentLoop {
         let dProjection = try Tensor.zeros([rows, g])            // the input projection's, every step
         let recurrent = cell.recurrent
         let width = recurrent.columns
-        let dProduct = try Tensor.zeros([batch, width])           // the state's product's, this step
+        // The state's product's gradient, `[time, batch, width]` in the loop's order of steps (the
+        // recurrent kernel's gradient is one product over all of them at the end); one step's
+        // rows, reused, under recurrent dropout's per-gate masks.
+        let stateMasks = cell.dropoutMasks?.state
+        let dProducts = try Tensor.zeros([stateMasks == nil ? time : 1, batch, width])
         let dOutput = try Tensor.zeros([batch, o])                // the step's output's, in total
         let dHeld = try Tensor.zeros([batch, o])                  // outputs repeated at masked steps
         let values = try Tensor.zeros([batch, g])                 // the gates' activations, recomputed
@@ -104,8 +112,9 @@ extension RecurrentLoop {
                     }
                 }
             }
-            dProduct.storage.base.update(repeating: 0, count: batch * width)
-            let context = StepContext(s: s, trace: step, dOutput: dm, dProduct: dProduct.storage.base,
+            let dProduct = dProducts.storage.base + (stateMasks == nil ? s * batch * width : 0)
+            if stateMasks != nil { dProduct.update(repeating: 0, count: batch * width) }
+            let context = StepContext(s: s, trace: step, dOutput: dm, dProduct: dProduct,
                                       dProjection: dProjection.storage.base, values: values.storage.base,
                                       dPrevious: dPreviousBases, dState: dStateBases)
             switch cell.math {
@@ -129,21 +138,25 @@ extension RecurrentLoop {
                 gruBackward(m, context, cellBuffers, gradient: gradient)
             }
             // The state's product: h'·R (per gate, h'·r_k·R_k, under recurrent dropout).
-            if let masks = cell.dropoutMasks?.state {
-                backMaskedState(step.state(hIndex, 0), masks: masks, dProduct: dProduct.storage.base,
+            if let stateMasks {
+                backMaskedState(step.state(hIndex, 0), masks: stateMasks, dProduct: dProduct,
                                 scratch: cellBuffers.scratch.storage.base, dPrevious: dPrevious[hIndex].storage.base,
                                 kernelGradient: gradient(recurrent))
             } else {
                 let kernel = recurrent.tensor.storage.base + recurrent.firstRow * recurrent.stride + recurrent.offset
-                sgemm(transB: true, m: batch, n: recurrent.rows, k: width, a: dProduct.storage.base, lda: width,
+                sgemm(transB: true, m: batch, n: recurrent.rows, k: width, a: dProduct, lda: width,
                       b: kernel, ldb: recurrent.stride, c: dPrevious[hIndex].storage.base, ldc: recurrent.rows, accumulate: true)
-                sgemm(transA: true, m: recurrent.rows, n: width, k: batch, a: step.state(hIndex, 0), lda: recurrent.rows,
-                      b: dProduct.storage.base, ldb: width, c: gradient(recurrent), ldc: recurrent.stride, accumulate: true)
             }
             swap(&dState, &dPrevious)
             swap(&dStateBases, &dPreviousBases)
         }
         withExtendedLifetime(dPrevious) {}
+        if stateMasks == nil {
+            // The recurrent kernel's: every step's h'ᵀ·dG in one product (the trace keeps h' in step order).
+            sgemm(transA: true, m: recurrent.rows, n: width, k: rows, a: trace.states[hIndex].storage.base,
+                  lda: recurrent.rows, b: dProducts.storage.base, ldb: width, c: gradient(recurrent),
+                  ldc: recurrent.stride, accumulate: true)
+        }
 
         // The input projection of every step.
         let dInput = inputNeeded ? try Tensor.zeros(input.shape) : nil
@@ -167,7 +180,7 @@ extension RecurrentLoop {
             addColumnSums(dProjection.storage.base + offset, rows: rows, columns: bias.scalarCount, stride: g, into: gradient(bias))
         }
         cellBuffers.finish(cell, trace: trace, rows: rows, gradient: gradient)
-        withExtendedLifetime((input, trace, outputGradient, cell, dProjection, dProduct, dOutput, dHeld, values, cellBuffers)) {}
+        withExtendedLifetime((input, trace, outputGradient, cell, dProjection, dProducts, dOutput, dHeld, values, cellBuffers)) {}
         return Gradients(input: dInput, initialState: dState, weights: weights)
     }
 
@@ -206,6 +219,19 @@ extension RecurrentLoop {
             }
             dHidden = buffers.scratch.storage.base
             sgemm(transB: true, m: batch, n: u, k: o, a: dm, lda: o, b: projection.storage.base, ldb: o, c: dHidden, ldc: u)
+        }
+        if m.peepholes == nil, m.cellClip == nil, m.recurrentActivation == .sigmoid, m.activation == .tanh {
+            // The common cell in one C pass (AVX-512 / AVX2), the same values as the loop below.
+            for b in 0..<batch {
+                guard let t = step(of: b, at: x.s) else { continue }
+                let dx = x.dProjection + row(b, t) * g
+                clstm_gates_backward(Int32(u), x.trace.gates(b), x.trace.aux(b), x.trace.state(0, b), dHidden + b * u,
+                                     x.dState[0] + b * u, Int32(m.i), Int32(m.j), Int32(m.f), Int32(m.o),
+                                     x.dPrevious[0] + b * u, dx)
+                (x.dProduct + b * g).update(from: dx, count: g)
+                (x.dPrevious[1] + b * o).update(repeating: 0, count: o)
+            }
+            return
         }
         let c = buffers.cell.storage.base, ac = buffers.activatedCell.storage.base
         let peep = m.peepholes.map { (gradient($0.f), gradient($0.i), gradient($0.o), $0.f.storage.base, $0.i.storage.base, $0.o.storage.base) }
