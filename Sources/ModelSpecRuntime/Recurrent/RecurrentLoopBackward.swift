@@ -7,7 +7,8 @@ import CConvolution
 /// of its output and state into the gradient of the gates' inputs (TensorFlow's gradients
 /// of its cells' operations, `clip_by_value` passing where the value was within the
 /// bounds); those of the state's product give the previous state's gradient (`dG·Rᵀ`, one
-/// BLAS product per step) and are kept for every step, so that the recurrent kernel's
+/// product per step, on the kernel transposed and packed once where the forward pass packs it)
+/// and are kept for every step, so that the recurrent kernel's
 /// gradient `Σ_s h'_sᵀ·dG_s` is one product over all steps after the last; those of the
 /// input projection are kept for every step too, and the input's gradient and the input
 /// kernels' are one product each over all steps (as are the LSTM projection's and a GRU
@@ -79,6 +80,10 @@ extension RecurrentLoop {
         // rows, reused, under recurrent dropout's per-gate masks.
         let stateMasks = cell.dropoutMasks?.state
         let dProducts = try Tensor.zeros([stateMasks == nil ? time : 1, batch, width])
+        // dG·Rᵀ of every step on Rᵀ packed once for `csgemm_run` (OpenBLAS's GEMM would pack it every
+        // step), when the forward pass streams R packed too (``usesPackedKernel``).
+        let packedTranspose = stateMasks == nil && usesPackedKernel ? packedTransposedRecurrentKernel() : nil
+        let dStateProduct = try Tensor.zeros([packedTranspose == nil ? 0 : batch, recurrent.rows])
         let dOutput = try Tensor.zeros([batch, o])                // the step's output's, in total
         let dHeld = try Tensor.zeros([batch, o])                  // outputs repeated at masked steps
         let values = try Tensor.zeros([batch, g])                 // the gates' activations, recomputed
@@ -143,9 +148,17 @@ extension RecurrentLoop {
                                 scratch: cellBuffers.scratch.storage.base, dPrevious: dPrevious[hIndex].storage.base,
                                 kernelGradient: gradient(recurrent))
             } else {
-                let kernel = recurrent.tensor.storage.base + recurrent.firstRow * recurrent.stride + recurrent.offset
-                sgemm(transB: true, m: batch, n: recurrent.rows, k: width, a: dProduct, lda: width,
-                      b: kernel, ldb: recurrent.stride, c: dPrevious[hIndex].storage.base, ldc: recurrent.rows, accumulate: true)
+                if let packedTranspose {
+                    let d = dPrevious[hIndex].storage.base, p = dStateProduct.storage.base
+                    csgemm_run(Int32(batch), Int32(recurrent.rows), Int32(width), dProduct, Int32(width), packedTranspose.base,
+                               nil, 0, p, Int32(recurrent.rows))
+                    for i in 0..<(batch * recurrent.rows) { d[i] += p[i] }
+                } else {
+                    let kernel = recurrent.tensor.storage.base + recurrent.firstRow * recurrent.stride + recurrent.offset
+                    sgemm(transB: true, m: batch, n: recurrent.rows, k: width, a: dProduct, lda: width,
+                          b: kernel, ldb: recurrent.stride, c: dPrevious[hIndex].storage.base, ldc: recurrent.rows,
+                          accumulate: true)
+                }
             }
             swap(&dState, &dPrevious)
             swap(&dStateBases, &dPreviousBases)
@@ -180,8 +193,24 @@ extension RecurrentLoop {
             addColumnSums(dProjection.storage.base + offset, rows: rows, columns: bias.scalarCount, stride: g, into: gradient(bias))
         }
         cellBuffers.finish(cell, trace: trace, rows: rows, gradient: gradient)
-        withExtendedLifetime((input, trace, outputGradient, cell, dProjection, dProducts, dOutput, dHeld, values, cellBuffers)) {}
+        withExtendedLifetime((input, trace, outputGradient, cell, dProjection, dProducts, dOutput, dHeld, values, cellBuffers,
+                              packedTranspose, dStateProduct)) {}
         return Gradients(input: dInput, initialState: dState, weights: weights)
+    }
+
+    /// The state's kernel block transposed (`[columns, rows]`) and packed for `csgemm_run`, for this call.
+    private func packedTransposedRecurrentKernel() -> TensorBuffer<Float> {
+        let block = cell.recurrent, rows = block.rows, columns = block.columns
+        let transposed = TensorBuffer<Float>(uninitializedCount: rows * columns)
+        let source = block.tensor.storage.base + block.firstRow * block.stride + block.offset, t = transposed.base
+        for r in 0..<rows {
+            let row = source + r * block.stride
+            for c in 0..<columns { t[c * rows + r] = row[c] }
+        }
+        let packed = TensorBuffer<Float>(uninitializedCount: csgemm_packed_count(Int32(columns), Int32(rows)))
+        csgemm_pack(Int32(columns), Int32(rows), t, Int32(rows), packed.base)
+        withExtendedLifetime((block.tensor, transposed)) {}
+        return packed
     }
 
     /// What one step's backward pass reads and writes, the rows of step `s`.
