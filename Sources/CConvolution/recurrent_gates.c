@@ -1,6 +1,7 @@
 // The LSTM gate pass (clstm_gates): the input projection added, the gates' activations
 // and the new cell and hidden state in one pass over a sequence's row, 16 or 8 floats at a
-// time where the Swift loop it replaces was vectorised 4 wide.
+// time where the Swift loop it replaces was vectorised 4 wide; and its backward rule
+// (clstm_gates_backward) the same way.
 #include "crecurrent.h"
 #include "kernel_support.h"
 
@@ -110,14 +111,61 @@ static void gates_##SUFFIX(int u, const float *x, const float *product, int gi, 
     }                                                                                               \
 }
 
+/// The backward rule of `step_`/`gates_` (clstm_gates_backward), the activations recomputed
+/// from the gates' inputs with the same functions.
+#define BACKWARD_KERNELS(SUFFIX, V, IV, W, TARGET)                                                  \
+static inline __attribute__((always_inline, TARGET))                                                \
+void back_step_##SUFFIX(const float *pre, const float *c, const float *cp, const float *dh,        \
+                        const float *dc, float *dcp, float *dx, int gi, int gj, int gf, int go) {   \
+    V i = sigmoid_##SUFFIX(*(const V *)(pre + gi));                                           \
+    V f = sigmoid_##SUFFIX(*(const V *)(pre + gf));                                           \
+    V j = tanh_##SUFFIX(*(const V *)(pre + gj));                                              \
+    V o = sigmoid_##SUFFIX(*(const V *)(pre + go));                                           \
+    V ac = tanh_##SUFFIX(*(const V *)c);                                                      \
+    V h = *(const V *)dh;                                                                           \
+    V dO = h * ac * (o * (1.0f - o));                                                               \
+    V dC = *(const V *)dc + h * o * (1.0f - ac * ac);                                               \
+    *(V *)(dx + gi) = dC * j * (i * (1.0f - i));                                                    \
+    *(V *)(dx + gf) = dC * *(const V *)cp * (f * (1.0f - f));                                       \
+    *(V *)(dx + gj) = dC * i * (1.0f - j * j);                                                      \
+    *(V *)(dx + go) = dO;                                                                           \
+    *(V *)dcp = dC * f;                                                                             \
+}                                                                                                   \
+                                                                                                    \
+__attribute__((TARGET))                                                                             \
+static void backward_##SUFFIX(int u, const float *pre, const float *c, const float *cp,            \
+                              const float *dh, const float *dc, int gi, int gj, int gf, int go,     \
+                              float *dcp, float *dx) {                                              \
+    int k = 0;                                                                                      \
+    for (; k + W <= u; k += W)                                                                      \
+        back_step_##SUFFIX(pre + k, c + k, cp + k, dh + k, dc + k, dcp + k, dx + k, gi, gj, gf, go); \
+    if (k < u) {                                                                                    \
+        /* The last columns through full vectors: the four gates side by side, W apart. */         \
+        const int n = u - k;                                                                        \
+        float gpre[4 * W] = {0}, gdx[4 * W], v[4][W] = {{0}}, out[W];                               \
+        const int at[4] = {gi, gj, gf, go};                                                         \
+        for (int g = 0; g < 4; g++) memcpy(gpre + g * W, pre + at[g] + k, sizeof(float) * (size_t)n); \
+        memcpy(v[0], c + k, sizeof(float) * (size_t)n);                                             \
+        memcpy(v[1], cp + k, sizeof(float) * (size_t)n);                                            \
+        memcpy(v[2], dh + k, sizeof(float) * (size_t)n);                                            \
+        memcpy(v[3], dc + k, sizeof(float) * (size_t)n);                                            \
+        back_step_##SUFFIX(gpre, v[0], v[1], v[2], v[3], out, gdx, 0, W, 2 * W, 3 * W);            \
+        memcpy(dcp + k, out, sizeof(float) * (size_t)n);                                            \
+        for (int g = 0; g < 4; g++) memcpy(dx + at[g] + k, gdx + g * W, sizeof(float) * (size_t)n); \
+    }                                                                                               \
+}
+
 #if defined(__x86_64__)
 GATE_KERNELS(avx512, vec16, ivec16, 16, target("avx512f,avx2,fma"))
+BACKWARD_KERNELS(avx512, vec16, ivec16, 16, target("avx512f,avx2,fma"))
 GATE_KERNELS(avx2, vec8, ivec8, 8, target("avx2,fma"))
+BACKWARD_KERNELS(avx2, vec8, ivec8, 8, target("avx2,fma"))
 #endif
 /// 4-float vectors (SSE registers on x86-64) for CPUs without AVX2.
 typedef float vec4 __attribute__((vector_size(16), aligned(4)));
 typedef int ivec4 __attribute__((vector_size(16), aligned(4)));
 GATE_KERNELS(portable, vec4, ivec4, 4, unused)
+BACKWARD_KERNELS(portable, vec4, ivec4, 4, unused)
 
 void clstm_gates(int units, const float *x, const float *product, int i, int j, int f, int o,
                  float forget_bias, const float *c_prev, float *c, float *h, float *pre) {
@@ -133,4 +181,20 @@ void clstm_gates(int units, const float *x, const float *product, int i, int j, 
     }
 #endif
     gates_portable(units, x, product, i, j, f, o, forget_bias, c_prev, c, h, pre);
+}
+
+void clstm_gates_backward(int units, const float *pre, const float *c, const float *c_prev, const float *dh,
+                          const float *dc, int i, int j, int f, int o, float *dc_prev, float *dgates) {
+    if (units <= 0) return;
+#if defined(__x86_64__)
+    if (cpu_has_avx512()) {
+        backward_avx512(units, pre, c, c_prev, dh, dc, i, j, f, o, dc_prev, dgates);
+        return;
+    }
+    if (cpu_has_avx2_fma()) {
+        backward_avx2(units, pre, c, c_prev, dh, dc, i, j, f, o, dc_prev, dgates);
+        return;
+    }
+#endif
+    backward_portable(units, pre, c, c_prev, dh, dc, i, j, f, o, dc_prev, dgates);
 }

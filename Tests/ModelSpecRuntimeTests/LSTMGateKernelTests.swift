@@ -5,7 +5,8 @@ import Testing
 
 /// `clstm_gates`, the C gate pass of the common LSTM cell (sigmoid gates, tanh, no peepholes or
 /// cell clip), against the Swift gate pass it replaces: the same values bit for bit on every
-/// instruction path, rows of any width, NaN kept.
+/// instruction path, rows of any width, NaN kept; and its backward rule `clstm_gates_backward`
+/// against the Swift loop's formulas.
 @Suite struct LSTMGateKernelTests {
     /// Gate sums over the ranges that take each branch of the activations: saturated, tiny
     /// (tanh's `x` below 4e-4), ordinary, infinite and NaN.
@@ -53,6 +54,40 @@ import Testing
                     for n in 0..<4 {
                         #expect(Self.same(pre[n * units + k], expectedPre[n]), "\(instructions) units \(units) gate \(n) column \(k)")
                     }
+                }
+            }
+        }
+    }
+
+    /// The gradients of the gates' inputs and of the previous cell state, as the Swift backward
+    /// loop computes them from the recomputed activations (σ' = y(1−y), tanh' = 1−y²), bit for bit.
+    @Test func theCBackwardPassGivesTheSwiftLoopsValuesBitForBit() {
+        for instructions in KernelInstructions.allCases {
+            for units in [1, 5, 16, 21, 40] {
+                let g = 4 * units
+                let pre = Self.values(g, seed: 0.7).map { $0.isFinite ? $0 : 2 }
+                let c = Self.values(units, seed: 1.9).map { $0.isFinite ? $0 : -1 }
+                let cPrev = Self.values(units, seed: 2.9).map { $0.isFinite ? $0 : 0.5 }
+                let dh = Self.values(units, seed: 3.3).map { $0.isFinite ? $0 / 10 : 0.25 }
+                let dc = Self.values(units, seed: 4.1).map { $0.isFinite ? $0 / 10 : -0.5 }
+                var dcPrev = [Float](repeating: 0, count: units), dGates = [Float](repeating: 0, count: g)
+                // Keras's gate order (i, f, c, o) to show the offsets are honoured.
+                let (i, f, j, o) = (0, units, 2 * units, 3 * units)
+                instructions.limiting {
+                    clstm_gates_backward(Int32(units), pre, c, cPrev, dh, dc, Int32(i), Int32(j), Int32(f), Int32(o),
+                                         &dcPrev, &dGates)
+                }
+                for k in 0..<units {
+                    let yi = Self.sigmoid(pre[i + k]), yf = Self.sigmoid(pre[f + k]), yo = Self.sigmoid(pre[o + k])
+                    let yj = rationalTanh(pre[j + k]), ac = rationalTanh(c[k])
+                    let dO = dh[k] * ac * (yo * (1 - yo))
+                    let dC = dc[k] + dh[k] * yo * (1 - ac * ac)
+                    let expected = [(i, dC * yj * (yi * (1 - yi))), (f, dC * cPrev[k] * (yf * (1 - yf))),
+                                    (j, dC * yi * (1 - yj * yj)), (o, dO)]
+                    for (offset, value) in expected {
+                        #expect(Self.same(dGates[offset + k], value), "\(instructions) units \(units) gate at \(offset) column \(k)")
+                    }
+                    #expect(Self.same(dcPrev[k], dC * yf), "\(instructions) units \(units) column \(k): dc_prev")
                 }
             }
         }

@@ -11,8 +11,9 @@ struct TrainingInstance {
     let step: () throws -> Float
 }
 
-/// The training step of a model by benchmark key, nil for one without a training row: the
-/// recurrent model's loops have no backward rule yet.
+/// The training step of a model by benchmark key, nil for one without a training row. The
+/// recurrent model's logits are its top cell's last output (`h_1`, 256 classes, the labels among
+/// the first 10): backpropagation through all 50 steps of both cells.
 func trainingInstance(_ key: String, batch: Int) throws -> TrainingInstance? {
     switch key {
     case "mlp":
@@ -24,6 +25,9 @@ func trainingInstance(_ key: String, batch: Int) throws -> TrainingInstance? {
     case "cnn_bn":
         let model = BenchCNNBN()
         return try trainer(model, inputShape: [batch, 32, 32, 3], batch: batch) { x, training in try model(x, training: training) }
+    case "lstm":
+        let model = BenchLSTM()
+        return try trainer(model, inputShape: [batch, 50, 256], batch: batch) { x, training in try model(x, training: training).h1 }
     default:
         return nil
     }

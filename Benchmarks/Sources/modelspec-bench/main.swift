@@ -24,6 +24,8 @@ struct Options {
     var generationLayers = 1000
     /// The batch size of the training-step rows; 0 leaves them out.
     var trainingBatch = 32
+    /// Whether the inference rows run (`--no-inference`: only the training rows and the extras).
+    var inference = true
 
     static let usage = """
     usage: modelspec-bench [--models mlp,cnn_small,cnn_bn,compat_v1_layer] [--batches 1,16,256]
@@ -31,7 +33,7 @@ struct Options {
                            [--tf-script PATH] [--tf-log PATH] [--onnx-python PATH | --no-onnx]
                            [--onnx-script PATH] [--onnx-log PATH] [--more-threads 2,... | --no-more-threads]
                            [--json PATH] [--no-extras] [--checkpoint-mb N] [--layers N]
-                           [--train-batch N | --no-train] [--quick]
+                           [--train-batch N | --no-train] [--no-inference] [--quick]
     Times the generated models (inference) at each batch size, alternating with
     Benchmarks/tf_bench.py and Benchmarks/onnx_bench.py in rounds of about S seconds a side,
     then Swift and ONNX Runtime with more threads at the largest batch size, then a training
@@ -72,6 +74,7 @@ struct Options {
             case "--layers": generationLayers = try ints(value())[0]
             case "--train-batch": trainingBatch = try ints(value())[0]
             case "--no-train": trainingBatch = 0
+            case "--no-inference": inference = false
             case "--quick": rounds = 1; seconds = 0.1; checkpointMegabytes = 64
             case "-h", "--help": print(Self.usage); exit(0)
             default: throw BenchError("unknown argument \(arguments[i])\n" + Self.usage)
@@ -135,7 +138,7 @@ func run() throws {
     let largest = options.batches.max() ?? 1
     let configurations = options.batches.map { ($0, options.threads) }
         + options.moreThreads.filter { $0 != options.threads }.map { (largest, $0) }
-    for key in options.models {
+    for key in options.models where options.inference {
         let model = BenchModel.all.first { $0.key == key }!
         let modelConfigurations = model.batches.map { batches in
             batches.map { ($0, options.threads) } + options.moreThreads.filter { $0 != options.threads }.map { (batches.max() ?? 1, $0) }

@@ -15,4 +15,14 @@
 void clstm_gates(int units, const float *x, const float *product, int i, int j, int f, int o,
                  float forget_bias, const float *c_prev, float *c, float *h, float *pre);
 
+/// The backward rule of `clstm_gates` for one sequence's step: from the gates' inputs `pre`
+/// (as `clstm_gates` wrote them, `forget_bias` included), the new cell state `c`, the
+/// previous `c_prev` and the gradients `dh` of `h` and `dc` of `c`, writes the gradient of
+/// the previous cell state `dc_prev` and of each gate's input into `dgates` (the gate
+/// columns at `i`, `j`, `f`, `o`). The activations are recomputed with `clstm_gates`'
+/// functions; derivatives as TensorFlow's kernels take them from the values
+/// (σ' = y(1−y), tanh' = 1−y²).
+void clstm_gates_backward(int units, const float *pre, const float *c, const float *c_prev, const float *dh,
+                          const float *dc, int i, int j, int f, int o, float *dc_prev, float *dgates);
+
 #endif

@@ -87,7 +87,7 @@ enum ReservedTypeName {
         "BatchNormalizationKernel", "Conv2DTransposeKernel", "ConvolutionKernel", "DenseKernel", "DepthwiseArguments",
         "DepthwiseConv2DKernel", "DropoutKernel", "FlattenKernel", "LayerNormalizationKernel", "Pooling2DKernel",
         "SeparableConv2DKernel", "WeightArguments",
-        "NpyIntegerType", "NumPy", "PadMode", "Padding", "PendingValues", "Philox", "RNNCell", "RecurrentCell", "RecurrentKernel", "EmbeddingKernel", "IndexInputKernel", "Regularizer", "RestorableLayer", "ScopeDefaults", "SeededGenerator", "Slim", "SlimBatchNormKernel", "SlimLayerKernel", "SlimLayerNormKernel",
+        "NpyIntegerType", "NumPy", "PadMode", "Padding", "PendingValues", "Philox", "RNNCell", "RecurrentCell", "RecurrentDropoutMasks", "RecurrentKernel", "EmbeddingKernel", "IndexInputKernel", "Regularizer", "RestorableLayer", "ScopeDefaults", "SeededGenerator", "Slim", "SlimBatchNormKernel", "SlimLayerKernel", "SlimLayerNormKernel",
         "ShimLayer", "ShimStore", "TF1", "Template", "Tensor", "TensorAllocation", "TensorError", "TensorFlowRandomOps", "TensorMemory", "TensorVariable",
         "Variable", "WeightRequest",
     ]

@@ -35,6 +35,9 @@ public struct RecurrentCell: Sendable {
     let internalStateSizes: [Int]
     /// Where each of TensorFlow's state tensors is in `internalStateSizes`.
     let order: [Int]
+    /// Keras's per-gate dropout masks of one training call with `recurrent_dropout` (not weights:
+    /// the backward rule multiplies by them and gives them no gradient).
+    var dropoutMasks: RecurrentDropoutMasks? = nil
 
     enum Math: Sendable {
         case simple(activation: Activation)

@@ -77,8 +77,12 @@ struct RecurrentLoop {
             for r in 0..<rows { (xp + r * g + offset).update(from: bp, count: n) }
         }
         for block in cell.inputBlocks {
-            multiply(input.storage.base, lda: cell.inputSize, rows: rows, block, into: xp + block.target, ldc: g,
-                     accumulate: true)
+            if let masks = cell.dropoutMasks?.input, !masks.isEmpty {
+                projectMaskedInput(input, block, masks: masks, into: xp)
+            } else {
+                multiply(input.storage.base, lda: cell.inputSize, rows: rows, block, into: xp + block.target, ldc: g,
+                         accumulate: true)
+            }
         }
 
         // Per-step buffers.
@@ -96,14 +100,18 @@ struct RecurrentLoop {
         // ([64, 256]·[256, 1024]: 0.41 ms against 0.82), with AVX-512's 16-row tiles the packed
         // kernel is faster at any batch (0.33 against 0.42 at 64 rows) while a panel stays in L1
         // ([64, 1024]·[1024, 4096]: 12.3 ms against 7.1).
-        let packed = usesPackedKernel ? packedRecurrentKernel() : nil
+        let stateMasks = cell.dropoutMasks?.state
+        let maskedState = stateMasks.map { _ in Tensor(uninitializedShape: [batch, u]) }
+        let packed = usesPackedKernel && stateMasks == nil ? packedRecurrentKernel() : nil
         for s in 0..<time {
             let hPrev = current[hIndex].storage.base
             let stepTrace = trace?.step(s, batch: batch)
             if let trace {
                 for (i, state) in current.enumerated() { trace.keep(state, into: trace.states[i], at: s) }
             }
-            if let packed {
+            if let stateMasks, let maskedState {
+                multiplyMaskedState(hPrev, masks: stateMasks, scratch: maskedState.storage.base, into: product.storage.base)
+            } else if let packed {
                 csgemm_run(Int32(batch), Int32(recurrentWidth), Int32(recurrentInput), hPrev, Int32(recurrentInput),
                            packed.base, nil, 0, product.storage.base, Int32(recurrentWidth))
             } else {
@@ -161,7 +169,7 @@ struct RecurrentLoop {
             }
             swap(&current, &next)
         }
-        withExtendedLifetime((input, cell, projection, product, scratch, candidate, held, packed, trace)) {}
+        withExtendedLifetime((input, cell, projection, product, scratch, candidate, held, packed, maskedState, trace)) {}
         return (outputs, current)
     }
 
@@ -219,6 +227,8 @@ struct RecurrentLoop {
                          trace: RecurrentTrace.Step?, stepOf: (Int) -> Int?) {
         let g = cell.gateWidth, u = cell.units, width = cell.recurrent.columns
         let recurrentBias = m.recurrentBias?.storage.base
+        // A reset before the product masks the state it scales: r·(h'·r_candidate).
+        let candidateMask = cell.dropoutMasks.map { $0.state[m.candidate / u].storage.base }
         // The gates, and for a reset before the product, r·h' for it.
         for b in 0..<batch {
             guard let t = stepOf(b) else { continue }
@@ -238,6 +248,7 @@ struct RecurrentLoop {
                 for k in 0..<u { c[k] = x[m.candidate + k] + r[k] * c[k] }
             } else {
                 for k in 0..<u { rh[k] = r[k] * hp[k] }
+                if let mask = candidateMask.map({ $0 + b * u }) { for k in 0..<u { rh[k] *= mask[k] } }
                 trace?.aux(b).update(from: rh, count: u)
             }
         }
@@ -260,7 +271,7 @@ struct RecurrentLoop {
             let z = p + m.update
             for k in 0..<u { hn[k] = z[k] * hp[k] + (1 - z[k]) * c[k] }
         }
-        withExtendedLifetime(m) {}
+        withExtendedLifetime((m, cell.dropoutMasks)) {}
     }
 
     /// The state's kernel packed once for `csgemm_run`, which each step streams without

@@ -1,14 +1,19 @@
+import CConvolution
+
 /// Backpropagation through time for ``RecurrentLoop``: the loop's backward rule, beside
 /// its kernel.
 ///
 /// The steps run backwards from the final state's gradient. Each step turns the gradient
 /// of its output and state into the gradient of the gates' inputs (TensorFlow's gradients
 /// of its cells' operations, `clip_by_value` passing where the value was within the
-/// bounds); those of the state's product give the previous state's gradient (`dG·Rᵀ`) and
-/// add `h'ᵀ·dG` to the recurrent kernel's, one BLAS product each per step; those of the
-/// input projection are kept for every step, and after the last the input's gradient and
-/// the input kernels' are one product each over all steps (as are the LSTM projection's
-/// and a GRU candidate kernel's that reset before it). Every buffer is allocated once.
+/// bounds); those of the state's product give the previous state's gradient (`dG·Rᵀ`, one
+/// product per step, on the kernel transposed and packed once where the forward pass packs it)
+/// and are kept for every step, so that the recurrent kernel's
+/// gradient `Σ_s h'_sᵀ·dG_s` is one product over all steps after the last; those of the
+/// input projection are kept for every step too, and the input's gradient and the input
+/// kernels' are one product each over all steps (as are the LSTM projection's and a GRU
+/// candidate kernel's that reset before it). The common LSTM step (no peepholes, no clip,
+/// sigmoid and tanh) is one C pass per sequence (`clstm_gates_backward`). Every buffer is allocated once.
 /// Sequences a step does not compute carry their state's gradient unchanged; under a
 /// Keras mask the gradient of an output repeated at masked steps goes to the step that
 /// computed it.
@@ -70,7 +75,15 @@ extension RecurrentLoop {
         let dProjection = try Tensor.zeros([rows, g])            // the input projection's, every step
         let recurrent = cell.recurrent
         let width = recurrent.columns
-        let dProduct = try Tensor.zeros([batch, width])           // the state's product's, this step
+        // The state's product's gradient, `[time, batch, width]` in the loop's order of steps (the
+        // recurrent kernel's gradient is one product over all of them at the end); one step's
+        // rows, reused, under recurrent dropout's per-gate masks.
+        let stateMasks = cell.dropoutMasks?.state
+        let dProducts = try Tensor.zeros([stateMasks == nil ? time : 1, batch, width])
+        // dG·Rᵀ of every step on Rᵀ packed once for `csgemm_run` (OpenBLAS's GEMM would pack it every
+        // step), when the forward pass streams R packed too (``usesPackedKernel``).
+        let packedTranspose = stateMasks == nil && usesPackedKernel ? packedTransposedRecurrentKernel() : nil
+        let dStateProduct = try Tensor.zeros([packedTranspose == nil ? 0 : batch, recurrent.rows])
         let dOutput = try Tensor.zeros([batch, o])                // the step's output's, in total
         let dHeld = try Tensor.zeros([batch, o])                  // outputs repeated at masked steps
         let values = try Tensor.zeros([batch, g])                 // the gates' activations, recomputed
@@ -104,8 +117,9 @@ extension RecurrentLoop {
                     }
                 }
             }
-            dProduct.storage.base.update(repeating: 0, count: batch * width)
-            let context = StepContext(s: s, trace: step, dOutput: dm, dProduct: dProduct.storage.base,
+            let dProduct = dProducts.storage.base + (stateMasks == nil ? s * batch * width : 0)
+            if stateMasks != nil { dProduct.update(repeating: 0, count: batch * width) }
+            let context = StepContext(s: s, trace: step, dOutput: dm, dProduct: dProduct,
                                       dProjection: dProjection.storage.base, values: values.storage.base,
                                       dPrevious: dPreviousBases, dState: dStateBases)
             switch cell.math {
@@ -128,21 +142,44 @@ extension RecurrentLoop {
             case .gru(let m):
                 gruBackward(m, context, cellBuffers, gradient: gradient)
             }
-            // The state's product: h'·R.
-            let kernel = recurrent.tensor.storage.base + recurrent.firstRow * recurrent.stride + recurrent.offset
-            sgemm(transB: true, m: batch, n: recurrent.rows, k: width, a: dProduct.storage.base, lda: width,
-                  b: kernel, ldb: recurrent.stride, c: dPrevious[hIndex].storage.base, ldc: recurrent.rows, accumulate: true)
-            sgemm(transA: true, m: recurrent.rows, n: width, k: batch, a: step.state(hIndex, 0), lda: recurrent.rows,
-                  b: dProduct.storage.base, ldb: width, c: gradient(recurrent), ldc: recurrent.stride, accumulate: true)
+            // The state's product: h'·R (per gate, h'·r_k·R_k, under recurrent dropout).
+            if let stateMasks {
+                backMaskedState(step.state(hIndex, 0), masks: stateMasks, dProduct: dProduct,
+                                scratch: cellBuffers.scratch.storage.base, dPrevious: dPrevious[hIndex].storage.base,
+                                kernelGradient: gradient(recurrent))
+            } else {
+                if let packedTranspose {
+                    let d = dPrevious[hIndex].storage.base, p = dStateProduct.storage.base
+                    csgemm_run(Int32(batch), Int32(recurrent.rows), Int32(width), dProduct, Int32(width), packedTranspose.base,
+                               nil, 0, p, Int32(recurrent.rows))
+                    for i in 0..<(batch * recurrent.rows) { d[i] += p[i] }
+                } else {
+                    let kernel = recurrent.tensor.storage.base + recurrent.firstRow * recurrent.stride + recurrent.offset
+                    sgemm(transB: true, m: batch, n: recurrent.rows, k: width, a: dProduct, lda: width,
+                          b: kernel, ldb: recurrent.stride, c: dPrevious[hIndex].storage.base, ldc: recurrent.rows,
+                          accumulate: true)
+                }
+            }
             swap(&dState, &dPrevious)
             swap(&dStateBases, &dPreviousBases)
         }
         withExtendedLifetime(dPrevious) {}
+        if stateMasks == nil {
+            // The recurrent kernel's: every step's h'ᵀ·dG in one product (the trace keeps h' in step order).
+            sgemm(transA: true, m: recurrent.rows, n: width, k: rows, a: trace.states[hIndex].storage.base,
+                  lda: recurrent.rows, b: dProducts.storage.base, ldb: width, c: gradient(recurrent),
+                  ldc: recurrent.stride, accumulate: true)
+        }
 
         // The input projection of every step.
         let dInput = inputNeeded ? try Tensor.zeros(input.shape) : nil
         let inputSize = cell.inputSize
         for block in cell.inputBlocks {
+            if let masks = cell.dropoutMasks?.input, !masks.isEmpty {
+                backMaskedInput(input, block, masks: masks, dProjection: dProjection.storage.base,
+                                dInput: dInput?.storage.base, kernelGradient: gradient(block))
+                continue
+            }
             let dp = dProjection.storage.base + block.target
             if let dInput {
                 let kernel = block.tensor.storage.base + block.firstRow * block.stride + block.offset
@@ -156,8 +193,24 @@ extension RecurrentLoop {
             addColumnSums(dProjection.storage.base + offset, rows: rows, columns: bias.scalarCount, stride: g, into: gradient(bias))
         }
         cellBuffers.finish(cell, trace: trace, rows: rows, gradient: gradient)
-        withExtendedLifetime((input, trace, outputGradient, cell, dProjection, dProduct, dOutput, dHeld, values, cellBuffers)) {}
+        withExtendedLifetime((input, trace, outputGradient, cell, dProjection, dProducts, dOutput, dHeld, values, cellBuffers,
+                              packedTranspose, dStateProduct)) {}
         return Gradients(input: dInput, initialState: dState, weights: weights)
+    }
+
+    /// The state's kernel block transposed (`[columns, rows]`) and packed for `csgemm_run`, for this call.
+    private func packedTransposedRecurrentKernel() -> TensorBuffer<Float> {
+        let block = cell.recurrent, rows = block.rows, columns = block.columns
+        let transposed = TensorBuffer<Float>(uninitializedCount: rows * columns)
+        let source = block.tensor.storage.base + block.firstRow * block.stride + block.offset, t = transposed.base
+        for r in 0..<rows {
+            let row = source + r * block.stride
+            for c in 0..<columns { t[c * rows + r] = row[c] }
+        }
+        let packed = TensorBuffer<Float>(uninitializedCount: csgemm_packed_count(Int32(columns), Int32(rows)))
+        csgemm_pack(Int32(columns), Int32(rows), t, Int32(rows), packed.base)
+        withExtendedLifetime((block.tensor, transposed)) {}
+        return packed
     }
 
     /// What one step's backward pass reads and writes, the rows of step `s`.
@@ -195,6 +248,19 @@ extension RecurrentLoop {
             }
             dHidden = buffers.scratch.storage.base
             sgemm(transB: true, m: batch, n: u, k: o, a: dm, lda: o, b: projection.storage.base, ldb: o, c: dHidden, ldc: u)
+        }
+        if m.peepholes == nil, m.cellClip == nil, m.recurrentActivation == .sigmoid, m.activation == .tanh {
+            // The common cell in one C pass (AVX-512 / AVX2), the same values as the loop below.
+            for b in 0..<batch {
+                guard let t = step(of: b, at: x.s) else { continue }
+                let dx = x.dProjection + row(b, t) * g
+                clstm_gates_backward(Int32(u), x.trace.gates(b), x.trace.aux(b), x.trace.state(0, b), dHidden + b * u,
+                                     x.dState[0] + b * u, Int32(m.i), Int32(m.j), Int32(m.f), Int32(m.o),
+                                     x.dPrevious[0] + b * u, dx)
+                (x.dProduct + b * g).update(from: dx, count: g)
+                (x.dPrevious[1] + b * o).update(repeating: 0, count: o)
+            }
+            return
         }
         let c = buffers.cell.storage.base, ac = buffers.activatedCell.storage.base
         let peep = m.peepholes.map { (gradient($0.f), gradient($0.i), gradient($0.o), $0.f.storage.base, $0.i.storage.base, $0.o.storage.base) }
@@ -271,7 +337,8 @@ extension RecurrentLoop {
             if let recurrentBias { for k in 0..<width { recurrentBias[k] += dp[k] } }
         }
         guard let dCandidate, let kernel = m.candidateKernel else { return }
-        // candidate = act(x_h + (r·h')·U_h + b_h): the gradient of r·h'.
+        // candidate = act(x_h + (r·h')·U_h + b_h): the gradient of r·h' (of r·h'·mask under recurrent dropout).
+        let candidateMask = cell.dropoutMasks.map { $0.state[m.candidate / u].storage.base }
         let dRH = buffers.scratch.storage.base
         sgemm(transB: true, m: batch, n: u, k: u, a: dCandidate, lda: u,
               b: kernel.tensor.storage.base + kernel.firstRow * kernel.stride + kernel.offset, ldb: kernel.stride,
@@ -280,14 +347,15 @@ extension RecurrentLoop {
             guard let t = step(of: b, at: x.s) else { continue }
             let pre = x.trace.gates(b), y = x.values + b * g, hp = x.trace.state(0, b), d = dRH + b * u
             let dPrev = x.dPrevious[0] + b * u, dx = x.dProjection + row(b, t) * g, dp = x.dProduct + b * width
+            let mask = candidateMask.map { $0 + b * u }
             for k in 0..<u {
-                let r = y[m.reset + k]
-                let dR = d[k] * hp[k] * m.recurrentActivation.derivative(x: pre[m.reset + k], y: r)
+                let r = y[m.reset + k], kept = mask?[k] ?? 1
+                let dR = d[k] * hp[k] * kept * m.recurrentActivation.derivative(x: pre[m.reset + k], y: r)
                 dx[m.reset + k] = dR; dp[m.reset + k] = dR
-                dPrev[k] += d[k] * r
+                dPrev[k] += d[k] * r * kept
             }
         }
-        withExtendedLifetime(kernel) {}
+        withExtendedLifetime((kernel, cell.dropoutMasks)) {}
     }
 
     /// `Σ_r a[r, c]` added to `into[c]`.

@@ -54,12 +54,19 @@ public func bidirectionalDynamicRNN(forward: [RecurrentCell], backward: [Recurre
 ///   - returnSequences: every step's output (`[batch, time, units]`), or only the last (`[batch, units]`).
 ///   - goBackwards: Keras's `go_backwards`: the steps (and the mask) read from the last to the
 ///     first, the outputs in the order they are computed (the first output is the last step's).
+///   - dropoutMasks: the per-gate masks of a training call with `recurrent_dropout`
+///     (``RecurrentDropoutMasks``), reused at every step.
 /// - Returns: the output and the final state, in Keras's order.
 public func kerasRecurrent(_ cell: RecurrentCell, input: Tensor, initialState: [Tensor]? = nil,
-                           mask: IndexTensor? = nil, returnSequences: Bool = false,
-                           goBackwards: Bool = false) throws -> (output: Tensor, state: [Tensor]) {
+                           mask: IndexTensor? = nil, returnSequences: Bool = false, goBackwards: Bool = false,
+                           dropoutMasks: RecurrentDropoutMasks? = nil) throws -> (output: Tensor, state: [Tensor]) {
     let op = "recurrent layer"
     let (batch, time) = try sequenceShape(input, [cell], timeMajor: false, op: op)
+    var cell = cell
+    if let dropoutMasks {
+        try dropoutMasks.check(for: cell, batch: batch, op: op)
+        cell.dropoutMasks = dropoutMasks
+    }
     var stepMask = StepMask.none
     if let mask {
         guard mask.shape == [batch, time] else {

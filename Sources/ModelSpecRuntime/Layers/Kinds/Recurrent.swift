@@ -44,8 +44,8 @@ public struct RecurrentKernel: LayerKernel {
     /// Keras's `dropout` and `recurrent_dropout`: the identity at inference, as in Keras. In
     /// training `dropout` drops the input as tf_keras 2 does without `recurrent_dropout`
     /// (``inputDropoutNoiseShape(_:)``). With `recurrent_dropout` Keras switches to
-    /// `implementation=1`, a mask per gate for the input and for the state; that is not
-    /// computed yet, so a training call with `recurrent_dropout` above 0 is refused.
+    /// `implementation=1`: a mask per gate for the state, and with `dropout` for the input,
+    /// drawn once per call and reused at every step (``RecurrentDropoutMasks``).
     public var dropout: Float
     public var recurrentDropout: Float
 
@@ -104,9 +104,6 @@ public struct RecurrentKernel: LayerKernel {
         guard x.rank == 3 else {
             throw TensorError(op: baseName, shapes: [x.shape], reason: "is not a sequence [batch, time, features]")
         }
-        guard !training || recurrentDropout == 0 else {
-            throw TensorError(op: baseName, shapes: [x.shape], reason: "is a training call with recurrent_dropout \(recurrentDropout): Keras's per-gate masks of the state (implementation 1) are not computed yet (at inference recurrent_dropout is the identity, as in Keras)")
-        }
         let width = gates * units
         let kernel = try context.value(of: weight(WeightRequest(
             name: "cell/kernel", shape: [x.shape[2], width], initializer: kernelInitializer ?? .default,
@@ -136,10 +133,17 @@ public struct RecurrentKernel: LayerKernel {
             let kept = try keptState.state(batch: x.shape[0], op: baseName)
             initial = initial ?? kept
         }
-        let dropped = training ? try dropInput(x, generator: &context.generator) : x
+        var dropped = x, masks: RecurrentDropoutMasks?
+        if training, recurrentDropout > 0 {
+            masks = try RecurrentDropoutMasks.draw(gates: gates, batch: x.shape[0], features: x.shape[2], units: units,
+                                                   dropout: dropout, recurrentDropout: recurrentDropout,
+                                                   generator: &context.generator)
+        } else if training {
+            dropped = try dropInput(x, generator: &context.generator)
+        }
         let (output, state) = try kerasRecurrent(recurrentCell, input: dropped, initialState: initial,
                                                  mask: x.kerasMask?.indices, returnSequences: returnSequences,
-                                                 goBackwards: goBackwards)
+                                                 goBackwards: goBackwards, dropoutMasks: masks)
         keptState?.keep(state)
         // Keras hands the mask on with the sequence, not with the last output or the state.
         return [returnSequences ? output.masked(x.kerasMask) : output] + (returnState ? state : [])
