@@ -17,14 +17,14 @@
 ///   right after that open.
 /// - `reuse` is inherited: a sub-scope of a reusing scope reuses too; entering
 ///   a captured scope keeps the captured mode unless a new one is given.
-public struct ScopeStore: Sendable {
+public struct ScopeStore: Sendable, Equatable {
     /// The scope that `get_variable` and new scopes are relative to.
     public private(set) var current: VariableScope = .root
     /// `variable_scopes_count`: how many times each full scope name was opened.
     private var counts: [String: Int] = [:]
     private var stack: [Frame] = []
 
-    private struct Frame: Sendable {
+    private struct Frame: Sendable, Equatable {
         var previous: VariableScope
         var entered: VariableScope
         /// Set when a captured scope object was re-entered: the counts to restore on exit.
@@ -92,6 +92,9 @@ public struct ScopeStore: Sendable {
 
     /// The number of scopes entered and not yet left.
     public var depth: Int { stack.count }
+
+    /// Whether nothing was opened yet: the state every top-level call starts from.
+    public var isInitial: Bool { stack.isEmpty && counts.isEmpty }
 
     private mutating func open(_ fullName: String) {
         counts[fullName, default: 0] += 1

@@ -12,8 +12,29 @@ import TFNaming
 /// scope store; there, auto-named layers and `default_name` scopes *at the root* of
 /// a call get a new name on every call. Specs keep such layers inside a scope.)
 public final class CallContext {
-    /// `variable_scope` state.
-    public var scopes = ScopeStore()
+    /// `variable_scope` state. While a shim model replays its ``CallPlan`` the store is
+    /// not kept up to date: reading or changing it here rebuilds it from the plan first
+    /// and ends the replay (``TF1`` itself works on ``liveScopes`` through the plan).
+    public var scopes: ScopeStore {
+        get {
+            leaveReplay()
+            return liveScopes
+        }
+        _modify {
+            scopesChangedOutsidePlan()
+            yield &liveScopes
+        }
+    }
+    /// The scope store as the live rules keep it (stale while ``replaying``).
+    var liveScopes = ScopeStore()
+    /// The identity of the shim store whose call records or replays a plan now.
+    var planOwner: ObjectIdentifier?
+    /// The plan being replayed (also after its owner's call, until the scopes are needed)
+    /// and the index of its next step.
+    var replaying: CallPlan?
+    var replayIndex = 0
+    /// The steps of the owner's call being recorded.
+    var recorder: CallPlan.Recorder?
     /// Keras's layer names in this call: the model's Keras name and the counters,
     /// taken from the first shim store the call reaches (the top-level model's) and
     /// continued by the call (``TF1/kerasLayerPath(className:name:inModel:)``).

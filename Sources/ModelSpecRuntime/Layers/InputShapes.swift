@@ -70,7 +70,8 @@ public func checkInputShapes(
 public func checkInputShapes(
     of model: String, _ inputs: [(name: String, shape: [Int], expected: [InputDimension])]
 ) throws -> [String: Int] {
-    var symbols: [String: (size: Int, input: String)] = [:]
+    // A call has a few symbols: found by a linear search, with no hashing on every call.
+    var symbols: [(name: String, size: Int, input: String)] = []
     for input in inputs {
         func mismatch(_ conflict: InputShapeError.SymbolConflict? = nil) -> InputShapeError {
             InputShapeError(model: model, input: input.name, expected: input.expected, actual: input.shape, conflict: conflict)
@@ -81,17 +82,17 @@ public func checkInputShapes(
             case let .size(expected) where expected != size:
                 throw mismatch()
             case let .symbol(name):
-                if let bound = symbols[name] {
+                if let bound = symbols.first(where: { $0.name == name }) {
                     guard bound.size == size else {
                         throw mismatch(.init(symbol: name, firstSize: bound.size, firstInput: bound.input, size: size))
                     }
                 } else {
-                    symbols[name] = (size, input.name)
+                    symbols.append((name, size, input.name))
                 }
             default:
                 break
             }
         }
     }
-    return symbols.mapValues(\.size)
+    return Dictionary(uniqueKeysWithValues: symbols.lazy.map { ($0.name, $0.size) })
 }

@@ -104,10 +104,11 @@ public struct LayerConfiguration: Sendable {
 
     /// `weight`, with each request's `trainable` and-ed with the layer's.
     public func layerWeight(_ weight: @escaping (WeightRequest) throws -> Variable) -> (WeightRequest) throws -> Variable {
-        let trainable = self.trainable
+        // A trainable layer asks as its kernel asks: no wrapper to allocate and call on every call.
+        if trainable { return weight }
         return { request in
             var request = request
-            request.trainable = request.trainable && trainable
+            request.trainable = false
             return try weight(request)
         }
     }

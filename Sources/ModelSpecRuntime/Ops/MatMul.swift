@@ -244,7 +244,7 @@ struct MatMulPlan {
             self.m = m
             self.k = k
             self.batch = elementCount(of: batchA)
-            self.outShape = batchA + [m, n]
+            self.outShape = batchA.isEmpty ? [m, n] : batchA + [m, n]
         }
         self.n = n
         self.transposeA = transposeA

@@ -20,6 +20,8 @@ public final class ShimStore {
     private var layerKeys: [String] = []
     /// The variables sorted by full name, kept until the next creation.
     private var sortedCache: [Variable]?
+    /// The naming decisions of the last call, replayed by the next (``CallPlan``).
+    var plan: CallPlan?
 
     /// Keras's names as constructing the model left them, for a call that starts at this
     /// layer: the model's Keras name and the layer-name counters (from the compiler; see
@@ -48,10 +50,22 @@ public final class ShimStore {
     /// - Parameters:
     ///   - context: the top-level call's context, shared with nested shim layers.
     ///   - training: the flag of this call; the context's by default.
+    ///
+    /// The outermost shim call of a top-level call records its naming decisions
+    /// on the first call and replays them on later ones (``CallPlan``).
     public func call<R>(context: CallContext, training: Bool? = nil, _ body: (TF1) throws -> R) throws -> R {
         store.beginCall()
         if context.kerasNames == nil { context.kerasNames = kerasNames }
-        return try body(TF1(store: self, context: context, training: training ?? context.training))
+        let tf = TF1(store: self, context: context, training: training ?? context.training)
+        guard context.beginPlan(of: self) else { return try body(tf) }
+        do {
+            let result = try body(tf)
+            if let recorded = context.endPlan() { plan = recorded }
+            return result
+        } catch {
+            context.abandonPlan()
+            throw error
+        }
     }
 
     /// The store as a tracked child of the layer (`tf.Module._flatten`): its variables

@@ -117,8 +117,8 @@ extension TF1 {
 
     /// A cell object's first call: `variable_scope(None, default_name: baseName)`.
     private func inCellScope<R>(_ baseName: String, _ body: () throws -> R) throws -> R {
-        RNNLoopNaming.enterCell(baseName, &context.scopes)
-        defer { context.scopes.exit() }
+        context.perform(.enterCell(baseName))
+        defer { context.perform(.exit) }
         return try body()
     }
 

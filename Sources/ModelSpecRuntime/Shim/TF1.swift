@@ -38,29 +38,29 @@ public struct TF1 {
     /// the defaults given replace the enclosing scope's for the `get_variable` calls inside.
     public func variableScope<R>(_ name: String, reuse: Reuse = .inherit, initializer: Initializer? = nil,
                                  regularizer: Regularizer? = nil, dtype: DType? = nil, _ body: () throws -> R) rethrows -> R {
-        context.scopes.enter(name, reuse: reuse)
+        context.perform(.enter(name, reuse))
         let enclosing = context.scopeDefaults
         context.scopeDefaults = ScopeDefaults(initializer: initializer, regularizer: regularizer, dtype: dtype)
             .inheriting(from: enclosing)
-        defer { context.scopes.exit(); context.scopeDefaults = enclosing }
+        defer { context.perform(.exit); context.scopeDefaults = enclosing }
         return try body()
     }
 
     /// `with tf.compat.v1.variable_scope(None, default_name=defaultName, initializer=...):` (`block`, `block_1`, ...).
     public func variableScope<R>(defaultName: String, initializer: Initializer? = nil, regularizer: Regularizer? = nil,
                                  dtype: DType? = nil, _ body: () throws -> R) rethrows -> R {
-        context.scopes.enter(defaultName: defaultName)
+        context.perform(.enterDefault(defaultName))
         let enclosing = context.scopeDefaults
         context.scopeDefaults = ScopeDefaults(initializer: initializer, regularizer: regularizer, dtype: dtype)
             .inheriting(from: enclosing)
-        defer { context.scopes.exit(); context.scopeDefaults = enclosing }
+        defer { context.perform(.exit); context.scopeDefaults = enclosing }
         return try body()
     }
 
     /// `with tf.compat.v1.variable_scope(captured_scope, reuse=reuse):` (absolute; counters restored on exit).
     public func variableScope<R>(_ scope: VariableScope, reuse: Reuse = .inherit, _ body: () throws -> R) rethrows -> R {
-        context.scopes.enter(scope, reuse: reuse)
-        defer { context.scopes.exit() }
+        context.perform(.enterCaptured(scope, reuse))
+        defer { context.perform(.exit) }
         return try body()
     }
 
@@ -72,8 +72,7 @@ public struct TF1 {
     /// Opens and closes `variable_scope(name)` at once, so that a removed layer's
     /// auto-name stays taken (the shim guide's `record_scope`).
     public func recordScope(_ name: String) {
-        context.scopes.enter(name)
-        context.scopes.exit()
+        context.perform(.record(name))
     }
 
     // MARK: Variables
@@ -90,9 +89,10 @@ public struct TF1 {
     /// An argument not given is the enclosing scope's default (``ScopeDefaults``).
     func variable(_ name: String, shape: [Int], dtype: DType?, initializer: Initializer?,
                   regularizer: Regularizer?, trainable: Bool, getVariable: Bool) throws -> Variable {
+        let request = VariableRequest(shape: shape, dtype: dtype ?? context.scopeDefaults.dtype ?? .float32, trainable: trainable)
+        if let planned = context.plannedVariable(name, request, in: store) { return planned }
         let defaults = context.scopeDefaults
-        let request = VariableRequest(shape: shape, dtype: dtype ?? defaults.dtype ?? .float32, trainable: trainable)
-        let result = try store.store.getVariable(name, in: context.scopes.current, request) { d in
+        let result = try store.store.getVariable(name, in: context.liveScopes.current, request) { d in
             try context.makeVariable(name: d.name, shape: d.shape, initializer: initializer ?? defaults.initializer,
                                      regularizer: regularizer ?? defaults.regularizer, trainable: d.trainable,
                                      getVariable: getVariable)
@@ -101,6 +101,7 @@ public struct TF1 {
         case .created, .createdDespiteReuse: store.didCreate(result.value)
         case .reused, .sharedWithoutReuse: break
         }
+        context.record(result.value, name, request, in: store)
         return result.value
     }
 
@@ -133,10 +134,8 @@ public struct TF1 {
             // The layer object takes a Keras name (`dense`), so a Keras `Dense` made later is `dense_1`.
             _ = context.kerasNames?.layers.uniqueName(configuration.baseName)
         }
-        var naming = LegacyLayerNaming(className: configuration.baseName, name: configuration.name,
-                                       functional: true, reuse: reuse, scopes: &context.scopes)
-        naming.enterCall(&context.scopes)
-        defer { context.scopes.exit() }
+        context.perform(.enterLayer(baseName: configuration.baseName, name: configuration.name, reuse: reuse))
+        defer { context.perform(.exit) }
         return try body(configuration.layerWeight { request in
             try variable(request.name, shape: request.shape, dtype: .float32, initializer: request.initializer,
                          regularizer: request.regularizer, trainable: request.trainable, getVariable: false)
