@@ -3,7 +3,8 @@ import Testing
 @testable import ModelSpecRuntime
 
 /// The backward passes on kernels of their own against the paths they replaced, with each
-/// instruction set: conv2d's filter gradient on the forward kernel's tiles against windowsᵀ·g,
+/// instruction set: conv2d's filter gradient on the forward kernel's tiles against windowsᵀ·g and a
+/// strided convolution's input gradient in phases on the direct kernel against g·filterᵀ,
 /// the bias and ReLU backward fused into conv2d and dense against the separate operations,
 /// batch normalization in training against its moments and broadcast operations, max
 /// pooling's backward pass against a plain loop, Adam's vectorized update against the scalar loop.
@@ -37,6 +38,37 @@ import Testing
             instructions.limiting {
                 let direct = geometry.directFilterGradient(dy, input: x, shape: [t.kh, t.kw, t.c, t.o])
                 #expect(Self.relativeDifference(direct, expected) < 1e-4, "\(instructions)")
+            }
+        }
+    }
+
+    // Strided geometries: windows wider and narrower than the stride, 1×1 windows (phases with
+    // no tap), SAME padding odd and even, channels not whole blocks.
+    static let stridedCases = filterCases.filter { $0.strides.0 > 1 || $0.strides.1 > 1 } + [
+        ConvolutionTests.Case(n: 2, h: 11, w: 9, c: 5, kh: 5, kw: 5, o: 18, strides: (2, 2), padding: .valid),
+        ConvolutionTests.Case(n: 1, h: 10, w: 13, c: 3, kh: 3, kw: 3, o: 20, strides: (3, 3)),
+        ConvolutionTests.Case(n: 2, h: 8, w: 8, c: 16, kh: 2, kw: 2, o: 16, strides: (2, 2), padding: .valid),
+        ConvolutionTests.Case(n: 1, h: 9, w: 7, c: 4, kh: 4, kw: 4, o: 9, strides: (2, 2)),
+        ConvolutionTests.Case(n: 1, h: 7, w: 7, c: 2, kh: 1, kw: 3, o: 17, strides: (3, 2), padding: .valid),
+    ]
+
+    @Test(arguments: stridedCases) func stridedInputGradientMatchesTheWindowProducts(_ t: ConvolutionTests.Case) throws {
+        var g = SeededGenerator(seed: 29)
+        let f = try Self.random([t.kh, t.kw, t.c, t.o], &g)
+        let geometry = try ConvGeometry(input: [t.n, t.h, t.w, t.c], filter: f.shape, strides: t.strides,
+                                        padding: t.padding, dilations: t.dilations)
+        let dy = try Self.random(geometry.outputShape, &g)
+        let expected = geometry.columns.inputGradient(dy, filter: f, shape: [t.n, t.h, t.w, t.c])
+        for instructions in KernelInstructions.allCases {
+            instructions.limiting {
+                let phased = geometry.phasedInputGradient(dy, filter: f)
+                if t.dilations != (1, 1) {
+                    #expect(phased == nil)
+                } else if let phased {
+                    #expect(Self.relativeDifference(phased, expected) < 1e-4, "\(instructions)")
+                } else {
+                    Issue.record("no phased gradient for \(t)")
+                }
             }
         }
     }

@@ -134,10 +134,12 @@ struct ConvGeometry {
 extension ConvGeometry {
     /// The gradients with respect to the input and the filter: the filter's on the forward
     /// kernel's tiles (``directFilterGradient(_:input:shape:)``), the input's on the direct kernel
-    /// when the convolution has stride 1 (``directInputGradient(_:filter:)``), else as g·filterᵀ
-    /// added back into the image through the windows (``ConvolutionColumns``).
+    /// (``directInputGradient(_:filter:)`` for stride 1, ``phasedInputGradient(_:filter:)`` for
+    /// strides without dilation), else as g·filterᵀ added back into the image through the
+    /// windows (``ConvolutionColumns``).
     func backward(_ g: Tensor, input: Tensor, filter: Tensor, needed: [Bool]) -> [Tensor?] {
-        [needed[0] ? directInputGradient(g, filter: filter) ?? columns.inputGradient(g, filter: filter, shape: input.shape) : nil,
+        [needed[0] ? directInputGradient(g, filter: filter) ?? phasedInputGradient(g, filter: filter)
+                     ?? columns.inputGradient(g, filter: filter, shape: input.shape) : nil,
          needed[1] ? directFilterGradient(g, input: input, shape: filter.shape) : nil]
     }
 
