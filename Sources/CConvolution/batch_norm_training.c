@@ -50,35 +50,27 @@ void gradient_sums(size_t rows, size_t c, const float *x, const float *g, const 
     CHANNEL_SUMS(sum_gx, g[r * c + j] * (x[r * c + j] - mean[j]));
 }
 
+/// The three passes compiled for one instruction set (`suffix`, `isa`).
+#define PASSES_FOR(suffix, isa)                                                                            \
+    __attribute__((target(isa)))                                                                          \
+    static void moments_##suffix(size_t rows, size_t c, const float *x, float *mean, float *variance,     \
+                                 double *sums) {                                                          \
+        moments(rows, c, x, mean, variance, sums);                                                        \
+    }                                                                                                     \
+    __attribute__((target(isa)))                                                                          \
+    static void affine_##suffix(size_t rows, size_t c, const float *a, const float *pa, const float *b,   \
+                                const float *center, const float *pb, const float *shift, float *out) {   \
+        affine(rows, c, a, pa, b, center, pb, shift, out);                                                \
+    }                                                                                                     \
+    __attribute__((target(isa)))                                                                          \
+    static void gradient_sums_##suffix(size_t rows, size_t c, const float *x, const float *g,             \
+                                       const float *mean, double *sum_g, double *sum_gx) {                \
+        gradient_sums(rows, c, x, g, mean, sum_g, sum_gx);                                                \
+    }
+
 #if defined(__x86_64__)
-__attribute__((target("avx512f,avx2,fma")))
-static void moments_avx512(size_t rows, size_t c, const float *x, float *mean, float *variance, double *sums) {
-    moments(rows, c, x, mean, variance, sums);
-}
-__attribute__((target("avx512f,avx2,fma")))
-static void affine_avx512(size_t rows, size_t c, const float *a, const float *pa, const float *b,
-                          const float *center, const float *pb, const float *shift, float *out) {
-    affine(rows, c, a, pa, b, center, pb, shift, out);
-}
-__attribute__((target("avx512f,avx2,fma")))
-static void gradient_sums_avx512(size_t rows, size_t c, const float *x, const float *g, const float *mean,
-                                 double *sum_g, double *sum_gx) {
-    gradient_sums(rows, c, x, g, mean, sum_g, sum_gx);
-}
-__attribute__((target("avx2,fma")))
-static void moments_avx2(size_t rows, size_t c, const float *x, float *mean, float *variance, double *sums) {
-    moments(rows, c, x, mean, variance, sums);
-}
-__attribute__((target("avx2,fma")))
-static void affine_avx2(size_t rows, size_t c, const float *a, const float *pa, const float *b,
-                        const float *center, const float *pb, const float *shift, float *out) {
-    affine(rows, c, a, pa, b, center, pb, shift, out);
-}
-__attribute__((target("avx2,fma")))
-static void gradient_sums_avx2(size_t rows, size_t c, const float *x, const float *g, const float *mean,
-                               double *sum_g, double *sum_gx) {
-    gradient_sums(rows, c, x, g, mean, sum_g, sum_gx);
-}
+PASSES_FOR(avx512, "avx512f,avx2,fma")
+PASSES_FOR(avx2, "avx2,fma")
 #endif
 
 void cnorm_moments(size_t rows, size_t c, const float *x, float *mean, float *variance) {

@@ -23,40 +23,29 @@ void adam_range(size_t start, size_t end, const float *g, float *m, float *v, fl
     }
 }
 
-#if defined(__x86_64__)
-__attribute__((target("avx512f,avx2,fma")))
-static void adam_avx512(size_t n, const float *g, float *m, float *v, float *x,
-                        float beta1, float beta2, float alpha, float epsilon) {
-    const vec16 a = (vec16){0} + (1 - beta1), b = (vec16){0} + (1 - beta2);
-    const vec16 al = (vec16){0} + alpha, ep = (vec16){0} + epsilon;
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        vec16 gi = load16(g + i), mi = load16(m + i), vi = load16(v + i);
-        mi = mi + (gi - mi) * a;
-        vi = vi + (gi * gi - vi) * b;
-        store16(m + i, mi);
-        store16(v + i, vi);
-        store16(x + i, load16(x + i) - (mi * al) / (__builtin_elementwise_sqrt(vi) + ep));
+/// Adam's update `width` floats at a time (vectors `vec`), the remainder by `adam_range`,
+/// compiled for one instruction set.
+#define ADAM_FOR(suffix, isa, vec, width, load, store)                                             \
+    __attribute__((target(isa)))                                                                  \
+    static void adam_##suffix(size_t n, const float *g, float *m, float *v, float *x,             \
+                              float beta1, float beta2, float alpha, float epsilon) {             \
+        const vec a = (vec){0} + (1 - beta1), b = (vec){0} + (1 - beta2);                         \
+        const vec al = (vec){0} + alpha, ep = (vec){0} + epsilon;                                 \
+        size_t i = 0;                                                                             \
+        for (; i + width <= n; i += width) {                                                      \
+            vec gi = load(g + i), mi = load(m + i), vi = load(v + i);                             \
+            mi = mi + (gi - mi) * a;                                                              \
+            vi = vi + (gi * gi - vi) * b;                                                         \
+            store(m + i, mi);                                                                     \
+            store(v + i, vi);                                                                     \
+            store(x + i, load(x + i) - (mi * al) / (__builtin_elementwise_sqrt(vi) + ep));        \
+        }                                                                                         \
+        adam_range(i, n, g, m, v, x, beta1, beta2, alpha, epsilon);                               \
     }
-    adam_range(i, n, g, m, v, x, beta1, beta2, alpha, epsilon);
-}
 
-__attribute__((target("avx2,fma")))
-static void adam_avx2(size_t n, const float *g, float *m, float *v, float *x,
-                      float beta1, float beta2, float alpha, float epsilon) {
-    const vec8 a = (vec8){0} + (1 - beta1), b = (vec8){0} + (1 - beta2);
-    const vec8 al = (vec8){0} + alpha, ep = (vec8){0} + epsilon;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        vec8 gi = load8(g + i), mi = load8(m + i), vi = load8(v + i);
-        mi = mi + (gi - mi) * a;
-        vi = vi + (gi * gi - vi) * b;
-        store8(m + i, mi);
-        store8(v + i, vi);
-        store8(x + i, load8(x + i) - (mi * al) / (__builtin_elementwise_sqrt(vi) + ep));
-    }
-    adam_range(i, n, g, m, v, x, beta1, beta2, alpha, epsilon);
-}
+#if defined(__x86_64__)
+ADAM_FOR(avx512, "avx512f,avx2,fma", vec16, 16, load16, store16)
+ADAM_FOR(avx2, "avx2,fma", vec8, 8, load8, store8)
 #endif
 
 void coptimizer_adam(size_t n, const float *g, float *m, float *v, float *x,
