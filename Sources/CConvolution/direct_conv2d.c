@@ -7,6 +7,7 @@
 // the caller, once) and one padded image at a time (none without padding).
 #include "cconvolution.h"
 #include "kernel_support.h"
+#include "padded_image.h"
 
 #include <string.h>
 
@@ -32,18 +33,6 @@ void cconv_pack_filter(const cconv_geometry *g, const float *filter, float *pack
             if (lanes < CCONV_BLOCK) memset(dst + t * CCONV_BLOCK + lanes, 0, (CCONV_BLOCK - lanes) * sizeof(float));
         }
     }
-}
-
-static size_t padded_height(const cconv_geometry *g) {
-    return (size_t)(g->oh - 1) * g->stride_h + (size_t)(g->kh - 1) * g->dilation_h + 1;
-}
-
-static size_t padded_width(const cconv_geometry *g) {
-    return (size_t)(g->ow - 1) * g->stride_w + (size_t)(g->kw - 1) * g->dilation_w + 1;
-}
-
-static size_t padded_image_count(const cconv_geometry *g) {
-    return padded_height(g) * padded_width(g) * (size_t)g->c;
 }
 
 size_t cconv_scratch_count(const cconv_geometry *g) {
@@ -168,20 +157,6 @@ void any_tile(size_t rows, const tile_walk *walk, const float *in, const float *
     else tile_of_rows(0, rows, walk, in, filter, scale, shift, relu, out, o, lanes);
 }
 
-/// Copies image `b` into the interior of the padded image (borders stay zero).
-static void pad_image(const cconv_geometry *g, const float *image, size_t wp, float *padded) {
-    size_t hp = padded_height(g);
-    size_t c = (size_t)g->c;
-    for (size_t y = 0; y < (size_t)g->h; y++) {
-        size_t py = y + (size_t)g->pad_top;
-        if (py >= hp) break;
-        if ((size_t)g->pad_left >= wp) break;
-        size_t count = (size_t)g->w;
-        if ((size_t)g->pad_left + count > wp) count = wp - (size_t)g->pad_left;
-        memcpy(padded + (py * wp + (size_t)g->pad_left) * c, image + y * (size_t)g->w * c, count * c * sizeof(float));
-    }
-}
-
 /// A tile kernel for any count of positions (`any_tile`, `any_wide_tile`).
 typedef void (*tile_function)(size_t rows, const tile_walk *walk, const float *in, const float *filter,
                               const float *scale, const float *shift, int relu, float *out, size_t o, int lanes);
@@ -195,7 +170,7 @@ void run_all(int wide, tile_function any_tile_of, const cconv_geometry *g, const
     const size_t block_floats = (size_t)g->kh * g->kw * c * CCONV_BLOCK;
     // Without padding to add, the image is read where it is; otherwise it is copied into
     // the zero-bordered scratch image, whose borders are cleared once.
-    const int in_place = g->pad_top == 0 && g->pad_left == 0 && wp == (size_t)g->w && padded_height(g) <= (size_t)g->h;
+    const int in_place = image_in_place(g);
     if (!in_place) memset(scratch, 0, padded_image_count(g) * sizeof(float));
 
     tile_walk walk;

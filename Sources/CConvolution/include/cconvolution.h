@@ -9,6 +9,12 @@
 #include "cpooling.h"
 // Which vector instructions the kernels use.
 #include "ckernels.h"
+// Optimizer updates over whole variables.
+#include "coptimizers.h"
+// Batch normalization in training.
+#include "cnormalization.h"
+// The backward pass of a fused bias and ReLU.
+#include "cactivations.h"
 
 /// The sizes of one 2-D convolution: NHWC input, HWIO filter, NHWC output,
 /// already checked by the caller (the runtime's `conv2d`).
@@ -45,5 +51,22 @@ size_t cconv_scratch_count(const cconv_geometry *g);
 /// else AVX2 and FMA when it has them (checked once), portable vector code otherwise. `scratch` holds `cconv_scratch_count(g)` floats.
 void cconv_run(const cconv_geometry *g, const float *input, const float *packed_filter,
                const float *scale, const float *shift, int relu, float *scratch, float *output);
+
+/// Floats of scratch `cconv_filter_gradient` needs: one zero-padded input image, the sums with
+/// output channels padded to blocks of 16, and (when o is not whole blocks) one image of the
+/// output gradient so padded.
+size_t cconv_filter_gradient_scratch_count(const cconv_geometry *g);
+
+/// The convolution's filter gradient, HWIO `[kh][kw][c][o]` (overwritten), from its input and
+/// the gradient of its output (NHWC, `[n][oh][ow][o]`):
+///
+///     filter_gradient[i][j][q][k] = Σ over b, y, x of padded input[b][y·sh + i·dh][x·sw + j·dw][q]
+///                                                   · gradient[b][y][x][k]
+///
+/// on the forward kernel's register tiles (AVX-512, AVX2 + FMA or portable, chosen as
+/// `cconv_run` chooses), with no window matrix. `scratch` holds
+/// `cconv_filter_gradient_scratch_count(g)` floats.
+void cconv_filter_gradient(const cconv_geometry *g, const float *input, const float *gradient,
+                           float *scratch, float *filter_gradient);
 
 #endif

@@ -14,4 +14,10 @@ typedef struct {
 /// it), each output written once; NaN wins as in TensorFlow.
 void cpool_max2d(const cpool_geometry *g, const float *input, float *output);
 
+/// The gradient of `cpool_max2d` into `result` (the input's shape, overwritten): each output's
+/// `gradient` added at the first position of its window, row by row, holding the maximum
+/// `output` (NaN matching NaN), as TensorFlow's MaxPoolGrad; channels 8 at a time.
+void cpool_max2d_backward(const cpool_geometry *g, const float *input, const float *output, const float *gradient,
+                          float *result);
+
 #endif

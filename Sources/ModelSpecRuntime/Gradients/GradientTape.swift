@@ -140,7 +140,7 @@ public final class GradientTape: @unchecked Sendable {
     /// with respect to each source; nil for a source the target does not depend on
     /// (as TensorFlow's `None`).
     public func gradient(of target: Tensor, withRespectTo sources: [Tensor]) throws -> [Tensor?] {
-        var grads = try backpropagate(target)
+        var grads = try backpropagate(target, keeping: Set(sources.map { ObjectIdentifier($0.storage) }))
         return sources.map { source in
             grads.dense(ObjectIdentifier(source.storage)).map { $0.viewed(as: source.shape) }
         }
@@ -163,7 +163,7 @@ public final class GradientTape: @unchecked Sendable {
     /// `embedding_lookup`, `Embedding`; several lookups concatenated), dense otherwise (also when a
     /// looked-up table has a dense gradient besides, such as a regularization loss: their sum).
     public func variableGradients(of target: Tensor, withRespectTo variables: [Variable]) throws -> [VariableGradient?] {
-        var grads = try backpropagate(target)
+        var grads = try backpropagate(target, keeping: Set(variables.compactMap { self.variables[ObjectIdentifier($0)] }))
         return variables.map { variable in
             guard let id = self.variables[ObjectIdentifier(variable)] else { return nil }
             if grads.dense[id] == nil, let parts = grads.slices[id] {
@@ -203,8 +203,10 @@ public final class GradientTape: @unchecked Sendable {
         }
     }
 
-    /// Every followed storage's gradient, walking the entries from the last.
-    private func backpropagate(_ target: Tensor) throws -> Gradients {
+    /// The gradients of the followed storages in `keeping`, walking the entries from the last; an
+    /// entry's output gradients are let go once its rule has run (every entry reading an output
+    /// comes after the entry making it), so their memory is reused as the walk goes on.
+    private func backpropagate(_ target: Tensor, keeping: Set<ObjectIdentifier>) throws -> Gradients {
         let targetID = ObjectIdentifier(target.storage)
         var grads = Gradients()
         guard followed.contains(targetID) else { return grads }
@@ -224,6 +226,9 @@ public final class GradientTape: @unchecked Sendable {
                 }
                 let needed = entry.inputs.map { $0 != nil }
                 let inputGrads = try entry.backward(upstream, needed)
+                for output in entry.outputs where !keeping.contains(ObjectIdentifier(output.storage)) {
+                    grads.dense[ObjectIdentifier(output.storage)] = nil
+                }
                 for (i, id) in entry.inputs.enumerated() {
                     guard let id, i < inputGrads.count, let g = inputGrads[i] else { continue }
                     guard g.scalarCount == elementCount(of: entry.inputShapes[i]) else {

@@ -135,7 +135,14 @@ private func activation(_ name: StaticString, _ x: Tensor, _ transform: (Float) 
 }
 
 /// max(x, 0) elementwise (`tf.nn.relu`); the gradient passes where the output is positive.
-public func relu(_ x: Tensor) -> Tensor { activation("relu", x, reluScalar) { _, y in y > 0 ? 1 : 0 } }
+public func relu(_ x: Tensor) -> Tensor {
+    let out = x.map(reluScalar)
+    if let tape = GradientTape.active {
+        // g·(y > 0 ? 1 : 0) in one vectorized pass (`cbias_relu_backward`).
+        tape.record("relu", out, [x]) { g, _ in [biasActivationBackward(g, output: out, relu: true, bias: false).0] }
+    }
+    return out
+}
 
 /// min(max(x, 0), 6) elementwise (`tf.nn.relu6`); the gradient passes where 0 < x < 6.
 public func relu6(_ x: Tensor) -> Tensor { activation("relu6", x, relu6Scalar) { x, _ in x > 0 && x < 6 ? 1 : 0 } }

@@ -30,7 +30,11 @@ public func conv2d(_ input: Tensor, filter: Tensor,
                                     padding: padding, dilations: dilations)
     if let bias { try geometry.checkChannelVector(bias, filter: filter.shape) }
     if let tape = GradientTape.active, tape.follows(input, filter, bias) {
-        // Differentiated: the convolution, the bias and the activation as operations of their own.
+        if activation == .linear || activation == .relu {
+            // Differentiated with the bias and ReLU still fused, their backward pass one pass too.
+            return geometry.differentiable(input: input, filter: filter, bias: bias, relu: activation == .relu, tape: tape)
+        }
+        // Other activations as operations of their own.
         var out = geometry.differentiable(input: input, filter: filter, tape: tape)
         if let bias { out = try biasAdd(out, bias) }
         return activate(out, activation)
@@ -145,23 +149,15 @@ extension ConvGeometry {
         return cwino_supports(&k) != 0 && Swift.min(k.oh, k.ow) >= 4 && Swift.min(k.c, k.o) >= 16 && Swift.max(k.c, k.o) >= 32
     }
 
-    /// The convolution alone, recorded on `tape` with its backward rule.
-    func differentiable(input: Tensor, filter: Tensor, tape: GradientTape) -> Tensor {
-        let out = run(input: input, filter: filter, scale: nil, shift: nil, activation: .linear)
-        tape.record("conv2d", out, [input, filter]) { g, needed in
-            self.backward(g, input: input, filter: filter, needed: needed)
-        }
-        return out
-    }
-
-    /// The gradients with respect to the input and the filter: the input's on the direct kernel
-    /// when the convolution has stride 1 (``directInputGradient(_:filter:)``), else as products of
-    /// the windows (``ConvolutionColumns``): windowsᵀ·g for the filter, g·filterᵀ added back into
-    /// the image.
+    /// The gradients with respect to the input and the filter: the filter's on the forward
+    /// kernel's tiles (``directFilterGradient(_:input:shape:)``), the input's on the direct kernel
+    /// (``directInputGradient(_:filter:)`` for stride 1, ``phasedInputGradient(_:filter:)`` for
+    /// strides without dilation), else as g·filterᵀ added back into the image through the
+    /// windows (``ConvolutionColumns``).
     func backward(_ g: Tensor, input: Tensor, filter: Tensor, needed: [Bool]) -> [Tensor?] {
-        let columns = self.columns
-        return [needed[0] ? directInputGradient(g, filter: filter) ?? columns.inputGradient(g, filter: filter, shape: input.shape) : nil,
-                needed[1] ? columns.filterGradient(g, input: input, shape: filter.shape) : nil]
+        [needed[0] ? directInputGradient(g, filter: filter) ?? phasedInputGradient(g, filter: filter)
+                     ?? columns.inputGradient(g, filter: filter, shape: input.shape) : nil,
+         needed[1] ? directFilterGradient(g, input: input, shape: filter.shape) : nil]
     }
 
     /// The input gradient of a stride-1 convolution, itself a stride-1 convolution run by the

@@ -3,10 +3,9 @@
 /// the rows of `[positions, taps·channels]` (zeros where padded), the filter as
 /// `[taps·channels, outChannels]`. The same three products give the forward
 /// pass (windows·filter), the filter's gradient (windowsᵀ·g) and the input's
-/// gradient (g·filterᵀ added back into the image): `conv3d` and its gradients,
-/// `conv2d`'s filter gradient and a strided `conv2d`'s input gradient (a stride-1
-/// one runs on the direct kernel), and `conv2dTranspose` (whose forward pass is
-/// `conv2d`'s input gradient) run on them.
+/// gradient (g·filterᵀ added back into the image): `conv3d` and its gradients, and
+/// a dilated and strided `conv2d`'s input gradient (and so `conv2dTranspose`'s forward
+/// pass) run on them; `conv2d`'s other gradients run on the direct kernels.
 struct ConvolutionColumns {
     let images: Int
     /// Scalars of one input image (the spatial sizes times `channels`).

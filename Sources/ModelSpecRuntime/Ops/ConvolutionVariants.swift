@@ -120,12 +120,13 @@ public func conv2dTranspose(_ input: Tensor, filter: Tensor, strides: (Int, Int)
         throw TensorError(op: "conv2dTranspose", shapes: [input.shape, filter.shape],
                           reason: "do not fit: the convolution of the \(outputShape) output gives \(forward.outputShape), not the input's shape")
     }
-    let windows = forward.columns
-    let output = windows.inputGradient(input, filter: filter, shape: outputShape)
+    // On the direct kernels where they apply, as conv2d's backward pass.
+    let output = forward.directInputGradient(input, filter: filter) ?? forward.phasedInputGradient(input, filter: filter)
+        ?? forward.columns.inputGradient(input, filter: filter, shape: outputShape)
     if let tape = GradientTape.active {
         tape.record("conv2d_transpose", output, [input, filter]) { g, needed in
             [needed[0] ? forward.run(input: g, filter: filter, scale: nil, shift: nil, activation: .linear) : nil,
-             needed[1] ? windows.filterGradient(input, input: g, shape: filter.shape) : nil]
+             needed[1] ? forward.directFilterGradient(input, input: g, shape: filter.shape) : nil]
         }
     }
     return activate(try bias.map { try biasAdd(output, $0) } ?? output, activation)

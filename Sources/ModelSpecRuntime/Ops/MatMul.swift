@@ -109,16 +109,19 @@ public func dense(_ x: Tensor, kernel: Tensor, bias: Tensor? = nil,
     guard let tape = GradientTape.active, tape.follows(x, kernel, bias) else {
         return try denseKernel(x, kernel: kernel, bias: bias, activation: activation)
     }
-    // Differentiated: the product and bias, then the activation as an operation of its own.
-    let out = try denseKernel(x, kernel: kernel, bias: bias, activation: .linear)
+    // Differentiated: the product, bias and ReLU fused as in inference (their backward pass one
+    // pass over the gradient), other activations as operations of their own.
+    let relu = activation == .relu
+    let out = try denseKernel(x, kernel: kernel, bias: bias, activation: relu ? .relu : .linear)
     tape.record("dense", out, [x, kernel, bias]) { g, needed in
         let k = kernel.shape[0], n = kernel.shape[1], rows = x.scalarCount / Swift.max(k, 1)
-        let x2 = x.viewed(as: [rows, k]), g2 = g.viewed(as: [rows, n])
+        let (gz, gb) = biasActivationBackward(g, output: out, relu: relu, bias: needed[2])
+        let x2 = x.viewed(as: [rows, k]), g2 = gz.viewed(as: [rows, n])
         return [needed[0] ? try matmul(g2, kernel, transposeB: true).viewed(as: x.shape) : nil,
                 needed[1] ? try matmul(x2, g2, transposeA: true) : nil,
-                needed[2] ? try reduceSum(g2, axes: [0]) : nil]
+                gb]
     }
-    return activate(out, activation)
+    return relu ? out : activate(out, activation)
 }
 
 /// `dense` computed in one pass, bias and activation fused.

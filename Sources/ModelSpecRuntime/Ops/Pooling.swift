@@ -42,6 +42,15 @@ private func poolBackward(_ g: Tensor, input: Tensor, output: Tensor, windowSize
     let (gh, gw) = try windowGeometry(op: "pool2d", shapes: [input.shape], height: h, width: w, window: windowSize,
                                       strides: strides, dilations: (1, 1), padding: padding)
     let (oh, ow) = (gh.outputSize, gw.outputSize)
+    if !average, let geometry = cpoolGeometry(input.shape, gh, gw, windowSize: windowSize, strides: strides) {
+        // The C kernel: channels 8 at a time, a mask of those still waiting for their position.
+        let result = Tensor(uninitializedShape: input.shape)
+        guard result.scalarCount > 0 else { return result }
+        var k = geometry
+        cpool_max2d_backward(&k, input.storage.base, output.storage.base, g.storage.base, result.storage.base)
+        withExtendedLifetime((input, output, g)) {}
+        return result
+    }
     let result = try Tensor(shape: input.shape, repeating: 0)
     let src = input.storage.base, dst = result.storage.base, pg = g.storage.base, py = output.storage.base
     let taken = UnsafeMutablePointer<Bool>.allocate(capacity: Swift.max(c, 1))
@@ -95,12 +104,8 @@ private func poolKernel(_ input: Tensor, windowSize: (Int, Int), strides: (Int, 
                                       padding: padding)
     let (oh, ow) = (gh.outputSize, gw.outputSize)
     let out = Tensor(uninitializedShape: [n, oh, ow, c])
-    let sizes = [n, h, w, c, oh, ow, windowSize.0, windowSize.1, strides.0, strides.1, gh.padBefore, gw.padBefore]
-    if !average, out.scalarCount > 0, let narrow = sizes.map({ Int32(exactly: $0) }) as? [Int32] {
+    if !average, out.scalarCount > 0, var geometry = cpoolGeometry(input.shape, gh, gw, windowSize: windowSize, strides: strides) {
         // The C kernel: channels 8 at a time in vector registers, each output stored once.
-        var geometry = cpool_geometry(n: narrow[0], h: narrow[1], w: narrow[2], c: narrow[3], oh: narrow[4],
-                                      ow: narrow[5], window_h: narrow[6], window_w: narrow[7], stride_h: narrow[8],
-                                      stride_w: narrow[9], pad_top: narrow[10], pad_left: narrow[11])
         cpool_max2d(&geometry, input.storage.base, out.storage.base)
         withExtendedLifetime(input) {}
         return out
@@ -143,4 +148,15 @@ private func poolKernel(_ input: Tensor, windowSize: (Int, Int), strides: (Int, 
         }
     }
     return out
+}
+
+/// The C kernels' sizes of a pooling over an NHWC `input`, nil when one does not fit 32 bits.
+private func cpoolGeometry(_ input: [Int], _ gh: WindowGeometry, _ gw: WindowGeometry, windowSize: (Int, Int),
+                           strides: (Int, Int)) -> cpool_geometry? {
+    let sizes = [input[0], input[1], input[2], input[3], gh.outputSize, gw.outputSize, windowSize.0, windowSize.1,
+                 strides.0, strides.1, gh.padBefore, gw.padBefore]
+    guard let narrow = sizes.map({ Int32(exactly: $0) }) as? [Int32] else { return nil }
+    return cpool_geometry(n: narrow[0], h: narrow[1], w: narrow[2], c: narrow[3], oh: narrow[4],
+                          ow: narrow[5], window_h: narrow[6], window_w: narrow[7], stride_h: narrow[8],
+                          stride_w: narrow[9], pad_top: narrow[10], pad_left: narrow[11])
 }

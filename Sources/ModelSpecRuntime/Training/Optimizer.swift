@@ -65,10 +65,14 @@ extension Optimizer {
     @discardableResult
     public func minimize(_ model: any Layer, variables: [Variable]? = nil, globalStep: GlobalStep? = nil,
                          _ loss: () throws -> Tensor) throws -> Tensor {
-        let tape = GradientTape()
-        let value = try tape.record(loss)
         let list = variables ?? model.trainableWeights
-        let gradients = try tape.variableGradients(of: value, withRespectTo: list)
+        // The tape is released before the update: while it keeps the variables' values, updating
+        // them in place would copy each one first.
+        let (value, gradients) = try { () throws -> (Tensor, [VariableGradient?]) in
+            let tape = GradientTape()
+            let value = try tape.record(loss)
+            return (value, try tape.variableGradients(of: value, withRespectTo: list))
+        }()
         let pairs = zip(gradients, list).compactMap { gradient, variable in gradient.map { ($0, variable) } }
         guard !pairs.isEmpty || list.isEmpty else {
             throw TensorError(op: "minimize", shapes: [value.shape],

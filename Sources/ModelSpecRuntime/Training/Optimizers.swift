@@ -1,3 +1,4 @@
+import CConvolution
 import Foundation
 
 // The `tf.compat.v1.train` optimizers. Each update is written per element in the order
@@ -112,11 +113,11 @@ public final class AdamOptimizer: Optimizer {
             state[0].updateInPlace { m in
                 state[1].updateInPlace { v in
                     variable.updateInPlace { x in
-                        if case .dense = gradient {
-                            forEachElement(of: gradient) { i, g in
-                                m[i] += (g - m[i]) * (1 - b1)
-                                v[i] += (g * g - v[i]) * (1 - b2)
-                                x[i] -= (m[i] * alpha) / (v[i].squareRoot() + eps)
+                        if case let .dense(g) = gradient {
+                            // m += (g − m)(1 − β1), v += (g² − v)(1 − β2), x −= m·α/(√v + ε), vectorized.
+                            g.withUnsafeBufferPointer { g in
+                                coptimizer_adam(x.count, g.baseAddress, m.baseAddress, v.baseAddress, x.baseAddress,
+                                                b1, b2, alpha, eps)
                             }
                         } else {
                             for i in x.indices { m[i] = m[i] * b1 }

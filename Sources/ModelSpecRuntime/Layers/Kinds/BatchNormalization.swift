@@ -67,10 +67,16 @@ public struct BatchNormalizationKernel: LayerKernel {
             // Keras's batch normalization then takes the moments over the kept steps only.
             throw TensorError(op: "batch_normalization", shapes: [x.shape], reason: "is masked (an Embedding's mask_zero): Keras computes the training moments over the kept steps only, which is not supported yet")
         }
-        let reduced = (0..<rank).filter { $0 != axis }
-        let (mean, variance) = try moments(x, axes: reduced)
-        let output = try ModelSpecRuntime.batchNormalization(
-            x, mean: shaped(mean), variance: shaped(variance), offset: offset, scale: scaleValue, epsilon: epsilon)
+        let mean: Tensor, variance: Tensor, output: Tensor
+        if axis == rank - 1,
+           let computed = batchNormalizationInTraining(x, scale: scaleValue, offset: offset, epsilon: epsilon) {
+            // Channels last: moments, normalization and their gradient in a few passes.
+            (output, mean, variance) = computed
+        } else {
+            (mean, variance) = try moments(x, axes: (0..<rank).filter { $0 != axis })
+            output = try ModelSpecRuntime.batchNormalization(
+                x, mean: shaped(mean), variance: shaped(variance), offset: offset, scale: scaleValue, epsilon: epsilon)
+        }
         let fused = self.fused ?? ((rank == 4 && (axis == 1 || axis == 3)) || (rank == 5 && (axis == 1 || axis == 4)))
         let count = channels == 0 ? 0 : x.scalarCount / channels
         let update = fused && count > 1 ? variance * Float(Double(count) / Double(count - 1)) : variance
