@@ -150,9 +150,10 @@ static int start_workers(int wanted) {
     return have;
 }
 
-void ckthreads_run(int parts, ckthreads_part part, void *context) {
+void ckthreads_run(int parts, int threads, ckthreads_part part, void *context) {
     if (parts <= 0) return;
-    int threads = parts < ckthreads_cpus() ? parts : ckthreads_cpus();
+    if (threads > parts) threads = parts;
+    if (threads > ckthreads_cpus()) threads = ckthreads_cpus();
     if (threads > 1 && pthread_mutex_trylock(&pool.busy) == 0) {
         if (start_workers(threads - 1) > 0) {
             atomic_store_explicit(&pool.part, part, memory_order_relaxed);

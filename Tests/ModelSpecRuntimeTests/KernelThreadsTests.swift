@@ -33,7 +33,7 @@ struct KernelThreadsTests {
             attempts += 1
             let started = Atomic<Int>(0)
             let sawBoth = Mutex([Bool](repeating: false, count: 2))
-            KernelThreads.run(parts: 2) { part in
+            KernelThreads.run(parts: 2, threads: 2) { part in
                 started.add(1, ordering: .sequentiallyConsistent)
                 let deadline = Date().addingTimeInterval(2)
                 while started.load(ordering: .sequentiallyConsistent) < 2, Date() < deadline {}
@@ -42,6 +42,25 @@ struct KernelThreadsTests {
             both = sawBoth.withLock { $0 } == [true, true]
         }
         #expect(both)
+    }
+
+    @Test func oneThreadRunsEveryPartOnTheCaller() {
+        let caller = pthread_self()
+        let onCaller = Mutex([Bool](repeating: false, count: 8))
+        KernelThreads.run(parts: 8, threads: 1) { part in
+            let here = pthread_equal(pthread_self(), caller) != 0
+            onCaller.withLock { $0[part] = here }
+        }
+        #expect(onCaller.withLock { $0 } == Array(repeating: true, count: 8))
+        // And a kernel on one thread is not split at all.
+        KernelThreads.$limit.withValue(1) {
+            #expect(KernelThreads.parts(work: 1 << 30, minimum: 1, perThread: 4) == 1)
+        }
+        KernelThreads.$limit.withValue(2) {
+            #expect(KernelThreads.parts(work: 1 << 30, minimum: 1, perThread: 4) == 4 * KernelThreads.count(limit: 2))
+            #expect(KernelThreads.parts(work: 1 << 30, minimum: 1, limit: 3, perThread: 4) == Swift.min(3, 4 * KernelThreads.count(limit: 2)))
+            #expect(KernelThreads.parts(work: 150, minimum: 100, perThread: 4) == 1)
+        }
     }
 
     @Test func aPartThatSplitsAgainRunsTheInnerPartsItself() {
@@ -84,8 +103,8 @@ struct KernelThreadsTests {
 
     @Test func convolutionSplitByImagesGivesOneThreadsValues() throws {
         var g = SeededGenerator(seed: 11)
-        // 7 images: 3 and 4 a part; 1.1 million multiply-adds.
-        let x = try Tensor(shape: [7, 13, 11, 5]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
+        // 11 images in 8 parts (four a thread) of 1 or 2; 1.7 million multiply-adds.
+        let x = try Tensor(shape: [11, 13, 11, 5]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
         let f = try Tensor(shape: [3, 3, 5, 24]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
         let scale = try Tensor(shape: [24]) { p in for i in p.indices { p[i] = g.nextUniform() + 0.5 } }
         let shift = try Tensor(shape: [24]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }

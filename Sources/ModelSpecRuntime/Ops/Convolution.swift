@@ -109,11 +109,12 @@ struct ConvGeometry {
         let job = ConvolutionJob(geometry: kernel, input: input.storage.base, packedFilter: packed.base,
                                  scale: scale?.storage.base, shift: shift?.storage.base,
                                  relu: activation == .relu, output: out.storage.base)
-        // Images split across the kernel threads when each part has at least 100,000 multiply-adds
-        // (about 2 µs: a thread waiting for work takes a part within a microsecond).
+        // Images split across the kernel threads, four parts a thread, when each part has at least
+        // 100,000 multiply-adds (about 2 µs: a thread waiting for work takes a part within a
+        // microsecond).
         let k = kernel
         let multiplyAdds = Int(k.n) * Int(k.oh) * Int(k.ow) * Int(k.o) * Int(k.kh) * Int(k.kw) * Int(k.c)
-        let parts = KernelThreads.parts(work: multiplyAdds, minimum: 100_000, limit: Int(k.n))
+        let parts = KernelThreads.parts(work: multiplyAdds, minimum: 100_000, limit: Int(k.n), perThread: 4)
         KernelThreads.run(parts: parts) { job.run(part: $0, of: parts) }
         withExtendedLifetime((input, filter, packed, scale, shift)) {}
         if !job.relu { activation.apply(to: job.output, count: out.scalarCount, channels: Int(kernel.o)) }

@@ -18,10 +18,13 @@ enum KernelThreads {
     /// count), so that tests running at once can each compare one thread with two.
     @TaskLocal static var limit: Int?
 
-    /// How many parts to split `work` units into: one per thread, each at least `minimum` units,
-    /// at most `limit` parts.
-    static func parts(work: Int, minimum: Int, limit: Int = .max) -> Int {
-        Swift.max(1, Swift.min(count, limit, work / Swift.max(minimum, 1)))
+    /// How many parts to split `work` units into: `perThread` a thread (more parts than threads
+    /// even out threads that run at different speeds; they take parts as they finish), each at
+    /// least `minimum` units, at most `limit` parts; one on one thread.
+    static func parts(work: Int, minimum: Int, limit: Int = .max, perThread: Int = 1) -> Int {
+        let threads = count
+        guard threads > 1 else { return 1 }
+        return Swift.max(1, Swift.min(threads * perThread, limit, work / Swift.max(minimum, 1)))
     }
 
     /// Part `part`'s share of `count` items split into `parts` nearly equal runs:
@@ -30,17 +33,17 @@ enum KernelThreads {
         count * part / parts ..< count * (part + 1) / parts
     }
 
-    /// Runs `body(part)` for every part in `0 ..< parts`, part 0 on the calling thread and the
-    /// others on the pool's threads (each with the caller's instruction limit), and returns when
-    /// all have run. The parts must not write the same memory.
-    static func run(parts: Int, _ body: (Int) -> Void) {
+    /// Runs `body(part)` once for every part in `0 ..< parts` on the calling thread and up to
+    /// `threads − 1` of the pool's (each part with the caller's instruction limit), and returns
+    /// when all have run. The parts must not write the same memory.
+    static func run(parts: Int, threads: Int = count, _ body: (Int) -> Void) {
         guard parts > 1 else {
             if parts == 1 { body(0) }
             return
         }
         withoutActuallyEscaping(body) { body in
             withUnsafePointer(to: body) { pointer in
-                ckthreads_run(Int32(parts), { context, part, _ in
+                ckthreads_run(Int32(parts), Int32(Swift.min(threads, parts)), { context, part, _ in
                     context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(part))
                 }, UnsafeMutableRawPointer(mutating: pointer))
             }

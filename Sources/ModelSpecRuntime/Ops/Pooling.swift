@@ -98,12 +98,13 @@ private func poolKernel(_ input: Tensor, windowSize: (Int, Int), strides: (Int, 
     let sizes = [n, h, w, c, oh, ow, windowSize.0, windowSize.1, strides.0, strides.1, gh.padBefore, gw.padBefore]
     if !average, out.scalarCount > 0, let narrow = sizes.map({ Int32(exactly: $0) }) as? [Int32] {
         // The C kernel: channels 8 at a time in vector registers, each output stored once; images
-        // split across the kernel threads when each part reads at least 64,000 values.
+        // split across the kernel threads, four parts a thread, when each part reads at least
+        // 64,000 values.
         let geometry = cpool_geometry(n: narrow[0], h: narrow[1], w: narrow[2], c: narrow[3], oh: narrow[4],
                                       ow: narrow[5], window_h: narrow[6], window_w: narrow[7], stride_h: narrow[8],
                                       stride_w: narrow[9], pad_top: narrow[10], pad_left: narrow[11])
         let source = input.storage.base, target = out.storage.base
-        let parts = KernelThreads.parts(work: input.scalarCount, minimum: 64_000, limit: n)
+        let parts = KernelThreads.parts(work: input.scalarCount, minimum: 64_000, limit: n, perThread: 4)
         KernelThreads.run(parts: parts) { part in
             let images = KernelThreads.share(part, of: parts, count: n)
             var slice = geometry

@@ -116,11 +116,12 @@ private func reductionBackward(_ g: Tensor, x: Tensor, y: Tensor, axes: [Int], c
     }
 }
 
-/// ``reduceGroup(_:outer:n:inner:into:kind:)`` split by `outer` across the kernel threads when
-/// each part reads at least 64,000 values (each output computed as on one thread).
+/// ``reduceGroup(_:outer:n:inner:into:kind:)`` split by `outer` across the kernel threads, four
+/// parts a thread, when each part reads at least 64,000 values (each output computed as on one
+/// thread).
 private func reduceGroupSplit(_ src: UnsafePointer<Float>, outer: Int, n: Int, inner: Int,
                               into dst: UnsafeMutablePointer<Float>, kind: ReductionKind) {
-    let parts = KernelThreads.parts(work: outer * n * inner, minimum: 64_000, limit: outer)
+    let parts = KernelThreads.parts(work: outer * n * inner, minimum: 64_000, limit: outer, perThread: 4)
     KernelThreads.run(parts: parts) { part in
         let rows = KernelThreads.share(part, of: parts, count: outer)
         reduceGroup(src + rows.lowerBound * n * inner, outer: rows.count, n: n, inner: inner,
