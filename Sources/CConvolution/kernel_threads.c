@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <time.h>
 #if defined(__linux__)
 #include <linux/futex.h>
@@ -35,8 +36,8 @@ static struct {
     // all its parts have run.
     _Atomic(ckthreads_part) part;
     _Atomic(void *) context;
-    _Atomic int parts, limit;
-} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER};
+    _Atomic int parts, threads, limit;
+} pool = {.busy = PTHREAD_MUTEX_INITIALIZER, .starting = PTHREAD_MUTEX_INITIALIZER};
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -89,13 +90,23 @@ static void run_parts(unsigned generation) {
     }
 }
 
+/// What a thread is started with.
+struct worker_start {
+    int index;
+    unsigned seen;
+};
+
 static void *worker_main(void *argument) {
-    // The jobs published before the thread was started (by the caller that starts it, which
-    // publishes its own job after): a job published later is one it may take parts of.
-    unsigned seen = (unsigned)(unsigned long)argument;
+    // The thread's index (the caller's is 0; a job of `threads` threads uses 1 ..< threads), and
+    // the jobs published before it was started (by the caller that starts it, which publishes
+    // its own job after): a job published later is one it may take parts of.
+    const struct worker_start begin = *(struct worker_start *)argument;
+    free(argument);
+    const int index = begin.index;
+    unsigned seen = begin.seen;
+    long start = now_ns();
     for (;;) {
         // Wait for the next job: spin, then sleep until `generation` changes.
-        long start = now_ns();
         unsigned spins = 0;
         unsigned current;
         while ((current = atomic_load_explicit(&pool.generation, memory_order_acquire)) == seen) {
@@ -104,11 +115,13 @@ static void *worker_main(void *argument) {
                 atomic_fetch_add(&pool.sleepers, 1);
                 if (atomic_load(&pool.generation) == seen) futex_wait(&pool.generation, seen);
                 atomic_fetch_sub(&pool.sleepers, 1);
-                start = now_ns();
             }
         }
         seen = current;
-        run_parts(current);
+        if (index < atomic_load_explicit(&pool.threads, memory_order_relaxed)) {
+            run_parts(current);
+            start = now_ns();  // spins on for the next job; a thread left out sleeps sooner
+        }
     }
     return NULL;
 }
@@ -139,10 +152,15 @@ static int start_workers(int wanted) {
         pthread_attr_init(&attributes);
         pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
         // The caller holds `busy`: no job is published until its own, after the thread started.
-        unsigned long seen = atomic_load(&pool.generation);
-        int failed = pthread_create(&thread, &attributes, worker_main, (void *)seen);
+        struct worker_start *begin = malloc(sizeof *begin);
+        if (!begin) break;
+        *begin = (struct worker_start){.index = have + 1, .seen = atomic_load(&pool.generation)};
+        int failed = pthread_create(&thread, &attributes, worker_main, begin);
         pthread_attr_destroy(&attributes);
-        if (failed) break;
+        if (failed) {
+            free(begin);
+            break;
+        }
         have += 1;
         atomic_store_explicit(&pool.workers, have, memory_order_release);
     }
@@ -159,6 +177,7 @@ void ckthreads_run(int parts, int threads, ckthreads_part part, void *context) {
             atomic_store_explicit(&pool.part, part, memory_order_relaxed);
             atomic_store_explicit(&pool.context, context, memory_order_relaxed);
             atomic_store_explicit(&pool.parts, parts, memory_order_relaxed);
+            atomic_store_explicit(&pool.threads, threads, memory_order_relaxed);
             atomic_store_explicit(&pool.limit, ckernels_instruction_limit(), memory_order_relaxed);
             atomic_store_explicit(&pool.finished, 0, memory_order_relaxed);
             unsigned generation = atomic_load_explicit(&pool.generation, memory_order_relaxed) + 1;
