@@ -119,18 +119,13 @@ struct ConvGeometry {
         let job = ConvolutionJob(geometry: kernel, winograd: winograd, input: input.storage.base, packedFilter: packed.base,
                                  scale: scale?.storage.base, shift: shift?.storage.base,
                                  relu: activation == .relu, output: out.storage.base)
-        // Images split across threads when each part has at least a million multiply-adds (waking a
-        // thread costs more than a small convolution: compat_v1_layer at batch 256, 0.05 ms, ran
-        // 1.9x slower on two threads).
+        // Images split across the kernel threads, four parts a thread, when each part has at least
+        // 100,000 multiply-adds (about 2 µs: a thread waiting for work takes a part within a
+        // microsecond).
         let k = kernel
         let multiplyAdds = Int(k.n) * Int(k.oh) * Int(k.ow) * Int(k.o) * Int(k.kh) * Int(k.kw) * Int(k.c)
-        let parts = Swift.max(1, Swift.min(Int(kernel.n), BLASThreads.count, multiplyAdds / 1_000_000))
-        if parts == 1 {
-            job.run(part: 0, of: 1)
-        } else {
-            let instructions = KernelInstructions.current
-            DispatchQueue.concurrentPerform(iterations: parts) { part in instructions.limiting { job.run(part: part, of: parts) } }
-        }
+        let parts = KernelThreads.parts(work: multiplyAdds, minimum: 100_000, limit: Int(k.n), perThread: 4)
+        KernelThreads.run(parts: parts) { job.run(part: $0, of: parts) }
         withExtendedLifetime((input, filter, packed, scale, shift)) {}
         if !job.relu { activation.apply(to: job.output, count: out.scalarCount, channels: Int(kernel.o)) }
         return out

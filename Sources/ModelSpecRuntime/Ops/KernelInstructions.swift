@@ -5,9 +5,6 @@ import CConvolution
 enum KernelInstructions: Int32, CaseIterable, Sendable {
     case portable = 0, avx2 = 1, avx512 = 2
 
-    /// The calling thread's limit (a kernel split across threads passes it on to each part).
-    static var current: KernelInstructions { KernelInstructions(rawValue: ckernels_instruction_limit()) ?? .avx512 }
-
     /// The widest the kernels use on the calling thread: what the CPU has, within the thread's limit.
     static var inUse: KernelInstructions { KernelInstructions(rawValue: ckernels_instructions_in_use()) ?? .portable }
 

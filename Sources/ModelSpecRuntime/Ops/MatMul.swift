@@ -1,6 +1,5 @@
 import COpenBLAS
 import CConvolution
-import Dispatch
 
 /// Row-major single-precision GEMM: C = A·B (+ C when `accumulate`).
 /// `a` is m×k (k×m when `transA`), `b` is k×n (n×k when `transB`), C is m×n
@@ -150,14 +149,9 @@ private func denseKernel(_ x: Tensor, kernel: Tensor, bias: Tensor?, activation:
     let job = DenseJob(rows: rows, n: n, k: k, x: x.storage.base,
                        packed: PackedWeights.matrix(kernel, k: k, n: n), bias: bias?.storage.base,
                        relu: activation == .relu, output: out.storage.base)
-    // Rows in whole tiles of 6 per thread, when there are enough to share.
-    let parts = Swift.max(1, Swift.min(BLASThreads.count, rows / 24, rows * n * k / 1_000_000))
-    if parts == 1 {
-        job.run(part: 0, of: 1)
-    } else {
-        let instructions = KernelInstructions.current
-        DispatchQueue.concurrentPerform(iterations: parts) { part in instructions.limiting { job.run(part: part, of: parts) } }
-    }
+    // Rows in whole tiles of 6 per part, when each part has at least 100,000 multiply-adds.
+    let parts = KernelThreads.parts(work: rows * n * k, minimum: 100_000, limit: rows / 12)
+    KernelThreads.run(parts: parts) { job.run(part: $0, of: parts) }
     withExtendedLifetime((x, bias, job.packed)) {}
     if !job.relu { activation.apply(to: out.storage.base, count: out.scalarCount, channels: n) }
     return out

@@ -104,9 +104,18 @@ private func poolKernel(_ input: Tensor, windowSize: (Int, Int), strides: (Int, 
                                       padding: padding)
     let (oh, ow) = (gh.outputSize, gw.outputSize)
     let out = Tensor(uninitializedShape: [n, oh, ow, c])
-    if !average, out.scalarCount > 0, var geometry = cpoolGeometry(input.shape, gh, gw, windowSize: windowSize, strides: strides) {
-        // The C kernel: channels 8 at a time in vector registers, each output stored once.
-        cpool_max2d(&geometry, input.storage.base, out.storage.base)
+    if !average, out.scalarCount > 0, let geometry = cpoolGeometry(input.shape, gh, gw, windowSize: windowSize, strides: strides) {
+        // The C kernel: channels 8 at a time in vector registers, each output stored once; images
+        // split across the kernel threads, four parts a thread, when each part reads at least
+        // 64,000 values.
+        let source = input.storage.base, target = out.storage.base
+        let parts = KernelThreads.parts(work: input.scalarCount, minimum: 64_000, limit: n, perThread: 4)
+        KernelThreads.run(parts: parts) { part in
+            let images = KernelThreads.share(part, of: parts, count: n)
+            var slice = geometry
+            slice.n = Int32(images.count)
+            cpool_max2d(&slice, source + images.lowerBound * h * w * c, target + images.lowerBound * oh * ow * c)
+        }
         withExtendedLifetime(input) {}
         return out
     }

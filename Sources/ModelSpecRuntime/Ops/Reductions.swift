@@ -57,7 +57,7 @@ func reduce(_ x: Tensor, axes: [Int]?, keepDims: Bool, kind: ReductionKind, op: 
         let n = groups[g].size
         let inner = groups[(g + 1)...].reduce(1) { $0 * $1.size }
         let next = TensorBuffer<Float>(uninitializedCount: outer * inner)
-        reduceGroup(current.base, outer: outer, n: n, inner: inner, into: next.base, kind: kind)
+        reduceGroupSplit(current.base, outer: outer, n: n, inner: inner, into: next.base, kind: kind)
         current = next
         groups.remove(at: g)
     }
@@ -113,6 +113,19 @@ private func reductionBackward(_ g: Tensor, x: Tensor, y: Tensor, axes: [Int], c
             for i in stride(from: n - 1, through: 0, by: -1) { dst[r * n + i] *= suffix; suffix *= src[r * n + i] }
         }
         return try multiply(spread, transpose(others, perm: inverse))
+    }
+}
+
+/// ``reduceGroup(_:outer:n:inner:into:kind:)`` split by `outer` across the kernel threads, four
+/// parts a thread, when each part reads at least 64,000 values (each output computed as on one
+/// thread).
+private func reduceGroupSplit(_ src: UnsafePointer<Float>, outer: Int, n: Int, inner: Int,
+                              into dst: UnsafeMutablePointer<Float>, kind: ReductionKind) {
+    let parts = KernelThreads.parts(work: outer * n * inner, minimum: 64_000, limit: outer, perThread: 4)
+    KernelThreads.run(parts: parts) { part in
+        let rows = KernelThreads.share(part, of: parts, count: outer)
+        reduceGroup(src + rows.lowerBound * n * inner, outer: rows.count, n: n, inner: inner,
+                    into: dst + rows.lowerBound * inner, kind: kind)
     }
 }
 
