@@ -61,9 +61,7 @@ public final class BahdanauAttention: GeneratedModel {
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(query: Tensor, values: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> (contextVector: Tensor, attentionWeights: Tensor) {
-        let context = pendingValues.context(training: training, substituting: substitutions)
-        defer { pendingValues.keep(after: context) }
-        return try call(query: query, values: values, context: context, training: training)
+        try call(query: query, values: values, context: CallContext(training: training, substituting: substitutions), training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
@@ -72,6 +70,8 @@ public final class BahdanauAttention: GeneratedModel {
             of: "BahdanauAttention",
             ("query", query.shape, [.symbol("batch"), 16]),
             ("values", values.shape, [.symbol("batch"), .symbol("max_len"), 16]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         let x1 = try expandDims(query, axis: 1)
         let queryFeatures = try w1(x1, training: training, context: context)
         let valueFeatures = try w2(values, training: training, context: context)

@@ -86,9 +86,7 @@ public final class Decoder: GeneratedModel {
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(x: IndexTensor, hidden: Tensor, encOutput: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> (logits: Tensor, state: Tensor, attentionWeights: Tensor) {
-        let context = pendingValues.context(training: training, substituting: substitutions)
-        defer { pendingValues.keep(after: context) }
-        return try call(x: x, hidden: hidden, encOutput: encOutput, context: context, training: training)
+        try call(x: x, hidden: hidden, encOutput: encOutput, context: CallContext(training: training, substituting: substitutions), training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
@@ -98,6 +96,8 @@ public final class Decoder: GeneratedModel {
             ("x", x.shape, [.symbol("batch"), 1]),
             ("hidden", hidden.shape, [.symbol("batch"), 16]),
             ("enc_output", encOutput.shape, [.symbol("batch"), .symbol("max_len"), 16]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         let (contextVector, attentionWeights) = try attention.call(query: hidden, values: encOutput, context: context, training: training)
         let embedded = try embedding(x, training: training, context: context)
         let x1 = try expandDims(contextVector, axis: 1)

@@ -48,14 +48,14 @@ public final class DigitsCNN: ShimLayer, GeneratedModel {
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(_ images: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = pendingValues.context(training: training, substituting: substitutions)
-        defer { pendingValues.keep(after: context) }
-        return try call(images, context: context, training: training)
+        try call(images, context: CallContext(training: training, substituting: substitutions), training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ images: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "DigitsCNN", ("images", images.shape, [.symbol("batch"), 8, 8, 1]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x10 = try tf.variableScope("model") {
                 let x1 = try tf.conv2d(images, filters: 16, kernelSize: [3, 3], padding: .same, activation: .relu)

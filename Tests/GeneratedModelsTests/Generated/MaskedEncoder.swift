@@ -79,14 +79,14 @@ public final class MaskedEncoder: GeneratedModel {
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(_ x: IndexTensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> (outputs: Tensor, h: Tensor, c: Tensor) {
-        let context = pendingValues.context(training: training, substituting: substitutions)
-        defer { pendingValues.keep(after: context) }
-        return try call(x, context: context, training: training)
+        try call(x, context: CallContext(training: training, substituting: substitutions), training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ x: IndexTensor, context: CallContext, training: Bool) throws -> (outputs: Tensor, h: Tensor, c: Tensor) {
         try checkInputShapes(of: "MaskedEncoder", ("x", x.shape, [.symbol("batch"), .symbol("time")]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         let x1 = try embedding(x, training: training, context: context)
         let x2 = try proj(x1, training: training, context: context)
         let x3 = try gru(x2, training: training, context: context)

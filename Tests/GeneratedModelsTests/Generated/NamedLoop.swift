@@ -63,17 +63,17 @@ public final class NamedLoop: ShimLayer, GeneratedModel {
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(_ x: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = pendingValues.context(training: training, substituting: substitutions)
-        defer { pendingValues.keep(after: context) }
-        return try call(x, context: context, training: training)
+        try call(x, context: CallContext(training: training, substituting: substitutions), training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ x: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "NamedLoop", ("x", x.shape, [.symbol("batch"), 4]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x4 = try tf.variableScope("net") {
-                let h = x
+                let h = identity(x)
                 var x1 = h
                 var hValue = h
                 guard count >= 1 else {

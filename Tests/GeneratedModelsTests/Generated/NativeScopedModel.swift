@@ -41,14 +41,14 @@ public final class NativeScopedModel: GeneratedModel {
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(_ x: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = pendingValues.context(training: training, substituting: substitutions)
-        defer { pendingValues.keep(after: context) }
-        return try call(x, context: context, training: training)
+        try call(x, context: CallContext(training: training, substituting: substitutions), training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ x: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "NativeScopedModel", ("x", x.shape, [.symbol("batch"), 4]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         // variable_scope("outer"): part of TensorFlow's variable names (`manifest`), not of the attribute paths
         // name_scope("inner"): part of TensorFlow's variable names (`manifest`), not of the attribute paths
         let x1 = try denseLayer(x, training: training, context: context)

@@ -55,14 +55,14 @@ public final class NearlyFullyNativeModel: ShimLayer, GeneratedModel {
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = pendingValues.context(training: training, substituting: substitutions)
-        defer { pendingValues.keep(after: context) }
-        return try call(inputs, context: context, training: training)
+        try call(inputs, context: CallContext(training: training, substituting: substitutions), training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "NearlyFullyNativeModel", ("inputs", inputs.shape, [.symbol("batch"), 5, 5, 5]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x3 = try tf.variableScope("model") {
                 let x1 = try convLayer(inputs, training: training, context: tf.context)

@@ -35,9 +35,7 @@ public final class OperationCatalog: GeneratedModel {
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(x: Tensor, w: Tensor, b: Tensor, ids: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = pendingValues.context(training: training, substituting: substitutions)
-        defer { pendingValues.keep(after: context) }
-        return try call(x: x, w: w, b: b, ids: ids, context: context, training: training)
+        try call(x: x, w: w, b: b, ids: ids, context: CallContext(training: training, substituting: substitutions), training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
@@ -48,6 +46,8 @@ public final class OperationCatalog: GeneratedModel {
             ("w", w.shape, [4, 5]),
             ("b", b.shape, [5]),
             ("ids", ids.shape, [3]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         let c = Tensor([0.5, -1.0, 2.0, 0.25])
         let x1 = try add(x, c)
         let x2 = try multiply(x1, Tensor(0.5))
@@ -69,7 +69,7 @@ public final class OperationCatalog: GeneratedModel {
         let x18 = sigmoid(x17)
         let x19 = tanh(x18)
         let x20 = relu(x19)
-        let h = x20
+        let h = identity(x20)
         let x21 = square(h)
         let x22 = try add(x21, Tensor(Float(shift)))
         let x23 = sqrt(x22)
@@ -110,7 +110,7 @@ public final class OperationCatalog: GeneratedModel {
         let x49 = try pad(x48, paddings: [[1, 0], [0, 2], [0, 0]], mode: .reflect)
         let s = try slice(x49, begin: [1, 0, 1], size: [-1, 5, 1])
         let x50 = try stridedSlice(s, begin: [0, 1, 0], end: [0, 0, 1], strides: [-2, 1, 1], beginMask: 1, endMask: 3, shrinkAxisMask: 4)
-        let r = x50
+        let r = identity(x50)
         let halves = try split(r, count: 2, axis: 1)
         let halves0 = halves[0]
         let halves1 = halves[1]

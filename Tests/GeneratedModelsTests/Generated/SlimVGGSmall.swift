@@ -70,14 +70,14 @@ public final class SlimVGGSmall: ShimLayer, GeneratedModel {
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(_ images: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        let context = pendingValues.context(training: training, substituting: substitutions)
-        defer { pendingValues.keep(after: context) }
-        return try call(images, context: context, training: training)
+        try call(images, context: CallContext(training: training, substituting: substitutions), training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ images: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "SlimVGGSmall", ("images", images.shape, [.symbol("batch"), 16, 16, 3]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x14 = try tf.variableScope("vgg_small") {
                 let x2 = try tf.variableScope("conv1") {

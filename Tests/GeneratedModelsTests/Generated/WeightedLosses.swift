@@ -31,9 +31,7 @@ public final class WeightedLosses: GeneratedModel {
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(labels: IndexTensor, logits: Tensor, targets: Tensor, exampleWeights: Tensor, column: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> (perExample: Tensor, perRow: Tensor, scaled: Tensor) {
-        let context = pendingValues.context(training: training, substituting: substitutions)
-        defer { pendingValues.keep(after: context) }
-        return try call(labels: labels, logits: logits, targets: targets, exampleWeights: exampleWeights, column: column, context: context, training: training)
+        try call(labels: labels, logits: logits, targets: targets, exampleWeights: exampleWeights, column: column, context: CallContext(training: training, substituting: substitutions), training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
@@ -45,6 +43,8 @@ public final class WeightedLosses: GeneratedModel {
             ("targets", targets.shape, [4, 3]),
             ("example_weights", exampleWeights.shape, [4]),
             ("column", column.shape, [4, 1]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         let perExample = try Losses.sparseSoftmaxCrossEntropy(labels: labels, logits: logits, weights: exampleWeights)
         let perRow = try Losses.meanSquaredError(labels: targets, predictions: logits, weights: column, reduction: .mean)
         let scaled = try Losses.sparseSoftmaxCrossEntropy(labels: labels, logits: logits, weights: Tensor(0.5), reduction: .sumOverBatchSize)
