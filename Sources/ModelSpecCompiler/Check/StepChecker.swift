@@ -120,9 +120,9 @@ struct StepChecker {
         }
         for input in inputs { values.markUsed(input) }
         var types = Array(repeating: DType.float32, count: resultCount)
-        if case let .callLayer(name, _) = operation, let layer = layers[name], layer.outputTypes.count == resultCount {
+        if case let .callLayer(name, _) = operation, let given = outputTypes(ofLayer: name), given.count == resultCount {
             // A nested model's or a template's values keep the dtypes its steps give them.
-            types = layer.outputTypes
+            types = given
         }
         if case var .math(math) = operation {
             guard let given = resultTypes(&math, count: resultCount, at: location) else {
@@ -164,6 +164,13 @@ struct StepChecker {
         }
         if let first = results.first { values.setPrevious(first) }
         return Step(operation: operation, inputs: inputs, results: results, location: location, types: types)
+    }
+
+    /// The dtypes of the values a call of the layer makes. Not inlined: `step` recurses through nested
+    /// scopes, and a layer declaration copied into its frame would make every level deeper.
+    @inline(never)
+    private func outputTypes(ofLayer name: String) -> [DType]? {
+        layers[name]?.outputTypes
     }
 
     /// After a step fails, the names it would have made (its `as:` names, a variable's
