@@ -270,8 +270,9 @@ struct ModelTranslator {
         code.block("\(access.keyword)func callAsFunction(\(parameters.joined(separator: ", "))) throws -> \(returnType)") { code in
             let labels = Self.inputLabels(model)
             let passed = zip(labels, model.inputs).map { $0.isEmpty ? SwiftName.lowerCamel($1.name) : "\($0): \(SwiftName.lowerCamel($1.name))" }
-            let context = "CallContext(training: training, substituting: substitutions)"
-            code.line("try call(" + (passed + ["context: \(context)", "training: training"]).joined(separator: ", ") + ")")
+            code.line("let context = pendingValues.context(training: training, substituting: substitutions)")
+            code.line("defer { pendingValues.keep(after: context) }")
+            code.line("return try call(" + (passed + ["context: context", "training: training"]).joined(separator: ", ") + ")")
         }
         return code
     }

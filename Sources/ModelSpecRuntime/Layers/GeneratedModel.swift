@@ -45,6 +45,21 @@ public final class PendingValues {
         values[name] = value
     }
 
+    /// The context of a top-level call: it gives the pending values to the
+    /// variables the call creates. Call ``keep(after:)`` when the call ends.
+    public func context(training: Bool, substituting substitutions: [String: Tensor]) -> CallContext {
+        let context = CallContext(training: training, substituting: substitutions, initialValues: values)
+        context.startingWeights = startingWeights
+        return context
+    }
+
+    /// Keeps the values the call did not use (for variables still to come).
+    public func keep(after context: CallContext) {
+        values = context.initialValues
+        startingWeights = context.startingWeights
+        notFromStartingWeights += context.notFromStartingWeights
+    }
+
     /// What a call took from the pending values (``lend(to:)``), for ``settle(_:after:)``.
     public struct Loan: Sendable {
         fileprivate let names: [String]
@@ -52,10 +67,11 @@ public final class PendingValues {
         fileprivate let notSeededBefore: Int
     }
 
-    /// Opens a call of the model, a top-level one or one inside a call under way (a parent's, or a
-    /// ``CallContext`` of the caller's own): the context gets the pending values for the variables the
-    /// call creates, and the starting weights, where it has none of its own. Call ``settle(_:after:)``
-    /// when the call ends.
+    /// Opens a call of the model inside a call under way (a parent's, or a ``CallContext`` of the
+    /// caller's own, as `call(_:context:training:)` is called): the context gets the pending values for
+    /// the variables the call creates, and the starting weights, where it has none of its own (a
+    /// top-level call's context, made by ``context(training:substituting:)``, has them all already).
+    /// Call ``settle(_:after:)`` when the call ends.
     public func lend(to context: CallContext) -> Loan {
         let names = values.isEmpty ? [] : values.keys.filter { context.initialValues[$0] == nil }
         for name in names { context.initialValues[name] = values[name] }

@@ -61,7 +61,9 @@ public final class BahdanauAttention: GeneratedModel {
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(query: Tensor, values: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> (contextVector: Tensor, attentionWeights: Tensor) {
-        try call(query: query, values: values, context: CallContext(training: training, substituting: substitutions), training: training)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
+        return try call(query: query, values: values, context: context, training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.

@@ -86,7 +86,9 @@ public final class Decoder: GeneratedModel {
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(x: IndexTensor, hidden: Tensor, encOutput: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> (logits: Tensor, state: Tensor, attentionWeights: Tensor) {
-        try call(x: x, hidden: hidden, encOutput: encOutput, context: CallContext(training: training, substituting: substitutions), training: training)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
+        return try call(x: x, hidden: hidden, encOutput: encOutput, context: context, training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.

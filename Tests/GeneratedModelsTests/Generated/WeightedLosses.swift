@@ -31,7 +31,9 @@ public final class WeightedLosses: GeneratedModel {
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(labels: IndexTensor, logits: Tensor, targets: Tensor, exampleWeights: Tensor, column: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> (perExample: Tensor, perRow: Tensor, scaled: Tensor) {
-        try call(labels: labels, logits: logits, targets: targets, exampleWeights: exampleWeights, column: column, context: CallContext(training: training, substituting: substitutions), training: training)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
+        return try call(labels: labels, logits: logits, targets: targets, exampleWeights: exampleWeights, column: column, context: context, training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.

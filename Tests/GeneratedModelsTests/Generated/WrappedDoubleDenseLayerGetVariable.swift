@@ -37,7 +37,9 @@ public final class WrappedDoubleDenseLayerGetVariable: ShimLayer, GeneratedModel
     /// - Parameter substitutions: Tensors used in place of the variables of these full names, for this call only.
     /// - Throws: `InputShapeError` when an input does not fit its declared shape, before anything runs.
     public func callAsFunction(_ inputs: Tensor, training: Bool = false, substituting substitutions: [String: Tensor] = [:]) throws -> Tensor {
-        try call(inputs, context: CallContext(training: training, substituting: substitutions), training: training)
+        let context = pendingValues.context(training: training, substituting: substitutions)
+        defer { pendingValues.keep(after: context) }
+        return try call(inputs, context: context, training: training)
     }
 
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
