@@ -365,6 +365,18 @@ def keras_cases():
         ("op:multiply", None, 2.0),
         ("gru", "GRU", {"units": 2, "return_sequences": True}),
     ], seed=42)
+    # An operation returning its input itself keeps the mask: tf.cast to the input's dtype returns the
+    # tensor it was given (_keras_mask and all); tf.identity makes a new tensor, without one.
+    chain_case("keras_mask_kept_by_same_dtype_cast", ids, [
+        ("embedding", "Embedding", {"input_dim": 10, "output_dim": 3, "mask_zero": True}),
+        ("op:cast", None, "float32"),
+        ("gru", "GRU", {"units": 2, "return_sequences": True}),
+    ], seed=44)
+    chain_case("keras_mask_dropped_by_identity", ids, [
+        ("embedding", "Embedding", {"input_dim": 10, "output_dim": 3, "mask_zero": True}),
+        ("op:identity", None, None),
+        ("gru", "GRU", {"units": 2, "return_sequences": True}),
+    ], seed=45)
     chain_case("keras_mask_dropped_by_conv1d", ids, [
         ("embedding", "Embedding", {"input_dim": 10, "output_dim": 3, "mask_zero": True}),
         ("conv", "Conv1D", {"filters": 3, "kernel_size": 1}),
@@ -374,9 +386,19 @@ def keras_cases():
     stateful_case("keras_stateful_lstm", "LSTM", {"units": 2, "return_state": True, "go_backwards": True}, seed=37)
 
 
+# The operations a chain may hold between its layers ("op:<name>", None, argument): TensorFlow's call
+# and the spec's step.
+CHAIN_OPS = {
+    "multiply": (lambda x, c: x * c, lambda c: f"multiply: [_, {c}]"),
+    "cast": (lambda x, dtype: tf.cast(x, dtype), lambda dtype: f"cast: {{input: _, dtype: {dtype}}}"),
+    "identity": (lambda x, _: tf.identity(x), lambda _: "identity: _"),
+}
+
+
 class ChainCase(tf.keras.Model):
     """Layers called one after the other (attributes set in call order, so that `weights`
-    lists them in creation order); ("op:multiply", None, c) multiplies by c in between."""
+    lists them in creation order); ("op:multiply", None, c) multiplies by c in between,
+    and so on for the operations of CHAIN_OPS."""
 
     def __init__(self, chain, **kwargs):
         super().__init__(**kwargs)
@@ -388,7 +410,7 @@ class ChainCase(tf.keras.Model):
 
     def call(self, x):
         for attribute, kind, arguments in self.chain:
-            x = x * arguments if kind is None else getattr(self, attribute)(x)
+            x = CHAIN_OPS[attribute[3:]][0](x, arguments) if kind is None else getattr(self, attribute)(x)
         return x
 
 
@@ -415,7 +437,7 @@ def chain_case(name, ids, chain, seed):
     layer_lines, steps = [], []
     for attribute, kind, arguments in chain:
         if kind is None:
-            steps.append(f"  - {attribute[3:]}: [_, {arguments}]")
+            steps.append("  - " + CHAIN_OPS[attribute[3:]][1](arguments))
             continue
         layer_lines.append(f"  {attribute}: {{{kind}: {{" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in arguments.items()) + "}}")
         steps.append(f"  - {attribute}: {'x' if not steps else '_'}")

@@ -322,6 +322,45 @@ def integer_values_case():
          more_outputs={"positive": positive, "counts": counts, "chosen": chosen})
 
 
+class IntegerPicks(tf.keras.layers.Layer):
+    """specs/IntegerPicks.yaml: int32, int64 and bool outputs."""
+
+    @tf.compat.v1.keras.utils.track_tf1_style_variables
+    def call(self, x):
+        ids = tf.math.argmax(x, axis=1, output_type=tf.int32)
+        tens = tf.cast(x * 10, tf.int64)
+        positive = tf.greater(x, 0.0)
+        return ids, tens, positive
+
+
+class NestedIntegers(tf.keras.layers.Layer):
+    """specs/NestedIntegers.yaml: a track_tf1 layer computing with its nested layer's integer and bool outputs."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.picks = IntegerPicks()
+
+    @tf.compat.v1.keras.utils.track_tf1_style_variables
+    def call(self, x):
+        ids, tens, positive = self.picks(x)
+        next_ids = ids + 1
+        doubled = tf.reduce_sum(tens, axis=1) * 2
+        counts = tf.reduce_sum(tf.cast(tf.logical_not(positive), tf.int32), axis=1) + next_ids
+        total = tf.cast(counts, tf.float32) + 0.5
+        return total, next_ids, doubled, positive
+
+
+def nested_integers_case():
+    """A nested Keras layer's integer and bool outputs reach the calling layer as they are (Keras casts
+    neither), and the caller's arithmetic on them is integer arithmetic."""
+    rng = np.random.default_rng(38)
+    x = f32(rng, 5, 4)
+    total, next_ids, doubled, positive = NestedIntegers()(x)
+    assert (next_ids.dtype, doubled.dtype, positive.dtype) == (tf.int32, tf.int64, tf.bool)
+    case("nested_integers", None, {"x": x}, total, spec="NestedIntegers",
+         more_outputs={"next_ids": next_ids, "doubled": doubled, "positive": positive})
+
+
 def stacking_cases():
     rng = np.random.default_rng(29)
     a, b, c = f32(rng, 2, 3), f32(rng, 2, 3), f32(rng, 2, 3)
@@ -814,7 +853,7 @@ def main():
     OUT = golden_dir("spec_ops")
     for make in (window_cases, resize_cases, drawn_window_cases, slicing_cases, padding_cases, stacking_cases, catalog_case,
                  layer_activation_cases, existing_cases, literal_cases, elementwise_cases, binary_cases, matmul_cases,
-                 reduction_cases, integer_cases, integer_arithmetic_cases, element_cases, integer_values_case, comparison_cases, splitting_cases, strided_slice_cases,
+                 reduction_cases, integer_cases, integer_arithmetic_cases, element_cases, integer_values_case, nested_integers_case, comparison_cases, splitting_cases, strided_slice_cases,
                  random_cases, loss_cases):
         make()
     write_json(os.path.join(OUT, "cases.json"), {"tensorflow": tf.__version__, "cases": CASES})

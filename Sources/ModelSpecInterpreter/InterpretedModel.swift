@@ -36,14 +36,17 @@ public final class InterpretedModel: ShimLayer {
     private var weightsByName: [String: Variable] = [:]
     private var builtWeights = false
     private let log: CreationLog
-    /// Values to give variables when they are created (restoring before the first call).
-    private var pendingValues: [String: Tensor] = [:]
+    /// Values to give variables when they are created (restoring before the first call), and the starting weights.
+    private let pending = PendingValues()
     /// TensorFlow's starting weights for the variables the next calls make
     /// (``CallContext/startingWeights``): set it before the first call to start
     /// where TensorFlow starts under `DeterministicRandomTestTool`.
-    public var startingWeights: DeterministicRandomTestTool?
+    public var startingWeights: DeterministicRandomTestTool? {
+        get { pending.startingWeights }
+        set { pending.startingWeights = newValue }
+    }
     /// The variables made with ``startingWeights`` set that did not take TensorFlow's values.
-    public private(set) var notFromStartingWeights: [String] = []
+    public var notFromStartingWeights: [String] { pending.notFromStartingWeights }
 
     /// The variables of this model and its sublayers, in creation order (the manifest's order).
     public var createdVariables: [Variable] { log.variables }
@@ -171,12 +174,8 @@ public final class InterpretedModel: ShimLayer {
         for name in inputs.keys.sorted() where !description.inputs.contains(where: { $0.name == name }) {
             throw InterpreterError("\(description.name) has no input '\(name)'")
         }
-        let context = CallContext(training: training, substituting: substituting, seed: seed, initialValues: pendingValues)
-        context.startingWeights = startingWeights
+        let context = CallContext(training: training, substituting: substituting, seed: seed)
         let outputs = try call(ordered, context: context, training: training)
-        pendingValues = context.initialValues
-        startingWeights = context.startingWeights
-        notFromStartingWeights += context.notFromStartingWeights
         log.variables += context.created
         let unused = context.unusedSubstitutions
         if !unused.isEmpty {
@@ -195,6 +194,8 @@ public final class InterpretedModel: ShimLayer {
         let values = try zip(description.inputs, inputs).map { declaration, tensor in
             try (indices[declaration.name].map(InterpretedValue.int32) ?? .float(tensor)).converted(to: ValueKind(declaration.dtype))
         }
+        let before = context.created.count
+        defer { log.variables += context.created.dropFirst(before) }
         return try call(values, context: context, training: training).map(\.floats)
     }
 
@@ -203,6 +204,9 @@ public final class InterpretedModel: ShimLayer {
         guard inputs.count == description.inputs.count else {
             throw InterpreterError("\(description.name) takes \(description.inputs.count) inputs, but \(inputs.count) are given")
         }
+        // The values loaded before the variables exist, for those this call creates, however it is called.
+        let loan = pending.lend(to: context)
+        defer { pending.settle(loan, after: context) }
         var bindings = Bindings(params: params)
         let declared = try zip(description.inputs, inputs).map { declaration, value in
             (name: declaration.name, shape: value.shape, expected: try declaration.shape.map(bindings.inputDimension))
@@ -355,15 +359,21 @@ public final class InterpretedModel: ShimLayer {
             try run(body, tf, frame)
             return try condition.merges.map { try frame.typedValue($0.whenRun) }
         case let .callLayer(name, training):
-            if case let .model(model)? = sublayersByName[name] {
-                // A nested model takes its inputs as they are (integers and booleans too); its outputs are
-                // float32 values of the calling model, as the generated type's are.
+            // A nested model takes its inputs as they are (integers and booleans too), and a nested model's and a
+            // template's values keep their dtypes (the step's, as the checker typed them from their steps).
+            let outputs: [InterpretedValue]
+            switch sublayersByName[name] {
+            case let .model(model)?:
                 let inputs = try zip(model.description.inputs, step.inputs).map { declaration, name in
                     try frame.typedValue(name).converted(to: ValueKind(declaration.dtype))
                 }
-                return try model.call(inputs, context: tf.context, training: frame.flag(training, default: frame.training))
-                    .map { .float($0.floats) }
+                outputs = try model.call(inputs, context: tf.context, training: frame.flag(training, default: frame.training))
+            case let .template(template, declaration, arguments)?:
+                outputs = [try callTemplate(template, declaration, arguments, try step.inputs.map(frame.value), tf, frame)]
+            default:
+                return try executeFloat(step, tf, frame, liveAfter: liveAfter).map(InterpretedValue.float)
             }
+            return try outputs.enumerated().map { position, value in try value.converted(to: ValueKind(step.type(position))) }
         default: break
         }
         return try executeFloat(step, tf, frame, liveAfter: liveAfter).map(InterpretedValue.float)
@@ -447,21 +457,25 @@ public final class InterpretedModel: ShimLayer {
             return [try layer(inputs[0], training: training, context: tf.context)]
         case let .legacy(layer):
             return [try layer(inputs[0], training: training, in: tf)]
-        case let .model(model):
-            return try model.call(inputs, context: tf.context, training: training)
-        case let .template(template, declaration, arguments):
-            return [try template(tf) { tf in
-                var bindings = frame.bindings
-                for (key, expr) in arguments { bindings.params[key] = try frame.bindings.literal(expr) }
-                let inner = Frame(bindings: bindings, training: frame.training)
-                let tensorArguments = declaration.arguments.filter { $0.type == .tensor }
-                guard tensorArguments.count == inputs.count else {
-                    throw InterpreterError("template '\(declaration.name)' takes \(tensorArguments.count) tensors, but \(inputs.count) are given")
-                }
-                for (argument, tensor) in zip(tensorArguments, inputs) { inner.values[argument.name] = tensor }
-                try run(declaration.body, tf, inner)
-                return try inner.value(declaration.body.last?.results.first ?? tensorArguments[0].name)
-            }]
+        case .model, .template:
+            throw InterpreterError("a nested model or a template runs through execute, keeping its values' dtypes")
+        }
+    }
+
+    /// A call of a template: its body run in the template's scope on the tensor arguments; its value as it is.
+    private func callTemplate(_ template: Template, _ declaration: TemplateDeclaration, _ arguments: [String: Expr<Literal>],
+                              _ inputs: [Tensor], _ tf: TF1, _ frame: Frame) throws -> InterpretedValue {
+        try template(tf) { tf in
+            var bindings = frame.bindings
+            for (key, expr) in arguments { bindings.params[key] = try frame.bindings.literal(expr) }
+            let inner = Frame(bindings: bindings, training: frame.training)
+            let tensorArguments = declaration.arguments.filter { $0.type == .tensor }
+            guard tensorArguments.count == inputs.count, let result = declaration.result else {
+                throw InterpreterError("template '\(declaration.name)' takes \(tensorArguments.count) tensors, but \(inputs.count) are given")
+            }
+            for (argument, tensor) in zip(tensorArguments, inputs) { inner.values[argument.name] = tensor }
+            try run(declaration.body, tf, inner)
+            return try inner.typedValue(result)
         }
     }
 
@@ -476,7 +490,7 @@ public final class InterpretedModel: ShimLayer {
         }
         let existing = Set(createdVariables.map(\.name))
         for (name, value) in tensors where !existing.contains(name) {
-            pendingValues[name] = value
+            pending.hold(value, for: name)
         }
     }
 }

@@ -37,7 +37,10 @@ enum RuntimeOperations {
 
     /// The operations whose runtime function returns an integer or bool tensor, or the type of its operand.
     static let typedFunctions: [String: TypedFunction] = [
-        "identity": { x, _ in x.values[0] },
+        "identity": { x, _ in
+            if case let .float(tensor) = x.values[0] { return .float(identity(tensor)) }
+            return x.values[0]
+        },
         "cast": { x, _ in x.values[0] },
         "argmax": { x, a in .int32(try argmax(x[0], axis: a.int("axis"))) },
         "argmin": { x, a in .int32(try argmin(x[0], axis: a.int("axis"))) },

@@ -61,4 +61,28 @@ import Testing
         #expect(try expected("counts") == .int32(counts))
         #expect(try expected("chosen") == .int64(chosen))
     }
+
+    /// specs/NestedIntegers.yaml: the int32, int64 and bool outputs of a nested model (specs/IntegerPicks.yaml)
+    /// computed with in the caller as integers and booleans, against TensorFlow (case nested_integers: a
+    /// track_tf1 layer calling a nested one): `add: [ids, 1]` is int32 arithmetic, and every output is
+    /// returned as its dtype's type with TensorFlow's values.
+    @Test func generatedNestedIntegerOutputsMatchTensorFlow() throws {
+        let directory = Repo.root.appendingPathComponent("Tests/Goldens/spec_ops")
+        let index = try JSONDecoder().decode(Index.self, from: Data(contentsOf: directory.appendingPathComponent("cases.json")))
+        let golden = try #require(index.cases.first { $0.name == "nested_integers" })
+        func expected(_ output: String) throws -> NpyArray {
+            let more = try #require(golden.moreOutputs?.first { $0.name == output }, "no golden for \(output)")
+            return try NumPy.read(contentsOf: directory.appendingPathComponent(more.file))
+        }
+        let x = try NumPy.readTensor(contentsOf: directory.appendingPathComponent(try #require(golden.inputs.first).file))
+        let (total, nextIds, doubled, positive): (Tensor, IndexTensor, Int64Tensor, BoolTensor) = try NestedIntegers()(x)
+        #expect(total == (try NumPy.readTensor(contentsOf: directory.appendingPathComponent(golden.output))))
+        #expect(try expected("next_ids") == .int32(nextIds))
+        #expect(try expected("doubled") == .int64(doubled))
+        #expect(try expected("positive") == .bool(positive))
+        // The nested type returns its own outputs as their types too.
+        let (ids, tens, _): (IndexTensor, Int64Tensor, BoolTensor) = try IntegerPicks()(x)
+        #expect(try add(ids, IndexTensor(1)) == nextIds)
+        #expect(tens.shape == x.shape)
+    }
 }

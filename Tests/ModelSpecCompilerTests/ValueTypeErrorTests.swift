@@ -60,6 +60,72 @@ import Testing
             ])
     }
 
+    /// A nested model's values and a template's have the dtypes their own steps give them (TensorFlow
+    /// hands a nested layer's integer outputs on as they are), so a float operation on them is refused
+    /// in the caller, and integer arithmetic on them is integer arithmetic.
+    @Test func nestedModelsAndTemplatesKeepTheirValuesDtypes() throws {
+        let picks = """
+            spec: 1
+            model: Picks
+            inputs:
+              x: [batch, 3]
+            forward:
+              - argmax: {input: x, axis: 1, output_type: int32}
+                as: ids
+              - cast: {input: x, dtype: int64}
+                as: big
+              - greater: [x, 0]
+                as: positive
+            outputs: [ids, big, positive]
+            """
+        let caller = """
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 3]
+            layers:
+              picks: Picks
+              classify: {template: classify}
+            templates:
+              classify:
+                args: {v: Tensor}
+                do:
+                  - argmax: {input: v, axis: 1}
+            forward:
+              - picks: x
+                as: [ids, big, positive]
+              - add: [ids, 1]
+                as: next_ids
+              - sqrt: next_ids
+              - add: [big, x]
+              - logical_not: positive
+              - add: [positive, 1]
+              - classify: x
+                as: classes
+              - add: [classes, 1.5]
+              - exp: classes
+            outputs: [next_ids]
+            """
+        #expect(try MalformedSpec.diagnostics(["A.yaml": caller, "Picks.yaml": picks]) == [
+            "A.yaml:18:5: error: sqrt takes float32, but 'next_ids' is int32 (TensorFlow's tf.math.sqrt has no integer kernel); cast it first, such as cast: {input: next_ids, dtype: float32}",
+            "A.yaml:19:5: error: add needs operands of one dtype, as TensorFlow does (it converts neither), but 'big' is int64 and 'x' is float32; cast one first, such as cast: {input: x, dtype: int64}",
+            "A.yaml:21:5: error: add takes numbers, but 'positive' is bool; cast it first, such as cast: {input: positive, dtype: float32}",
+            "A.yaml:24:5: error: add computes in int64, the dtype of 'classes', so the literal must be written as an integer, as TensorFlow refuses to convert a Python float to int64 (not 1.5); write an integer, or cast the operand to float32 first",
+            "A.yaml:25:5: error: exp takes float32, but 'classes' is int64 (TensorFlow's tf.math.exp has no integer kernel); cast it first, such as cast: {input: classes, dtype: float32}",
+        ])
+        // Without the refused steps, the values are typed as the nested steps make them.
+        let fine = caller.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !["sqrt: next_ids", "add: [big, x]", "add: [positive, 1]", "add: [classes, 1.5]", "exp: classes"].contains(String($0.trimmingCharacters(in: .whitespaces).dropFirst(2))) }
+            .joined(separator: "\n")
+        let checked = try MalformedSpec.check(["A.yaml": Array(fine.utf8), "Picks.yaml": Array(picks.utf8)])
+        #expect(checked.lines.allSatisfy { !$0.contains("error") }, "\(checked.lines)")
+        let model = try #require(checked.checked.model)
+        #expect(model.outputTypes == [.int32])
+        let types = Dictionary(model.body.flatMap { step in zip(step.results, step.types) }, uniquingKeysWith: { first, _ in first })
+        #expect(types["ids"] == .int32 && types["big"] == .int64 && types["positive"] == .bool && types["classes"] == .int64)
+        #expect(model.template(named: "classify")?.resultType == .int64)
+    }
+
     @Test func dtypesAnOperationDoesNotMakeAndConstantsThatDoNotFitTheirs() throws {
         #expect(try lines("""
             spec: 1

@@ -140,7 +140,8 @@ import Testing
     }
 
     /// A nested model's int32 and bool outputs reach the caller as their types: handed on as they are to an
-    /// output and to a nested model's integer input, cast to a `Tensor` only where a step computes in floats.
+    /// output and to a nested model's integer input, computed with in int32 (`add: [counts, 1]`), and made a
+    /// `Tensor` by a `cast` of the spec's where a step computes in floats.
     @Test func nestedModelOutputsKeepTheirTypes() throws {
         let source = try Self.generated([("Counter", """
         spec: 1
@@ -174,13 +175,17 @@ import Testing
             as: [counts, positive]
           - doubler: counts
             as: doubled
-          - add: [counts, 0.5]
+          - add: [counts, 1]
             as: shifted
-        outputs: [counts, doubled, shifted, positive]
+          - cast: {input: counts, dtype: float32}
+          - add: [_, 0.5]
+            as: halves
+        outputs: [counts, doubled, shifted, halves, positive]
         """)])
-        #expect(source.contains("throws -> (counts: IndexTensor, doubled: IndexTensor, shifted: Tensor, positive: BoolTensor)"), "\(source)")
+        #expect(source.contains("throws -> (counts: IndexTensor, doubled: IndexTensor, shifted: IndexTensor, halves: Tensor, positive: BoolTensor)"), "\(source)")
         #expect(source.contains("try doubler.call(counts, context: tf.context, training: training)"), "\(source)")
-        #expect(source.contains("add(Tensor(counts), Tensor(0.5))"), "\(source)")
-        #expect(source.contains("return (counts, doubled, shifted, positive)"), "\(source)")
+        #expect(source.contains("let shifted = try add(counts, IndexTensor(1))"), "\(source)")
+        #expect(source.contains("try cast(counts, to: Tensor.self)"), "\(source)")
+        #expect(source.contains("return (counts, doubled, shifted, halves, positive)"), "\(source)")
     }
 }

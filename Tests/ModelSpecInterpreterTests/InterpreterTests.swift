@@ -29,6 +29,21 @@ struct InterpreterTests {
         }
     }
 
+    /// Called first inside a call under way (a context of the caller's own), the model takes the values
+    /// loaded before its variables exist, as a call of its own does.
+    @Test func loadBeforeAFirstCallWithAContext() throws {
+        let golden = try SeedGolden("DenseLayer")
+        let (model, description, _) = try makeModel("DenseLayer", golden)
+        try model.load(tfWeights(golden))
+        let inputs = try golden.inputs()
+        #expect(description.inputs.count == inputs.count)
+        let outputs = try model.call(inputs, context: CallContext(), training: false)
+        for (output, file) in zip(outputs, golden.outputFiles) {
+            expectClose(output, try golden.tensor(file), "DenseLayer first call with a context")
+        }
+        #expect(model.createdVariables.count == 2)
+    }
+
     @Test("a second call creates nothing; two instances are independent")
     func reuseAndInstances() throws {
         let golden = try SeedGolden("WrappedDenseLayer")

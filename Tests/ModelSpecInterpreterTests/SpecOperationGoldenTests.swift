@@ -26,6 +26,13 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
     let exact: Bool?
     /// TensorFlow's dtype of the output (`float32`, `int32`, `int64`, `bool`), which the interpreter's must be.
     let dtype: String?
+    /// The further outputs of a spec of specs/, by name, with TensorFlow's dtypes.
+    let moreOutputs: [Input]?
+
+    enum CodingKeys: String, CodingKey {
+        case name, steps, spec, inputs, output, exact, dtype
+        case moreOutputs = "more_outputs"
+    }
 
     var description: String { name }
 
@@ -88,14 +95,14 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
 /// Every declared operation through the checker, the tracer and the interpreter,
 /// against TensorFlow's output for the same call.
 @Suite struct SpecOperationGoldenTests {
-    /// Checks the spec of a case from a temporary file.
+    /// Checks the spec of a case from a temporary file; the models it uses as layers are those of specs/.
     static func check(_ text: String) throws -> (ModelDescription, SpecCompiler) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("modelspec-ops-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("OperationCase.yaml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let compiler = SpecCompiler(library: SpecLibrary(containing: path))
+        let compiler = SpecCompiler(library: SpecLibrary(directories: [folder.path, Repo.specs.path]))
         let checked = compiler.check(file: path)
         guard let model = checked.model, !checked.hasErrors else {
             throw TestFailure("the spec does not check:\n\(text)\(checked.diagnostics.map(\.description).joined(separator: "\n"))")
@@ -109,7 +116,7 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
         let inputs = try golden.typedInputs()
         let traced = compiler.manifest(of: model, inputs: inputs.mapValues { $0.shape.map(Optional.some) })
         #expect(traced.diagnostics.isEmpty, "\(traced.diagnostics)")
-        let output = try #require(try InterpretedModel(model).call(values: inputs).first)
+        let output = try #require(try InterpretedModel(model, library: compiler.library).call(values: inputs).first)
         if let dtype = golden.dtype {
             let expected: ValueKind = switch dtype {
             case "int32": .int32
@@ -128,6 +135,20 @@ struct SpecOperationCase: Decodable, Sendable, CustomStringConvertible {
             let expected = try golden.tensor(golden.output)
             #expect(traced.outputShapes.first?.map(\.size) == expected.shape.map(Optional.some), "traced shape \(traced.outputShapes)")
             expectClose(outputs[0], expected, golden.name)
+        }
+    }
+
+    /// specs/NestedIntegers.yaml (case nested_integers): the int32, int64 and bool outputs of a nested
+    /// model computed with in the caller as TensorFlow computes them, every output of TensorFlow's dtype.
+    @Test func nestedModelsIntegerOutputsMatchTensorFlow() throws {
+        let golden = try #require(SpecOperationCase.all.first { $0.name == "nested_integers" })
+        let (model, compiler) = try Self.check(try golden.specText())
+        #expect(model.outputTypes == [.float32, .int32, .int64, .bool])
+        let outputs = try InterpretedModel(model, library: compiler.library).call(values: golden.typedInputs())
+        #expect(outputs.count == 4)
+        #expect(outputs.first?.floats == (try golden.tensor(golden.output)))
+        for (output, expected) in zip(outputs.dropFirst(), golden.moreOutputs ?? []) {
+            #expect(output == (try golden.array(expected.file).value), "\(expected.name): \(output)")
         }
     }
 

@@ -78,13 +78,22 @@ struct SpecChecker {
         let layers = root["layers"].map { self.layers($0, templates: templates) } ?? []
         let weights = root["weights"].map { self.weights($0) } ?? []
 
-        var layerTable: [String: (LayerDeclaration, Int)] = [:]
+        // The dtypes a call of each layer makes: a nested model's and a template's as their steps make them.
+        var layerTable: [String: (LayerDeclaration, [DType])] = [:]
         for layer in layers {
-            var outputs = 1
-            if case let .model(modelName, _) = layer.kind {
-                if case let .found(model) = resolveModel(modelName, layer.location) { outputs = model.outputs.count }
+            var outputs: [DType] = [.float32]
+            switch layer.kind {
+            case let .model(modelName, _):
+                if case let .found(model) = resolveModel(modelName, layer.location) {
+                    outputs = model.outputs.indices.map(model.outputType)
+                }
+            case let .template(templateName, _):
+                if let template = templates.first(where: { $0.name == templateName }) { outputs = [template.resultType] }
+            case let .native(config):
+                outputs = Array(repeating: .float32, count: config.resultCount)
+            case .legacy:
+                break
             }
-            if case let .native(config) = layer.kind { outputs = config.resultCount }
             layerTable[layer.name] = (layer, outputs)
         }
         var stepChecker = StepChecker(
@@ -135,7 +144,8 @@ struct SpecChecker {
         if reader.diagnostics.hasErrors || !failedLayers.isEmpty { return nil }
         return ModelDescription(
             name: name, layerName: layerName, doc: doc, style: style, params: params, inputs: inputs, layers: layers,
-            weights: weights, templates: templates, body: body, outputs: outputs, location: modelNode.location)
+            weights: weights, templates: templates, body: body, outputs: outputs, location: modelNode.location,
+            outputTypes: outputs.map { stepChecker.values.definitions[$0]?.dtype ?? .float32 })
     }
 
     // MARK: Sections
@@ -293,7 +303,9 @@ struct SpecChecker {
             }
             checker.reader.templateConstants = [:]
             reader = checker.reader
-            result.append(TemplateDeclaration(name: name, arguments: arguments, body: steps, location: entry.key.location))
+            var template = TemplateDeclaration(name: name, arguments: arguments, body: steps, location: entry.key.location)
+            template.resultType = template.result.flatMap { checker.values.definitions[$0]?.dtype } ?? .float32
+            result.append(template)
         }
         return result
     }

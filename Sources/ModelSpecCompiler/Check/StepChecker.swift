@@ -6,8 +6,8 @@ struct StepChecker {
     var reader: NodeReader
     var values = ValueEnvironment()
     let style: ModelStyle
-    /// Declared sublayers by attribute name, with the number of values a call of each returns.
-    let layers: [String: (declaration: LayerDeclaration, outputCount: Int)]
+    /// Declared sublayers by attribute name, with the dtypes of the values a call of each returns.
+    let layers: [String: (declaration: LayerDeclaration, outputTypes: [DType])]
     let templateNames: Set<String>
     /// Layers whose declarations had errors, already reported: calling them says nothing more.
     let failedLayers: Set<String>
@@ -33,12 +33,12 @@ struct StepChecker {
     static let builtinOps = ["scope", "name_scope", "record_scope", "variable", "get_or_create_layer", "assign", "assign_add",
                              "repeat", "if"]
 
-    init(reader: NodeReader, style: ModelStyle, layers: [String: (LayerDeclaration, Int)],
+    init(reader: NodeReader, style: ModelStyle, layers: [String: (LayerDeclaration, [DType])],
          templateNames: Set<String>, failedLayers: Set<String> = [], inputs: [(String, SourceLocation)],
          inputTypes: [String: DType] = [:]) {
         self.reader = reader
         self.style = style
-        self.layers = layers.mapValues { (declaration: $0.0, outputCount: $0.1) }
+        self.layers = layers.mapValues { (declaration: $0.0, outputTypes: $0.1) }
         self.templateNames = templateNames
         self.failedLayers = failedLayers
         self.firstInput = inputs.first?.0
@@ -124,6 +124,10 @@ struct StepChecker {
         }
         for input in inputs { values.markUsed(input) }
         var types = Array(repeating: DType.float32, count: resultCount)
+        if case let .callLayer(name, _) = operation, let given = outputTypes(ofLayer: name), given.count == resultCount {
+            // A nested model's or a template's values keep the dtypes its steps give them.
+            types = given
+        }
         if case var .math(math) = operation {
             guard let given = resultTypes(&math, count: resultCount, at: location) else {
                 defineAfterFailure(opName, arguments, modifiers["as"], location)
@@ -164,6 +168,13 @@ struct StepChecker {
         }
         if let first = results.first { values.setPrevious(first) }
         return Step(operation: operation, inputs: inputs, results: results, location: location, types: types)
+    }
+
+    /// The dtypes of the values a call of the layer makes. Not inlined: `step` recurses through nested
+    /// scopes, and a layer declaration copied into its frame would make every level deeper.
+    @inline(never)
+    private func outputTypes(ofLayer name: String) -> [DType]? {
+        layers[name]?.outputTypes
     }
 
     /// After a step fails, the names it would have made (its `as:` names, a variable's
@@ -276,7 +287,7 @@ struct StepChecker {
             return recurrentLoop(function, arguments, at)
         }
         if let layer = layers[name] {
-            return layerCall(name, layer.declaration, layer.outputCount, arguments, at)
+            return layerCall(name, layer.declaration, layer.outputTypes.count, arguments, at)
         }
         if failedLayers.contains(name) {
             return nil

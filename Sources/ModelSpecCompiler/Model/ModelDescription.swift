@@ -29,9 +29,17 @@ public struct ModelDescription: Sendable {
     public var outputs: [String]
     /// Where `model:` is, for diagnostics about the whole model.
     public var location: SourceLocation
+    /// The dtype of each output, by position, as the checker typed its value: a model that uses this one
+    /// as a layer gets its outputs in these dtypes (float32 where not given).
+    public var outputTypes: [DType] = []
 
     /// The file the spec was read from.
     public var file: String { location.file }
+
+    /// The dtype of output `position`.
+    public func outputType(_ position: Int) -> DType {
+        position < outputTypes.count ? outputTypes[position] : .float32
+    }
 
     public func param(named name: String) -> ParamDeclaration? {
         params.first { $0.name == name }

@@ -133,6 +133,13 @@ public struct TemplateDeclaration: Sendable {
     public var arguments: [Argument]
     public var body: [Step]
     public var location: SourceLocation
+    /// The dtype of the value a call returns (its last step's first value), as the checker typed it.
+    public var resultType: DType = .float32
+
+    /// The value a call returns: the last step's first value, else the first tensor argument.
+    public var result: String? {
+        body.last?.results.first ?? arguments.first { $0.type == .tensor }?.name
+    }
 }
 
 public enum TemplateArgumentType: Hashable, Sendable {

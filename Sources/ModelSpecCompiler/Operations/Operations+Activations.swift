@@ -10,7 +10,7 @@ extension OperationDeclaration {
         elementwise("selu", tensorflow: "tf.nn.selu", swift: "selu"),
         elementwise("swish", tensorflow: "tf.nn.silu", swift: "swish"),
         OperationDeclaration("identity", tensorflow: "tf.identity", operands: .one, result: "the input's",
-                             swift: SwiftCall.custom(nil) { operands, _, _ in operands[0] },
+                             swift: .call("identity", throwing: false),
                              types: .sameAsOperand) { shapes, _ in shapes[0] },
         elementwise("leaky_relu", tensorflow: "tf.nn.leaky_relu", swift: "leakyRelu", attributes: [
             AttributeDeclaration("alpha", .float, .defaultValue(.float(0.2)), swift: "alpha"),

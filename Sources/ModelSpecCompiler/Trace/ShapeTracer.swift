@@ -451,8 +451,7 @@ final class ShapeTracer {
                 inner.params[key] = value
             }
             guard trace(template.body, instance, &inner) else { return nil }
-            let last = template.body.last?.results.first ?? tensorArguments[0].name
-            return [inner.values[last] ?? []]
+            return [template.result.flatMap { inner.values[$0] } ?? []]
         }
     }
 

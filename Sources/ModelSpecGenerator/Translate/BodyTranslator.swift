@@ -20,8 +20,6 @@ struct BodyTranslator {
     var assignedVariables: [String: String] = [:]
     /// The runtime type of each value that is not a `Tensor` (integer and bool inputs and results), by spec name.
     var kinds: [String: ValueKind] = [:]
-    /// Nested models' integer and bool outputs, which the checker takes as float32 (a `Tensor` where a step computes with them).
-    var takenAsFloat: Set<String> = []
     /// Values bound to a Swift variable declared before their step (a loop's carried
     /// value, a conditional's result): their step assigns it (`x = ...`) instead of `let`.
     var assignedInPlace: Set<String> = []
@@ -83,6 +81,11 @@ struct BodyTranslator {
         case let (wanted, had) where wanted == had: value(name)
         default: "try cast(\(value(name)), to: \(wanted.swiftType).self)"
         }
+    }
+
+    /// The step's values have the runtime types of their dtypes.
+    private mutating func setKinds(_ step: Step) {
+        for (position, name) in step.results.enumerated() { kinds[name] = ValueKind(step.type(position)) }
     }
 
     /// The runtime type a value has.
@@ -179,9 +182,7 @@ struct BodyTranslator {
             }
             bind(step, "try \(value(step.results[0]))Layer(\(inputs[0]), training: training, context: tf.context)", into: &code)
         case let .math(operation):
-            for (position, name) in step.results.enumerated() {
-                kinds[name] = ValueKind(step.type(position))
-            }
+            setKinds(step)
             let expression = math(operation, resultKind: ValueKind(step.type(0)))
             if operation.declaration.makesCountedResults {
                 bindParts(step, expression, into: &code)
@@ -271,11 +272,8 @@ struct BodyTranslator {
             let operands = zip(nested.inputs, step.inputs).map { input, name in converted(name, to: ValueKind(input.dtype)) }
             let passed = zip(labels, operands).map { $0.isEmpty ? $1 : "\($0): \($1)" }
             let call = "try \(property).call(" + (passed + ["context: \(contextExpression)", "training: \(training)"]).joined(separator: ", ") + ")"
-            // Its integer and bool outputs come as they are; the spec's steps take them as float32.
-            for (name, kind) in zip(step.results, OutputKinds.of(nested, resolve: resolve)) where kind != .float {
-                kinds[name] = kind
-                takenAsFloat.insert(name)
-            }
+            // Its values come as the types of their dtypes, the step's (the nested model's outputs').
+            setKinds(step)
             bind(step, call, into: &code)
         case let .template(templateName, templateArguments):
             guard let template = model.template(named: templateName) else { throw GeneratorError("template '\(templateName)' is not declared") }
@@ -286,6 +284,7 @@ struct BodyTranslator {
                 }
             }
             let body = ModelTranslator.templateFunctionName(templateName)
+            setKinds(step)
             bind(step, "try \(property)(tf) { tf in try \(body)(" + (passed + ["tf"]).joined(separator: ", ") + ") }", into: &code)
         }
     }
@@ -311,7 +310,6 @@ struct BodyTranslator {
             let indices = declaration.indexOperands.contains(index)
             switch (operand, declaration.types.operand(index)) {
             case let (.value(name), _) where indices: return self.operand(name, indices: true)
-            case let (.value(name), _) where takenAsFloat.contains(name): return self.operand(name)
             case let (.value(name), .any), let (.value(name), .booleans), let (.value(name), .numbers): return value(name)
             case let (.value(name), _): return self.operand(name)
             case let (.literal(literal), _):

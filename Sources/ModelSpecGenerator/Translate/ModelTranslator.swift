@@ -257,7 +257,7 @@ struct ModelTranslator {
     }
 
     private var returnType: String {
-        OutputKinds.returnType(model, resolve: resolve)
+        OutputKinds.returnType(model)
     }
 
     /// `kerasModel: "...", kerasCounts: [...]`: Keras's names as making the model leaves them,
@@ -311,6 +311,9 @@ struct ModelTranslator {
         body.kinds = Dictionary(model.inputs.map { ($0.name, ValueKind($0.dtype)) }, uniquingKeysWith: { first, _ in first })
         try code.block("\(access.keyword)func call(\(parameters.joined(separator: ", "))) throws -> \(returnType)") { code in
             inputCheck(arguments, into: &code)
+            // The values loaded before the variables exist, for those this call creates, however it is called.
+            code.line("let loan = pendingValues.lend(to: context)")
+            code.line("defer { pendingValues.settle(loan, after: context) }")
             for (symbol, expression) in symbolBindings() { code.line("let \(SwiftName.lowerCamel(symbol)) = \(expression)") }
             try buildWeights(arguments, into: &code)
             let assigned = Self.assignedNames(model.body)
@@ -365,7 +368,7 @@ struct ModelTranslator {
     }
 
     private func outputs(_ body: inout BodyTranslator) -> String {
-        let kinds = OutputKinds.of(model, resolve: resolve)
+        let kinds = OutputKinds.of(model)
         let values = zip(model.outputs, kinds).map { name, kind -> String in
             if let weight = model.weights.first(where: { $0.name == name }) { return SwiftName.lowerCamel(weight.name) }
             return body.converted(name, to: kind)
@@ -444,13 +447,13 @@ struct ModelTranslator {
         parameters.append("_ tf: TF1")
         var body = BodyTranslator(model: model, arguments: ArgumentRendering(paramNames: constantNames), resolve: resolve,
                                   layerProperties: layerProperties, weightValues: [:], hasShim: true, names: names)
-        let result = template.body.last?.results.first ?? template.arguments.first { $0.type == .tensor }!.name
+        guard let result = template.result else { throw GeneratorError("template '\(template.name)' has no Tensor argument") }
         body.readValues = ValueUses.reads(template.body).union([result])
-        try code.block("private func \(Self.templateFunctionName(template.name))(\(parameters.joined(separator: ", "))) throws -> Tensor") { code in
+        let kind = ValueKind(template.resultType)
+        try code.block("private func \(Self.templateFunctionName(template.name))(\(parameters.joined(separator: ", "))) throws -> \(kind.swiftType)") { code in
             try body.statements(template.body, liveAfter: [result], into: &code)
-            // A template returns a Tensor: an integer or bool result as its numbers, as the interpreter does.
-            let converted = body.kind(of: result) != .float
-            code.line("return " + (converted ? "Tensor(\(body.names.name(result)))" : body.names.name(result)))
+            // The value of its dtype, as the checker typed it (and as the interpreter returns it).
+            code.line("return " + body.converted(result, to: kind))
         }
         return code
     }

@@ -8,7 +8,7 @@ struct ValueNames {
     static let operationFunctions: Set<String> = Set(OperationDeclaration.all.compactMap(\.swift.function))
     /// The other names the generated code uses.
     static let unqualified: Set<String> = [
-        "tf", "context", "training", "substitutions", "shim", "path", "keras", "v1", "checkInputShapes",
+        "tf", "context", "training", "substitutions", "shim", "path", "keras", "v1", "checkInputShapes", "loan",
     ]
     /// Names no value of a forward pass, and no member of the model, takes.
     static let reserved: Set<String> = operationFunctions.union(unqualified)

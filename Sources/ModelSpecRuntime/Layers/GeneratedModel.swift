@@ -25,7 +25,7 @@ extension GeneratedModel {
             if let variable = existing[name] {
                 try variable.assign(value)
             } else {
-                pendingValues.values[name] = value
+                pendingValues.hold(value, for: name)
             }
         }
     }
@@ -33,7 +33,7 @@ extension GeneratedModel {
 
 /// Values for variables not created yet, handed to the variables by the next call.
 public final class PendingValues {
-    public fileprivate(set) var values: [String: Tensor] = [:]
+    public private(set) var values: [String: Tensor] = [:]
     /// TensorFlow's starting weights for the variables the next call makes
     /// (``CallContext/startingWeights``); set it before the first call.
     public var startingWeights: DeterministicRandomTestTool?
@@ -41,6 +41,11 @@ public final class PendingValues {
     public private(set) var notFromStartingWeights: [String] = []
 
     public init() {}
+
+    /// Holds `value` for the variable of full name `name`, until a call creates it.
+    public func hold(_ value: Tensor, for name: String) {
+        values[name] = value
+    }
 
     /// The context of a top-level call: it gives the pending values to the
     /// variables the call creates. Call ``keep(after:)`` when the call ends.
@@ -65,5 +70,35 @@ public final class PendingValues {
         values = context.initialValues
         startingWeights = context.startingWeights
         notFromStartingWeights += context.notFromStartingWeights
+    }
+
+    /// What a call took from the pending values (``lend(to:)``), for ``settle(_:after:)``.
+    public struct Loan: Sendable {
+        fileprivate let names: [String]
+        fileprivate let startingWeights: Bool
+        fileprivate let notSeededBefore: Int
+    }
+
+    /// Opens a call of the model inside a call under way (a parent's, or a ``CallContext`` of the
+    /// caller's own, as `call(_:context:training:)` is called): the context gets the pending values for
+    /// the variables the call creates, and the starting weights, where it has none of its own (a
+    /// top-level call's context, made by ``context(training:substituting:)``, has them all already).
+    /// Call ``settle(_:after:)`` when the call ends.
+    public func lend(to context: CallContext) -> Loan {
+        let names = values.isEmpty ? [] : values.keys.filter { context.initialValues[$0] == nil }
+        for name in names { context.initialValues[name] = values[name] }
+        let lendsTool = startingWeights != nil && context.startingWeights == nil
+        if lendsTool { context.startingWeights = startingWeights }
+        return Loan(names: names, startingWeights: lendsTool, notSeededBefore: context.notFromStartingWeights.count)
+    }
+
+    /// Takes back what the call did not use (values for variables still to come) and the starting weights
+    /// as the call advanced them, leaving the context as the caller gave it.
+    public func settle(_ loan: Loan, after context: CallContext) {
+        for name in loan.names { values[name] = context.initialValues.removeValue(forKey: name) }
+        guard loan.startingWeights else { return }
+        startingWeights = context.startingWeights
+        context.startingWeights = nil
+        notFromStartingWeights += context.notFromStartingWeights.dropFirst(loan.notSeededBefore)
     }
 }

@@ -72,6 +72,8 @@ public final class BahdanauAttention: GeneratedModel {
             of: "BahdanauAttention",
             ("query", query.shape, [.symbol("batch"), 16]),
             ("values", values.shape, [.symbol("batch"), .symbol("max_len"), 16]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         let x1 = try expandDims(query, axis: 1)
         let queryFeatures = try w1(x1, training: training, context: context)
         let valueFeatures = try w2(values, training: training, context: context)

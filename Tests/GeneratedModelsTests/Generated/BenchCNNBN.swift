@@ -68,6 +68,8 @@ public final class BenchCNNBN: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "BenchCNNBN", ("inputs", inputs.shape, [.symbol("batch"), 32, 32, 3]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x11 = try tf.variableScope("model") {
                 // conv2d, batch_normalization, relu: one pass in inference.

@@ -50,6 +50,8 @@ public final class BenchCNNSmall: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "BenchCNNSmall", ("inputs", inputs.shape, [.symbol("batch"), 28, 28, 1]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x7 = try tf.variableScope("model") {
                 let x1 = try tf.conv2d(inputs, filters: 32, kernelSize: [3, 3], padding: .same, activation: .relu)

@@ -42,6 +42,8 @@ public final class BenchLSTM: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> (outputs: Tensor, c0: Tensor, h0: Tensor, c1: Tensor, h1: Tensor) {
         try checkInputShapes(of: "BenchLSTM", ("inputs", inputs.shape, [.symbol("batch"), 50, 256]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let outputsRNN = try tf.dynamicRNN(.multiRNNCell([.lstmCell(numUnits: 256), .lstmCell(numUnits: 256)]), inputs)
             let (outputs, c0, h0, c1, h1) = (outputsRNN.outputs, outputsRNN.state[0], outputsRNN.state[1], outputsRNN.state[2], outputsRNN.state[3])

@@ -42,6 +42,8 @@ public final class CompatV1BatchNorm: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "CompatV1BatchNorm", ("inputs", inputs.shape, [.symbol("batch"), 5, 5, 5]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x1 = try tf.variableScope("batch_norm_layer") {
                 let x1 = try tf.batchNormalization(inputs, training: training)

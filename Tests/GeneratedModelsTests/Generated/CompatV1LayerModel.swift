@@ -45,6 +45,8 @@ public final class CompatV1LayerModel: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "CompatV1LayerModel", ("inputs", inputs.shape, [.symbol("batch"), 5, 5, 5]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x3 = try tf.variableScope("model") {
                 let x1 = try tf.conv2d(inputs, filters: 3, kernelSize: [3, 3], kernelRegularizer: .l2(0.01))

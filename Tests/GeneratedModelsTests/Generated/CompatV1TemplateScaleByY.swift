@@ -39,6 +39,8 @@ public final class CompatV1TemplateScaleByY: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "CompatV1TemplateScaleByY", ("inputs", inputs.shape, [.symbol("batch"), 3]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x1 = try tf.variableScope("layer") {
                 let x1 = try scaleByY(tf) { tf in try scaleByYBody(inputs, scalarName: "y", tf) }

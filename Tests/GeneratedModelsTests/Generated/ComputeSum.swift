@@ -51,6 +51,8 @@ public final class ComputeSum: GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "ComputeSum", ("inputs", inputs.shape, [.symbol("batch"), .size(inputDim)]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         let totalVariable = ownWeights[0]
         let x1 = try reduceSum(inputs, axes: [0])
         try totalVariable.assignAdd(x1)

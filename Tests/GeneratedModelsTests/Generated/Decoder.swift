@@ -98,6 +98,8 @@ public final class Decoder: GeneratedModel {
             ("x", x.shape, [.symbol("batch"), 1]),
             ("hidden", hidden.shape, [.symbol("batch"), 16]),
             ("enc_output", encOutput.shape, [.symbol("batch"), .symbol("max_len"), 16]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         let (contextVector, attentionWeights) = try attention.call(query: hidden, values: encOutput, context: context, training: training)
         let embedded = try embedding(x, training: training, context: context)
         let x1 = try expandDims(contextVector, axis: 1)

@@ -44,6 +44,8 @@ public final class DenseLayer: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "DenseLayer", ("inputs", inputs.shape, [.symbol("batch"), 20]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x2 = try tf.variableScope("dense") {
                 let kernel = try tf.getVariable("kernel", shape: [20, units], initializer: .glorotNormal(), regularizer: .l2(0.01))

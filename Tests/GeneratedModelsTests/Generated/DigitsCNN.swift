@@ -56,6 +56,8 @@ public final class DigitsCNN: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ images: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "DigitsCNN", ("images", images.shape, [.symbol("batch"), 8, 8, 1]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x10 = try tf.variableScope("model") {
                 let x1 = try tf.conv2d(images, filters: 16, kernelSize: [3, 3], padding: .same, activation: .relu)

@@ -64,6 +64,8 @@ public final class FullyNativeKerasLayersModel: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "FullyNativeKerasLayersModel", ("inputs", inputs.shape, [.symbol("batch"), 10, 10, 10]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x3 = try tf.variableScope("model") {
                 let x1 = try conv1(inputs, training: training, context: tf.context)

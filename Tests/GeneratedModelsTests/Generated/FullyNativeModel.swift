@@ -64,6 +64,8 @@ public final class FullyNativeModel: GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "FullyNativeModel", ("inputs", inputs.shape, [.symbol("batch"), 5, 5, 5]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         let x1 = try convLayer(inputs, training: training, context: context)
         let x2 = try flattenLayer(x1, training: training, context: context)
         let x3 = try denseLayer(x2, training: training, context: context)

@@ -39,6 +39,8 @@ public final class IntegerValues: ShimLayer, GeneratedModel {
             of: "IntegerValues",
             ("x", x.shape, [.symbol("batch"), 4]),
             ("ids", ids.shape, [.symbol("batch")]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let (positive, classes, smallest) = try tf.variableScope("model") {
                 let positive = try greater(x, Tensor(0.0))
@@ -49,7 +51,7 @@ public final class IntegerValues: ShimLayer, GeneratedModel {
             let x1 = try cast(ids, to: Int64Tensor.self)
             let x2 = try stridedSlice(positive, begin: [0, 0], end: [0, 1], strides: [1, 1], beginMask: 1, endMask: 1, shrinkAxisMask: 2)
             let chosen = try select(x2, x1, smallest)
-            let classNumbers = classes
+            let classNumbers = try cast(classes, to: Tensor.self)
             let chosenNumbers = try cast(chosen, to: Tensor.self)
             let x3 = try cast(positive, to: IndexTensor.self)
             let x4 = try reduceSum(x3, axes: [1])
@@ -63,8 +65,8 @@ public final class IntegerValues: ShimLayer, GeneratedModel {
     }
 
     /// The function of template `classify`, run in the template's scope.
-    private func classifyBody(_ v: Tensor, _ tf: TF1) throws -> Tensor {
+    private func classifyBody(_ v: Tensor, _ tf: TF1) throws -> IndexTensor {
         let x1 = try argmax(v, axis: 1)
-        return Tensor(x1)
+        return x1
     }
 }

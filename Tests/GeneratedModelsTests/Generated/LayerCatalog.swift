@@ -106,6 +106,8 @@ public final class LayerCatalog: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "LayerCatalog", ("inputs", inputs.shape, [.symbol("batch"), 8, 8, 3]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x14 = try tf.variableScope("catalog") {
                 let x1 = try separable(inputs, training: training, in: tf)

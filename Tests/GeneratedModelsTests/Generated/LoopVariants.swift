@@ -70,9 +70,11 @@ public final class LoopVariants: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ x: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "LoopVariants", ("x", x.shape, [.symbol("batch"), 3]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x5 = try tf.variableScope("net") {
-                let h = x
+                let h = identity(x)
                 var hValue = h
                 guard stages >= 1 else {
                     throw TensorError(op: "repeat", shapes: [], reason: "runs its steps at least once, but its count is \(stages)")

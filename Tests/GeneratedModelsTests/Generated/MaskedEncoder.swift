@@ -87,6 +87,8 @@ public final class MaskedEncoder: GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ x: IndexTensor, context: CallContext, training: Bool) throws -> (outputs: Tensor, h: Tensor, c: Tensor) {
         try checkInputShapes(of: "MaskedEncoder", ("x", x.shape, [.symbol("batch"), .symbol("time")]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         let x1 = try embedding(x, training: training, context: context)
         let x2 = try proj(x1, training: training, context: context)
         let x3 = try gru(x2, training: training, context: context)

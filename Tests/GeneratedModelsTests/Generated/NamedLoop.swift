@@ -71,9 +71,11 @@ public final class NamedLoop: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ x: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "NamedLoop", ("x", x.shape, [.symbol("batch"), 4]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x4 = try tf.variableScope("net") {
-                let h = x
+                let h = identity(x)
                 var x1 = h
                 var hValue = h
                 guard count >= 1 else {

@@ -103,6 +103,8 @@ public final class NativeLayerCatalog: GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "NativeLayerCatalog", ("inputs", inputs.shape, [.symbol("batch"), 6, 6, 3]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         let x1 = try deconv(inputs, training: training, context: context)
         let x2 = try depthwise(x1, training: training, context: context)
         let x3 = try separable(x2, training: training, context: context)

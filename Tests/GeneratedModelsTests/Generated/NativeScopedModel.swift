@@ -49,6 +49,8 @@ public final class NativeScopedModel: GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ x: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "NativeScopedModel", ("x", x.shape, [.symbol("batch"), 4]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         // variable_scope("outer"): part of TensorFlow's variable names (`manifest`), not of the attribute paths
         // name_scope("inner"): part of TensorFlow's variable names (`manifest`), not of the attribute paths
         let x1 = try denseLayer(x, training: training, context: context)

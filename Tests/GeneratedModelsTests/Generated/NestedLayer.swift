@@ -41,6 +41,8 @@ public final class NestedLayer: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "NestedLayer", ("inputs", inputs.shape, [.symbol("batch"), 4]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x2 = try tf.variableScope("inner_dense") {
                 let kernel = try tf.getVariable("kernel", shape: [4, units], initializer: .glorotNormal(), regularizer: .l2(0.01))

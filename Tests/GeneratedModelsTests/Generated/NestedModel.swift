@@ -42,6 +42,8 @@ public final class NestedModel: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "NestedModel", ("inputs", inputs.shape, [.symbol("batch"), 5]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x1Layer = try tf.getOrCreateLayer("dense_model") {
                 keras.Dense(units: units, kernelInitializer: .ones, kernelRegularizer: .l2(0.01), path: tf.kerasLayerPath(className: "Dense", name: "dense", inModel: true))

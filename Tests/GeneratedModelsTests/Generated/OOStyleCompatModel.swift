@@ -56,6 +56,8 @@ public final class OOStyleCompatModel: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "OOStyleCompatModel", ("inputs", inputs.shape, [.symbol("batch"), 10, 10, 10]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x3 = try tf.variableScope("model") {
                 let x1 = try conv1(inputs, training: training, in: tf)

@@ -48,6 +48,8 @@ public final class OperationCatalog: GeneratedModel {
             ("w", w.shape, [4, 5]),
             ("b", b.shape, [5]),
             ("ids", ids.shape, [3]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         let c = Tensor([0.5, -1.0, 2.0, 0.25])
         let x1 = try add(x, c)
         let x2 = try multiply(x1, Tensor(0.5))
@@ -69,7 +71,7 @@ public final class OperationCatalog: GeneratedModel {
         let x18 = sigmoid(x17)
         let x19 = tanh(x18)
         let x20 = relu(x19)
-        let h = x20
+        let h = identity(x20)
         let x21 = square(h)
         let x22 = try add(x21, Tensor(Float(shift)))
         let x23 = sqrt(x22)
@@ -110,7 +112,7 @@ public final class OperationCatalog: GeneratedModel {
         let x49 = try pad(x48, paddings: [[1, 0], [0, 2], [0, 0]], mode: .reflect)
         let s = try slice(x49, begin: [1, 0, 1], size: [-1, 5, 1])
         let x50 = try stridedSlice(s, begin: [0, 1, 0], end: [0, 0, 1], strides: [-2, 1, 1], beginMask: 1, endMask: 3, shrinkAxisMask: 4)
-        let r = x50
+        let r = identity(x50)
         let halves = try split(r, count: 2, axis: 1)
         let halves0 = halves[0]
         let halves1 = halves[1]

@@ -51,6 +51,8 @@ public final class ResidualBlock: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ x: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "ResidualBlock", ("x", x.shape, [.symbol("batch"), .any, .any, .size(inChannels)]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let shortcut: Tensor
             if project {

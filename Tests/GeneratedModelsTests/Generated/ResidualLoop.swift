@@ -95,6 +95,8 @@ public final class ResidualLoop: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ images: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "ResidualLoop", ("images", images.shape, [.symbol("batch"), 5, 5, 3]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x5 = try tf.variableScope("model") {
                 let x1 = try tf.variableScope(defaultName: "block") {

@@ -49,6 +49,8 @@ public final class SimpleDense: GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "SimpleDense", ("inputs", inputs.shape, [.symbol("batch"), 2]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         if ownWeights.count == 0 {
             // build(input_shape): the weights made on the first call.
             ownWeights.append(try context.makeVariable(name: path + "w", shape: [2, units], initializer: .randomNormal(), regularizer: nil, trainable: true))

@@ -106,6 +106,8 @@ public final class SlimInceptionBlock: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ images: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "SlimInceptionBlock", ("images", images.shape, [.symbol("batch"), 11, 11, 4]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x7 = try tf.variableScope("InceptionBlock") {
                 let x1 = try tf.slim.conv2d(images, numOutputs: 8, kernelSize: [3, 3], stride: [2, 2], padding: .valid, biases: false, batchNorm: true, batchNormCenter: true, batchNormDecay: 0.9, training: training)

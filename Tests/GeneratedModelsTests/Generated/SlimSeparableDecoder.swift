@@ -68,6 +68,8 @@ public final class SlimSeparableDecoder: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ images: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "SlimSeparableDecoder", ("images", images.shape, [.symbol("batch"), 8, 8, 3]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x5 = try tf.variableScope("separable_decoder") {
                 let x1 = try tf.slim.separableConv2d(images, numOutputs: 8, kernelSize: [3, 3], depthMultiplier: 2, weightsRegularizer: .l2(0.0005), training: true, name: "sep1")

@@ -78,6 +78,8 @@ public final class SlimVGGSmall: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ images: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "SlimVGGSmall", ("images", images.shape, [.symbol("batch"), 16, 16, 3]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x14 = try tf.variableScope("vgg_small") {
                 let x2 = try tf.variableScope("conv1") {

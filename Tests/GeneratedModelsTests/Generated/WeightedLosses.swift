@@ -45,6 +45,8 @@ public final class WeightedLosses: GeneratedModel {
             ("targets", targets.shape, [4, 3]),
             ("example_weights", exampleWeights.shape, [4]),
             ("column", column.shape, [4, 1]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         let perExample = try Losses.sparseSoftmaxCrossEntropy(labels: labels, logits: logits, weights: exampleWeights)
         let perRow = try Losses.meanSquaredError(labels: targets, predictions: logits, weights: column, reduction: .mean)
         let scaled = try Losses.sparseSoftmaxCrossEntropy(labels: labels, logits: logits, weights: Tensor(0.5), reduction: .sumOverBatchSize)

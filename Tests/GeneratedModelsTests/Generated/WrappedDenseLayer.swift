@@ -56,6 +56,8 @@ public final class WrappedDenseLayer: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "WrappedDenseLayer", ("inputs", inputs.shape, [.symbol("batch"), 5]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x2 = try tf.variableScope("outer") {
                 _ = try tf.dense(inputs, units: 3)

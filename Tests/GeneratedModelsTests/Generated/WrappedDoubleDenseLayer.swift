@@ -45,6 +45,8 @@ public final class WrappedDoubleDenseLayer: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "WrappedDoubleDenseLayer", ("inputs", inputs.shape, [.symbol("batch"), 20]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x2 = try tf.variableScope("double_dense_layer") {
                 let x1 = try tf.dense(inputs, units: units, kernelInitializer: .randomNormal(stddev: 1.0), kernelRegularizer: .l2(0.01), name: "dense_one")

@@ -45,6 +45,8 @@ public final class WrappedDoubleDenseLayerGetVariable: ShimLayer, GeneratedModel
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "WrappedDoubleDenseLayerGetVariable", ("inputs", inputs.shape, [.symbol("batch"), 20]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x3 = try tf.variableScope("double_dense_layer") {
                 let hidden = try tf.variableScope("dense_one") {
