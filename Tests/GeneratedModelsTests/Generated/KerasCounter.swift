@@ -78,6 +78,8 @@ public final class KerasCounter: ShimLayer, GeneratedModel {
     /// Runs the model inside a call that is under way (a parent model's), sharing its scope counters.
     public func call(_ inputs: Tensor, context: CallContext, training: Bool) throws -> Tensor {
         try checkInputShapes(of: "KerasCounter", ("inputs", inputs.shape, [.symbol("batch"), 3]))
+        let loan = pendingValues.lend(to: context)
+        defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             var x1 = inputs
             for i in 0..<2 {
