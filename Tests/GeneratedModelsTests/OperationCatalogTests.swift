@@ -85,4 +85,14 @@ import Testing
         #expect(try add(ids, IndexTensor(1)) == nextIds)
         #expect(tens.shape == x.shape)
     }
+
+    /// specs/IntegerLoop.yaml: int32 values carried through a `repeat:` and merged after an `if:` are
+    /// `IndexTensor` variables of the generated loop, with TensorFlow's int32 arithmetic (the Python loop the
+    /// spec stands for, run in TensorFlow 2.21: ids [7, -2] and x's argmax [1, 0] give ids [10, 1], best [56, 0]).
+    @Test func generatedIntegerLoopKeepsInt32() throws {
+        let x = try Tensor(shape: [2, 4], scalars: [0, 3, 1, 2, 5, 1, 2, 0])
+        let (ids, best): (IndexTensor, IndexTensor) = try IntegerLoop()(x: x, ids: IndexTensor([7, -2]))
+        #expect(ids == IndexTensor([10, 1]))
+        #expect(best == IndexTensor([56, 0]))
+    }
 }

@@ -29,7 +29,7 @@ import Testing
 
     /// Specs of the operations without variables: their goldens are in Tests/Goldens/spec_ops
     /// (SpecOperationGoldenTests, OperationCatalogTests).
-    static let operationModels = ["OperationCatalog", "IntegerValues", "NestedIntegers", "IntegerPicks"]
+    static let operationModels = ["OperationCatalog", "IntegerValues", "NestedIntegers", "IntegerPicks", "IntegerLoop"]
 
     /// Specs of training: their goldens are in Tests/Goldens/loss_weights (LossWeightGoldenTests, WeightedLossesTests).
     static let trainingModels = ["WeightedLosses"]

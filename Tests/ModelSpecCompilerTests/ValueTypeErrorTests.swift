@@ -126,6 +126,55 @@ import Testing
         #expect(model.template(named: "classify")?.resultType == .int64)
     }
 
+    /// A value carried through a loop or merged after a conditional keeps its dtype: a float operation on
+    /// it is refused as on any integer value; a body that changes its dtype, or a branch that gives it
+    /// another, is refused at that step (the generated Swift has one typed variable for it); and a
+    /// template, whose body is checked with float32 arguments, refuses an integer argument.
+    @Test func loopsAndConditionalsKeepTheirValuesDtypes() throws {
+        #expect(try lines("""
+            spec: 1
+            model: A
+            params:
+              flag: {type: Bool, default: true}
+            inputs:
+              x: [batch, 3]
+              ids: {shape: [batch], dtype: int32}
+            layers:
+              scale: {template: scale}
+            templates:
+              scale:
+                args: {v: Tensor}
+                do:
+                  - multiply: [v, 2.0]
+            forward:
+              - argmax: {input: x, axis: 1, output_type: int32}
+                as: best
+              - repeat: 3
+                do:
+                  - add: [best, ids]
+                    as: best
+              - sqrt: best
+              - repeat: 2
+                do:
+                  - cast: {input: ids, dtype: float32}
+                    as: ids
+              - if: $flag
+                do:
+                  - cast: {input: best, dtype: int64}
+                    as: best
+              - cast: {input: x, dtype: int32}
+                if: $flag
+              - scale: best
+              - identity: x
+            """) == [
+                "A.yaml:22:5: error: sqrt takes float32, but 'best' is int32 (TensorFlow's tf.math.sqrt has no integer kernel); cast it first, such as cast: {input: best, dtype: float32}",
+                "A.yaml:26:13: error: 'ids' enters the repeat at line 23 as int32, but this step makes it float32; a value carried through a loop keeps one dtype, so cast it back, such as cast: {input: ..., dtype: int32}, or bind the result to another name",
+                "A.yaml:30:13: error: 'best' is int32 before the 'if' at line 27, but this step, run only when the flag holds, makes it int64; a value after a conditional has one dtype, so cast it, such as cast: {input: ..., dtype: int32}, or bind the result to another name",
+                "A.yaml:31:5: error: cast with 'if' makes int32 when the flag holds, but its value otherwise is its first operand 'x', float32; a value after a conditional has one dtype, so cast it, such as cast: {input: ..., dtype: float32}, or bind the result to another name",
+                "A.yaml:33:12: error: template 'scale' takes float32 Tensor arguments, but 'best' is int32; cast it first, such as cast: {input: best, dtype: float32}",
+            ])
+    }
+
     @Test func dtypesAnOperationDoesNotMakeAndConstantsThatDoNotFitTheirs() throws {
         #expect(try lines("""
             spec: 1

@@ -1,4 +1,5 @@
 import LocatedYAML
+import TFNaming
 
 /// `repeat:` blocks, `if:` conditions and names formatted from loop indices.
 ///
@@ -76,14 +77,16 @@ extension StepChecker {
         var carries: [(spec: String, initial: String, name: String)] = []
         for name in boundNames(in: body) {
             guard let initial = values.resolve(name) else { continue }
-            let carried = values.define(name, .init(location: location, origin: "'\(name)' carried through the loop", warnIfUnused: false, isBound: true))
+            let carried = values.define(name, .init(location: location, origin: "'\(name)' carried through the loop", warnIfUnused: false, isBound: true,
+                                                    dtype: values.definitions[initial]?.dtype))
             carries.append((name, initial, carried))
         }
         let previousBefore = values.previous ?? firstInput
         var loopValue: String?
-        if previousBefore != nil {
+        if let previousBefore {
             let name = values.freshName()
-            values.define(name, .init(location: location, origin: "the loop's value", warnIfUnused: false, isBound: false))
+            values.define(name, .init(location: location, origin: "the loop's value", warnIfUnused: false, isBound: false,
+                                      dtype: values.definitions[previousBefore]?.dtype))
             values.setPrevious(name)
             loopValue = name
         }
@@ -98,20 +101,55 @@ extension StepChecker {
 
         var carried: [Carry] = []
         var results: [String] = []
+        var types: [DType] = []
         if let loopValue, let previousBefore, let last = values.previous {
             carried.append(Carry(name: loopValue, initial: previousBefore, next: last))
-            results.append(values.define(values.freshName(), .init(location: location, origin: "the output of repeat", warnIfUnused: false, isBound: false)))
+            let dtype = carriedType(initial: previousBefore, next: last, shown: "'_'", location)
+            results.append(values.define(values.freshName(), .init(location: location, origin: "the output of repeat", warnIfUnused: false, isBound: false, dtype: dtype)))
+            types.append(dtype ?? .float32)
         }
         for carry in carries {
             let next = values.resolve(carry.spec) ?? carry.name
             carried.append(Carry(name: carry.name, initial: carry.initial, next: next))
-            results.append(values.define(carry.spec, .init(location: location, origin: "'\(carry.spec)' after the loop", warnIfUnused: false, isBound: true)))
+            let dtype = carriedType(initial: carry.initial, next: next, shown: "'\(carry.spec)'", location)
+            results.append(values.define(carry.spec, .init(location: location, origin: "'\(carry.spec)' after the loop", warnIfUnused: false, isBound: true, dtype: dtype)))
+            types.append(dtype ?? .float32)
         }
         hideBodyNames(bodyLocal, "it is bound inside the repeat at line \(location.line), and a loop hands on only the names bound before it (and '_'); bind it before the loop to carry it through")
         for value in carried.flatMap({ [$0.initial, $0.next] }) { values.markUsed(value) }
         values.setPrevious(results.first ?? previousBefore)
         return Step(operation: .repeated(Loop(count: count, index: index, start: start, carried: carried), body: steps),
-                    inputs: carried.map(\.initial), results: results, location: location)
+                    inputs: carried.map(\.initial), results: results, location: location, types: types)
+    }
+
+    /// The dtype a value carried through a loop keeps: the one it enters with. The generated loop has one
+    /// typed variable for it, so a body that changes the dtype is refused at the step that changes it.
+    private mutating func carriedType(initial: String, next: String, shown: String, _ location: SourceLocation) -> DType? {
+        guard let entering = values.definitions[initial]?.dtype else { return nil }
+        guard let made = values.definitions[next]?.dtype else { return entering }
+        if made != entering {
+            reader.diagnostics.error(values.definitions[next]?.location ?? location,
+                "\(shown) enters the repeat at line \(location.line) as \(entering.rawValue), but this step makes it \(made.rawValue); a value carried through a loop keeps one dtype, so cast it back, such as cast: {input: ..., dtype: \(entering.rawValue)}, or bind the result to another name")
+        }
+        return entering
+    }
+
+    /// The dtype of a value merged after a conditional: both branches must give it the same one.
+    /// `refusal` says why not, from the dtype when the flag holds and the dtype otherwise.
+    private mutating func mergedType(_ merge: Merge, _ location: SourceLocation, refusal: (DType, DType) -> String) -> DType? {
+        let otherwise = values.definitions[merge.otherwise]?.dtype
+        guard let whenRun = values.definitions[merge.whenRun]?.dtype, let otherwise else { return otherwise }
+        if whenRun != otherwise {
+            reader.diagnostics.error(values.definitions[merge.whenRun]?.location ?? location, refusal(whenRun, otherwise)
+                + "; a value after a conditional has one dtype, so cast it, such as cast: {input: ..., dtype: \(otherwise.rawValue)}, or bind the result to another name")
+        }
+        return otherwise
+    }
+
+    private mutating func mergedType(_ merge: Merge, shown: String, _ location: SourceLocation) -> DType? {
+        mergedType(merge, location) { whenRun, otherwise in
+            "\(shown) is \(otherwise.rawValue) before the 'if' at line \(location.line), but this step, run only when the flag holds, makes it \(whenRun.rawValue)"
+        }
     }
 
     private mutating func loopCount(_ node: YAMLNode) -> Expr<Int>? {
@@ -151,12 +189,17 @@ extension StepChecker {
         // The step's own value gets an internal name; the name later steps read is the merged one.
         let result = inner.results[0]
         let ran = values.freshName()
-        values.define(ran, .init(location: location, origin: "the output of \(opName)", warnIfUnused: false, isBound: false))
+        values.define(ran, .init(location: location, origin: "the output of \(opName)", warnIfUnused: false, isBound: false, dtype: values.definitions[result]?.dtype))
         inner.results = [ran]
         values.markUsed(ran)
         values.markUsed(firstOperand)
-        return Step(operation: .conditional(Condition(flag: flag, negated: negated, merges: [Merge(whenRun: ran, otherwise: firstOperand)]), body: [inner]),
-                    inputs: [firstOperand], results: [result], location: location)
+        let merge = Merge(whenRun: ran, otherwise: firstOperand)
+        let dtype = mergedType(merge, location) { whenRun, otherwise in
+            "\(opName) with 'if' makes \(whenRun.rawValue) when the flag holds, but its value otherwise is its first operand '\(ValueEnvironment.specName(firstOperand))', \(otherwise.rawValue)"
+        }
+        values.setType(result, dtype)
+        return Step(operation: .conditional(Condition(flag: flag, negated: negated, merges: [merge]), body: [inner]),
+                    inputs: [firstOperand], results: [result], location: location, types: [dtype ?? .float32])
     }
 
     /// A block run when the flag holds: names bound before it and again inside it, and `_`,
@@ -172,20 +215,25 @@ extension StepChecker {
         let bodyLocal = Set(values.allNames).subtracting(before)
         var merges: [Merge] = []
         var results: [String] = []
+        var types: [DType] = []
         if let previousBefore, let last = values.previous, last != previousBefore {
             merges.append(Merge(whenRun: last, otherwise: previousBefore))
-            results.append(values.define(values.freshName(), .init(location: location, origin: "the output of the conditional block", warnIfUnused: false, isBound: false)))
+            let dtype = mergedType(merges[merges.count - 1], shown: "'_'", location)
+            results.append(values.define(values.freshName(), .init(location: location, origin: "the output of the conditional block", warnIfUnused: false, isBound: false, dtype: dtype)))
+            types.append(dtype ?? .float32)
         }
         for (name, old) in rebound {
             guard let new = values.resolve(name), new != old else { continue }
             merges.append(Merge(whenRun: new, otherwise: old))
-            results.append(values.define(name, .init(location: location, origin: "'\(name)' after the conditional block", warnIfUnused: false, isBound: true)))
+            let dtype = mergedType(merges[merges.count - 1], shown: "'\(name)'", location)
+            results.append(values.define(name, .init(location: location, origin: "'\(name)' after the conditional block", warnIfUnused: false, isBound: true, dtype: dtype)))
+            types.append(dtype ?? .float32)
         }
         hideBodyNames(bodyLocal, "it is bound inside the block with 'if' at line \(location.line), which may not run; bind it before the block too, and the block rebinds it")
         for value in merges.flatMap({ [$0.whenRun, $0.otherwise] }) { values.markUsed(value) }
         values.setPrevious(results.first ?? previousBefore)
         return Step(operation: .conditional(Condition(flag: flag, negated: negated, merges: merges), body: body),
-                    inputs: merges.map(\.otherwise), results: results, location: location)
+                    inputs: merges.map(\.otherwise), results: results, location: location, types: types)
     }
 
     /// `$flag`, `not $flag`, `true` or `false`.

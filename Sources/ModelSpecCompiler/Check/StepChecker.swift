@@ -493,6 +493,16 @@ struct StepChecker {
             guard let value = implicitOperand(nil, at: at, op: name) else { return nil }
             inputs = [value]
         }
+        if case let .template(templateName, _) = declaration.kind {
+            // A template's body is checked once, with float32 Tensor arguments: an integer or bool value would
+            // be converted on the way in, so it is refused, as its body's arithmetic would not be TensorFlow's.
+            for input in inputs {
+                guard let dtype = values.definitions[input]?.dtype, dtype != .float32 else { continue }
+                let shown = ValueEnvironment.specName(input)
+                reader.error(at, "template '\(templateName)' takes float32 Tensor arguments, but '\(shown)' is \(dtype.rawValue); cast it first, such as cast: {input: \(shown), dtype: float32}")
+                return nil
+            }
+        }
         return (.callLayer(name, training: training), inputs, outputCount, "the output of '\(name)'")
     }
 

@@ -66,6 +66,11 @@ struct ValueEnvironment {
         internalName.split(separator: "#").first.map(String.init) ?? internalName
     }
 
+    /// Sets the dtype of a defined value (a conditional step's value, merged with its first operand).
+    mutating func setType(_ internalName: String, _ dtype: DType?) {
+        definitions[internalName]?.dtype = dtype
+    }
+
     mutating func setPrevious(_ name: String?) {
         previous = name
     }

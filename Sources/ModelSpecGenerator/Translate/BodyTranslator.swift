@@ -199,8 +199,10 @@ struct BodyTranslator {
             code.line("try \(target).\(add ? "assignAdd" : "assign")(\(inputs[1]))")
             bind(step, "\(target).value", into: &code)
         case let .repeated(loop, body):
+            setKinds(step)
             try repeated(step, loop, body, liveAfter: liveAfter, into: &code)
         case let .conditional(condition, body):
+            setKinds(step)
             try conditional(step, condition, body, liveAfter: liveAfter, into: &code)
         }
     }

@@ -15,14 +15,17 @@ extension BodyTranslator {
         let kept = zip(loop.carried, step.results).enumerated().filter { keptCarries.contains($0.offset) }.map(\.element)
         var assignments: [(variable: String, next: String)] = []
         var claimed: Set<String> = []
+        // A carried value keeps its dtype (the checker refuses a body that changes it): one typed variable.
+        for (carry, result) in zip(loop.carried, step.results) { kinds[carry.name] = kinds[result] }
         for (carry, result) in kept {
             let variable = value(result)
             names.assign(carry.name, to: variable)
+            let initial = converted(carry.initial, to: kind(of: result))
             guard carry.next != carry.name else {
-                code.line("let \(variable) = \(operand(carry.initial))")
+                code.line("let \(variable) = \(initial)")
                 continue
             }
-            code.line("var \(variable) = \(operand(carry.initial))")
+            code.line("var \(variable) = \(initial)")
             if !claimed.contains(carry.next), Self.makesAtTopLevel(carry.next, body) {
                 claimed.insert(carry.next)
                 names.assign(carry.next, to: variable)
@@ -50,6 +53,7 @@ extension BodyTranslator {
     }
 
     mutating func conditional(_ step: Step, _ condition: Condition, _ body: [Step], liveAfter: LiveValues, into code: inout SwiftCode) throws {
+        // A merged value has one dtype, both branches' (the checker refuses two).
         let live = zip(condition.merges, step.results).filter { liveAfter.contains($0.1) }
         let whenRun = Set(live.map(\.0.whenRun))
         guard case let .param(name) = condition.flag else {
@@ -65,7 +69,7 @@ extension BodyTranslator {
         var assignments: [(variable: String, value: String)] = []
         for (merge, result) in live {
             let variable = value(result)
-            code.line("let \(variable): Tensor")
+            code.line("let \(variable): \(kind(of: result).swiftType)")
             if Self.makesAtTopLevel(merge.whenRun, body), !assignedInPlace.contains(merge.whenRun) {
                 names.assign(merge.whenRun, to: variable)
                 assignedInPlace.insert(merge.whenRun)
@@ -79,7 +83,7 @@ extension BodyTranslator {
             for (variable, next) in assignments { code.line("\(variable) = \(value(next))") }
         }
         guard !live.isEmpty else { return }
-        for (merge, result) in live { code.line("    \(value(result)) = \(operand(merge.otherwise))") }
+        for (merge, result) in live { code.line("    \(value(result)) = \(converted(merge.otherwise, to: kind(of: result)))") }
         code.line("}")
     }
 

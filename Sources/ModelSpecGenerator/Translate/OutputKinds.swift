@@ -16,8 +16,10 @@ enum OutputKinds {
         return "(" + zip(model.outputs, types).map { "\(label($0)): \($1)" }.joined(separator: ", ") + ")"
     }
 
-    /// The tuple label of an output (`output` for an unnamed one).
+    /// The tuple label of an output (`output` for an unnamed one): its spec name, also for a name bound
+    /// again (`ids#4`, carried through a loop), whose internal name has a `#`.
     static func label(_ output: String) -> String {
-        SwiftName.lowerCamel(output.hasPrefix("_") ? "output" : output)
+        let name = output.split(separator: "#").first.map(String.init) ?? output
+        return SwiftName.lowerCamel(name.hasPrefix("_") ? "output" : name)
     }
 }
