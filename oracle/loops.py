@@ -10,7 +10,8 @@ value file), the input and TensorFlow's output. The residual case is
 specs/ResidualLoop.yaml (with specs/ResidualBlock.yaml), whose generated type
 GeneratedModelsTests also runs. Besides it, `random_cases` draws loop counts, starts, scope forms, sizes and
 flags with a fixed seed, so that the rule is checked on cases not written by
-hand. `formatted_names` records which names formatted from an index
+hand. integer_loop.json: specs/IntegerLoop.yaml's int32 values through a loop
+and a conditional, TensorFlow's outputs exact. `formatted_names` records which names formatted from an index
 TensorFlow 1 (graph mode) accepts for a scope inside another, a layer and a variable.
 
 The Swift tests (Tests/ModelSpecInterpreterTests/LoopGoldenTests.swift) check
@@ -258,6 +259,41 @@ def formatted_names():
     return result
 
 
+def integer_loop():
+    """specs/IntegerLoop.yaml: int32 values through a Python loop and a Python `if`, as TensorFlow
+    computes them (int32 arithmetic throughout); integer_loop.json records the inputs and, per
+    parameter set, TensorFlow's outputs and their dtypes (JSON integers: exact)."""
+    x = np.array([[0, 3, 1, 2], [5, 1, 2, 0]], np.float32)
+    ids = np.array([7, -2], np.int32)
+
+    def python(x, ids, steps, double):
+        best = tf.argmax(x, axis=1, output_type=tf.int32)
+        for _ in range(steps):
+            ids = tf.add(ids, 1)
+            best = tf.add(best, ids)
+        if double:
+            best = tf.multiply(best, 2)
+        return ids, best
+
+    class Case(tf.keras.layers.Layer):
+        def __init__(self, steps, double):
+            super().__init__()
+            self.steps, self.double = steps, double
+
+        @v1.keras.utils.track_tf1_style_variables
+        def call(self, x, ids):
+            return python(x, ids, self.steps, self.double)
+
+    cases = []
+    for params in [{}, {"steps": 2, "double": False}, {"steps": 1, "double": True}]:
+        steps, double = params.get("steps", 3), params.get("double", True)
+        out_ids, out_best = Case(steps, double)(tf.constant(x), tf.constant(ids))
+        assert out_ids.dtype == tf.int32 and out_best.dtype == tf.int32
+        cases.append({"params": params, "ids": out_ids.numpy().tolist(), "best": out_best.numpy().tolist(),
+                      "dtypes": [out_ids.dtype.name, out_best.dtype.name]})
+    return {"x": x.tolist(), "ids": ids.tolist(), "cases": cases}
+
+
 def main():
     global OUT
     OUT = golden_dir("loops")
@@ -268,4 +304,5 @@ def main():
     random_cases()
     formatted_layer_cases()
     write_json(os.path.join(OUT, "cases.json"), {"cases": CASES, "formatted_names": formatted_names()})
+    write_json(os.path.join(OUT, "integer_loop.json"), integer_loop())
     print(f"wrote {len(CASES)} loop cases")

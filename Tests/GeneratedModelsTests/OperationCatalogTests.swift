@@ -89,10 +89,21 @@ import Testing
     /// specs/IntegerLoop.yaml: int32 values carried through a `repeat:` and merged after an `if:` are
     /// `IndexTensor` variables of the generated loop, with TensorFlow's int32 arithmetic (the Python loop the
     /// spec stands for, run in TensorFlow 2.21: ids [7, -2] and x's argmax [1, 0] give ids [10, 1], best [56, 0]).
-    @Test func generatedIntegerLoopKeepsInt32() throws {
-        let x = try Tensor(shape: [2, 4], scalars: [0, 3, 1, 2, 5, 1, 2, 0])
-        let (ids, best): (IndexTensor, IndexTensor) = try IntegerLoop()(x: x, ids: IndexTensor([7, -2]))
-        #expect(ids == IndexTensor([10, 1]))
-        #expect(best == IndexTensor([56, 0]))
+    /// The default parameters' case of Tests/Goldens/loops/integer_loop.json (oracle/loops.py).
+    struct IntegerLoopGolden: Decodable {
+        struct Case: Decodable { let ids: [Int32]; let best: [Int32] }
+        let x: [[Float]]
+        let ids: [Int32]
+        let cases: [Case]
+    }
+
+    @Test func generatedIntegerLoopMatchesTensorFlowsInt32() throws {
+        let url = Repo.root.appendingPathComponent("Tests/Goldens/loops/integer_loop.json")
+        let golden = try JSONDecoder().decode(IntegerLoopGolden.self, from: Data(contentsOf: url))
+        let expected = try #require(golden.cases.first)
+        let x = try Tensor(shape: [golden.x.count, golden.x[0].count], scalars: golden.x.flatMap { $0 })
+        let (ids, best): (IndexTensor, IndexTensor) = try IntegerLoop()(x: x, ids: IndexTensor(golden.ids))
+        #expect(ids == IndexTensor(expected.ids))
+        #expect(best == IndexTensor(expected.best))
     }
 }

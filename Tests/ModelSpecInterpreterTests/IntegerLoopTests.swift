@@ -6,9 +6,40 @@ import SeedGoldens
 import Testing
 
 /// specs/IntegerLoop.yaml: int32 values carried through a `repeat:` and merged after an `if:` keep
-/// their dtype, and their arithmetic is TensorFlow's int32 arithmetic (checked in TensorFlow 2.21 with the
-/// Python loop the spec stands for: ids [7, -2] and x's argmax [1, 0] give ids [10, 1] and best [56, 0]).
+/// their dtype, and their arithmetic is TensorFlow's int32 arithmetic: each parameter set's outputs
+/// equal TensorFlow's exactly (Tests/Goldens/loops/integer_loop.json, written by oracle/loops.py from
+/// the Python loop the spec stands for).
 @Suite struct IntegerLoopTests {
+    struct Golden: Decodable {
+        struct Case: Decodable {
+            let params: [String: Param]
+            let ids: [Int32]
+            let best: [Int32]
+            let dtypes: [String]
+        }
+        enum Param: Decodable {
+            case int(Int), bool(Bool)
+            init(from decoder: Decoder) throws {
+                let value = try decoder.singleValueContainer()
+                if let flag = try? value.decode(Bool.self) { self = .bool(flag) } else { self = .int(try value.decode(Int.self)) }
+            }
+            var literal: Literal {
+                switch self {
+                case let .int(n): .int(n)
+                case let .bool(flag): .bool(flag)
+                }
+            }
+        }
+        let x: [[Float]]
+        let ids: [Int32]
+        let cases: [Case]
+    }
+
+    static let golden: Golden = {
+        let url = Repo.root.appendingPathComponent("Tests/Goldens/loops/integer_loop.json")
+        return try! JSONDecoder().decode(Golden.self, from: Data(contentsOf: url))
+    }()
+
     private func model(params: [String: Literal] = [:]) throws -> InterpretedModel {
         let spec = Repo.specs.appendingPathComponent("IntegerLoop.yaml").path
         let compiler = SpecCompiler(library: SpecLibrary(containing: spec))
@@ -18,18 +49,16 @@ import Testing
         return try InterpretedModel(description, params: params, library: compiler.library)
     }
 
-    private let inputs: [String: InterpretedValue] = [
-        "x": .float(try! Tensor(shape: [2, 4], scalars: [0, 3, 1, 2, 5, 1, 2, 0])),
-        "ids": .int32(IndexTensor([7, -2])),
-    ]
-
-    @Test func int32ValuesThroughALoopAndAConditionalStayInt32() throws {
-        let outputs = try model().call(values: inputs)
-        #expect(outputs == [.int32(IndexTensor([10, 1])), .int32(IndexTensor([56, 0]))])
-    }
-
-    @Test func theConditionalNotRunHandsOnTheLoopsInt32Value() throws {
-        let outputs = try model(params: ["steps": .int(2), "double": .bool(false)]).call(values: inputs)
-        #expect(outputs == [.int32(IndexTensor([9, 0])), .int32(IndexTensor([18, -1]))])
+    @Test(arguments: 0..<3) func int32ValuesThroughALoopAndAConditionalMatchTensorFlow(_ index: Int) throws {
+        let golden = Self.golden
+        try #require(golden.cases.count == 3)
+        let expected = golden.cases[index]
+        #expect(expected.dtypes == ["int32", "int32"])
+        let inputs: [String: InterpretedValue] = [
+            "x": .float(try Tensor(shape: [golden.x.count, golden.x[0].count], scalars: golden.x.flatMap { $0 })),
+            "ids": .int32(IndexTensor(golden.ids)),
+        ]
+        let outputs = try model(params: expected.params.mapValues(\.literal)).call(values: inputs)
+        #expect(outputs == [.int32(IndexTensor(expected.ids)), .int32(IndexTensor(expected.best))])
     }
 }
