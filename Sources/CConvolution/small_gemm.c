@@ -230,7 +230,7 @@ void row_panels(int count, size_t p, int n, int k, const float *a, const float *
 }
 
 /// One row: four panels at a time, then the rest one by one (`mlp`'s three layers at batch 1
-/// 29.2 → 28.7 µs in a C harness against the AVX2 path's two panels at a time; software
+/// 32.4 → 28.7 µs in a C harness against the AVX2 path's two panels at a time; software
 /// prefetch a few lines ahead made it slower).
 __attribute__((target("avx512f,avx2,fma")))
 static void row_avx512(int n, int k, const float *a, const float *packed, const float *bias, int relu, float *c) {
