@@ -182,6 +182,63 @@ void tile_wide(int rows, int k, const float *a, int lda, const float *panel, con
     }
 }
 
+/// Panels one row streams at once with AVX-512 (four 64-byte streams in flight).
+#define ROW_PANELS 4
+
+/// Adds the bias and activation to one row's accumulated 16 columns of panel `p` and stores them.
+static inline __attribute__((always_inline, target("avx512f")))
+void store_row16(vec16 u, size_t p, int n, const float *bias, int relu, float *c) {
+    const size_t first = p * CSGEMM_PANEL;
+    const int lanes = (int)((size_t)n - first < CSGEMM_PANEL ? (size_t)n - first : CSGEMM_PANEL);
+    float h[CSGEMM_PANEL] = {0};
+    if (bias) memcpy(h, bias + first, sizeof(float) * (size_t)lanes);
+    u += load16(h);
+    if (relu) u = relu16(u);
+    store16_lanes(c + first, u, lanes);
+}
+
+/// One row (batch 1) with AVX-512: `count` (1 or ROW_PANELS, a constant after inlining) panels
+/// from panel `p` at once, each 64-byte line of a panel one register read once; even and odd
+/// k in chains of their own, summed at the end as in `row_two_panels`.
+static inline __attribute__((always_inline, target("avx512f")))
+void row_panels(int count, size_t p, int n, int k, const float *a, const float *packed,
+                const float *bias, int relu, float *c) {
+    const float *s[ROW_PANELS];
+    vec16 even[ROW_PANELS], odd[ROW_PANELS];
+    UNROLLED
+    for (int j = 0; j < ROW_PANELS; j++) {
+        s[j] = packed + (p + (size_t)j) * (size_t)k * CSGEMM_PANEL;
+        even[j] = (vec16){0};
+        odd[j] = (vec16){0};
+    }
+    int t = 0;
+    for (; t + 1 < k; t += 2) {
+        const float x = a[t], y = a[t + 1];
+        UNROLLED
+        for (int j = 0; j < count; j++) {
+            const float *f = s[j] + (size_t)t * CSGEMM_PANEL;
+            even[j] += load16(f) * x;
+            odd[j] += load16(f + CSGEMM_PANEL) * y;
+        }
+    }
+    for (; t < k; t++) {
+        UNROLLED
+        for (int j = 0; j < count; j++) even[j] += load16(s[j] + (size_t)t * CSGEMM_PANEL) * a[t];
+    }
+    UNROLLED
+    for (int j = 0; j < count; j++) store_row16(even[j] + odd[j], p + (size_t)j, n, bias, relu, c);
+}
+
+/// One row: four panels at a time, then the rest one by one (`mlp`'s three layers at batch 1
+/// 32.4 → 28.7 µs in a C harness against the AVX2 path's two panels at a time; software
+/// prefetch a few lines ahead made it slower).
+__attribute__((target("avx512f,avx2,fma")))
+static void row_avx512(int n, int k, const float *a, const float *packed, const float *bias, int relu, float *c) {
+    size_t p = 0;
+    for (; p + ROW_PANELS <= panels_of(n); p += ROW_PANELS) row_panels(ROW_PANELS, p, n, k, a, packed, bias, relu, c);
+    for (; p < panels_of(n); p++) row_panels(1, p, n, k, a, packed, bias, relu, c);
+}
+
 #define WIDE_CASE(n) case n: tile_wide(n, k, a + (size_t)i * lda, lda, panel, h, relu, c + (size_t)i * ldc + first, ldc, lanes); break;
 
 /// Three rows or more: each panel in tiles of nearly equal size (up to 16 rows; 20 = 10 + 10),
@@ -217,6 +274,10 @@ void csgemm_run(int m, int n, int k, const float *a, int lda, const float *packe
                 const float *bias, int relu, float *c, int ldc) {
     if (m <= 0 || n <= 0) return;
 #if defined(__x86_64__)
+    if (m == 1 && cpu_has_avx512()) {
+        row_avx512(n, k, a, packed, bias, relu, c);
+        return;
+    }
     if (m >= 3 && cpu_has_avx512()) {
         run_avx512(m, n, k, a, lda, packed, bias, relu, c, ldc);
         return;

@@ -2,7 +2,8 @@ import Testing
 @testable import ModelSpecRuntime
 
 /// `dense` on the packed small-GEMM kernel against a plain loop, on shapes that
-/// reach each of its paths (1 row on two panels at once, 1 and 2 rows with split
+/// reach each of its paths (1 row on four panels at once with AVX-512 and the rest
+/// one by one, on two at once with AVX2, 1 and 2 rows with split
 /// accumulators, whole and partial tiles of 6 rows, AVX-512 tiles of up to 16, partial
 /// panels of 16 columns, odd k, k = 0) with each instruction set, and
 /// the packed kernel kept in step with the values of the weights.
@@ -10,6 +11,7 @@ import Testing
     static let shapes: [(rows: Int, k: Int, n: Int)] = [
         (1, 784, 512), (2, 9, 17), (1, 1, 1), (3, 5, 16), (5, 13, 37), (6, 8, 32), (7, 3, 16),
         (13, 100, 33), (16, 31, 10), (64, 40, 70), (1, 0, 5), (1, 20, 40), (37, 11, 48),
+        (1, 33, 100), (1, 257, 64), (1, 7, 150), (1, 2, 3),
     ]
 
     @Test(arguments: shapes.indices) func matchesPlainLoops(_ index: Int) throws {
@@ -20,7 +22,7 @@ import Testing
         }
         let x = try random([rows, k]), w = try random([k, n]), b = try random([n])
         let plain = try reference(x, w, b)
-        // Every kernel the machine can run: AVX-512 (3 rows or more), AVX2, portable.
+        // Every kernel the machine can run: AVX-512 (1 row, or 3 rows or more), AVX2, portable.
         for instructions in KernelInstructions.allCases {
             try instructions.limiting {
                 #expect(maxDifference(try dense(x, kernel: w, bias: b), plain) < 1e-4)

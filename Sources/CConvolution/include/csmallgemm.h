@@ -20,10 +20,10 @@ void csgemm_pack(int k, int n, const float *b, int ldb, float *packed);
 /// leading dimension `ldc`. `bias` (NULL: 0) has `n` floats; `relu` != 0
 /// clamps at 0 (keeping NaN). For each panel, tiles of rows × 16 columns are
 /// accumulated in registers over all of `k` (up to 16 rows with AVX-512, 6 with
-/// AVX2; one row takes two panels at a time), so the panel is read from memory
-/// once and from cache for the other rows. Uses AVX-512 when the CPU has it and
-/// there are 3 rows or more, else AVX2 and FMA when it has them (checked once),
-/// portable vector code otherwise.
+/// AVX2; one row takes four panels at a time with AVX-512, two with AVX2), so the
+/// panel is read from memory once and from cache for the other rows. Uses AVX-512
+/// when the CPU has it and there is 1 row or 3 rows or more, else AVX2 and FMA
+/// when it has them (checked once), portable vector code otherwise.
 void csgemm_run(int m, int n, int k, const float *a, int lda, const float *packed,
                 const float *bias, int relu, float *c, int ldc);
 
