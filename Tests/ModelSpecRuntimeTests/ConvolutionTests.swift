@@ -63,12 +63,9 @@ import Testing
         var g = SeededGenerator(seed: 3)
         let x = try Tensor(shape: shapes.0) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
         let f = try Tensor(shape: shapes.1) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
-        let threads = BLASThreads.count
-        defer { BLASThreads.setCount(threads) }
-        BLASThreads.setCount(1)
-        let one = try conv2d(x, filter: f, padding: .same, activation: .relu)
-        BLASThreads.setCount(3)
-        let three = try conv2d(x, filter: f, padding: .same, activation: .relu)
+        // The task's own thread limit, so tests running at once keep theirs.
+        let one = try KernelThreads.$limit.withValue(1) { try conv2d(x, filter: f, padding: .same, activation: .relu) }
+        let three = try KernelThreads.$limit.withValue(3) { try conv2d(x, filter: f, padding: .same, activation: .relu) }
         #expect(one == three)
     }
 

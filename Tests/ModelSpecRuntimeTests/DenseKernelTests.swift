@@ -47,12 +47,9 @@ import Testing
         var g = SeededGenerator(seed: 5)
         let x = try Tensor(shape: [203, 300]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
         let w = try Tensor(shape: [300, 45]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
-        let threads = BLASThreads.count
-        defer { BLASThreads.setCount(threads) }
-        BLASThreads.setCount(1)
-        let one = try dense(x, kernel: w, activation: .relu)
-        BLASThreads.setCount(3)
-        let three = try dense(x, kernel: w, activation: .relu)
+        // The task's own thread limit, so tests running at once keep theirs.
+        let one = try KernelThreads.$limit.withValue(1) { try dense(x, kernel: w, activation: .relu) }
+        let three = try KernelThreads.$limit.withValue(3) { try dense(x, kernel: w, activation: .relu) }
         #expect(one == three)
     }
 
