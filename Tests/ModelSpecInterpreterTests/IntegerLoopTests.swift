@@ -12,23 +12,10 @@ import Testing
 @Suite struct IntegerLoopTests {
     struct Golden: Decodable {
         struct Case: Decodable {
-            let params: [String: Param]
+            let params: [String: LoopCase.IntOrBool]
             let ids: [Int32]
             let best: [Int32]
             let dtypes: [String]
-        }
-        enum Param: Decodable {
-            case int(Int), bool(Bool)
-            init(from decoder: Decoder) throws {
-                let value = try decoder.singleValueContainer()
-                if let flag = try? value.decode(Bool.self) { self = .bool(flag) } else { self = .int(try value.decode(Int.self)) }
-            }
-            var literal: Literal {
-                switch self {
-                case let .int(n): .int(n)
-                case let .bool(flag): .bool(flag)
-                }
-            }
         }
         let x: [[Float]]
         let ids: [Int32]

@@ -66,6 +66,14 @@ struct LoopCase: Decodable, Sendable, CustomStringConvertible {
             let container = try decoder.singleValueContainer()
             if let flag = try? container.decode(Bool.self) { self = .bool(flag) } else { self = .int(try container.decode(Int.self)) }
         }
+
+        /// The parameter's value as a spec literal.
+        var literal: Literal {
+            switch self {
+            case let .int(value): .int(value)
+            case let .bool(flag): .bool(flag)
+            }
+        }
     }
 
     var literalParams: [String: Literal] {
