@@ -13,8 +13,9 @@ import Synchronization
 /// It stays valid when variables change: buffers are copy-on-write, so `assign`
 /// and checkpoint loading give a variable a new buffer (with nothing packed), and
 /// a write in place (`assignAdd`, `withUnsafeMutableBufferPointer`) drops the
-/// packed form first (`Tensor.ensureUnique`). It is keyed by the shape it was
-/// packed for, since reshaped tensors share a buffer.
+/// packed forms first (`Tensor.ensureUnique`). Each form is keyed by the shape it was
+/// packed for, since reshaped tensors share a buffer, and a buffer keeps a few (a TF1
+/// recurrent kernel's input rows and state rows are two blocks of one tensor).
 enum PackedWeights {
     /// Guards every buffer's `derived` slot: tensors are `Sendable`, so two threads
     /// may run layers sharing a weight tensor.
@@ -54,17 +55,38 @@ enum PackedWeights {
     }
 
     /// The packed scalars (the caller keeps the buffer alive while it reads them:
-    /// another thread may replace the tensor's packed form).
+    /// another thread may drop the tensor's packed form).
     private static func packed(_ tensor: Tensor, key: PackedForm.Key, count: Int,
                                pack: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> TensorBuffer<Float> {
         let storage = tensor.storage
         return lock.withLock { _ in
-            if let form = storage.derived as? PackedForm, form.key == key { return form.scalars }
-            let form = PackedForm(key: key, scalars: TensorBuffer(uninitializedCount: count))
-            pack(storage.base, form.scalars.base)
-            storage.derived = form
-            return form.scalars
+            let forms = storage.derived as? PackedForms ?? PackedForms()
+            if let scalars = forms.scalars(for: key) { return scalars }
+            let scalars = TensorBuffer<Float>(uninitializedCount: count)
+            pack(storage.base, scalars.base)
+            forms.add(PackedForm(key: key, scalars: scalars))
+            storage.derived = forms
+            return scalars
         }
+    }
+}
+
+/// The packed forms of one buffer: usually one, two for a TF1 recurrent kernel, whose input rows
+/// and state rows are packed as blocks of their own (the input projection and the state's product).
+private final class PackedForms {
+    /// More forms than any layer uses; beyond it the oldest is dropped (a buffer read under
+    /// many shapes, by reshapes, is packed again rather than growing without end).
+    static let limit = 4
+    private(set) var forms: [PackedForm] = []
+
+    func scalars(for key: PackedForm.Key) -> TensorBuffer<Float>? {
+        for form in forms where form.key == key { return form.scalars }
+        return nil
+    }
+
+    func add(_ form: PackedForm) {
+        if forms.count == Self.limit { forms.removeFirst() }
+        forms.append(form)
     }
 }
 

@@ -67,22 +67,14 @@ struct RecurrentLoop {
         var next = initial.map { Tensor(uninitializedShape: $0.shape) }
         guard time > 0, batch > 0 else { return (outputs, current) }
 
-        // The input projection of every step, biases first.
+        // The input projection of every step.
         let projection = Tensor(uninitializedShape: [rows, g])
         let xp = projection.storage.base
-        let covered = cell.inputBiases.reduce(0) { $0 + $1.tensor.scalarCount }
-        if covered < g { xp.update(repeating: 0, count: rows * g) }
-        for (bias, offset) in cell.inputBiases {
-            let n = bias.scalarCount, bp = bias.storage.base
-            for r in 0..<rows { (xp + r * g + offset).update(from: bp, count: n) }
-        }
-        for block in cell.inputBlocks {
-            if let masks = cell.dropoutMasks?.input, !masks.isEmpty {
-                projectMaskedInput(input, block, masks: masks, into: xp)
-            } else {
-                multiply(input.storage.base, lda: cell.inputSize, rows: rows, block, into: xp + block.target, ldc: g,
-                         accumulate: true)
-            }
+        projectInput(input, rows: rows, into: xp, by: inputProjection)
+        if lstmBatchStepsApply(trace: trace) {
+            runLSTMBatchSteps(projection: xp, outputs: outputs, state: &current)
+            withExtendedLifetime((input, projection)) {}
+            return (outputs, current)
         }
 
         // Per-step buffers.
@@ -277,14 +269,14 @@ struct RecurrentLoop {
     /// The state's kernel packed once for `csgemm_run`, which each step streams without
     /// packing it again (`cblas_sgemm` would, every step), and kept with the weight's buffer
     /// (``PackedWeights``) for later calls.
-    private func packedRecurrentKernel() -> TensorBuffer<Float> {
+    func packedRecurrentKernel() -> TensorBuffer<Float> {
         let block = cell.recurrent
         return PackedWeights.block(block.tensor, start: block.firstRow * block.stride + block.offset, stride: block.stride,
                                    rows: block.rows, n: block.columns)
     }
 
     /// `c[rows, block.columns] = a[rows, block.rows] · block` (leading dimensions `lda`, `ldc`).
-    private func multiply(_ a: UnsafePointer<Float>, lda: Int, rows: Int, _ block: RecurrentCell.MatrixBlock,
+    func multiply(_ a: UnsafePointer<Float>, lda: Int, rows: Int, _ block: RecurrentCell.MatrixBlock,
                           into c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false) {
         let b = block.tensor.storage.base + block.firstRow * block.stride + block.offset
         sgemm(m: rows, n: block.columns, k: block.rows, a: a, lda: lda, b: b, ldb: block.stride,
