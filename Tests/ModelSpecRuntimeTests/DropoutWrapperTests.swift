@@ -6,7 +6,7 @@ import Testing
 /// injected (Tests/Goldens/rnn_wrappers, oracle/rnn_wrappers.py: variational masks, one `[1, width]`
 /// mask per part for the whole batch and every step), the non-variational masks (a fresh mask per
 /// step and sequence) against the loop run one step at a time, dropout without a training flag,
-/// and the wrappers' refusals. Names and values with keep probabilities of 1 and `ResidualWrapper`
+/// the wrappers' refusals, and gradients through wrapped cells against finite differences. Names and values with keep probabilities of 1 and `ResidualWrapper`
 /// are Tests/Goldens/recurrent's `wrapper_*` cases (RecurrentGoldenTests, RecurrentSpecGoldenTests).
 @Suite struct DropoutWrapperTests {
     static let directory = Goldens.directory.deletingLastPathComponent().appendingPathComponent("rnn_wrappers")
@@ -146,10 +146,38 @@ import Testing
         }
         #expect(throws: TensorError.self) { try run(.dropoutWrapper(.gruCell(numUnits: 3), outputKeepProb: 1.5)) }
         #expect(throws: TensorError.self) { try run(.dropoutWrapper(.gruCell(numUnits: 3), inputKeepProb: 0)) }
-        // The state's dropout inside the loop has no backward rule: refused while a tape records.
-        let tape = GradientTape()
-        #expect(throws: TensorError.self) {
-            try tape.record { try run(.dropoutWrapper(.gruCell(numUnits: 3), stateKeepProb: 0.5)) }
+    }
+
+    static let wrappedCells: [RNNCell] = [
+        .dropoutWrapper(.lstmCell(numUnits: 3, numProj: 2), inputKeepProb: 0.7, outputKeepProb: 0.6, stateKeepProb: 0.5),
+        .multiRNNCell([.dropoutWrapper(.gruCell(numUnits: 3), stateKeepProb: 0.6, variationalRecurrent: true),
+                       .residualWrapper(.dropoutWrapper(.basicRNNCell(numUnits: 3), inputKeepProb: 0.8, stateKeepProb: 0.7))]),
+        .dropoutWrapper(.multiRNNCell([.basicLSTMCell(numUnits: 2), .gruCell(numUnits: 3)]), outputKeepProb: 0.7,
+                        stateKeepProb: 0.6, variationalRecurrent: true),
+    ]
+
+    /// With the masks fixed (the same noise on every call), the gradients of the outputs and final
+    /// states of wrapped cells, state dropout inside the loop included, agree with finite differences.
+    @Test("wrapped cells' gradients against finite differences", arguments: wrappedCells)
+    func wrappedCellsHaveTheirGradients(_ cell: RNNCell) throws {
+        let store = ShimStore()
+        let input = try RecurrentLoopGradientTests.values([3, 4, 3], seed: 5)
+        let lengths = IndexTensor([4, 1, 3])
+        let noise = DropoutNoise { site, shape in
+            let salt = Float(site.wrapper * 3 + ["input": 0, "state": 1, "output": 2][site.part.rawValue]! + site.index * 5)
+            return try Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { fmodf(Float($0) * 0.618 + salt * 0.377, 1) })
         }
+        func run(_ x: Tensor, _ context: CallContext) throws -> [Tensor] {
+            context.dropoutNoise = noise
+            let (outputs, state) = try store.call(context: context) { tf in try tf.dynamicRNN(cell, x, sequenceLength: lengths) }
+            return [outputs] + state
+        }
+        _ = try run(input, CallContext())
+        let variables = store.variables.filter(\.trainable)
+        for (k, variable) in variables.enumerated() { try variable.assign(RecurrentLoopGradientTests.values(variable.shape, seed: 50 + k)) }
+        let report = try GradientCheck.compare(at: [input] + variables.map(\.value)) { t in
+            try run(t[0], CallContext(substituting: Dictionary(uniqueKeysWithValues: zip(variables.map(\.name), t.dropFirst()))))
+        }
+        RecurrentLoopGradientTests.expectAgree(report, "\(cell)")
     }
 }

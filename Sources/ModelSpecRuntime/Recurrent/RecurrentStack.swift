@@ -123,10 +123,6 @@ struct RecurrentRun {
             for (i, position) in cell.order.enumerated() { internalState[position] = given[i] }
             var loop = RecurrentLoop(cell: cell, batch: batch, time: time, timeMajor: timeMajor, mask: mask, reverse: reverse)
             if !stateDropouts.isEmpty {
-                if GradientTape.active != nil {
-                    throw TensorError(op: op, shapes: [input.shape],
-                                      reason: "has no gradient with a DropoutWrapper's state_keep_prob below 1 (the state's dropout inside the loop is not differentiated)")
-                }
                 // `h` is the last of the cell's state tensors.
                 let onH = stateDropouts.map { d in
                     StateDropout(keep: d.keep, variational: d.variational,
