@@ -47,19 +47,19 @@ struct DropoutWrapping {
 /// first, outer before inner; the backward cell's after the forward's), its `input`, `state` or
 /// `output`, and the index of the tensor in the wrapped cell's flattened state (TensorFlow's
 /// `_gen_seed(salt_prefix, index)`; 0 for the input and the output).
-public struct DropoutSite: Hashable, Sendable, CustomStringConvertible {
-    public enum Part: String, Hashable, Sendable { case input, state, output }
-    public var wrapper: Int
-    public var part: Part
-    public var index: Int
+struct DropoutSite: Hashable, Sendable, CustomStringConvertible {
+    enum Part: String, Hashable, Sendable { case input, state, output }
+    var wrapper: Int
+    var part: Part
+    var index: Int
 
-    public init(wrapper: Int, part: Part, index: Int = 0) {
+    init(wrapper: Int, part: Part, index: Int = 0) {
         self.wrapper = wrapper
         self.part = part
         self.index = index
     }
 
-    public var description: String { "DropoutWrapper \(wrapper)'s \(part.rawValue) \(index)" }
+    var description: String { "DropoutWrapper \(wrapper)'s \(part.rawValue) \(index)" }
 }
 
 /// The uniform noise in `[0, 1)` a `DropoutWrapper`'s masks are made of: an element is kept
