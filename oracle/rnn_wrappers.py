@@ -99,6 +99,51 @@ def noise_case(name, api, cell, batch=3, time=5, features=4, lengths=None, seed=
     CASES.append(name)
 
 
+def trained_encoder():
+    """The model of Tests/ModelSpecCheckpointsTests/Specs/WrappedBiEncoder.yaml, trained 5 steps by
+    Adam with keep probability 0.8 and saved by a default Saver (slots and beta powers beside the
+    model): `trained_encoder/checkpoint/`, the inputs, and the outputs with keep 1.0 (the
+    placeholder's default)."""
+    rng = np.random.default_rng(3)
+    R = v1.nn.rnn_cell
+    batch, time, vocabulary, classes = 4, 7, 20, 3
+    out = golden_dir(AREA, "trained_encoder")
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.set_random_seed(3)
+        ids = v1.placeholder(tf.int32, [None, time], name="ids")
+        lengths = v1.placeholder(tf.int32, [None], name="lengths")
+        labels = v1.placeholder(tf.int32, [None, time], name="labels")
+        keep = v1.placeholder_with_default(1.0, [], name="keep")
+        with v1.variable_scope("encoder"):
+            table = v1.get_variable("embedding", [vocabulary, 6])
+            x = tf.nn.embedding_lookup(table, ids)
+            fw = R.MultiRNNCell([R.DropoutWrapper(R.GRUCell(5), output_keep_prob=keep), R.ResidualWrapper(R.GRUCell(5))])
+            bw = R.DropoutWrapper(R.LSTMCell(5), input_keep_prob=keep, state_keep_prob=keep)
+            (ofw, obw), (sfw, sbw) = v1.nn.bidirectional_dynamic_rnn(fw, bw, x, sequence_length=lengths, dtype=tf.float32)
+            h = tf.concat([ofw, obw], axis=-1)
+        logits = v1.layers.dense(h, classes, name="projection")
+        loss = v1.losses.sparse_softmax_cross_entropy(labels, logits)
+        step = v1.train.AdamOptimizer(0.01).minimize(loss)
+        saver = v1.train.Saver()
+        feeds = {ids: rng.integers(0, vocabulary, (batch, time)).astype(np.int32),
+                 lengths: np.array([7, 3, 5, 0], np.int32)}
+        with v1.Session(graph=graph) as session:
+            session.run(v1.global_variables_initializer())
+            for _ in range(5):
+                session.run(step, {**feeds, labels: rng.integers(0, classes, (batch, time)).astype(np.int32), keep: 0.8})
+            saver.save(session, os.path.join(out, "checkpoint", "model"), write_meta_graph=False)
+            os.remove(os.path.join(out, "checkpoint", "checkpoint"))   # its paths are this machine's; read by prefix
+            results = session.run([logits, sfw[0], sfw[1], sbw.c, sbw.h], feeds)
+            names = [v.name[:-2] for v in v1.trainable_variables()]
+    write_npy(os.path.join(out, "in_ids.npy"), feeds[ids])
+    write_npy(os.path.join(out, "in_lengths.npy"), feeds[lengths])
+    outputs = ["logits", "state_fw_0", "state_fw_1", "state_bw_c", "state_bw_h"]
+    for name, value in zip(outputs, results):
+        write_npy(os.path.join(out, f"out_{name}.npy"), np.asarray(value, dtype=np.float32))
+    write_json(os.path.join(out, "case.json"), {"variables": names, "outputs": outputs})
+
+
 def main():
     if os.path.isdir(golden_dir(AREA)):
         shutil.rmtree(golden_dir(AREA))
@@ -119,6 +164,7 @@ def main():
                                                 **variational}},
                     "state_keep_prob": 0.75, "output_keep_prob": 0.6, **variational}}}}),
                lengths=[4, 5, 1], seed=2)
+    trained_encoder()
     total = sum(os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(golden_dir(AREA)) for f in files)
     write_json(os.path.join(golden_dir(AREA), "index.json"), {"tensorflow": tf.__version__, "cases": CASES})
     print(f"{AREA}: {len(CASES)} cases, {total / 1024:.0f} KiB")
