@@ -149,9 +149,14 @@ extension StepChecker {
                                 ("output_keep_prob", \.outputKeepProb), ("state_keep_prob", \.stateKeepProb)] {
                 guard let node = value[key] else { continue }
                 guard let keep = reader.doubleExpr(node, key) else { return nil }
-                if case .literal(let p) = keep, !(p > 0 && p <= 1) {
-                    reader.error(node, "\(key) must be in (0, 1] (1 keeps everything), not \(p)")
-                    return nil
+                if case .literal(let p) = keep {
+                    guard p > 0, p <= 1 else {
+                        reader.error(node, "\(key) must be in (0, 1] (1 keeps everything), not \(p)")
+                        return nil
+                    }
+                    if p < 1 {
+                        reader.diagnostics.warning(node.location, "\(key) \(p) drops on every call, in inference too: TensorFlow's DropoutWrapper has no training flag; write it as a $param and make the model with 1.0 for inference")
+                    }
                 }
                 d[keyPath: path] = keep
             }
