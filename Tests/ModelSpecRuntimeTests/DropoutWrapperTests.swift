@@ -148,6 +148,17 @@ import Testing
         #expect(throws: TensorError.self) { try run(.dropoutWrapper(.gruCell(numUnits: 3), inputKeepProb: 0)) }
     }
 
+    /// No steps or no sequences: zero outputs and the initial state, no crash.
+    @Test func emptySequencesRunThroughWrappers() throws {
+        let cell = RNNCell.residualWrapper(.dropoutWrapper(.lstmCell(numUnits: 4), inputKeepProb: 0.5, outputKeepProb: 0.5,
+                                                           stateKeepProb: 0.5))
+        for shape in [[2, 0, 4], [0, 3, 4]] {
+            let r = try ShimStore().call(context: CallContext()) { tf in try tf.dynamicRNN(cell, Tensor.zeros(shape)) }
+            #expect(r.outputs.shape == [shape[0], shape[1], 4])
+            #expect(r.state.map(\.shape) == [[shape[0], 4], [shape[0], 4]])
+        }
+    }
+
     static let wrappedCells: [RNNCell] = [
         .dropoutWrapper(.lstmCell(numUnits: 3, numProj: 2), inputKeepProb: 0.7, outputKeepProb: 0.6, stateKeepProb: 0.5),
         .multiRNNCell([.dropoutWrapper(.gruCell(numUnits: 3), stateKeepProb: 0.6, variationalRecurrent: true),
