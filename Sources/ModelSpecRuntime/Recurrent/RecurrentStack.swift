@@ -207,15 +207,11 @@ struct RecurrentRun {
         let product = try Tensor(shape: [time, batch, width], scalars: Array(repeating: 1, count: count))
         let p = product.storage.base
         for d in dropouts {
-            if d.variational {
-                let m = try noise.mask(d.site, keep: d.keep, shape: [1, width])
-                for i in 0..<count { p[i] *= m.storage.base[i % width] }
-                withExtendedLifetime(m) {}
-            } else {
-                let m = try noise.mask(d.site, keep: d.keep, shape: [time * batch, width])
-                for i in 0..<count { p[i] *= m.storage.base[i] }
-                withExtendedLifetime(m) {}
-            }
+            // A variational mask is one row for every step and sequence.
+            let rows = d.variational ? 1 : time * batch
+            let m = try noise.mask(d.site, keep: d.keep, shape: [rows, width])
+            for i in 0..<count { p[i] *= m.storage.base[i % (rows * width)] }
+            withExtendedLifetime(m) {}
         }
         return product
     }
