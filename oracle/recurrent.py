@@ -94,11 +94,25 @@ CELLS = {
 }
 
 
+WRAPPERS = {
+    "DropoutWrapper": v1.nn.rnn_cell.DropoutWrapper,
+    "ResidualWrapper": v1.nn.rnn_cell.ResidualWrapper,
+    "DeviceWrapper": v1.nn.rnn_cell.DeviceWrapper,
+}
+
+
 def make_cell(config):
-    """A cell from {"MultiRNNCell": [cells]} or {"LSTMCell": {arguments}}."""
+    """A cell from {"MultiRNNCell": [cells]}, {"LSTMCell": {arguments}} or a wrapper,
+    {"DropoutWrapper": {"cell": {...}, "output_keep_prob": 1.0}}."""
     (kind, arguments), = config.items()
     if kind == "MultiRNNCell":
         return v1.nn.rnn_cell.MultiRNNCell([make_cell(c) for c in arguments])
+    if kind in WRAPPERS:
+        arguments = dict(arguments)
+        inner = make_cell(arguments.pop("cell"))
+        if arguments.get("dtype") == "float32":
+            arguments["dtype"] = tf.float32
+        return WRAPPERS[kind](inner, **arguments)
     return CELLS[kind](dict(arguments))
 
 
@@ -107,12 +121,15 @@ def yaml_cell(config):
     (kind, arguments), = config.items()
     if kind == "MultiRNNCell":
         return "{MultiRNNCell: [" + ", ".join(yaml_cell(c) for c in arguments) + "]}"
-    return "{" + kind + ": {" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in arguments.items()) + "}}"
+    return "{" + kind + ": {" + ", ".join(f"{k}: {yaml_cell(v) if k == 'cell' else yaml_value(v)}"
+                                          for k, v in arguments.items()) + "}}"
 
 
 def yaml_value(value):
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and ":" in value:
+        return '"' + value + '"'
     return str(value)
 
 
@@ -225,6 +242,23 @@ def tf1_cases():
              ({"BasicRNNCell": {"num_units": 2}},
               {"MultiRNNCell": [{"BasicLSTMCell": {"num_units": 3}}, {"BasicLSTMCell": {"num_units": 2}}]}),
              time_major=True, seed=12)
+    # Cell wrappers (tf.compat.v1.nn.rnn_cell): no scope of their own; keep probabilities of 1.0 drop nothing.
+    tf1_case("wrapper_multi_rnn", "dynamic_rnn",
+             {"MultiRNNCell": [{"ResidualWrapper": {"cell": {"LSTMCell": {"num_units": 4, "use_peepholes": True}}}},
+                               {"DeviceWrapper": {"cell": {"GRUCell": {"num_units": 3}}, "device": "/cpu:0"}},
+                               {"DropoutWrapper": {"cell": {"ResidualWrapper": {"cell": {"BasicRNNCell": {"num_units": 3}}}},
+                                                   "input_keep_prob": 1.0, "output_keep_prob": 1.0,
+                                                   "state_keep_prob": 1.0}}]},
+             lengths=[2, 5, 4], initial_state=True, seed=13, scope="encoder")
+    tf1_case("wrapper_residual_bidirectional", "bidirectional_dynamic_rnn",
+             ({"ResidualWrapper": {"cell": {"GRUCell": {"num_units": 4}}}},
+              {"DropoutWrapper": {"cell": {"ResidualWrapper": {"cell": {"LSTMCell": {"num_units": 4}}}},
+                                  "output_keep_prob": 1.0, "variational_recurrent": True, "dtype": "float32"}}),
+             lengths=[5, 3, 1], seed=14)
+    tf1_case("wrapper_residual_around_multi_static", "static_rnn",
+             {"ResidualWrapper": {"cell": {"MultiRNNCell": [{"BasicLSTMCell": {"num_units": 5}},
+                                                            {"GRUCell": {"num_units": 4}}]}}},
+             time_major=True, lengths=[3, 5, 0], seed=15)
 
 
 class KerasCase(tf.keras.Model):

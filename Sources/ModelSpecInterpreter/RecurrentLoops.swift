@@ -37,6 +37,15 @@ enum RecurrentLoops {
         switch declaration {
         case .multi(let cells):
             return .multiRNNCell(try cells.map { try rnnCell($0, bindings) })
+        case .dropout(let cell, let d):
+            return .dropoutWrapper(try rnnCell(cell, bindings), inputKeepProb: Float(try bindings.double(d.inputKeepProb)),
+                                   outputKeepProb: Float(try bindings.double(d.outputKeepProb)),
+                                   stateKeepProb: Float(try bindings.double(d.stateKeepProb)),
+                                   variationalRecurrent: d.variationalRecurrent)
+        case .residual(let cell):
+            return .residualWrapper(try rnnCell(cell, bindings))
+        case .device(let cell, let device):
+            return .deviceWrapper(try rnnCell(cell, bindings), device: device)
         case .cell(let a):
             return .cell(RNNCell.Configuration(
                 kind: a.kind, numUnits: try bindings.int(a.numUnits), forgetBias: Float(a.forgetBias),

@@ -80,4 +80,76 @@ import Testing
             """)
         #expect(lines.first?.hasPrefix("A.yaml:8:5: error: variable 'rnn/gru_cell/gates/kernel' is created twice in one call without reuse") == true, "\(lines)")
     }
+
+    /// Cell wrappers: their keys, cells and keep probabilities at their place; what TensorFlow refuses
+    /// when the graph is built (a residual sum of two sizes, variational input dropout without
+    /// `input_size`, a keep probability from a parameter outside (0, 1]) at the step.
+    @Test func wrappersAreCheckedAtTheirPlace() throws {
+        let lines = try MalformedSpec.diagnostics("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, time, 4]
+            forward:
+              - dynamic_rnn:
+                  cell: {DropoutWrapper: {cell: {GRUCell: {num_units: 4}}, keep_prob: 0.5}}
+              - dynamic_rnn:
+                  cell: {DropoutWrapper: {output_keep_prob: 0.5}}
+              - dynamic_rnn:
+                  cell: {DropoutWrapper: {cell: {GRUCell: {num_units: 4}}, output_keep_prob: 1.5}}
+              - dynamic_rnn:
+                  cell: {DropoutWrapper: {cell: {GRUCell: {num_units: 4}}, variational_recurrent: true}}
+              - dynamic_rnn:
+                  cell: {ResidualWraper: {cell: {GRUCell: {num_units: 4}}}}
+              - dynamic_rnn:
+                  cell: {DeviceWrapper: {cell: {GRUCell: {num_units: 4}}}}
+            """)
+        #expect(lines == [
+                "A.yaml:7:64: error: unknown key 'keep_prob' in DropoutWrapper; did you mean 'input_keep_prob' or 'state_keep_prob' or 'output_keep_prob'?",
+                "A.yaml:9:30: error: DropoutWrapper needs 'cell', the cell it wraps, such as {cell: {LSTMCell: {num_units: 128}}}",
+                "A.yaml:11:82: error: output_keep_prob must be in (0, 1] (1 keeps everything), not 1.5",
+                "A.yaml:13:30: error: When variational_recurrent=True, dtype must be provided (TensorFlow's DropoutWrapper refuses it without): add dtype: float32",
+                "A.yaml:15:14: error: unknown cell class 'ResidualWraper'; did you mean 'ResidualWrapper'?",
+                "A.yaml:17:29: error: DeviceWrapper needs 'device', such as device: /cpu:0",
+            ], "\(lines)")
+    }
+
+    @Test func aKeepProbabilityBelowOneWrittenAsANumberIsWarnedAbout() throws {
+        let lines = try MalformedSpec.diagnostics("""
+            spec: 1
+            model: A
+            params: {keep: {type: Float, default: 1.0}}
+            inputs:
+              x: [batch, 6, 4]
+            forward:
+              - dynamic_rnn: {cell: {DropoutWrapper: {cell: {GRUCell: {num_units: 3}}, output_keep_prob: 0.5, state_keep_prob: $keep, input_keep_prob: 1.0}}, input: x}
+                as: [o, s]
+            outputs: [o, s]
+            """)
+        #expect(lines == ["A.yaml:7:94: warning: output_keep_prob 0.5 drops on every call, in inference too: TensorFlow's DropoutWrapper has no training flag; write it as a $param and make the model with 1.0 for inference"], "\(lines)")
+    }
+
+    @Test func wrapperShapesAreTracedErrors() throws {
+        func lines(_ cell: String) throws -> [String] {
+            try MalformedSpec.diagnostics("""
+                spec: 1
+                model: A
+                params: {keep: {type: Float, default: 1.2}}
+                inputs:
+                  x: [batch, 6, 4]
+                forward:
+                  - dynamic_rnn: {cell: \(cell), input: x}
+                    as: [o, s]
+                outputs: [o, s]
+                """).filter { !$0.contains(": warning: ") }
+        }
+        func expect(_ lines: [String], equals expected: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(lines == expected, "\(lines)", sourceLocation: sourceLocation)
+        }
+        try expect(lines("{ResidualWrapper: {cell: {GRUCell: {num_units: 3}}}}"), equals: ["A.yaml:7:5: error: ResidualWrapper adds its cell's input (4 features) to its output (3 features), which TensorFlow refuses (Shapes (batch, 4) and (batch, 3) are incompatible): the wrapped cell needs num_units 4"])
+        try expect(lines("{DropoutWrapper: {cell: {GRUCell: {num_units: 3}}, input_keep_prob: 0.5, variational_recurrent: true, dtype: float32}}"), equals: ["A.yaml:7:5: error: When variational_recurrent=True and input_keep_prob < 1.0 or is unknown, input_size must be provided (TensorFlow's DropoutWrapper refuses it without): add input_size: 4"])
+        try expect(lines("{DropoutWrapper: {cell: {GRUCell: {num_units: 3}}, input_keep_prob: 0.5, variational_recurrent: true, dtype: float32, input_size: 5}}"), equals: ["A.yaml:7:5: error: DropoutWrapper's input_size is 5, but the input of the cell it wraps has 4 features (its variational input mask is [1, input_size])"])
+        try expect(lines("{DropoutWrapper: {cell: {GRUCell: {num_units: 3}}, state_keep_prob: $keep}}"), equals: ["A.yaml:7:5: error: DropoutWrapper's state_keep_prob must be in (0, 1] (1 keeps everything), not 1.2"])
+        try expect(lines("{DropoutWrapper: {cell: {GRUCell: {num_units: 3}}, state_keep_prob: 0.5, output_keep_prob: $keep}}"), equals: ["A.yaml:7:5: error: DropoutWrapper's output_keep_prob must be in (0, 1] (1 keeps everything), not 1.2"])
+    }
 }

@@ -25,7 +25,7 @@ import Testing
 
     /// Specs of recurrent models: their goldens are in Tests/Goldens/recurrent
     /// (RecurrentSpecGoldenTests, GreedyDecodingTests, MaskedEncoderTests).
-    static let recurrentModels = ["Decoder", "MaskedEncoder"]
+    static let recurrentModels = ["Decoder", "MaskedEncoder", "WrappedEncoder"]
 
     /// Specs of the operations without variables: their goldens are in Tests/Goldens/spec_ops
     /// (SpecOperationGoldenTests, OperationCatalogTests).

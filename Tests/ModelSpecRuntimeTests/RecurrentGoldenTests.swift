@@ -93,14 +93,17 @@ struct RecurrentIndex: Decodable {
 struct RecurrentCase: Decodable {
     struct File: Decodable { let name: String; let file: String }
     struct Variable: Decodable { let name: String; let shape: [Int]; let file: String }
+    /// A `DropoutWrapper`'s noise TensorFlow computed with (Tests/Goldens/rnn_wrappers).
+    struct Noise: Decodable { let wrapper: Int; let part: String; let index: Int; let file: String }
     let name: String
     let config: [String: JSONValue]
     let inputs: [File]
     let variables: [Variable]
     let outputs: [File]
+    var noise: [Noise]?
     var directory = URL(fileURLWithPath: "/")
 
-    enum CodingKeys: String, CodingKey { case name, config, inputs, variables, outputs }
+    enum CodingKeys: String, CodingKey { case name, config, inputs, variables, outputs, noise }
 
     init(directory: URL) throws {
         self = try JSONDecoder().decode(Self.self, from: Data(contentsOf: directory.appendingPathComponent("case.json")))
@@ -121,24 +124,39 @@ struct RecurrentCase: Decodable {
         return try NumPy.readIndexTensor(contentsOf: directory.appendingPathComponent(file.file))
     }
 
+    /// The `DropoutWrapper`s' noise of the case, as TensorFlow's wrappers drew it.
+    func recordedNoise() throws -> DropoutNoise {
+        var recorded: [DropoutSite: Tensor] = [:]
+        for n in noise ?? [] {
+            guard let part = DropoutSite.Part(rawValue: n.part) else { throw GoldenError("\(name): noise part \(n.part)") }
+            recorded[DropoutSite(wrapper: n.wrapper, part: part, index: n.index)] = try tensor(n.file)
+        }
+        return DropoutNoise { site, shape in
+            guard let tensor = recorded[site] else { throw GoldenError("\(name): no noise for \(site) \(shape)") }
+            return tensor
+        }
+    }
+
     /// Runs the case's loop on its inputs: outputs then flat final states, as the golden lists them.
     func run() throws -> [Tensor] {
         var weights = WeightQueue(case: self)
+        var wrappers = 0
+        let noise = try recordedNoise()
         let initial = try config["initial_state"]?.strings.map { try $0.map(input) }
         let initialState = initial?.isEmpty == false ? initial : nil
         switch config["api"]?.string {
         case "dynamic_rnn", "static_rnn":
-            let cells = try tf1Cells(config["cell"]!, &weights)
+            let cells = try tf1Stack(config["cell"]!, &weights, wrappers: &wrappers)
             let lengths = config["sequence_length"]?.bool == true ? try ids("lengths") : nil
-            let (outputs, state) = try dynamicRNN(cells, input: input("x"), sequenceLength: lengths,
-                                                  initialState: initialState, timeMajor: config["time_major"]?.bool ?? false)
+            let (outputs, state) = try dynamicRNN(cells, input: input("x"), sequenceLength: lengths, initialState: initialState,
+                                                  timeMajor: config["time_major"]?.bool ?? false, noise: noise)
             return [outputs] + state
         case "bidirectional_dynamic_rnn":
             guard case .array(let pair)? = config["cell"], pair.count == 2 else { throw GoldenError("\(name): no cell pair") }
-            let fw = try tf1Cells(pair[0], &weights), bw = try tf1Cells(pair[1], &weights)
+            let fw = try tf1Stack(pair[0], &weights, wrappers: &wrappers), bw = try tf1Stack(pair[1], &weights, wrappers: &wrappers)
             let lengths = config["sequence_length"]?.bool == true ? try ids("lengths") : nil
             let r = try bidirectionalDynamicRNN(forward: fw, backward: bw, input: input("x"), sequenceLength: lengths,
-                                                timeMajor: config["time_major"]?.bool ?? false)
+                                                timeMajor: config["time_major"]?.bool ?? false, noise: noise)
             return [r.outputForward, r.outputBackward] + r.stateForward + r.stateBackward
         case "keras":
             var x: Tensor
@@ -173,28 +191,47 @@ struct RecurrentCase: Decodable {
         }
     }
 
-    private func tf1Cells(_ config: JSONValue, _ weights: inout WeightQueue) throws -> [RecurrentCell] {
+    /// The cells of a configuration with their wrappers; `wrappers` counts the `DropoutWrapper`s, depth first.
+    private func tf1Stack(_ config: JSONValue, _ weights: inout WeightQueue, wrappers: inout Int) throws -> RecurrentStack {
         guard case .object(let object) = config, let (kind, arguments) = object.first else { throw GoldenError("\(name): bad cell") }
         if kind == "MultiRNNCell", case .array(let cells) = arguments {
-            return try cells.flatMap { try tf1Cells($0, &weights) }
+            return .multi(try cells.map { try tf1Stack($0, &weights, wrappers: &wrappers) })
         }
         guard case .object(let a) = arguments else { throw GoldenError("\(name): bad cell arguments") }
+        switch kind {
+        case "DropoutWrapper":
+            let index = wrappers
+            wrappers += 1
+            let inner = try tf1Stack(a["cell"]!, &weights, wrappers: &wrappers)
+            return .dropout(inner, DropoutWrapping(input: a["input_keep_prob"]?.float ?? 1, state: a["state_keep_prob"]?.float ?? 1,
+                                                   output: a["output_keep_prob"]?.float ?? 1,
+                                                   variational: a["variational_recurrent"]?.bool ?? false, wrapper: index))
+        case "ResidualWrapper":
+            return .residual(try tf1Stack(a["cell"]!, &weights, wrappers: &wrappers))
+        case "DeviceWrapper":
+            return try tf1Stack(a["cell"]!, &weights, wrappers: &wrappers)
+        default:
+            return .cell(try tf1Cell(kind, a, &weights))
+        }
+    }
+
+    private func tf1Cell(_ kind: String, _ a: [String: JSONValue], _ weights: inout WeightQueue) throws -> RecurrentCell {
         let activation: Activation = a["activation"]?.string == "relu" ? .relu : .tanh
         switch kind {
         case "BasicRNNCell":
-            return [try .basicRNN(kernel: weights.next("kernel"), bias: weights.next("bias"), activation: activation)]
+            return try .basicRNN(kernel: weights.next("kernel"), bias: weights.next("bias"), activation: activation)
         case "BasicLSTMCell", "LSTMCell":
             let kernel = try weights.next("kernel"), bias = try weights.next("bias")
             let peepholes = a["use_peepholes"]?.bool == true
                 ? (f: try weights.next("w_f_diag"), i: try weights.next("w_i_diag"), o: try weights.next("w_o_diag")) : nil
             let projection = a["num_proj"] == nil ? nil : try weights.next("projection/kernel")
-            return [try .lstm(kernel: kernel, bias: bias, forgetBias: a["forget_bias"]?.float ?? 1, activation: activation,
-                              peepholes: peepholes, cellClip: a["cell_clip"]?.float, projection: projection,
-                              projectionClip: a["proj_clip"]?.float)]
+            return try .lstm(kernel: kernel, bias: bias, forgetBias: a["forget_bias"]?.float ?? 1, activation: activation,
+                             peepholes: peepholes, cellClip: a["cell_clip"]?.float, projection: projection,
+                             projectionClip: a["proj_clip"]?.float)
         case "GRUCell":
-            return [try .gru(gatesKernel: weights.next("gates/kernel"), gatesBias: weights.next("gates/bias"),
-                             candidateKernel: weights.next("candidate/kernel"), candidateBias: weights.next("candidate/bias"),
-                             activation: activation)]
+            return try .gru(gatesKernel: weights.next("gates/kernel"), gatesBias: weights.next("gates/bias"),
+                            candidateKernel: weights.next("candidate/kernel"), candidateBias: weights.next("candidate/bias"),
+                            activation: activation)
         default:
             throw GoldenError("\(name): unknown cell \(kind)")
         }

@@ -62,14 +62,16 @@ extension StepChecker {
         return (.recurrent(loop), operands, results, "the output of \(op)")
     }
 
-    /// `{LSTMCell: {num_units: 128, ...}}` or `{MultiRNNCell: [cells]}`.
+    /// `{LSTMCell: {num_units: 128, ...}}`, `{MultiRNNCell: [cells]}` or a wrapper,
+    /// `{DropoutWrapper: {cell: ..., output_keep_prob: 0.8}}`.
     private mutating func recurrentCell(_ node: YAMLNode) -> RecurrentCellDeclaration? {
-        let classes = RNNCellKind.allCases.map(\.rawValue) + ["MultiRNNCell"]
+        let classes = RNNCellKind.allCases.map(\.rawValue) + ["MultiRNNCell"] + Self.wrapperClasses
         guard let entries = node.mapping, entries.count == 1, let className = entries[0].key.scalar?.text else {
             reader.error(node, "a cell is one class with its arguments, such as {LSTMCell: {num_units: 128}} or {MultiRNNCell: [cells]}")
             return nil
         }
         let value = entries[0].value
+        if Self.wrapperClasses.contains(className) { return wrapper(className, value) }
         if className == "MultiRNNCell" {
             guard let items = value.sequence, !items.isEmpty else {
                 reader.error(value, "MultiRNNCell needs a list of cells, such as [{LSTMCell: {num_units: 128}}, {LSTMCell: {num_units: 128}}]")
@@ -112,5 +114,70 @@ extension StepChecker {
             }
         }
         return .cell(cell)
+    }
+
+    static let wrapperClasses = ["DropoutWrapper", "ResidualWrapper", "DeviceWrapper"]
+
+    /// `{DropoutWrapper: {cell, input_keep_prob, output_keep_prob, state_keep_prob, variational_recurrent,
+    /// input_size, dtype, seed}}`, `{ResidualWrapper: {cell}}`, `{DeviceWrapper: {cell, device}}`.
+    private mutating func wrapper(_ className: String, _ value: YAMLNode) -> RecurrentCellDeclaration? {
+        guard let arguments = reader.mapping(value, "the arguments of \(className)") else { return nil }
+        let allowed = switch className {
+        case "DropoutWrapper": DropoutWrapperArguments.keys
+        case "DeviceWrapper": ["cell", "device"]
+        default: ["cell"]
+        }
+        reader.rejectUnknownKeys(arguments, allowed: allowed, in: className)
+        guard let cellNode = value["cell"] else {
+            reader.error(value, "\(className) needs 'cell', the cell it wraps, such as {cell: {LSTMCell: {num_units: 128}}}")
+            return nil
+        }
+        guard let cell = recurrentCell(cellNode) else { return nil }
+        switch className {
+        case "ResidualWrapper":
+            return .residual(cell)
+        case "DeviceWrapper":
+            guard let node = value["device"] else {
+                reader.error(value, "DeviceWrapper needs 'device', such as device: /cpu:0")
+                return nil
+            }
+            guard let device = reader.string(node, "device") else { return nil }
+            return .device(cell, device: device)
+        default:
+            var d = DropoutWrapperArguments()
+            for (key, path) in [("input_keep_prob", \DropoutWrapperArguments.inputKeepProb),
+                                ("output_keep_prob", \.outputKeepProb), ("state_keep_prob", \.stateKeepProb)] {
+                guard let node = value[key] else { continue }
+                guard let keep = reader.doubleExpr(node, key) else { return nil }
+                if case .literal(let p) = keep {
+                    guard p > 0, p <= 1 else {
+                        reader.error(node, "\(key) must be in (0, 1] (1 keeps everything), not \(p)")
+                        return nil
+                    }
+                    if p < 1 {
+                        reader.diagnostics.warning(node.location, "\(key) \(p) drops on every call, in inference too: TensorFlow's DropoutWrapper has no training flag; write it as a $param and make the model with 1.0 for inference")
+                    }
+                }
+                d[keyPath: path] = keep
+            }
+            d.variationalRecurrent = value["variational_recurrent"].flatMap { reader.bool($0, "variational_recurrent") } ?? false
+            if let node = value["input_size"] {
+                guard let size = reader.intExpr(node, "input_size") else { return nil }
+                reader.requirePositive(node, "input_size")
+                d.inputSize = size
+            }
+            if let node = value["dtype"] {
+                guard let dtype = reader.dtype(node) else { return nil }
+                if dtype != .float32 {
+                    reader.error(node, "a DropoutWrapper's dtype is the loop's, float32, not \(dtype.rawValue)")
+                    return nil
+                }
+            } else if d.variationalRecurrent {
+                reader.error(value, "When variational_recurrent=True, dtype must be provided (TensorFlow's DropoutWrapper refuses it without): add dtype: float32")
+                return nil
+            }
+            if let node = value["seed"] { d.seed = reader.int(node, "seed") }
+            return .dropout(cell, d)
+        }
     }
 }

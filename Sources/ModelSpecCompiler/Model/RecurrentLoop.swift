@@ -33,18 +33,42 @@ public struct RecurrentLoop: Hashable, Sendable {
     public var outputCount: Int { function == .bidirectionalDynamicRNN ? 2 : 1 }
 }
 
-/// A TF1 cell (`LSTMCell: {num_units: 128}`) or a `MultiRNNCell` of cells.
+/// A TF1 cell (`LSTMCell: {num_units: 128}`), a `MultiRNNCell` of cells, or a cell in a
+/// wrapper (`DropoutWrapper`, `ResidualWrapper`, `DeviceWrapper`), which opens no scope.
 public indirect enum RecurrentCellDeclaration: Hashable, Sendable {
     case cell(RecurrentCellArguments)
     case multi([RecurrentCellDeclaration])
+    case dropout(RecurrentCellDeclaration, DropoutWrapperArguments)
+    case residual(RecurrentCellDeclaration)
+    /// `DeviceWrapper(cell, device)`: the cell as it is.
+    case device(RecurrentCellDeclaration, device: String)
 
     /// How many state tensors the cell has (2 for an LSTM cell).
     public var stateCount: Int {
         switch self {
         case .cell(let arguments): arguments.kind.isLSTM ? 2 : 1
         case .multi(let cells): cells.reduce(0) { $0 + $1.stateCount }
+        case .dropout(let cell, _), .residual(let cell), .device(let cell, _): cell.stateCount
         }
     }
+}
+
+/// The arguments of `tf.compat.v1.nn.rnn_cell.DropoutWrapper`, with TensorFlow's defaults.
+/// A keep probability below 1 drops on every call: the wrapper has no training flag.
+public struct DropoutWrapperArguments: Hashable, Sendable {
+    public var inputKeepProb: Expr<Double> = .literal(1)
+    public var outputKeepProb: Expr<Double> = .literal(1)
+    public var stateKeepProb: Expr<Double> = .literal(1)
+    public var variationalRecurrent = false
+    /// `input_size=`: TensorFlow needs it with `variational_recurrent` and an input keep probability below 1.
+    public var inputSize: Expr<Int>?
+    /// `seed=`: kept for reading; the masks are not TensorFlow's random stream.
+    public var seed: Int?
+
+    public init() {}
+
+    static let keys = ["cell", "input_keep_prob", "output_keep_prob", "state_keep_prob", "variational_recurrent",
+                       "input_size", "dtype", "seed"]
 }
 
 /// The arguments of one TF1 cell's constructor, with TensorFlow's defaults.

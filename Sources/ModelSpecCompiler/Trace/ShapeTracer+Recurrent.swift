@@ -47,6 +47,19 @@ extension ShapeTracer {
                     }
                 }
                 return [shape]
+            case .dropout(let inner, let d):
+                guard try checkDropoutWrapper(d, inputSize: inputSize, frame, at: location) else { return nil }
+                return try cells(inner, inputSize: inputSize)
+            case .device(let inner, _):
+                return try cells(inner, inputSize: inputSize)
+            case .residual(let inner):
+                // The wrapped cell makes its variables before TensorFlow compares the sizes.
+                guard let shapes = try cells(inner, inputSize: inputSize) else { return nil }
+                let output = shapes.last!.outputSize
+                if output != inputSize {
+                    throw ShapeMismatch(message: "ResidualWrapper adds its cell's input (\(inputSize) features) to its output (\(output) features), which TensorFlow refuses (Shapes (batch, \(inputSize)) and (batch, \(output)) are incompatible): the wrapped cell needs num_units \(inputSize)")
+                }
+                return shapes
             case .multi(let list):
                 return try inCellScope(RNNLoopNaming.multiCellBaseName) {
                     var made: [RNNCellShape] = []
@@ -84,6 +97,36 @@ extension ShapeTracer {
             states += sizes.map { [batch, .known($0)] }
         }
         return outputs + states
+    }
+
+    /// A `DropoutWrapper`'s keep probabilities with the spec's parameters (each in (0, 1]), and with
+    /// `variational_recurrent` and input dropout, its `input_size` (required by TensorFlow) against
+    /// the input it wraps.
+    private func checkDropoutWrapper(_ d: DropoutWrapperArguments, inputSize: Int, _ frame: Frame,
+                                     at location: SourceLocation) throws -> Bool {
+        var inputKeep = 1.0
+        for (key, expr) in [("input_keep_prob", d.inputKeepProb), ("output_keep_prob", d.outputKeepProb),
+                            ("state_keep_prob", d.stateKeepProb)] {
+            let keep: Double
+            do {
+                keep = try expr.evaluated(frame.params)
+            } catch {
+                throw ShapeMismatch(message: "\(error)")
+            }
+            guard keep > 0, keep <= 1 else {
+                throw ShapeMismatch(message: "DropoutWrapper's \(key) must be in (0, 1] (1 keeps everything), not \(keep)")
+            }
+            if key == "input_keep_prob" { inputKeep = keep }
+        }
+        guard d.variationalRecurrent, inputKeep < 1 else { return true }
+        guard let expr = d.inputSize else {
+            throw ShapeMismatch(message: "When variational_recurrent=True and input_keep_prob < 1.0 or is unknown, input_size must be provided (TensorFlow's DropoutWrapper refuses it without): add input_size: \(inputSize)")
+        }
+        guard let size = evaluate(expr, frame, at: location) else { return false }
+        if size != inputSize {
+            throw ShapeMismatch(message: "DropoutWrapper's input_size is \(size), but the input of the cell it wraps has \(inputSize) features (its variational input mask is [1, input_size])")
+        }
+        return true
     }
 
     /// Two sizes that may be equal: either unknown, or the same.

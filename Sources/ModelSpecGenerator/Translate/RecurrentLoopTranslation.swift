@@ -49,6 +49,18 @@ enum RecurrentLoopTranslation {
         switch declaration {
         case .multi(let cells):
             return ".multiRNNCell([" + cells.map { cell($0, arguments) }.joined(separator: ", ") + "])"
+        case .dropout(let inner, let d):
+            var passed = [cell(inner, arguments)]
+            for (label, keep) in [("inputKeepProb", d.inputKeepProb), ("outputKeepProb", d.outputKeepProb),
+                                  ("stateKeepProb", d.stateKeepProb)] where keep != .literal(1) {
+                passed.append("\(label): \(arguments.double(keep))")
+            }
+            if d.variationalRecurrent { passed.append("variationalRecurrent: true") }
+            return ".dropoutWrapper(" + passed.joined(separator: ", ") + ")"
+        case .residual(let inner):
+            return ".residualWrapper(\(cell(inner, arguments)))"
+        case .device(let inner, let device):
+            return ".deviceWrapper(\(cell(inner, arguments)), device: \(SwiftLiteral.string(device)))"
         case .cell(let a):
             var passed = ["numUnits: \(arguments.int(a.numUnits))"]
             if a.kind == .lstm {

@@ -51,6 +51,9 @@ public final class CallContext {
     /// system for no seed: a system call per model call at batch 1 showed in the profile).
     public lazy var generator = SeededGenerator(seed: seed ?? { var system = SystemRandomNumberGenerator(); return system.next() }())
     private let seed: UInt64?
+    /// The noise of TF1 `DropoutWrapper` masks when a test gives it (TensorFlow's recorded noise),
+    /// instead of ``generator``'s.
+    var dropoutNoise: DropoutNoise?
     /// Values for variables created during the call, by full name (deferred restoration).
     public var initialValues: [String: Tensor]
     /// The variables created during the call, in creation order.

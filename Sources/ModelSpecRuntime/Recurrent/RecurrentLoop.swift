@@ -23,6 +23,9 @@ struct RecurrentLoop {
     /// Runs the sequence backwards (within each sequence's length when there are lengths),
     /// writing each output at its own step: TF1's `bidirectional_dynamic_rnn` backward direction.
     let reverse: Bool
+    /// A `DropoutWrapper`'s masks of the state `h` a step hands on (`[time, batch, outputSize]`, by the
+    /// loop's step): applied after the step's output is written (``applyStateDropout(_:step:to:stepOf:)``).
+    var stateDropout: Tensor? = nil
 
     /// Without AVX-512, from this batch size on the state's product is OpenBLAS's GEMM rather than the packed kernel's.
     static let rowsForBLAS = 16
@@ -159,6 +162,7 @@ struct RecurrentLoop {
                     }
                 }
             }
+            if let stateDropout { applyStateDropout(stateDropout, step: s, to: next[hIndex], stepOf: stepOf) }
             swap(&current, &next)
         }
         withExtendedLifetime((input, cell, projection, product, scratch, candidate, held, packed, maskedState, trace)) {}

@@ -102,6 +102,8 @@ extension RecurrentLoop {
                 let dmb = dm + b * o, hb = held + b * o
                 if let t = self.step(of: b, at: s) {
                     dmb.update(from: dh + b * o, count: o)
+                    // A DropoutWrapper's state mask: the next step (and the final state) had `h` times it.
+                    if let mask = stateDropout?.storage.base { for k in 0..<o { dmb[k] *= mask[(s * batch + b) * o + k] } }
                     if let dOut { for k in 0..<o { dmb[k] += dOut[row(b, t) * o + k] } }
                     if keras {
                         for k in 0..<o { dmb[k] += hb[k] }
@@ -194,7 +196,7 @@ extension RecurrentLoop {
         }
         cellBuffers.finish(cell, trace: trace, rows: rows, gradient: gradient)
         withExtendedLifetime((input, trace, outputGradient, cell, dProjection, dProducts, dOutput, dHeld, values, cellBuffers,
-                              packedTranspose, dStateProduct)) {}
+                              packedTranspose, dStateProduct, stateDropout)) {}
         return Gradients(input: dInput, initialState: dState, weights: weights)
     }
 

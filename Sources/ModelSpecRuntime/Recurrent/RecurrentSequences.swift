@@ -19,10 +19,18 @@
 ///   `initialState` is ordered.
 public func dynamicRNN(_ cells: [RecurrentCell], input: Tensor, sequenceLength: IndexTensor? = nil,
                        initialState: [Tensor]? = nil, timeMajor: Bool = false) throws -> (outputs: Tensor, state: [Tensor]) {
-    let (batch, time) = try sequenceShape(input, cells, timeMajor: timeMajor, op: "dynamic_rnn")
+    try dynamicRNN(RecurrentStack(cells), input: input, sequenceLength: sequenceLength, initialState: initialState,
+                   timeMajor: timeMajor, noise: nil)
+}
+
+/// ``dynamicRNN(_:input:sequenceLength:initialState:timeMajor:)`` of cells that may be wrapped;
+/// `noise` gives the `DropoutWrapper`s' masks.
+func dynamicRNN(_ stack: RecurrentStack, input: Tensor, sequenceLength: IndexTensor? = nil, initialState: [Tensor]? = nil,
+                timeMajor: Bool = false, noise: DropoutNoise?) throws -> (outputs: Tensor, state: [Tensor]) {
+    let (batch, time) = try sequenceShape(input, stack.inputSize, timeMajor: timeMajor, op: "dynamic_rnn")
     let mask = try lengthMask(sequenceLength, batch: batch, time: time, op: "dynamic_rnn")
-    return try runStack(cells, input: input, batch: batch, time: time, timeMajor: timeMajor, mask: mask,
-                        reverse: false, initialState: initialState, op: "dynamic_rnn")
+    let run = RecurrentRun(batch: batch, time: time, timeMajor: timeMajor, mask: mask, reverse: false, op: "dynamic_rnn", noise: noise)
+    return try runStack(stack, input: input, run: run, initialState: initialState)
 }
 
 /// `tf.compat.v1.nn.bidirectional_dynamic_rnn`: the forward cells as `dynamicRNN`, the
@@ -32,14 +40,27 @@ public func bidirectionalDynamicRNN(forward: [RecurrentCell], backward: [Recurre
                                     sequenceLength: IndexTensor? = nil, initialStateForward: [Tensor]? = nil,
                                     initialStateBackward: [Tensor]? = nil, timeMajor: Bool = false) throws
     -> (outputForward: Tensor, outputBackward: Tensor, stateForward: [Tensor], stateBackward: [Tensor]) {
+    try bidirectionalDynamicRNN(forward: RecurrentStack(forward), backward: RecurrentStack(backward), input: input,
+                                sequenceLength: sequenceLength, initialStateForward: initialStateForward,
+                                initialStateBackward: initialStateBackward, timeMajor: timeMajor, noise: nil)
+}
+
+/// ``bidirectionalDynamicRNN(forward:backward:input:sequenceLength:initialStateForward:initialStateBackward:timeMajor:)``
+/// of cells that may be wrapped; `noise` gives the `DropoutWrapper`s' masks.
+func bidirectionalDynamicRNN(forward: RecurrentStack, backward: RecurrentStack, input: Tensor,
+                             sequenceLength: IndexTensor? = nil, initialStateForward: [Tensor]? = nil,
+                             initialStateBackward: [Tensor]? = nil, timeMajor: Bool = false, noise: DropoutNoise?) throws
+    -> (outputForward: Tensor, outputBackward: Tensor, stateForward: [Tensor], stateBackward: [Tensor]) {
     let op = "bidirectional_dynamic_rnn"
-    let (batch, time) = try sequenceShape(input, forward, timeMajor: timeMajor, op: op)
-    _ = try sequenceShape(input, backward, timeMajor: timeMajor, op: op)
+    let (batch, time) = try sequenceShape(input, forward.inputSize, timeMajor: timeMajor, op: op)
+    _ = try sequenceShape(input, backward.inputSize, timeMajor: timeMajor, op: op)
     let mask = try lengthMask(sequenceLength, batch: batch, time: time, op: op)
-    let fw = try runStack(forward, input: input, batch: batch, time: time, timeMajor: timeMajor, mask: mask,
-                          reverse: false, initialState: initialStateForward, op: op)
-    let bw = try runStack(backward, input: input, batch: batch, time: time, timeMajor: timeMajor, mask: mask,
-                          reverse: true, initialState: initialStateBackward, op: op)
+    let fw = try runStack(forward, input: input, run: RecurrentRun(batch: batch, time: time, timeMajor: timeMajor, mask: mask,
+                                                                   reverse: false, op: op, noise: noise),
+                          initialState: initialStateForward)
+    let bw = try runStack(backward, input: input, run: RecurrentRun(batch: batch, time: time, timeMajor: timeMajor, mask: mask,
+                                                                    reverse: true, op: op, noise: noise),
+                          initialState: initialStateBackward)
     return (fw.outputs, bw.outputs, fw.state, bw.state)
 }
 
@@ -61,7 +82,7 @@ public func kerasRecurrent(_ cell: RecurrentCell, input: Tensor, initialState: [
                            mask: IndexTensor? = nil, returnSequences: Bool = false, goBackwards: Bool = false,
                            dropoutMasks: RecurrentDropoutMasks? = nil) throws -> (output: Tensor, state: [Tensor]) {
     let op = "recurrent layer"
-    let (batch, time) = try sequenceShape(input, [cell], timeMajor: false, op: op)
+    let (batch, time) = try sequenceShape(input, cell.inputSize, timeMajor: false, op: op)
     var cell = cell
     if let dropoutMasks {
         try dropoutMasks.check(for: cell, batch: batch, op: op)
@@ -77,8 +98,8 @@ public func kerasRecurrent(_ cell: RecurrentCell, input: Tensor, initialState: [
         stepMask = .keras(flags)
     }
     let sequence = goBackwards ? reversedInTime(input, batch: batch, time: time) : input
-    let (outputs, state) = try runStack([cell], input: sequence, batch: batch, time: time, timeMajor: false, mask: stepMask,
-                                        reverse: false, initialState: initialState, op: op)
+    let run = RecurrentRun(batch: batch, time: time, timeMajor: false, mask: stepMask, reverse: false, op: op, noise: nil)
+    let (outputs, state) = try runStack(.cell(cell), input: sequence, run: run, initialState: initialState)
     guard !returnSequences else { return (outputs, state) }
     let o = cell.outputSize
     if time > 0, let tape = GradientTape.active, tape.isFollowing(outputs) {
@@ -113,18 +134,18 @@ private func reversedInTime(_ x: Tensor, batch: Int, time: Int) -> Tensor {
     return out
 }
 
-/// The batch and time of a rank-3 input whose features fit the first cell.
-private func sequenceShape(_ input: Tensor, _ cells: [RecurrentCell], timeMajor: Bool, op: String) throws -> (batch: Int, time: Int) {
-    guard let first = cells.first else {
+/// The batch and time of a rank-3 input whose features fit the first cell (`inputSize` 0: no cell).
+private func sequenceShape(_ input: Tensor, _ inputSize: Int, timeMajor: Bool, op: String) throws -> (batch: Int, time: Int) {
+    guard inputSize > 0 else {
         throw TensorError(op: op, shapes: [input.shape], reason: "needs at least one cell")
     }
     guard input.rank == 3 else {
         throw TensorError(op: op, shapes: [input.shape],
                           reason: "is not a sequence (\(timeMajor ? "[time, batch, features]" : "[batch, time, features]"))")
     }
-    guard input.shape[2] == first.inputSize else {
+    guard input.shape[2] == inputSize else {
         throw TensorError(op: op, shapes: [input.shape],
-                          reason: "has \(input.shape[2]) features, but the cell's kernel takes \(first.inputSize)")
+                          reason: "has \(input.shape[2]) features, but the cell's kernel takes \(inputSize)")
     }
     return timeMajor ? (input.shape[1], input.shape[0]) : (input.shape[0], input.shape[1])
 }
@@ -142,34 +163,16 @@ private func lengthMask(_ lengths: IndexTensor?, batch: Int, time: Int, op: Stri
     return .lengths(values)
 }
 
-/// Runs each cell on the outputs of the one before; splits and joins the flat state.
-private func runStack(_ cells: [RecurrentCell], input: Tensor, batch: Int, time: Int, timeMajor: Bool, mask: StepMask,
-                      reverse: Bool, initialState: [Tensor]?, op: String) throws -> (outputs: Tensor, state: [Tensor]) {
-    let expected = cells.flatMap(\.stateSizes).map { [batch, $0] }
+/// Runs the cells (each on the outputs of the one before) from the initial state or zeros.
+private func runStack(_ stack: RecurrentStack, input: Tensor, run: RecurrentRun,
+                      initialState: [Tensor]?) throws -> (outputs: Tensor, state: [Tensor]) {
+    let expected = stack.stateSizes.map { [run.batch, $0] }
     if let initialState {
         guard initialState.map(\.shape) == expected else {
-            throw TensorError(op: op, shapes: initialState.map(\.shape),
+            throw TensorError(op: run.op, shapes: initialState.map(\.shape),
                               reason: "are not the initial state the cells take: \(expected.map(describe).joined(separator: ", "))")
         }
     }
-    var flat = try initialState ?? expected.map { try Tensor.zeros($0) }
-    var sequence = input
-    var finalState: [Tensor] = []
-    for (index, cell) in cells.enumerated() {
-        if index > 0, cells[index - 1].outputSize != cell.inputSize {
-            throw TensorError(op: op, shapes: [[cells[index - 1].outputSize], [cell.inputSize]],
-                              reason: "do not fit: cell \(index - 1) outputs \(cells[index - 1].outputSize) features, cell \(index) takes \(cell.inputSize)")
-        }
-        let count = cell.stateSizes.count
-        let given = Array(flat.prefix(count))
-        flat.removeFirst(count)
-        // TensorFlow's order to the kernels' (`order[i]` is where state i goes).
-        var internalState = given
-        for (i, position) in cell.order.enumerated() { internalState[position] = given[i] }
-        let loop = RecurrentLoop(cell: cell, batch: batch, time: time, timeMajor: timeMajor, mask: mask, reverse: reverse)
-        let (outputs, state) = try loop.runRecorded(sequence, state: internalState, op: op)
-        finalState += cell.order.map { state[$0] }
-        sequence = outputs
-    }
-    return (sequence, finalState)
+    var flat = ArraySlice(try initialState ?? expected.map { try Tensor.zeros($0) })
+    return try run.run(stack, input, state: &flat)
 }

@@ -1,7 +1,8 @@
 import TFNaming
 
-/// A TF1 cell of `tf.compat.v1.nn.rnn_cell`, as its constructor is called, or a
-/// `MultiRNNCell` of such cells; ``TF1/dynamicRNN(_:_:sequenceLength:initialState:timeMajor:scope:)``
+/// A TF1 cell of `tf.compat.v1.nn.rnn_cell`, as its constructor is called, a
+/// `MultiRNNCell` of such cells, or a cell in a wrapper (`DropoutWrapper`, `ResidualWrapper`,
+/// `DeviceWrapper`); ``TF1/dynamicRNN(_:_:sequenceLength:initialState:timeMajor:scope:)``
 /// makes its variables where TensorFlow does and runs it.
 ///
 ///     let (outputs, state) = try tf.dynamicRNN(.lstmCell(numUnits: 128, usePeepholes: true), x,
@@ -9,6 +10,39 @@ import TFNaming
 public indirect enum RNNCell: Sendable, Equatable {
     case cell(Configuration)
     case multiRNNCell([RNNCell])
+    /// `DropoutWrapper(cell, input_keep_prob, output_keep_prob, state_keep_prob, variational_recurrent)`.
+    case dropoutWrapper(RNNCell, Dropout)
+    /// `ResidualWrapper(cell)`: the output is the cell's input plus its output.
+    case residualWrapper(RNNCell)
+    /// `DeviceWrapper(cell, device)`: the cell as it is (the device is not used).
+    case deviceWrapper(RNNCell, device: String)
+
+    /// A `DropoutWrapper`'s keep probabilities (1: no dropout of that part). As in TensorFlow
+    /// there is no training flag: a probability below 1 drops on every call.
+    public struct Dropout: Sendable, Equatable {
+        public var inputKeepProb: Float
+        public var outputKeepProb: Float
+        public var stateKeepProb: Float
+        /// One mask per call for each part, shared by the batch and every step (`variational_recurrent`).
+        public var variationalRecurrent: Bool
+
+        public init(inputKeepProb: Float = 1, outputKeepProb: Float = 1, stateKeepProb: Float = 1,
+                    variationalRecurrent: Bool = false) {
+            self.inputKeepProb = inputKeepProb
+            self.outputKeepProb = outputKeepProb
+            self.stateKeepProb = stateKeepProb
+            self.variationalRecurrent = variationalRecurrent
+        }
+    }
+
+    /// `DropoutWrapper(cell, input_keep_prob=1.0, output_keep_prob=1.0, state_keep_prob=1.0,
+    /// variational_recurrent=False)`: dropout whenever a probability is below 1 (TensorFlow's
+    /// wrapper has no training flag); the state's dropout leaves an LSTM's `c` alone.
+    public static func dropoutWrapper(_ cell: RNNCell, inputKeepProb: Float = 1, outputKeepProb: Float = 1,
+                                      stateKeepProb: Float = 1, variationalRecurrent: Bool = false) -> RNNCell {
+        .dropoutWrapper(cell, Dropout(inputKeepProb: inputKeepProb, outputKeepProb: outputKeepProb,
+                                      stateKeepProb: stateKeepProb, variationalRecurrent: variationalRecurrent))
+    }
 
     /// One cell's arguments, with TensorFlow's defaults.
     public struct Configuration: Sendable, Equatable {
@@ -67,11 +101,12 @@ extension TF1 {
     public func dynamicRNN(_ cell: RNNCell, _ input: Tensor, sequenceLength: IndexTensor? = nil,
                            initialState: [Tensor]? = nil, timeMajor: Bool = false,
                            scope: String? = nil) throws -> (outputs: Tensor, state: [Tensor]) {
+        var wrappers = 0
         let cells = try variableScope(scope ?? RNNLoopNaming.loopScope) {
-            try recurrentCells(cell, inputSize: featureCount(input, op: "dynamic_rnn"))
+            try recurrentCells(cell, inputSize: featureCount(input, op: "dynamic_rnn"), wrappers: &wrappers)
         }
-        return try ModelSpecRuntime.dynamicRNN(cells, input: input, sequenceLength: sequenceLength,
-                                               initialState: initialState, timeMajor: timeMajor)
+        return try ModelSpecRuntime.dynamicRNN(cells, input: input, sequenceLength: sequenceLength, initialState: initialState,
+                                               timeMajor: timeMajor, noise: context.dropoutNoise ?? .from(context))
     }
 
     /// `tf.compat.v1.nn.bidirectional_dynamic_rnn(cell_fw, cell_bw, input, ...)`: the forward
@@ -82,13 +117,15 @@ extension TF1 {
                                         scope: String? = nil) throws
         -> (outputForward: Tensor, outputBackward: Tensor, stateForward: [Tensor], stateBackward: [Tensor]) {
         let features = try featureCount(input, op: "bidirectional_dynamic_rnn")
+        var wrappers = 0
         let (fw, bw) = try variableScope(scope ?? RNNLoopNaming.bidirectionalScope) {
-            (try variableScope(RNNLoopNaming.forwardScope) { try recurrentCells(forward, inputSize: features) },
-             try variableScope(RNNLoopNaming.backwardScope) { try recurrentCells(backward, inputSize: features) })
+            (try variableScope(RNNLoopNaming.forwardScope) { try recurrentCells(forward, inputSize: features, wrappers: &wrappers) },
+             try variableScope(RNNLoopNaming.backwardScope) { try recurrentCells(backward, inputSize: features, wrappers: &wrappers) })
         }
         return try ModelSpecRuntime.bidirectionalDynamicRNN(
             forward: fw, backward: bw, input: input, sequenceLength: sequenceLength,
-            initialStateForward: initialStateForward, initialStateBackward: initialStateBackward, timeMajor: timeMajor)
+            initialStateForward: initialStateForward, initialStateBackward: initialStateBackward, timeMajor: timeMajor,
+            noise: context.dropoutNoise ?? .from(context))
     }
 
     private func featureCount(_ input: Tensor, op: String) throws -> Int {
@@ -98,20 +135,38 @@ extension TF1 {
         return input.shape[2]
     }
 
-    /// Makes (or finds) a cell's variables in its scope and returns the cells with their weights, first to last.
-    private func recurrentCells(_ cell: RNNCell, inputSize: Int) throws -> [RecurrentCell] {
+    /// Makes (or finds) a cell's variables in its scope and returns the cells with their weights and wrappers.
+    /// A wrapper opens no scope: it calls its cell's `__call__` in the scope it is called in. `wrappers`
+    /// counts the `DropoutWrapper`s (``DropoutSite/wrapper``).
+    private func recurrentCells(_ cell: RNNCell, inputSize: Int, wrappers: inout Int) throws -> RecurrentStack {
         switch cell {
         case .cell(let configuration):
-            return [try inCellScope(configuration.kind.baseName) { try recurrentCell(configuration, inputSize: inputSize) }]
+            return .cell(try inCellScope(configuration.kind.baseName) { try recurrentCell(configuration, inputSize: inputSize) })
         case .multiRNNCell(let cells):
             return try inCellScope(RNNLoopNaming.multiCellBaseName) {
-                var made: [RecurrentCell] = []
+                var made: [RecurrentStack] = []
                 for (index, inner) in cells.enumerated() {
                     let features = made.last?.outputSize ?? inputSize
-                    made += try variableScope(RNNLoopNaming.multiCellScope(index)) { try recurrentCells(inner, inputSize: features) }
+                    made.append(try variableScope(RNNLoopNaming.multiCellScope(index)) {
+                        try recurrentCells(inner, inputSize: features, wrappers: &wrappers)
+                    })
                 }
-                return made
+                return .multi(made)
             }
+        case .dropoutWrapper(let inner, let d):
+            for (name, keep) in [("input_keep_prob", d.inputKeepProb), ("output_keep_prob", d.outputKeepProb),
+                                 ("state_keep_prob", d.stateKeepProb)] where !(keep > 0 && keep <= 1) {
+                throw TensorError(op: "DropoutWrapper", shapes: [], reason: "cannot use \(name) \(keep): it must be in (0, 1]")
+            }
+            let index = wrappers
+            wrappers += 1
+            let wrapped = try recurrentCells(inner, inputSize: inputSize, wrappers: &wrappers)
+            return .dropout(wrapped, DropoutWrapping(input: d.inputKeepProb, state: d.stateKeepProb, output: d.outputKeepProb,
+                                                     variational: d.variationalRecurrent, wrapper: index))
+        case .residualWrapper(let inner):
+            return .residual(try recurrentCells(inner, inputSize: inputSize, wrappers: &wrappers))
+        case .deviceWrapper(let inner, _):
+            return try recurrentCells(inner, inputSize: inputSize, wrappers: &wrappers)
         }
     }
 
