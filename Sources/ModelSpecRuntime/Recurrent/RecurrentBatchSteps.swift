@@ -12,9 +12,11 @@ extension RecurrentLoop {
     static let batchStepsFromRows = 16
 
     /// Whether ``runLSTMBatchSteps(projection:outputs:state:)`` computes this loop's steps: not
-    /// while a tape records (the trace keeps each step's state tensors) or with masks or dropout.
+    /// while a tape records (the trace keeps each step's state tensors) or with masks or dropout
+    /// (Keras's recurrent dropout, a `DropoutWrapper`'s state dropout).
     func lstmBatchStepsApply(trace: RecurrentTrace?) -> Bool {
         guard trace == nil, batch >= Self.batchStepsFromRows, usesPackedKernel, cell.dropoutMasks == nil,
+              stateDropout == nil,
               case .none = mask, case .lstm(let m) = cell.math else { return false }
         return m.peepholes == nil && m.cellClip == nil && m.projection == nil
             && m.recurrentActivation == .sigmoid && m.activation == .tanh
