@@ -23,6 +23,9 @@ struct RecurrentLoop {
     /// Runs the sequence backwards (within each sequence's length when there are lengths),
     /// writing each output at its own step: TF1's `bidirectional_dynamic_rnn` backward direction.
     let reverse: Bool
+    /// Batch 1 of the common LSTM cell runs one fused C call a step (``fusedRowMath``); false
+    /// keeps it on the general loop, which tests compare it with.
+    var fusesBatchOneSteps = true
 
     /// Without AVX-512, from this batch size on the state's product is OpenBLAS's GEMM rather than the packed kernel's.
     static let rowsForBLAS = 16
@@ -82,6 +85,12 @@ struct RecurrentLoop {
             } else {
                 multiply(input.storage.base, lda: cell.inputSize, rows: rows, block, into: xp + block.target, ldc: g,
                          accumulate: true)
+            }
+        }
+
+        if let m = fusedRowMath {
+            return withExtendedLifetime((input, projection)) {
+                runFusedRows(m, projection: xp, outputs: outputs, state: current, trace: trace)
             }
         }
 
@@ -277,7 +286,7 @@ struct RecurrentLoop {
     /// The state's kernel packed once for `csgemm_run`, which each step streams without
     /// packing it again (`cblas_sgemm` would, every step), and kept with the weight's buffer
     /// (``PackedWeights``) for later calls.
-    private func packedRecurrentKernel() -> TensorBuffer<Float> {
+    func packedRecurrentKernel() -> TensorBuffer<Float> {
         let block = cell.recurrent
         return PackedWeights.block(block.tensor, start: block.firstRow * block.stride + block.offset, stride: block.stride,
                                    rows: block.rows, n: block.columns)
