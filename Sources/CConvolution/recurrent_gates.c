@@ -1,8 +1,10 @@
 // The LSTM gate pass (clstm_gates): the input projection added, the gates' activations
 // and the new cell and hidden state in one pass over a sequence's row, 16 or 8 floats at a
-// time where the Swift loop it replaces was vectorised 4 wide; and its backward rule
-// (clstm_gates_backward) the same way.
+// time where the Swift loop it replaces was vectorised 4 wide; its backward rule
+// (clstm_gates_backward) the same way; and, for one sequence, the step with the state's
+// product fused in (clstm_row_step), the gate pass run on each block of it in registers.
 #include "crecurrent.h"
+#include "csmallgemm.h"
 #include "kernel_support.h"
 
 #include <string.h>
@@ -68,13 +70,14 @@ V tanh_##SUFFIX(V input) {                                                      
     return select_##SUFFIX(input != input, input, select_##SUFFIX(small, input, r));                \
 }                                                                                                   \
                                                                                                     \
+/* The cell from the state's product of each gate (`pi`...) and the input projection `x`. */      \
 static inline __attribute__((always_inline, TARGET))                                                \
-void step_##SUFFIX(const float *x, const float *product, const float *cp, float *cn, float *hn,    \
+void cell_##SUFFIX(V pi, V pj, V pf, V po, const float *x, const float *cp, float *cn, float *hn,  \
                    float *pre, int gi, int gj, int gf, int go, float forget_bias) {                 \
-    V i = *(const V *)(product + gi) + *(const V *)(x + gi);                                       \
-    V j = *(const V *)(product + gj) + *(const V *)(x + gj);                                       \
-    V f = *(const V *)(product + gf) + *(const V *)(x + gf);                                       \
-    V o = *(const V *)(product + go) + *(const V *)(x + go);                                       \
+    V i = pi + *(const V *)(x + gi);                                                                \
+    V j = pj + *(const V *)(x + gj);                                                                \
+    V f = pf + *(const V *)(x + gf);                                                                \
+    V o = po + *(const V *)(x + go);                                                                \
     if (forget_bias != 0) f = f + forget_bias;                                                      \
     if (pre) {                                                                                      \
         *(V *)(pre + gi) = i; *(V *)(pre + gj) = j; *(V *)(pre + gf) = f; *(V *)(pre + go) = o;    \
@@ -82,6 +85,13 @@ void step_##SUFFIX(const float *x, const float *product, const float *cp, float 
     V c = sigmoid_##SUFFIX(f) * *(const V *)cp + sigmoid_##SUFFIX(i) * tanh_##SUFFIX(j);           \
     *(V *)cn = c;                                                                                   \
     *(V *)hn = tanh_##SUFFIX(c) * sigmoid_##SUFFIX(o);                                              \
+}                                                                                                   \
+                                                                                                    \
+static inline __attribute__((always_inline, TARGET))                                                \
+void step_##SUFFIX(const float *x, const float *product, const float *cp, float *cn, float *hn,    \
+                   float *pre, int gi, int gj, int gf, int go, float forget_bias) {                 \
+    cell_##SUFFIX(*(const V *)(product + gi), *(const V *)(product + gj), *(const V *)(product + gf), \
+                  *(const V *)(product + go), x, cp, cn, hn, pre, gi, gj, gf, go, forget_bias);    \
 }                                                                                                   \
                                                                                                     \
 __attribute__((TARGET))                                                                             \
@@ -155,16 +165,65 @@ static void backward_##SUFFIX(int u, const float *pre, const float *c, const flo
     }                                                                                               \
 }
 
+/// One step of one sequence with the state's product fused in (clstm_row_step): per block of W
+/// units, the four gates' W columns of `h_prev · packed` accumulated in registers as
+/// `csgemm_run` sums one row (even and odd k in chains of their own, added at the end, then
+/// its zero bias; contracted into multiply-adds as there), then `cell_` on them. The blocks
+/// run from the first to the last, or from the last to the first when `backwards`.
+#define ROW_KERNELS(SUFFIX, V, IV, W, TARGET)                                                       \
+__attribute__((TARGET))                                                                             \
+static void row_step_##SUFFIX(int u, int k, const float *h_prev, const float *packed, const float *x, \
+                              int gi, int gj, int gf, int go, float forget_bias, const float *cp,   \
+                              float *cn, float *hn, float *pre, int backwards) {                    \
+    _Pragma("clang fp contract(on)")                                                                \
+    const int blocks = u / W, at[4] = {gi, gj, gf, go};                                             \
+    for (int n = 0; n < blocks; n++) {                                                              \
+        const int col = (backwards ? blocks - 1 - n : n) * W;                                       \
+        const float *s[4];                                                                          \
+        V even[4], odd[4];                                                                          \
+        UNROLLED                                                                                    \
+        for (int g = 0; g < 4; g++) {                                                               \
+            const int column = at[g] + col;                                                         \
+            s[g] = packed + (size_t)(column / CSGEMM_PANEL) * (size_t)k * CSGEMM_PANEL              \
+                   + column % CSGEMM_PANEL;                                                         \
+            even[g] = (V){0};                                                                       \
+            odd[g] = (V){0};                                                                        \
+        }                                                                                           \
+        int t = 0;                                                                                  \
+        for (; t + 1 < k; t += 2) {                                                                 \
+            const float a = h_prev[t], b = h_prev[t + 1];                                           \
+            UNROLLED                                                                                \
+            for (int g = 0; g < 4; g++) {                                                           \
+                const float *line = s[g] + (size_t)t * CSGEMM_PANEL;                                \
+                even[g] += *(const V *)line * a;                                                    \
+                odd[g] += *(const V *)(line + CSGEMM_PANEL) * b;                                    \
+            }                                                                                       \
+        }                                                                                           \
+        for (; t < k; t++) {                                                                        \
+            UNROLLED                                                                                \
+            for (int g = 0; g < 4; g++) even[g] += *(const V *)(s[g] + (size_t)t * CSGEMM_PANEL) * h_prev[t]; \
+        }                                                                                           \
+        V sum[4];                                                                                   \
+        UNROLLED                                                                                    \
+        for (int g = 0; g < 4; g++) sum[g] = even[g] + odd[g] + (V){0};                             \
+        cell_##SUFFIX(sum[0], sum[1], sum[2], sum[3], x + col, cp + col, cn + col, hn + col,        \
+                      pre ? pre + col : NULL, gi, gj, gf, go, forget_bias);                         \
+    }                                                                                               \
+}
+
 #if defined(__x86_64__)
 GATE_KERNELS(avx512, vec16, ivec16, 16, target("avx512f,avx2,fma"))
+ROW_KERNELS(avx512, vec16, ivec16, 16, target("avx512f,avx2,fma"))
 BACKWARD_KERNELS(avx512, vec16, ivec16, 16, target("avx512f,avx2,fma"))
 GATE_KERNELS(avx2, vec8, ivec8, 8, target("avx2,fma"))
+ROW_KERNELS(avx2, vec8, ivec8, 8, target("avx2,fma"))
 BACKWARD_KERNELS(avx2, vec8, ivec8, 8, target("avx2,fma"))
 #endif
 /// 4-float vectors (SSE registers on x86-64) for CPUs without AVX2.
 typedef float vec4 __attribute__((vector_size(16), aligned(4)));
 typedef int ivec4 __attribute__((vector_size(16), aligned(4)));
 GATE_KERNELS(portable, vec4, ivec4, 4, unused)
+ROW_KERNELS(portable, vec4, ivec4, 4, unused)
 BACKWARD_KERNELS(portable, vec4, ivec4, 4, unused)
 
 void clstm_gates(int units, const float *x, const float *product, int i, int j, int f, int o,
@@ -197,4 +256,23 @@ void clstm_gates_backward(int units, const float *pre, const float *c, const flo
     }
 #endif
     backward_portable(units, pre, c, c_prev, dh, dc, i, j, f, o, dc_prev, dgates);
+}
+
+int clstm_row_step(int units, int k, const float *h_prev, const float *packed, const float *x, int i, int j, int f,
+                   int o, float forget_bias, const float *c_prev, float *c, float *h, float *pre, int backwards) {
+    if (units <= 0 || units % CSGEMM_PANEL || i % CSGEMM_PANEL || j % CSGEMM_PANEL || f % CSGEMM_PANEL
+        || o % CSGEMM_PANEL)
+        return 0;
+#if defined(__x86_64__)
+    if (cpu_has_avx512()) {
+        row_step_avx512(units, k, h_prev, packed, x, i, j, f, o, forget_bias, c_prev, c, h, pre, backwards);
+        return 1;
+    }
+    if (cpu_has_avx2_fma()) {
+        row_step_avx2(units, k, h_prev, packed, x, i, j, f, o, forget_bias, c_prev, c, h, pre, backwards);
+        return 1;
+    }
+#endif
+    row_step_portable(units, k, h_prev, packed, x, i, j, f, o, forget_bias, c_prev, c, h, pre, backwards);
+    return 1;
 }

@@ -58,13 +58,14 @@ import Testing
     /// Without `variational_recurrent` every step draws its own masks for every sequence (`tf.nn.dropout`
     /// in each step): the loop equals the cell run one step at a time with the input, the output and
     /// the `h` it hands on each multiplied by that step's mask (an LSTM's `c` kept). From 16 sequences
-    /// an LSTM's loop has a faster path of its own (`lstmBatchStepsApply`), which must give way to the mask.
-    @Test(arguments: [3, 17])
-    func aFreshMaskEveryStepEqualsTheStepByStepLoop(batch: Int) throws {
-        let time = 4, features = 2, units = 3
+    /// an LSTM's loop has a faster path of its own (`lstmBatchStepsApply`), and so has one sequence of
+    /// 16 units (`fusedRowMath`): both must give way to the mask.
+    @Test(arguments: [(3, 3), (17, 3), (1, 16)])
+    func aFreshMaskEveryStepEqualsTheStepByStepLoop(batch: Int, units: Int) throws {
+        let time = 4, features = 2
         func values(_ count: Int, _ seed: Float) -> [Float] { (0..<count).map { sinf(Float($0) * 0.71 + seed) * 0.6 } }
-        let cell = try RecurrentCell.lstm(kernel: Tensor(shape: [features + units, 4 * units], scalars: values(60, 1)),
-                                          bias: Tensor(shape: [4 * units], scalars: values(12, 2)))
+        let cell = try RecurrentCell.lstm(kernel: Tensor(shape: [features + units, 4 * units], scalars: values((features + units) * 4 * units, 1)),
+                                          bias: Tensor(shape: [4 * units], scalars: values(4 * units, 2)))
         let x = try Tensor(shape: [batch, time, features], scalars: values(batch * time * features, 3))
         let keep: (input: Float, state: Float, output: Float) = (0.6, 0.5, 0.75)
         var asked: [DropoutSite: [Int]] = [:]

@@ -25,4 +25,17 @@ void clstm_gates(int units, const float *x, const float *product, int i, int j, 
 void clstm_gates_backward(int units, const float *pre, const float *c, const float *c_prev, const float *dh,
                           const float *dc, int i, int j, int f, int o, float *dc_prev, float *dgates);
 
+/// One step of one sequence (batch 1) of the cell `clstm_gates` computes, with the state's
+/// product fused in: `h_prev · packed` (`packed`: the `k × 4·units` state kernel packed by
+/// `csgemm_pack`) is accumulated per block of the four gates' columns in registers and the gate
+/// pass run on it there, so the product is never stored. The values are `csgemm_run`'s product
+/// followed by `clstm_gates`, bit for bit (the same sums in the same order). `backwards` != 0
+/// takes the blocks from the last to the first (each output's sum unchanged): a loop that
+/// alternates keeps the kernel's most recently read part in cache for the next step.
+/// `c` may be `c_prev` (updated in place); `h` must not overlap `h_prev`. `pre` as in
+/// `clstm_gates`. Needs `units` and the gate offsets to be multiples of 16 (panels of
+/// `CSGEMM_PANEL` columns): returns 0 without writing anything otherwise, 1 when done.
+int clstm_row_step(int units, int k, const float *h_prev, const float *packed, const float *x, int i, int j, int f,
+                   int o, float forget_bias, const float *c_prev, float *c, float *h, float *pre, int backwards);
+
 #endif

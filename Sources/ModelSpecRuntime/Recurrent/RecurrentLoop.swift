@@ -26,6 +26,9 @@ struct RecurrentLoop {
     /// A `DropoutWrapper`'s masks of the state `h` a step hands on (`[time, batch, outputSize]`, by the
     /// loop's step): applied after the step's output is written (``applyStateDropout(_:step:to:stepOf:)``).
     var stateDropout: Tensor? = nil
+    /// Batch 1 of the common LSTM cell runs one fused C call a step (``fusedRowMath``); false
+    /// keeps it on the general loop, which tests compare it with.
+    var fusesBatchOneSteps = true
 
     /// Without AVX-512, from this batch size on the state's product is OpenBLAS's GEMM rather than the packed kernel's.
     static let rowsForBLAS = 16
@@ -78,6 +81,12 @@ struct RecurrentLoop {
             runLSTMBatchSteps(projection: xp, outputs: outputs, state: &current)
             withExtendedLifetime((input, projection)) {}
             return (outputs, current)
+        }
+
+        if let m = fusedRowMath {
+            return withExtendedLifetime((input, projection)) {
+                runFusedRows(m, projection: xp, outputs: outputs, state: current, trace: trace)
+            }
         }
 
         // Per-step buffers.
