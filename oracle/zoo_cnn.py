@@ -1,16 +1,21 @@
 """Real TF1 convolutional models of the kinds teams had, recorded from TensorFlow in graph mode
 (tf-slim 1.1.0 with oracle/slim.py's shims, tf.compat.v1.layers, tf.nn), beside their specs in
-specs/ (SlimResNetV1Small, SlimResNetV2Small, CompatUNet, DilatedSeparable). Writes
+specs/ (SlimResNetV1Small, SlimResNetV2Small, SlimMobileNetV1Small, CompatUNet,
+DilatedSeparable). Writes
 Tests/Goldens/zoo_cnn/<Model>/:
 
 | file | meaning |
 | --- | --- |
-| `case.json` | `model`, `source` (the Python), `input_shape`, `variables` (`global_variables()` in creation order: name, shape, trainable), `losses` (`REGULARIZATION_LOSSES` values, in order), `update_ops` (how many) |
+| `case.json` | `model`, `source` (the Python), `input_shape`, `variables` (`global_variables()` in creation order: name, shape, dtype, trainable), `losses` (`REGULARIZATION_LOSSES` values, in order), `loss_names`, `update_ops` (how many) |
 | `moving_after_training.json` | each moving statistic after one training call ran the `UPDATE_OPS` |
 | `input.npy` | the call's input (seeded) |
 | `output.npy` | inference (`is_training`/`training` false) with the checkpoint's values |
 | `training_output.npy` | one call in training (models without dropout) |
-| `model.ckpt.*` | a graph-mode `Saver` checkpoint of the initial values (seeded; moving statistics set off 0 and 1) |
+| `model.ckpt.*` | a graph-mode `Saver` checkpoint of the initial values (moving statistics set off 0 and 1) |
+
+Slim's starting values are seeded (`set_random_seed(1)`); those of `tf.compat.v1.layers`
+(tf-keras's initializers) are drawn anew on each run, so a rerun rewrites the U-Net's
+and DilatedSeparable's files; the files of one run agree with each other.
 
 `empty_conv2d_transpose.json`: `conv2d_transpose` (`valid`, relu) of an input with no rows:
 its output shape and values (the bias alone).
@@ -28,7 +33,7 @@ import shutil
 import numpy as np
 import tensorflow as tf
 
-import slim as slim_oracle  # noqa: F401  (applies the shims tf-slim 1.1.0 needs on TF 2.21)
+import slim as slim_oracle  # applies the shims tf-slim 1.1.0 needs on TF 2.21; write_network
 import tf_slim as slim
 from common import golden_dir, write_json, write_npy
 
@@ -174,53 +179,43 @@ def dilated_separable(inputs, is_training):
     return x
 
 
+def mobilenet_v1_small(inputs, is_training):
+    # tf-models' mobilenet_v1_arg_scope and mobilenet_v1 (fewer, narrower blocks): the batch norm's
+    # keywords reach every layer's normalizer only through arg_scope([slim.batch_norm]).
+    batch_norm_params = {"center": True, "scale": True, "decay": 0.9997, "epsilon": 0.001,
+                         "updates_collections": v1.GraphKeys.UPDATE_OPS}
+    regularizer = slim.l2_regularizer(0.00004)
+    with slim.arg_scope([slim.conv2d, slim.separable_conv2d], weights_initializer=v1.truncated_normal_initializer(stddev=0.09),
+                        activation_fn=tf.nn.relu6, normalizer_fn=slim.batch_norm):
+        with slim.arg_scope([slim.batch_norm], **batch_norm_params):
+            with slim.arg_scope([slim.conv2d], weights_regularizer=regularizer):
+                with slim.arg_scope([slim.separable_conv2d], weights_regularizer=None):
+                    with v1.variable_scope("MobilenetV1", "MobilenetV1", [inputs]):
+                        with slim.arg_scope([slim.batch_norm, slim.dropout], is_training=is_training):
+                            with slim.arg_scope([slim.conv2d, slim.separable_conv2d], padding="SAME"):
+                                net = slim.conv2d(inputs, 8, [3, 3], stride=2, scope="Conv2d_0")
+                                for i, (stride, depth) in enumerate([(1, 16), (2, 32), (1, 32)]):
+                                    end_point = "Conv2d_%d" % (i + 1)
+                                    net = slim.separable_conv2d(net, None, [3, 3], depth_multiplier=1, stride=stride,
+                                                                rate=1, scope=end_point + "_depthwise")
+                                    net = slim.conv2d(net, depth, [1, 1], stride=1, scope=end_point + "_pointwise")
+                            with v1.variable_scope("Logits"):
+                                net = slim.avg_pool2d(net, [4, 4], padding="VALID", scope="AvgPool_1a")
+                                net = slim.dropout(net, keep_prob=0.999, scope="Dropout_1b")
+                                logits = slim.conv2d(net, 5, [1, 1], activation_fn=None, normalizer_fn=None,
+                                                     scope="Conv2d_1c_1x1")
+                                logits = tf.squeeze(logits, [1, 2], name="SpatialSqueeze")
+    return logits
+
+
 MODELS = [
     # (model, function, input shape, whether its training output is deterministic)
     ("SlimResNetV1Small", slim_resnet_v1_small, [2, 16, 16, 3], True),
     ("SlimResNetV2Small", slim_resnet_v2_small, [2, 12, 12, 3], True),
     ("CompatUNet", compat_unet, [2, 8, 8, 3], True),
     ("DilatedSeparable", dilated_separable, [2, 12, 12, 3], False),
+    ("SlimMobileNetV1Small", mobilenet_v1_small, [2, 16, 16, 3], False),
 ]
-
-
-def write_model(model, body, shape, deterministic_training):
-    directory = golden_dir(AREA, model)
-    shutil.rmtree(directory)
-    os.makedirs(directory)
-    x = np.random.RandomState(7).uniform(-1, 1, shape).astype(np.float32)
-    graph = tf.Graph()
-    with graph.as_default():
-        v1.set_random_seed(1)
-        inputs = v1.placeholder(tf.float32, shape)
-        is_training = v1.placeholder_with_default(False, [])
-        output = body(inputs, is_training)
-        variables = v1.global_variables()
-        losses = v1.get_collection(v1.GraphKeys.REGULARIZATION_LOSSES)
-        updates = v1.get_collection(v1.GraphKeys.UPDATE_OPS)
-        trainable = set(v.name for v in v1.trainable_variables())
-        with v1.Session() as session:
-            session.run(v1.global_variables_initializer())
-            # Moving statistics other than 0 and 1, so that loading them is tested (means near 0, so that
-            # the ReLUs after them keep some of their inputs).
-            for v in variables:
-                if "moving_" in v.name:
-                    low, high = (-0.3, 0.3) if "moving_mean" in v.name else (0.5, 1.5)
-                    session.run(v.assign(np.random.RandomState(len(v.name)).uniform(low, high, v.shape.as_list())))
-            v1.train.Saver().save(session, os.path.join(directory, "model.ckpt"), write_meta_graph=False, write_state=False)
-            write_npy(os.path.join(directory, "input.npy"), x)
-            write_npy(os.path.join(directory, "output.npy"), session.run(output, {inputs: x}))
-            loss_values = [float(v) for v in session.run(losses)]
-            training_output, _ = session.run([output, updates], {inputs: x, is_training: True})
-            if deterministic_training:
-                write_npy(os.path.join(directory, "training_output.npy"), training_output)
-            moving = {v.name[:-2]: np.asarray(session.run(v)).ravel().tolist() for v in variables if "moving_" in v.name}
-        write_json(os.path.join(directory, "case.json"), {
-            "model": model, "source": inspect.getsource(body), "input_shape": shape,
-            "variables": [{"name": v.name[:-2], "shape": v.shape.as_list(), "trainable": v.name in trainable} for v in variables],
-            "losses": loss_values, "update_ops": len(updates),
-        })
-        write_json(os.path.join(directory, "moving_after_training.json"), moving)
-    print(" ", model)
 
 
 def batch_norm_paths():
@@ -286,4 +281,5 @@ def main():
     empty_conv2d_transpose()
     batch_norm_paths()
     for model, body, shape, deterministic in MODELS:
-        write_model(model, body, shape, deterministic)
+        # Moving means near 0, so that the ReLUs after them keep some of their inputs.
+        slim_oracle.write_network(AREA, model, body, shape, deterministic, moving_means=(-0.3, 0.3))

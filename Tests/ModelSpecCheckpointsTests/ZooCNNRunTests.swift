@@ -9,7 +9,7 @@ import Testing
 struct ZooCNNRunTests {
     static let goldens = Repo.root + "/Tests/Goldens/zoo_cnn"
 
-    @Test(arguments: ["SlimResNetV1Small", "SlimResNetV2Small", "CompatUNet", "DilatedSeparable"])
+    @Test(arguments: ["SlimResNetV1Small", "SlimResNetV2Small", "SlimMobileNetV1Small", "CompatUNet", "DilatedSeparable"])
     func runReproducesTensorFlow(_ model: String) throws {
         guard CLI.available else { return }
         let golden = Self.goldens + "/\(model)"

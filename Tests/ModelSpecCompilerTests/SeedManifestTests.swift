@@ -44,7 +44,7 @@ import Testing
     /// Specs of TF-Slim networks: their goldens are in Tests/Goldens/slim (SlimModelTests, SlimRunTests).
     static let slimModels = ["SlimVGGSmall", "SlimInceptionBlock", "SlimSeparableDecoder"]
     /// Real TF1 CNN models, checked by ZooCNNModelTests and ZooCNNRunTests (oracle/zoo_cnn.py).
-    static let zooModels = ["SlimResNetV1Small", "SlimResNetV2Small", "CompatUNet", "DilatedSeparable"]
+    static let zooModels = ["SlimResNetV1Small", "SlimResNetV2Small", "SlimMobileNetV1Small", "CompatUNet", "DilatedSeparable"]
 
     /// Specs that are not seeds.
     /// Specs of Keras's layer-name counter: their goldens are in Tests/Goldens/keras_counter

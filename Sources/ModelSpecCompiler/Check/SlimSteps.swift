@@ -245,7 +245,9 @@ extension StepChecker {
             case "padding": set(key, reader.padding(value).map(LayerValue.padding))
             case "activation_fn": set(key, reader.activation(value).map(LayerValue.activation))
             case "weights_initializer", "pointwise_initializer": set(key, reader.initializer(value, defaults: .compatV1).map(LayerValue.initializer))
-            case "weights_regularizer", "biases_regularizer": set(key, reader.regularizer(value).map(LayerValue.regularizer))
+            case "weights_regularizer", "biases_regularizer":
+                // None (an inner arg_scope's, as MobileNet's for its depthwise weights): no regularizer.
+                if value.isNull { config.arguments[key] = nil } else { set(key, reader.regularizer(value).map(LayerValue.regularizer)) }
             case "biases_initializer":
                 if value.isNull { config.arguments["biases"] = .bool(false) }
                 else { set(key, reader.initializer(value, defaults: .compatV1).map(LayerValue.initializer)) }
