@@ -126,4 +126,21 @@ import Testing
                 "A.yaml:15:5: error: conv2d variable 'kernel': the identity initializer makes matrices, but this variable has shape [1, 1, 3, 2] (rank 4); TensorFlow refuses it: \"The tensor to initialize, specified by argument `shape` must be at least two-dimensional\" (and its identity is for 2D matrices only)",
             ])
     }
+
+    /// `None` written where TensorFlow's default is `None` (`kernel_regularizer=None`, `fused=None`,
+    /// `kernel_initializer=None`) is accepted and means the default, as in TensorFlow.
+    @Test func noneWhereTensorFlowDefaultsToNone() throws {
+        #expect(try MalformedSpec.diagnostics("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 4, 4, 3]
+            forward:
+              - scope: s
+                do:
+                  - conv2d_transpose: {filters: 2, kernel_size: 3, strides: 2, kernel_regularizer: null, kernel_initializer: null}
+                  - batch_normalization: {fused: null, training: true}
+                  - conv2d: {filters: 2, kernel_size: 1, bias_regularizer: null, activity_regularizer: null}
+            """) == [])
+    }
 }

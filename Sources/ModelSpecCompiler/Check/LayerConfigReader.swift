@@ -34,9 +34,10 @@ extension NodeReader {
             case "training": config.training = training(value)
             case "input": input = value
             default:
-                if let argument = kind.argument(named: key), let read = layerValue(value, argument, form: form) {
-                    config.arguments[key] = read
-                }
+                guard let argument = kind.argument(named: key) else { break }
+                // `None` where TensorFlow's default is `None` (`kernel_regularizer=None`, `fused=None`): as if left out.
+                if value.isNull, case .absent? = argument.defaults[form] { break }
+                if let read = layerValue(value, argument, form: form) { config.arguments[key] = read }
             }
         }
         // A required key that is missing because it is misspelled was reported as unknown, with the suggestion.
