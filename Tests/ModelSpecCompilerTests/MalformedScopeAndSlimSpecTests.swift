@@ -143,4 +143,28 @@ import Testing
                   - conv2d: {filters: 2, kernel_size: 1, bias_regularizer: null, activity_regularizer: null}
             """) == [])
     }
+
+    /// `data_format`: the channels-last layout is accepted (TensorFlow's default, the only one computed),
+    /// the channels-first one refused where it is written.
+    @Test func dataFormat() throws {
+        #expect(try MalformedSpec.diagnostics("""
+            spec: 1
+            model: A
+            inputs:
+              x: [batch, 4, 4, 3]
+            forward:
+              - scope: s
+                do:
+                  - conv2d: {filters: 2, kernel_size: 1, data_format: channels_last}
+                  - max_pooling2d: {pool_size: 2, strides: 2, data_format: null}
+                  - slim.conv2d: {num_outputs: 2, kernel_size: 1, data_format: NHWC}
+                  - slim.max_pool2d: {kernel_size: 1, stride: 1, data_format: NCHW}
+                  - conv2d: {filters: 2, kernel_size: 1, data_format: channels_first}
+                  - conv2d: {filters: 2, kernel_size: 1, data_format: NHWC}
+            """) == [
+                "A.yaml:11:67: error: data_format NCHW is not in the language: ModelSpec computes NHWC (the channels last) only, TensorFlow's default; transpose the input to channels last (transpose: {perm: [0, 2, 3, 1]}) and leave data_format out (the variables' shapes are the same in both layouts)",
+                "A.yaml:12:59: error: data_format channels_first is not in the language: ModelSpec computes channels_last (the channels last) only, TensorFlow's default; transpose the input to channels last (transpose: {perm: [0, 2, 3, 1]}) and leave data_format out (the variables' shapes are the same in both layouts)",
+                "A.yaml:13:59: error: data_format must be channels_last (or channels_first, which is not in the language), not 'NHWC'",
+            ])
+    }
 }

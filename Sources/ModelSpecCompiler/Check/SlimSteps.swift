@@ -24,13 +24,13 @@ extension StepChecker {
     static let slimLayerKeys: [String: [String]] = {
         let weights = ["activation_fn", "normalizer_fn", "normalizer_params", "weights_initializer", "weights_regularizer",
                        "biases_initializer", "biases_regularizer", "trainable", "reuse", "scope"]
-        let pooling = ["kernel_size", "stride", "padding", "scope"]
+        let pooling = ["kernel_size", "stride", "padding", "data_format", "scope"]
         return [
-            "slim.conv2d": ["num_outputs", "kernel_size", "stride", "padding", "rate"] + weights,
+            "slim.conv2d": ["num_outputs", "kernel_size", "stride", "padding", "rate", "data_format"] + weights,
             "slim.fully_connected": ["num_outputs"] + weights,
             "slim.separable_conv2d": ["num_outputs", "kernel_size", "depth_multiplier", "stride", "padding", "rate",
-                                      "pointwise_initializer"] + weights,
-            "slim.conv2d_transpose": ["num_outputs", "kernel_size", "stride", "padding"] + weights,
+                                      "pointwise_initializer", "data_format"] + weights,
+            "slim.conv2d_transpose": ["num_outputs", "kernel_size", "stride", "padding", "data_format"] + weights,
             "slim.batch_norm": ["decay", "center", "scale", "epsilon", "activation_fn", "is_training", "updates_collections", "fused",
                                 "trainable", "reuse", "scope"],
             "slim.max_pool2d": pooling,
@@ -257,6 +257,7 @@ extension StepChecker {
                 config.name = reader.string(value, "scope")
                 if let scope = config.name { reader.requireTensorFlowName(scope, "scope name", at: value) }
             case "is_training": config.training = reader.training(value)
+            case "data_format": reader.dataFormat(value, channelsLast: "NHWC", channelsFirst: "NCHW")
             case "keep_prob":
                 guard let keep = reader.double(value, key) else { break }
                 guard keep > 0, keep <= 1 else {
