@@ -264,46 +264,53 @@ CASES = [
 ]
 
 
+def write_network(area, model, body, shape, compare_training, moving_means=(0.5, 1.5)):
+    """Tests/Goldens/<area>/<model>/ of a network `body(inputs, is_training)` built in graph mode:
+    the module docstring's files. The moving statistics are set off 0 and 1 before the checkpoint
+    is saved (means drawn from `moving_means`, variances from [0.5, 1.5)), so that loading them is tested."""
+    directory = golden_dir(area, model)
+    shutil.rmtree(directory)
+    os.makedirs(directory)
+    x = np.random.RandomState(7).uniform(-1, 1, shape).astype(np.float32)
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.set_random_seed(1)
+        inputs = v1.placeholder(tf.float32, shape)
+        is_training = v1.placeholder_with_default(False, [])
+        output = body(inputs, is_training)
+        variables = v1.global_variables()
+        losses = v1.get_collection(v1.GraphKeys.REGULARIZATION_LOSSES)
+        updates = v1.get_collection(v1.GraphKeys.UPDATE_OPS)
+        trainable = set(v.name for v in v1.trainable_variables())
+        with v1.Session() as session:
+            session.run(v1.global_variables_initializer())
+            for v in variables:
+                if "moving_" in v.name:
+                    low, high = moving_means if "moving_mean" in v.name else (0.5, 1.5)
+                    session.run(v.assign(np.random.RandomState(len(v.name)).uniform(low, high, v.shape.as_list())))
+            v1.train.Saver().save(session, os.path.join(directory, "model.ckpt"), write_meta_graph=False, write_state=False)
+            write_npy(os.path.join(directory, "input.npy"), x)
+            write_npy(os.path.join(directory, "output.npy"), session.run(output, {inputs: x}))
+            loss_values = [float(v) for v in session.run(losses)]
+            training_output, _ = session.run([output, updates], {inputs: x, is_training: True})
+            if compare_training:
+                write_npy(os.path.join(directory, "training_output.npy"), training_output)
+            moving = {v.name[:-2]: np.asarray(session.run(v)).ravel().tolist() for v in variables if "moving_" in v.name}
+            write_json(os.path.join(directory, "moving_after_training.json"), moving)
+        write_json(os.path.join(directory, "case.json"), {
+            "model": model,
+            "source": inspect.getsource(body),
+            "input_shape": shape,
+            "variables": [{"name": v.name[:-2], "shape": v.shape.as_list(), "dtype": v.dtype.base_dtype.name,
+                           "trainable": v.name in trainable} for v in variables],
+            "losses": loss_values,
+            "loss_names": [l.name for l in losses],
+            "update_ops": len(updates),
+        })
+    print(" ", model)
+
+
 def main():
     write_name_cases()
     for model, body, shape, compare_training in CASES:
-        directory = golden_dir(AREA, model)
-        shutil.rmtree(directory)
-        os.makedirs(directory)
-        x = np.random.RandomState(7).uniform(-1, 1, shape).astype(np.float32)
-        graph = tf.Graph()
-        with graph.as_default():
-            v1.set_random_seed(1)
-            inputs = v1.placeholder(tf.float32, shape)
-            is_training = v1.placeholder_with_default(False, [])
-            output = body(inputs, is_training)
-            variables = v1.global_variables()
-            losses = v1.get_collection(v1.GraphKeys.REGULARIZATION_LOSSES)
-            updates = v1.get_collection(v1.GraphKeys.UPDATE_OPS)
-            trainable = set(v.name for v in v1.trainable_variables())
-            with v1.Session() as session:
-                session.run(v1.global_variables_initializer())
-                # Give the moving statistics values other than 0 and 1, so that loading them is tested.
-                for v in variables:
-                    if "moving_" in v.name:
-                        session.run(v.assign(np.random.RandomState(len(v.name)).uniform(0.5, 1.5, v.shape.as_list())))
-                v1.train.Saver().save(session, os.path.join(directory, "model.ckpt"), write_meta_graph=False, write_state=False)
-                write_npy(os.path.join(directory, "input.npy"), x)
-                write_npy(os.path.join(directory, "output.npy"), session.run(output, {inputs: x}))
-                loss_values = [float(v) for v in session.run(losses)]
-                training_output, _ = session.run([output, updates], {inputs: x, is_training: True})
-                if compare_training:
-                    write_npy(os.path.join(directory, "training_output.npy"), training_output)
-                moving = {v.name[:-2]: np.asarray(session.run(v)).ravel().tolist() for v in variables if "moving_" in v.name}
-                write_json(os.path.join(directory, "moving_after_training.json"), moving)
-            write_json(os.path.join(directory, "case.json"), {
-                "model": model,
-                "source": inspect.getsource(body),
-                "input_shape": shape,
-                "variables": [{"name": v.name[:-2], "shape": v.shape.as_list(), "dtype": v.dtype.base_dtype.name,
-                               "trainable": v.name in trainable} for v in variables],
-                "losses": loss_values,
-                "loss_names": [l.name for l in losses],
-                "update_ops": len(updates),
-            })
-        print(" ", model)
+        write_network(AREA, model, body, shape, compare_training)

@@ -53,7 +53,8 @@ enum RuntimeLayers {
         "slim.batch_norm": { a in
             SlimBatchNormKernel(decay: Float(a.double("batch_norm_decay")), epsilon: Float(a.double("batch_norm_epsilon")),
                                 center: a.bool("batch_norm_beta"), scale: a.bool("batch_norm_gamma"),
-                                activation: try activation(a.activation("activation_fn")))
+                                activation: try activation(a.activation("activation_fn")),
+                                updateOps: a.bool("batch_norm_update_ops"), fused: a.bool("batch_norm_fused"))
         },
         "embedding": { a in
             EmbeddingKernel(inputDim: a.int("input_dim"), outputDim: a.int("output_dim"),
@@ -83,7 +84,8 @@ enum RuntimeLayers {
     static func slim(_ operation: SlimLayerKernel.Operation, _ a: LayerArguments) throws -> SlimLayerKernel {
         let normalizer = SlimBatchNormKernel.normalizer(
             a.bool("batch_norm"), decay: Float(a.double("batch_norm_decay")), epsilon: Float(a.double("batch_norm_epsilon")),
-            center: a.bool("batch_norm_beta"), scale: a.bool("batch_norm_gamma"))
+            center: a.bool("batch_norm_beta"), scale: a.bool("batch_norm_gamma"),
+            updateOps: a.bool("batch_norm_update_ops"), fused: a.bool("batch_norm_fused"))
         return SlimLayerKernel(operation, numOutputs: a.has("num_outputs") ? a.int("num_outputs") : nil, activation: try activation(a.activation("activation_fn")),
                                weightsInitializer: a.initializer("weights_initializer").map(initializer),
                                weightsRegularizer: a.regularizer("weights_regularizer").map(regularizer),

@@ -16,8 +16,8 @@ struct SlimModelTests {
         let directory: URL
         let json: [String: Any]
 
-        init(_ model: String) throws {
-            directory = Repo.root.appendingPathComponent("Tests/Goldens/slim/\(model)")
+        init(_ model: String, area: String = "slim") throws {
+            directory = Repo.root.appendingPathComponent("Tests/Goldens/\(area)/\(model)")
             json = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("case.json"))) as! [String: Any]
         }
 
@@ -35,8 +35,9 @@ struct SlimModelTests {
         }
     }
 
-    func check(_ model: some ShimLayer & GeneratedModel, _ name: String, call: (Tensor, Bool) throws -> Tensor) throws {
-        let golden = try Golden(name)
+    func check(_ model: some ShimLayer & GeneratedModel, _ name: String, area: String = "slim",
+               call: (Tensor, Bool) throws -> Tensor) throws {
+        let golden = try Golden(name, area: area)
         // Slim's names, shapes and trainability, in creation order.
         let manifest = type(of: model).manifest.map { "\($0.name) \($0.shape) \($0.trainable)" }
         #expect(manifest == golden.variables)

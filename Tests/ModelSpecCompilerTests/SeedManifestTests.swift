@@ -43,13 +43,15 @@ import Testing
 
     /// Specs of TF-Slim networks: their goldens are in Tests/Goldens/slim (SlimModelTests, SlimRunTests).
     static let slimModels = ["SlimVGGSmall", "SlimInceptionBlock", "SlimSeparableDecoder"]
+    /// Real TF1 CNN models, checked by ZooCNNModelTests and ZooCNNRunTests (oracle/zoo_cnn.py).
+    static let zooModels = ["SlimResNetV1Small", "SlimResNetV2Small", "SlimMobileNetV1Small", "CompatUNet", "DilatedSeparable"]
 
     /// Specs that are not seeds.
     /// Specs of Keras's layer-name counter: their goldens are in Tests/Goldens/keras_counter
     /// (KerasCounterTests, GeneratedKerasCounterTests).
     static let namingModels = ["KerasCounter"]
 
-    static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels + layerModels + slimModels + recurrentModels
+    static let otherModels = Set(realModels + benchmarkModels + operationModels + loopModels + layerModels + slimModels + zooModels + recurrentModels
                                  + trainingModels + namingModels)
 
     @Test func everySeedSpecHasAGolden() {

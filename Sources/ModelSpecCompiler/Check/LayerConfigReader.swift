@@ -17,6 +17,7 @@ extension NodeReader {
         let declared = kind.arguments(in: form)
         var allowed = declared.map(\.key) + ["name", "trainable"]
         if form == .functional { allowed += ["input", "reuse"] + (kind.takesTraining ? ["training"] : []) }
+        if Self.channelsLastKinds.contains(kind.name) { allowed.append("data_format") }
         rejectUnknownKeys(entries, allowed: allowed, in: kind.name)
         let errorsBefore = diagnostics.all.count
         var input: YAMLNode?
@@ -33,10 +34,12 @@ extension NodeReader {
             case "reuse": config.reuse = reuse(value) ?? .inherit
             case "training": config.training = training(value)
             case "input": input = value
+            case "data_format": dataFormat(value, channelsLast: "channels_last", channelsFirst: "channels_first")
             default:
-                if let argument = kind.argument(named: key), let read = layerValue(value, argument, form: form) {
-                    config.arguments[key] = read
-                }
+                guard let argument = kind.argument(named: key) else { break }
+                // `None` where TensorFlow's default is `None` (`kernel_regularizer=None`, `fused=None`): as if left out.
+                if value.isNull, case .absent? = argument.defaults[form] { break }
+                if let read = layerValue(value, argument, form: form) { config.arguments[key] = read }
             }
         }
         // A required key that is missing because it is misspelled was reported as unknown, with the suggestion.
@@ -48,6 +51,23 @@ extension NodeReader {
             error(node ?? location, "\(kind.name) needs '\(key)'")
         }
         return diagnostics.all.count == errorsBefore ? (config, input) : nil
+    }
+
+    /// The layers that take `data_format` in TensorFlow, which ModelSpec computes channels-last only.
+    static let channelsLastKinds: Set<String> = ["conv1d", "conv2d", "conv3d", "conv2d_transpose", "separable_conv2d",
+                                                 "depthwise_conv2d", "flatten", "max_pooling2d", "average_pooling2d"]
+
+    /// `data_format`: the channels-last layout (`channels_last`; Slim's `NHWC`), or `null`, TensorFlow's
+    /// default, is accepted and changes nothing; the channels-first one is refused where it is written.
+    mutating func dataFormat(_ node: YAMLNode, channelsLast: String, channelsFirst: String) {
+        guard !node.isNull, let text = string(node, "data_format"), text != channelsLast else { return }
+        if text == channelsFirst {
+            error(node, "data_format \(channelsFirst) is not in the language: ModelSpec computes \(channelsLast) (the channels last) "
+                  + "only, TensorFlow's default; transpose the input to channels last (transpose: {perm: [0, 2, 3, 1]}) and leave "
+                  + "data_format out (the variables' shapes are the same in both layouts)")
+        } else {
+            error(node, "data_format must be \(channelsLast) (or \(channelsFirst), which is not in the language), not '\(text)'")
+        }
     }
 
     /// One argument's value, read and checked by its declared type.

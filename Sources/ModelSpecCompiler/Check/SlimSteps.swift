@@ -24,14 +24,15 @@ extension StepChecker {
     static let slimLayerKeys: [String: [String]] = {
         let weights = ["activation_fn", "normalizer_fn", "normalizer_params", "weights_initializer", "weights_regularizer",
                        "biases_initializer", "biases_regularizer", "trainable", "reuse", "scope"]
-        let pooling = ["kernel_size", "stride", "padding", "scope"]
+        let pooling = ["kernel_size", "stride", "padding", "data_format", "scope"]
         return [
-            "slim.conv2d": ["num_outputs", "kernel_size", "stride", "padding", "rate"] + weights,
+            "slim.conv2d": ["num_outputs", "kernel_size", "stride", "padding", "rate", "data_format"] + weights,
             "slim.fully_connected": ["num_outputs"] + weights,
             "slim.separable_conv2d": ["num_outputs", "kernel_size", "depth_multiplier", "stride", "padding", "rate",
-                                      "pointwise_initializer"] + weights,
-            "slim.conv2d_transpose": ["num_outputs", "kernel_size", "stride", "padding"] + weights,
-            "slim.batch_norm": ["decay", "center", "scale", "epsilon", "activation_fn", "is_training", "trainable", "reuse", "scope"],
+                                      "pointwise_initializer", "data_format"] + weights,
+            "slim.conv2d_transpose": ["num_outputs", "kernel_size", "stride", "padding", "data_format"] + weights,
+            "slim.batch_norm": ["decay", "center", "scale", "epsilon", "activation_fn", "is_training", "updates_collections", "fused",
+                                "trainable", "reuse", "scope"],
             "slim.max_pool2d": pooling,
             "slim.avg_pool2d": pooling,
             "slim.layer_norm": ["center", "scale", "activation_fn", "begin_norm_axis", "begin_params_axis", "trainable", "reuse", "scope"],
@@ -50,7 +51,7 @@ extension StepChecker {
 
     static let slimSteps = slimLayerKeys.keys.sorted() + ["slim.repeat", "slim.stack"]
 
-    static let normalizerParamKeys = ["is_training", "decay", "center", "scale", "epsilon"]
+    static let normalizerParamKeys = ["is_training", "decay", "center", "scale", "epsilon", "updates_collections", "fused"]
 
     // MARK: arg_scope
 
@@ -229,6 +230,7 @@ extension StepChecker {
             config = LayerConfig(kind: .dropout, form: .functional)
             config.training = .constant(true)
         }
+        var normalizerParams: [YAMLMappingEntry] = []
         for (key, value) in given.sorted(by: { $0.key < $1.key }) {
             switch key {
             case "num_outputs" where value.isNull && config.kind == .slimSeparableConv2d:
@@ -243,7 +245,9 @@ extension StepChecker {
             case "padding": set(key, reader.padding(value).map(LayerValue.padding))
             case "activation_fn": set(key, reader.activation(value).map(LayerValue.activation))
             case "weights_initializer", "pointwise_initializer": set(key, reader.initializer(value, defaults: .compatV1).map(LayerValue.initializer))
-            case "weights_regularizer", "biases_regularizer": set(key, reader.regularizer(value).map(LayerValue.regularizer))
+            case "weights_regularizer", "biases_regularizer":
+                // None (an inner arg_scope's, as MobileNet's for its depthwise weights): no regularizer.
+                if value.isNull { config.arguments[key] = nil } else { set(key, reader.regularizer(value).map(LayerValue.regularizer)) }
             case "biases_initializer":
                 if value.isNull { config.arguments["biases"] = .bool(false) }
                 else { set(key, reader.initializer(value, defaults: .compatV1).map(LayerValue.initializer)) }
@@ -253,6 +257,7 @@ extension StepChecker {
                 config.name = reader.string(value, "scope")
                 if let scope = config.name { reader.requireTensorFlowName(scope, "scope name", at: value) }
             case "is_training": config.training = reader.training(value)
+            case "data_format": reader.dataFormat(value, channelsLast: "NHWC", channelsFirst: "NCHW")
             case "keep_prob":
                 guard let keep = reader.double(value, key) else { break }
                 guard keep > 0, keep <= 1 else {
@@ -264,7 +269,7 @@ extension StepChecker {
                 set(key, reader.bool(value, key).map(LayerValue.bool))
             case "begin_norm_axis", "begin_params_axis":
                 set(key, reader.intExpr(value, key).map(LayerValue.int))
-            case "decay", "epsilon", "center", "scale":
+            case "decay", "epsilon", "center", "scale", "updates_collections", "fused":
                 batchNormParameter(key, value, into: &config)
             case "normalizer_fn":
                 if value.isNull { break }
@@ -279,14 +284,13 @@ extension StepChecker {
             case "normalizer_params":
                 guard let params = reader.mapping(value, "normalizer_params") else { break }
                 reader.rejectUnknownKeys(params, allowed: Self.normalizerParamKeys, in: "normalizer_params")
-                for entry in params {
-                    guard let param = entry.key.scalar?.text, Self.normalizerParamKeys.contains(param) else { continue }
-                    if param == "is_training" { config.training = reader.training(entry.value) }
-                    else { batchNormParameter(param, entry.value, into: &config) }
-                }
+                normalizerParams = params
             default:
                 break
             }
+        }
+        if config.arguments["batch_norm"] == .bool(true) {
+            slimNormalizerParameters(normalizerParams, into: &config, at: node)
         }
         if let scope { config.name = scope }
         if [.slimConv2d, .slimFullyConnected, .slimSeparableConv2d, .slimConv2dTranspose].contains(config.kind) {
@@ -296,7 +300,8 @@ extension StepChecker {
             }
             if config.arguments["batch_norm"] != .bool(true) {
                 // normalizer_params without normalizer_fn are not used, as in Slim.
-                for key in ["batch_norm_gamma", "batch_norm_beta", "batch_norm_decay", "batch_norm_epsilon"] {
+                for key in ["batch_norm_gamma", "batch_norm_beta", "batch_norm_decay", "batch_norm_epsilon",
+                            "batch_norm_update_ops", "batch_norm_fused"] {
                     config.arguments[key] = nil
                 }
             }
@@ -307,12 +312,50 @@ extension StepChecker {
         return reader.errorCount == errorsBefore ? config : nil
     }
 
-    /// `decay`, `epsilon`, `center`, `scale` of a batch norm, given to it or in `normalizer_params`.
+    /// The normalizer of a layer with `normalizer_fn: batch_norm`: Slim calls
+    /// `normalizer_fn(outputs, **normalizer_params)`, and `slim.batch_norm` takes the keywords
+    /// of the `arg_scope`s around the call for it, under those `normalizer_params` give (as
+    /// MobileNet's and ResNet's arg scopes rely on: `arg_scope([slim.batch_norm], scale=True)`).
+    private mutating func slimNormalizerParameters(_ params: [YAMLMappingEntry], into config: inout LayerConfig, at node: YAMLNode) {
+        var merged: [String: YAMLNode] = argScopes.last?["slim.batch_norm"] ?? [:]
+        for entry in params { if let key = entry.key.scalar?.text { merged[key] = entry.value } }
+        for (param, value) in merged.sorted(by: { $0.key < $1.key }) {
+            switch param {
+            case "is_training": config.training = reader.training(value)
+            case "activation_fn":
+                // The normalizer's own activation, before the layer's: not in the language.
+                guard !value.isNull, let activation = reader.activation(value), activation != .linear else { break }
+                reader.error(value, "an arg_scope gives slim.batch_norm an activation_fn, which would reach the normalizer of the "
+                             + "layer at line \(node.location.line) (Slim applies it before the layer's own activation); "
+                             + "ModelSpec cannot apply two activations there yet: give this arg_scope 'activation_fn' for the "
+                             + "slim.batch_norm steps only, or leave it out")
+            case _ where Self.normalizerParamKeys.contains(param): batchNormParameter(param, value, into: &config)
+            default: break  // trainable, reuse: the layer's own apply.
+            }
+        }
+    }
+
+    /// `decay`, `epsilon`, `center`, `scale`, `updates_collections`, `fused` of a batch norm, given to
+    /// it or in `normalizer_params`.
     private mutating func batchNormParameter(_ key: String, _ value: YAMLNode, into config: inout LayerConfig) {
         switch key {
         case "decay": if let v = reader.double(value, key) { config.arguments["batch_norm_decay"] = .float(.literal(v)) }
         case "epsilon": if let v = reader.double(value, key) { config.arguments["batch_norm_epsilon"] = .float(.literal(v)) }
         case "center": if let v = reader.bool(value, key) { config.arguments["batch_norm_beta"] = .bool(v) }
+        case "updates_collections":
+            // Slim's default, `tf.GraphKeys.UPDATE_OPS`, or `None` (updates run in place); both update in a training call.
+            if value.isNull { config.arguments["batch_norm_update_ops"] = .bool(false); break }
+            guard let text = reader.string(value, key) else { break }
+            guard text == "UPDATE_OPS" || text.hasSuffix("GraphKeys.UPDATE_OPS") else {
+                reader.error(value, "updates_collections can be UPDATE_OPS (tf.GraphKeys.UPDATE_OPS, Slim's default) or null, "
+                             + "not '\(text)'; other collections change nothing ModelSpec computes but are not recognised")
+                break
+            }
+            config.arguments["batch_norm_update_ops"] = .bool(true)
+        case "fused":
+            // `None` is Slim's default and means `True`.
+            if value.isNull { config.arguments["batch_norm_fused"] = .bool(true) }
+            else if let v = reader.bool(value, key) { config.arguments["batch_norm_fused"] = .bool(v) }
         default: if let v = reader.bool(value, key) { config.arguments["batch_norm_gamma"] = .bool(v) }
         }
     }

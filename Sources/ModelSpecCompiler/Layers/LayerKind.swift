@@ -220,9 +220,9 @@ public struct LayerVariable: Sendable {
     public let shape: String
     /// The argument that must be true for it to be made (`use_bias`); nil: always made.
     public let condition: String?
-    /// What the input's rank must satisfy for it to be made here (TF-Slim's batch norm makes
-    /// `beta` before `gamma` on a rank-2 input, after it otherwise); nil: any rank.
-    public let rankCondition: (@Sendable (Int) -> Bool)?
+    /// What the input's rank and the arguments must satisfy for it to be made here (TF-Slim's
+    /// batch norm makes `beta` before `gamma` except through the core layer); nil: always.
+    public let inputCondition: (@Sendable (Int, LayerArguments) -> Bool)?
     /// Where its initializer comes from.
     public let initializer: VariableInitializer
     /// The argument that gives its regularizer (`kernel_regularizer`); nil: none applies.
@@ -232,13 +232,14 @@ public struct LayerVariable: Sendable {
     /// Its shape from the input's and the evaluated arguments (the input was accepted by the output rule).
     let rule: @Sendable (_ input: TracedShape, _ arguments: LayerArguments) throws -> [Int]
 
-    init(_ name: String, _ shape: String, if condition: String? = nil, ifRank rankCondition: (@Sendable (Int) -> Bool)? = nil,
+    init(_ name: String, _ shape: String, if condition: String? = nil,
+         ifInput inputCondition: (@Sendable (Int, LayerArguments) -> Bool)? = nil,
          initializer: VariableInitializer, regularizer: String? = nil, trainable: Bool = true,
          rule: @escaping @Sendable (_ input: TracedShape, _ arguments: LayerArguments) throws -> [Int]) {
         self.name = name
         self.shape = shape
         self.condition = condition
-        self.rankCondition = rankCondition
+        self.inputCondition = inputCondition
         self.initializer = initializer
         self.regularizer = regularizer
         self.trainable = trainable
@@ -247,7 +248,7 @@ public struct LayerVariable: Sendable {
 
     /// Whether a call with these arguments makes it.
     public func isMade(_ arguments: LayerArguments, inputRank: Int) -> Bool {
-        (condition.map { arguments.bool($0) } ?? true) && (rankCondition?(inputRank) ?? true)
+        (condition.map { arguments.bool($0) } ?? true) && (inputCondition?(inputRank, arguments) ?? true)
     }
 
     /// Its shape for a call on `input`.

@@ -1,3 +1,5 @@
+import TFNaming
+
 /// TF-Slim's layers with variables (`tf_slim.conv2d`, `fully_connected`, `separable_conv2d`,
 /// `conv2d_transpose`, `batch_norm`, `layer_norm`),
 /// as tf-slim 1.1.0 makes them: each opens `variable_scope(scope, default_name=Conv)`
@@ -209,10 +211,13 @@ extension LayerKind {
         LayerArgument("batch_norm_beta", .bool, .value(.bool(false)), swift: "batchNormCenter"),
     ] + slimBatchNormArguments
 
-    /// `decay`, `epsilon` of Slim's batch norm (`normalizer_params` of a layer).
+    /// `decay`, `epsilon`, `updates_collections` (true: `UPDATE_OPS`, false: `None`) and `fused`
+    /// (true: `None` or `True`) of Slim's batch norm (`normalizer_params` of a layer).
     static let slimBatchNormArguments: [LayerArgument] = [
         LayerArgument("batch_norm_decay", .float, .value(.float(.literal(0.999))), swift: "batchNormDecay"),
         LayerArgument("batch_norm_epsilon", .float, .value(.float(.literal(0.001))), swift: "batchNormEpsilon"),
+        LayerArgument("batch_norm_update_ops", .bool, .value(.bool(true)), swift: "batchNormUpdateOps"),
+        LayerArgument("batch_norm_fused", .bool, .value(.bool(true)), swift: "batchNormFused"),
     ]
 
     /// `weights`, `biases` (when no normalizer), then the normalizer's variables in `BatchNorm/`.
@@ -230,13 +235,20 @@ extension LayerKind {
         ] + batchNormVariables(prefix: "BatchNorm/", channels: outputs)
     }
 
-    /// Slim's batch norm variables of the last dimension, in its creation order for the input's rank.
+    /// Slim's batch norm variables of the last dimension, in its creation order for the input's rank
+    /// and its `fused` and `updates_collections` (`gamma` first only through the core layer).
     static func batchNormVariables(prefix: String,
                                    channels: @escaping @Sendable (TracedShape, LayerArguments) throws -> [Int]) -> [LayerVariable] {
-        [
-            LayerVariable(prefix + "gamma", "[channels]", if: "batch_norm_gamma", ifRank: { $0 != 2 }, initializer: .fixed(.ones), rule: channels),
+        @Sendable func gammaFirst(_ rank: Int, _ arguments: LayerArguments) -> Bool {
+            SlimBatchNormPath(rank: rank, fused: arguments.bool("batch_norm_fused"),
+                              updateOps: arguments.bool("batch_norm_update_ops")).gammaFirst
+        }
+        return [
+            LayerVariable(prefix + "gamma", "[channels]", if: "batch_norm_gamma", ifInput: { gammaFirst($0, $1) },
+                          initializer: .fixed(.ones), rule: channels),
             LayerVariable(prefix + "beta", "[channels]", if: "batch_norm_beta", initializer: .fixed(.zeros), rule: channels),
-            LayerVariable(prefix + "gamma", "[channels]", if: "batch_norm_gamma", ifRank: { $0 == 2 }, initializer: .fixed(.ones), rule: channels),
+            LayerVariable(prefix + "gamma", "[channels]", if: "batch_norm_gamma", ifInput: { !gammaFirst($0, $1) },
+                          initializer: .fixed(.ones), rule: channels),
             LayerVariable(prefix + "moving_mean", "[channels]", if: "batch_norm", initializer: .fixed(.zeros), trainable: false, rule: channels),
             LayerVariable(prefix + "moving_variance", "[channels]", if: "batch_norm", initializer: .fixed(.ones), trainable: false, rule: channels),
         ]

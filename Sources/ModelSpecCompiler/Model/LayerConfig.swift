@@ -68,6 +68,20 @@ public enum Initializer: Hashable, Sendable {
     case orthogonal(gain: Double, seed: Int?)
     case identity(gain: Double)
 
+    /// Why TensorFlow refuses to make a variable of `shape` with it (as `get_variable` and
+    /// `add_weight` raise when the variable is made), or nil: `identity` needs rank 2,
+    /// `orthogonal` rank 2 or more.
+    public func shapeRefusal(_ shape: [Int]) -> String? {
+        switch self {
+        case .identity where shape.count != 2:
+            "the identity initializer makes matrices, but this variable has shape \(shape) (rank \(shape.count)); TensorFlow refuses it: \"The tensor to initialize, specified by argument `shape` must be at least two-dimensional\" (and its identity is for 2D matrices only)"
+        case .orthogonal where shape.count < 2:
+            "the orthogonal initializer needs a shape of rank 2 or more, but this variable has shape \(shape); TensorFlow refuses it: \"The tensor to initialize, specified by argument `shape` must be at least two-dimensional\""
+        default:
+            nil
+        }
+    }
+
     /// `he_normal`: variance scaling by 2 over the fan-in, truncated normal.
     public static func heNormal(seed: Int?) -> Initializer { .varianceScaling(scale: 2, mode: .fanIn, distribution: .truncatedNormal, seed: seed) }
     /// `he_uniform`: variance scaling by 2 over the fan-in, uniform.

@@ -283,6 +283,10 @@ final class ShapeTracer {
                 let declaration = declaration.named(frame.loopIndices)
                 guard let name = evaluate(declaration.name, frame, at: location),
                       let shape = evaluate(declaration.shape, of: name, frame, at: location) else { return nil }
+                // get_variable's initializer, else the scope's.
+                if let refusal = (declaration.initializer ?? scopeDefaults.initializer)?.shapeRefusal(shape) {
+                    diagnostics.error(location, "variable '\(name)': \(refusal)")
+                }
                 getVariable(name, shape, declaration, instance, at: location)
                 return [shape.map(TracedDim.known)]
             case let .legacyLayer(config):
@@ -481,7 +485,15 @@ final class ShapeTracer {
         }
         let output = try kind.outputShape(input, arguments)
         for variable in kind.variables where variable.isMade(arguments, inputRank: input.count) {
-            makeVariable(variable.name, try variable.shape(input, arguments), variable.trainable && config.trainable,
+            let shape = try variable.shape(input, arguments)
+            let initializer: Initializer? = switch variable.initializer {
+            case let .argument(key): arguments.initializer(key)
+            case let .fixed(initializer): initializer
+            }
+            if let refusal = initializer?.shapeRefusal(shape) {
+                throw ShapeMismatch(message: "\(kind.name) variable '\(variable.name)': \(refusal)")
+            }
+            makeVariable(variable.name, shape, variable.trainable && config.trainable,
                          variable.regularizer.flatMap(arguments.regularizer) != nil)
         }
         return output
@@ -578,6 +590,9 @@ final class ShapeTracer {
 
     private func createAttributeVariable(_ name: String, variableName: String, _ declaration: VariableDeclaration, frame: Frame, at location: SourceLocation) -> Int? {
         guard let shape = evaluate(declaration.shape, of: name, frame, at: location) else { return nil }
+        if let refusal = declaration.initializer?.shapeRefusal(shape) {
+            diagnostics.error(location, "weight '\(name)': \(refusal)")
+        }
         return record(name, shape, declaration.dtype ?? .float32, declaration.trainable, naming: .attributePath, variableName: variableName, at: location)
     }
 

@@ -114,6 +114,12 @@ public func conv2dTranspose(_ input: Tensor, filter: Tensor, strides: (Int, Int)
     // operation, its forward pass this operation's input gradient, its filter gradient (with
     // the roles of g and the input exchanged) this operation's filter gradient.
     let outputShape = [batch, rows.output, columns.output, outC]
+    if input.scalarCount == 0 {
+        // No input element reaches the output, which `valid` padding still gives `max(window − stride, 0)`
+        // rows or columns: TensorFlow's is the bias alone (`[2, 0, 4, 3]`, a 3x3 window, stride 2: `[2, 1, 9, out]`).
+        let empty = try Tensor.zeros(outputShape)
+        return activate(try bias.map { try biasAdd(empty, $0) } ?? empty, activation)
+    }
     let forward = try ConvGeometry(input: outputShape, filter: filter.shape, strides: strides, padding: padding,
                                    dilations: dilations)
     guard forward.outputShape == input.shape else {

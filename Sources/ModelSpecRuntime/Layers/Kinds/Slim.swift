@@ -123,28 +123,36 @@ public struct SlimLayerKernel: LayerKernel {
 
 /// TF-Slim's `batch_norm`: `beta` (if center), `gamma` (if scale; Slim's default is
 /// false), `moving_mean`, `moving_variance`, decay 0.999, epsilon 0.001, no activation.
-/// On a rank-2 input Slim takes its fused path (the input as `[n, 1, 1, c]`), which
-/// makes `beta` before `gamma`; every other rank goes through the core layer (`gamma`
-/// first). Rank 2 and 4 update the moving variance with the unbiased batch variance.
+/// `SlimBatchNormPath` (from the rank, `fused` and `updates_collections`) says whether
+/// `gamma` comes first (the core layer); with `fused` (Slim's default) rank 2 and 4 update
+/// the moving variance with the unbiased batch variance, otherwise with the biased one.
 public struct SlimBatchNormKernel: LayerKernel {
     public var decay: Float
     public var epsilon: Float
     public var center: Bool
     public var scale: Bool
     public var activation: Activation
+    /// `updates_collections` is `UPDATE_OPS` (Slim's default), not `None`.
+    public var updateOps: Bool
+    /// `fused` is `None` (Slim's default) or `True`.
+    public var fused: Bool
 
     public init(decay: Float = 0.999, epsilon: Float = 0.001, center: Bool = true, scale: Bool = false,
-                activation: Activation = .linear) {
+                activation: Activation = .linear, updateOps: Bool = true, fused: Bool = true) {
         self.decay = decay
         self.epsilon = epsilon
         self.center = center
         self.scale = scale
         self.activation = activation
+        self.updateOps = updateOps
+        self.fused = fused
     }
 
     /// A layer's `normalizer_fn=slim.batch_norm` with its `normalizer_params`, when `batchNorm`.
-    public static func normalizer(_ batchNorm: Bool, decay: Float, epsilon: Float, center: Bool, scale: Bool) -> SlimBatchNormKernel? {
-        batchNorm ? SlimBatchNormKernel(decay: decay, epsilon: epsilon, center: center, scale: scale) : nil
+    public static func normalizer(_ batchNorm: Bool, decay: Float, epsilon: Float, center: Bool, scale: Bool,
+                                  updateOps: Bool = true, fused: Bool = true) -> SlimBatchNormKernel? {
+        batchNorm ? SlimBatchNormKernel(decay: decay, epsilon: epsilon, center: center, scale: scale,
+                                        updateOps: updateOps, fused: fused) : nil
     }
 
     public var baseName: String { "BatchNorm" }
@@ -160,25 +168,28 @@ public struct SlimBatchNormKernel: LayerKernel {
         guard x.rank >= 2, let channels = x.shape.last else {
             throw TensorError(op: "slim.batch_norm", shapes: [x.shape], reason: "needs an input of rank 2 or more")
         }
-        let fusedRank2 = x.rank == 2
+        let rank2 = x.rank == 2
+        let gammaFirst = SlimBatchNormPath(rank: x.rank, fused: fused, updateOps: updateOps).gammaFirst
         var made: [String: Variable] = [:]
         func make(_ name: String, _ initializer: Initializer, trainable: Bool = true) throws {
             made[name] = try weight(WeightRequest(name: name, shape: [channels], initializer: initializer, trainable: trainable))
         }
-        if scale, !fusedRank2 { try make("gamma", .ones) }
+        if scale, gammaFirst { try make("gamma", .ones) }
         if center { try make("beta", .zeros) }
-        if scale, fusedRank2 { try make("gamma", .ones) }
+        if scale, !gammaFirst { try make("gamma", .ones) }
         try make("moving_mean", .zeros, trainable: false)
         try make("moving_variance", .ones, trainable: false)
-        let core = BatchNormalizationKernel(axis: -1, momentum: decay, epsilon: epsilon, center: center, scale: scale)
-        let input = fusedRank2 ? try reshape(x, [x.shape[0], 1, 1, channels]) : x
+        // A rank-2 input as `[n, 1, 1, c]`; `fused: false` moves the variance by the biased batch variance.
+        let core = BatchNormalizationKernel(axis: -1, momentum: decay, epsilon: epsilon, center: center, scale: scale,
+                                            fused: fused ? nil : false)
+        let input = rank2 ? try reshape(x, [x.shape[0], 1, 1, channels]) : x
         let output = try core.apply(input, training: training, context: context) { request in
             guard let variable = made[request.name] else {
                 throw TensorError(op: "slim.batch_norm", shapes: [x.shape], reason: "has no variable \(request.name)")
             }
             return variable
         }
-        return fusedRank2 ? try reshape(output, x.shape) : output
+        return rank2 ? try reshape(output, x.shape) : output
     }
 }
 
@@ -236,7 +247,8 @@ public struct Slim {
                        weightsRegularizer: Regularizer? = nil, biasesInitializer: Initializer = .zeros,
                        biasesRegularizer: Regularizer? = nil, biases: Bool = true, batchNorm: Bool = false,
                        batchNormScale: Bool = false, batchNormCenter: Bool = false, batchNormDecay: Float = 0.999,
-                       batchNormEpsilon: Float = 0.001, training: Bool = false, trainable: Bool = true, name: String? = nil,
+                       batchNormEpsilon: Float = 0.001, batchNormUpdateOps: Bool = true,
+                       batchNormFused: Bool = true, training: Bool = false, trainable: Bool = true, name: String? = nil,
                        reuse: Reuse = .inherit) throws -> Tensor {
         let kernel = SlimLayerKernel(.conv2d(kernelSize: LayerConfiguration.pair(kernelSize), stride: LayerConfiguration.pair(stride),
                                              padding: padding, rate: LayerConfiguration.pair(rate)),
@@ -244,7 +256,8 @@ public struct Slim {
                                      weightsRegularizer: weightsRegularizer, biasesInitializer: biasesInitializer,
                                      biasesRegularizer: biasesRegularizer, biases: biases)
         return try call(kernel, x, batchNorm: batchNorm, batchNormScale: batchNormScale, batchNormCenter: batchNormCenter,
-                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon, training: training,
+                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon,
+                        batchNormUpdateOps: batchNormUpdateOps, batchNormFused: batchNormFused, training: training,
                         trainable: trainable, name: name, reuse: reuse)
     }
 
@@ -253,24 +266,26 @@ public struct Slim {
                                weightsRegularizer: Regularizer? = nil, biasesInitializer: Initializer = .zeros,
                                biasesRegularizer: Regularizer? = nil, biases: Bool = true, batchNorm: Bool = false,
                                batchNormScale: Bool = false, batchNormCenter: Bool = false, batchNormDecay: Float = 0.999,
-                               batchNormEpsilon: Float = 0.001, training: Bool = false, trainable: Bool = true,
+                               batchNormEpsilon: Float = 0.001, batchNormUpdateOps: Bool = true,
+                               batchNormFused: Bool = true, training: Bool = false, trainable: Bool = true,
                                name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
         let kernel = SlimLayerKernel(.fullyConnected, numOutputs: numOutputs, activation: activation,
                                      weightsInitializer: weightsInitializer, weightsRegularizer: weightsRegularizer,
                                      biasesInitializer: biasesInitializer, biasesRegularizer: biasesRegularizer,
                                      biases: biases)
         return try call(kernel, x, batchNorm: batchNorm, batchNormScale: batchNormScale, batchNormCenter: batchNormCenter,
-                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon, training: training,
+                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon,
+                        batchNormUpdateOps: batchNormUpdateOps, batchNormFused: batchNormFused, training: training,
                         trainable: trainable, name: name, reuse: reuse)
     }
 
     /// `tf_slim.batch_norm`.
     public func batchNorm(_ x: Tensor, batchNormDecay: Float = 0.999, batchNormEpsilon: Float = 0.001,
-                          activation: Activation = .linear, scale: Bool = false, center: Bool = true, normalizes: Bool = true,
+                          batchNormUpdateOps: Bool = true, batchNormFused: Bool = true, activation: Activation = .linear, scale: Bool = false, center: Bool = true, normalizes: Bool = true,
                           training: Bool = false, trainable: Bool = true, name: String? = nil,
                           reuse: Reuse = .inherit) throws -> Tensor {
         let kernel = SlimBatchNormKernel(decay: batchNormDecay, epsilon: batchNormEpsilon, center: center, scale: scale,
-                                         activation: activation)
+                                         activation: activation, updateOps: batchNormUpdateOps, fused: batchNormFused)
         return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse,
                             namedByKeras: false)
     }
@@ -285,7 +300,8 @@ extension Slim {
                                 pointwiseInitializer: Initializer? = nil, weightsRegularizer: Regularizer? = nil,
                                 biasesInitializer: Initializer = .zeros, biasesRegularizer: Regularizer? = nil, biases: Bool = true,
                                 batchNorm: Bool = false, batchNormScale: Bool = false, batchNormCenter: Bool = false,
-                                batchNormDecay: Float = 0.999, batchNormEpsilon: Float = 0.001, training: Bool = false,
+                                batchNormDecay: Float = 0.999, batchNormEpsilon: Float = 0.001, batchNormUpdateOps: Bool = true,
+                                batchNormFused: Bool = true, training: Bool = false,
                                 trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
         let operation = SlimLayerKernel.Operation.separableConv2d(
             kernelSize: LayerConfiguration.pair(kernelSize), depthMultiplier: depthMultiplier,
@@ -295,7 +311,8 @@ extension Slim {
                                      biasesInitializer: biasesInitializer, biasesRegularizer: biasesRegularizer, biases: biases,
                                      pointwiseInitializer: pointwiseInitializer)
         return try call(kernel, x, batchNorm: batchNorm, batchNormScale: batchNormScale, batchNormCenter: batchNormCenter,
-                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon, training: training,
+                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon,
+                        batchNormUpdateOps: batchNormUpdateOps, batchNormFused: batchNormFused, training: training,
                         trainable: trainable, name: name, reuse: reuse)
     }
 
@@ -305,7 +322,8 @@ extension Slim {
                                 weightsRegularizer: Regularizer? = nil, biasesInitializer: Initializer = .zeros,
                                 biasesRegularizer: Regularizer? = nil, biases: Bool = true, batchNorm: Bool = false,
                                 batchNormScale: Bool = false, batchNormCenter: Bool = false, batchNormDecay: Float = 0.999,
-                                batchNormEpsilon: Float = 0.001, training: Bool = false, trainable: Bool = true,
+                                batchNormEpsilon: Float = 0.001, batchNormUpdateOps: Bool = true,
+                                batchNormFused: Bool = true, training: Bool = false, trainable: Bool = true,
                                 name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
         let operation = SlimLayerKernel.Operation.conv2dTranspose(kernelSize: LayerConfiguration.pair(kernelSize),
                                                                   stride: LayerConfiguration.pair(stride), padding: padding)
@@ -313,17 +331,20 @@ extension Slim {
                                      weightsRegularizer: weightsRegularizer, biasesInitializer: biasesInitializer,
                                      biasesRegularizer: biasesRegularizer, biases: biases)
         return try call(kernel, x, batchNorm: batchNorm, batchNormScale: batchNormScale, batchNormCenter: batchNormCenter,
-                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon, training: training,
+                        batchNormDecay: batchNormDecay, batchNormEpsilon: batchNormEpsilon,
+                        batchNormUpdateOps: batchNormUpdateOps, batchNormFused: batchNormFused, training: training,
                         trainable: trainable, name: name, reuse: reuse)
     }
 
     /// A layer with weights, with `normalizer_fn=slim.batch_norm` and its `normalizer_params` when `batchNorm`.
     private func call(_ kernel: SlimLayerKernel, _ x: Tensor, batchNorm: Bool, batchNormScale: Bool, batchNormCenter: Bool,
-                      batchNormDecay: Float, batchNormEpsilon: Float, training: Bool, trainable: Bool, name: String?,
+                      batchNormDecay: Float, batchNormEpsilon: Float, batchNormUpdateOps: Bool, batchNormFused: Bool,
+                      training: Bool, trainable: Bool, name: String?,
                       reuse: Reuse) throws -> Tensor {
         var kernel = kernel
         kernel.normalizer = SlimBatchNormKernel.normalizer(batchNorm, decay: batchNormDecay, epsilon: batchNormEpsilon,
-                                                           center: batchNormCenter, scale: batchNormScale)
+                                                           center: batchNormCenter, scale: batchNormScale,
+                                                           updateOps: batchNormUpdateOps, fused: batchNormFused)
         return try tf.layer(LayerConfiguration(kernel, name: name, trainable: trainable), x, training: training, reuse: reuse,
                             namedByKeras: false)
     }
