@@ -123,6 +123,8 @@ extension CallContext {
     func beginPlan(of store: ShimStore) -> Bool {
         guard planOwner == nil, replaying == nil, recorder == nil, liveScopes.isInitial else { return false }
         planOwner = ObjectIdentifier(store)
+        recycledOutputs = store.recycledOutputs
+        layerSteps = 0
         if let plan = store.plan {
             replaying = plan
             replayIndex = 0
@@ -135,7 +137,7 @@ extension CallContext {
     /// Ends the owner's call: the plan to keep for the next calls, or nil to keep the one it has.
     /// A replay stays pending: the scopes are rebuilt if anything reads them after the call.
     func endPlan() -> CallPlan? {
-        defer { planOwner = nil; recorder = nil }
+        defer { planOwner = nil; recorder = nil; recycledOutputs = nil }
         if let recorder { return recorder.plan }
         if let plan = replaying, replayIndex < plan.steps.count || !plan.complete {
             // The call took fewer steps than the plan: they are the plan now.
@@ -148,6 +150,7 @@ extension CallContext {
     func abandonPlan() {
         planOwner = nil
         recorder = nil
+        recycledOutputs = nil
     }
 
     /// Enters or leaves a scope: the plan's next step when it is the same, else the live rules (recorded).

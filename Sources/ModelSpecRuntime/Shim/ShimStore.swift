@@ -22,6 +22,8 @@ public final class ShimStore {
     private var sortedCache: [Variable]?
     /// The naming decisions of the last call, replayed by the next (``CallPlan``).
     var plan: CallPlan?
+    /// The outputs of the last call's layer steps, for the next call to write into (``RecycledOutputs``).
+    let recycledOutputs = RecycledOutputs()
 
     /// Keras's names as constructing the model left them, for a call that starts at this
     /// layer: the model's Keras name and the layer-name counters (from the compiler; see
