@@ -43,8 +43,21 @@ public final class CallContext {
     var stepRecycles = false
     /// Keras's layer names in this call: the model's Keras name and the counters,
     /// taken from the first shim store the call reaches (the top-level model's) and
-    /// continued by the call (``TF1/kerasLayerPath(className:name:inModel:)``).
-    public var kerasNames: KerasModelNames?
+    /// continued by the call (``TF1/kerasLayerPath(className:name:inModel:)``). While a plan is
+    /// replayed the functional layers' takes are not counted here; reading or changing the
+    /// names counts them first (the plan's ``ScopeStep/kerasLayerName(_:)`` steps, as the scopes are rebuilt).
+    public var kerasNames: KerasModelNames? {
+        get {
+            leaveReplay()
+            return liveKerasNames
+        }
+        _modify {
+            leaveReplay()
+            yield &liveKerasNames
+        }
+    }
+    /// The names as the live rules keep them (behind while ``replaying``).
+    var liveKerasNames: KerasModelNames?
     /// The defaults of the variable scopes open now (`variable_scope(initializer=...)`), inherited inward.
     public var scopeDefaults = ScopeDefaults()
     /// The call's training flag, the default of the layers it reaches.
@@ -109,7 +122,7 @@ public final class CallContext {
         layerSteps = 0
         currentLayerStep = nil
         stepRecycles = false
-        kerasNames = nil
+        liveKerasNames = nil
         scopeDefaults = ScopeDefaults()
         self.training = training
         substitutions = substituting

@@ -78,6 +78,9 @@ enum ScopeStep: Equatable {
     case exit
     /// `record_scope(name)`: entered and left at once.
     case record(String)
+    /// A `tf.compat.v1.layers` object with no `name` takes a Keras layer name of this base
+    /// (``CallContext/kerasNames``'s counters; the scopes are left as they are).
+    case kerasLayerName(String)
 
     /// Does what the step stands for to `scopes`.
     func apply(to scopes: inout ScopeStore) {
@@ -98,7 +101,14 @@ enum ScopeStep: Equatable {
         case let .record(name):
             scopes.enter(name)
             scopes.exit()
+        case .kerasLayerName:
+            break
         }
+    }
+
+    /// Does what the step stands for to the call's Keras names (a ``kerasLayerName(_:)`` takes one).
+    func apply(to names: inout KerasModelNames?) {
+        if case let .kerasLayerName(baseName) = self { _ = names?.layers.uniqueName(baseName) }
     }
 }
 
@@ -163,6 +173,7 @@ extension CallContext {
             diverge()
         }
         step.apply(to: &liveScopes)
+        step.apply(to: &liveKerasNames)
         recorder?.append(.scope(step))
     }
 
@@ -198,12 +209,16 @@ extension CallContext {
         }
     }
 
-    /// Rebuilds the scope store from the steps replayed so far; the live rules run from here.
+    /// Rebuilds the scope store from the steps replayed so far, and takes the Keras names
+    /// they took; the live rules run from here.
     func leaveReplay() {
         guard let plan = replaying else { return }
         replaying = nil
         var scopes = ScopeStore()
-        for case let .scope(step) in plan.steps[..<replayIndex] { step.apply(to: &scopes) }
+        for case let .scope(step) in plan.steps[..<replayIndex] {
+            step.apply(to: &scopes)
+            step.apply(to: &liveKerasNames)
+        }
         liveScopes = scopes
     }
 

@@ -57,7 +57,7 @@ public final class ShimStore {
     /// on the first call and replays them on later ones (``CallPlan``).
     public func call<R>(context: CallContext, training: Bool? = nil, _ body: (TF1) throws -> R) throws -> R {
         store.beginCall()
-        if context.kerasNames == nil { context.kerasNames = kerasNames }
+        if context.liveKerasNames == nil { context.liveKerasNames = kerasNames }
         let tf = TF1(store: self, context: context, training: training ?? context.training)
         guard context.beginPlan(of: self) else { return try body(tf) }
         do {

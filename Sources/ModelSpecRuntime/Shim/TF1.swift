@@ -151,7 +151,7 @@ public struct TF1 {
                          _ body: (_ weight: (WeightRequest) throws -> Variable) throws -> R) throws -> R {
         if namedByKeras, name == nil {
             // The layer object takes a Keras name (`dense`), so a Keras `Dense` made later is `dense_1`.
-            _ = context.kerasNames?.layers.uniqueName(baseName)
+            context.perform(.kerasLayerName(baseName))
         }
         context.perform(.enterLayer(baseName: baseName, name: name, reuse: reuse))
         defer { context.perform(.exit) }
