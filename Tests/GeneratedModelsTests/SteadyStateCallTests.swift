@@ -77,17 +77,8 @@ import Testing
     /// steady-state calls allocate (``TensorMemory/buffersAllocated``).
     @Test(.enabled(if: !isChild))
     func allocationsInAChildProcess() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = ["--testing-library", "swift-testing", "--filter", "SteadyStateCallTests/countedCalls"]
-        process.environment = ProcessInfo.processInfo.environment.merging([Self.childVariable: "1", "OPENBLAS_NUM_THREADS": "1"]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(printed)")
+        let (succeeded, printed) = try runTestsInChildProcess(filter: "SteadyStateCallTests/countedCalls", variable: Self.childVariable)
+        #expect(succeeded, "\(printed)")
         #expect(printed.components(separatedBy: "steady-state call of").count - 1 == 3, "\(printed)")
     }
 
