@@ -20,17 +20,8 @@ import Testing
 
     @Test(.enabled(if: !isChild && FileManager.default.fileExists(atPath: "/proc/self/statm")))
     func callsInAChildProcess() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = ["--testing-library", "swift-testing", "--filter", "ResidentMemoryTests/tenThousandCalls"]
-        process.environment = ProcessInfo.processInfo.environment.merging([Self.childVariable: "1", "OPENBLAS_NUM_THREADS": "1"]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(printed)")
+        let (succeeded, printed) = try runTestsInChildProcess(filter: "ResidentMemoryTests/tenThousandCalls", variable: Self.childVariable)
+        #expect(succeeded, "\(printed)")
         // The child measured both models (and did not, say, match no test).
         #expect(printed.components(separatedBy: "resident memory of").count - 1 == 2, "\(printed)")
     }

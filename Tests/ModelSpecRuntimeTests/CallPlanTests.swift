@@ -11,7 +11,7 @@ private func twins(_ body: () -> (TF1, Tensor) throws -> Tensor) -> (replaying: 
 
 /// Calls a replaying model and its live twin `calls` times on `x`, each in a context of
 /// its own, and expects the same variables (names, creation order, no new ones after
-/// the first call), the same outputs, and the same scope store after every call.
+/// the first call), the same outputs, the same Keras layer names and the same scope store after every call.
 /// Returns, for each call after the first, whether it replayed the whole plan.
 @discardableResult
 private func expectReplayMatchesLive(_ x: Tensor, _ body: () -> (TF1, Tensor) throws -> Tensor,
@@ -32,6 +32,8 @@ private func expectReplayMatchesLive(_ x: Tensor, _ body: () -> (TF1, Tensor) th
         }
         #expect(replaying.shim.variables.map(\.name) == live.shim.variables.map(\.name))
         #expect(replayed == expected)
+        // The Keras layer names the replayed functional layers took, counted when read.
+        #expect(replayContext.kerasNames?.layers.counts == liveContext.kerasNames?.layers.counts)
         #expect(replayContext.scopes == liveContext.scopes)
         replays.append(replayedWholePlan)
     }
@@ -151,14 +153,14 @@ struct CallPlanTests {
         #expect(context.replaying != nil && context.replayIndex == model.shim.plan?.steps.count)
         // Back to the first path: the replay stops where the block was, the rest is recorded.
         extra = false
-        // 16 steps with the block: enter model; dense: enter, kernel, bias, exit; enter block, its dense (4), exit;
-        // dense_1 (4); exit. Without it, 10.
-        #expect(model.shim.plan?.steps.count == 16)
+        // 19 steps with the block: enter model; dense: Keras name, enter, kernel, bias, exit; enter block,
+        // its dense (5), exit; dense_1 (5); exit. Without it, 12.
+        #expect(model.shim.plan?.steps.count == 19)
         _ = try model.call(x, context: CallContext())
-        #expect(model.shim.plan?.steps.count == 10)
+        #expect(model.shim.plan?.steps.count == 12)
         let again = CallContext()
         _ = try model.call(x, context: again)
-        #expect(again.replaying != nil && again.replayIndex == 10)
+        #expect(again.replaying != nil && again.replayIndex == 12)
         #expect(model.shim.variables.count == 6)
     }
 

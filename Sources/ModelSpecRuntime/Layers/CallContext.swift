@@ -35,22 +35,54 @@ public final class CallContext {
     var replayIndex = 0
     /// The steps of the owner's call being recorded.
     var recorder: CallPlan.Recorder?
+    /// The plan owner's outputs kept from its last call, while its call runs; the layer steps
+    /// counted so far and the one running now; whether its kernel asked for its recycled output.
+    var recycledOutputs: RecycledOutputs?
+    var layerSteps = 0
+    var currentLayerStep: Int?
+    var stepRecycles = false
     /// Keras's layer names in this call: the model's Keras name and the counters,
     /// taken from the first shim store the call reaches (the top-level model's) and
-    /// continued by the call (``TF1/kerasLayerPath(className:name:inModel:)``).
-    public var kerasNames: KerasModelNames?
+    /// continued by the call (``TF1/kerasLayerPath(className:name:inModel:)``). While a plan is
+    /// replayed the functional layers' takes are not counted here; reading or changing the
+    /// names counts them first (the plan's ``ScopeStep/kerasLayerName(_:)`` steps, as the scopes are rebuilt).
+    public var kerasNames: KerasModelNames? {
+        get {
+            leaveReplay()
+            return liveKerasNames
+        }
+        _modify {
+            leaveReplay()
+            yield &liveKerasNames
+        }
+    }
+    /// The names as the live rules keep them (behind while ``replaying``).
+    var liveKerasNames: KerasModelNames?
     /// The defaults of the variable scopes open now (`variable_scope(initializer=...)`), inherited inward.
     public var scopeDefaults = ScopeDefaults()
     /// The call's training flag, the default of the layers it reaches.
-    public let training: Bool
+    public private(set) var training: Bool
     /// Tensors used instead of the variables of these full names, for this call only.
-    public let substitutions: [String: Tensor]
+    public private(set) var substitutions: [String: Tensor]
     /// Substitutions that were read.
     public private(set) var usedSubstitutions = Set<String>()
     /// The randomness of dropout, seeded on first use (a call that draws nothing asks the
     /// system for no seed: a system call per model call at batch 1 showed in the profile).
-    public lazy var generator = SeededGenerator(seed: seed ?? { var system = SystemRandomNumberGenerator(); return system.next() }())
-    private let seed: UInt64?
+    public var generator: SeededGenerator {
+        get {
+            if let seededGenerator { return seededGenerator }
+            let generator = SeededGenerator(seed: seed ?? { var system = SystemRandomNumberGenerator(); return system.next() }())
+            seededGenerator = generator
+            return generator
+        }
+        _modify {
+            if seededGenerator == nil { seededGenerator = generator }
+            yield &seededGenerator!
+        }
+        set { seededGenerator = newValue }
+    }
+    private var seededGenerator: SeededGenerator?
+    private var seed: UInt64?
     /// The noise of TF1 `DropoutWrapper` masks when a test gives it (TensorFlow's recorded noise),
     /// instead of ``generator``'s.
     var dropoutNoise: DropoutNoise?
@@ -79,6 +111,32 @@ public final class CallContext {
         self.substitutions = substituting
         self.seed = seed
         self.initialValues = initialValues
+    }
+
+    /// Makes this context as ``init(training:substituting:seed:initialValues:)`` makes a new one, for
+    /// another top-level call (``PendingValues`` reuses its last call's context when no one holds it).
+    func restart(training: Bool, substituting: [String: Tensor], initialValues: [String: Tensor]) {
+        liveScopes = ScopeStore()
+        planOwner = nil
+        replaying = nil
+        replayIndex = 0
+        recorder = nil
+        recycledOutputs = nil
+        layerSteps = 0
+        currentLayerStep = nil
+        stepRecycles = false
+        liveKerasNames = nil
+        scopeDefaults = ScopeDefaults()
+        self.training = training
+        substitutions = substituting
+        usedSubstitutions = []
+        seededGenerator = nil
+        seed = nil
+        dropoutNoise = nil
+        self.initialValues = initialValues
+        created = []
+        startingWeights = nil
+        notFromStartingWeights = []
     }
 
     /// The value a layer computes with: the substitute if one was given for this

@@ -40,6 +40,9 @@ public final class PendingValues {
     /// The variables made with ``startingWeights`` set that did not take TensorFlow's values.
     public private(set) var notFromStartingWeights: [String] = []
 
+    /// The context of the last top-level call, made again for the next (``context(training:substituting:)``).
+    private var lastContext: CallContext?
+
     public init() {}
 
     /// Holds `value` for the variable of full name `name`, until a call creates it.
@@ -50,7 +53,14 @@ public final class PendingValues {
     /// The context of a top-level call: it gives the pending values to the
     /// variables the call creates. Call ``keep(after:)`` when the call ends.
     public func context(training: Bool, substituting substitutions: [String: Tensor]) -> CallContext {
-        let context = CallContext(training: training, substituting: substitutions, initialValues: values)
+        let context: CallContext
+        if isKnownUniquelyReferenced(&lastContext), let lastContext {
+            // The last call's context, which no one holds any more: no allocation per call.
+            lastContext.restart(training: training, substituting: substitutions, initialValues: values)
+            context = lastContext
+        } else {
+            context = CallContext(training: training, substituting: substitutions, initialValues: values)
+        }
         context.startingWeights = startingWeights
         return context
     }
@@ -67,6 +77,7 @@ public final class PendingValues {
 
     /// Keeps the values the call did not use (for variables still to come).
     public func keep(after context: CallContext) {
+        lastContext = context
         values = context.initialValues
         startingWeights = context.startingWeights
         notFromStartingWeights += context.notFromStartingWeights

@@ -70,29 +70,28 @@ public func checkInputShapes(
 public func checkInputShapes(
     of model: String, _ inputs: [(name: String, shape: [Int], expected: [InputDimension])]
 ) throws -> [String: Int] {
-    // A call has a few symbols: found by a linear search, with no hashing on every call.
-    var symbols: [(name: String, size: Int, input: String)] = []
-    for input in inputs {
+    // Each symbol's size goes straight into the result; where it got its size is looked up
+    // again only for an error (no array of bindings made on every call).
+    var symbols: [String: Int] = [:]
+    for (index, input) in inputs.enumerated() {
         func mismatch(_ conflict: InputShapeError.SymbolConflict? = nil) -> InputShapeError {
             InputShapeError(model: model, input: input.name, expected: input.expected, actual: input.shape, conflict: conflict)
         }
         guard input.shape.count == input.expected.count else { throw mismatch() }
         for (dimension, size) in zip(input.expected, input.shape) {
-            switch dimension {
-            case let .size(expected) where expected != size:
-                throw mismatch()
-            case let .symbol(name):
-                if let bound = symbols.first(where: { $0.name == name }) {
-                    guard bound.size == size else {
-                        throw mismatch(.init(symbol: name, firstSize: bound.size, firstInput: bound.input, size: size))
-                    }
-                } else {
-                    symbols.append((name, size, input.name))
-                }
-            default:
-                break
+            guard case let .symbol(name) = dimension else {
+                if case let .size(expected) = dimension, expected != size { throw mismatch() }
+                continue
+            }
+            guard let bound = symbols[name] else {
+                symbols[name] = size
+                continue
+            }
+            guard bound == size else {
+                let first = inputs[...index].first { $0.expected.contains(.symbol(name)) }!
+                throw mismatch(.init(symbol: name, firstSize: bound, firstInput: first.name, size: size))
             }
         }
     }
-    return Dictionary(uniqueKeysWithValues: symbols.lazy.map { ($0.name, $0.size) })
+    return symbols
 }

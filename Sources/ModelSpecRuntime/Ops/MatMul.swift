@@ -105,8 +105,14 @@ func matmulBackward(_ g: Tensor, _ a: Tensor, _ b: Tensor, transposeA: Bool, tra
 /// columns. With several ``BLASThreads``, large batches are split by rows.
 public func dense(_ x: Tensor, kernel: Tensor, bias: Tensor? = nil,
                   activation: Activation = .linear) throws -> Tensor {
+    try dense(x, kernel: kernel, bias: bias, activation: activation, reusing: nil)
+}
+
+/// `dense`, written into `recycled` when it has the output's shape: a tensor no one else
+/// holds (``CallContext/recycledOutput()``), the same layer's output in the call before.
+func dense(_ x: Tensor, kernel: Tensor, bias: Tensor?, activation: Activation, reusing recycled: Tensor?) throws -> Tensor {
     guard let tape = GradientTape.active, tape.follows(x, kernel, bias) else {
-        return try denseKernel(x, kernel: kernel, bias: bias, activation: activation)
+        return try denseKernel(x, kernel: kernel, bias: bias, activation: activation, reusing: recycled)
     }
     // Differentiated: the product, bias and ReLU fused as in inference (their backward pass one
     // pass over the gradient), other activations as operations of their own.
@@ -124,16 +130,22 @@ public func dense(_ x: Tensor, kernel: Tensor, bias: Tensor? = nil,
 }
 
 /// `dense` computed in one pass, bias and activation fused.
-private func denseKernel(_ x: Tensor, kernel: Tensor, bias: Tensor?, activation: Activation) throws -> Tensor {
+private func denseKernel(_ x: Tensor, kernel: Tensor, bias: Tensor?, activation: Activation,
+                         reusing recycled: Tensor? = nil) throws -> Tensor {
     guard kernel.rank == 2 else {
         throw TensorError(op: "dense", shapes: [x.shape, kernel.shape],
                           reason: "do not fit: the kernel must have rank 2")
     }
-    let plan = try MatMulPlan(x.shape, kernel.shape, transposeA: false, transposeB: false, op: "dense")
-    let out = Tensor(uninitializedShape: plan.outShape)
-    let n = plan.n, k = plan.k, rows = plan.batch * plan.m
+    let out: Tensor
+    if let recycled, recycled.isDenseOutput(of: x.shape, kernel: kernel.shape) {
+        out = recycled
+    } else {
+        let plan = try MatMulPlan(x.shape, kernel.shape, transposeA: false, transposeB: false, op: "dense")
+        out = Tensor(uninitializedShape: plan.outShape)
+    }
+    let k = kernel.shape[0], n = kernel.shape[1], rows = out.rowCount
     if let bias {
-        guard bias.shape == [n] else {
+        guard bias.rank == 1, bias.shape[0] == n else {
             throw TensorError(op: "dense", shapes: [kernel.shape, bias.shape],
                               reason: "do not fit: the bias must have shape [\(n)]")
         }
@@ -142,7 +154,8 @@ private func denseKernel(_ x: Tensor, kernel: Tensor, bias: Tensor?, activation:
     guard rows <= Int32.max, n <= Int32.max, k <= Int32.max else {
         // Beyond the kernel's 32-bit sizes: bias first, then GEMM accumulating onto it.
         if let bias { fillRows(out.storage.base, rows: rows, with: bias.storage.base, count: n) }
-        plan.run(x.storage.base, kernel.storage.base, out.storage.base, accumulate: bias != nil)
+        sgemm(m: rows, n: n, k: k, a: x.storage.base, lda: k, b: kernel.storage.base, ldb: n,
+              c: out.storage.base, ldc: n, accumulate: bias != nil)
         activation.apply(to: out.storage.base, count: out.scalarCount, channels: n)
         return out
     }
@@ -155,6 +168,24 @@ private func denseKernel(_ x: Tensor, kernel: Tensor, bias: Tensor?, activation:
     withExtendedLifetime((x, bias, job.packed)) {}
     if !job.relu { activation.apply(to: out.storage.base, count: out.scalarCount, channels: n) }
     return out
+}
+
+extension Tensor {
+    /// Whether this is the shape `dense` makes of an input of `input` and a kernel of `kernel` (`[k, n]`):
+    /// the input's leading dimensions (rank 2 or more), then `n`.
+    fileprivate func isDenseOutput(of input: [Int], kernel: [Int]) -> Bool {
+        let rank = input.count
+        guard rank >= 2, shape.count == rank, input[rank - 1] == kernel[0], shape[rank - 1] == kernel[1] else { return false }
+        for axis in 0 ..< rank - 1 where shape[axis] != input[axis] { return false }
+        return true
+    }
+
+    /// The product of the dimensions before the last (the rows of a matrix product's output).
+    fileprivate var rowCount: Int {
+        var rows = 1
+        for axis in 0 ..< Swift.max(rank - 1, 0) { rows *= shape[axis] }
+        return rows
+    }
 }
 
 /// One dense layer's buffers, for the threads that share its rows. The caller

@@ -78,6 +78,9 @@ enum ScopeStep: Equatable {
     case exit
     /// `record_scope(name)`: entered and left at once.
     case record(String)
+    /// A `tf.compat.v1.layers` object with no `name` takes a Keras layer name of this base
+    /// (``CallContext/kerasNames``'s counters; the scopes are left as they are).
+    case kerasLayerName(String)
 
     /// Does what the step stands for to `scopes`.
     func apply(to scopes: inout ScopeStore) {
@@ -98,7 +101,14 @@ enum ScopeStep: Equatable {
         case let .record(name):
             scopes.enter(name)
             scopes.exit()
+        case .kerasLayerName:
+            break
         }
+    }
+
+    /// Does what the step stands for to the call's Keras names (a ``kerasLayerName(_:)`` takes one).
+    func apply(to names: inout KerasModelNames?) {
+        if case let .kerasLayerName(baseName) = self { _ = names?.layers.uniqueName(baseName) }
     }
 }
 
@@ -123,6 +133,8 @@ extension CallContext {
     func beginPlan(of store: ShimStore) -> Bool {
         guard planOwner == nil, replaying == nil, recorder == nil, liveScopes.isInitial else { return false }
         planOwner = ObjectIdentifier(store)
+        recycledOutputs = store.recycledOutputs
+        layerSteps = 0
         if let plan = store.plan {
             replaying = plan
             replayIndex = 0
@@ -135,7 +147,7 @@ extension CallContext {
     /// Ends the owner's call: the plan to keep for the next calls, or nil to keep the one it has.
     /// A replay stays pending: the scopes are rebuilt if anything reads them after the call.
     func endPlan() -> CallPlan? {
-        defer { planOwner = nil; recorder = nil }
+        defer { planOwner = nil; recorder = nil; recycledOutputs = nil }
         if let recorder { return recorder.plan }
         if let plan = replaying, replayIndex < plan.steps.count || !plan.complete {
             // The call took fewer steps than the plan: they are the plan now.
@@ -148,6 +160,7 @@ extension CallContext {
     func abandonPlan() {
         planOwner = nil
         recorder = nil
+        recycledOutputs = nil
     }
 
     /// Enters or leaves a scope: the plan's next step when it is the same, else the live rules (recorded).
@@ -160,6 +173,7 @@ extension CallContext {
             diverge()
         }
         step.apply(to: &liveScopes)
+        step.apply(to: &liveKerasNames)
         recorder?.append(.scope(step))
     }
 
@@ -195,12 +209,16 @@ extension CallContext {
         }
     }
 
-    /// Rebuilds the scope store from the steps replayed so far; the live rules run from here.
+    /// Rebuilds the scope store from the steps replayed so far, and takes the Keras names
+    /// they took; the live rules run from here.
     func leaveReplay() {
         guard let plan = replaying else { return }
         replaying = nil
         var scopes = ScopeStore()
-        for case let .scope(step) in plan.steps[..<replayIndex] { step.apply(to: &scopes) }
+        for case let .scope(step) in plan.steps[..<replayIndex] {
+            step.apply(to: &scopes)
+            step.apply(to: &liveKerasNames)
+        }
         liveScopes = scopes
     }
 

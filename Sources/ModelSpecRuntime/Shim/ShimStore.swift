@@ -22,6 +22,8 @@ public final class ShimStore {
     private var sortedCache: [Variable]?
     /// The naming decisions of the last call, replayed by the next (``CallPlan``).
     var plan: CallPlan?
+    /// The outputs of the last call's layer steps, for the next call to write into (``RecycledOutputs``).
+    let recycledOutputs = RecycledOutputs()
 
     /// Keras's names as constructing the model left them, for a call that starts at this
     /// layer: the model's Keras name and the layer-name counters (from the compiler; see
@@ -55,7 +57,7 @@ public final class ShimStore {
     /// on the first call and replays them on later ones (``CallPlan``).
     public func call<R>(context: CallContext, training: Bool? = nil, _ body: (TF1) throws -> R) throws -> R {
         store.beginCall()
-        if context.kerasNames == nil { context.kerasNames = kerasNames }
+        if context.liveKerasNames == nil { context.liveKerasNames = kerasNames }
         let tf = TF1(store: self, context: context, training: training ?? context.training)
         guard context.beginPlan(of: self) else { return try body(tf) }
         do {

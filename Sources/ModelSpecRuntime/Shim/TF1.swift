@@ -121,25 +121,45 @@ public struct TF1 {
     /// name when it has no `name` (Slim's layers are named by their scope: false).
     public func layer(_ configuration: LayerConfiguration, _ x: Tensor, training: Bool = false,
                       reuse: Reuse = .inherit, namedByKeras: Bool = true) throws -> Tensor {
-        try inLayerScope(configuration, reuse: reuse, namedByKeras: namedByKeras) { weight in
-            try configuration.kernel.apply(x, training: training, context: context, weight: weight)
-        }
+        try layer(configuration.kernel, name: configuration.name, trainable: configuration.trainable, x,
+                  training: training, reuse: reuse, namedByKeras: namedByKeras)
     }
 
-    /// Runs `body` in the scope of a functional layer call (named as ``layer(_:_:training:reuse:)``
+    /// ``layer(_:_:training:reuse:namedByKeras:)`` with the kernel as its own type: the `tf.dense`,
+    /// `tf.conv2d`, ... functions call this, so a call boxes no configuration.
+    func layer<Kernel: LayerKernel>(_ kernel: Kernel, name: String?, trainable: Bool, _ x: Tensor, training: Bool = false,
+                                    reuse: Reuse = .inherit, namedByKeras: Bool = true) throws -> Tensor {
+        let step = context.beginLayerStep()
+        let output = try inLayerScope(baseName: kernel.baseName, name: name, trainable: trainable, reuse: reuse,
+                                      namedByKeras: namedByKeras) { weight in
+            try kernel.apply(x, training: training, context: context, weight: weight)
+        }
+        context.endLayerStep(step, output: output, input: x)
+        return output
+    }
+
+    /// Runs `body` in the scope of a functional layer call (named as ``layer(_:_:training:reuse:namedByKeras:)``
     /// names it), with the function that gives the layer its variables there.
     func inLayerScope<R>(_ configuration: LayerConfiguration, reuse: Reuse = .inherit, namedByKeras: Bool = true,
                          _ body: (_ weight: (WeightRequest) throws -> Variable) throws -> R) throws -> R {
-        if namedByKeras, configuration.name == nil {
+        try inLayerScope(baseName: configuration.baseName, name: configuration.name, trainable: configuration.trainable,
+                         reuse: reuse, namedByKeras: namedByKeras, body)
+    }
+
+    /// ``inLayerScope(_:reuse:namedByKeras:_:)`` for a layer of `baseName`, explicit `name` and `trainable`.
+    func inLayerScope<R>(baseName: String, name: String?, trainable: Bool, reuse: Reuse, namedByKeras: Bool,
+                         _ body: (_ weight: (WeightRequest) throws -> Variable) throws -> R) throws -> R {
+        if namedByKeras, name == nil {
             // The layer object takes a Keras name (`dense`), so a Keras `Dense` made later is `dense_1`.
-            _ = context.kerasNames?.layers.uniqueName(configuration.baseName)
+            context.perform(.kerasLayerName(baseName))
         }
-        context.perform(.enterLayer(baseName: configuration.baseName, name: configuration.name, reuse: reuse))
+        context.perform(.enterLayer(baseName: baseName, name: name, reuse: reuse))
         defer { context.perform(.exit) }
-        return try body(configuration.layerWeight { request in
+        // Not escaping: its captures stay on the stack. A request's `trainable` is and-ed with the layer's.
+        return try body { request in
             try variable(request.name, shape: request.shape, dtype: .float32, initializer: request.initializer,
-                         regularizer: request.regularizer, trainable: request.trainable, getVariable: false)
-        })
+                         regularizer: request.regularizer, trainable: request.trainable && trainable, getVariable: false)
+        }
     }
 
     // MARK: Layers made once by name

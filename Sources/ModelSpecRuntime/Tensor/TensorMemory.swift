@@ -46,7 +46,14 @@ public enum TensorMemory {
         for b in blocks { release(b) }
     }
 
+    private static let allocations = Atomic<Int>(0)
+
+    /// How many tensor buffers have been allocated in this process, from the kept blocks or the
+    /// system (for tests and profiling: how many a steady-state call makes, docs/performance.md).
+    public static var buffersAllocated: Int { allocations.load(ordering: .relaxed) }
+
     static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
+        allocations.add(1, ordering: .relaxed)
         if byteCount >= minimumPooledBytes {
             let reused = pool.withLock { p -> UInt? in
                 guard let block = p.free[byteCount]?.popLast() else { return nil }

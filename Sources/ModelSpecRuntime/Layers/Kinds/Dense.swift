@@ -21,8 +21,8 @@ public struct DenseKernel: LayerKernel {
             throw TensorError(op: "dense", shapes: [x.shape], reason: "needs an input of rank 1 or more")
         }
         let (kernel, bias) = try weights.kernelAndBias([inputSize, units], bias: units, weight: weight)
-        return try ModelSpecRuntime.dense(x, kernel: context.value(of: kernel),
-                                          bias: bias.map { try context.value(of: $0) }, activation: weights.activation)
+        return try ModelSpecRuntime.dense(x, kernel: context.value(of: kernel), bias: bias.map { try context.value(of: $0) },
+                                          activation: weights.activation, reusing: context.recycledOutput())
     }
 }
 
@@ -43,9 +43,10 @@ extension TF1 {
                       kernelInitializer: Initializer? = nil, biasInitializer: Initializer = .zeros,
                       kernelRegularizer: Regularizer? = nil, biasRegularizer: Regularizer? = nil, activityRegularizer: Regularizer? = nil,
                       trainable: Bool = true, name: String? = nil, reuse: Reuse = .inherit) throws -> Tensor {
-        try layer(.dense(units: units, activation: activation, useBias: useBias, kernelInitializer: kernelInitializer,
-                         biasInitializer: biasInitializer, kernelRegularizer: kernelRegularizer,
-                         biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer, trainable: trainable, name: name), x, reuse: reuse)
+        try layer(DenseKernel(units: units, weights: WeightArguments(
+            activation: activation, useBias: useBias, kernelInitializer: kernelInitializer, biasInitializer: biasInitializer,
+            kernelRegularizer: kernelRegularizer, biasRegularizer: biasRegularizer, activityRegularizer: activityRegularizer)),
+                  name: name, trainable: trainable, x, reuse: reuse)
     }
 }
 
