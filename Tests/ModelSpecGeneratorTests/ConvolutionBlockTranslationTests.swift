@@ -30,15 +30,20 @@ import Testing
           - tanh
     """
 
-    @Test func joinsOnlyWhatNothingElseReads() throws {
+    /// The Swift source generated from `spec` (a model named `model`), and its lines trimmed.
+    static func generated(_ spec: String, model: String) throws -> (source: String, lines: [String]) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("blocks-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("Blocks.yaml").path
-        try Self.spec.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = directory.appendingPathComponent("\(model).yaml").path
+        try spec.write(toFile: path, atomically: true, encoding: .utf8)
         let result = try GeneratedFile.generate(spec: path, access: .public)
         let source = try #require(result.source, "\(result.diagnostics)")
-        let lines = source.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        return (source, source.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+    }
+
+    @Test func joinsOnlyWhatNothingElseReads() throws {
+        let (source, lines) = try Self.generated(Self.spec, model: "Blocks")
         // The first block, with every argument of both layers and the ReLU.
         let block = [
             "let x3 = try tf.conv2dBatchNormalization(",
@@ -83,14 +88,7 @@ import Testing
     """
 
     @Test func joinsMaxPoolingThatNothingElseReads() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pooled-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("PooledBlocks.yaml").path
-        try Self.pooledSpec.write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try GeneratedFile.generate(spec: path, access: .public)
-        let source = try #require(result.source, "\(result.diagnostics)")
-        let lines = source.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let (source, lines) = try Self.generated(Self.pooledSpec, model: "PooledBlocks")
         let pooled = [
             "// conv2d, max_pooling2d: one pass in inference.",
             "let x2 = try tf.conv2dMaxPooling(",
