@@ -161,9 +161,48 @@ void any_tile(size_t rows, const tile_walk *walk, const float *in, const float *
 typedef void (*tile_function)(size_t rows, const tile_walk *walk, const float *in, const float *filter,
                               const float *scale, const float *shift, int relu, float *out, size_t o, int lanes);
 
+/// What every output row of one convolution shares.
+typedef struct {
+    const tile_walk *walk;
+    size_t tiles, blocks, block_floats, o, ow;
+    size_t row_step, column_step;          ///< floats of padded input between output rows, columns
+    const float *packed_filter, *scales, *shifts;
+    int relu;
+} row_job;
+
+/// Output row `y` of one image (`padded`: its padded input) into `out_row`, tile by tile.
 static inline __attribute__((always_inline))
-void run_all(int wide, tile_function any_tile_of, const cconv_geometry *g, const float *input, const float *packed_filter,
-             const float *scale, const float *shift, int relu, float *scratch, float *output) {
+void conv_row(tile_function any_tile_of, const row_job *r, const float *padded, size_t y, float *out_row) {
+    const float *row = padded + y * r->row_step;
+    for (size_t t = 0; t < r->tiles; t++) {
+        const size_t x0 = r->ow * t / r->tiles, count = r->ow * (t + 1) / r->tiles - x0;
+        const float *in = row + x0 * r->column_step;
+        float *out = out_row + x0 * r->o;
+        for (size_t k = 0; k < r->blocks; k++) {
+            const size_t first = k * CCONV_BLOCK;
+            const int lanes = (int)(r->o - first < CCONV_BLOCK ? r->o - first : CCONV_BLOCK);
+            any_tile_of(count, r->walk, in, r->packed_filter + k * r->block_floats, r->scales + first, r->shifts + first,
+                        r->relu, out + first, r->o, lanes);
+        }
+    }
+}
+
+/// The band of output rows one pooled row's windows span (`pool`'s rows `first ..< first + rows`
+/// of the convolution's output), as a pooling of its own: one image, one pooled row, the
+/// window's rows before the band counted as padding.
+static cpool_geometry band_pooling(const cpool_geometry *pool, int first, int rows, int window_top) {
+    cpool_geometry band = *pool;
+    band.n = 1;
+    band.h = rows;
+    band.oh = 1;
+    band.pad_top = first - window_top;
+    return band;
+}
+
+static inline __attribute__((always_inline))
+void run_all(int wide, tile_function any_tile_of, const cconv_geometry *g, const cpool_geometry *pool,
+             const float *input, const float *packed_filter, const float *scale, const float *shift, int relu,
+             float *scratch, float *output) {
     const size_t c = (size_t)g->c, o = (size_t)g->o, ow = (size_t)g->ow;
     const size_t wp = padded_width(g);
     const size_t blocks = blocks_of(g);
@@ -187,8 +226,10 @@ void run_all(int wide, tile_function any_tile_of, const cconv_geometry *g, const
     }
     walk.pixel_step = (ptrdiff_t)((size_t)g->stride_w * c);
 
-    // Epilogue vectors of every block, padded to 16 lanes, after the padded image.
+    // Epilogue vectors of every block, padded to 16 lanes, after the padded image; then, when
+    // pooled, the band of output rows.
     float *scales = scratch + padded_image_count(g), *shifts = scales + blocks * CCONV_BLOCK;
+    float *band = shifts + blocks * CCONV_BLOCK;
     for (size_t k = 0; k < blocks * CCONV_BLOCK; k++) {
         scales[k] = k < o ? (scale ? scale[k] : 1.0f) : 0.0f;
         shifts[k] = k < o ? (shift ? shift[k] : 0.0f) : 0.0f;
@@ -197,61 +238,80 @@ void run_all(int wide, tile_function any_tile_of, const cconv_geometry *g, const
     // Each output row in tiles of nearly equal size (14 = 5 + 5 + 4, not 6 + 6 + 2): tiles stay
     // within a row, so no padding column is computed, and no tile is too short to keep the
     // multiply-adds busy.
-    const size_t most = wide ? WIDE_TILE : TILE, tiles = (ow + most - 1) / most;
+    const size_t most = wide ? WIDE_TILE : TILE;
+    const row_job rows = {&walk, (ow + most - 1) / most, blocks, block_floats, o, ow, (size_t)g->stride_h * wp * c,
+                          (size_t)g->stride_w * c, packed_filter, scales, shifts, relu};
     for (size_t b = 0; b < (size_t)g->n; b++) {
         const float *image = input + b * (size_t)g->h * g->w * c;
         if (!in_place) pad_image(g, image, wp, scratch);
         const float *padded = in_place ? image : scratch;
-        float *image_out = output + b * (size_t)g->oh * ow * o;
-        for (size_t y = 0; y < (size_t)g->oh; y++) {
-            const float *row = padded + y * (size_t)g->stride_h * wp * c;
-            for (size_t t = 0; t < tiles; t++) {
-                const size_t x0 = ow * t / tiles, rows = ow * (t + 1) / tiles - x0;
-                const float *in = row + x0 * (size_t)g->stride_w * c;
-                float *out = image_out + (y * ow + x0) * o;
-                for (size_t k = 0; k < blocks; k++) {
-                    const float *filter = packed_filter + k * block_floats;
-                    const float *sk = scales + k * CCONV_BLOCK, *hk = shifts + k * CCONV_BLOCK;
-                    int lanes = (int)(o - k * CCONV_BLOCK < CCONV_BLOCK ? o - k * CCONV_BLOCK : CCONV_BLOCK);
-                    any_tile_of(rows, &walk, in, filter, sk, hk, relu, out + k * CCONV_BLOCK, o, lanes);
-                }
-            }
+        if (!pool) {
+            float *image_out = output + b * (size_t)g->oh * ow * o;
+            for (size_t y = 0; y < (size_t)g->oh; y++) conv_row(any_tile_of, &rows, padded, y, image_out + y * ow * o);
+            continue;
+        }
+        // Pooled: the rows each pooled row's windows span are computed into the band (in cache)
+        // and pooled from there by the pooling kernel, so the values and their order are those
+        // of the convolution's output pooled on its own.
+        float *pooled = output + b * (size_t)pool->oh * pool->ow * o;
+        for (int py = 0; py < pool->oh; py++) {
+            const int top = py * pool->stride_h - pool->pad_top;
+            const int first = top < 0 ? 0 : top, end = top + pool->window_h < g->oh ? top + pool->window_h : g->oh;
+            for (int y = first; y < end; y++) conv_row(any_tile_of, &rows, padded, (size_t)y, band + (size_t)(y - first) * ow * o);
+            cpool_geometry window_rows = band_pooling(pool, first, end - first, top);
+            cpool_max2d(&window_rows, band, pooled + (size_t)py * pool->ow * o);
         }
     }
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx512f,avx2,fma")))
-static void run_avx512(const cconv_geometry *g, const float *input, const float *packed_filter,
+static void run_avx512(const cconv_geometry *g, const cpool_geometry *pool, const float *input, const float *packed_filter,
                        const float *scale, const float *shift, int relu, float *scratch, float *output) {
-    run_all(1, any_wide_tile, g, input, packed_filter, scale, shift, relu, scratch, output);
+    run_all(1, any_wide_tile, g, pool, input, packed_filter, scale, shift, relu, scratch, output);
 }
 
 __attribute__((target("avx2,fma")))
-static void run_avx2(const cconv_geometry *g, const float *input, const float *packed_filter,
+static void run_avx2(const cconv_geometry *g, const cpool_geometry *pool, const float *input, const float *packed_filter,
                      const float *scale, const float *shift, int relu, float *scratch, float *output) {
-    run_all(0, any_tile, g, input, packed_filter, scale, shift, relu, scratch, output);
+    run_all(0, any_tile, g, pool, input, packed_filter, scale, shift, relu, scratch, output);
 }
 #endif
 
-static void run_portable(const cconv_geometry *g, const float *input, const float *packed_filter,
+static void run_portable(const cconv_geometry *g, const cpool_geometry *pool, const float *input, const float *packed_filter,
                          const float *scale, const float *shift, int relu, float *scratch, float *output) {
-    run_all(0, any_tile, g, input, packed_filter, scale, shift, relu, scratch, output);
+    run_all(0, any_tile, g, pool, input, packed_filter, scale, shift, relu, scratch, output);
+}
+
+static void run_any(const cconv_geometry *g, const cpool_geometry *pool, const float *input, const float *packed_filter,
+                    const float *scale, const float *shift, int relu, float *scratch, float *output) {
+    if (g->n <= 0 || g->oh <= 0 || g->ow <= 0 || g->o <= 0) return;
+    if (pool && (pool->oh <= 0 || pool->ow <= 0)) return;
+#if defined(__x86_64__)
+    if (g->o > 8 && cpu_has_avx512()) {
+        // (Up to 8 channels the AVX2 kernel computes one 8-float vector a position, half the work.)
+        run_avx512(g, pool, input, packed_filter, scale, shift, relu, scratch, output);
+        return;
+    }
+    if (cpu_has_avx2_fma()) {
+        run_avx2(g, pool, input, packed_filter, scale, shift, relu, scratch, output);
+        return;
+    }
+#endif
+    run_portable(g, pool, input, packed_filter, scale, shift, relu, scratch, output);
 }
 
 void cconv_run(const cconv_geometry *g, const float *input, const float *packed_filter,
                const float *scale, const float *shift, int relu, float *scratch, float *output) {
-    if (g->n <= 0 || g->oh <= 0 || g->ow <= 0 || g->o <= 0) return;
-#if defined(__x86_64__)
-    if (g->o > 8 && cpu_has_avx512()) {
-        // (Up to 8 channels the AVX2 kernel computes one 8-float vector a position, half the work.)
-        run_avx512(g, input, packed_filter, scale, shift, relu, scratch, output);
-        return;
-    }
-    if (cpu_has_avx2_fma()) {
-        run_avx2(g, input, packed_filter, scale, shift, relu, scratch, output);
-        return;
-    }
-#endif
-    run_portable(g, input, packed_filter, scale, shift, relu, scratch, output);
+    run_any(g, NULL, input, packed_filter, scale, shift, relu, scratch, output);
+}
+
+size_t cconv_pooled_scratch_count(const cconv_geometry *g, const cpool_geometry *pool) {
+    return cconv_scratch_count(g) + (size_t)pool->window_h * g->ow * g->o;
+}
+
+void cconv_run_pooled(const cconv_geometry *g, const cpool_geometry *pool, const float *input,
+                      const float *packed_filter, const float *scale, const float *shift, int relu,
+                      float *scratch, float *output) {
+    run_any(g, pool, input, packed_filter, scale, shift, relu, scratch, output);
 }

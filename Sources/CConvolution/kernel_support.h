@@ -16,6 +16,11 @@ typedef int ivec8 __attribute__((vector_size(32), aligned(4)));
 /// max(u, 0) that keeps NaN, as the runtime's `relu` (and TensorFlow's).
 #define relu8(u) ((vec8)((ivec8)(u) & (((u) > (vec8){0}) | ((u) != (u)))))
 
+/// d where d ≥ v, v where v > d or v is NaN (so a NaN, once taken, stays): TensorFlow's max
+/// pooling, a window's values taken in order.
+#define max_keep_nan8(d, v) ((vec8)(((ivec8)(v) & (((v) > (d)) | ((v) != (v)))) | \
+                                    ((ivec8)(d) & ~(((v) > (d)) | ((v) != (v))))))
+
 /// 16-float vectors: one AVX-512 register, used only in functions compiled for AVX-512F.
 typedef float vec16 __attribute__((vector_size(64), aligned(4)));
 typedef int ivec16 __attribute__((vector_size(64), aligned(4)));
@@ -23,6 +28,8 @@ typedef int ivec16 __attribute__((vector_size(64), aligned(4)));
 #define load16(p) (*(const vec16 *)(p))
 #define store16(p, v) (*(vec16 *)(p) = (v))
 #define relu16(u) ((vec16)((ivec16)(u) & (((u) > (vec16){0}) | ((u) != (u)))))
+#define max_keep_nan16(d, v) ((vec16)(((ivec16)(v) & (((v) > (d)) | ((v) != (v)))) | \
+                                      ((ivec16)(d) & ~(((v) > (d)) | ((v) != (v))))))
 
 /// Stores the first `lanes` (1...16) floats of `u` at `dst`.
 #define store16_lanes(dst, u, lanes) do {                          \

@@ -3,10 +3,6 @@
 #include "cpooling.h"
 #include "kernel_support.h"
 
-/// d where d ≥ v, v where v > d or v is NaN (so a NaN, once taken, stays).
-#define max_keep_nan8(d, v) ((vec8)(((ivec8)(v) & (((v) > (d)) | ((v) != (v)))) | \
-                                    ((ivec8)(d) & ~(((v) > (d)) | ((v) != (v))))))
-
 static inline float max_keep_nan(float d, float v) { return v > d || v != v ? v : d; }
 
 static inline __attribute__((always_inline))

@@ -69,24 +69,28 @@ size_t cwino_scratch_count(const cconv_geometry *g) {
 #define WT_NAME(x) x##_avx512
 #define WT_TARGET __attribute__((target("avx512f,avx2,fma")))
 #define WT_RELU relu16
+#define WT_MAX max_keep_nan16
 #include "winograd_tiles.h"
 #undef WT_VEC
 #undef WT_LANES
 #undef WT_NAME
 #undef WT_TARGET
 #undef WT_RELU
+#undef WT_MAX
 
 #define WT_VEC vec8
 #define WT_LANES 8
 #define WT_NAME(x) x##_avx2
 #define WT_TARGET __attribute__((target("avx2,fma")))
 #define WT_RELU relu8
+#define WT_MAX max_keep_nan8
 #include "winograd_tiles.h"
 #undef WT_VEC
 #undef WT_LANES
 #undef WT_NAME
 #undef WT_TARGET
 #undef WT_RELU
+#undef WT_MAX
 #endif
 
 #define WT_VEC vec8
@@ -94,15 +98,22 @@ size_t cwino_scratch_count(const cconv_geometry *g) {
 #define WT_NAME(x) x##_portable
 #define WT_TARGET
 #define WT_RELU relu8
+#define WT_MAX max_keep_nan8
 #include "winograd_tiles.h"
 
 typedef void (*input_function)(const cconv_geometry *, const float *, size_t, size_t, float *, size_t, size_t);
-typedef void (*output_function)(const cconv_geometry *, const float *, size_t, size_t, size_t, size_t,
-                                 const float *, const float *, int, float *);
+typedef void (*output_function)(const cconv_geometry *, const cpool_geometry *, const float *, size_t, size_t, size_t,
+                                 size_t, const float *, const float *, int, float *);
 
-void cwino_run(const cconv_geometry *g, const float *input, const float *packed_filter,
-               const float *scale, const float *shift, int relu, float *scratch, float *output) {
+int cwino_supports_pooling(const cpool_geometry *pool) {
+    return pool->window_h == 2 && pool->window_w == 2 && pool->stride_h == 2 && pool->stride_w == 2
+        && pool->pad_top == 0 && pool->pad_left == 0;
+}
+
+static void run_any(const cconv_geometry *g, const cpool_geometry *pool, const float *input, const float *packed_filter,
+                    const float *scale, const float *shift, int relu, float *scratch, float *output) {
     if (g->n <= 0 || g->oh <= 0 || g->ow <= 0 || g->o <= 0) return;
+    if (pool && (pool->oh <= 0 || pool->ow <= 0)) return;
     input_function transform_input = input_tiles_portable;
     output_function transform_output = output_tiles_portable;
 #if defined(__x86_64__)
@@ -135,6 +146,17 @@ void cwino_run(const cconv_geometry *g, const float *input, const float *packed_
         for (size_t point = 0; point < POINTS; point++)
             csgemm_run((int)(t1 - t0), g->o, g->c, v + point * in_plane, (int)cp, packed_filter + point * matrix,
                        NULL, 0, m + point * out_plane, (int)kp);
-        transform_output(g, m, t0, t1, out_plane, kp, scales, shifts, relu, output);
+        transform_output(g, pool, m, t0, t1, out_plane, kp, scales, shifts, relu, output);
     }
+}
+
+void cwino_run(const cconv_geometry *g, const float *input, const float *packed_filter,
+               const float *scale, const float *shift, int relu, float *scratch, float *output) {
+    run_any(g, NULL, input, packed_filter, scale, shift, relu, scratch, output);
+}
+
+void cwino_run_pooled(const cconv_geometry *g, const cpool_geometry *pool, const float *input,
+                      const float *packed_filter, const float *scale, const float *shift, int relu,
+                      float *scratch, float *output) {
+    run_any(g, pool, input, packed_filter, scale, shift, relu, scratch, output);
 }

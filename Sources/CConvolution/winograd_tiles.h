@@ -4,7 +4,8 @@
 //   WT_LANES    its floats (16 or 8),
 //   WT_NAME(x)  the name of x for this width,
 //   WT_TARGET   the target attribute of its functions,
-//   WT_RELU(u)  the ReLU that keeps NaN for this type.
+//   WT_RELU(u)  the ReLU that keeps NaN for this type,
+//   WT_MAX(d, v) the pooling's maximum that keeps NaN for this type.
 // Channels go WT_LANES at a time; a partial last group is read and written lane by lane.
 
 /// The first `lanes` floats at `p`, zeros after them.
@@ -80,17 +81,26 @@ void WT_NAME(input_tiles)(const cconv_geometry *g, const float *input, size_t t0
 /// Transforms the products of tiles `t0 ..< t1` (point ξ of tile t at
 /// `m[ξ·plane + (t − t0)·kp + channel]`) back into 2×2 outputs with the epilogue
 /// (`scales`, `shifts`: `kp` floats), writing only outputs inside the image; channels
-/// beyond `o` (never written by the products) are not read.
+/// beyond `o` (never written by the products) are not read. With `pool` (2×2 windows,
+/// stride 2, `cwino_supports_pooling`), each tile's outputs inside the image are one window:
+/// their maximum, in the pooling kernel's order, is written to the pooled output instead
+/// (tiles outside it, a VALID pooling's odd last row or column, write nothing).
 static WT_TARGET
-void WT_NAME(output_tiles)(const cconv_geometry *g, const float *m, size_t t0, size_t t1, size_t plane, size_t kp,
-                           const float *scales, const float *shifts, int relu, float *output) {
+void WT_NAME(output_tiles)(const cconv_geometry *g, const cpool_geometry *pool, const float *m, size_t t0, size_t t1,
+                           size_t plane, size_t kp, const float *scales, const float *shifts, int relu, float *output) {
     const size_t o = (size_t)g->o, oh = (size_t)g->oh, ow = (size_t)g->ow;
     const size_t tw = (ow + 1) / 2, per_image = tw * ((oh + 1) / 2);
     for (size_t t = t0; t < t1; t++) {
         const size_t b = t / per_image, y0 = 2 * (t % per_image / tw), x0 = 2 * (t % per_image % tw);
         const size_t rows = oh - y0 < 2 ? 1 : 2, cols = ow - x0 < 2 ? 1 : 2;
         const float *src = m + (t - t0) * kp;
-        float *out = output + ((b * oh + y0) * ow + x0) * o;
+        float *out;
+        if (pool) {
+            if (y0 / 2 >= (size_t)pool->oh || x0 / 2 >= (size_t)pool->ow) continue;
+            out = output + ((b * (size_t)pool->oh + y0 / 2) * (size_t)pool->ow + x0 / 2) * o;
+        } else {
+            out = output + ((b * oh + y0) * ow + x0) * o;
+        }
         for (size_t k = 0; k < o; k += WT_LANES) {
             const size_t lanes = o - k < WT_LANES ? o - k : WT_LANES;
             WT_VEC p[ALPHA][ALPHA];
@@ -114,7 +124,22 @@ void WT_NAME(output_tiles)(const cconv_geometry *g, const float *m, size_t t0, s
                 y[i][1] = (s[i][1] - s[i][2] - s[i][3]) * scale + shift;
                 if (relu) { y[i][0] = WT_RELU(y[i][0]); y[i][1] = WT_RELU(y[i][1]); }
             }
-            if (rows == 2 && cols == 2 && lanes == WT_LANES) {
+            if (pool) {
+                // The window's outputs row by row, as the pooling kernel reads them.
+                WT_VEC most = y[0][0];
+                if (cols == 2) most = WT_MAX(most, y[0][1]);
+                if (rows == 2) {
+                    most = WT_MAX(most, y[1][0]);
+                    if (cols == 2) most = WT_MAX(most, y[1][1]);
+                }
+                if (lanes == WT_LANES) {
+                    *(WT_VEC *)(out + k) = most;
+                } else {
+                    float kept[WT_LANES];
+                    *(WT_VEC *)kept = most;
+                    memcpy(out + k, kept, lanes * sizeof(float));
+                }
+            } else if (rows == 2 && cols == 2 && lanes == WT_LANES) {
                 UNROLLED
                 for (int i = 0; i < 2; i++) {
                     *(WT_VEC *)(out + i * ow * o + k) = y[i][0];

@@ -307,10 +307,19 @@ public final class InterpretedModel: ShimLayer {
                 // As generated code does: one pass in inference, the values between the steps never made.
                 let last = steps[index + block.length - 1]
                 let output = try located(steps[index]) {
-                    try tf.conv2dBatchNormalization(
-                        try frame.value(steps[index].inputs[0]), try frame.bindings.configuration(block.convolution),
-                        try frame.bindings.configuration(block.normalization), activation: block.relu ? .relu : .linear,
-                        training: frame.flag(block.normalization.training, default: false))
+                    let input = try frame.value(steps[index].inputs[0])
+                    let convolution = try frame.bindings.configuration(block.convolution)
+                    let pooling = try block.pooling.map { try frame.bindings.configuration($0) }
+                    switch (block.normalization, pooling) {
+                    case let (normalization?, _):
+                        return try tf.conv2dBatchNormalization(
+                            input, convolution, try frame.bindings.configuration(normalization), activation: block.relu ? .relu : .linear,
+                            pooling: pooling, training: frame.flag(normalization.training, default: false))
+                    case let (nil, pooling?):
+                        return try tf.conv2dMaxPooling(input, convolution, pooling)
+                    case (nil, nil):
+                        throw InterpreterError("a convolution block joins its convolution to a normalization or a pooling")
+                    }
                 }
                 for name in last.results { frame.bind(name, .float(output)) }
                 index += block.length

@@ -52,6 +52,22 @@ size_t cconv_scratch_count(const cconv_geometry *g);
 void cconv_run(const cconv_geometry *g, const float *input, const float *packed_filter,
                const float *scale, const float *shift, int relu, float *scratch, float *output);
 
+/// Floats of scratch `cconv_run_pooled` needs: `cconv_scratch_count(g)` and one band of output
+/// rows (a pooling window's height).
+size_t cconv_pooled_scratch_count(const cconv_geometry *g, const cpool_geometry *pool);
+
+/// `cconv_run` followed by `cpool_max2d` of its output, in one pass: `pool` is the pooling of the
+/// convolution's output (`n`, `h`, `w`, `c` its sizes, `output` the pooled `[n][pool.oh][pool.ow][o]`).
+/// The output rows one pooled row's windows span are computed into a band of `scratch` and
+/// pooled from there by `cpool_max2d`, so the convolution's whole output is never written and the
+/// result is the unfused pair's bit for bit (the same values, maxima taken in the same order,
+/// NaN as `cpool_max2d` keeps it). Output rows no window reads are not computed; rows two
+/// windows share (a stride below the window) are computed for each. `scratch` holds
+/// `cconv_pooled_scratch_count(g, pool)` floats.
+void cconv_run_pooled(const cconv_geometry *g, const cpool_geometry *pool, const float *input,
+                      const float *packed_filter, const float *scale, const float *shift, int relu,
+                      float *scratch, float *output);
+
 /// Floats of scratch `cconv_filter_gradient` needs: one zero-padded input image, the sums with
 /// output channels padded to blocks of 16, and (when o is not whole blocks) one image of the
 /// output gradient so padded.

@@ -37,4 +37,17 @@ size_t cwino_scratch_count(const cconv_geometry *g);
 void cwino_run(const cconv_geometry *g, const float *input, const float *packed_filter,
                const float *scale, const float *shift, int relu, float *scratch, float *output);
 
+/// Whether `cwino_run_pooled` takes this pooling of the convolution's output: 2×2 windows,
+/// stride 2, none before the first row and column (each window one output tile, TensorFlow's
+/// VALID and SAME alike).
+int cwino_supports_pooling(const cpool_geometry *pool);
+
+/// `cwino_run` followed by `cpool_max2d` of its output (`pool` as `cconv_run_pooled` takes it,
+/// `cwino_supports_pooling(pool)`): each tile's 2×2 outputs, after the epilogue, are one pooling
+/// window, their maximum taken in registers in the pooling kernel's order (NaN kept as it keeps
+/// it) and stored, so the result is the unfused pair's bit for bit. Scratch as `cwino_run`'s.
+void cwino_run_pooled(const cconv_geometry *g, const cpool_geometry *pool, const float *input,
+                      const float *packed_filter, const float *scale, const float *shift, int relu,
+                      float *scratch, float *output);
+
 #endif

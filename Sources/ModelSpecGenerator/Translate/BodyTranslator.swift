@@ -45,22 +45,30 @@ struct BodyTranslator {
         }
     }
 
-    /// `tf.conv2dBatchNormalization(x, .conv2d(...), .batchNormalization(...), ...)` for a ``ConvolutionBlock``.
+    /// `tf.conv2dBatchNormalization(x, .conv2d(...), .batchNormalization(...), ...)` or
+    /// `tf.conv2dMaxPooling(x, .conv2d(...), .maxPooling2d(...))` for a ``ConvolutionBlock``.
     private mutating func convolutionBlock(_ block: ConvolutionBlock, input: String, result: Step,
                                            into code: inout SwiftCode) throws {
-        let convolution = try arguments.layerArguments(block.convolution, training: nil, form: .legacyObject)
-        let normalization = try arguments.layerArguments(block.normalization, training: nil, form: .legacyObject)
+        var layers = [".conv2d(\(try arguments.layerArguments(block.convolution, training: nil, form: .legacyObject).joined(separator: ", ")))"]
         var rest: [String] = []
-        if block.relu { rest.append("activation: .relu") }
-        let trainingFlag = training(block.normalization.training, default: "false")
-        if trainingFlag != "false" { rest.append("training: \(trainingFlag)") }
+        if let normalization = block.normalization {
+            layers.append(".batchNormalization(\(try arguments.layerArguments(normalization, training: nil, form: .legacyObject).joined(separator: ", ")))")
+            if block.relu { rest.append("activation: .relu") }
+        }
+        if let pooling = block.pooling {
+            let pooled = ".maxPooling2d(\(try arguments.layerArguments(pooling, training: nil, form: .legacyObject).joined(separator: ", ")))"
+            if block.normalization == nil { layers.append(pooled) } else { rest.append("pooling: " + pooled) }
+        }
+        if let normalization = block.normalization {
+            let trainingFlag = training(normalization.training, default: "false")
+            if trainingFlag != "false" { rest.append("training: \(trainingFlag)") }
+        }
         code.line(block.comment)
-        bind(result, "try tf.conv2dBatchNormalization(", into: &code)
-        code.lines([
-            "    \(input),",
-            "    .conv2d(\(convolution.joined(separator: ", "))),",
-            "    .batchNormalization(\(normalization.joined(separator: ", ")))" + (rest.isEmpty ? ")" : ","),
-        ])
+        bind(result, "try tf.\(block.normalization == nil ? "conv2dMaxPooling" : "conv2dBatchNormalization")(", into: &code)
+        code.line("    \(input),")
+        for (position, layer) in layers.enumerated() {
+            code.line("    " + layer + (position < layers.count - 1 || !rest.isEmpty ? "," : ")"))
+        }
         if !rest.isEmpty { code.line("    " + rest.joined(separator: ", ") + ")") }
     }
 
@@ -348,6 +356,8 @@ struct BodyTranslator {
 extension ConvolutionBlock {
     /// What the call says it stands for, as a comment above it.
     var comment: String {
-        "// conv2d, batch_normalization\(relu ? ", relu" : ""): one pass in inference."
+        let steps = ["conv2d"] + (normalization == nil ? [] : ["batch_normalization"]) + (relu ? ["relu"] : [])
+            + (pooling == nil ? [] : ["max_pooling2d"])
+        return "// \(steps.joined(separator: ", ")): one pass in inference."
     }
 }

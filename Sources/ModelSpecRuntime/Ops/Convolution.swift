@@ -109,15 +109,18 @@ struct ConvGeometry {
     /// Packs the filter (once: ``PackedWeights``), then convolves whole images, split across
     /// ``BLASThreads/count`` threads when there are several images; by Winograd's kernel when
     /// `winograd` says so (nil: when ``usesWinograd``; true only where `cwino_supports`).
+    /// With `pooling` (the max pooling of the output, `activation` linear or ReLU, and for
+    /// Winograd's kernel one it supports: `cwino_supports_pooling`), returns the pooled output,
+    /// the whole output never written (`cconv_run_pooled`, `cwino_run_pooled`).
     func run(input: Tensor, filter: Tensor, scale: Tensor?, shift: Tensor?, activation: Activation,
-             winograd: Bool? = nil) -> Tensor {
-        let out = Tensor(uninitializedShape: outputShape)
+             winograd: Bool? = nil, pooling: cpool_geometry? = nil) -> Tensor {
+        let out = Tensor(uninitializedShape: pooling.map { [Int($0.n), Int($0.oh), Int($0.ow), Int($0.c)] } ?? outputShape)
         guard out.scalarCount > 0 else { return out }
         let winograd = winograd ?? usesWinograd
         let packed = winograd ? PackedWeights.winogradFilter(filter, geometry: kernel)
                               : PackedWeights.filter(filter, geometry: kernel)
-        let job = ConvolutionJob(geometry: kernel, winograd: winograd, input: input.storage.base, packedFilter: packed.base,
-                                 scale: scale?.storage.base, shift: shift?.storage.base,
+        let job = ConvolutionJob(geometry: kernel, pooling: pooling, winograd: winograd, input: input.storage.base,
+                                 packedFilter: packed.base, scale: scale?.storage.base, shift: shift?.storage.base,
                                  relu: activation == .relu, output: out.storage.base)
         // Images split across the kernel threads, four parts a thread, when each part has at least
         // 100,000 multiply-adds (about 2 µs: a thread waiting for work takes a part within a
@@ -199,6 +202,8 @@ extension ConvGeometry {
 /// only its own images' outputs.
 private struct ConvolutionJob: @unchecked Sendable {
     let geometry: cconv_geometry
+    /// The max pooling of the output, fused into the convolution (nil: none).
+    let pooling: cpool_geometry?
     /// Winograd's kernel (`cwino_run`, with `packedFilter` from `cwino_pack_filter`) or the direct one.
     let winograd: Bool
     let input: UnsafePointer<Float>
@@ -215,11 +220,22 @@ private struct ConvolutionJob: @unchecked Sendable {
         var slice = geometry
         slice.n = Int32(end - first)
         let inputImage = Int(geometry.h) * Int(geometry.w) * Int(geometry.c)
+        let relu: Int32 = relu ? 1 : 0
+        if var pool = pooling {
+            pool.n = slice.n
+            let outputImage = Int(pool.oh) * Int(pool.ow) * Int(pool.c)
+            let count = winograd ? cwino_scratch_count(&slice) : cconv_pooled_scratch_count(&slice, &pool)
+            let scratch = TensorBuffer<Float>(uninitializedCount: count)
+            let run = winograd ? cwino_run_pooled : cconv_run_pooled
+            run(&slice, &pool, input + first * inputImage, packedFilter, scale, shift, relu, scratch.base,
+                output + first * outputImage)
+            withExtendedLifetime(scratch) {}
+            return
+        }
         let outputImage = Int(geometry.oh) * Int(geometry.ow) * Int(geometry.o)
         let run = winograd ? cwino_run : cconv_run
         let scratch = TensorBuffer<Float>(uninitializedCount: winograd ? cwino_scratch_count(&slice) : cconv_scratch_count(&slice))
-        run(&slice, input + first * inputImage, packedFilter, scale, shift, relu ? 1 : 0,
-            scratch.base, output + first * outputImage)
+        run(&slice, input + first * inputImage, packedFilter, scale, shift, relu, scratch.base, output + first * outputImage)
         withExtendedLifetime(scratch) {}
     }
 }

@@ -160,7 +160,7 @@ private func poolKernel(_ input: Tensor, windowSize: (Int, Int), strides: (Int, 
 }
 
 /// The C kernels' sizes of a pooling over an NHWC `input`, nil when one does not fit 32 bits.
-private func cpoolGeometry(_ input: [Int], _ gh: WindowGeometry, _ gw: WindowGeometry, windowSize: (Int, Int),
+func cpoolGeometry(_ input: [Int], _ gh: WindowGeometry, _ gw: WindowGeometry, windowSize: (Int, Int),
                            strides: (Int, Int)) -> cpool_geometry? {
     let sizes = [input[0], input[1], input[2], input[3], gh.outputSize, gw.outputSize, windowSize.0, windowSize.1,
                  strides.0, strides.1, gh.padBefore, gw.padBefore]

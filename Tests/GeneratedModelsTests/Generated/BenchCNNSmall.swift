@@ -54,10 +54,16 @@ public final class BenchCNNSmall: ShimLayer, GeneratedModel {
         defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x7 = try tf.variableScope("model") {
-                let x1 = try tf.conv2d(inputs, filters: 32, kernelSize: [3, 3], padding: .same, activation: .relu)
-                let x2 = try tf.maxPooling2d(x1, poolSize: [2, 2], strides: [2, 2])
-                let x3 = try tf.conv2d(x2, filters: 64, kernelSize: [3, 3], padding: .same, activation: .relu)
-                let x4 = try tf.maxPooling2d(x3, poolSize: [2, 2], strides: [2, 2])
+                // conv2d, max_pooling2d: one pass in inference.
+                let x2 = try tf.conv2dMaxPooling(
+                    inputs,
+                    .conv2d(filters: 32, kernelSize: [3, 3], padding: .same, activation: .relu),
+                    .maxPooling2d(poolSize: [2, 2], strides: [2, 2]))
+                // conv2d, max_pooling2d: one pass in inference.
+                let x4 = try tf.conv2dMaxPooling(
+                    x2,
+                    .conv2d(filters: 64, kernelSize: [3, 3], padding: .same, activation: .relu),
+                    .maxPooling2d(poolSize: [2, 2], strides: [2, 2]))
                 let x5 = try tf.flatten(x4)
                 let x6 = try tf.dense(x5, units: 128, activation: .relu)
                 let x7 = try tf.dense(x6, units: 10)

@@ -60,15 +60,17 @@ public final class DigitsCNN: ShimLayer, GeneratedModel {
         defer { pendingValues.settle(loan, after: context) }
         return try shim.call(context: context, training: training) { tf in
             let x10 = try tf.variableScope("model") {
-                let x1 = try tf.conv2d(images, filters: 16, kernelSize: [3, 3], padding: .same, activation: .relu)
-                let x2 = try tf.maxPooling2d(x1, poolSize: [2, 2], strides: [2, 2])
-                // conv2d, batch_normalization, relu: one pass in inference.
-                let x5 = try tf.conv2dBatchNormalization(
+                // conv2d, max_pooling2d: one pass in inference.
+                let x2 = try tf.conv2dMaxPooling(
+                    images,
+                    .conv2d(filters: 16, kernelSize: [3, 3], padding: .same, activation: .relu),
+                    .maxPooling2d(poolSize: [2, 2], strides: [2, 2]))
+                // conv2d, batch_normalization, relu, max_pooling2d: one pass in inference.
+                let x6 = try tf.conv2dBatchNormalization(
                     x2,
                     .conv2d(filters: 32, kernelSize: [3, 3], padding: .same, useBias: false),
                     .batchNormalization(),
-                    activation: .relu, training: training)
-                let x6 = try tf.maxPooling2d(x5, poolSize: [2, 2], strides: [2, 2])
+                    activation: .relu, pooling: .maxPooling2d(poolSize: [2, 2], strides: [2, 2]), training: training)
                 let x7 = try tf.flatten(x6)
                 let x8 = try tf.dropout(x7, rate: 0.3, training: training)
                 let x9 = try tf.dense(x8, units: 64, activation: .relu)
