@@ -71,15 +71,17 @@ struct KernelThreadsTests {
                                 threads: threads, awake: awake)
         }
         // compat_v1_layer at batch 256: its convolution (311,040 multiply-adds, 256 images) in
-        // two parts (not three) when the pool sleeps, four a thread while a thread is awake; its
-        // dense layer (69,120, 21 blocks of rows) in two only while a thread is awake.
+        // two parts (not three), awake or not; its dense layer (69,120, 21 blocks of rows) in
+        // two only while a thread of the pool is awake.
         #expect(parts(311_040, limit: 256, awake: false) == 2)
-        #expect(parts(311_040, limit: 256, awake: true) == 8)
+        #expect(parts(311_040, limit: 256, awake: true) == 2)
         #expect(parts(69_120, limit: 21, perThread: 1, awake: false) == 1)
         #expect(parts(69_120, limit: 21, perThread: 1, awake: true) == 2)
-        // Too small even for an awake thread (a quarter of the minimum a part), or for one item.
+        // Too small even for an awake thread (a quarter of the minimum a part), or for one item;
+        // never more than one part a thread below the minimum.
         #expect(parts(40_000, awake: true) == 1)
         #expect(parts(1 << 30, limit: 1, awake: true) == 1)
+        #expect(parts(99_999, threads: 3, awake: true) == 3)
         // Multiples of the threads: 5 parts on 2 threads → 4, 7 on 3 → 6; as asked when even.
         #expect(parts(1 << 30, limit: 5, awake: false) == 4)
         #expect(parts(1 << 30, limit: 7, threads: 3, awake: false) == 6)
