@@ -126,6 +126,18 @@ static void *worker_main(void *argument) {
     return NULL;
 }
 
+int ckthreads_awake(void) {
+    int awake = atomic_load(&pool.workers) - atomic_load(&pool.sleepers);
+    return awake > 0 ? awake : 0;
+}
+
+void ckthreads_state(int *workers, int *sleeping) {
+    *workers = atomic_load(&pool.workers);
+    *sleeping = atomic_load(&pool.sleepers);
+}
+
+long ckthreads_spin_nanoseconds(void) { return SPIN_NANOSECONDS; }
+
 int ckthreads_cpus(void) {
     static _Atomic int cpus = 0;
     int known = atomic_load_explicit(&cpus, memory_order_relaxed);

@@ -1,3 +1,4 @@
+import CConvolution
 import Dispatch
 import Foundation
 import Synchronization
@@ -58,9 +59,58 @@ struct KernelThreadsTests {
         }
         KernelThreads.$limit.withValue(2) {
             #expect(KernelThreads.parts(work: 1 << 30, minimum: 1, perThread: 4) == 4 * KernelThreads.count(limit: 2))
-            #expect(KernelThreads.parts(work: 1 << 30, minimum: 1, limit: 3, perThread: 4) == Swift.min(3, 4 * KernelThreads.count(limit: 2)))
+            // Three parts on two threads would take two parts' time: two.
+            #expect(KernelThreads.parts(work: 1 << 30, minimum: 1, limit: 3, perThread: 4) == Swift.min(3, KernelThreads.count(limit: 2)))
             #expect(KernelThreads.parts(work: 150, minimum: 100, perThread: 4) == 1)
         }
+    }
+
+    @Test func partsAreWholeRoundsAndSmallJobsSplitWhileAThreadIsAwake() {
+        func parts(_ work: Int, limit: Int = .max, perThread: Int = 4, threads: Int = 2, awake: Bool) -> Int {
+            KernelThreads.parts(work: work, minimum: 100_000, limit: limit, perThread: perThread,
+                                threads: threads, awake: awake)
+        }
+        // compat_v1_layer at batch 256: its convolution (311,040 multiply-adds, 256 images) in
+        // two parts (not three), awake or not; its dense layer (69,120, 21 blocks of rows) in
+        // two only while a thread of the pool is awake.
+        #expect(parts(311_040, limit: 256, awake: false) == 2)
+        #expect(parts(311_040, limit: 256, awake: true) == 2)
+        #expect(parts(69_120, limit: 21, perThread: 1, awake: false) == 1)
+        #expect(parts(69_120, limit: 21, perThread: 1, awake: true) == 2)
+        // Too small even for an awake thread (a quarter of the minimum a part), or for one item;
+        // never more than one part a thread below the minimum.
+        #expect(parts(40_000, awake: true) == 1)
+        #expect(parts(1 << 30, limit: 1, awake: true) == 1)
+        #expect(parts(99_999, threads: 3, awake: true) == 3)
+        // Multiples of the threads: 5 parts on 2 threads → 4, 7 on 3 → 6; as asked when even.
+        #expect(parts(1 << 30, limit: 5, awake: false) == 4)
+        #expect(parts(1 << 30, limit: 7, threads: 3, awake: false) == 6)
+        #expect(parts(1 << 30, awake: false) == 8)
+        #expect(parts(1 << 30, awake: true) == 8)
+        // Big jobs keep four parts a thread awake or not; one thread never splits.
+        #expect(parts(3_000_000, limit: 256, awake: true) == 8)
+        #expect(parts(1 << 30, threads: 1, awake: true) == 1)
+    }
+
+    @Test func thePoolSleepsAfterItsSpin() throws {
+        try #require(KernelThreads.count(limit: 2) == 2, "needs two CPUs")
+        KernelThreads.run(parts: 2, threads: 2) { _ in }
+        var workers: Int32 = 0, sleeping: Int32 = 0
+        ckthreads_state(&workers, &sleeping)
+        #expect(workers >= 1)
+        // Each thread spins `ckthreads_spin_nanoseconds` (0.2 ms) after its last part, then
+        // sleeps on the futex: all of them are seen asleep once no job has come for that long.
+        // Other tests' kernels running beside this one wake them meanwhile, so the test waits
+        // (up to a minute) for a moment without jobs rather than for a fixed time.
+        #expect(ckthreads_spin_nanoseconds() <= 1_000_000)
+        let deadline = Date().addingTimeInterval(60)
+        var asleep = false
+        while !asleep, Date() < deadline {
+            ckthreads_state(&workers, &sleeping)
+            asleep = workers == sleeping
+            if !asleep { usleep(500) }
+        }
+        #expect(asleep, "\(sleeping) of \(workers) threads asleep")
     }
 
     @Test func aPartThatSplitsAgainRunsTheInnerPartsItself() {
@@ -129,6 +179,25 @@ struct KernelThreadsTests {
             }
             #expect(one == two, "\(instructions)")
         }
+    }
+
+    @Test func smallModelsLayersSplitBackToBackGiveOneThreadsValues() throws {
+        var g = SeededGenerator(seed: 15)
+        // compat_v1_layer at batch 256: a 3×3 VALID convolution of 5×5×5 images to 3 channels
+        // (two parts), flattened, a dense layer 27 → 10 (two parts while the pool's thread is
+        // awake, as it is after the convolution before it). Called back to back, as a benchmark
+        // or a serving loop calls it.
+        let x = try Tensor(shape: [256, 5, 5, 5]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
+        let f = try Tensor(shape: [3, 3, 5, 3]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
+        let b = try Tensor(shape: [3]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
+        let w = try Tensor(shape: [27, 10]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
+        let c = try Tensor(shape: [10]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
+        func model() throws -> Tensor {
+            try dense(flatten(conv2d(x, filter: f, bias: b, activation: .relu)), kernel: w, bias: c)
+        }
+        let one = try KernelThreads.$limit.withValue(1) { try model() }
+        let twos = try KernelThreads.$limit.withValue(2) { try (0..<20).map { _ in try model() } }
+        #expect(twos.allSatisfy { $0 == one })
     }
 
     @Test func maxPoolingSplitByImagesGivesOneThreadsValues() throws {

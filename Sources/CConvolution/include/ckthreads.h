@@ -17,6 +17,19 @@ typedef void (*ckthreads_part)(void *context, int part, int parts);
 /// or from inside a part) the parts run one after another on the calling thread.
 void ckthreads_run(int parts, int threads, ckthreads_part part, void *context);
 
+/// The pool's threads that are awake: spinning for the next job (for `ckthreads_spin_nanoseconds`
+/// after their last part) or running one. A job handed out now is picked up by an awake thread
+/// within a microsecond; a sleeping one first needs the OS to wake it (tens of microseconds on a
+/// virtual machine), so small jobs are worth splitting only while a thread is awake.
+int ckthreads_awake(void);
+
+/// The pool's threads started so far, and how many of them sleep (or are about to) on the futex
+/// until the next job.
+void ckthreads_state(int *workers, int *sleeping);
+
+/// How long a thread of the pool spins for the next job after its last part before it sleeps.
+long ckthreads_spin_nanoseconds(void);
+
 /// The CPUs the process may run on (its affinity mask when it was first asked; at least 1).
 int ckthreads_cpus(void);
 

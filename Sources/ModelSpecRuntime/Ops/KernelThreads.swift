@@ -20,12 +20,37 @@ enum KernelThreads {
 
     /// How many parts to split `work` units into: `perThread` a thread (more parts than threads
     /// even out threads that run at different speeds; they take parts as they finish), each at
-    /// least `minimum` units, at most `limit` parts; one on one thread.
+    /// least `minimum` units, at most `limit` parts, a multiple of the threads when there are more
+    /// parts than threads; one on one thread. A job too small for one part a thread is still
+    /// split into one part a thread while a thread of the pool is awake, each part at least
+    /// ``awakeShare`` of `minimum`.
     static func parts(work: Int, minimum: Int, limit: Int = .max, perThread: Int = 1) -> Int {
-        let threads = count
-        guard threads > 1 else { return 1 }
-        return Swift.max(1, Swift.min(threads * perThread, limit, work / Swift.max(minimum, 1)))
+        parts(work: work, minimum: minimum, limit: limit, perThread: perThread,
+              threads: count, awake: ckthreads_awake() > 0)
     }
+
+    /// `parts(work:minimum:limit:perThread:)` for `threads` threads, with a thread of the pool
+    /// `awake` or not.
+    static func parts(work: Int, minimum: Int, limit: Int, perThread: Int, threads: Int, awake: Bool) -> Int {
+        guard threads > 1 else { return 1 }
+        var parts = Swift.min(threads * perThread, limit, work / Swift.max(minimum, 1))
+        if awake, parts < threads {
+            // One part a thread, no more: each part costs a hand-over between the cores, which on
+            // this job's few microseconds is measurable (eight parts of `compat_v1_layer`'s
+            // convolution instead of two: 26.9–29.7 against 26.0 µs, and 43–46 against 32 µs
+            // while the machine's cores hand over slowly).
+            parts = Swift.min(threads, limit, work / Swift.max(minimum / awakeShare, 1))
+        }
+        // Whole rounds: 3 parts on 2 threads take two parts' time, 2 parts one (of 1.5 times
+        // the size).
+        return Swift.max(1, parts > threads ? parts - parts % threads : parts)
+    }
+
+    /// How much smaller a part may be while a thread of the pool is awake (spinning after its
+    /// last part, `ckthreads_awake`): it takes the part within a microsecond, where a sleeping
+    /// thread first needs the OS to wake it (tens of microseconds on a virtual machine). Back to
+    /// back calls of a small model keep a thread awake, and their layers split.
+    static let awakeShare = 4
 
     /// Part `part`'s share of `count` items split into `parts` nearly equal runs:
     /// `count·part/parts ..< count·(part+1)/parts`.
