@@ -5,8 +5,8 @@ import Testing
 /// `csgemm_run` sums every row the same way whatever rows it comes with: a row computed alone,
 /// in batches of every size from 1 to 40 (so at every position of every tile, full or a
 /// remainder), is the same bit for bit, on every instruction path. And so the kernels built on it
-/// give the same bits however a job is split across threads: a dense layer, and a convolution on
-/// Winograd's kernel (whose blocks of tiles change size with each thread's images).
+/// give the same bits however a job is split across threads on every path: a dense layer, and
+/// convolutions (Winograd's kernel's blocks of tiles change size with each thread's images).
 @Suite struct SmallGemmRowTests {
     static func values(_ count: Int, _ g: inout SeededGenerator) -> [Float] {
         (0..<count).map { _ in g.nextUniform() * 2 - 1 }
@@ -67,23 +67,36 @@ import Testing
         }
     }
 
-    /// Images whose tiles make blocks of other sizes on each thread than on one (5 images of
-    /// 8 × 6 tiles: one block-size pattern for 240 tiles, another for each thread's 96 or 144).
-    @Test func aWinogradConvolutionIsTheSameOnOneTwoOrThreeThreads() throws {
+    /// Convolutions that split their images across threads: Winograd's kernel (5 images of 8 × 6
+    /// tiles: blocks of other sizes on each thread's 96 or 144 tiles than on all 240), alone and
+    /// with a max pooling fused, the direct kernel, and a 1 × 1 convolution.
+    @Test func convolutionsAreTheSameOnOneTwoOrThreeThreads() throws {
         var g = SeededGenerator(seed: 3)
-        let x = try Tensor(shape: [5, 16, 12, 32]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
-        let f = try Tensor(shape: [3, 3, 32, 48]) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
+        func random(_ shape: [Int]) throws -> Tensor {
+            try Tensor(shape: shape) { p in for i in p.indices { p[i] = g.nextUniform() - 0.5 } }
+        }
+        let x = try random([5, 16, 12, 32]), f = try random([3, 3, 32, 48])
+        let small = try random([7, 24, 18, 6]), smallFilter = try random([3, 3, 6, 20]), pointwise = try random([1, 1, 32, 40])
+        let bias = try random([48])
         #expect(try ConvGeometry(input: x.shape, filter: f.shape, strides: (1, 1), padding: .same, dilations: (1, 1)).usesWinograd)
-        for instructions in KernelInstructions.allCases {
-            let one = try instructions.limiting {
-                try KernelThreads.$limit.withValue(1) { try conv2d(x, filter: f, padding: .same, activation: .relu) }
-            }
-            for threads in [2, 3] {
-                let split = try instructions.limiting {
-                    try KernelThreads.$limit.withValue(threads) { try conv2d(x, filter: f, padding: .same, activation: .relu) }
+        #expect(try !ConvGeometry(input: small.shape, filter: smallFilter.shape, strides: (1, 1), padding: .same, dilations: (1, 1)).usesWinograd)
+        let convolutions: [(String, () throws -> Tensor)] = [
+            ("winograd", { try conv2d(x, filter: f, padding: .same, activation: .relu) }),
+            ("winograd + pool", {
+                try conv2dMaxPool2d(x, filter: f, padding: .same, bias: bias, activation: .relu, poolSize: (2, 2), poolStrides: (2, 2))
+            }),
+            ("direct", { try conv2d(small, filter: smallFilter, padding: .same, activation: .relu) }),
+            ("1 × 1", { try conv2d(x, filter: pointwise, activation: .relu) }),
+        ]
+        for (name, convolution) in convolutions {
+            for instructions in KernelInstructions.allCases {
+                // The task's own thread limit, so tests running at once keep theirs.
+                let one = try instructions.limiting { try KernelThreads.$limit.withValue(1) { try convolution() } }
+                for threads in [2, 3] {
+                    let split = try instructions.limiting { try KernelThreads.$limit.withValue(threads) { try convolution() } }
+                    let differing = zip(one.scalars, split.scalars).filter { $0.bitPattern != $1.bitPattern }.count
+                    #expect(differing == 0, "\(name), \(instructions), \(threads) threads: \(differing) values differ")
                 }
-                let differing = zip(one.scalars, split.scalars).filter { $0.bitPattern != $1.bitPattern }.count
-                #expect(differing == 0, "\(instructions), \(threads) threads: \(differing) values differ")
             }
         }
     }
