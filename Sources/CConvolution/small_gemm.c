@@ -43,20 +43,24 @@ void store_row(const vec8 *u_, const vec8 *v_, const float *h, int relu, float *
     }
 }
 
+/// Adds line `t` of the panel, times each row's `t`-th value, to `rows` rows' 16 columns.
+static inline __attribute__((always_inline))
+void add_line(int rows, int t, const float *a, int lda, const float *panel, vec8 *lo, vec8 *hi) {
+    const float *f = panel + (size_t)t * CSGEMM_PANEL;
+    vec8 f0 = load8(f), f1 = load8(f + 8);
+    UNROLLED
+    for (int r = 0; r < rows; r++) {
+        float x = a[(size_t)r * lda + t];
+        lo[r] += f0 * x; hi[r] += f1 * x;
+    }
+}
+
 /// `rows` rows × 16 columns summed over every other k from `first` (0: the even k, 1: the odd).
 static inline __attribute__((always_inline))
 void every_other_k(int rows, int first, int k, const float *a, int lda, const float *panel, vec8 *lo, vec8 *hi) {
     UNROLLED
     for (int r = 0; r < ROWS; r++) { lo[r] = (vec8){0}; hi[r] = (vec8){0}; }
-    for (int t = first; t < k; t += 2) {
-        const float *f = panel + (size_t)t * CSGEMM_PANEL;
-        vec8 f0 = load8(f), f1 = load8(f + 8);
-        UNROLLED
-        for (int r = 0; r < rows; r++) {
-            float x = a[(size_t)r * lda + t];
-            lo[r] += f0 * x; hi[r] += f1 * x;
-        }
-    }
+    for (int t = first; t < k; t += 2) add_line(rows, t, a, lda, panel, lo, hi);
 }
 
 /// `rows` (1...6, a constant after inlining) rows × 16 columns over all of k. Every row, in
@@ -85,15 +89,7 @@ void tile(int rows, int k, const float *a, int lda, const float *panel, const fl
                 lo2[r] += g0 * y; hi2[r] += g1 * y;
             }
         }
-        for (; t < k; t++) {
-            const float *f = panel + (size_t)t * CSGEMM_PANEL;
-            vec8 f0 = load8(f), f1 = load8(f + 8);
-            UNROLLED
-            for (int r = 0; r < rows; r++) {
-                float x = a[(size_t)r * lda + t];
-                lo[r] += f0 * x; hi[r] += f1 * x;
-            }
-        }
+        if (t < k) add_line(rows, t, a, lda, panel, lo, hi);
         UNROLLED
         for (int r = 0; r < rows; r++) { lo[r] += lo2[r]; hi[r] += hi2[r]; }
     } else {
