@@ -43,17 +43,41 @@ void store_row(const vec8 *u_, const vec8 *v_, const float *h, int relu, float *
     }
 }
 
-/// `rows` (1...6, a constant after inlining) rows × 16 columns over all of k.
+/// Adds line `t` of the panel, times each row's `t`-th value, to `rows` rows' 16 columns.
+static inline __attribute__((always_inline))
+void add_line(int rows, int t, const float *a, int lda, const float *panel, vec8 *lo, vec8 *hi) {
+    const float *f = panel + (size_t)t * CSGEMM_PANEL;
+    vec8 f0 = load8(f), f1 = load8(f + 8);
+    UNROLLED
+    for (int r = 0; r < rows; r++) {
+        float x = a[(size_t)r * lda + t];
+        lo[r] += f0 * x; hi[r] += f1 * x;
+    }
+}
+
+/// `rows` rows × 16 columns summed over every other k from `first` (0: the even k, 1: the odd).
+static inline __attribute__((always_inline))
+void every_other_k(int rows, int first, int k, const float *a, int lda, const float *panel, vec8 *lo, vec8 *hi) {
+    UNROLLED
+    for (int r = 0; r < ROWS; r++) { lo[r] = (vec8){0}; hi[r] = (vec8){0}; }
+    for (int t = first; t < k; t += 2) add_line(rows, t, a, lda, panel, lo, hi);
+}
+
+/// `rows` (1...6, a constant after inlining) rows × 16 columns over all of k. Every row, in
+/// every tile and on every path (the one-row kernels, the AVX-512 tiles, `clstm_row_step`), is
+/// the same sums in the same order: the even k in one chain of multiply-adds, the odd k in
+/// another, the two added, then the bias. So a row's bits do not depend on the rows beside it,
+/// how many there are, or how a job is split across threads.
 static inline __attribute__((always_inline))
 void tile(int rows, int k, const float *a, int lda, const float *panel, const float *h, int relu,
           float *c, int ldc, int lanes) {
     vec8 lo[ROWS], hi[ROWS];
-    UNROLLED
-    for (int r = 0; r < ROWS; r++) { lo[r] = (vec8){0}; hi[r] = (vec8){0}; }
     if (rows <= 2) {
-        // Too few rows for independent multiply-add chains to hide the latency:
-        // split k in two halves with their own accumulators, summed at the end.
+        // Too few rows for independent multiply-add chains to hide the latency: the even
+        // and odd chains side by side, two panel lines a step.
         vec8 lo2[2] = {{0}, {0}}, hi2[2] = {{0}, {0}};
+        UNROLLED
+        for (int r = 0; r < ROWS; r++) { lo[r] = (vec8){0}; hi[r] = (vec8){0}; }
         int t = 0;
         for (; t + 1 < k; t += 2) {
             const float *f = panel + (size_t)t * CSGEMM_PANEL;
@@ -65,27 +89,23 @@ void tile(int rows, int k, const float *a, int lda, const float *panel, const fl
                 lo2[r] += g0 * y; hi2[r] += g1 * y;
             }
         }
-        for (; t < k; t++) {
-            const float *f = panel + (size_t)t * CSGEMM_PANEL;
-            vec8 f0 = load8(f), f1 = load8(f + 8);
-            UNROLLED
-            for (int r = 0; r < rows; r++) {
-                float x = a[(size_t)r * lda + t];
-                lo[r] += f0 * x; hi[r] += f1 * x;
-            }
-        }
+        if (t < k) add_line(rows, t, a, lda, panel, lo, hi);
         UNROLLED
         for (int r = 0; r < rows; r++) { lo[r] += lo2[r]; hi[r] += hi2[r]; }
     } else {
-        for (int t = 0; t < k; t++) {
-            const float *f = panel + (size_t)t * CSGEMM_PANEL;
-            vec8 f0 = load8(f), f1 = load8(f + 8);
-            UNROLLED
-            for (int r = 0; r < rows; r++) {
-                float x = a[(size_t)r * lda + t];
-                lo[r] += f0 * x; hi[r] += f1 * x;
-            }
-        }
+        // Both chains of every row would take twice the registers: the even k over the
+        // whole panel first, then the odd k (each panel line is still read once a tile).
+        // The even sums wait in memory: left to the compiler, they crowded the odd pass's 12
+        // accumulators in the 16 AVX2 registers and one chain went through the stack every
+        // step (6 rows 1.9x slower in a C harness).
+        float even[ROWS][CSGEMM_PANEL];
+        every_other_k(rows, 0, k, a, lda, panel, lo, hi);
+        UNROLLED
+        for (int r = 0; r < rows; r++) { store8(even[r], lo[r]); store8(even[r] + 8, hi[r]); }
+        __asm__ volatile("" : : "r"(even) : "memory");
+        every_other_k(rows, 1, k, a, lda, panel, lo, hi);
+        UNROLLED
+        for (int r = 0; r < rows; r++) { lo[r] = load8(even[r]) + lo[r]; hi[r] = load8(even[r] + 8) + hi[r]; }
     }
     UNROLLED
     for (int r = 0; r < rows; r++) store_row(&lo[r], &hi[r], h, relu, c + (size_t)r * ldc, lanes);
@@ -159,24 +179,53 @@ static void run_avx2(int m, int n, int k, const float *a, int lda, const float *
 #endif
 
 #if defined(__x86_64__)
-/// The AVX-512 tile: `rows` (3...WIDE_TILE, a constant after inlining) rows × the panel's 16
-/// columns, one 16-float register a row, over all of k: the panel is read once for up to 16
-/// rows where the AVX2 tile takes 6.
+/// `rows` rows × 16 columns (one 16-float register a row) summed over every other k from
+/// `first`, as `every_other_k`.
 static inline __attribute__((always_inline, target("avx512f")))
-void tile_wide(int rows, int k, const float *a, int lda, const float *panel, const float *h, int relu,
-               float *c, int ldc, int lanes) {
-    vec16 acc[WIDE_TILE];
+void every_other_k16(int rows, int first, int k, const float *a, int lda, const float *panel, vec16 *acc) {
     UNROLLED
     for (int r = 0; r < WIDE_TILE; r++) acc[r] = (vec16){0};
-    for (int t = 0; t < k; t++) {
+    for (int t = first; t < k; t += 2) {
         vec16 f = load16(panel + (size_t)t * CSGEMM_PANEL);
         UNROLLED
         for (int r = 0; r < rows; r++) acc[r] += f * a[(size_t)r * lda + t];
     }
+}
+
+/// The AVX-512 tile: `rows` (3...WIDE_TILE, a constant after inlining) rows × the panel's 16
+/// columns, one 16-float register a row: the panel is read once for up to 16 rows where the
+/// AVX2 tile takes 6. Summed as `tile`: the even k over the panel, then the odd k, added.
+static inline __attribute__((always_inline, target("avx512f")))
+void tile_wide(int rows, int k, const float *a, int lda, const float *panel, const float *h, int relu,
+               float *c, int ldc, int lanes) {
+    vec16 even[WIDE_TILE], acc[WIDE_TILE];
+    if (rows <= WIDE_TILE / 2) {
+        // Both chains of every row fit in the registers: side by side, two panel lines a
+        // step, twice the independent chains (a tile of 5 rows is bound by their latency).
+        UNROLLED
+        for (int r = 0; r < WIDE_TILE; r++) { even[r] = (vec16){0}; acc[r] = (vec16){0}; }
+        int t = 0;
+        for (; t + 1 < k; t += 2) {
+            const vec16 f = load16(panel + (size_t)t * CSGEMM_PANEL), g = load16(panel + (size_t)(t + 1) * CSGEMM_PANEL);
+            UNROLLED
+            for (int r = 0; r < rows; r++) {
+                even[r] += f * a[(size_t)r * lda + t];
+                acc[r] += g * a[(size_t)r * lda + t + 1];
+            }
+        }
+        if (t < k) {
+            const vec16 f = load16(panel + (size_t)t * CSGEMM_PANEL);
+            UNROLLED
+            for (int r = 0; r < rows; r++) even[r] += f * a[(size_t)r * lda + t];
+        }
+    } else {
+        every_other_k16(rows, 0, k, a, lda, panel, even);
+        every_other_k16(rows, 1, k, a, lda, panel, acc);
+    }
     const vec16 bias = load16(h);
     UNROLLED
     for (int r = 0; r < rows; r++) {
-        vec16 u = acc[r] + bias;
+        vec16 u = even[r] + acc[r] + bias;
         if (relu) u = relu16(u);
         store16_lanes(c + (size_t)r * ldc, u, lanes);
     }
@@ -242,7 +291,7 @@ static void row_avx512(int n, int k, const float *a, const float *packed, const 
 #define WIDE_CASE(n) case n: tile_wide(n, k, a + (size_t)i * lda, lda, panel, h, relu, c + (size_t)i * ldc + first, ldc, lanes); break;
 
 /// Three rows or more: each panel in tiles of nearly equal size (up to 16 rows; 20 = 10 + 10),
-/// summed in the same order as the AVX2 tiles.
+/// each row summed as the AVX2 tiles and the one-row kernels sum it.
 __attribute__((target("avx512f,avx2,fma")))
 static void run_avx512(int m, int n, int k, const float *a, int lda, const float *packed,
                        const float *bias, int relu, float *c, int ldc) {

@@ -23,7 +23,11 @@ void csgemm_pack(int k, int n, const float *b, int ldb, float *packed);
 /// AVX2; one row takes four panels at a time with AVX-512, two with AVX2), so the
 /// panel is read from memory once and from cache for the other rows. Uses AVX-512
 /// when the CPU has it and there is 1 row or 3 rows or more, else AVX2 and FMA
-/// when it has them (checked once), portable vector code otherwise.
+/// when it has them (checked once), portable vector code otherwise. On each of
+/// those paths every row is the same sums in the same order, whatever the number
+/// of rows or the row's place in a tile: the even `k` in one chain of
+/// multiply-adds, the odd `k` in another, the two added, then the bias; so a row
+/// computed alone or with others, on any thread split, has the same bits.
 void csgemm_run(int m, int n, int k, const float *a, int lda, const float *packed,
                 const float *bias, int relu, float *c, int ldc);
 
