@@ -36,8 +36,8 @@ extension RecurrentLoop {
         var hPrev = UnsafePointer(state[1].storage.base), ldPrev = u
         for s in 0..<time {
             let t = reverse ? time - 1 - s : s
-            multiplyState(hPrev, lda: ldPrev, packed: packed.base, into: product.storage.base, width: width,
-                          backwards: s & 1 == 1)
+            csgemm_run(Int32(batch), Int32(width), Int32(u), hPrev, Int32(ldPrev), packed.base, nil, 0,
+                       product.storage.base, Int32(width))
             let cp = c.storage.base, cn = cNext.storage.base, p = product.storage.base
             for b in 0..<batch {
                 clstm_gates(Int32(u), xp + row(b, t) * g, p + b * width, Int32(m.i), Int32(m.j), Int32(m.f), Int32(m.o),
@@ -50,26 +50,5 @@ extension RecurrentLoop {
         for b in 0..<batch { (h.storage.base + b * u).update(from: hPrev + b * ldPrev, count: u) }
         withExtendedLifetime((cell, packed, product, outputs, state)) {}
         state = [c, h]
-    }
-
-    /// Column chunks of the state's product, taken in alternating order from step to step.
-    static let stateProductChunks = 4
-
-    /// `product[batch, width] = h · R` over the packed kernel in ``stateProductChunks`` chunks of
-    /// columns, the last chunk first when `backwards`: the part of the kernel read last in one
-    /// step is read first in the next, while it is still in L2. Each column's sum is the same
-    /// in any order of the chunks, so the values are one call's bit for bit.
-    private func multiplyState(_ h: UnsafePointer<Float>, lda: Int, packed: UnsafePointer<Float>,
-                               into product: UnsafeMutablePointer<Float>, width: Int, backwards: Bool) {
-        let k = cell.recurrent.rows, panel = Int(CSGEMM_PANEL)
-        let panels = (width + panel - 1) / panel
-        let perChunk = (panels + Self.stateProductChunks - 1) / Self.stateProductChunks
-        let chunks = (panels + perChunk - 1) / perChunk
-        for i in 0..<chunks {
-            let chunk = backwards ? chunks - 1 - i : i
-            let first = chunk * perChunk * panel, columns = Swift.min(perChunk * panel, width - first)
-            csgemm_run(Int32(batch), Int32(columns), Int32(k), h, Int32(lda), packed + first * k, nil, 0,
-                       product + first, Int32(width))
-        }
     }
 }
