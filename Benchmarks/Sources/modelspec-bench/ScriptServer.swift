@@ -20,6 +20,14 @@ final class ScriptServer {
 
     init(python: String, script: String, log: String?) throws {
         name = URL(fileURLWithPath: script).lastPathComponent
+        // A missing script made the Python side exit at once and the benchmark die of SIGPIPE on
+        // its first request, printing nothing.
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw BenchError("\(python): no such Python interpreter (make it with scripts/oracle or scripts/bench, or pass --no-tf / --no-onnx)")
+        }
+        guard FileManager.default.fileExists(atPath: script) else {
+            throw BenchError("\(script): not found from \(FileManager.default.currentDirectoryPath); run modelspec-bench from the repository's root (as scripts/bench does) or pass --tf-script / --onnx-script")
+        }
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script, "--serve"]
         var environment = ProcessInfo.processInfo.environment
