@@ -111,6 +111,31 @@ struct CallPlanTests {
         #expect(try model(x) == (try Tensor(shape: [2, 4], scalars: [1, 2, 3, 4, 1, 2, 3, 4])))
     }
 
+    @Test("a replayed dense takes its weights from the plan's steps: assigned values, substitutions and the tape reach them")
+    func replayedDenseWeights() throws {
+        let model = BodyLayer { tf, x in
+            try tf.variableScope("model") { try tf.dense(try tf.dense(x, units: 2, useBias: false), units: 2) }
+        }
+        let x = try Tensor(shape: [1, 2], scalars: [1, 2])
+        _ = try model(x)
+        _ = try model(x)
+        let plan = try #require(model.shim.plan)
+        #expect(model.shim.variables.map(\.name) == ["model/dense/kernel", "model/dense_1/kernel", "model/dense_1/bias"])
+        for variable in model.shim.variables { try variable.assign(Tensor.ones(variable.shape)) }
+        let context = CallContext()
+        // [1, 2] · ones = [3, 3]; · ones + 1 = [7, 7].
+        #expect(try model.call(x, context: context) == (try Tensor(shape: [1, 2], scalars: [7, 7])))
+        #expect(context.replaying === plan && context.replayIndex == plan.steps.count)
+        let substituted = CallContext(substituting: ["model/dense_1/kernel": try Tensor.zeros([2, 2])])
+        #expect(try model.call(x, context: substituted) == (try Tensor(shape: [1, 2], scalars: [1, 1])))
+        #expect(substituted.unusedSubstitutions.isEmpty)
+        let tape = GradientTape()
+        let loss = try tape.record { try reduceSum(model(x, training: true)) }
+        let gradients = try tape.gradient(of: loss, withRespectTo: model.shim.variables)
+        #expect(gradients.allSatisfy { $0 != nil })
+        #expect(model.shim.plan === plan)
+    }
+
     @Test("another input size: the replay stops where the variable's shape differs and TensorFlow's error is raised; the plan stays")
     func shapeMismatchRaisesAndKeepsPlan() throws {
         let model = BodyLayer { tf, x in try tf.variableScope("model") { try tf.dense(x, units: 2) } }

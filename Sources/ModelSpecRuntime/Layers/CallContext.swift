@@ -41,6 +41,9 @@ public final class CallContext {
     var layerSteps = 0
     var currentLayerStep: Int?
     var stepRecycles = false
+    /// The shim store whose functional layer's kernel runs now (``TF1``'s `layer`), whose
+    /// weights a replayed plan answers at once (``replayedLayerWeight(_:_:_:)``); nil elsewhere.
+    var layerWeightStore: ObjectIdentifier?
     /// Keras's layer names in this call: the model's Keras name and the counters,
     /// taken from the first shim store the call reaches (the top-level model's) and
     /// continued by the call (``TF1/kerasLayerPath(className:name:inModel:)``). While a plan is

@@ -175,6 +175,17 @@ public struct WeightArguments: Sendable, Equatable {
         return (kernel, try bias(size, weight: weight))
     }
 
+    /// ``kernelAndBias(_:bias:weight:)`` for a kernel `[inputs, units]` and a bias `[units]` (`Dense`):
+    /// on a replayed call plan of a functional layer, the plan's variables, with no request built.
+    func kernelAndBias(inputs: Int, units: Int, context: CallContext,
+                       weight: (WeightRequest) throws -> Variable) throws -> (kernel: Variable, bias: Variable?) {
+        guard let kernel = context.replayedLayerWeight("kernel", inputs, units) else {
+            return try kernelAndBias([inputs, units], bias: units, weight: weight)
+        }
+        guard useBias else { return (kernel, nil) }
+        return (kernel, try context.replayedLayerWeight("bias", units) ?? bias(units, weight: weight))
+    }
+
     /// `bias` `[size]` when `useBias`.
     public func bias(_ size: Int, weight: (WeightRequest) throws -> Variable) throws -> Variable? {
         try useBias ? weight(WeightRequest(name: "bias", shape: [size], initializer: biasInitializer, regularizer: biasRegularizer)) : nil

@@ -124,6 +124,12 @@ struct VariableStep {
     func answers(_ name: String, _ request: VariableRequest, in store: ShimStore) -> Bool {
         self.store == ObjectIdentifier(store) && self.name == name && shape == request.shape && dtype == request.dtype
     }
+
+    /// Whether the shape is `[first, second]`, or `[first]` when `second` is nil.
+    func hasShape(_ first: Int, _ second: Int?) -> Bool {
+        guard let second else { return shape.count == 1 && shape[0] == first }
+        return shape.count == 2 && shape[0] == first && shape[1] == second
+    }
 }
 
 extension CallContext {
@@ -188,6 +194,18 @@ extension CallContext {
         }
         diverge()
         return nil
+    }
+
+    /// A functional layer's weight `name` of shape `[first, second]` (`[first]` when `second` is nil),
+    /// when the plan's next step resolved it in the store of the layer running now: the recorded
+    /// variable, with no ``WeightRequest`` and no shape array built. Nil otherwise, the plan left as
+    /// it is: the layer then asks by its request (``plannedVariable(_:_:in:)``, which diverges).
+    func replayedLayerWeight(_ name: String, _ first: Int, _ second: Int? = nil) -> Variable? {
+        guard let store = layerWeightStore, let plan = replaying, planOwner != nil, replayIndex < plan.steps.count,
+              case let .variable(planned) = plan.steps[replayIndex], planned.store == store,
+              planned.dtype == .float32, planned.name == name, planned.hasShape(first, second) else { return nil }
+        replayIndex += 1
+        return planned.variable
     }
 
     /// Records a variable resolved by the live rules.

@@ -132,7 +132,11 @@ public struct TF1 {
         let step = context.beginLayerStep()
         let output = try inLayerScope(baseName: kernel.baseName, name: name, trainable: trainable, reuse: reuse,
                                       namedByKeras: namedByKeras) { weight in
-            try kernel.apply(x, training: training, context: context, weight: weight)
+            // The kernel may take its weights from a replayed plan at once (``CallContext/replayedLayerWeight(_:_:_:)``).
+            let enclosing = context.layerWeightStore
+            context.layerWeightStore = ObjectIdentifier(store)
+            defer { context.layerWeightStore = enclosing }
+            return try kernel.apply(x, training: training, context: context, weight: weight)
         }
         context.endLayerStep(step, output: output, input: x)
         return output

@@ -20,7 +20,7 @@ public struct DenseKernel: LayerKernel {
         guard let inputSize = x.shape.last else {
             throw TensorError(op: "dense", shapes: [x.shape], reason: "needs an input of rank 1 or more")
         }
-        let (kernel, bias) = try weights.kernelAndBias([inputSize, units], bias: units, weight: weight)
+        let (kernel, bias) = try weights.kernelAndBias(inputs: inputSize, units: units, context: context, weight: weight)
         return try ModelSpecRuntime.dense(x, kernel: context.value(of: kernel), bias: bias.map { try context.value(of: $0) },
                                           activation: weights.activation, reusing: context.recycledOutput())
     }
