@@ -15,11 +15,16 @@ extension RecurrentLoop {
     /// while a tape records (the trace keeps each step's state tensors) or with masks or dropout
     /// (Keras's recurrent dropout, a `DropoutWrapper`'s state dropout).
     func lstmBatchStepsApply(trace: RecurrentTrace?) -> Bool {
-        guard trace == nil, batch >= Self.batchStepsFromRows, usesPackedKernel, cell.dropoutMasks == nil,
-              stateDropout == nil,
-              case .none = mask, case .lstm(let m) = cell.math else { return false }
-        return m.peepholes == nil && m.cellClip == nil && m.projection == nil
-            && m.recurrentActivation == .sigmoid && m.activation == .tanh
+        guard trace == nil, batch >= Self.batchStepsFromRows, usesPackedKernel, case .none = mask else { return false }
+        return plainLSTMMath != nil
+    }
+
+    /// The cell's math when the LSTM's fast paths (these batch steps, ``fusedRowMath``) may take
+    /// it: gates the C passes compute, no projection, and no dropout on the state.
+    var plainLSTMMath: RecurrentCell.LSTMMath? {
+        guard cell.dropoutMasks == nil, stateDropout == nil, case .lstm(let m) = cell.math,
+              m.hasCommonGates, m.projection == nil else { return nil }
+        return m
     }
 
     /// Runs every step into `outputs` from the input projection `xp`; `state` is the initial

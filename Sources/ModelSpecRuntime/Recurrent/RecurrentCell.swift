@@ -55,6 +55,12 @@ public struct RecurrentCell: Sendable {
         var projectionClip: Float?
         var activation: Activation
         var recurrentActivation: Activation
+
+        /// Whether the C gate passes (`clstm_gates`, `clstm_gates_backward`, `clstm_row_step`)
+        /// compute this cell's gates: sigmoid gates, tanh, no peepholes or cell clip.
+        var hasCommonGates: Bool {
+            peepholes == nil && cellClip == nil && recurrentActivation == .sigmoid && activation == .tanh
+        }
     }
 
     struct GRUMath: Sendable {

@@ -10,11 +10,8 @@ import CConvolution
 extension RecurrentLoop {
     /// The cell's gate math when this loop runs the fused batch-1 steps.
     var fusedRowMath: RecurrentCell.LSTMMath? {
-        guard fusesBatchOneSteps, batch == 1, usesPackedKernel, cell.dropoutMasks == nil, stateDropout == nil,
-              case .lstm(let m) = cell.math, m.peepholes == nil, m.cellClip == nil, m.projection == nil,
-              m.recurrentActivation == .sigmoid, m.activation == .tanh,
-              cell.units % Int(CSGEMM_PANEL) == 0 else { return nil }
-        return m
+        guard fusesBatchOneSteps, batch == 1, usesPackedKernel, cell.units % Int(CSGEMM_PANEL) == 0 else { return nil }
+        return plainLSTMMath
     }
 
     /// The steps after the input projection `xp` (`[time, gateWidth]`) for ``fusedRowMath``.

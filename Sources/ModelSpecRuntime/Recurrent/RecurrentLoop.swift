@@ -184,7 +184,7 @@ struct RecurrentLoop {
                           hidden: UnsafeMutablePointer<Float>, trace: RecurrentTrace.Step?, stepOf: (Int) -> Int?) {
         let g = cell.gateWidth, u = cell.units
         let peep = m.peepholes.map { ($0.f.storage.base, $0.i.storage.base, $0.o.storage.base) }
-        if peep == nil, m.cellClip == nil, m.recurrentActivation == .sigmoid, m.activation == .tanh {
+        if m.hasCommonGates {
             // The common cell in one C pass (AVX-512 / AVX2), the same values as the loop below.
             for b in 0..<batch {
                 guard let t = stepOf(b) else { continue }

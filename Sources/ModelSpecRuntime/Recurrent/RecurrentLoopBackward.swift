@@ -251,7 +251,7 @@ extension RecurrentLoop {
             dHidden = buffers.scratch.storage.base
             sgemm(transB: true, m: batch, n: u, k: o, a: dm, lda: o, b: projection.storage.base, ldb: o, c: dHidden, ldc: u)
         }
-        if m.peepholes == nil, m.cellClip == nil, m.recurrentActivation == .sigmoid, m.activation == .tanh {
+        if m.hasCommonGates {
             // The common cell in one C pass (AVX-512 / AVX2), the same values as the loop below.
             for b in 0..<batch {
                 guard let t = step(of: b, at: x.s) else { continue }
